@@ -1,0 +1,169 @@
+//! Rows of the list panes: what each pane lists, its columns, and the filtering and sorting
+//! shared by all panes. Built when data changes, never per frame.
+
+use chrono::{DateTime, Utc};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// The visual role of a cell, mapped to a theme style when drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Dim,
+    Ok,
+    Warn,
+    Bad,
+}
+
+/// A cell's value. Ages are kept as times and turned into text when drawn, so rows need not be
+/// rebuilt every second.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Age(Option<DateTime<Utc>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    pub tone: Tone,
+    /// What sorting compares; numbers sort as numbers.
+    pub sort: SortKey,
+}
+
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum SortKey {
+    Num(f64),
+    Text(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        Cell {
+            sort: SortKey::Text(s.to_lowercase()),
+            value: Value::Text(s),
+            tone: Tone::Normal,
+        }
+    }
+    pub fn num(n: f64, shown: impl Into<String>) -> Cell {
+        Cell {
+            value: Value::Text(shown.into()),
+            tone: Tone::Normal,
+            sort: SortKey::Num(n),
+        }
+    }
+    pub fn age(t: Option<DateTime<Utc>>) -> Cell {
+        Cell {
+            // older first when sorted ascending by age = newest time last
+            sort: SortKey::Num(t.map(|t| -(t.timestamp() as f64)).unwrap_or(f64::MIN)),
+            value: Value::Age(t),
+            tone: Tone::Dim,
+        }
+    }
+    pub fn tone(mut self, tone: Tone) -> Cell {
+        self.tone = tone;
+        self
+    }
+    /// The text used by the fuzzy filter (ages are not searchable).
+    pub fn search_text(&self) -> &str {
+        match &self.value {
+            Value::Text(s) => s,
+            Value::Age(_) => "",
+        }
+    }
+}
+
+/// A column: its title, the narrowest useful width, and the priority by which columns are
+/// dropped on narrow terminals (1 = kept longest).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    pub title: &'static str,
+    pub min: u16,
+    pub max: u16,
+    pub priority: u8,
+}
+
+pub const fn col(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
+    Column {
+        title,
+        min,
+        max,
+        priority,
+    }
+}
+
+/// One row: the object's ID (selection follows it across refreshes) and its cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub id: String,
+    pub cells: Vec<Cell>,
+    /// Worst tone of the row, used to colour the whole line.
+    pub tone: Tone,
+}
+
+/// Keeps the rows with a cell that fuzzy-matches `filter` (all rows when it is empty). Cells are
+/// matched one by one: matching the joined row would find "node3" scattered over any row.
+pub fn filter_rows(rows: Vec<Row>, filter: &str) -> Vec<Row> {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return rows;
+    }
+    let pattern = Pattern::new(
+        filter,
+        CaseMatching::Smart,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    rows.into_iter()
+        .filter(|r| {
+            r.cells.iter().any(|c| {
+                pattern
+                    .score(Utf32Str::new(c.search_text(), &mut buf), &mut matcher)
+                    .is_some()
+            })
+        })
+        .collect()
+}
+
+/// Stable sort by one column; equal keys keep the pane's natural order.
+pub fn sort_rows(rows: &mut [Row], col: usize, reverse: bool) {
+    rows.sort_by(|a, b| {
+        let ka = a.cells.get(col).map(|c| &c.sort);
+        let kb = b.cells.get(col).map(|c| &c.sort);
+        let o = ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal);
+        if reverse { o.reverse() } else { o }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: &str, n: f64) -> Row {
+        Row {
+            id: id.into(),
+            cells: vec![Cell::text(name), Cell::num(n, n.to_string())],
+            tone: Tone::Normal,
+        }
+    }
+
+    #[test]
+    fn fuzzy_filter_matches_subsequences() {
+        let rows = vec![row("1", "node1", 1.0), row("2", "worker-b", 2.0)];
+        let got = filter_rows(rows, "nd1");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].id, "1");
+    }
+
+    #[test]
+    fn numbers_sort_as_numbers() {
+        let mut rows = vec![row("a", "x", 10.0), row("b", "y", 9.0)];
+        sort_rows(&mut rows, 1, false);
+        assert_eq!(rows[0].id, "b");
+        sort_rows(&mut rows, 1, true);
+        assert_eq!(rows[0].id, "a");
+    }
+}

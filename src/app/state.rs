@@ -1,0 +1,195 @@
+//! Everything the UI shows, in one value. Changed only by `update`, read by `draw`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::panes::Pane;
+use super::rows::{Row, filter_rows, sort_rows};
+use crate::cluster::Cluster;
+use crate::keymap::Keymap;
+
+/// The connection as the header shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conn {
+    Connecting,
+    Live,
+    Lost {
+        error: String,
+        since: DateTime<Utc>,
+        retry_at: DateTime<Utc>,
+    },
+}
+
+/// What has the keyboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// The `:` prompt and what has been typed.
+    Command(String),
+    /// Typing a filter for the current pane (applied as typed).
+    Filter,
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusLine {
+    pub text: String,
+    pub error: bool,
+}
+
+/// One pane's list: its rows after filter and sort, and where the cursor is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListState {
+    pub rows: Vec<Row>,
+    /// Rows before filtering, for the "3 of 12" title.
+    pub total: usize,
+    pub selected: usize,
+    /// The selected object's ID: the cursor follows the object, not the position.
+    pub selected_id: Option<String>,
+    pub offset: usize,
+    pub filter: String,
+    pub sort_col: usize,
+    pub reverse: bool,
+}
+
+impl ListState {
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.selected)
+    }
+
+    /// Replaces the rows, keeping the cursor on the same object when it still exists.
+    pub fn set_rows(&mut self, all: Vec<Row>) {
+        self.total = all.len();
+        let mut rows = filter_rows(all, &self.filter);
+        sort_rows(&mut rows, self.sort_col, self.reverse);
+        self.rows = rows;
+        let pos = self
+            .selected_id
+            .as_ref()
+            .and_then(|id| self.rows.iter().position(|r| &r.id == id));
+        self.selected = match pos {
+            Some(p) => p,
+            None => self.selected.min(self.rows.len().saturating_sub(1)),
+        };
+        self.selected_id = self.selected_row().map(|r| r.id.clone());
+    }
+
+    pub fn select(&mut self, index: usize) {
+        self.selected = index.min(self.rows.len().saturating_sub(1));
+        self.selected_id = self.selected_row().map(|r| r.id.clone());
+    }
+
+    /// Moves the cursor by `delta` rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let max = self.rows.len().saturating_sub(1) as isize;
+        let next = (self.selected as isize + delta).clamp(0, max.max(0));
+        self.select(next as usize);
+    }
+
+    /// Keeps the cursor inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        if height == 0 {
+            return;
+        }
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.rows.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+pub struct State {
+    pub context: String,
+    pub endpoint: String,
+    pub engine_version: String,
+    pub api_version: String,
+    pub conn: Conn,
+    pub cluster: Cluster,
+    /// When the cluster data was last refreshed.
+    pub data_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+    pub pane: Pane,
+    pub lists: HashMap<Pane, ListState>,
+    pub mode: Mode,
+    pub status: Option<StatusLine>,
+    pub keymap: Keymap,
+    pub read_only: bool,
+    /// Terminal size, for paging.
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(context: String, endpoint: String, keymap: Keymap, now: DateTime<Utc>) -> State {
+        State {
+            context,
+            endpoint,
+            engine_version: String::new(),
+            api_version: String::new(),
+            conn: Conn::Connecting,
+            cluster: Cluster::default(),
+            data_at: None,
+            now,
+            pane: Pane::Nodes,
+            lists: HashMap::new(),
+            mode: Mode::Normal,
+            status: None,
+            keymap,
+            read_only: false,
+            size: (80, 24),
+            quit: false,
+        }
+    }
+
+    pub fn list(&self, pane: Pane) -> &ListState {
+        static EMPTY: std::sync::OnceLock<ListState> = std::sync::OnceLock::new();
+        self.lists
+            .get(&pane)
+            .unwrap_or_else(|| EMPTY.get_or_init(ListState::default))
+    }
+
+    pub fn list_mut(&mut self, pane: Pane) -> &mut ListState {
+        self.lists.entry(pane).or_default()
+    }
+
+    /// Rebuilds one pane's rows from the cluster.
+    pub fn rebuild(&mut self, pane: Pane) {
+        let rows = pane.rows(&self.cluster);
+        self.list_mut(pane).set_rows(rows);
+    }
+
+    pub fn rebuild_all(&mut self) {
+        for p in Pane::ALL {
+            if p.available() {
+                self.rebuild(*p);
+            }
+        }
+    }
+
+    /// Rows that fit the table body at the current terminal size (header, borders, footer).
+    pub fn page_height(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(7).max(1)
+    }
+
+    pub fn is_stale(&self) -> bool {
+        !matches!(self.conn, Conn::Live)
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            error: true,
+        });
+    }
+}

@@ -1,0 +1,89 @@
+//! Command line: the connection flags of the docker CLI, the TUI's options, and the headless
+//! subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::connect::ConnectOptions;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "swarmtop",
+    version,
+    about = "A terminal UI for Docker Swarm: see what is broken, and fix it from the keyboard.",
+    after_help = "Connection: --context > --host > DOCKER_HOST > DOCKER_CONTEXT > the docker CLI's current context > the local socket."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+
+    /// Change nothing in the cluster: actions that would are refused.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The docker CLI's connection flags.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnArgs {
+    /// Docker context to use (see `docker context ls`).
+    #[arg(short = 'c', long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Engine to connect to: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat
+    /// it to list fallback managers.
+    #[arg(short = 'H', long = "host", global = true, value_name = "URL")]
+    pub hosts: Vec<String>,
+
+    /// Use TLS; implied by --tlsverify.
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// Use TLS and verify the engine's certificate.
+    #[arg(long, global = true)]
+    pub tlsverify: bool,
+
+    /// Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlscacert: Option<PathBuf>,
+
+    /// TLS certificate file (default $DOCKER_CERT_PATH/cert.pem).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlscert: Option<PathBuf>,
+
+    /// TLS key file (default $DOCKER_CERT_PATH/key.pem).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlskey: Option<PathBuf>,
+}
+
+impl ConnArgs {
+    pub fn options(&self) -> ConnectOptions {
+        ConnectOptions {
+            context: self.context.clone(),
+            hosts: self.hosts.clone(),
+            tls: self.tls,
+            tls_verify: self.tlsverify,
+            tls_ca: self.tlscacert.clone(),
+            tls_cert: self.tlscert.clone(),
+            tls_key: self.tlskey.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the cluster once (nodes, services, tasks, stacks, secrets and configs metadata) and exit.
+    Snapshot {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Table,
+}

@@ -1,0 +1,9 @@
+//! Choosing the engine endpoint the way the docker CLI does. No network I/O here.
+
+pub mod context_store;
+pub mod host;
+pub mod resolve;
+
+pub use context_store::{ContextStore, StoredContext, TlsFiles};
+pub use host::{HostUrl, SshTarget};
+pub use resolve::{ConnectOptions, Endpoint, Env, ProcessEnv, Source, TlsSettings, resolve};

@@ -1,0 +1,243 @@
+//! The connection to one engine: version negotiation, the manager check, and the typed calls the
+//! rest of swarmtop makes. Every error leaves here as an [`EngineError`] naming the endpoint.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{
+    Config, LocalNodeState, Network, Node, Secret, Service, SystemInfo, SystemVersion, Task,
+};
+use bollard::query_parameters::{
+    ListConfigsOptions, ListNetworksOptions, ListNodesOptions, ListSecretsOptions,
+    ListServicesOptions, ListTasksOptions,
+};
+
+use super::error::{EngineError, from_bollard};
+use super::transport;
+use crate::connect::Endpoint;
+
+const CONNECT_DEADLINE: Duration = Duration::from_secs(40);
+
+/// A connected engine.
+#[derive(Clone)]
+pub struct Engine {
+    pub docker: Docker,
+    pub endpoint: Endpoint,
+    pub version: SystemVersion,
+}
+
+impl Engine {
+    /// Builds the client, negotiates the API version (an old engine refuses newer clients), and
+    /// reads the engine version. Fails with one clear line when the endpoint cannot be used.
+    pub async fn connect(endpoint: &Endpoint) -> Result<Engine, EngineError> {
+        let label = endpoint.host.to_string();
+        let docker = transport::build(endpoint).map_err(|e| match e {
+            transport::TransportError::Bollard(b) => from_bollard(&label, &b),
+            other => EngineError::Unreachable {
+                endpoint: label.clone(),
+                detail: other.to_string(),
+            },
+        })?;
+        let work = async {
+            let docker = docker
+                .negotiate_version()
+                .await
+                .map_err(|e| from_bollard(&label, &e))?;
+            let version = docker
+                .version()
+                .await
+                .map_err(|e| from_bollard(&label, &e))?;
+            Ok::<_, EngineError>(Engine {
+                docker,
+                endpoint: endpoint.clone(),
+                version,
+            })
+        };
+        match tokio::time::timeout(CONNECT_DEADLINE, work).await {
+            Ok(r) => r,
+            Err(_) => Err(EngineError::Timeout {
+                endpoint: label,
+                secs: CONNECT_DEADLINE.as_secs(),
+            }),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        self.endpoint.host.to_string()
+    }
+
+    fn err(&self, e: bollard::errors::Error) -> EngineError {
+        from_bollard(&self.label(), &e)
+    }
+
+    pub fn api_version(&self) -> String {
+        self.docker.client_version().to_string()
+    }
+
+    pub async fn info(&self) -> Result<SystemInfo, EngineError> {
+        self.docker.info().await.map_err(|e| self.err(e))
+    }
+
+    /// Fails unless this engine is a manager of an active swarm; the error says what it is
+    /// instead, and for a worker which managers it knows.
+    pub async fn require_manager(&self) -> Result<SystemInfo, EngineError> {
+        let info = self.info().await?;
+        check_manager(&self.label(), &info)?;
+        Ok(info)
+    }
+
+    pub async fn nodes(&self) -> Result<Vec<Node>, EngineError> {
+        self.docker
+            .list_nodes(None::<ListNodesOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    /// Services with their running/desired task counts (`status=true`).
+    pub async fn services(&self) -> Result<Vec<Service>, EngineError> {
+        let opts = ListServicesOptions {
+            status: Some(true),
+            ..Default::default()
+        };
+        self.docker
+            .list_services(Some(opts))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    /// Tasks, optionally filtered (`service`, `node`, `desired-state`, ...).
+    pub async fn tasks(
+        &self,
+        filters: HashMap<String, Vec<String>>,
+    ) -> Result<Vec<Task>, EngineError> {
+        let opts = ListTasksOptions {
+            filters: (!filters.is_empty()).then_some(filters),
+        };
+        self.docker
+            .list_tasks(Some(opts))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    pub async fn secrets(&self) -> Result<Vec<Secret>, EngineError> {
+        self.docker
+            .list_secrets(None::<ListSecretsOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    pub async fn configs(&self) -> Result<Vec<Config>, EngineError> {
+        self.docker
+            .list_configs(None::<ListConfigsOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    /// Swarm-scoped networks, as `docker network ls --filter scope=swarm`.
+    pub async fn networks(&self) -> Result<Vec<Network>, EngineError> {
+        let opts = ListNetworksOptions {
+            filters: Some(HashMap::from([(
+                "scope".to_string(),
+                vec!["swarm".to_string()],
+            )])),
+        };
+        self.docker
+            .list_networks(Some(opts))
+            .await
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// The manager check on an `/info` answer, separate so it is testable without an engine.
+pub fn check_manager(endpoint: &str, info: &SystemInfo) -> Result<(), EngineError> {
+    let swarm = info.swarm.clone().unwrap_or_default();
+    let state = swarm.local_node_state.unwrap_or(LocalNodeState::INACTIVE);
+    match state {
+        LocalNodeState::ACTIVE => {}
+        LocalNodeState::LOCKED => {
+            return Err(EngineError::Other(format!(
+                "the swarm at {endpoint} is locked: unlock it with `docker swarm unlock` first"
+            )));
+        }
+        other => {
+            return Err(EngineError::NotInSwarm {
+                endpoint: endpoint.to_string(),
+                state: other.to_string(),
+            });
+        }
+    }
+    if swarm.control_available != Some(true) {
+        let addrs: Vec<String> = swarm
+            .remote_managers
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| m.addr)
+            .map(|a| a.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or(a))
+            .collect();
+        let managers = if addrs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (it is a worker; this swarm's managers are at {})",
+                addrs.join(", ")
+            )
+        };
+        return Err(EngineError::NotManager {
+            endpoint: endpoint.to_string(),
+            managers,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use bollard::models::{PeerNode, SwarmInfo};
+
+    use super::*;
+
+    fn info(state: LocalNodeState, control: bool, managers: &[&str]) -> SystemInfo {
+        SystemInfo {
+            swarm: Some(SwarmInfo {
+                local_node_state: Some(state),
+                control_available: Some(control),
+                remote_managers: Some(
+                    managers
+                        .iter()
+                        .map(|a| PeerNode {
+                            addr: Some(a.to_string()),
+                            node_id: None,
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn worker_is_refused_with_its_managers() {
+        let e = check_manager(
+            "unix:///w.sock",
+            &info(LocalNodeState::ACTIVE, false, &["10.0.0.11:2377"]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unix:///w.sock is not a swarm manager"), "{e}");
+        assert!(e.contains("10.0.0.11") && !e.contains("2377"), "{e}");
+        assert!(e.contains("--host or --context"), "{e}");
+    }
+
+    #[test]
+    fn not_in_swarm() {
+        let e = check_manager("x", &info(LocalNodeState::INACTIVE, false, &[])).unwrap_err();
+        assert!(e.to_string().contains("not part of a swarm"));
+    }
+
+    #[test]
+    fn manager_passes() {
+        assert!(check_manager("x", &info(LocalNodeState::ACTIVE, true, &[])).is_ok());
+    }
+}

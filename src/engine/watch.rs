@@ -1,0 +1,344 @@
+//! The engine worker: owns the connection, loads the cluster, follows `/events` and refreshes
+//! only what changed, polls what has no events (task states, running counts), and reconnects
+//! with backoff. It talks to the UI only through messages.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use bollard::models::{EventMessage, EventMessageTypeEnum};
+use bollard::query_parameters::EventsOptions;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+
+use super::client::Engine;
+use super::error::{EngineError, from_bollard};
+use super::load::{TaskScope, load_cluster};
+use crate::cluster::Cluster;
+use crate::connect::Endpoint;
+
+/// What the worker tells the UI.
+#[derive(Debug, Clone)]
+pub enum EngineMsg {
+    /// Connected (again) to an engine.
+    Connected {
+        endpoint: String,
+        engine_version: String,
+        api_version: String,
+    },
+    /// A complete fresh view of the cluster.
+    Loaded(Box<Cluster>),
+    /// Part of the cluster, refreshed after events or a poll.
+    Part(Part),
+    /// A swarm event, for the event timeline.
+    Event(Box<EventMessage>),
+    /// The connection failed; the UI keeps the old data, marked stale.
+    Lost { error: String, retry_in: Duration },
+}
+
+#[derive(Debug, Clone)]
+pub enum Part {
+    Nodes(Vec<bollard::models::Node>),
+    Services(Vec<bollard::models::Service>),
+    Tasks(TaskScope, Vec<bollard::models::Task>),
+    Secrets(Vec<bollard::models::Secret>),
+    Configs(Vec<bollard::models::Config>),
+    Networks(Vec<bollard::models::Network>),
+}
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineCmd {
+    /// Reload everything now.
+    Refresh,
+    /// The tasks the UI shows; polled while set.
+    WatchTasks(TaskScope),
+}
+
+/// How often things without events are polled, and how often everything is reloaded.
+#[derive(Debug, Clone)]
+pub struct Intervals {
+    pub tasks: Duration,
+    pub services: Duration,
+    pub resync: Duration,
+    pub debounce: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals {
+            tasks: Duration::from_secs(2),
+            services: Duration::from_secs(2),
+            resync: Duration::from_secs(60),
+            debounce: Duration::from_millis(100),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Nodes,
+    Services,
+    Secrets,
+    Configs,
+    Networks,
+}
+
+fn kind_of(ev: &EventMessage) -> Option<Kind> {
+    match ev.typ? {
+        EventMessageTypeEnum::NODE => Some(Kind::Nodes),
+        EventMessageTypeEnum::SERVICE => Some(Kind::Services),
+        EventMessageTypeEnum::SECRET => Some(Kind::Secrets),
+        EventMessageTypeEnum::CONFIG => Some(Kind::Configs),
+        EventMessageTypeEnum::NETWORK => Some(Kind::Networks),
+        _ => None,
+    }
+}
+
+/// Backoff after failures: 1 s, 2 s, 4 s ... capped at 30 s.
+pub fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.min(5)).min(Duration::from_secs(30))
+}
+
+pub struct Worker {
+    pub endpoint: Endpoint,
+    pub tx: mpsc::Sender<EngineMsg>,
+    pub rx: mpsc::Receiver<EngineCmd>,
+    pub intervals: Intervals,
+    /// An already connected engine to start with (the one the start-up check made).
+    pub engine: Option<Engine>,
+}
+
+enum Exit {
+    Lost(EngineError),
+    Closed,
+}
+
+impl Worker {
+    pub async fn run(mut self) {
+        let mut scope = TaskScope::None;
+        let mut failures = 0u32;
+        loop {
+            let engine = match self.engine.take() {
+                Some(e) => Ok(e),
+                None => Engine::connect(&self.endpoint).await,
+            };
+            let exit = match engine {
+                Ok(engine) => {
+                    let _ = self
+                        .tx
+                        .send(EngineMsg::Connected {
+                            endpoint: engine.label(),
+                            engine_version: engine.version.version.clone().unwrap_or_default(),
+                            api_version: engine.api_version(),
+                        })
+                        .await;
+                    self.live(&engine, &mut scope, &mut failures).await
+                }
+                Err(e) => Exit::Lost(e),
+            };
+            match exit {
+                Exit::Closed => return,
+                Exit::Lost(e) => {
+                    let wait = backoff(failures);
+                    failures += 1;
+                    if self
+                        .tx
+                        .send(EngineMsg::Lost {
+                            error: e.to_string(),
+                            retry_in: wait,
+                        })
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    // wait, but keep listening: a Refresh retries at once
+                    let deadline = Instant::now() + wait;
+                    loop {
+                        tokio::select! {
+                            _ = sleep_until(deadline) => break,
+                            cmd = self.rx.recv() => match cmd {
+                                None => return,
+                                Some(EngineCmd::WatchTasks(s)) => scope = s,
+                                Some(EngineCmd::Refresh) => break,
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn live(&mut self, engine: &Engine, scope: &mut TaskScope, failures: &mut u32) -> Exit {
+        let label = engine.label();
+        // Subscribe from a little before the load so no change falls between the two.
+        let since = (chrono::Utc::now().timestamp() - 2).to_string();
+        let cluster = match load_cluster(engine, scope).await {
+            Ok(c) => c,
+            Err(e) => return Exit::Lost(e),
+        };
+        let mut service_poll = poll_interval(&self.intervals, cluster.services.len());
+        if self
+            .tx
+            .send(EngineMsg::Loaded(Box::new(cluster)))
+            .await
+            .is_err()
+        {
+            return Exit::Closed;
+        }
+        *failures = 0;
+        let opts = EventsOptions {
+            since: Some(since),
+            until: None,
+            filters: Some(
+                [
+                    (
+                        "type".to_string(),
+                        ["node", "service", "secret", "config", "network"]
+                            .map(String::from)
+                            .to_vec(),
+                    ),
+                    ("scope".to_string(), vec!["swarm".to_string()]),
+                ]
+                .into(),
+            ),
+        };
+        let mut events = engine.docker.events(Some(opts));
+        let mut pending: BTreeSet<Kind> = BTreeSet::new();
+        let mut flush_at: Option<Instant> = None;
+        let mut next_resync = Instant::now() + self.intervals.resync;
+        let mut next_services = Instant::now() + service_poll;
+        let mut next_tasks = Instant::now() + self.intervals.tasks;
+        let far = Duration::from_secs(3600);
+
+        loop {
+            let flush = flush_at.unwrap_or_else(|| Instant::now() + far);
+            let tasks_due = if *scope == TaskScope::None {
+                Instant::now() + far
+            } else {
+                next_tasks
+            };
+            tokio::select! {
+                ev = events.next() => match ev {
+                    Some(Ok(ev)) => {
+                        if let Some(k) = kind_of(&ev) {
+                            pending.insert(k);
+                            flush_at.get_or_insert_with(|| Instant::now() + self.intervals.debounce);
+                            // a service change usually changes its tasks too
+                            if k == Kind::Services || k == Kind::Nodes {
+                                next_tasks = next_tasks.min(Instant::now() + self.intervals.debounce * 5);
+                            }
+                        }
+                        if self.tx.send(EngineMsg::Event(Box::new(ev))).await.is_err() {
+                            return Exit::Closed;
+                        }
+                    }
+                    Some(Err(e)) => return Exit::Lost(from_bollard(&label, &e)),
+                    None => return Exit::Lost(EngineError::Unreachable {
+                        endpoint: label.clone(),
+                        detail: "the event stream ended".into(),
+                    }),
+                },
+                _ = sleep_until(flush) => {
+                    flush_at = None;
+                    for k in std::mem::take(&mut pending) {
+                        match self.refresh(engine, k).await {
+                            Ok(true) => {}
+                            Ok(false) => return Exit::Closed,
+                            Err(e) => return Exit::Lost(e),
+                        }
+                        if k == Kind::Services {
+                            next_services = Instant::now() + service_poll;
+                        }
+                    }
+                }
+                _ = sleep_until(next_services) => {
+                    match engine.services().await {
+                        Ok(s) => {
+                            service_poll = poll_interval(&self.intervals, s.len());
+                            if self.tx.send(EngineMsg::Part(Part::Services(s))).await.is_err() {
+                                return Exit::Closed;
+                            }
+                        }
+                        Err(e) if e.is_connection() => return Exit::Lost(e),
+                        Err(_) => {}
+                    }
+                    next_services = Instant::now() + service_poll;
+                }
+                _ = sleep_until(tasks_due) => {
+                    if let Some(f) = scope.filters() {
+                        match engine.tasks(f).await {
+                            Ok(t) => {
+                                if self.tx.send(EngineMsg::Part(Part::Tasks(scope.clone(), t))).await.is_err() {
+                                    return Exit::Closed;
+                                }
+                            }
+                            Err(e) if e.is_connection() => return Exit::Lost(e),
+                            Err(_) => {}
+                        }
+                    }
+                    next_tasks = Instant::now() + self.intervals.tasks;
+                }
+                _ = sleep_until(next_resync) => {
+                    match load_cluster(engine, scope).await {
+                        Ok(c) => {
+                            if self.tx.send(EngineMsg::Loaded(Box::new(c))).await.is_err() {
+                                return Exit::Closed;
+                            }
+                        }
+                        Err(e) => return Exit::Lost(e),
+                    }
+                    next_resync = Instant::now() + self.intervals.resync;
+                }
+                cmd = self.rx.recv() => match cmd {
+                    None => return Exit::Closed,
+                    Some(EngineCmd::Refresh) => next_resync = Instant::now(),
+                    Some(EngineCmd::WatchTasks(s)) => {
+                        if s != *scope {
+                            *scope = s;
+                            next_tasks = Instant::now();
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Re-reads one kind; Ok(false) when the UI is gone.
+    async fn refresh(&self, engine: &Engine, kind: Kind) -> Result<bool, EngineError> {
+        let part = match kind {
+            Kind::Nodes => Part::Nodes(engine.nodes().await?),
+            Kind::Services => Part::Services(engine.services().await?),
+            Kind::Secrets => Part::Secrets(engine.secrets().await?),
+            Kind::Configs => Part::Configs(engine.configs().await?),
+            Kind::Networks => Part::Networks(engine.networks().await?),
+        };
+        Ok(self.tx.send(EngineMsg::Part(part)).await.is_ok())
+    }
+}
+
+/// Running counts change without events, so services are polled; large swarms less often.
+fn poll_interval(iv: &Intervals, services: usize) -> Duration {
+    let scaled = Duration::from_millis(services as u64 * 10);
+    iv.services.max(scaled).min(Duration::from_secs(20))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(backoff(0), Duration::from_secs(1));
+        assert_eq!(backoff(3), Duration::from_secs(8));
+        assert_eq!(backoff(10), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn big_swarms_are_polled_less() {
+        let iv = Intervals::default();
+        assert_eq!(poll_interval(&iv, 10), Duration::from_secs(2));
+        assert_eq!(poll_interval(&iv, 2000), Duration::from_secs(20));
+    }
+}

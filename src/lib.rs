@@ -1,0 +1,16 @@
+//! swarmtop: a terminal UI for Docker Swarm operators.
+//!
+//! Layout: `connect` picks the endpoint like the docker CLI; `engine` talks to it; `cluster`
+//! holds the data; `app` is the update core (no I/O); `ui` draws (no I/O); `runtime` joins them
+//! to a terminal; `snapshot` is the headless output.
+
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod connect;
+pub mod engine;
+pub mod keymap;
+pub mod runtime;
+pub mod snapshot;
+pub mod theme;
+pub mod ui;

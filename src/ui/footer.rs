@@ -1,0 +1,98 @@
+//! The footer (key hints for the current pane, from the keymap) and the status/prompt line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::state::{Conn, Mode, State};
+use crate::keymap::{Action, Scope};
+use crate::theme::Theme;
+
+/// The actions a pane's footer advertises, most useful first.
+pub fn hints(scope: Scope) -> &'static [Action] {
+    match scope {
+        Scope::Nodes => &[
+            Action::Open,
+            Action::Describe,
+            Action::Drain,
+            Action::Activate,
+            Action::Filter,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+        _ => &[
+            Action::Open,
+            Action::Describe,
+            Action::Filter,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+    }
+}
+
+pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
+    // while the connection is lost, this line says why and when the next try is
+    if let Conn::Lost {
+        error, retry_at, ..
+    } = &state.conn
+    {
+        let retry = (*retry_at - state.now).num_seconds().max(0);
+        let refresh = state.keymap.key_label(Scope::Global, Action::Refresh);
+        let text = format!(" connection lost: {error} · retry in {retry}s ({refresh}: now)");
+        f.render_widget(Paragraph::new(Span::styled(text, theme.status_error)), area);
+        return;
+    }
+    let mut spans = Vec::new();
+    for a in hints(scope) {
+        let keys = state.keymap.key_label(scope, *a);
+        if keys.is_empty() {
+            continue;
+        }
+        spans.push(Span::styled(format!(" {keys}"), theme.key));
+        spans.push(Span::styled(format!(" {}", short_name(*a)), theme.dim));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short_name(a: Action) -> &'static str {
+    match a {
+        Action::Open => "open",
+        Action::Describe => "describe",
+        Action::Filter => "filter",
+        Action::Command => "cmd",
+        Action::Help => "help",
+        Action::Quit => "quit",
+        other => other.name(),
+    }
+}
+
+pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let line = match &state.mode {
+        Mode::Command(buf) => {
+            let mut spans = vec![
+                Span::styled(":", theme.prompt),
+                Span::styled(format!("{buf}█"), theme.text),
+            ];
+            if let Some(s) = state.status.as_ref().filter(|s| s.error) {
+                spans.push(Span::styled(format!("  {}", s.text), theme.error));
+            }
+            Line::from(spans)
+        }
+        Mode::Filter => Line::from(vec![
+            Span::styled("/", theme.prompt),
+            Span::styled(format!("{}█", state.list(state.pane).filter), theme.text),
+            Span::styled("  enter keeps · esc clears", theme.dim),
+        ]),
+        _ => match &state.status {
+            Some(s) if s.error => {
+                Line::from(Span::styled(format!(" {}", s.text), theme.status_error))
+            }
+            Some(s) => Line::from(Span::styled(format!(" {}", s.text), theme.status)),
+            None => Line::default(),
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}

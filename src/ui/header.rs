@@ -1,0 +1,122 @@
+//! The two header lines: where we are connected, the engine, live/stale; and the cluster's
+//! health in one line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::state::{Conn, State};
+use crate::cluster::format::ago;
+use crate::theme::Theme;
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    // live/stale comes first so it survives truncation on narrow terminals
+    let conn = match &state.conn {
+        Conn::Connecting => Span::styled(" connecting… ", theme.header_stale),
+        Conn::Live => Span::styled(" ● live ", theme.header_live),
+        Conn::Lost { since, .. } => {
+            let age = state
+                .data_at
+                .map(|d| (state.now - d).num_seconds())
+                .unwrap_or_else(|| (state.now - *since).num_seconds());
+            Span::styled(format!(" ○ STALE {age}s "), theme.header_stale)
+        }
+    };
+    let mut top = vec![
+        Span::styled(" swarmtop ", theme.header_live),
+        conn,
+        Span::styled(
+            format!(" {} · {} ", state.context, state.endpoint),
+            theme.header,
+        ),
+    ];
+    if !state.engine_version.is_empty() {
+        top.push(Span::styled(
+            format!(
+                "│ engine {} API {} ",
+                state.engine_version, state.api_version
+            ),
+            theme.header,
+        ));
+    }
+    if state.read_only {
+        top.push(Span::styled("│ read-only ", theme.header));
+    }
+    f.render_widget(
+        Paragraph::new(Line::from(top)).style(theme.header),
+        Rect { height: 1, ..area },
+    );
+    if area.height > 1 {
+        f.render_widget(
+            Paragraph::new(summary_line(state, theme)),
+            Rect {
+                y: area.y + 1,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// `nodes 3 (1 down, 1 drained) · managers 1/1, quorum 1 · services 12 (2 degraded)`
+pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
+    if state.data_at.is_none() {
+        return Line::from(Span::styled(" loading the cluster…", theme.dim));
+    }
+    let s = state.cluster.summary();
+    let mut spans = vec![Span::styled(format!(" nodes {}", s.nodes), theme.text)];
+    let mut notes = Vec::new();
+    if s.nodes_down > 0 {
+        notes.push(Span::styled(format!("{} down", s.nodes_down), theme.error));
+    }
+    if s.nodes_drained > 0 {
+        notes.push(Span::styled(
+            format!("{} drained", s.nodes_drained),
+            theme.warn,
+        ));
+    }
+    if !notes.is_empty() {
+        spans.push(Span::styled(" (", theme.text));
+        for (i, n) in notes.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(", ", theme.text));
+            }
+            spans.push(n);
+        }
+        spans.push(Span::styled(")", theme.text));
+    }
+    spans.push(Span::styled(" · ", theme.dim));
+    let lost = s.manager_losses_survivable();
+    let mgr_style = if lost < 0 {
+        theme.error
+    } else if lost == 0 && s.managers > 1 {
+        theme.warn
+    } else {
+        theme.text
+    };
+    spans.push(Span::styled(
+        format!(
+            "managers {}/{}, quorum {}",
+            s.managers_reachable,
+            s.managers,
+            s.quorum()
+        ),
+        mgr_style,
+    ));
+    spans.push(Span::styled(" · ", theme.dim));
+    spans.push(Span::styled(format!("services {}", s.services), theme.text));
+    if s.services_degraded > 0 {
+        spans.push(Span::styled(
+            format!(" ({} degraded)", s.services_degraded),
+            theme.error,
+        ));
+    }
+    if let Some(d) = state.data_at {
+        let secs = (state.now - d).num_seconds();
+        if secs >= 5 {
+            spans.push(Span::styled(format!(" · data {}", ago(secs)), theme.dim));
+        }
+    }
+    Line::from(spans)
+}
