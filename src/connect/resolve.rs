@@ -79,7 +79,7 @@ pub enum ResolveError {
     ContextAndHost,
     #[error(transparent)]
     Context(#[from] ContextError),
-    #[error("{0}")]
+    #[error(transparent)]
     Host(#[from] HostError),
     #[error("context {context:?}: {err}")]
     ContextHost { context: String, err: HostError },

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# scripts/test.sh - runs every test of swarmtop: format and lint checks, unit and snapshot tests,
+# then the end-to-end suite against a real multi-node swarm (tests/lab/lab.sh), once on Debian's
+# engine (dockerd 20.10, API 1.41) and once on a recent one (dockerd 26, API 1.45).
+#
+# Needs Linux and root for the lab (network namespaces, dockerd). Installs what it needs with apt.
+# Opt-outs (say so in the output; use them only where the lab cannot run):
+#   SWARMTOP_SKIP_LAB=1            unit and snapshot tests only
+#   SWARMTOP_SKIP_RECENT_ENGINE=1  the end-to-end suite on Debian's engine only
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+say() { printf '\n==> %s\n' "$*"; }
+fail() { printf '\nFAILED: %s\n' "$*" >&2; exit 1; }
+
+skip_lab=${SWARMTOP_SKIP_LAB:-0}
+if [ "$skip_lab" != 1 ]; then
+  [ "$(uname -s)" = Linux ] || fail "the end-to-end lab needs Linux (this is $(uname -s)); set SWARMTOP_SKIP_LAB=1 to run only the unit tests"
+  [ "$(id -u)" = 0 ] || fail "the end-to-end lab needs root (network namespaces, dockerd); run with sudo, or set SWARMTOP_SKIP_LAB=1 to run only the unit tests"
+fi
+
+export CI=true INSTA_UPDATE=no CARGO_TERM_COLOR=never
+
+if [ "$skip_lab" != 1 ]; then
+  need=()
+  command -v dockerd >/dev/null || need+=(docker.io)
+  [ -x /bin/busybox ] || need+=(busybox-static)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  command -v ip >/dev/null || need+=(iproute2)
+  command -v tmux >/dev/null || need+=(tmux)
+  command -v socat >/dev/null || need+=(socat)
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v iptables >/dev/null || need+=(iptables)
+  if [ ${#need[@]} -gt 0 ]; then
+    say "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+say "cargo fmt --check"
+cargo fmt --check || fail "cargo fmt: run cargo fmt"
+say "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+say "unit and snapshot tests"
+cargo test --all-targets
+
+if [ "$skip_lab" = 1 ]; then
+  say "SWARMTOP_SKIP_LAB=1: the end-to-end suite was NOT run"
+  exit 0
+fi
+
+# The test lab has its own names, subnet and ports, apart from a developer's lab (tests/lab/lab.sh
+# defaults), and removes whatever an interrupted earlier run left.
+export LAB_DIR=/tmp/swarmtop-test-lab LAB_PREFIX=stt LAB_SUBNET=10.213.8 LAB_SSH_PORT=2322 LAB_TCP_PORT=2475
+export SWARMTOP_LAB_ENV=$LAB_DIR/env
+trap 'tests/lab/lab.sh down >/dev/null 2>&1 || true' EXIT
+
+run_e2e() {   # $1: label
+  say "end-to-end suite on $1"
+  tests/lab/lab.sh up
+  local rc=0
+  cargo test --test e2e -- --ignored --test-threads=1 || rc=$?
+  tests/lab/lab.sh down
+  [ "$rc" = 0 ] || fail "end-to-end suite on $1"
+}
+
+run_e2e "Debian's engine (dockerd 20.10)"
+
+if [ "${SWARMTOP_SKIP_RECENT_ENGINE:-0}" = 1 ]; then
+  say "SWARMTOP_SKIP_RECENT_ENGINE=1: the suite did NOT run on a recent engine"
+else
+  bin=$(tests/lab/get-engine.sh) || fail "could not fetch a recent dockerd from Debian's archive; set SWARMTOP_SKIP_RECENT_ENGINE=1 to skip that run"
+  LAB_ENGINE_BIN=$bin run_e2e "a recent engine ($("$bin/dockerd" --version))"
+fi
+say "all tests passed"

@@ -1,0 +1,258 @@
+//! Shared helpers of the end-to-end tests: the lab's endpoints, the docker CLI as the oracle,
+//! swarmtop run headless or inside tmux like a person would use it.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The lab started by `tests/lab/lab.sh up` (its env file).
+pub struct Lab {
+    env: HashMap<String, String>,
+}
+
+impl Lab {
+    pub fn get() -> Lab {
+        let path = std::env::var("SWARMTOP_LAB_ENV")
+            .unwrap_or_else(|_| "/tmp/swarmtop-lab/env".to_string());
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("no lab env at {path} ({e}): start the lab with tests/lab/lab.sh up, or run scripts/test.sh")
+        });
+        let mut env = HashMap::new();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("export ") else {
+                continue;
+            };
+            for kv in rest.split_whitespace() {
+                if let Some((k, v)) = kv.split_once('=') {
+                    env.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        Lab { env }
+    }
+
+    pub fn var(&self, k: &str) -> String {
+        self.env
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| panic!("lab env has no {k}"))
+    }
+
+    /// The manager's unix socket URL.
+    pub fn manager(&self) -> String {
+        self.var("LAB_N1")
+    }
+
+    pub fn ssh_url(&self) -> String {
+        format!("ssh://root@127.0.0.1:{}", self.var("LAB_SSH_PORT"))
+    }
+
+    /// PATH with the lab's `ssh` wrapper first (it points ssh at the lab's key and known_hosts).
+    pub fn ssh_path(&self) -> String {
+        format!(
+            "{}:{}",
+            self.var("LAB_SSH_BIN"),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    /// Runs the docker CLI against the manager.
+    pub fn docker(&self, args: &[&str]) -> Output {
+        Command::new(docker_cli())
+            .arg("-H")
+            .arg(self.manager())
+            .args(args)
+            .output()
+            .expect("run docker")
+    }
+
+    /// Runs the docker CLI and returns stdout; panics with stderr on failure.
+    pub fn docker_ok(&self, args: &[&str]) -> String {
+        let out = self.docker(args);
+        assert!(
+            out.status.success(),
+            "docker {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `docker ... --format '{{json .}}'` lines as JSON values.
+    pub fn docker_json_lines(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        self.docker_ok(args)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("docker json line"))
+            .collect()
+    }
+
+    /// A swarmtop command with the test environment (no user config, lab ssh wrapper).
+    pub fn swarmtop(&self) -> Command {
+        let mut c = Command::new(swarmtop_bin());
+        c.env("PATH", self.ssh_path())
+            .env("DOCKER_CONFIG", empty_docker_config())
+            .env_remove("DOCKER_HOST")
+            .env_remove("DOCKER_CONTEXT")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// The lab's image (busybox, imported offline).
+    pub fn image(&self, tag: u8) -> String {
+        format!("{}:{tag}", self.var("LAB_IMAGE"))
+    }
+}
+
+pub fn docker_cli() -> String {
+    std::env::var("DOCKER_CLI").unwrap_or_else(|_| "docker".to_string())
+}
+
+pub fn swarmtop_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_swarmtop"))
+}
+
+fn empty_docker_config() -> PathBuf {
+    let p = std::env::temp_dir().join("swarmtop-e2e-empty-docker-config");
+    std::fs::create_dir_all(&p).expect("mkdir");
+    p
+}
+
+/// A name no other test uses.
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}{}x{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Polls `f` until it returns Some, or panics with `what` after `timeout`.
+pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if start.elapsed() > timeout {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// swarmtop running in a tmux pane, driven with send-keys and read with capture-pane.
+pub struct Tmux {
+    pub session: String,
+}
+
+const TMUX_SOCKET: &str = "swarmtop-e2e";
+
+impl Tmux {
+    /// Starts `cmd` (a shell command line) in a detached session of the given size.
+    pub fn start(cmd: &str, width: u16, height: u16, env: &[(&str, String)]) -> Tmux {
+        let session = unique("st");
+        let mut line = String::new();
+        for (k, v) in env {
+            line.push_str(&format!("{k}='{v}' "));
+        }
+        // keep the pane open after the program exits so its last words can be read
+        line.push_str(cmd);
+        line.push_str("; echo \"[exit $?]\"; sleep 600");
+        let st = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "new-session", "-d", "-s", &session])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg(line)
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux");
+        assert!(st.success(), "tmux new-session failed");
+        Tmux { session }
+    }
+
+    pub fn capture(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("tmux capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends keys in tmux's syntax ("q", "Enter", "C-c", "Escape").
+    pub fn send(&self, keys: &[&str]) {
+        let st = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys");
+        assert!(st.success());
+    }
+
+    /// Sends literal text.
+    pub fn type_text(&self, text: &str) {
+        let st = Command::new("tmux")
+            .args([
+                "-L",
+                TMUX_SOCKET,
+                "send-keys",
+                "-l",
+                "-t",
+                &self.session,
+                text,
+            ])
+            .status()
+            .expect("tmux send-keys");
+        assert!(st.success());
+    }
+
+    /// Waits until the screen satisfies `pred`; returns that screen.
+    pub fn wait_for(&self, timeout: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn wait_text(&self, timeout: Duration, text: &str) -> String {
+        self.wait_for(timeout, &format!("{text:?} on screen"), |s| {
+            s.contains(text)
+        })
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+/// The line of `screen` that contains `needle`.
+pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(needle))
+}
+
+pub fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("run");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn file_exists(p: &Path) -> bool {
+    p.exists()
+}
