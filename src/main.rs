@@ -7,7 +7,7 @@ use clap::Parser;
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, Format};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
-use swarmtop::engine::{Engine, TaskScope, load_cluster};
+use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keymap::Keymap;
 use swarmtop::runtime::{self, UiConfig};
 use swarmtop::snapshot::Snapshot;
@@ -59,7 +59,7 @@ async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Some(Command::Snapshot { format }) => {
             let engine = connect(&cli).await?;
-            let cluster = load_cluster(&engine, &TaskScope::All).await?;
+            let cluster = load_cluster(&engine).await?;
             let snap = Snapshot::build(
                 &cluster,
                 &engine.endpoint.context,

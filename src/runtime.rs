@@ -83,6 +83,11 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         engine: Some(engine),
     };
     let worker = tokio::spawn(worker.run());
+    let _ = ctx
+        .send(EngineCmd::WatchTasks(crate::app::update::task_scope(
+            &state.view,
+        )))
+        .await;
 
     let (_guard, mut terminal) = TerminalGuard::enter()?;
     if let Ok(size) = terminal.size() {

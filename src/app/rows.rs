@@ -75,13 +75,14 @@ impl Cell {
 }
 
 /// A column: its title, the narrowest useful width, and the priority by which columns are
-/// dropped on narrow terminals (1 = kept longest).
+/// dropped on narrow terminals (1 = kept longest). A `grow` column takes the spare width.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Column {
     pub title: &'static str,
     pub min: u16,
     pub max: u16,
     pub priority: u8,
+    pub grow: bool,
 }
 
 pub const fn col(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
@@ -90,6 +91,18 @@ pub const fn col(title: &'static str, min: u16, max: u16, priority: u8) -> Colum
         min,
         max,
         priority,
+        grow: false,
+    }
+}
+
+/// A column that takes the width left over (error texts, images, problem descriptions).
+pub const fn grow(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
+    Column {
+        title,
+        min,
+        max,
+        priority,
+        grow: true,
     }
 }
 

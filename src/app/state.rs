@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::panes::Pane;
+use super::describe::Describe;
+use super::panes::{Pane, View};
 use super::rows::{Row, filter_rows, sort_rows};
 use crate::cluster::Cluster;
 use crate::keymap::Keymap;
@@ -30,6 +31,8 @@ pub enum Mode {
     /// Typing a filter for the current pane (applied as typed).
     Filter,
     Help,
+    /// The describe view of one object.
+    Describe(Box<Describe>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +52,8 @@ pub struct ListState {
     pub selected_id: Option<String>,
     pub offset: usize,
     pub filter: String,
-    pub sort_col: usize,
+    /// None: the pane's own order (worst first, slots together).
+    pub sort_col: Option<usize>,
     pub reverse: bool,
 }
 
@@ -62,7 +66,11 @@ impl ListState {
     pub fn set_rows(&mut self, all: Vec<Row>) {
         self.total = all.len();
         let mut rows = filter_rows(all, &self.filter);
-        sort_rows(&mut rows, self.sort_col, self.reverse);
+        if let Some(col) = self.sort_col {
+            sort_rows(&mut rows, col, self.reverse);
+        } else if self.reverse {
+            rows.reverse();
+        }
         self.rows = rows;
         let pos = self
             .selected_id
@@ -112,12 +120,16 @@ pub struct State {
     /// When the cluster data was last refreshed.
     pub data_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
-    pub pane: Pane,
-    pub lists: HashMap<Pane, ListState>,
+    /// What is on screen, and the views Esc goes back to.
+    pub view: View,
+    pub history: Vec<View>,
+    pub lists: HashMap<View, ListState>,
     pub mode: Mode,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
     pub read_only: bool,
+    /// (critical, warning) problems, for the header; counted when data changes.
+    pub problem_counts: (usize, usize),
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
@@ -134,40 +146,64 @@ impl State {
             cluster: Cluster::default(),
             data_at: None,
             now,
-            pane: Pane::Nodes,
+            view: View::top(Pane::Nodes),
+            history: Vec::new(),
             lists: HashMap::new(),
             mode: Mode::Normal,
             status: None,
             keymap,
             read_only: false,
+            problem_counts: (0, 0),
             size: (80, 24),
             quit: false,
         }
     }
 
-    pub fn list(&self, pane: Pane) -> &ListState {
+    pub fn pane(&self) -> Pane {
+        self.view.pane
+    }
+
+    /// The list of the view on screen.
+    pub fn current(&self) -> &ListState {
+        self.list_of(&self.view)
+    }
+
+    pub fn current_mut(&mut self) -> &mut ListState {
+        let v = self.view.clone();
+        self.lists.entry(v).or_default()
+    }
+
+    pub fn list_of(&self, view: &View) -> &ListState {
         static EMPTY: std::sync::OnceLock<ListState> = std::sync::OnceLock::new();
         self.lists
-            .get(&pane)
+            .get(view)
             .unwrap_or_else(|| EMPTY.get_or_init(ListState::default))
     }
 
-    pub fn list_mut(&mut self, pane: Pane) -> &mut ListState {
-        self.lists.entry(pane).or_default()
+    /// The top-level list of a pane (tests and the problems count use it).
+    pub fn list(&self, pane: Pane) -> &ListState {
+        self.list_of(&View::top(pane))
     }
 
-    /// Rebuilds one pane's rows from the cluster.
-    pub fn rebuild(&mut self, pane: Pane) {
-        let rows = pane.rows(&self.cluster);
-        self.list_mut(pane).set_rows(rows);
-    }
-
-    pub fn rebuild_all(&mut self) {
-        for p in Pane::ALL {
-            if p.available() {
-                self.rebuild(*p);
-            }
-        }
+    /// Rebuilds the rows of the view on screen from the cluster. Views off screen are rebuilt
+    /// when shown: work does not grow with what is not visible.
+    pub fn rebuild(&mut self) {
+        use crate::cluster::problems::{Severity, find};
+        let found = find(&self.cluster, self.now);
+        self.problem_counts = (
+            found
+                .iter()
+                .filter(|p| p.severity == Severity::Critical)
+                .count(),
+            found
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count(),
+        );
+        let rows = self.view.rows(&self.cluster, self.now);
+        self.current_mut().set_rows(rows);
+        let h = self.page_height();
+        self.current_mut().scroll_into_view(h);
     }
 
     /// Rows that fit the table body at the current terminal size (header, borders, footer).

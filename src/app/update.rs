@@ -4,10 +4,12 @@
 use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::panes::Pane;
+use super::describe::{self, Describe};
+use super::panes::{Drill, Pane, View};
 use super::state::{Conn, Mode, State};
 use super::{Effect, Msg};
-use crate::engine::{EngineCmd, EngineMsg, Part};
+use crate::cluster::problems::{Subject, find};
+use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -46,19 +48,19 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             state.cluster = *c;
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
-            state.rebuild_all();
+            state.rebuild();
         }
         EngineMsg::Part(p) => {
             state.data_at = Some(state.now);
             match p {
-                Part::Nodes(n) => state.cluster.nodes = n,
-                Part::Services(s) => state.cluster.services = s,
-                Part::Tasks(_, t) => state.cluster.tasks = t,
+                Part::Nodes(n) => state.cluster.set_nodes(n),
+                Part::Services(s) => state.cluster.set_services(s),
+                Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,
             }
-            state.rebuild_all();
+            state.rebuild();
         }
         EngineMsg::Event(_) => {}
         EngineMsg::Lost { error, retry_in } => {
@@ -103,6 +105,10 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             state.mode = Mode::Normal;
             Vec::new()
         }
+        Mode::Describe(d) => {
+            on_describe_key(state, *d, k);
+            Vec::new()
+        }
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -112,7 +118,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             let Some(key) = Key::from_event(&k) else {
                 return Vec::new();
             };
-            match state.keymap.action(scope_of(state.pane), &key) {
+            match state.keymap.action(scope_of(state.pane()), &key) {
                 Some(a) => run_action(state, a),
                 None => Vec::new(),
             }
@@ -123,7 +129,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 /// Runs one named action in the current pane.
 pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.page_height() as isize;
-    let pane = state.pane;
+    let pane = state.pane();
     match action {
         Action::Quit => {
             state.quit = true;
@@ -132,39 +138,38 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => state.mode = Mode::Help,
         Action::Command => state.mode = Mode::Command(String::new()),
         Action::Filter => state.mode = Mode::Filter,
-        Action::Up => state.list_mut(pane).move_by(-1),
-        Action::Down => state.list_mut(pane).move_by(1),
-        Action::PageUp => state.list_mut(pane).move_by(-page),
-        Action::PageDown => state.list_mut(pane).move_by(page),
-        Action::Top => state.list_mut(pane).select(0),
+        Action::Up => state.current_mut().move_by(-1),
+        Action::Down => state.current_mut().move_by(1),
+        Action::PageUp => state.current_mut().move_by(-page),
+        Action::PageDown => state.current_mut().move_by(page),
+        Action::Top => state.current_mut().select(0),
         Action::Bottom => {
-            let n = state.list(pane).rows.len();
-            state.list_mut(pane).select(n.saturating_sub(1));
+            let n = state.current().rows.len();
+            state.current_mut().select(n.saturating_sub(1));
         }
-        Action::Back => {
-            let l = state.list_mut(pane);
-            if !l.filter.is_empty() {
-                l.filter.clear();
-                state.rebuild(pane);
-            }
-        }
+        Action::Back => return back(state),
+        Action::Open => return open(state),
+        Action::Describe => describe(state),
         Action::SortNext => {
             let ncols = pane.columns().len().max(1);
-            let l = state.list_mut(pane);
-            l.sort_col = (l.sort_col + 1) % ncols;
-            let title = pane
-                .columns()
-                .get(state.list(pane).sort_col)
-                .map(|c| c.title);
-            state.rebuild(pane);
-            if let Some(t) = title {
-                state.info(format!("sorted by {t}"));
+            // cycles through the columns, then back to the pane's own order
+            let l = state.current_mut();
+            l.sort_col = match l.sort_col {
+                None => Some(0),
+                Some(c) if c + 1 < ncols => Some(c + 1),
+                Some(_) => None,
+            };
+            let col = l.sort_col;
+            state.rebuild();
+            match col.and_then(|c| pane.columns().get(c)) {
+                Some(c) => state.info(format!("sorted by {}", c.title)),
+                None => state.info("natural order"),
             }
         }
         Action::SortReverse => {
-            let l = state.list_mut(pane);
+            let l = state.current_mut();
             l.reverse = !l.reverse;
-            state.rebuild(pane);
+            state.rebuild();
         }
         Action::Refresh => {
             state.info("reloading from the engine");
@@ -181,18 +186,180 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         other => state.info(format!("{} is not available yet", other.name())),
     }
     let h = state.page_height();
-    state.list_mut(pane).scroll_into_view(h);
+    state.current_mut().scroll_into_view(h);
     Vec::new()
 }
 
+/// The tasks the engine should keep fresh for a view.
+pub fn task_scope(view: &View) -> TaskScope {
+    match (&view.pane, &view.drill) {
+        (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
+        (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
+        (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) => TaskScope::All,
+        _ => TaskScope::None,
+    }
+}
+
+/// Shows `view`, remembering the current one for Esc when `push`.
+fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
+    if push {
+        let cur = state.view.clone();
+        state.history.push(cur);
+    } else {
+        state.history.clear();
+    }
+    state.view = view;
+    state.rebuild();
+    vec![Effect::Engine(EngineCmd::WatchTasks(task_scope(
+        &state.view,
+    )))]
+}
+
 fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
-    if !pane.available() {
-        state.info(format!("the {} pane is not available yet", pane.name()));
+    go(state, View::top(pane), false)
+}
+
+/// Esc: clear the filter first, then go back one view.
+fn back(state: &mut State) -> Vec<Effect> {
+    if !state.current().filter.is_empty() {
+        state.current_mut().filter.clear();
+        state.rebuild();
         return Vec::new();
     }
-    state.pane = pane;
-    state.rebuild(pane);
-    Vec::new()
+    match state.history.pop() {
+        Some(v) => {
+            state.view = v;
+            state.rebuild();
+            vec![Effect::Engine(EngineCmd::WatchTasks(task_scope(
+                &state.view,
+            )))]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object.
+fn open(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    match state.pane() {
+        Pane::Nodes => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Node(id),
+            },
+            true,
+        ),
+        Pane::Services => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Service(id),
+            },
+            true,
+        ),
+        Pane::Stacks => go(
+            state,
+            View {
+                pane: Pane::Services,
+                drill: Drill::Stack(id),
+            },
+            true,
+        ),
+        Pane::Problems => {
+            let subject = find(&state.cluster, state.now)
+                .into_iter()
+                .find(|p| p.key == id)
+                .map(|p| p.subject);
+            match subject {
+                Some(Subject::Service(sid)) => go(
+                    state,
+                    View {
+                        pane: Pane::Tasks,
+                        drill: Drill::Service(sid),
+                    },
+                    true,
+                ),
+                Some(Subject::Node(nid)) => {
+                    let fx = go(state, View::top(Pane::Nodes), true);
+                    if let Some(pos) = state.current().rows.iter().position(|r| r.id == nid) {
+                        state.current_mut().select(pos);
+                        let h = state.page_height();
+                        state.current_mut().scroll_into_view(h);
+                    }
+                    fx
+                }
+                Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
+                None => Vec::new(),
+            }
+        }
+        Pane::Tasks => {
+            state.info("task logs are not available yet");
+            Vec::new()
+        }
+        Pane::Secrets | Pane::Configs | Pane::Networks => {
+            describe(state);
+            Vec::new()
+        }
+    }
+}
+
+fn describe(state: &mut State) {
+    let Some(id) = state.current().selected_id.clone() else {
+        state.info("nothing selected");
+        return;
+    };
+    match describe::build(&state.cluster, &state.view, &id, state.now) {
+        Some(d) => state.mode = Mode::Describe(Box::new(d)),
+        None => state.info("that object is gone"),
+    }
+}
+
+fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
+    let h = state.page_height();
+    if let Some(mut typed) = d.typing.take() {
+        match k.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => d.set_search(&typed, h),
+            KeyCode::Backspace => {
+                typed.pop();
+                d.typing = Some(typed);
+            }
+            KeyCode::Char(c) => {
+                typed.push(c);
+                d.typing = Some(typed);
+            }
+            _ => d.typing = Some(typed),
+        }
+        state.mode = Mode::Describe(Box::new(d));
+        return;
+    }
+    let action = Key::from_event(&k).and_then(|key| {
+        state
+            .keymap
+            .action(Scope::Logs, &key)
+            .filter(|a| matches!(a, Action::Search | Action::NextMatch | Action::PrevMatch))
+            .or_else(|| state.keymap.action(Scope::Global, &key))
+    });
+    match action {
+        Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
+            state.mode = Mode::Normal;
+            return;
+        }
+        Some(Action::Up) => d.scroll(-1, h),
+        Some(Action::Down) => d.scroll(1, h),
+        Some(Action::PageUp) => d.scroll(-(h as isize), h),
+        Some(Action::PageDown) => d.scroll(h as isize, h),
+        Some(Action::Top) => d.offset = 0,
+        Some(Action::Bottom) => d.scroll(isize::MAX / 2, h),
+        Some(Action::Search) | Some(Action::Filter) => d.typing = Some(String::new()),
+        Some(Action::NextMatch) => d.next_match(true, h),
+        Some(Action::PrevMatch) => d.next_match(false, h),
+        _ => {}
+    }
+    state.mode = Mode::Describe(Box::new(d));
 }
 
 fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
@@ -238,7 +405,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
                 return switch_pane(state, p);
             }
             state.error(format!(
-                "unknown command :{w} (try :nodes, :services, :tasks, :q)"
+                "unknown command :{w} (try :problems, :nodes, :services, :tasks, :stacks, :secrets, :configs, :networks, :q)"
             ));
             state.mode = Mode::Command(buf);
             Vec::new()
@@ -247,22 +414,21 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
 }
 
 fn on_filter_key(state: &mut State, k: KeyEvent) {
-    let pane = state.pane;
     match k.code {
         KeyCode::Esc => {
-            state.list_mut(pane).filter.clear();
+            state.current_mut().filter.clear();
             state.mode = Mode::Normal;
         }
         KeyCode::Enter => state.mode = Mode::Normal,
         KeyCode::Backspace => {
-            state.list_mut(pane).filter.pop();
+            state.current_mut().filter.pop();
         }
         KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-            state.list_mut(pane).filter.push(c);
+            state.current_mut().filter.push(c);
         }
         _ => return,
     }
-    state.rebuild(pane);
+    state.rebuild();
 }
 
 #[cfg(test)]
@@ -270,6 +436,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
+    use crate::app::panes::{Drill, View};
     use crate::cluster::fixtures::sample;
     use crate::keymap::Keymap;
 
@@ -304,8 +471,10 @@ mod tests {
             Some("n2bbbbbbbbbbbbbbbbbbbbbbb")
         );
         let mut c = sample();
-        c.nodes.reverse();
-        update(&mut s, Msg::Engine(EngineMsg::Part(Part::Nodes(c.nodes))));
+        let mut nodes = c.nodes.clone();
+        nodes.reverse();
+        c.set_nodes(Vec::new());
+        update(&mut s, Msg::Engine(EngineMsg::Part(Part::Nodes(nodes))));
         let l = s.list(Pane::Nodes);
         assert_eq!(l.selected_id.as_deref(), Some("n2bbbbbbbbbbbbbbbbbbbbbbb"));
         assert_eq!(l.rows[l.selected].id, "n2bbbbbbbbbbbbbbbbbbbbbbb");
@@ -352,9 +521,134 @@ mod tests {
         assert!(s.status.as_ref().unwrap().text.contains(":nodez"));
     }
 
+    fn keys(s: &mut State, text: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for c in text.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            fx.extend(update(s, key(code)));
+        }
+        fx
+    }
+
+    #[test]
+    fn enter_drills_down_and_esc_comes_back() {
+        let mut s = loaded();
+        // services are sorted by name: monitor, shop_api, web
+        let fx = keys(&mut s, "2j\n");
+        assert_eq!(
+            s.view,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Service("s2apiapiapiapiapiapiapiap".into())
+            }
+        );
+        assert!(
+            fx.contains(&Effect::Engine(EngineCmd::WatchTasks(TaskScope::Service(
+                "s2apiapiapiapiapiapiapiap".into()
+            ))))
+        );
+        assert!(
+            s.current()
+                .rows
+                .iter()
+                .all(|r| r.cells[0].search_text().contains("shop_api"))
+        );
+        keys(&mut s, "\x1b");
+        assert_eq!(s.view, View::top(Pane::Services));
+        assert_eq!(
+            s.current().selected_id.as_deref(),
+            Some("s2apiapiapiapiapiapiapiap"),
+            "cursor kept"
+        );
+    }
+
+    #[test]
+    fn stack_opens_its_services() {
+        let mut s = loaded();
+        keys(&mut s, "4\n");
+        assert_eq!(s.view.drill, Drill::Stack("shop".into()));
+        assert_eq!(s.current().rows.len(), 1);
+    }
+
+    #[test]
+    fn a_problem_jumps_to_its_object() {
+        let mut s = loaded();
+        keys(&mut s, "0");
+        let pos = s
+            .current()
+            .rows
+            .iter()
+            .position(|r| r.id.ends_with(":replicas"))
+            .unwrap();
+        s.current_mut().select(pos);
+        keys(&mut s, "\n");
+        assert_eq!(
+            s.view.drill,
+            Drill::Service("s2apiapiapiapiapiapiapiap".into())
+        );
+        keys(&mut s, "\x1b0");
+        let pos = s
+            .current()
+            .rows
+            .iter()
+            .position(|r| r.id.ends_with(":state"))
+            .unwrap();
+        s.current_mut().select(pos);
+        keys(&mut s, "\n");
+        assert_eq!(s.view, View::top(Pane::Nodes));
+        assert_eq!(
+            s.current().selected_id.as_deref(),
+            Some("n3ccccccccccccccccccccccc")
+        );
+    }
+
+    #[test]
+    fn describe_scrolls_searches_and_closes() {
+        let mut s = loaded();
+        keys(&mut s, "d");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("not describing")
+        };
+        assert!(d.title.starts_with("node "));
+        keys(&mut s, "/hostname\n");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("not describing")
+        };
+        assert!(!d.matches.is_empty());
+        keys(&mut s, "\x1b");
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn every_pane_has_rows_from_the_sample() {
+        let mut s = loaded();
+        for (k, n) in [
+            ("0", 5),
+            ("1", 3),
+            ("2", 3),
+            ("3", 9),
+            ("4", 1),
+            ("5", 1),
+            ("6", 1),
+            ("7", 2),
+        ] {
+            keys(&mut s, k);
+            assert!(
+                s.current().rows.len() >= n,
+                "pane {k}: {} rows",
+                s.current().rows.len()
+            );
+        }
+    }
+
     #[test]
     fn sort_by_next_column() {
         let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('o'))); // HOSTNAME
         update(&mut s, key(KeyCode::Char('o'))); // STATUS
         let first = &s.list(Pane::Nodes).rows[0];
         assert_eq!(first.id, "n3ccccccccccccccccccccccc"); // "down" < "ready"

@@ -185,13 +185,13 @@ pub fn sample() -> Cluster {
          "Labels": {"com.docker.stack.namespace": "shop"}},
         {"Id": "ingressxxxxxxxxxxxxxxxxxx", "Name": "ingress", "Driver": "overlay", "Scope": "swarm", "Ingress": true}
     ]);
-    Cluster {
-        nodes: serde_json::from_value(nodes).expect("fixture nodes"),
-        services: serde_json::from_value(services).expect("fixture services"),
-        tasks: serde_json::from_value(tasks).expect("fixture tasks"),
-        secrets: serde_json::from_value(secrets).expect("fixture secrets"),
-        configs: serde_json::from_value(configs).expect("fixture configs"),
-        networks: serde_json::from_value(networks).expect("fixture networks"),
-        info: None,
-    }
+    Cluster::new(
+        None,
+        serde_json::from_value(nodes).expect("fixture nodes"),
+        serde_json::from_value(services).expect("fixture services"),
+        serde_json::from_value(tasks).expect("fixture tasks"),
+        serde_json::from_value(secrets).expect("fixture secrets"),
+        serde_json::from_value(configs).expect("fixture configs"),
+        serde_json::from_value(networks).expect("fixture networks"),
+    )
 }

@@ -2,6 +2,7 @@
 //! stacks, health counts). Pure data, no I/O, shared by the TUI and the headless commands.
 
 pub mod format;
+pub mod problems;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +14,8 @@ use bollard::models::{
 /// The label `docker stack deploy` puts on everything it makes.
 pub const STACK_LABEL: &str = "com.docker.stack.namespace";
 
+/// The cluster's objects. Change nodes, services and tasks through the `set_*`/`merge_*`
+/// methods so the lookup indexes stay right.
 #[derive(Debug, Clone, Default)]
 pub struct Cluster {
     pub nodes: Vec<Node>,
@@ -23,6 +26,8 @@ pub struct Cluster {
     pub networks: Vec<Network>,
     /// `/info` of the manager we are connected to.
     pub info: Option<SystemInfo>,
+    node_index: HashMap<String, usize>,
+    service_index: HashMap<String, usize>,
 }
 
 /// Health counts for the header and the problems view.
@@ -236,13 +241,100 @@ pub fn task_timestamp(t: &Task) -> Option<&str> {
     t.status.as_ref().and_then(|s| s.timestamp.as_deref())
 }
 
+/// Which tasks a task list replaces when merged: the engine was asked for exactly these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskSet {
+    All,
+    Services(Vec<String>),
+    Node(String),
+}
+
 impl Cluster {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        info: Option<SystemInfo>,
+        nodes: Vec<Node>,
+        services: Vec<Service>,
+        tasks: Vec<Task>,
+        secrets: Vec<Secret>,
+        configs: Vec<Config>,
+        networks: Vec<Network>,
+    ) -> Cluster {
+        let mut c = Cluster {
+            nodes,
+            services,
+            tasks,
+            secrets,
+            configs,
+            networks,
+            info,
+            ..Default::default()
+        };
+        c.reindex();
+        c
+    }
+
+    fn reindex(&mut self) {
+        self.node_index = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (node_id(n).to_string(), i))
+            .collect();
+        self.service_index = self
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (service_id(s).to_string(), i))
+            .collect();
+    }
+
+    pub fn set_nodes(&mut self, nodes: Vec<Node>) {
+        self.nodes = nodes;
+        self.reindex();
+    }
+
+    pub fn set_services(&mut self, services: Vec<Service>) {
+        self.services = services;
+        self.reindex();
+    }
+
+    /// Replaces the tasks the engine was asked for (`set`) with `tasks`, keeping the others.
+    pub fn merge_tasks(&mut self, set: &TaskSet, tasks: Vec<Task>) {
+        match set {
+            TaskSet::All => self.tasks = tasks,
+            TaskSet::Services(ids) => {
+                self.tasks
+                    .retain(|t| !ids.iter().any(|id| t.service_id.as_deref() == Some(id)));
+                self.tasks.extend(tasks);
+            }
+            TaskSet::Node(id) => {
+                self.tasks.retain(|t| t.node_id.as_deref() != Some(id));
+                self.tasks.extend(tasks);
+            }
+        }
+        // tasks of removed services go with them
+        let known = &self.service_index;
+        self.tasks.retain(|t| {
+            t.service_id
+                .as_deref()
+                .is_none_or(|s| known.contains_key(s))
+        });
+    }
+
     pub fn node_by_id(&self, id: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| node_id(n) == id)
+        self.node_index.get(id).and_then(|i| self.nodes.get(*i))
     }
 
     pub fn service_by_id(&self, id: &str) -> Option<&Service> {
-        self.services.iter().find(|s| service_id(s) == id)
+        self.service_index
+            .get(id)
+            .and_then(|i| self.services.get(*i))
+    }
+
+    /// The service's name, or its ID when it is gone.
+    pub fn service_name_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.service_by_id(id).map(service_name).unwrap_or(id)
     }
 
     /// The node's hostname, or its ID when the node is gone, as `docker service ps` does.
@@ -252,12 +344,7 @@ impl Cluster {
 
     /// `web.2` for a replicated task, `web.<node id>` for a global one (docker's naming).
     pub fn task_name(&self, t: &Task) -> String {
-        let svc = t
-            .service_id
-            .as_deref()
-            .and_then(|id| self.service_by_id(id))
-            .map(service_name)
-            .unwrap_or_else(|| t.service_id.as_deref().unwrap_or("?"));
+        let svc = self.service_name_of(t.service_id.as_deref().unwrap_or("?"));
         match t.slot {
             Some(slot) if slot > 0 => format!("{svc}.{slot}"),
             _ => format!("{svc}.{}", t.node_id.as_deref().unwrap_or("")),

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use super::client::Engine;
 use super::error::EngineError;
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, TaskSet};
 
-/// Which tasks to fetch. Tasks have no swarm events, so they are polled, and only for what the
-/// user looks at: fetching cost must not grow with what is off-screen.
+/// Which tasks the UI is looking at. Tasks have no swarm events, so they are polled, and only
+/// for what the user looks at (plus degraded services): fetching cost must not grow with what
+/// is off-screen.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TaskScope {
     #[default]
@@ -18,25 +19,18 @@ pub enum TaskScope {
     Node(String),
 }
 
-impl TaskScope {
-    pub fn filters(&self) -> Option<HashMap<String, Vec<String>>> {
-        match self {
-            TaskScope::None => None,
-            TaskScope::All => Some(HashMap::new()),
-            TaskScope::Service(id) => Some(HashMap::from([("service".into(), vec![id.clone()])])),
-            TaskScope::Node(id) => Some(HashMap::from([("node".into(), vec![id.clone()])])),
-        }
+/// Engine filters for a set of tasks.
+pub fn task_filters(set: &TaskSet) -> HashMap<String, Vec<String>> {
+    match set {
+        TaskSet::All => HashMap::new(),
+        TaskSet::Services(ids) => HashMap::from([("service".into(), ids.clone())]),
+        TaskSet::Node(id) => HashMap::from([("node".into(), vec![id.clone()])]),
     }
 }
 
-/// Everything in one go; tasks as the scope says.
-pub async fn load_cluster(engine: &Engine, tasks: &TaskScope) -> Result<Cluster, EngineError> {
-    let task_fut = async {
-        match tasks.filters() {
-            Some(f) => engine.tasks(f).await,
-            None => Ok(Vec::new()),
-        }
-    };
+/// Everything in one go, all tasks included.
+pub async fn load_cluster(engine: &Engine) -> Result<Cluster, EngineError> {
+    let task_fut = engine.tasks(HashMap::new());
     let (info, nodes, services, tasks, secrets, configs, networks) = tokio::join!(
         engine.info(),
         engine.nodes(),
@@ -46,13 +40,13 @@ pub async fn load_cluster(engine: &Engine, tasks: &TaskScope) -> Result<Cluster,
         engine.configs(),
         engine.networks(),
     );
-    Ok(Cluster {
-        info: Some(info?),
-        nodes: nodes?,
-        services: services?,
-        tasks: tasks?,
-        secrets: secrets?,
-        configs: configs?,
-        networks: networks?,
-    })
+    Ok(Cluster::new(
+        Some(info?),
+        nodes?,
+        services?,
+        tasks?,
+        secrets?,
+        configs?,
+        networks?,
+    ))
 }

@@ -9,5 +9,5 @@ pub mod watch;
 
 pub use client::Engine;
 pub use error::EngineError;
-pub use load::{TaskScope, load_cluster};
+pub use load::{TaskScope, load_cluster, task_filters};
 pub use watch::{EngineCmd, EngineMsg, Part};

@@ -13,8 +13,8 @@ use tokio::time::{Instant, sleep_until};
 
 use super::client::Engine;
 use super::error::{EngineError, from_bollard};
-use super::load::{TaskScope, load_cluster};
-use crate::cluster::Cluster;
+use super::load::{TaskScope, load_cluster, task_filters};
+use crate::cluster::{Cluster, TaskSet, service_id, service_is_degraded};
 use crate::connect::Endpoint;
 
 /// What the worker tells the UI.
@@ -40,7 +40,7 @@ pub enum EngineMsg {
 pub enum Part {
     Nodes(Vec<bollard::models::Node>),
     Services(Vec<bollard::models::Service>),
-    Tasks(TaskScope, Vec<bollard::models::Task>),
+    Tasks(TaskSet, Vec<bollard::models::Task>),
     Secrets(Vec<bollard::models::Secret>),
     Configs(Vec<bollard::models::Config>),
     Networks(Vec<bollard::models::Network>),
@@ -174,10 +174,12 @@ impl Worker {
         let label = engine.label();
         // Subscribe from a little before the load so no change falls between the two.
         let since = (chrono::Utc::now().timestamp() - 2).to_string();
-        let cluster = match load_cluster(engine, scope).await {
+        let cluster = match load_cluster(engine).await {
             Ok(c) => c,
             Err(e) => return Exit::Lost(e),
         };
+        let mut degraded = degraded_ids(&cluster.services);
+        let mut known_tasks = cluster.tasks.len();
         let mut service_poll = poll_interval(&self.intervals, cluster.services.len());
         if self
             .tx
@@ -214,7 +216,7 @@ impl Worker {
 
         loop {
             let flush = flush_at.unwrap_or_else(|| Instant::now() + far);
-            let tasks_due = if *scope == TaskScope::None {
+            let tasks_due = if *scope == TaskScope::None && degraded.is_empty() {
                 Instant::now() + far
             } else {
                 next_tasks
@@ -257,6 +259,7 @@ impl Worker {
                     match engine.services().await {
                         Ok(s) => {
                             service_poll = poll_interval(&self.intervals, s.len());
+                            degraded = degraded_ids(&s);
                             if self.tx.send(EngineMsg::Part(Part::Services(s))).await.is_err() {
                                 return Exit::Closed;
                             }
@@ -267,10 +270,13 @@ impl Worker {
                     next_services = Instant::now() + service_poll;
                 }
                 _ = sleep_until(tasks_due) => {
-                    if let Some(f) = scope.filters() {
-                        match engine.tasks(f).await {
+                    for set in task_sets(scope, &degraded, known_tasks) {
+                        match engine.tasks(task_filters(&set)).await {
                             Ok(t) => {
-                                if self.tx.send(EngineMsg::Part(Part::Tasks(scope.clone(), t))).await.is_err() {
+                                if set == TaskSet::All {
+                                    known_tasks = t.len();
+                                }
+                                if self.tx.send(EngineMsg::Part(Part::Tasks(set, t))).await.is_err() {
                                     return Exit::Closed;
                                 }
                             }
@@ -281,7 +287,7 @@ impl Worker {
                     next_tasks = Instant::now() + self.intervals.tasks;
                 }
                 _ = sleep_until(next_resync) => {
-                    match load_cluster(engine, scope).await {
+                    match load_cluster(engine).await {
                         Ok(c) => {
                             if self.tx.send(EngineMsg::Loaded(Box::new(c))).await.is_err() {
                                 return Exit::Closed;
@@ -309,13 +315,68 @@ impl Worker {
     async fn refresh(&self, engine: &Engine, kind: Kind) -> Result<bool, EngineError> {
         let part = match kind {
             Kind::Nodes => Part::Nodes(engine.nodes().await?),
-            Kind::Services => Part::Services(engine.services().await?),
+            Kind::Services => {
+                // a created or scaled service changes tasks too: fetch them with it
+                let services = engine.services().await?;
+                let tasks = if services.len() <= 50 {
+                    Some(engine.tasks(task_filters(&TaskSet::All)).await?)
+                } else {
+                    None
+                };
+                if self
+                    .tx
+                    .send(EngineMsg::Part(Part::Services(services)))
+                    .await
+                    .is_err()
+                {
+                    return Ok(false);
+                }
+                match tasks {
+                    Some(t) => Part::Tasks(TaskSet::All, t),
+                    None => return Ok(true),
+                }
+            }
             Kind::Secrets => Part::Secrets(engine.secrets().await?),
             Kind::Configs => Part::Configs(engine.configs().await?),
             Kind::Networks => Part::Networks(engine.networks().await?),
         };
         Ok(self.tx.send(EngineMsg::Part(part)).await.is_ok())
     }
+}
+
+fn degraded_ids(services: &[bollard::models::Service]) -> Vec<String> {
+    services
+        .iter()
+        .filter(|s| service_is_degraded(s))
+        .map(|s| service_id(s).to_string())
+        .collect()
+}
+
+/// Below this many tasks, one request for all of them is cheaper than being selective.
+const SMALL_SWARM_TASKS: usize = 2000;
+
+/// The task requests of one poll: what the UI shows, and the tasks of degraded services (the
+/// problems view explains them). Small swarms simply fetch every task.
+fn task_sets(scope: &TaskScope, degraded: &[String], known_tasks: usize) -> Vec<TaskSet> {
+    if known_tasks < SMALL_SWARM_TASKS && *scope != TaskScope::None {
+        return vec![TaskSet::All];
+    }
+    let mut services: Vec<String> = degraded.to_vec();
+    let mut sets = Vec::new();
+    match scope {
+        TaskScope::All => return vec![TaskSet::All],
+        TaskScope::Service(id) => {
+            if !services.contains(id) {
+                services.push(id.clone());
+            }
+        }
+        TaskScope::Node(id) => sets.push(TaskSet::Node(id.clone())),
+        TaskScope::None => {}
+    }
+    if !services.is_empty() {
+        sets.push(TaskSet::Services(services));
+    }
+    sets
 }
 
 /// Running counts change without events, so services are polled; large swarms less often.
@@ -333,6 +394,30 @@ mod tests {
         assert_eq!(backoff(0), Duration::from_secs(1));
         assert_eq!(backoff(3), Duration::from_secs(8));
         assert_eq!(backoff(10), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn polls_what_is_shown_and_what_is_degraded() {
+        let d = vec!["bad".to_string()];
+        let big = 50_000;
+        assert_eq!(task_sets(&TaskScope::All, &d, big), vec![TaskSet::All]);
+        assert_eq!(
+            task_sets(&TaskScope::Service("web".into()), &d, big),
+            vec![TaskSet::Services(vec!["bad".into(), "web".into()])]
+        );
+        assert_eq!(
+            task_sets(&TaskScope::Node("n1".into()), &d, big),
+            vec![
+                TaskSet::Node("n1".into()),
+                TaskSet::Services(vec!["bad".into()])
+            ]
+        );
+        assert!(task_sets(&TaskScope::None, &[], big).is_empty());
+        // a small swarm fetches everything in one request
+        assert_eq!(
+            task_sets(&TaskScope::Node("n1".into()), &d, 10),
+            vec![TaskSet::All]
+        );
     }
 
     #[test]

@@ -22,6 +22,25 @@ pub fn hints(scope: Scope) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        Scope::Services => &[
+            Action::Open,
+            Action::Describe,
+            Action::Scale,
+            Action::Logs,
+            Action::Filter,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ],
+        Scope::Tasks | Scope::Problems | Scope::Stacks => &[
+            Action::Open,
+            Action::Describe,
+            Action::Filter,
+            Action::SortNext,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ],
         _ => &[
             Action::Open,
             Action::Describe,
@@ -32,6 +51,15 @@ pub fn hints(scope: Scope) -> &'static [Action] {
         ],
     }
 }
+
+const DESCRIBE_HINTS: &[(Scope, Action)] = &[
+    (Scope::Global, Action::Down),
+    (Scope::Global, Action::PageDown),
+    (Scope::Logs, Action::Search),
+    (Scope::Logs, Action::NextMatch),
+    (Scope::Logs, Action::PrevMatch),
+    (Scope::Global, Action::Back),
+];
 
 pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
     // while the connection is lost, this line says why and when the next try is
@@ -46,6 +74,15 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
         return;
     }
     let mut spans = Vec::new();
+    if matches!(state.mode, Mode::Describe(_)) {
+        for (sc, a) in DESCRIBE_HINTS {
+            let keys = state.keymap.key_label(*sc, *a);
+            spans.push(Span::styled(format!(" {keys}"), theme.key));
+            spans.push(Span::styled(format!(" {}", short_name(*a)), theme.dim));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     for a in hints(scope) {
         let keys = state.keymap.key_label(scope, *a);
         if keys.is_empty() {
@@ -65,6 +102,13 @@ fn short_name(a: Action) -> &'static str {
         Action::Command => "cmd",
         Action::Help => "help",
         Action::Quit => "quit",
+        Action::Back => "back",
+        Action::SortNext => "sort",
+        Action::Down => "scroll",
+        Action::PageDown => "page",
+        Action::Search => "search",
+        Action::NextMatch => "next",
+        Action::PrevMatch => "prev",
         other => other.name(),
     }
 }
@@ -83,7 +127,7 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         Mode::Filter => Line::from(vec![
             Span::styled("/", theme.prompt),
-            Span::styled(format!("{}█", state.list(state.pane).filter), theme.text),
+            Span::styled(format!("{}█", state.current().filter), theme.text),
             Span::styled("  enter keeps · esc clears", theme.dim),
         ]),
         _ => match &state.status {

@@ -65,7 +65,22 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
         return Line::from(Span::styled(" loading the cluster…", theme.dim));
     }
     let s = state.cluster.summary();
-    let mut spans = vec![Span::styled(format!(" nodes {}", s.nodes), theme.text)];
+    let mut spans = Vec::new();
+    let (crit, warn) = state.problem_counts;
+    if crit + warn > 0 {
+        let key = state.keymap.key_label(
+            crate::keymap::Scope::Global,
+            crate::keymap::Action::PaneProblems,
+        );
+        let style = if crit > 0 { theme.error } else { theme.warn };
+        let text = match (crit, warn) {
+            (0, w) => format!("{w} warn"),
+            (c, 0) => format!("{c} crit"),
+            (c, w) => format!("{c} crit {w} warn"),
+        };
+        spans.push(Span::styled(format!(" ⚠ {text} ({key}) ·"), style));
+    }
+    spans.push(Span::styled(format!(" nodes {}", s.nodes), theme.text));
     let mut notes = Vec::new();
     if s.nodes_down > 0 {
         notes.push(Span::styled(format!("{} down", s.nodes_down), theme.error));
@@ -87,6 +102,14 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(")", theme.text));
     }
     spans.push(Span::styled(" · ", theme.dim));
+    spans.push(Span::styled(format!("services {}", s.services), theme.text));
+    if s.services_degraded > 0 {
+        spans.push(Span::styled(
+            format!(" ({} degraded)", s.services_degraded),
+            theme.error,
+        ));
+    }
+    spans.push(Span::styled(" · ", theme.dim));
     let lost = s.manager_losses_survivable();
     let mgr_style = if lost < 0 {
         theme.error
@@ -95,23 +118,13 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
     } else {
         theme.text
     };
-    spans.push(Span::styled(
-        format!(
-            "managers {}/{}, quorum {}",
-            s.managers_reachable,
-            s.managers,
-            s.quorum()
-        ),
-        mgr_style,
-    ));
-    spans.push(Span::styled(" · ", theme.dim));
-    spans.push(Span::styled(format!("services {}", s.services), theme.text));
-    if s.services_degraded > 0 {
-        spans.push(Span::styled(
-            format!(" ({} degraded)", s.services_degraded),
-            theme.error,
-        ));
-    }
+    // with one manager the quorum is trivially 1: say it only when it tells something
+    let managers = if s.managers > 1 {
+        format!("managers {}/{}, quorum {}", s.managers_reachable, s.managers, s.quorum())
+    } else {
+        format!("managers {}/{}", s.managers_reachable, s.managers)
+    };
+    spans.push(Span::styled(managers, mgr_style));
     if let Some(d) = state.data_at {
         let secs = (state.now - d).num_seconds();
         if secs >= 5 {

@@ -1,5 +1,6 @@
 //! `draw(&State)`: pure rendering, no I/O. One module per part of the screen.
 
+pub mod describe;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -7,7 +8,10 @@ pub mod table;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::panes::Pane;
 use crate::app::state::{Conn, Mode, State};
 use crate::app::update::scope_of;
 use crate::theme::Theme;
@@ -22,8 +26,11 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     ])
     .areas(area);
     header::draw(f, head, state, theme);
-    draw_pane(f, body, state, theme);
-    let scope = scope_of(state.pane);
+    match &state.mode {
+        Mode::Describe(d) => describe::draw(f, body, d, theme),
+        _ => draw_pane(f, body, state, theme),
+    }
+    let scope = scope_of(state.pane());
     footer::draw_hints(f, hints, state, theme, scope);
     footer::draw_status(f, status, state, theme);
     if state.mode == Mode::Help {
@@ -32,9 +39,9 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
 }
 
 fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let pane = state.pane;
-    let list = state.list(pane);
-    let mut title = format!(" {} ", pane.name());
+    let pane = state.pane();
+    let list = state.current();
+    let mut title = format!(" {} ", state.view.title(&state.cluster));
     if list.filter.is_empty() {
         title.push_str(&format!("({}) ", list.total));
     } else {
@@ -47,6 +54,33 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     if state.is_stale() && state.data_at.is_some() {
         title.push_str("[stale] ");
+    }
+    // the full text of the selected row's growing column (a problem, a task error), which a
+    // narrow terminal cuts
+    let detail = pane
+        .columns()
+        .iter()
+        .position(|c| c.grow)
+        .filter(|_| matches!(pane, Pane::Problems | Pane::Tasks))
+        .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
+        .map(|c| c.search_text().to_string())
+        .filter(|t| !t.is_empty());
+    let (area, detail_area) = match &detail {
+        Some(_) if area.height > 8 => {
+            let [a, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+            (a, Some(d))
+        }
+        _ => (area, None),
+    };
+    if let (Some(text), Some(d)) = (&detail, detail_area) {
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("▸ ", theme.key),
+                Span::styled(text.clone(), theme.text),
+            ]))
+            .wrap(Wrap { trim: true }),
+            d,
+        );
     }
     let empty = match (&state.conn, state.data_at) {
         (Conn::Connecting, None) => "connecting…",
@@ -142,6 +176,67 @@ mod tests {
         let out = render(&s, 120, 10);
         assert!(out.contains("STALE"), "{out}");
         assert!(out.contains("[stale]"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    fn press(s: &mut State, keys: &str) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        for c in keys.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        }
+    }
+
+    #[test]
+    fn every_pane_80x24() {
+        for (key, name) in [
+            ("0", "problems"),
+            ("2", "services"),
+            ("3", "tasks"),
+            ("4", "stacks"),
+            ("5", "secrets"),
+            ("6", "configs"),
+            ("7", "networks"),
+        ] {
+            let mut s = sample_state();
+            press(&mut s, key);
+            let out = render(&s, 80, 24);
+            insta::assert_snapshot!(format!("pane_{name}_80x24"), out);
+        }
+    }
+
+    #[test]
+    fn service_tasks_show_slot_history() {
+        let mut s = sample_state();
+        press(&mut s, "2j"); // services sorted by name: monitor, shop_api, web
+        press(&mut s, "\n");
+        let out = render(&s, 100, 16);
+        assert!(out.contains("tasks of shop_api"), "{out}");
+        assert!(out.contains("no suitable node"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn node_tasks_say_where_replacements_run() {
+        let mut s = sample_state();
+        press(&mut s, "G\n"); // node3, the down one
+        let out = render(&s, 140, 12);
+        assert!(out.contains("tasks on node3"), "{out}");
+        let row = out.lines().find(|l| l.contains("web.3")).unwrap();
+        assert!(row.contains("node2"), "web.3 now runs on node2: {row}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn describe_a_service_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2Gd");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("service web"), "{out}");
         insta::assert_snapshot!(out);
     }
 

@@ -34,39 +34,53 @@ fn cell_text(v: &Value, now: DateTime<Utc>) -> String {
 }
 
 /// Picks the columns that fit `width` and their widths. Returns (column index, width) pairs.
+/// Columns less important than the growing one (error text, problem text, image) are dropped
+/// before it is narrowed; it then takes whatever width is left, up to what its content needs.
 pub fn fit_columns(columns: &[Column], natural: &[u16], width: u16) -> Vec<(usize, u16)> {
-    let mut keep: Vec<usize> = (0..columns.len()).collect();
-    let need = |keep: &[usize]| -> u16 {
-        keep.iter()
-            .map(|&i| natural[i].clamp(columns[i].min, columns[i].max))
-            .sum::<u16>()
-            + keep.len().saturating_sub(1) as u16
+    let mut out: Vec<(usize, u16)> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, natural[i].clamp(c.min, c.max).min(width)))
+        .collect();
+    let grow = columns.iter().position(|c| c.grow);
+    let used = |out: &[(usize, u16)]| -> u16 {
+        out.iter().map(|c| c.1).sum::<u16>() + out.len().saturating_sub(1) as u16
     };
-    while need(&keep) > width && keep.len() > 1 {
-        // drop the least important (highest number), rightmost first
-        let (pos, _) = keep
+    while used(&out) > width && out.len() > 1 {
+        let over = used(&out) - width;
+        // the least important column other than the growing one (rightmost on ties)
+        let candidate = out
             .iter()
             .enumerate()
-            .max_by_key(|(p, i)| (columns[**i].priority, *p))
-            .unwrap_or((keep.len() - 1, &0));
-        keep.remove(pos);
+            .filter(|(_, (i, _))| Some(*i) != grow)
+            .max_by_key(|(p, (i, _))| (columns[*i].priority, *p))
+            .map(|(p, (i, _))| (p, *i));
+        let grow_pos = grow.and_then(|g| out.iter().position(|(i, _)| *i == g));
+        match (candidate, grow_pos) {
+            (Some((p, i)), Some(_))
+                if columns[i].priority > grow.map(|g| columns[g].priority).unwrap_or(0) =>
+            {
+                out.remove(p);
+            }
+            (_, Some(gp)) if out[gp].1 > columns[out[gp].0].min => {
+                let min = columns[out[gp].0].min;
+                out[gp].1 = out[gp].1.saturating_sub(over).max(min);
+            }
+            (Some((p, _)), _) => {
+                out.remove(p);
+            }
+            (None, Some(gp)) => {
+                out[gp].1 = out[gp].1.saturating_sub(over).max(1);
+                break;
+            }
+            (None, None) => break,
+        }
     }
-    let mut out: Vec<(usize, u16)> = keep
-        .iter()
-        .map(|&i| (i, natural[i].clamp(columns[i].min, columns[i].max)))
-        .collect();
-    // give the spare width to the first column (names), shrink the last if still too wide
-    let used = need(&keep);
-    if let Some(first) = out.first_mut()
-        && used < width
-    {
-        first.1 += (width - used).min(columns[first.0].max.saturating_sub(first.1));
-    }
-    let used: u16 = out.iter().map(|c| c.1).sum::<u16>() + out.len().saturating_sub(1) as u16;
-    if used > width
+    let used_now = used(&out);
+    if used_now > width
         && let Some(last) = out.last_mut()
     {
-        last.1 = last.1.saturating_sub(used - width).max(1);
+        last.1 = last.1.saturating_sub(used_now - width).max(1);
     }
     out
 }
@@ -77,7 +91,7 @@ pub struct TableView<'a> {
     pub list: &'a ListState,
     pub now: DateTime<Utc>,
     pub empty_text: &'a str,
-    pub sort_col: usize,
+    pub sort_col: Option<usize>,
     pub reverse: bool,
 }
 
@@ -130,7 +144,7 @@ pub fn draw_table(f: &mut Frame, area: Rect, theme: &Theme, v: &TableView) {
 
     let header = TRow::new(fitted.iter().map(|(i, _)| {
         let mut t = v.columns[*i].title.to_string();
-        if *i == v.sort_col {
+        if Some(*i) == v.sort_col {
             t.push(if v.reverse { '↑' } else { '↓' });
         }
         TCell::from(t)
@@ -173,6 +187,21 @@ mod tests {
         assert_eq!(kept, vec![0, 1]);
         let total: u16 = fit.iter().map(|c| c.1).sum::<u16>() + 1;
         assert!(total <= 30);
+    }
+
+    #[test]
+    fn a_growing_column_is_kept_and_takes_the_spare_width() {
+        let cols = [
+            col("SEV", 4, 4, 1),
+            col("OBJECT", 8, 30, 2),
+            crate::app::rows::grow("PROBLEM", 20, 400, 1),
+        ];
+        // OBJECT matters less than the problem text: it goes before the text is cut
+        let fit = fit_columns(&cols, &[4, 20, 150], 80);
+        assert_eq!(fit, vec![(0, 4), (2, 75)]);
+        // with room, all three, and the text gets what is left
+        let fit = fit_columns(&cols, &[4, 20, 60], 120);
+        assert_eq!(fit, vec![(0, 4), (1, 20), (2, 60)]);
     }
 
     #[test]

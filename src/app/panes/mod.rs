@@ -1,6 +1,14 @@
 //! One module per pane: what it lists and its columns. Pure functions of the cluster.
 
+pub mod networks;
 pub mod nodes;
+pub mod objects;
+pub mod problems;
+pub mod services;
+pub mod stacks;
+pub mod tasks;
+
+use chrono::{DateTime, Utc};
 
 use super::rows::{Column, Row};
 use crate::cluster::Cluster;
@@ -16,6 +24,32 @@ pub enum Pane {
     Secrets,
     Configs,
     Networks,
+}
+
+/// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Drill {
+    #[default]
+    None,
+    Node(String),
+    Service(String),
+    Stack(String),
+}
+
+/// What is on screen: a pane, maybe narrowed. Each view keeps its own cursor and filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct View {
+    pub pane: Pane,
+    pub drill: Drill,
+}
+
+impl View {
+    pub fn top(pane: Pane) -> View {
+        View {
+            pane,
+            drill: Drill::None,
+        }
+    }
 }
 
 impl Pane {
@@ -47,22 +81,43 @@ impl Pane {
         Pane::ALL.iter().copied().find(|p| p.name() == s)
     }
 
-    /// Panes that exist today; the others say so when chosen.
-    pub fn available(self) -> bool {
-        matches!(self, Pane::Nodes)
-    }
-
     pub fn columns(self) -> &'static [Column] {
         match self {
+            Pane::Problems => problems::COLUMNS,
             Pane::Nodes => nodes::COLUMNS,
-            _ => &[],
+            Pane::Services => services::COLUMNS,
+            Pane::Tasks => tasks::COLUMNS,
+            Pane::Stacks => stacks::COLUMNS,
+            Pane::Secrets | Pane::Configs => objects::COLUMNS,
+            Pane::Networks => networks::COLUMNS,
+        }
+    }
+}
+
+impl View {
+    pub fn rows(&self, c: &Cluster, now: DateTime<Utc>) -> Vec<Row> {
+        match (self.pane, &self.drill) {
+            (Pane::Problems, _) => problems::rows(c, now),
+            (Pane::Nodes, _) => nodes::rows(c),
+            (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),
+            (Pane::Services, _) => services::rows(c, None),
+            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, tasks::Filter::Service(id)),
+            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, tasks::Filter::Node(id)),
+            (Pane::Tasks, _) => tasks::rows(c, tasks::Filter::All),
+            (Pane::Stacks, _) => stacks::rows(c),
+            (Pane::Secrets, _) => objects::secret_rows(c),
+            (Pane::Configs, _) => objects::config_rows(c),
+            (Pane::Networks, _) => networks::rows(c),
         }
     }
 
-    pub fn rows(self, c: &Cluster) -> Vec<Row> {
-        match self {
-            Pane::Nodes => nodes::rows(c),
-            _ => Vec::new(),
+    /// The pane's title: "tasks of web", "tasks on node3", "services of stack shop".
+    pub fn title(&self, c: &Cluster) -> String {
+        match &self.drill {
+            Drill::None => self.pane.name().to_string(),
+            Drill::Node(id) => format!("{} on {}", self.pane.name(), c.node_name(id)),
+            Drill::Service(id) => format!("{} of {}", self.pane.name(), c.service_name_of(id)),
+            Drill::Stack(name) => format!("{} of stack {name}", self.pane.name()),
         }
     }
 }

@@ -1,0 +1,458 @@
+//! The problems view's brain: everything unhealthy in the cluster, worst first, each said in
+//! words an operator can act on. Pure: a function of the cluster and the time.
+
+use std::collections::BTreeMap;
+
+use bollard::models::{
+    NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,
+    ServiceUpdateStatusStateEnum, Task, TaskState,
+};
+use chrono::{DateTime, Duration, Utc};
+
+use super::format::{ago, parse_time};
+use super::{
+    Cluster, node_availability, node_hostname, node_id, node_reachability, node_role, node_state,
+    service_counts, service_id, service_is_degraded, service_name, task_desired_state, task_error,
+    task_state, task_timestamp,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Critical => "CRIT",
+            Severity::Warning => "WARN",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What a problem is about; Enter jumps there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Swarm,
+    Node(String),
+    Service(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Stable across refreshes, so the cursor stays on it.
+    pub key: String,
+    pub severity: Severity,
+    pub subject: Subject,
+    /// "node node3", "service api", "swarm".
+    pub object: String,
+    pub text: String,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// How far back failed tasks count as a problem.
+pub const FAILURE_WINDOW_MINUTES: i64 = 60;
+
+/// Every problem, worst first.
+pub fn find(c: &Cluster, now: DateTime<Utc>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    quorum(c, &mut out);
+    nodes(c, &mut out);
+    services(c, now, &mut out);
+    // worst first; at equal severity the swarm-wide problem leads, then the newest
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| (b.subject == Subject::Swarm).cmp(&(a.subject == Subject::Swarm)))
+            .then_with(|| a.since.cmp(&b.since).reverse())
+            .then_with(|| a.object.cmp(&b.object))
+    });
+    out
+}
+
+fn quorum(c: &Cluster, out: &mut Vec<Problem>) {
+    let s = c.summary();
+    if s.managers == 0 {
+        return;
+    }
+    let q = s.quorum();
+    let (severity, text) = if s.managers_reachable < q {
+        (
+            Severity::Critical,
+            format!(
+                "raft quorum LOST: {} of {} managers reachable, {q} needed; no change can be made until {} more are back",
+                s.managers_reachable,
+                s.managers,
+                q - s.managers_reachable
+            ),
+        )
+    } else if s.managers == 1 {
+        (
+            Severity::Info,
+            "a single manager: losing it stops every change to the swarm (3 managers survive 1 loss)"
+                .to_string(),
+        )
+    } else {
+        let spare = s.managers_reachable - q;
+        let sev = if spare == 0 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let tail = if spare == 0 {
+            "one more manager loss stops every change".to_string()
+        } else {
+            format!(
+                "survives {spare} more manager loss{}",
+                if spare == 1 { "" } else { "es" }
+            )
+        };
+        (
+            sev,
+            format!(
+                "{} of {} managers reachable, quorum {q}: {tail}",
+                s.managers_reachable, s.managers
+            ),
+        )
+    };
+    out.push(Problem {
+        key: "swarm:quorum".into(),
+        severity,
+        subject: Subject::Swarm,
+        object: "swarm".into(),
+        text,
+        since: None,
+    });
+}
+
+fn nodes(c: &Cluster, out: &mut Vec<Problem>) {
+    for n in &c.nodes {
+        let id = node_id(n).to_string();
+        let name = node_hostname(n).to_string();
+        let manager = node_role(n) == NodeSpecRoleEnum::MANAGER;
+        let role = if manager { "manager" } else { "worker" };
+        let state = node_state(n);
+        if state != NodeState::READY {
+            let msg = n
+                .status
+                .as_ref()
+                .and_then(|s| s.message.as_deref())
+                .filter(|m| !m.is_empty())
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            let running = c
+                .tasks_on_node(&id)
+                .filter(|t| task_desired_state(t) == TaskState::RUNNING)
+                .count();
+            let tasks = match running {
+                0 => String::new(),
+                1 => "; 1 task is still assigned to it".into(),
+                k => format!("; {k} tasks are still assigned to it"),
+            };
+            out.push(Problem {
+                key: format!("node:{id}:state"),
+                severity: if manager {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
+                subject: Subject::Node(id.clone()),
+                object: format!("node {name}"),
+                text: format!("{role} {name} is {state}{msg}{tasks}"),
+                since: None,
+            });
+        } else if manager && node_reachability(n) == Some(Reachability::UNREACHABLE) {
+            out.push(Problem {
+                key: format!("node:{id}:raft"),
+                severity: Severity::Critical,
+                subject: Subject::Node(id.clone()),
+                object: format!("node {name}"),
+                text: format!("manager {name} is unreachable by the other managers (raft)"),
+                since: None,
+            });
+        }
+        match node_availability(n) {
+            NodeSpecAvailabilityEnum::DRAIN => out.push(Problem {
+                key: format!("node:{id}:drain"),
+                severity: Severity::Info,
+                subject: Subject::Node(id.clone()),
+                object: format!("node {name}"),
+                text: format!("{name} is drained: no tasks run there"),
+                since: None,
+            }),
+            NodeSpecAvailabilityEnum::PAUSE => out.push(Problem {
+                key: format!("node:{id}:pause"),
+                severity: Severity::Info,
+                subject: Subject::Node(id),
+                object: format!("node {name}"),
+                text: format!("{name} is paused: no new tasks are scheduled there"),
+                since: None,
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn task_time(t: &Task) -> Option<DateTime<Utc>> {
+    task_timestamp(t).and_then(parse_time)
+}
+
+/// "2 pending: no suitable node (...)" for the tasks that should run but do not.
+fn not_running_reasons(tasks: &[&Task]) -> Vec<(usize, String)> {
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    for t in tasks {
+        let state = task_state(t);
+        if task_desired_state(t) != TaskState::RUNNING || state == TaskState::RUNNING {
+            continue;
+        }
+        let why = match task_error(t) {
+            "" => t
+                .status
+                .as_ref()
+                .and_then(|s| s.message.clone())
+                .unwrap_or_default(),
+            e => e.to_string(),
+        };
+        let key = if why.is_empty() {
+            state.to_string()
+        } else {
+            format!("{state}: {why}")
+        };
+        *groups.entry(key).or_default() += 1;
+    }
+    let mut v: Vec<(usize, String)> = groups.into_iter().map(|(k, n)| (n, k)).collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.0));
+    v
+}
+
+/// Failed or rejected tasks since `cutoff`, newest first.
+fn recent_failures<'a>(tasks: &[&'a Task], cutoff: DateTime<Utc>) -> Vec<&'a Task> {
+    let mut v: Vec<&Task> = tasks
+        .iter()
+        .copied()
+        .filter(|t| matches!(task_state(t), TaskState::FAILED | TaskState::REJECTED))
+        .filter(|t| task_time(t).is_some_and(|ts| ts >= cutoff))
+        .collect();
+    v.sort_by_key(|t| std::cmp::Reverse(task_time(t)));
+    v
+}
+
+fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
+    let mut by_service: BTreeMap<&str, Vec<&Task>> = BTreeMap::new();
+    for t in &c.tasks {
+        if let Some(s) = t.service_id.as_deref() {
+            by_service.entry(s).or_default().push(t);
+        }
+    }
+    let cutoff = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    for s in &c.services {
+        let id = service_id(s).to_string();
+        let name = service_name(s).to_string();
+        let tasks = by_service.get(id.as_str()).cloned().unwrap_or_default();
+        let failures = recent_failures(&tasks, cutoff);
+        let last_failure = failures.first().map(|t| {
+            let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("?");
+            let when = task_time(t)
+                .map(|ts| ago((now - ts).num_seconds()))
+                .unwrap_or_default();
+            format!("{} on {node} {when}: {}", task_state(t), task_error(t))
+        });
+
+        if service_is_degraded(s) {
+            let (running, desired) = service_counts(s);
+            let reasons = not_running_reasons(&tasks);
+            let mut why: Vec<String> = reasons
+                .iter()
+                .take(2)
+                .map(|(n, r)| format!("{n} {r}"))
+                .collect();
+            if why.is_empty()
+                && let Some(f) = &last_failure
+            {
+                why.push(format!("last {f}"));
+            }
+            if !failures.is_empty() {
+                why.push(format!("{} failed in the last hour", failures.len()));
+            }
+            let since = tasks
+                .iter()
+                .filter(|t| {
+                    task_desired_state(t) == TaskState::RUNNING
+                        && task_state(t) != TaskState::RUNNING
+                })
+                .filter_map(|t| task_time(t))
+                .min();
+            let detail = if why.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", why.join("; "))
+            };
+            out.push(Problem {
+                key: format!("service:{id}:replicas"),
+                severity: if running == 0 {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
+                subject: Subject::Service(id.clone()),
+                object: format!("service {name}"),
+                text: format!("{name}: {running}/{desired} running{detail}"),
+                since,
+            });
+        } else if !failures.is_empty() {
+            out.push(Problem {
+                key: format!("service:{id}:failures"),
+                severity: Severity::Warning,
+                subject: Subject::Service(id.clone()),
+                object: format!("service {name}"),
+                text: format!(
+                    "{name}: {} task{} failed in the last hour (last {})",
+                    failures.len(),
+                    if failures.len() == 1 { "" } else { "s" },
+                    last_failure.unwrap_or_default()
+                ),
+                since: failures.first().and_then(|t| task_time(t)),
+            });
+        }
+
+        if let Some(u) = &s.update_status {
+            let msg = u
+                .message
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            let since = u.started_at.as_deref().and_then(parse_time);
+            let found = match u.state {
+                Some(ServiceUpdateStatusStateEnum::PAUSED) => {
+                    Some((Severity::Critical, format!("{name}: update paused{msg}")))
+                }
+                Some(ServiceUpdateStatusStateEnum::ROLLBACK_PAUSED) => {
+                    Some((Severity::Critical, format!("{name}: rollback paused{msg}")))
+                }
+                Some(ServiceUpdateStatusStateEnum::ROLLBACK_STARTED) => {
+                    Some((Severity::Warning, format!("{name}: rolling back{msg}")))
+                }
+                Some(ServiceUpdateStatusStateEnum::UPDATING) => Some((
+                    Severity::Info,
+                    format!("{name}: rolling update in progress{msg}"),
+                )),
+                _ => None,
+            };
+            if let Some((severity, text)) = found {
+                out.push(Problem {
+                    key: format!("service:{id}:update"),
+                    severity,
+                    subject: Subject::Service(id.clone()),
+                    object: format!("service {name}"),
+                    text,
+                    since,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{NOW, sample};
+    use super::*;
+
+    #[test]
+    fn sample_problems_worst_first_in_words() {
+        let now = parse_time(NOW).unwrap();
+        let p = find(&sample(), now);
+        let texts: Vec<String> = p
+            .iter()
+            .map(|p| format!("{} {}", p.severity.label(), p.text))
+            .collect();
+        // the degraded service explains itself with the scheduler's words
+        let api = p.iter().find(|p| p.key.ends_with(":replicas")).unwrap();
+        assert_eq!(api.severity, Severity::Warning);
+        assert!(
+            api.text
+                .starts_with("shop_api: 1/3 running — 1 pending: no suitable node"),
+            "{}",
+            api.text
+        );
+        assert!(
+            api.text.contains("1 failed in the last hour"),
+            "{}",
+            api.text
+        );
+        // the down worker, the drained node, the update and the single manager are all there
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("worker node3 is down (heartbeat failure)")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("node3 is drained")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("rolling update in progress")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("a single manager")),
+            "{texts:#?}"
+        );
+        // worst first
+        for w in p.windows(2) {
+            assert!(w[0].severity >= w[1].severity);
+        }
+    }
+
+    #[test]
+    fn quorum_lost_is_critical_and_says_how_many_are_missing() {
+        let mut c = sample();
+        let mut nodes = c.nodes.clone();
+        for n in nodes.iter_mut().take(3) {
+            n.spec.as_mut().unwrap().role = Some(NodeSpecRoleEnum::MANAGER);
+            n.manager_status = Some(bollard::models::ManagerStatus {
+                leader: Some(false),
+                reachability: Some(Reachability::UNREACHABLE),
+                addr: None,
+            });
+        }
+        nodes[0].manager_status.as_mut().unwrap().reachability = Some(Reachability::REACHABLE);
+        c.set_nodes(nodes);
+        let p = find(&c, parse_time(NOW).unwrap());
+        assert_eq!(p[0].severity, Severity::Critical);
+        assert!(
+            p[0].text
+                .contains("quorum LOST: 1 of 3 managers reachable, 2 needed"),
+            "{}",
+            p[0].text
+        );
+    }
+
+    #[test]
+    fn three_healthy_managers_survive_one_loss() {
+        let mut c = sample();
+        let mut nodes = c.nodes.clone();
+        for n in nodes.iter_mut() {
+            n.spec.as_mut().unwrap().role = Some(NodeSpecRoleEnum::MANAGER);
+            n.manager_status = Some(bollard::models::ManagerStatus {
+                leader: Some(false),
+                reachability: Some(Reachability::REACHABLE),
+                addr: None,
+            });
+        }
+        c.set_nodes(nodes);
+        let p = find(&c, parse_time(NOW).unwrap());
+        let q = p.iter().find(|p| p.key == "swarm:quorum").unwrap();
+        assert!(
+            q.text.contains("survives 1 more manager loss"),
+            "{}",
+            q.text
+        );
+    }
+}
