@@ -215,6 +215,12 @@ pub fn task_desired_state(t: &Task) -> TaskState {
     t.desired_state.unwrap_or(TaskState::NEW)
 }
 
+/// A task the orchestrator still wants (desired state up to running: a restart delay gives
+/// `ready`); the others are history.
+pub fn task_is_active(t: &Task) -> bool {
+    task_desired_state(t) <= TaskState::RUNNING
+}
+
 pub fn task_error(t: &Task) -> &str {
     t.status
         .as_ref()

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::format::{ago, parse_time};
 use super::{
     Cluster, node_availability, node_hostname, node_id, node_reachability, node_role, node_state,
-    service_counts, service_id, service_is_degraded, service_name, task_desired_state, task_error,
+    service_counts, service_id, service_is_degraded, service_name, task_error, task_is_active,
     task_state, task_timestamp,
 };
 
@@ -143,10 +143,7 @@ fn nodes(c: &Cluster, out: &mut Vec<Problem>) {
                 .filter(|m| !m.is_empty())
                 .map(|m| format!(" ({m})"))
                 .unwrap_or_default();
-            let running = c
-                .tasks_on_node(&id)
-                .filter(|t| task_desired_state(t) == TaskState::RUNNING)
-                .count();
+            let running = c.tasks_on_node(&id).filter(|t| task_is_active(t)).count();
             let tasks = match running {
                 0 => String::new(),
                 1 => "; 1 task is still assigned to it".into(),
@@ -201,11 +198,11 @@ fn task_time(t: &Task) -> Option<DateTime<Utc>> {
 }
 
 /// "2 pending: no suitable node (...)" for the tasks that should run but do not.
-fn not_running_reasons(tasks: &[&Task]) -> Vec<(usize, String)> {
+fn not_running_reasons(c: &Cluster, tasks: &[&Task]) -> Vec<(usize, String)> {
     let mut groups: BTreeMap<String, usize> = BTreeMap::new();
     for t in tasks {
         let state = task_state(t);
-        if task_desired_state(t) != TaskState::RUNNING || state == TaskState::RUNNING {
+        if !task_is_active(t) || state == TaskState::RUNNING {
             continue;
         }
         let why = match task_error(t) {
@@ -216,10 +213,20 @@ fn not_running_reasons(tasks: &[&Task]) -> Vec<(usize, String)> {
                 .unwrap_or_default(),
             e => e.to_string(),
         };
-        let key = if why.is_empty() {
-            state.to_string()
-        } else {
-            format!("{state}: {why}")
+        // a task stuck on a dead node waits for the node, whatever its message says
+        let dead_node = t
+            .node_id
+            .as_deref()
+            .and_then(|n| c.node_by_id(n))
+            .filter(|n| node_state(n) != NodeState::READY);
+        let key = match dead_node {
+            Some(n) => format!(
+                "{state} on {}, which is {}",
+                node_hostname(n),
+                node_state(n)
+            ),
+            None if why.is_empty() => state.to_string(),
+            None => format!("{state}: {why}"),
         };
         *groups.entry(key).or_default() += 1;
     }
@@ -258,31 +265,26 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
             let when = task_time(t)
                 .map(|ts| ago((now - ts).num_seconds()))
                 .unwrap_or_default();
-            format!("{} on {node} {when}: {}", task_state(t), task_error(t))
+            format!("{} on {node}, {when}", task_error(t))
         });
 
         if service_is_degraded(s) {
             let (running, desired) = service_counts(s);
-            let reasons = not_running_reasons(&tasks);
+            let reasons = not_running_reasons(c, &tasks);
             let mut why: Vec<String> = reasons
                 .iter()
                 .take(2)
                 .map(|(n, r)| format!("{n} {r}"))
                 .collect();
-            if why.is_empty()
-                && let Some(f) = &last_failure
-            {
-                why.push(format!("last {f}"));
-            }
-            if !failures.is_empty() {
-                why.push(format!("{} failed in the last hour", failures.len()));
+            if let Some(f) = &last_failure {
+                why.push(format!(
+                    "{} failed in the last hour (last: {f})",
+                    failures.len()
+                ));
             }
             let since = tasks
                 .iter()
-                .filter(|t| {
-                    task_desired_state(t) == TaskState::RUNNING
-                        && task_state(t) != TaskState::RUNNING
-                })
+                .filter(|t| task_is_active(t) && task_state(t) != TaskState::RUNNING)
                 .filter_map(|t| task_time(t))
                 .min();
             let detail = if why.is_empty() {
@@ -309,7 +311,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 subject: Subject::Service(id.clone()),
                 object: format!("service {name}"),
                 text: format!(
-                    "{name}: {} task{} failed in the last hour (last {})",
+                    "{name}: {} task{} failed in the last hour (last: {})",
                     failures.len(),
                     if failures.len() == 1 { "" } else { "s" },
                     last_failure.unwrap_or_default()

@@ -120,7 +120,12 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
     };
     // with one manager the quorum is trivially 1: say it only when it tells something
     let managers = if s.managers > 1 {
-        format!("managers {}/{}, quorum {}", s.managers_reachable, s.managers, s.quorum())
+        format!(
+            "managers {}/{}, quorum {}",
+            s.managers_reachable,
+            s.managers,
+            s.quorum()
+        )
     } else {
         format!("managers {}/{}", s.managers_reachable, s.managers)
     };

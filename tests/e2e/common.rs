@@ -239,9 +239,11 @@ impl Drop for Tmux {
     }
 }
 
-/// The line of `screen` that contains `needle`.
+/// The line of `screen` that contains `needle` (pane titles, which repeat filters, excluded).
 pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
-    screen.lines().find(|l| l.contains(needle))
+    screen
+        .lines()
+        .find(|l| l.contains(needle) && !l.starts_with('┌'))
 }
 
 pub fn run(cmd: &mut Command) -> (bool, String, String) {

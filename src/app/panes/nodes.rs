@@ -8,7 +8,7 @@ use crate::app::rows::{Cell, Column, Row, Tone, col};
 use crate::cluster::format::{bytes, manager_status, title};
 use crate::cluster::{
     Cluster, node_addr, node_availability, node_capacity, node_engine_version, node_hostname,
-    node_id, node_state, task_desired_state,
+    node_id, node_state, task_state,
 };
 
 pub const COLUMNS: &[Column] = &[
@@ -28,7 +28,7 @@ pub fn rows(c: &Cluster) -> Vec<Row> {
     // running tasks per node, from whatever tasks are loaded
     let mut running: HashMap<&str, usize> = HashMap::new();
     for t in &c.tasks {
-        if task_desired_state(t) == TaskState::RUNNING
+        if task_state(t) == TaskState::RUNNING
             && let Some(n) = t.node_id.as_deref()
         {
             *running.entry(n).or_default() += 1;

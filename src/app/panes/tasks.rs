@@ -8,7 +8,8 @@ use bollard::models::{Task, TaskState};
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
 use crate::cluster::format::{image_short, parse_time, short_id, title};
 use crate::cluster::{
-    Cluster, task_desired_state, task_error, task_exit_code, task_image, task_state, task_timestamp,
+    Cluster, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
+    task_state, task_timestamp,
 };
 
 pub const COLUMNS: &[Column] = &[
@@ -39,7 +40,7 @@ pub fn state_tone(t: &Task) -> Tone {
         TaskState::RUNNING => Tone::Ok,
         TaskState::FAILED | TaskState::REJECTED | TaskState::ORPHANED => Tone::Bad,
         TaskState::COMPLETE | TaskState::SHUTDOWN | TaskState::REMOVE => Tone::Dim,
-        _ if desired == TaskState::RUNNING => Tone::Warn,
+        _ if desired <= TaskState::RUNNING => Tone::Warn,
         _ => Tone::Dim,
     }
 }
@@ -54,7 +55,7 @@ fn slot_key(t: &Task) -> (String, String) {
 }
 
 fn is_current(t: &Task) -> bool {
-    task_desired_state(t) == TaskState::RUNNING
+    task_is_active(t)
 }
 
 pub fn rows(c: &Cluster, filter: Filter) -> Vec<Row> {
