@@ -19,6 +19,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{Effect, Msg, State, update};
+use crate::engine::logs::{self, LogEvent, LogRequest};
 use crate::engine::watch::{Intervals, Worker};
 use crate::engine::{Engine, EngineCmd};
 use crate::theme::Theme;
@@ -75,6 +76,9 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     install_panic_hook();
     let (etx, mut erx) = mpsc::channel(256);
     let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
+    let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
+    let mut log_task: Option<tokio::task::JoinHandle<()>> = None;
+    let logs_engine = engine.clone();
     let worker = Worker {
         endpoint: engine.endpoint.clone(),
         tx: etx,
@@ -118,6 +122,10 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 Some(m) => Msg::Engine(m),
                 None => break,
             },
+            l = lrx.recv() => match l {
+                Some((generation, ev)) => Msg::Logs(generation, ev),
+                None => continue,
+            },
             _ = tick.tick() => Msg::Tick(Utc::now()),
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
@@ -125,21 +133,94 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         };
         let effects = update(&mut state, msg);
         dirty = true;
+        let mut follow_up = Vec::new();
         for e in effects {
             match e {
                 Effect::Quit => {
                     worker.abort();
+                    if let Some(t) = log_task.take() {
+                        t.abort();
+                    }
                     return Ok(());
                 }
                 Effect::Engine(cmd) => {
                     let _ = ctx.send(cmd).await;
                 }
+                Effect::StartLogs {
+                    generation,
+                    request,
+                } => {
+                    if let Some(t) = log_task.take() {
+                        t.abort();
+                    }
+                    log_task = Some(start_logs(
+                        logs_engine.clone(),
+                        generation,
+                        request,
+                        ltx.clone(),
+                    ));
+                }
+                Effect::StopLogs => {
+                    if let Some(t) = log_task.take() {
+                        t.abort();
+                    }
+                }
+                Effect::SaveFile {
+                    path,
+                    contents,
+                    overwrite,
+                } => follow_up.push(save_file(&path, &contents, overwrite)),
             }
+        }
+        for m in follow_up {
+            update(&mut state, m);
         }
         if state.quit {
             break;
         }
     }
     worker.abort();
+    if let Some(t) = log_task.take() {
+        t.abort();
+    }
     Ok(())
+}
+
+/// Runs a log stream, tagging its events with the generation that asked for it.
+fn start_logs(
+    engine: Engine,
+    generation: u64,
+    request: LogRequest,
+    out: mpsc::Sender<(u64, LogEvent)>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let (tx, mut rx) = mpsc::channel(64);
+        let stream = tokio::spawn(logs::follow(engine, request, tx));
+        while let Some(ev) = rx.recv().await {
+            if out.send((generation, ev)).await.is_err() {
+                break;
+            }
+        }
+        stream.abort();
+    })
+}
+
+/// Writes a file the user asked for; an existing one only with `overwrite`.
+fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if overwrite {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    match opts.open(path) {
+        Ok(mut f) => match f.write_all(contents.as_bytes()) {
+            Ok(()) => Msg::Saved(Ok(path.to_string())),
+            Err(e) => Msg::Saved(Err(format!("cannot write {path}: {e}"))),
+        },
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Msg::SaveExists(path.to_string()),
+        Err(e) => Msg::Saved(Err(format!("cannot create {path}: {e}"))),
+    }
 }

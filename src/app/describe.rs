@@ -144,6 +144,7 @@ pub fn build(
             ))
         }
         Pane::Stacks => stack(c, id),
+        Pane::Events => None,
         Pane::Problems => match find(c, now).into_iter().find(|p| p.key == id)?.subject {
             Subject::Node(n) => node(c, &n),
             Subject::Service(s) => service(c, &s),

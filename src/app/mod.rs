@@ -2,6 +2,8 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod describe;
+pub mod logs;
+pub mod logs_update;
 pub mod panes;
 pub mod rows;
 pub mod state;
@@ -14,6 +16,7 @@ pub use panes::Pane;
 pub use state::State;
 pub use update::update;
 
+use crate::engine::logs::{LogEvent, LogRequest};
 use crate::engine::{EngineCmd, EngineMsg};
 
 #[derive(Debug, Clone)]
@@ -23,6 +26,12 @@ pub enum Msg {
     /// Once a second: ages and the stale timer move on.
     Tick(DateTime<Utc>),
     Engine(EngineMsg),
+    /// From the log stream started with that generation.
+    Logs(u64, LogEvent),
+    /// A file was written (the path), or not (why).
+    Saved(Result<String, String>),
+    /// The file exists: saving needs the user's yes.
+    SaveExists(String),
 }
 
 /// What `update` asks the runtime to do.
@@ -30,4 +39,16 @@ pub enum Msg {
 pub enum Effect {
     Quit,
     Engine(EngineCmd),
+    /// Start (or restart) the log stream; its messages carry `generation`.
+    StartLogs {
+        generation: u64,
+        request: LogRequest,
+    },
+    StopLogs,
+    /// Write a file; without `overwrite` an existing file is left alone (Msg::SaveExists).
+    SaveFile {
+        path: String,
+        contents: String,
+        overwrite: bool,
+    },
 }

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::describe::Describe;
+use super::logs::LogView;
 use super::panes::{Pane, View};
 use super::rows::{Row, filter_rows, sort_rows};
 use crate::cluster::Cluster;
+use crate::cluster::events::EventRow;
 use crate::keymap::Keymap;
 
 /// The connection as the header shows it.
@@ -33,7 +35,12 @@ pub enum Mode {
     Help,
     /// The describe view of one object.
     Describe(Box<Describe>),
+    /// The logs view (its state is `State::logs`).
+    Logs,
 }
+
+/// The event timeline keeps this many events, newest first.
+pub const EVENTS_KEPT: usize = 20_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusLine {
@@ -60,6 +67,16 @@ pub struct ListState {
 impl ListState {
     pub fn selected_row(&self) -> Option<&Row> {
         self.rows.get(self.selected)
+    }
+
+    /// Replaces the rows, keeping the cursor on the same object when it still exists. With
+    /// `follow_top` (the newest-first timeline) a cursor on the first row stays on the first
+    /// row, so new events come into view instead of pushing the cursor down.
+    pub fn set_rows_following(&mut self, all: Vec<Row>, follow_top: bool) {
+        if follow_top && self.selected == 0 {
+            self.selected_id = None;
+        }
+        self.set_rows(all);
     }
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists.
@@ -128,6 +145,11 @@ pub struct State {
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
     pub read_only: bool,
+    pub logs: Option<LogView>,
+    pub log_capacity: usize,
+    /// Swarm events in words, newest first, and the keys seen (history and live overlap).
+    pub events: std::collections::VecDeque<EventRow>,
+    pub event_keys: std::collections::HashSet<String>,
     /// (critical, warning) problems, for the header; counted when data changes.
     pub problem_counts: (usize, usize),
     /// Terminal size, for paging.
@@ -154,6 +176,10 @@ impl State {
             keymap,
             read_only: false,
             problem_counts: (0, 0),
+            logs: None,
+            log_capacity: super::logs::DEFAULT_CAPACITY,
+            events: std::collections::VecDeque::new(),
+            event_keys: std::collections::HashSet::new(),
             size: (80, 24),
             quit: false,
         }
@@ -200,8 +226,9 @@ impl State {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
         );
-        let rows = self.view.rows(&self.cluster, self.now);
-        self.current_mut().set_rows(rows);
+        let rows = self.view.rows(&self.cluster, self.now, &self.events);
+        let timeline = self.view.pane == Pane::Events;
+        self.current_mut().set_rows_following(rows, timeline);
         let h = self.page_height();
         self.current_mut().scroll_into_view(h);
     }
@@ -209,6 +236,11 @@ impl State {
     /// Rows that fit the table body at the current terminal size (header, borders, footer).
     pub fn page_height(&self) -> usize {
         (self.size.1 as usize).saturating_sub(7).max(1)
+    }
+
+    /// The logs view is on screen (maybe under the help overlay).
+    pub fn logs_open(&self) -> bool {
+        self.logs.is_some() && matches!(self.mode, Mode::Logs | Mode::Help)
     }
 
     pub fn is_stale(&self) -> bool {

@@ -5,9 +5,11 @@ use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::describe::{self, Describe};
+use super::logs_update;
 use super::panes::{Drill, Pane, View};
-use super::state::{Conn, Mode, State};
+use super::state::{Conn, EVENTS_KEPT, Mode, State};
 use super::{Effect, Msg};
+use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
 use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
@@ -26,6 +28,38 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Engine(m) => {
             on_engine(state, m);
             Vec::new()
+        }
+        Msg::Logs(generation, ev) => {
+            logs_update::on_log_event(state, generation, ev);
+            Vec::new()
+        }
+        Msg::Saved(r) => {
+            logs_update::on_saved(state, r);
+            Vec::new()
+        }
+        Msg::SaveExists(path) => {
+            logs_update::on_save_exists(state, path);
+            Vec::new()
+        }
+    }
+}
+
+/// Adds one event to the timeline (newest first, bounded, each event once).
+fn add_event(state: &mut State, ev: &bollard::models::EventMessage) {
+    let row = describe_event(ev);
+    if !state.event_keys.insert(row.key.clone()) {
+        return;
+    }
+    // keep newest first even when history and live events interleave
+    let pos = state
+        .events
+        .iter()
+        .position(|e| e.time <= row.time)
+        .unwrap_or(state.events.len());
+    state.events.insert(pos, row);
+    while state.events.len() > EVENTS_KEPT {
+        if let Some(old) = state.events.pop_back() {
+            state.event_keys.remove(&old.key);
         }
     }
 }
@@ -62,7 +96,12 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             }
             state.rebuild();
         }
-        EngineMsg::Event(_) => {}
+        EngineMsg::Event(ev) => {
+            add_event(state, &ev);
+            if state.pane() == Pane::Events {
+                state.rebuild();
+            }
+        }
         EngineMsg::Lost { error, retry_in } => {
             let since = match &state.conn {
                 Conn::Lost { since, .. } => *since,
@@ -88,6 +127,7 @@ pub fn scope_of(pane: Pane) -> Scope {
         Pane::Secrets => Scope::Secrets,
         Pane::Configs => Scope::Configs,
         Pane::Networks => Scope::Networks,
+        Pane::Events => Scope::Global,
     }
 }
 
@@ -102,13 +142,18 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     }
     match state.mode.clone() {
         Mode::Help => {
-            state.mode = Mode::Normal;
+            state.mode = if state.logs.is_some() {
+                Mode::Logs
+            } else {
+                Mode::Normal
+            };
             Vec::new()
         }
         Mode::Describe(d) => {
             on_describe_key(state, *d, k);
             Vec::new()
         }
+        Mode::Logs => logs_update::on_logs_key(state, k),
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -150,6 +195,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => return back(state),
         Action::Open => return open(state),
         Action::Describe => describe(state),
+        Action::Logs => return logs_update::open_logs(state),
         Action::SortNext => {
             let ncols = pane.columns().len().max(1);
             // cycles through the columns, then back to the pane's own order
@@ -295,10 +341,8 @@ fn open(state: &mut State) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Pane::Tasks => {
-            state.info("task logs are not available yet");
-            Vec::new()
-        }
+        Pane::Tasks => logs_update::open_logs(state),
+        Pane::Events => Vec::new(),
         Pane::Secrets | Pane::Configs | Pane::Networks => {
             describe(state);
             Vec::new()
@@ -643,6 +687,31 @@ mod tests {
                 s.current().rows.len()
             );
         }
+    }
+
+    #[test]
+    fn the_event_timeline_keeps_the_newest_in_view() {
+        let mut s = loaded();
+        let ev = |t: i64, name: &str| {
+            let e: bollard::models::EventMessage = serde_json::from_value(serde_json::json!({
+                "Type": "service", "Action": "create", "timeNano": t,
+                "Actor": {"ID": name, "Attributes": {"name": name}}
+            }))
+            .unwrap();
+            Msg::Engine(EngineMsg::Event(Box::new(e)))
+        };
+        update(&mut s, ev(1_000, "old"));
+        keys(&mut s, ":events\n");
+        for i in 0..100 {
+            update(&mut s, ev(2_000 + i, &format!("new{i}")));
+        }
+        let l = s.current();
+        assert_eq!(l.selected, 0);
+        assert_eq!(l.offset, 0);
+        assert!(l.rows[0].cells[3].search_text().contains("new99"));
+        // the same event twice (history and live overlap) is shown once
+        update(&mut s, ev(2_099, "new99"));
+        assert_eq!(s.current().rows.len(), 101);
     }
 
     #[test]

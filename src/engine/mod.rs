@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod load;
+pub mod logs;
 pub mod transport;
 pub mod watch;
 

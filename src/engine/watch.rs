@@ -109,6 +109,9 @@ pub struct Worker {
     pub engine: Option<Engine>,
 }
 
+/// How far back the event timeline starts on the first connection.
+pub const EVENT_HISTORY_SECS: i64 = 15 * 60;
+
 enum Exit {
     Lost(EngineError),
     Closed,
@@ -117,6 +120,9 @@ enum Exit {
 impl Worker {
     pub async fn run(mut self) {
         let mut scope = TaskScope::None;
+        // events are followed from 15 minutes back at first, then from the last one seen, so a
+        // reconnection leaves no gap (the UI drops the few seen twice)
+        let mut events_since = chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS;
         let mut failures = 0u32;
         loop {
             let engine = match self.engine.take() {
@@ -133,7 +139,8 @@ impl Worker {
                             api_version: engine.api_version(),
                         })
                         .await;
-                    self.live(&engine, &mut scope, &mut failures).await
+                    self.live(&engine, &mut scope, &mut failures, &mut events_since)
+                        .await
                 }
                 Err(e) => Exit::Lost(e),
             };
@@ -170,10 +177,18 @@ impl Worker {
         }
     }
 
-    async fn live(&mut self, engine: &Engine, scope: &mut TaskScope, failures: &mut u32) -> Exit {
+    async fn live(
+        &mut self,
+        engine: &Engine,
+        scope: &mut TaskScope,
+        failures: &mut u32,
+        events_since: &mut i64,
+    ) -> Exit {
         let label = engine.label();
-        // Subscribe from a little before the load so no change falls between the two.
-        let since = (chrono::Utc::now().timestamp() - 2).to_string();
+        // Subscribe from before the load so no change falls between the two.
+        let since = (*events_since)
+            .min(chrono::Utc::now().timestamp() - 2)
+            .to_string();
         let cluster = match load_cluster(engine).await {
             Ok(c) => c,
             Err(e) => return Exit::Lost(e),
@@ -224,6 +239,9 @@ impl Worker {
             tokio::select! {
                 ev = events.next() => match ev {
                     Some(Ok(ev)) => {
+                        if let Some(t) = ev.time {
+                            *events_since = (*events_since).max(t);
+                        }
                         if let Some(k) = kind_of(&ev) {
                             pending.insert(k);
                             flush_at.get_or_insert_with(|| Instant::now() + self.intervals.debounce);

@@ -32,6 +32,16 @@ pub fn hints(scope: Scope) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        Scope::Logs => &[
+            Action::Follow,
+            Action::Timestamps,
+            Action::Wrap,
+            Action::Search,
+            Action::NextMatch,
+            Action::Since5m,
+            Action::SaveLogs,
+            Action::Back,
+        ],
         Scope::Tasks | Scope::Problems | Scope::Stacks => &[
             Action::Open,
             Action::Describe,
@@ -109,6 +119,11 @@ fn short_name(a: Action) -> &'static str {
         Action::Search => "search",
         Action::NextMatch => "next",
         Action::PrevMatch => "prev",
+        Action::Follow => "follow",
+        Action::Timestamps => "time",
+        Action::Wrap => "wrap",
+        Action::Since5m => "5m (1-5: since)",
+        Action::SaveLogs => "save",
         other => other.name(),
     }
 }
@@ -130,6 +145,45 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Span::styled(format!("{}█", state.current().filter), theme.text),
             Span::styled("  enter keeps · esc clears", theme.dim),
         ]),
+        Mode::Logs if state.logs.as_ref().is_some_and(|v| v.typing.is_some()) => {
+            let typed = state
+                .logs
+                .as_ref()
+                .and_then(|v| v.typing.clone())
+                .unwrap_or_default();
+            let mut spans = vec![
+                Span::styled("/", theme.prompt),
+                Span::styled(format!("{typed}█"), theme.text),
+                Span::styled("  regex · enter searches · esc cancels", theme.dim),
+            ];
+            if let Some(s) = state.status.as_ref().filter(|s| s.error) {
+                spans.push(Span::styled(format!("  {}", s.text), theme.error));
+            }
+            Line::from(spans)
+        }
+        Mode::Logs if state.logs.as_ref().is_some_and(|v| v.save.is_some()) => {
+            match state.logs.as_ref().and_then(|v| v.save.clone()) {
+                Some(crate::app::logs::SavePrompt::Path(p)) => {
+                    let mut spans = vec![
+                        Span::styled("save loaded lines to: ", theme.prompt),
+                        Span::styled(format!("{p}█"), theme.text),
+                    ];
+                    if let Some(s) = state.status.as_ref().filter(|s| s.error) {
+                        spans.push(Span::styled(format!("  {}", s.text), theme.error));
+                    }
+                    Line::from(spans)
+                }
+                Some(crate::app::logs::SavePrompt::ConfirmOverwrite(p)) => {
+                    Line::from(Span::styled(
+                        format!(
+                            " {p} exists: overwrite it? y = yes, any other key = choose another name"
+                        ),
+                        theme.status_error,
+                    ))
+                }
+                None => Line::default(),
+            }
+        }
         _ => match &state.status {
             Some(s) if s.error => {
                 Line::from(Span::styled(format!(" {}", s.text), theme.status_error))

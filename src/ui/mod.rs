@@ -4,6 +4,7 @@ pub mod describe;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod logs;
 pub mod table;
 
 use ratatui::Frame;
@@ -26,11 +27,17 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     ])
     .areas(area);
     header::draw(f, head, state, theme);
-    match &state.mode {
-        Mode::Describe(d) => describe::draw(f, body, d, theme),
+    match (&state.mode, &state.logs) {
+        (Mode::Describe(d), _) => describe::draw(f, body, d, theme),
+        (Mode::Logs, Some(v)) => logs::draw(f, body, v, theme),
+        (Mode::Help, Some(v)) if state.logs_open() => logs::draw(f, body, v, theme),
         _ => draw_pane(f, body, state, theme),
     }
-    let scope = scope_of(state.pane());
+    let scope = if matches!(state.mode, Mode::Logs) || state.logs_open() {
+        crate::keymap::Scope::Logs
+    } else {
+        scope_of(state.pane())
+    };
     footer::draw_hints(f, hints, state, theme, scope);
     footer::draw_status(f, status, state, theme);
     if state.mode == Mode::Help {

@@ -3,4 +3,5 @@
 
 mod common;
 mod connect;
+mod logs;
 mod panes;

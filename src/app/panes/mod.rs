@@ -1,5 +1,6 @@
 //! One module per pane: what it lists and its columns. Pure functions of the cluster.
 
+pub mod events;
 pub mod networks;
 pub mod nodes;
 pub mod objects;
@@ -12,6 +13,10 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{Column, Row};
 use crate::cluster::Cluster;
+use crate::cluster::events::EventRow;
+
+/// The event timeline, newest first.
+pub type EventLog = std::collections::VecDeque<EventRow>;
 
 /// The list panes, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,6 +29,8 @@ pub enum Pane {
     Secrets,
     Configs,
     Networks,
+    /// The event timeline (`:events`; no number key).
+    Events,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -62,6 +69,7 @@ impl Pane {
         Pane::Secrets,
         Pane::Configs,
         Pane::Networks,
+        Pane::Events,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +82,7 @@ impl Pane {
             Pane::Secrets => "secrets",
             Pane::Configs => "configs",
             Pane::Networks => "networks",
+            Pane::Events => "events",
         }
     }
 
@@ -90,13 +99,15 @@ impl Pane {
             Pane::Stacks => stacks::COLUMNS,
             Pane::Secrets | Pane::Configs => objects::COLUMNS,
             Pane::Networks => networks::COLUMNS,
+            Pane::Events => events::COLUMNS,
         }
     }
 }
 
 impl View {
-    pub fn rows(&self, c: &Cluster, now: DateTime<Utc>) -> Vec<Row> {
+    pub fn rows(&self, c: &Cluster, now: DateTime<Utc>, events: &EventLog) -> Vec<Row> {
         match (self.pane, &self.drill) {
+            (Pane::Events, _) => events::rows(events),
             (Pane::Problems, _) => problems::rows(c, now),
             (Pane::Nodes, _) => nodes::rows(c),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),

@@ -1,0 +1,347 @@
+//! Following the logs of a service or a task. Lines carry the task and node they came from
+//! (the engine's `details`), are parsed off the hot path of the UI, and the stream is resumed
+//! after it ends (tasks replaced, connection lost) from where it stopped: per task, lines at or
+//! before the last one already seen are dropped, so nothing is doubled and nothing is lost.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::container::LogOutput;
+use bollard::query_parameters::LogsOptions;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::client::Engine;
+use super::error::from_bollard;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogTarget {
+    Service { id: String, name: String },
+    Task { id: String, name: String },
+}
+
+impl LogTarget {
+    pub fn name(&self) -> &str {
+        match self {
+            LogTarget::Service { name, .. } | LogTarget::Task { name, .. } => name,
+        }
+    }
+}
+
+/// What to load first: the last `tail` lines, or everything since a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRequest {
+    pub target: LogTarget,
+    /// Unix seconds; None: from the tail.
+    pub since: Option<i64>,
+    pub tail: u32,
+    pub follow: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamKind {
+    Stdout,
+    Stderr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    /// Nanoseconds since the epoch (0 when the engine sent no timestamp).
+    pub ts: i64,
+    pub task_id: String,
+    pub node_id: String,
+    pub stream: StreamKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogEvent {
+    Lines(Vec<LogLine>),
+    /// The stream ended or failed and will be resumed; shown as a marker line.
+    Interrupted {
+        reason: String,
+        retry_in: Duration,
+    },
+    Resumed,
+    /// The engine cannot serve these logs (e.g. the log driver); no retry.
+    Failed(String),
+}
+
+/// Splits `<timestamp> <k=v,...> <message>` as the engine writes it with timestamps and details.
+pub fn parse_line(raw: &str, stream: StreamKind) -> LogLine {
+    let raw = raw.strip_suffix('\n').unwrap_or(raw);
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let (ts, rest) = match raw.split_once(' ') {
+        Some((t, r)) => match DateTime::parse_from_rfc3339(t) {
+            Ok(d) => (d.with_timezone(&Utc).timestamp_nanos_opt().unwrap_or(0), r),
+            Err(_) => (0, raw),
+        },
+        None => (0, raw),
+    };
+    let mut task_id = String::new();
+    let mut node_id = String::new();
+    let mut text = rest;
+    // details come first: comma-separated k=v with no spaces, then one space
+    if let Some((details, msg)) = rest.split_once(' ').or(Some((rest, "")))
+        && details.contains("com.docker.swarm.")
+        && details.split(',').all(|kv| kv.contains('='))
+    {
+        for kv in details.split(',') {
+            if let Some((k, v)) = kv.split_once('=') {
+                match k {
+                    "com.docker.swarm.task.id" => task_id = v.to_string(),
+                    "com.docker.swarm.node.id" => node_id = v.to_string(),
+                    _ => {}
+                }
+            }
+        }
+        text = msg;
+    }
+    LogLine {
+        ts,
+        task_id,
+        node_id,
+        stream,
+        text: text.to_string(),
+    }
+}
+
+/// Remembers, per task, the newest line seen, so a resumed stream skips what was delivered.
+#[derive(Debug, Default)]
+pub struct Resume {
+    last: HashMap<String, (i64, Vec<String>)>,
+    newest: i64,
+}
+
+impl Resume {
+    /// True if the line is new; records it.
+    pub fn accept(&mut self, l: &LogLine) -> bool {
+        if l.ts == 0 {
+            return true;
+        }
+        let e = self
+            .last
+            .entry(l.task_id.clone())
+            .or_insert((i64::MIN, Vec::new()));
+        if l.ts < e.0 || (l.ts == e.0 && e.1.contains(&l.text)) {
+            return false;
+        }
+        if l.ts > e.0 {
+            *e = (l.ts, Vec::new());
+        }
+        e.1.push(l.text.clone());
+        self.newest = self.newest.max(l.ts);
+        true
+    }
+
+    /// Where a resumed stream starts: the oldest last line of the tasks, but no more than five
+    /// minutes before the newest line (a task quiet for longer has nothing in between).
+    pub fn since_nanos(&self) -> Option<i64> {
+        let oldest = self.last.values().map(|(t, _)| *t).min()?;
+        Some(oldest.max(self.newest - 300 * 1_000_000_000))
+    }
+}
+
+fn options(req: &LogRequest) -> LogsOptions {
+    LogsOptions {
+        follow: req.follow,
+        stdout: true,
+        stderr: true,
+        since: 0,
+        until: 0,
+        timestamps: true,
+        tail: req.tail.to_string(),
+    }
+}
+
+/// bollard's options cannot say `details` nor a sub-second `since`: rewrite the query of the
+/// logs request with ours.
+fn with_query(engine: &Engine, query: String) -> bollard::Docker {
+    engine.docker.clone().with_request_modifier(move |mut req| {
+        if req.uri().path().ends_with("/logs") {
+            let uri = req.uri().clone();
+            let mut parts = uri.into_parts();
+            if let Some(pq) = parts.path_and_query.as_ref() {
+                let new = format!("{}?{}", pq.path(), query);
+                if let Ok(v) = new.parse() {
+                    parts.path_and_query = Some(v);
+                }
+            }
+            if let Ok(u) = hyper::Uri::from_parts(parts) {
+                *req.uri_mut() = u;
+            }
+        }
+        req
+    })
+}
+
+fn query(req: &LogRequest, since_nanos: Option<i64>) -> String {
+    let mut q = format!(
+        "stdout=1&stderr=1&timestamps=1&details=1&follow={}",
+        if req.follow { 1 } else { 0 }
+    );
+    match since_nanos {
+        Some(n) => {
+            q.push_str(&format!(
+                "&since={}.{:09}",
+                n.div_euclid(1_000_000_000),
+                n.rem_euclid(1_000_000_000)
+            ));
+        }
+        None => {
+            if let Some(s) = req.since {
+                q.push_str(&format!("&since={s}"));
+            } else {
+                q.push_str(&format!("&tail={}", req.tail));
+            }
+        }
+    }
+    q
+}
+
+/// Streams the logs to `tx` until the receiver is dropped. Batches lines to keep the UI cheap.
+pub async fn follow(engine: Engine, req: LogRequest, tx: mpsc::Sender<LogEvent>) {
+    let mut resume = Resume::default();
+    let mut failures = 0u32;
+    let mut resumed = false;
+    loop {
+        let since = if resumed { resume.since_nanos() } else { None };
+        let docker = with_query(&engine, query(&req, since));
+        let stream = match &req.target {
+            LogTarget::Service { id, .. } => docker.service_logs(id, Some(options(&req))).boxed(),
+            LogTarget::Task { id, .. } => docker.task_logs(id, Some(options(&req))).boxed(),
+        };
+        let mut stream = stream.ready_chunks(512);
+        if resumed && tx.send(LogEvent::Resumed).await.is_err() {
+            return;
+        }
+        let mut got_any = false;
+        let reason = loop {
+            match stream.next().await {
+                Some(items) => {
+                    let mut batch = Vec::with_capacity(items.len());
+                    let mut err = None;
+                    for item in items {
+                        match item {
+                            Ok(out) => {
+                                let (bytes, kind) = match &out {
+                                    LogOutput::StdErr { message } => (message, StreamKind::Stderr),
+                                    LogOutput::StdOut { message }
+                                    | LogOutput::Console { message }
+                                    | LogOutput::StdIn { message } => (message, StreamKind::Stdout),
+                                };
+                                let line = parse_line(&String::from_utf8_lossy(bytes), kind);
+                                if resume.accept(&line) {
+                                    batch.push(line);
+                                }
+                            }
+                            Err(e) => {
+                                err = Some(from_bollard(&engine.label(), &e));
+                                break;
+                            }
+                        }
+                    }
+                    if !batch.is_empty() {
+                        got_any = true;
+                        if tx.send(LogEvent::Lines(batch)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if let Some(e) = err {
+                        // the engine refusing (log driver, no such task) is final, a
+                        // broken connection is not
+                        if !e.is_connection() && !got_any && !resumed {
+                            let _ = tx.send(LogEvent::Failed(e.to_string())).await;
+                            return;
+                        }
+                        break e.to_string();
+                    }
+                }
+                None => break "the log stream ended".to_string(),
+            }
+        };
+        if !req.follow {
+            return;
+        }
+        failures = if got_any { 0 } else { failures + 1 };
+        let wait = super::watch::backoff(failures).min(Duration::from_secs(10));
+        if tx
+            .send(LogEvent::Interrupted {
+                reason,
+                retry_in: wait,
+            })
+            .await
+            .is_err()
+        {
+            return;
+        }
+        tokio::time::sleep(wait).await;
+        resumed = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_timestamp_details_and_message() {
+        let l = parse_line(
+            "2026-11-22T20:27:59.449664146Z com.docker.swarm.node.id=n1,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t1 hello world\n",
+            StreamKind::Stdout,
+        );
+        assert_eq!(l.task_id, "t1");
+        assert_eq!(l.node_id, "n1");
+        assert_eq!(l.text, "hello world");
+        assert_eq!(l.ts % 1_000_000_000, 449_664_146);
+    }
+
+    #[test]
+    fn a_message_without_details_is_kept_whole() {
+        let l = parse_line("2026-11-22T20:27:59Z plain text here", StreamKind::Stderr);
+        assert_eq!(l.text, "plain text here");
+        assert_eq!(l.stream, StreamKind::Stderr);
+    }
+
+    #[test]
+    fn resume_drops_what_was_seen_per_task() {
+        let mut r = Resume::default();
+        let line = |ts, task: &str, text: &str| LogLine {
+            ts,
+            task_id: task.into(),
+            node_id: String::new(),
+            stream: StreamKind::Stdout,
+            text: text.into(),
+        };
+        assert!(r.accept(&line(10, "a", "1")));
+        assert!(r.accept(&line(20, "a", "2")));
+        assert!(r.accept(&line(15, "b", "x")));
+        // the resumed stream starts at the oldest last line (b at 15) and repeats some
+        assert_eq!(r.since_nanos(), Some(15));
+        assert!(!r.accept(&line(15, "b", "x")));
+        assert!(!r.accept(&line(20, "a", "2")));
+        assert!(r.accept(&line(20, "a", "2b")), "same time, other text: new");
+        assert!(r.accept(&line(21, "a", "3")));
+    }
+
+    #[test]
+    fn query_asks_for_details_and_precise_since() {
+        let req = LogRequest {
+            target: LogTarget::Service {
+                id: "s".into(),
+                name: "web".into(),
+            },
+            since: None,
+            tail: 1000,
+            follow: true,
+        };
+        assert_eq!(
+            query(&req, None),
+            "stdout=1&stderr=1&timestamps=1&details=1&follow=1&tail=1000"
+        );
+        assert!(
+            query(&req, Some(1_700_000_000_000_000_001)).ends_with("&since=1700000000.000000001")
+        );
+    }
+}
