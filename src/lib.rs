@@ -12,5 +12,6 @@ pub mod engine;
 pub mod keymap;
 pub mod runtime;
 pub mod snapshot;
+pub mod stack;
 pub mod theme;
 pub mod ui;
