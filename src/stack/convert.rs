@@ -20,9 +20,9 @@ use bollard::models::{
     ServiceSpecRollbackConfig, ServiceSpecUpdateConfig, TaskSpec, TaskSpecContainerSpec,
     TaskSpecContainerSpecConfigs, TaskSpecContainerSpecDnsConfig, TaskSpecContainerSpecFile,
     TaskSpecContainerSpecFile1, TaskSpecContainerSpecPrivileges,
-    TaskSpecContainerSpecPrivilegesCredentialSpec, TaskSpecContainerSpecSecrets,
-    TaskSpecLogDriver, TaskSpecPlacement, TaskSpecPlacementPreferences, TaskSpecPlacementSpread,
-    TaskSpecResources, TaskSpecRestartPolicy, TaskSpecRestartPolicyConditionEnum,
+    TaskSpecContainerSpecPrivilegesCredentialSpec, TaskSpecContainerSpecSecrets, TaskSpecLogDriver,
+    TaskSpecPlacement, TaskSpecPlacementPreferences, TaskSpecPlacementSpread, TaskSpecResources,
+    TaskSpecRestartPolicy, TaskSpecRestartPolicyConditionEnum,
 };
 
 use super::error::FileError;
@@ -195,7 +195,8 @@ fn convert_inner(stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
     }
     for (name, s) in &c.services {
         let spec = service(stack, name, s, c)?;
-        d.images.insert(scoped(stack, name), s.image.clone().unwrap_or_default());
+        d.images
+            .insert(scoped(stack, name), s.image.clone().unwrap_or_default());
         d.services.insert(scoped(stack, name), spec);
     }
     Ok(d)
@@ -224,8 +225,12 @@ fn parse_enum<T: std::str::FromStr>(
     what: &str,
     choices: &str,
 ) -> Result<T, Fail> {
-    v.parse::<T>()
-        .map_err(|_| (path.to_vec(), format!("invalid {what} {v:?} (use {choices})")))
+    v.parse::<T>().map_err(|_| {
+        (
+            path.to_vec(),
+            format!("invalid {what} {v:?} (use {choices})"),
+        )
+    })
 }
 
 /// One service's spec, as the CLI builds it.
@@ -271,7 +276,11 @@ fn service(stack: &str, name: &str, s: &Service, c: &ComposeFile) -> Result<Serv
         search: s.dns_search.as_ref().map(StringOrList::as_list),
         options: None,
     });
-    let hosts = s.extra_hosts.as_ref().map(extra_hosts).filter(|h| !h.is_empty());
+    let hosts = s
+        .extra_hosts
+        .as_ref()
+        .map(extra_hosts)
+        .filter(|h| !h.is_empty());
     let ulimits = s.ulimits.as_ref().map(|u| {
         u.iter()
             .map(|(n, l)| {
@@ -292,7 +301,14 @@ fn service(stack: &str, name: &str, s: &Service, c: &ComposeFile) -> Result<Serv
         .isolation
         .as_deref()
         .filter(|i| !i.is_empty())
-        .map(|i| parse_enum(i, &sp(&["isolation"]), "isolation", "default, process or hyperv"))
+        .map(|i| {
+            parse_enum(
+                i,
+                &sp(&["isolation"]),
+                "isolation",
+                "default, process or hyperv",
+            )
+        })
         .transpose()?;
     let credential_spec = credential_spec(s, &sp(&["credential_spec"]))?;
 
@@ -445,13 +461,22 @@ fn endpoint_spec(d: &Deploy, s: &Service, path: &[Seg]) -> Result<EndpointSpec, 
             .protocol
             .as_deref()
             .filter(|p| !p.is_empty())
-            .map(|p| parse_enum::<EndpointPortConfigProtocolEnum>(p, &pp, "protocol", "tcp, udp or sctp"))
+            .map(|p| {
+                parse_enum::<EndpointPortConfigProtocolEnum>(p, &pp, "protocol", "tcp, udp or sctp")
+            })
             .transpose()?;
         let publish_mode = l
             .mode
             .as_deref()
             .filter(|p| !p.is_empty())
-            .map(|p| parse_enum::<EndpointPortConfigPublishModeEnum>(p, &pp, "port mode", "ingress or host"))
+            .map(|p| {
+                parse_enum::<EndpointPortConfigPublishModeEnum>(
+                    p,
+                    &pp,
+                    "port mode",
+                    "ingress or host",
+                )
+            })
             .transpose()?;
         ports.push(EndpointPortConfig {
             protocol,
@@ -470,7 +495,12 @@ fn endpoint_spec(d: &Deploy, s: &Service, path: &[Seg]) -> Result<EndpointSpec, 
         .map(|m| {
             let mut p = path.to_vec();
             p.extend([Seg::Key("deploy".into()), Seg::Key("endpoint_mode".into())]);
-            parse_enum::<EndpointSpecModeEnum>(&m.to_lowercase(), &p, "endpoint_mode", "vip or dnsrr")
+            parse_enum::<EndpointSpecModeEnum>(
+                &m.to_lowercase(),
+                &p,
+                "endpoint_mode",
+                "vip or dnsrr",
+            )
         })
         .transpose()?;
     Ok(EndpointSpec {
@@ -577,7 +607,9 @@ fn restart_policy(
     let bad = || {
         (
             at(&["restart"]),
-            format!("unknown restart policy {restart:?} (no, always, unless-stopped, on-failure[:N])"),
+            format!(
+                "unknown restart policy {restart:?} (no, always, unless-stopped, on-failure[:N])"
+            ),
         )
     };
     let max: i64 = match count.filter(|c| !c.is_empty()) {
@@ -614,7 +646,10 @@ fn healthcheck(s: &Service, path: &[Seg]) -> Result<Option<HealthConfig>, Fail> 
     });
     if h.disable == Some(true) {
         if test.as_ref().is_some_and(|t| !t.is_empty()) {
-            return Err((path.to_vec(), "test and disable cannot be set together".into()));
+            return Err((
+                path.to_vec(),
+                "test and disable cannot be set together".into(),
+            ));
         }
         return Ok(Some(HealthConfig {
             test: Some(vec!["NONE".into()]),
@@ -634,7 +669,11 @@ fn healthcheck(s: &Service, path: &[Seg]) -> Result<Option<HealthConfig>, Fail> 
 
 /// Attachments sorted by target; the service's own name is an alias on user-defined networks.
 fn networks(stack: &str, name: &str, s: &Service, c: &ComposeFile) -> Vec<NetworkAttachmentConfig> {
-    let mut m = s.networks.as_ref().map(ServiceNetworks::to_map).unwrap_or_default();
+    let mut m = s
+        .networks
+        .as_ref()
+        .map(ServiceNetworks::to_map)
+        .unwrap_or_default();
     if m.is_empty() {
         m.insert("default".into(), None);
     }
@@ -743,7 +782,9 @@ fn mounts(stack: &str, s: &Service, c: &ComposeFile, path: &[Seg]) -> Result<Vec
                     return Err(err("a tmpfs mount takes no source"));
                 }
                 if v.bind.is_some() || v.volume.is_some() {
-                    return Err(err("bind and volume options are incompatible with type tmpfs"));
+                    return Err(err(
+                        "bind and volume options are incompatible with type tmpfs",
+                    ));
                 }
                 if let Some(t) = &v.tmpfs {
                     m.tmpfs_options = Some(MountTmpfsOptions {
@@ -792,8 +833,16 @@ fn refs(
                     .clone()
                     .filter(|t| !t.is_empty())
                     .unwrap_or(l.source.clone()),
-                uid: l.uid.clone().filter(|u| !u.is_empty()).unwrap_or("0".into()),
-                gid: l.gid.clone().filter(|u| !u.is_empty()).unwrap_or("0".into()),
+                uid: l
+                    .uid
+                    .clone()
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or("0".into()),
+                gid: l
+                    .gid
+                    .clone()
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or("0".into()),
                 mode: l.mode.map(|m| m.0 as u32).unwrap_or(0o444),
             }
         })
@@ -859,7 +908,10 @@ fn credential_spec(
         ));
     }
     if c.file.is_some() && c.registry.is_some() {
-        return Err((path.to_vec(), "credential_spec: give file or registry, not both".into()));
+        return Err((
+            path.to_vec(),
+            "credential_spec: give file or registry, not both".into(),
+        ));
     }
     if c.file.is_none() && c.registry.is_none() {
         return Ok(None);
@@ -943,7 +995,14 @@ fn update_config(
         .failure_action
         .as_deref()
         .filter(|f| !f.is_empty())
-        .map(|f| parse_enum(f, &at("failure_action"), "failure_action", "pause, continue or rollback"))
+        .map(|f| {
+            parse_enum(
+                f,
+                &at("failure_action"),
+                "failure_action",
+                "pause, continue or rollback",
+            )
+        })
         .transpose()?;
     let order = u
         .order
@@ -1016,10 +1075,18 @@ pub fn fill_ids(
         return;
     };
     for s in c.secrets.iter_mut().flatten() {
-        s.secret_id = s.secret_name.as_ref().and_then(|n| secret_ids.get(n)).cloned();
+        s.secret_id = s
+            .secret_name
+            .as_ref()
+            .and_then(|n| secret_ids.get(n))
+            .cloned();
     }
     for s in c.configs.iter_mut().flatten() {
-        s.config_id = s.config_name.as_ref().and_then(|n| config_ids.get(n)).cloned();
+        s.config_id = s
+            .config_name
+            .as_ref()
+            .and_then(|n| config_ids.get(n))
+            .cloned();
     }
 }
 
@@ -1073,7 +1140,10 @@ mod tests {
         );
         let n = &d.networks["st_default"];
         assert_eq!(n.driver.as_deref(), Some("overlay"));
-        assert_eq!(n.labels.as_ref().unwrap()["com.docker.stack.namespace"], "st");
+        assert_eq!(
+            n.labels.as_ref().unwrap()["com.docker.stack.namespace"],
+            "st"
+        );
     }
 
     #[test]
@@ -1090,15 +1160,24 @@ mod tests {
         assert_eq!(c["CapabilityDrop"], serde_json::json!(["ALL"]));
         assert_eq!(c["Hosts"], serde_json::json!(["10.0.0.2 db"]));
         assert_eq!(c["Ulimits"][0]["Name"], "nofile");
-        assert_eq!(c["Ulimits"][1], serde_json::json!({"Name": "nproc", "Soft": 5, "Hard": 5}));
+        assert_eq!(
+            c["Ulimits"][1],
+            serde_json::json!({"Name": "nproc", "Soft": 5, "Hard": 5})
+        );
         assert_eq!(s["Mode"]["Replicated"]["Replicas"], 3);
         assert_eq!(s["EndpointSpec"]["Mode"], "dnsrr");
         assert_eq!(s["EndpointSpec"]["Ports"][0]["PublishedPort"], 8080);
         assert_eq!(s["EndpointSpec"]["Ports"][0]["PublishMode"], "ingress");
         assert_eq!(s["EndpointSpec"]["Ports"][1]["PublishMode"], "host");
         let t = &s["TaskTemplate"];
-        assert_eq!(t["Resources"]["Limits"], serde_json::json!({"NanoCPUs": 500_000_000, "MemoryBytes": 67108864}));
-        assert_eq!(t["RestartPolicy"], serde_json::json!({"Condition": "on-failure", "MaxAttempts": 2}));
+        assert_eq!(
+            t["Resources"]["Limits"],
+            serde_json::json!({"NanoCPUs": 500_000_000, "MemoryBytes": 67108864})
+        );
+        assert_eq!(
+            t["RestartPolicy"],
+            serde_json::json!({"Condition": "on-failure", "MaxAttempts": 2})
+        );
         assert_eq!(t["Placement"]["MaxReplicas"], 2);
         assert_eq!(
             s["UpdateConfig"],
@@ -1124,7 +1203,10 @@ mod tests {
         let m = &s["TaskTemplate"]["ContainerSpec"]["Mounts"];
         assert_eq!(m[0]["Source"], "st_data");
         assert_eq!(m[0]["ReadOnly"], true);
-        assert_eq!(m[0]["VolumeOptions"]["DriverConfig"]["Options"]["type"], "tmpfs");
+        assert_eq!(
+            m[0]["VolumeOptions"]["DriverConfig"]["Options"]["type"],
+            "tmpfs"
+        );
         assert_eq!(m[1]["Type"], "bind");
         assert_eq!(m[2]["TmpfsOptions"]["SizeBytes"], 1000);
     }
@@ -1148,7 +1230,11 @@ mod tests {
         assert_eq!(d.external_secrets, ["ext"]);
         assert_eq!(d.configs["st_conf"].labels.as_ref().unwrap()["v"], "1");
         let ids = BTreeMap::from([("st_pw".to_string(), "id1".to_string())]);
-        fill_ids(d.services.get_mut("st_web").unwrap(), &ids, &BTreeMap::new());
+        fill_ids(
+            d.services.get_mut("st_web").unwrap(),
+            &ids,
+            &BTreeMap::new(),
+        );
         let s = json(&d.services["st_web"]);
         let c = &s["TaskTemplate"]["ContainerSpec"];
         assert_eq!(
@@ -1160,10 +1246,19 @@ mod tests {
 
     #[test]
     fn restart_key_is_read_when_there_is_no_restart_policy() {
-        let d = conv("services:\n  a:\n    image: x\n    restart: on-failure:3\n  b:\n    image: x\n    restart: 'no'\n");
+        let d = conv(
+            "services:\n  a:\n    image: x\n    restart: on-failure:3\n  b:\n    image: x\n    restart: 'no'\n",
+        );
         let a = json(&d.services["st_a"]);
-        assert_eq!(a["TaskTemplate"]["RestartPolicy"], serde_json::json!({"Condition": "on-failure", "MaxAttempts": 3}));
-        assert!(json(&d.services["st_b"])["TaskTemplate"].get("RestartPolicy").is_none());
+        assert_eq!(
+            a["TaskTemplate"]["RestartPolicy"],
+            serde_json::json!({"Condition": "on-failure", "MaxAttempts": 3})
+        );
+        assert!(
+            json(&d.services["st_b"])["TaskTemplate"]
+                .get("RestartPolicy")
+                .is_none()
+        );
     }
 
     #[test]

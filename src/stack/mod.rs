@@ -12,6 +12,8 @@ pub mod interpolate;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod plan;
+pub mod source;
 pub mod values;
 
 pub use error::{FileError, StackError};
