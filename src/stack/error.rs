@@ -48,7 +48,7 @@ pub enum StackError {
     /// whose content changed, ...). Nothing was changed.
     #[error("{0}")]
     Invalid(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Engine(#[from] EngineError),
     /// Some steps of a deploy or remove failed; the message lists them.
     #[error("{0}")]

@@ -6,13 +6,16 @@
 //! [`plan`] compares them with what runs, [`deploy`] applies a plan, [`remove`] removes a stack,
 //! [`source`] keeps the deployed file in the swarm (or rebuilds one from the live specs).
 
+pub mod commands;
 pub mod convert;
+pub mod deploy;
 pub mod error;
 pub mod interpolate;
 pub mod load;
 pub mod locate;
 pub mod model;
 pub mod plan;
+pub mod remove;
 pub mod source;
 pub mod values;
 

@@ -377,7 +377,24 @@ pub fn make_plan(
             });
             continue;
         };
-        let live_spec = svc.spec.clone().unwrap_or_default();
+        let mut live_spec = svc.spec.clone().unwrap_or_default();
+        // the engine keeps network attachments by ID; the file names them
+        if let Some(nets) = live_spec
+            .task_template
+            .as_mut()
+            .and_then(|t| t.networks.as_mut())
+        {
+            for n in nets.iter_mut() {
+                let by_id = live
+                    .networks
+                    .iter()
+                    .find(|x| x.id.is_some() && x.id == n.target);
+                if let Some(name) = by_id.and_then(|x| x.name.clone()) {
+                    n.target = Some(name);
+                }
+            }
+            nets.sort_by(|a, b| a.target.cmp(&b.target));
+        }
         keep_live_fields(spec, &live_spec, options.resolve_image);
         let changes = spec_changes(&live_spec, spec);
         if changes.is_empty() {

@@ -245,6 +245,9 @@ pub fn reconstruct(
     )
 }
 
+/// A mounted file's target, uid, gid and mode.
+type RefFile = (Option<String>, Option<String>, Option<String>, Option<u32>);
+
 fn service_of(
     stack: &str,
     name: &str,
@@ -380,7 +383,7 @@ fn service_of(
     }
     let refs =
         |name: Option<&String>,
-         file: Option<(Option<String>, Option<String>, Option<String>, Option<u32>)>| {
+         file: Option<RefFile>| {
             let src = name
                 .map(|n| descope(stack, n).unwrap_or(n).to_string())
                 .unwrap_or_default();
