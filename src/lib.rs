@@ -15,3 +15,8 @@ pub mod snapshot;
 pub mod stack;
 pub mod theme;
 pub mod ui;
+
+/// The stack editor's view (`src/ui/editor.rs`). It belongs in `ui/mod.rs` as `pub mod editor;`;
+/// it is declared here until the editor is wired into the main UI, which owns that file.
+#[path = "ui/editor.rs"]
+pub mod editor_view;

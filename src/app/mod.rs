@@ -1,6 +1,7 @@
 //! The update/draw core: `update(&mut State, Msg) -> Vec<Effect>` and no I/O. The runtime turns
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
+pub mod editor;
 pub mod panes;
 pub mod rows;
 pub mod state;

@@ -287,3 +287,51 @@ pub async fn file(engine: &Engine, stack: &str) -> Result<StackFile, StackError>
         ),
     })
 }
+
+/// The editor's plan: the buffer `text` (shown as `name` in errors) deployed as `stack`, with
+/// relative paths from `dir`. What the runtime runs for `EditorEffect::Plan`.
+pub async fn plan_text(
+    engine: &Engine,
+    stack: &str,
+    name: &str,
+    text: &str,
+    dir: &std::path::Path,
+    env: &Env,
+    options: PlanOptions,
+) -> Result<Plan, StackError> {
+    check_stack_name(stack)?;
+    let sources = [super::load::Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    }];
+    let loaded = super::load::load_sources(&sources, dir, env)?;
+    let desired = convert(stack, &loaded)?;
+    let live = Live::read(engine, stack).await?;
+    let mut plan = make_plan(
+        desired,
+        &live,
+        options,
+        Some(SourceFile::new(stack, &loaded.sources)),
+    );
+    plan.warnings.extend(loaded.warnings);
+    Ok(plan)
+}
+
+/// The editor's deploy (`EditorEffect::Deploy`): plans again, so what is applied is what the
+/// swarm has now, and applies. Returns the lines of what was done.
+pub async fn deploy_text(
+    engine: &Engine,
+    stack: &str,
+    name: &str,
+    text: &str,
+    dir: &std::path::Path,
+    env: &Env,
+    options: PlanOptions,
+) -> Result<String, StackError> {
+    let plan = plan_text(engine, stack, name, text, dir, env, options).await?;
+    if plan.is_empty() {
+        return Ok(format!("stack {stack}: nothing to change"));
+    }
+    let report = super::deploy::deploy(engine, &plan).await?;
+    Ok(report.done.join("\n"))
+}

@@ -166,10 +166,20 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Loads texts already in memory (the editor's buffer); relative paths resolve in `dir`.
 pub fn load_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded, FileError> {
+    load_with(sources, dir, env, true)
+}
+
+/// Checks texts without touching the disk (env files and secret files are not read): what the
+/// editor runs on every keystroke.
+pub fn check_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded, FileError> {
+    load_with(sources, dir, env, false)
+}
+
+fn load_with(sources: &[Source], dir: &Path, env: &Env, io: bool) -> Result<Loaded, FileError> {
     let mut warnings = Vec::new();
     let mut files = Vec::new();
     for src in sources {
-        let file = parse_one(src, dir, env, &mut warnings)?;
+        let file = parse_one(src, dir, env, &mut warnings, io)?;
         files.push(file);
     }
     let mut it = files.into_iter();
@@ -183,7 +193,7 @@ pub fn load_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded,
         sources: sources.to_vec(),
         working_dir: dir.to_path_buf(),
     };
-    validate(&loaded)?;
+    validate(&loaded, io)?;
     Ok(loaded)
 }
 
@@ -203,6 +213,7 @@ fn parse_one(
     dir: &Path,
     env: &Env,
     warnings: &mut Vec<String>,
+    io: bool,
 ) -> Result<ComposeFile, FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| {
@@ -297,7 +308,7 @@ fn parse_one(
             ));
         }
     }
-    normalize(file, src, dir, env)
+    normalize(file, src, dir, env, io)
 }
 
 fn strip_extensions(m: &mut yaml_serde::Mapping) {
@@ -361,6 +372,7 @@ fn normalize(
     src: &Source,
     dir: &Path,
     env: &Env,
+    io: bool,
 ) -> Result<ComposeFile, FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     for (name, svc) in f.services.iter_mut() {
@@ -382,7 +394,7 @@ fn normalize(
                 environment.insert(k, val.map(Scalar::Str));
             }
         };
-        if let Some(files) = svc.env_file.take() {
+        if let Some(files) = svc.env_file.take().filter(|_| io) {
             for (i, file) in files.as_list().iter().enumerate() {
                 let path = resolve_path(dir, file, env);
                 let seg = match &files {
@@ -885,7 +897,7 @@ fn merge_file(base: &mut ComposeFile, over: ComposeFile) {
 
 /// Checks that need the merged configuration: every service has an image that parses, and
 /// every network, secret, config and volume a service uses is defined.
-fn validate(l: &Loaded) -> Result<(), FileError> {
+fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
     let c = &l.config;
     if c.services.is_empty() {
         return Err(l.error_at(&[Seg::Key("services".into())], "the stack has no services"));
@@ -941,6 +953,9 @@ fn validate(l: &Loaded) -> Result<(), FileError> {
                 ));
             }
         }
+    }
+    if !io {
+        return Ok(());
     }
     // secret and config files must exist before anything is created
     for (kind, objs) in [("secrets", &c.secrets), ("configs", &c.configs)] {

@@ -381,21 +381,19 @@ fn service_of(
     if !(nets.len() == 1 && nets.get("default") == Some(&None)) {
         s.networks = Some(ServiceNetworks::Map(nets));
     }
-    let refs =
-        |name: Option<&String>,
-         file: Option<RefFile>| {
-            let src = name
-                .map(|n| descope(stack, n).unwrap_or(n).to_string())
-                .unwrap_or_default();
-            let (target, uid, gid, mode) = file.unwrap_or_default();
-            FileRef::Long(FileRefLong {
-                target: target.filter(|t| *t != src),
-                source: src,
-                uid: uid.filter(|u| u != "0"),
-                gid: gid.filter(|u| u != "0"),
-                mode: mode.filter(|m| *m != 0o444).map(|m| Int(m as i64)),
-            })
-        };
+    let refs = |name: Option<&String>, file: Option<RefFile>| {
+        let src = name
+            .map(|n| descope(stack, n).unwrap_or(n).to_string())
+            .unwrap_or_default();
+        let (target, uid, gid, mode) = file.unwrap_or_default();
+        FileRef::Long(FileRefLong {
+            target: target.filter(|t| *t != src),
+            source: src,
+            uid: uid.filter(|u| u != "0"),
+            gid: gid.filter(|u| u != "0"),
+            mode: mode.filter(|m| *m != 0o444).map(|m| Int(m as i64)),
+        })
+    };
     s.secrets = c.secrets.as_ref().map(|v| {
         v.iter()
             .map(|r| {
