@@ -15,10 +15,13 @@ const LINES: usize = 1_000_000;
 
 fn raw(i: usize) -> String {
     let task = i % 5;
-    let msg = if i % 10 == 0 {
+    let msg = if i.is_multiple_of(10) {
         format!("\x1b[32mINFO\x1b[0m request {i} served in {} ms", i % 97)
     } else {
-        format!("worker {task} processed item {i} status=ok bytes={}", i * 7 % 4096)
+        format!(
+            "worker {task} processed item {i} status=ok bytes={}",
+            i * 7 % 4096
+        )
     };
     format!(
         "2026-11-22T12:{:02}:{:02}.{:09}Z com.docker.swarm.node.id=node{task},com.docker.swarm.service.id=svc,com.docker.swarm.task.id=task{task} {msg}\n",

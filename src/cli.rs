@@ -29,8 +29,9 @@ pub struct Cli {
 /// The docker CLI's connection flags.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnArgs {
-    /// Docker context to use (see `docker context ls`).
-    #[arg(short = 'c', long, global = true, value_name = "NAME")]
+    /// Docker context to use (see `docker context ls`). Give it before the subcommand, as with
+    /// docker: `-c` after `stack deploy` names a compose file.
+    #[arg(short = 'c', long, value_name = "NAME")]
     pub context: Option<String>,
 
     /// Engine to connect to: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat
@@ -80,6 +81,46 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Deploy, list and remove stacks (compose files), like `docker stack`.
+    Stack {
+        #[command(subcommand)]
+        cmd: StackCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StackCommand {
+    /// Deploy a new stack or update an existing one (shows the plan, then applies it).
+    Deploy {
+        /// Compose file; repeat to merge several, later files override earlier ones.
+        #[arg(
+            short = 'c',
+            long = "compose-file",
+            value_name = "FILE",
+            required = true
+        )]
+        files: Vec<PathBuf>,
+        /// Remove services that are no longer in the file.
+        #[arg(long)]
+        prune: bool,
+        /// Ask a registry for image digests: always, changed (images that changed) or never.
+        #[arg(long, value_name = "WHEN", default_value = "always")]
+        resolve_image: String,
+        /// Print the plan and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The stack's name.
+        name: String,
+    },
+    /// Remove a stack: its services, secrets, configs and networks.
+    #[command(alias = "remove")]
+    Rm { name: String },
+    /// List the stacks.
+    Ls,
+    /// List a stack's tasks.
+    Ps { name: String },
+    /// Print the stack's compose file: the one swarmtop stored, or one rebuilt from the specs.
+    File { name: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

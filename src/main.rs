@@ -5,7 +5,7 @@ use chrono::Utc;
 use clap::Parser;
 
 use swarmtop::app::State;
-use swarmtop::cli::{Cli, Command, Format};
+use swarmtop::cli::{Cli, Command, Format, StackCommand};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keymap::Keymap;
@@ -73,6 +73,10 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Stack { cmd }) => {
+            let engine = connect(&cli).await?;
+            run_stack(&engine, cmd, cli.read_only).await
+        }
         None => {
             let engine = connect(&cli).await?;
             let state = State::new(
@@ -93,4 +97,29 @@ async fn run(cli: Cli) -> Result<()> {
             .await
         }
     }
+}
+
+/// `swarmtop stack ...`; every failure is one line (a file error names the file and the place).
+async fn run_stack(engine: &Engine, cmd: &StackCommand, read_only: bool) -> Result<()> {
+    use swarmtop::stack::commands;
+    let writes = matches!(cmd, StackCommand::Rm { .. })
+        || matches!(cmd, StackCommand::Deploy { dry_run: false, .. });
+    if writes && read_only {
+        anyhow::bail!("--read-only: this command would change the swarm");
+    }
+    let out = match cmd {
+        StackCommand::Deploy {
+            files,
+            prune,
+            resolve_image,
+            dry_run,
+            name,
+        } => commands::deploy(engine, name, files, *prune, resolve_image, *dry_run).await?,
+        StackCommand::Rm { name } => commands::remove(engine, name).await?,
+        StackCommand::Ls => commands::list(engine).await?,
+        StackCommand::Ps { name } => commands::ps(engine, name).await?,
+        StackCommand::File { name } => commands::file(engine, name).await?.text().to_string(),
+    };
+    print!("{out}");
+    Ok(())
 }

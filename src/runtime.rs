@@ -18,8 +18,9 @@ use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{Effect, Msg, State, update};
-use crate::engine::logs::{self, LogEvent, LogRequest};
+use crate::app::{Msg, State, update};
+use crate::effects::{self, Executor, Next};
+use crate::engine::logs::LogEvent;
 use crate::engine::watch::{Intervals, Worker};
 use crate::engine::{Engine, EngineCmd};
 use crate::theme::Theme;
@@ -77,8 +78,23 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     let (etx, mut erx) = mpsc::channel(256);
     let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
     let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
-    let mut log_task: Option<tokio::task::JoinHandle<()>> = None;
-    let logs_engine = engine.clone();
+    let (mtx, mut mrx) = mpsc::channel::<Msg>(64);
+    let state_dir = effects::state_dir();
+    let env = crate::stack::commands::process_env();
+    state.env = env.clone();
+    state.theme = cfg.theme.clone();
+    if let Ok(d) = std::env::current_dir() {
+        state.work_dir = d;
+    }
+    let mut exec = Executor {
+        engine: engine.clone(),
+        engine_cmd: ctx.clone(),
+        msgs: mtx.clone(),
+        log_events: ltx,
+        log_task: None,
+        state_dir: state_dir.clone(),
+        env,
+    };
     let worker = Worker {
         endpoint: engine.endpoint.clone(),
         tx: etx,
@@ -92,6 +108,11 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
             &state.view,
         )))
         .await;
+    // an editor buffer left by a session that was cut off is offered back
+    let found = crate::app::editor::find_autosaves(&state_dir);
+    if !found.is_empty() {
+        update(&mut state, Msg::Autosaves(found));
+    }
 
     let (_guard, mut terminal) = TerminalGuard::enter()?;
     if let Ok(size) = terminal.size() {
@@ -105,7 +126,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
 
-    loop {
+    'main: loop {
         if dirty {
             terminal.draw(|f| ui::draw(f, &state, &cfg.theme))?;
             dirty = false;
@@ -126,101 +147,31 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 Some((generation, ev)) => Msg::Logs(generation, ev),
                 None => continue,
             },
+            m = mrx.recv() => match m {
+                Some(m) => m,
+                None => continue,
+            },
             _ = tick.tick() => Msg::Tick(Utc::now()),
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
             _ = sigint.recv() => break,
         };
-        let effects = update(&mut state, msg);
-        dirty = true;
-        let mut follow_up = Vec::new();
-        for e in effects {
-            match e {
-                Effect::Quit => {
-                    worker.abort();
-                    if let Some(t) = log_task.take() {
-                        t.abort();
-                    }
-                    return Ok(());
+        let mut pending = vec![msg];
+        while let Some(msg) = pending.pop() {
+            let effects = update(&mut state, msg);
+            for e in effects {
+                if let Next::Quit = exec.run(e, &mut pending).await {
+                    break 'main;
                 }
-                Effect::Engine(cmd) => {
-                    let _ = ctx.send(cmd).await;
-                }
-                Effect::StartLogs {
-                    generation,
-                    request,
-                } => {
-                    if let Some(t) = log_task.take() {
-                        t.abort();
-                    }
-                    log_task = Some(start_logs(
-                        logs_engine.clone(),
-                        generation,
-                        request,
-                        ltx.clone(),
-                    ));
-                }
-                Effect::StopLogs => {
-                    if let Some(t) = log_task.take() {
-                        t.abort();
-                    }
-                }
-                Effect::SaveFile {
-                    path,
-                    contents,
-                    overwrite,
-                } => follow_up.push(save_file(&path, &contents, overwrite)),
             }
         }
-        for m in follow_up {
-            update(&mut state, m);
-        }
+        dirty = true;
         if state.quit {
             break;
         }
     }
     worker.abort();
-    if let Some(t) = log_task.take() {
-        t.abort();
-    }
+    exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
+        .await;
     Ok(())
-}
-
-/// Runs a log stream, tagging its events with the generation that asked for it.
-fn start_logs(
-    engine: Engine,
-    generation: u64,
-    request: LogRequest,
-    out: mpsc::Sender<(u64, LogEvent)>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let (tx, mut rx) = mpsc::channel(64);
-        let stream = tokio::spawn(logs::follow(engine, request, tx));
-        while let Some(ev) = rx.recv().await {
-            if out.send((generation, ev)).await.is_err() {
-                break;
-            }
-        }
-        stream.abort();
-    })
-}
-
-/// Writes a file the user asked for; an existing one only with `overwrite`.
-fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if overwrite {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    match opts.open(path) {
-        Ok(mut f) => match f.write_all(contents.as_bytes()) {
-            Ok(()) => Msg::Saved(Ok(path.to_string())),
-            Err(e) => Msg::Saved(Err(format!("cannot write {path}: {e}"))),
-        },
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Msg::SaveExists(path.to_string()),
-        Err(e) => Msg::Saved(Err(format!("cannot create {path}: {e}"))),
-    }
 }

@@ -2,9 +2,12 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod describe;
+pub mod editor;
+pub mod editor_update;
 pub mod logs;
 pub mod logs_update;
 pub mod panes;
+pub mod prompt;
 pub mod rows;
 pub mod state;
 pub mod update;
@@ -32,6 +35,22 @@ pub enum Msg {
     Saved(Result<String, String>),
     /// The file exists: saving needs the user's yes.
     SaveExists(String),
+    /// A stack's file for the editor (stored in the swarm or rebuilt).
+    StackFile {
+        stack: String,
+        result: Result<crate::stack::source::StackFile, String>,
+    },
+    /// A file read for the editor; `Ok(None)`: it does not exist yet.
+    FileOpened {
+        path: std::path::PathBuf,
+        stack: String,
+        result: Result<Option<String>, String>,
+    },
+    EditorSaved(Result<std::path::PathBuf, String>),
+    EditorPlan(Result<String, String>),
+    EditorDeployed(Result<String, String>),
+    /// Editor buffers left by an earlier session, found at start-up.
+    Autosaves(Vec<editor::Autosave>),
 }
 
 /// What `update` asks the runtime to do.
@@ -50,5 +69,19 @@ pub enum Effect {
         path: String,
         contents: String,
         overwrite: bool,
+    },
+    /// Fetch a stack's file (stored or rebuilt) for the editor.
+    LoadStackFile {
+        stack: String,
+    },
+    /// Read a file for the editor.
+    OpenFile {
+        path: std::path::PathBuf,
+        stack: String,
+    },
+    /// What the stack editor asked for (save, plan, deploy, autosave).
+    Editor(editor::EditorEffect),
+    DiscardAutosave {
+        stack: String,
     },
 }

@@ -37,6 +37,12 @@ pub enum Mode {
     Describe(Box<Describe>),
     /// The logs view (its state is `State::logs`).
     Logs,
+    /// The stack editor (its state is `State::editor`).
+    Editor,
+    /// A one-line question (a number, a name, a path).
+    Prompt(Box<super::prompt::Prompt>),
+    /// A yes/no question with its explanation.
+    Confirm(Box<super::prompt::Confirm>),
 }
 
 /// The event timeline keeps this many events, newest first.
@@ -146,6 +152,12 @@ pub struct State {
     pub keymap: Keymap,
     pub read_only: bool,
     pub logs: Option<LogView>,
+    pub editor: Option<super::editor::EditorState>,
+    /// Variables for compose interpolation (the process environment, read at start).
+    pub env: crate::stack::interpolate::Env,
+    /// Where new stack files go and relative paths start.
+    pub work_dir: std::path::PathBuf,
+    pub theme: crate::theme::Theme,
     pub log_capacity: usize,
     /// Swarm events in words, newest first, and the keys seen (history and live overlap).
     pub events: std::collections::VecDeque<EventRow>,
@@ -177,6 +189,10 @@ impl State {
             read_only: false,
             problem_counts: (0, 0),
             logs: None,
+            editor: None,
+            env: Default::default(),
+            work_dir: std::path::PathBuf::from("."),
+            theme: crate::theme::Theme::default_theme(),
             log_capacity: super::logs::DEFAULT_CAPACITY,
             events: std::collections::VecDeque::new(),
             event_keys: std::collections::HashSet::new(),

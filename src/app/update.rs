@@ -5,10 +5,11 @@ use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::describe::{self, Describe};
-use super::logs_update;
 use super::panes::{Drill, Pane, View};
+use super::prompt::{Confirm, Pending, Prompt, PromptKind};
 use super::state::{Conn, EVENTS_KEPT, Mode, State};
 use super::{Effect, Msg};
+use super::{editor_update, logs_update};
 use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
 use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
@@ -39,6 +40,52 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SaveExists(path) => {
             logs_update::on_save_exists(state, path);
+            Vec::new()
+        }
+        Msg::StackFile { stack, result } => {
+            editor_update::on_stack_file(state, stack, result);
+            Vec::new()
+        }
+        Msg::FileOpened {
+            path,
+            stack,
+            result,
+        } => {
+            editor_update::on_file_opened(state, path, stack, result);
+            Vec::new()
+        }
+        Msg::EditorSaved(r) => {
+            match (state.editor.as_mut(), r) {
+                (Some(ed), Ok(path)) => ed.saved(path),
+                (Some(ed), Err(e)) => ed.status = Some(e),
+                (None, Err(e)) => state.error(e),
+                (None, Ok(_)) => {}
+            }
+            Vec::new()
+        }
+        Msg::EditorPlan(r) => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.show_plan(r);
+            }
+            Vec::new()
+        }
+        Msg::EditorDeployed(r) => {
+            let ok = r.is_ok();
+            let stack = state.editor.as_ref().map(|e| e.stack.clone());
+            if let Some(ed) = state.editor.as_mut() {
+                ed.deployed(r);
+            }
+            // deployed: the swarm holds the file now, the autosave is not needed
+            match stack {
+                Some(stack) if ok => vec![
+                    Effect::DiscardAutosave { stack },
+                    Effect::Engine(EngineCmd::Refresh),
+                ],
+                _ => Vec::new(),
+            }
+        }
+        Msg::Autosaves(found) => {
+            editor_update::on_autosaves(state, found);
             Vec::new()
         }
     }
@@ -154,6 +201,9 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Logs => logs_update::on_logs_key(state, k),
+        Mode::Editor => editor_update::on_editor_key(state, k),
+        Mode::Prompt(p) => on_prompt_key(state, *p, k),
+        Mode::Confirm(c) => on_confirm_key(state, *c, k),
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -196,6 +246,16 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => return open(state),
         Action::Describe => describe(state),
         Action::Logs => return logs_update::open_logs(state),
+        Action::EditStack if pane == Pane::Stacks => {
+            return match state.current().selected_id.clone() {
+                Some(stack) => {
+                    state.info(format!("opening the file of stack {stack}…"));
+                    vec![Effect::LoadStackFile { stack }]
+                }
+                None => Vec::new(),
+            };
+        }
+        Action::NewStack if pane == Pane::Stacks => editor_update::new_stack(state),
         Action::SortNext => {
             let ncols = pane.columns().len().max(1);
             // cycles through the columns, then back to the pane's own order
@@ -443,6 +503,18 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::Quit]
         }
+        "edit" => {
+            let path = cmd["edit".len()..].trim();
+            if path.is_empty() {
+                state.error(":edit needs a file: :edit PATH");
+                state.mode = Mode::Command(buf);
+                return Vec::new();
+            }
+            let path = state.work_dir.join(path);
+            state.mode = Mode::Normal;
+            let stack = editor_update::stack_name_for(&path);
+            vec![Effect::OpenFile { path, stack }]
+        }
         w => {
             if let Some(p) = Pane::from_name(w) {
                 state.mode = Mode::Normal;
@@ -453,6 +525,62 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             ));
             state.mode = Mode::Command(buf);
             Vec::new()
+        }
+    }
+}
+
+fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
+    match k.code {
+        KeyCode::Esc => {
+            state.mode = Mode::Normal;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            let text = p.text.clone();
+            let result = match p.kind {
+                PromptKind::NewStack => editor_update::submit_new_stack(state, &text),
+            };
+            return match result {
+                Ok(fx) => fx,
+                Err(why) => {
+                    // refused: keep the text, say why
+                    p.error = Some(why);
+                    state.mode = Mode::Prompt(Box::new(p));
+                    Vec::new()
+                }
+            };
+        }
+        KeyCode::Backspace => {
+            p.text.pop();
+        }
+        KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => p.text.clear(),
+        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => p.text.push(c),
+        _ => {}
+    }
+    p.error = None;
+    state.mode = Mode::Prompt(Box::new(p));
+    Vec::new()
+}
+
+fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+    let yes = matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y'));
+    let no = matches!(
+        k.code,
+        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
+    );
+    if !yes && !no {
+        state.mode = Mode::Confirm(Box::new(c));
+        return Vec::new();
+    }
+    state.mode = Mode::Normal;
+    match (c.pending, yes) {
+        (Pending::RestoreAutosave(a), true) => {
+            editor_update::restore(state, a);
+            Vec::new()
+        }
+        (Pending::RestoreAutosave(a), false) => {
+            state.info(format!("discarded the unsaved edit of stack {}", a.stack));
+            vec![Effect::DiscardAutosave { stack: a.stack }]
         }
     }
 }
@@ -712,6 +840,118 @@ mod tests {
         // the same event twice (history and live overlap) is shown once
         update(&mut s, ev(2_099, "new99"));
         assert_eq!(s.current().rows.len(), 101);
+    }
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    #[test]
+    fn e_on_a_stack_fetches_its_file_and_opens_the_editor() {
+        let mut s = loaded();
+        keys(&mut s, "4");
+        let fx = keys(&mut s, "e");
+        assert_eq!(
+            fx,
+            vec![Effect::LoadStackFile {
+                stack: "shop".into()
+            }]
+        );
+        update(
+            &mut s,
+            Msg::StackFile {
+                stack: "shop".into(),
+                result: Ok(crate::stack::source::StackFile::Reconstructed {
+                    text: "services:\n  api:\n    image: busybox:1\n".into(),
+                }),
+            },
+        );
+        assert_eq!(s.mode, Mode::Editor);
+        let ed = s.editor.as_ref().unwrap();
+        assert!(ed.status.as_deref().unwrap_or("").contains("RECONSTRUCTED"));
+        // typing autosaves, ctrl-g asks for a plan first
+        let fx = keys(&mut s, "\n");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Editor(
+                crate::app::editor::EditorEffect::Autosave { .. }
+            )]
+        ));
+        let fx = update(&mut s, ctrl('g'));
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Editor(
+                crate::app::editor::EditorEffect::PlanForDeploy { .. }
+            )]
+        ));
+    }
+
+    #[test]
+    fn read_only_refuses_a_deploy_where_the_effect_is_made() {
+        let mut s = loaded();
+        s.read_only = true;
+        update(
+            &mut s,
+            Msg::FileOpened {
+                path: "/tmp/x.yml".into(),
+                stack: "x".into(),
+                result: Ok(Some("services:\n  a:\n    image: busybox:1\n".into())),
+            },
+        );
+        let fx = update(&mut s, ctrl('g'));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            s.editor
+                .as_ref()
+                .unwrap()
+                .status
+                .as_deref()
+                .unwrap()
+                .contains("read-only")
+        );
+    }
+
+    #[test]
+    fn a_bad_stack_name_keeps_what_was_typed() {
+        let mut s = loaded();
+        keys(&mut s, "4n");
+        keys(&mut s, "my shop\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt closed: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "my shop");
+        assert!(p.error.as_deref().unwrap().contains("' '"));
+        // fixed, it opens the file
+        keys(&mut s, "\x08");
+    }
+
+    #[test]
+    fn edit_command_opens_a_file_named_after_its_stack() {
+        let mut s = loaded();
+        s.work_dir = "/srv".into();
+        let fx = keys(&mut s, ":edit shop.yml\n");
+        assert_eq!(
+            fx,
+            vec![Effect::OpenFile {
+                path: "/srv/shop.yml".into(),
+                stack: "shop".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_autosave_is_offered_back() {
+        let mut s = loaded();
+        let a = crate::app::editor::Autosave {
+            stack: "shop".into(),
+            path: "/state/editor/shop.yml.autosave".into(),
+            text: "services: {}\n".into(),
+        };
+        update(&mut s, Msg::Autosaves(vec![a]));
+        assert!(matches!(s.mode, Mode::Confirm(_)));
+        keys(&mut s, "y");
+        assert_eq!(s.mode, Mode::Editor);
+        assert_eq!(s.editor.as_ref().unwrap().text(), "services: {}\n");
     }
 
     #[test]

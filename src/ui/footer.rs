@@ -140,6 +140,17 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             Line::from(spans)
         }
+        Mode::Prompt(p) => {
+            let mut spans = vec![
+                Span::styled(format!("{} ", p.label), theme.prompt),
+                Span::styled(format!("{}█", p.text), theme.text),
+            ];
+            match &p.error {
+                Some(e) => spans.push(Span::styled(format!("  {e}"), theme.error)),
+                None => spans.push(Span::styled("  enter · esc cancels", theme.dim)),
+            }
+            Line::from(spans)
+        }
         Mode::Filter => Line::from(vec![
             Span::styled("/", theme.prompt),
             Span::styled(format!("{}█", state.current().filter), theme.text),

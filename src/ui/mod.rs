@@ -1,6 +1,8 @@
 //! `draw(&State)`: pure rendering, no I/O. One module per part of the screen.
 
 pub mod describe;
+pub mod dialog;
+pub mod editor;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -28,6 +30,11 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     .areas(area);
     header::draw(f, head, state, theme);
     match (&state.mode, &state.logs) {
+        (Mode::Editor, _) if state.editor.is_some() => {
+            if let Some(ed) = &state.editor {
+                editor::draw(f, body, ed, &state.keymap, theme);
+            }
+        }
         (Mode::Describe(d), _) => describe::draw(f, body, d, theme),
         (Mode::Logs, Some(v)) => logs::draw(f, body, v, theme),
         (Mode::Help, Some(v)) if state.logs_open() => logs::draw(f, body, v, theme),
@@ -40,8 +47,10 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     };
     footer::draw_hints(f, hints, state, theme, scope);
     footer::draw_status(f, status, state, theme);
-    if state.mode == Mode::Help {
-        help::draw(f, area, state, theme, scope);
+    match &state.mode {
+        Mode::Help => help::draw(f, area, state, theme, scope),
+        Mode::Confirm(c) => dialog::draw(f, area, c, theme),
+        _ => {}
     }
 }
 

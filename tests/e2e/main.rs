@@ -5,3 +5,4 @@ mod common;
 mod connect;
 mod logs;
 mod panes;
+mod stacks;

@@ -1,0 +1,542 @@
+//! The stack editor: a compose file in a text area, checked while it is typed (YAML and compose
+//! errors with line and column, the text never touched), saved, planned and deployed through
+//! named effects the runtime carries out. Self-contained: the main `update` hands it the keys
+//! while it is open and runs the [`EditorEffect`]s it returns.
+//!
+//! Flow: `ctrl-s` → [`EditorEffect::Save`]; `ctrl-p` → [`EditorEffect::Plan`], the runtime
+//! answers with [`EditorState::show_plan`]; `ctrl-g` → [`EditorEffect::PlanForDeploy`], then
+//! the plan is shown for confirmation and `y` gives [`EditorEffect::Deploy`]; `Esc` leaves, and
+//! asks first when there are unsaved changes.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use crate::keymap::{Action, Key, Keymap, Scope};
+use crate::stack::interpolate::Env;
+use crate::stack::load::{Source, check_sources};
+
+/// Where the text came from; a reconstructed file says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk (`:edit PATH`, `n`).
+    File(PathBuf),
+    /// The file swarmtop stored in the swarm at the stack's last deploy.
+    Stored,
+    /// Rebuilt from the live specs (a stack the docker CLI deployed).
+    Reconstructed,
+    /// Brought back from an autosave after an interrupted session.
+    Restored(PathBuf),
+}
+
+/// The first problem in the text, with its place (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorMode {
+    Editing,
+    /// Esc with unsaved changes: save, discard or stay.
+    ConfirmLeave,
+    /// A plan on screen; `deploy` means `y` deploys it.
+    Plan {
+        text: String,
+        deploy: bool,
+        scroll: u16,
+    },
+    /// Waiting for the runtime to work out a plan.
+    Planning {
+        deploy: bool,
+    },
+}
+
+/// What the editor asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorEffect {
+    /// Write `text` to `path` (then call [`EditorState::saved`]).
+    Save { path: PathBuf, text: String },
+    /// Work out the plan of deploying `text` as `stack` (relative paths from `dir`) and give
+    /// it to [`EditorState::show_plan`].
+    Plan {
+        stack: String,
+        text: String,
+        dir: PathBuf,
+    },
+    /// The same, for a deploy that waits for confirmation.
+    PlanForDeploy {
+        stack: String,
+        text: String,
+        dir: PathBuf,
+    },
+    /// Deploy `text` as `stack` (the plan was confirmed).
+    Deploy {
+        stack: String,
+        text: String,
+        dir: PathBuf,
+    },
+    /// Write the buffer to the autosave file (the runtime may wait for a pause in typing).
+    Autosave { stack: String, text: String },
+    /// Close the editor.
+    Leave,
+}
+
+pub struct EditorState {
+    pub textarea: TextArea<'static>,
+    pub stack: String,
+    pub origin: Origin,
+    /// Where `ctrl-s` writes; `None` until the user names a file (stored/reconstructed text).
+    pub path: Option<PathBuf>,
+    /// Relative paths in the file resolve here.
+    pub dir: PathBuf,
+    pub env: Env,
+    pub mode: EditorMode,
+    pub diagnostic: Option<Diagnostic>,
+    pub warnings: Vec<String>,
+    /// A one-line message for the status bar (saved, deployed, failed ...).
+    pub status: Option<String>,
+    saved_text: String,
+}
+
+impl EditorState {
+    /// Opens `text` for the stack `stack`.
+    pub fn new(stack: &str, text: &str, origin: Origin, dir: PathBuf, env: Env) -> EditorState {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let path = match &origin {
+            Origin::File(p) => Some(p.clone()),
+            _ => None,
+        };
+        let mut s = EditorState {
+            textarea: TextArea::new(if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines
+            }),
+            stack: stack.to_string(),
+            origin,
+            path,
+            dir,
+            env,
+            mode: EditorMode::Editing,
+            diagnostic: None,
+            warnings: Vec::new(),
+            status: None,
+            saved_text: String::new(),
+        };
+        s.saved_text = s.text();
+        s.validate();
+        s
+    }
+
+    /// The buffer, with a final newline.
+    pub fn text(&self) -> String {
+        let mut t = self.textarea.lines().join("\n");
+        t.push('\n');
+        t
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.text() != self.saved_text
+    }
+
+    fn file_name(&self) -> String {
+        self.path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| format!("{}.yml", self.stack))
+    }
+
+    /// Checks the buffer (no disk access) and keeps the first problem.
+    pub fn validate(&mut self) {
+        let src = [Source {
+            name: self.file_name(),
+            text: self.text(),
+        }];
+        match check_sources(&src, &self.dir, &self.env) {
+            Ok(l) => {
+                self.diagnostic = None;
+                self.warnings = l.warnings;
+            }
+            Err(e) => {
+                self.diagnostic = Some(Diagnostic {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                });
+            }
+        }
+    }
+
+    /// The runtime wrote the file.
+    pub fn saved(&mut self, path: PathBuf) {
+        self.saved_text = self.text();
+        self.status = Some(format!("saved {}", path.display()));
+        self.path = Some(path);
+    }
+
+    /// The runtime has a plan (or an error instead of one).
+    pub fn show_plan(&mut self, result: Result<String, String>) {
+        let deploy = matches!(self.mode, EditorMode::Planning { deploy: true });
+        match result {
+            Ok(text) => {
+                self.mode = EditorMode::Plan {
+                    text,
+                    deploy,
+                    scroll: 0,
+                }
+            }
+            Err(e) => {
+                self.mode = EditorMode::Editing;
+                self.status = Some(e);
+            }
+        }
+    }
+
+    /// The runtime finished a deploy.
+    pub fn deployed(&mut self, result: Result<String, String>) {
+        self.mode = EditorMode::Editing;
+        self.status = Some(match result {
+            Ok(summary) => summary,
+            Err(e) => format!("deploy failed: {e}"),
+        });
+    }
+
+    /// Gives the text area the theme's border and line-number styles (once, when opened).
+    pub fn apply_theme(&mut self, theme: &crate::theme::Theme) {
+        self.textarea.set_block(
+            ratatui::widgets::Block::default()
+                .borders(ratatui::widgets::Borders::ALL)
+                .border_style(theme.border),
+        );
+        self.textarea.set_line_number_style(theme.dim);
+    }
+
+    /// Moves the cursor to the diagnostic's place.
+    pub fn jump_to_problem(&mut self) {
+        if let Some(d) = &self.diagnostic {
+            let row = d.line.unwrap_or(1).saturating_sub(1) as u16;
+            let col = d.column.unwrap_or(1).saturating_sub(1) as u16;
+            self.textarea.move_cursor(CursorMove::Jump(row, col));
+        }
+    }
+}
+
+/// One key for the editor.
+pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<EditorEffect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let action = Key::from_event(&key).and_then(|k| keymap.action(Scope::Editor, &k));
+    match state.mode.clone() {
+        EditorMode::ConfirmLeave => match key.code {
+            KeyCode::Char('s') => match state.path.clone() {
+                Some(path) => vec![
+                    EditorEffect::Save {
+                        path,
+                        text: state.text(),
+                    },
+                    EditorEffect::Leave,
+                ],
+                None => {
+                    state.mode = EditorMode::Editing;
+                    state.status = Some(
+                        "this text has no file yet: deploy it, or leave with d to discard".into(),
+                    );
+                    Vec::new()
+                }
+            },
+            KeyCode::Char('d') | KeyCode::Char('y') => vec![EditorEffect::Leave],
+            KeyCode::Esc | KeyCode::Char('n') => {
+                state.mode = EditorMode::Editing;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        EditorMode::Plan {
+            text,
+            deploy,
+            scroll,
+        } => match key.code {
+            KeyCode::Char('y') if deploy => {
+                state.mode = EditorMode::Editing;
+                state.status = Some(format!("deploying {} ...", state.stack));
+                vec![EditorEffect::Deploy {
+                    stack: state.stack.clone(),
+                    text: state.text(),
+                    dir: state.dir.clone(),
+                }]
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                state.mode = EditorMode::Plan {
+                    text,
+                    deploy,
+                    scroll: scroll.saturating_add(1),
+                };
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                state.mode = EditorMode::Plan {
+                    text,
+                    deploy,
+                    scroll: scroll.saturating_sub(1),
+                };
+                Vec::new()
+            }
+            _ => {
+                state.mode = EditorMode::Editing;
+                Vec::new()
+            }
+        },
+        EditorMode::Planning { .. } => Vec::new(),
+        EditorMode::Editing => match action {
+            Some(Action::Save) => match state.path.clone() {
+                Some(path) => vec![EditorEffect::Save {
+                    path,
+                    text: state.text(),
+                }],
+                None => {
+                    state.status = Some("no file to save to: use :edit PATH to pick one".into());
+                    Vec::new()
+                }
+            },
+            Some(a @ (Action::Plan | Action::Deploy)) => {
+                if let Some(d) = &state.diagnostic {
+                    state.status = Some(format!("fix the file first: {}", d.message));
+                    state.jump_to_problem();
+                    return Vec::new();
+                }
+                let deploy = a == Action::Deploy;
+                state.mode = EditorMode::Planning { deploy };
+                let (stack, text, dir) = (state.stack.clone(), state.text(), state.dir.clone());
+                vec![if deploy {
+                    EditorEffect::PlanForDeploy { stack, text, dir }
+                } else {
+                    EditorEffect::Plan { stack, text, dir }
+                }]
+            }
+            Some(Action::Leave) => {
+                if state.is_dirty() {
+                    state.mode = EditorMode::ConfirmLeave;
+                    Vec::new()
+                } else {
+                    vec![EditorEffect::Leave]
+                }
+            }
+            _ => {
+                if state.textarea.input(key) {
+                    state.status = None;
+                    state.validate();
+                    vec![EditorEffect::Autosave {
+                        stack: state.stack.clone(),
+                        text: state.text(),
+                    }]
+                } else {
+                    Vec::new()
+                }
+            }
+        },
+    }
+}
+
+// ---- autosave: the buffer in the state directory, so a dropped session loses nothing ----
+
+/// An autosaved buffer found at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Autosave {
+    pub stack: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+fn autosave_file(state_dir: &Path, stack: &str) -> PathBuf {
+    // stack names are [A-Za-z0-9_.-]: safe as a file name
+    state_dir
+        .join("editor")
+        .join(format!("{stack}.yml.autosave"))
+}
+
+/// Writes the buffer (atomically: a crash mid-write keeps the previous copy).
+pub fn write_autosave(state_dir: &Path, stack: &str, text: &str) -> io::Result<PathBuf> {
+    let path = autosave_file(state_dir, stack);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("autosave.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// Every autosaved buffer, to offer back.
+pub fn find_autosaves(state_dir: &Path) -> Vec<Autosave> {
+    let Ok(rd) = std::fs::read_dir(state_dir.join("editor")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Autosave> = rd
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stack = name.strip_suffix(".yml.autosave")?.to_string();
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some(Autosave {
+                stack,
+                path: e.path(),
+                text,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.stack.cmp(&b.stack));
+    out
+}
+
+/// Drops the autosave once the text is saved, deployed or discarded.
+pub fn discard_autosave(state_dir: &Path, stack: &str) -> io::Result<()> {
+    match std::fs::remove_file(autosave_file(state_dir, stack)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::KeyModifiers;
+
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+    fn typed(s: &mut EditorState, text: &str, km: &Keymap) -> Vec<EditorEffect> {
+        let mut fx = Vec::new();
+        for c in text.chars() {
+            let k = if c == '\n' {
+                key(KeyCode::Enter)
+            } else {
+                key(KeyCode::Char(c))
+            };
+            fx.extend(update(s, k, km));
+        }
+        fx
+    }
+    pub fn editor(text: &str) -> EditorState {
+        EditorState::new(
+            "web",
+            text,
+            Origin::File("/srv/web.yml".into()),
+            "/srv".into(),
+            Env::new(),
+        )
+    }
+
+    #[test]
+    fn errors_show_while_typing_and_the_text_stays() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        assert_eq!(s.diagnostic, None);
+        s.textarea.move_cursor(CursorMove::Bottom);
+        s.textarea.move_cursor(CursorMove::End);
+        let fx = typed(&mut s, "\n    replics: 2", &km);
+        assert!(matches!(fx.last(), Some(EditorEffect::Autosave { .. })));
+        let d = s.diagnostic.clone().expect("a problem");
+        assert_eq!((d.line, d.column), (Some(4), Some(5)));
+        assert!(d.message.contains("unknown key `replics`"), "{d:?}");
+        assert!(s.text().contains("replics: 2"), "the text is kept");
+        // a broken YAML line has a place too
+        typed(&mut s, "\n  - [", &km);
+        assert!(
+            s.diagnostic
+                .as_ref()
+                .is_some_and(|d| d.message.starts_with("invalid YAML") && d.line.is_some())
+        );
+    }
+
+    #[test]
+    fn save_plan_and_deploy_are_effects() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        assert_eq!(
+            update(&mut s, ctrl('s'), &km),
+            vec![EditorEffect::Save {
+                path: "/srv/web.yml".into(),
+                text: s.text()
+            }]
+        );
+        let fx = update(&mut s, ctrl('p'), &km);
+        assert!(matches!(&fx[..], [EditorEffect::Plan { stack, .. }] if stack == "web"));
+        s.show_plan(Ok("+ create service web_web\n".into()));
+        assert!(matches!(s.mode, EditorMode::Plan { deploy: false, .. }));
+        // y does not deploy a plan that was only asked to be shown
+        assert!(update(&mut s, key(KeyCode::Char('y')), &km).is_empty());
+        let fx = update(&mut s, ctrl('g'), &km);
+        assert!(matches!(&fx[..], [EditorEffect::PlanForDeploy { .. }]));
+        s.show_plan(Ok("+ create service web_web\n".into()));
+        let fx = update(&mut s, key(KeyCode::Char('y')), &km);
+        assert!(matches!(&fx[..], [EditorEffect::Deploy { stack, .. }] if stack == "web"));
+    }
+
+    #[test]
+    fn a_broken_file_is_not_planned() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    imag: busybox\n");
+        assert!(update(&mut s, ctrl('g'), &km).is_empty());
+        assert!(
+            s.status
+                .as_deref()
+                .unwrap_or("")
+                .contains("fix the file first")
+        );
+        assert_eq!(s.textarea.cursor(), ratatui_textarea::DataCursor(2, 4));
+    }
+
+    #[test]
+    fn leaving_with_unsaved_changes_asks() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        assert_eq!(
+            update(&mut s, key(KeyCode::Esc), &km),
+            vec![EditorEffect::Leave]
+        );
+        typed(&mut s, "# note\n", &km);
+        assert!(s.is_dirty());
+        assert!(update(&mut s, key(KeyCode::Esc), &km).is_empty());
+        assert_eq!(s.mode, EditorMode::ConfirmLeave);
+        assert!(
+            update(&mut s, key(KeyCode::Esc), &km).is_empty(),
+            "Esc stays"
+        );
+        assert_eq!(s.mode, EditorMode::Editing);
+        update(&mut s, key(KeyCode::Esc), &km);
+        let fx = update(&mut s, key(KeyCode::Char('s')), &km);
+        assert!(matches!(
+            &fx[..],
+            [EditorEffect::Save { .. }, EditorEffect::Leave]
+        ));
+        s.saved("/srv/web.yml".into());
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn autosave_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_autosave(dir.path(), "web", "services: {}\n").unwrap();
+        assert!(p.starts_with(dir.path()));
+        write_autosave(dir.path(), "web", "services:\n  a: {}\n").unwrap();
+        let found = find_autosaves(dir.path());
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].stack.as_str(), found[0].text.as_str()),
+            ("web", "services:\n  a: {}\n")
+        );
+        discard_autosave(dir.path(), "web").unwrap();
+        assert!(find_autosaves(dir.path()).is_empty());
+        discard_autosave(dir.path(), "web").unwrap();
+    }
+}

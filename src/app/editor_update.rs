@@ -1,0 +1,237 @@
+//! Wiring the stack editor into the main `update`: opening it (a stack's stored or rebuilt
+//! file, a file path, a restored autosave), passing it the keys, and turning its effects into
+//! runtime effects. Deploys are refused here in read-only mode.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::KeyEvent;
+
+use super::Effect;
+use super::editor::{self, Autosave, EditorEffect, EditorState, Origin};
+use super::prompt::{Confirm, Pending, Prompt, PromptKind};
+use super::state::{Mode, State};
+use crate::stack::source::StackFile;
+
+/// A name `docker stack deploy` accepts.
+pub fn valid_stack_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a stack needs a name".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || *c == '.'))
+    {
+        return Err(format!(
+            "stack name {name:?} has {c:?}: use letters, digits, '_', '-' and '.'"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "stack name {name:?} must start with a letter or a digit"
+        ));
+    }
+    Ok(())
+}
+
+/// The stack a file is for when opened with `:edit PATH`: `shop.yml` -> shop; a generic name
+/// (docker-compose.yml, compose.yaml, stack.yml) -> its folder's name.
+pub fn stack_name_for(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let generic = ["docker-compose", "compose", "stack", "docker-stack"];
+    let raw = if generic.contains(&stem.as_str()) {
+        path.canonicalize()
+            .ok()
+            .and_then(|p| {
+                p.parent()
+                    .and_then(|d| d.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A starting point for a new stack file.
+pub fn template(stack: &str) -> String {
+    format!(
+        "# stack {stack}: edit, then ctrl-p to see the plan and ctrl-g to deploy\nversion: \"3.8\"\nservices:\n  app:\n    image: nginx:alpine\n    deploy:\n      replicas: 1\n"
+    )
+}
+
+fn open(state: &mut State, mut ed: EditorState) {
+    ed.apply_theme(&state.theme);
+    if let Origin::Reconstructed = ed.origin {
+        ed.status = Some(
+            "this stack was deployed by the docker CLI: the file was RECONSTRUCTED from the live specs"
+                .into(),
+        );
+    }
+    state.editor = Some(ed);
+    state.mode = Mode::Editor;
+}
+
+/// The stack's file arrived (stored in the swarm, or rebuilt from the live specs).
+pub fn on_stack_file(state: &mut State, stack: String, result: Result<StackFile, String>) {
+    match result {
+        Ok(f) => {
+            let origin = match &f {
+                StackFile::Stored { .. } => Origin::Stored,
+                StackFile::Reconstructed { .. } => Origin::Reconstructed,
+            };
+            let dir = state.work_dir.clone();
+            let ed = EditorState::new(&stack, f.text(), origin, dir, state.env.clone());
+            open(state, ed);
+        }
+        Err(e) => state.error(format!("cannot open stack {stack}: {e}")),
+    }
+}
+
+/// A file was read for the editor (`None`: it does not exist yet: start from a template).
+pub fn on_file_opened(
+    state: &mut State,
+    path: PathBuf,
+    stack: String,
+    result: Result<Option<String>, String>,
+) {
+    match result {
+        Ok(text) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| state.work_dir.clone());
+            let new = text.is_none();
+            let text = text.unwrap_or_else(|| template(&stack));
+            let mut ed = EditorState::new(
+                &stack,
+                &text,
+                Origin::File(path.clone()),
+                dir,
+                state.env.clone(),
+            );
+            if new {
+                ed.status = Some(format!("new file {}: ctrl-s writes it", path.display()));
+            }
+            open(state, ed);
+        }
+        Err(e) => state.error(e),
+    }
+}
+
+/// Autosaves found at start-up: offer the first back.
+pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
+    if let Some(a) = found.into_iter().next() {
+        state.mode = Mode::Confirm(Box::new(Confirm {
+            title: " unsaved stack edit found ".into(),
+            lines: vec![
+                format!(
+                    "An edit of stack {} was not saved when swarmtop last stopped ({}).",
+                    a.stack,
+                    a.path.display()
+                ),
+                "y: open it in the editor   n: discard it".into(),
+            ],
+            pending: Pending::RestoreAutosave(a),
+            danger: false,
+        }));
+    }
+}
+
+pub fn restore(state: &mut State, a: Autosave) {
+    let dir = state.work_dir.clone();
+    let ed = EditorState::new(
+        &a.stack,
+        &a.text,
+        Origin::Restored(a.path.clone()),
+        dir,
+        state.env.clone(),
+    );
+    open(state, ed);
+}
+
+/// `n` in stacks: ask for the name.
+pub fn new_stack(state: &mut State) {
+    state.mode = Mode::Prompt(Box::new(Prompt::new(
+        PromptKind::NewStack,
+        "new stack name (opens NAME.yml here):",
+        "",
+    )));
+}
+
+/// The new-stack prompt's answer.
+pub fn submit_new_stack(state: &mut State, name: &str) -> Result<Vec<Effect>, String> {
+    let name = name.trim();
+    valid_stack_name(name)?;
+    let path = state.work_dir.join(format!("{name}.yml"));
+    state.mode = Mode::Normal;
+    Ok(vec![Effect::OpenFile {
+        path,
+        stack: name.to_string(),
+    }])
+}
+
+/// Keys while the editor is open.
+pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let Some(mut ed) = state.editor.take() else {
+        state.mode = Mode::Normal;
+        return Vec::new();
+    };
+    let effects = editor::update(&mut ed, k, &state.keymap);
+    let mut out = Vec::new();
+    let mut leave = false;
+    for e in effects {
+        match e {
+            EditorEffect::Leave => {
+                leave = true;
+                out.push(Effect::DiscardAutosave {
+                    stack: ed.stack.clone(),
+                });
+            }
+            EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. } if state.read_only => {
+                ed.mode = editor::EditorMode::Editing;
+                ed.status = Some(
+                    "read-only mode: deploying is refused (ctrl-p still shows the plan)".into(),
+                );
+            }
+            other => out.push(Effect::Editor(other)),
+        }
+    }
+    if leave {
+        state.mode = Mode::Normal;
+    } else {
+        state.editor = Some(ed);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_names_like_docker() {
+        assert!(valid_stack_name("shop-1").is_ok());
+        let e = valid_stack_name("my shop").unwrap_err();
+        assert!(e.contains("' '"), "{e}");
+        assert!(valid_stack_name("-x").is_err());
+    }
+
+    #[test]
+    fn a_file_names_its_stack() {
+        assert_eq!(stack_name_for(Path::new("/srv/shop.yml")), "shop");
+        assert_eq!(stack_name_for(Path::new("web app.yaml")), "web_app");
+    }
+}

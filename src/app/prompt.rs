@@ -1,0 +1,48 @@
+//! One-line prompts (a number, an image, a path) and yes/no confirmations. A prompt keeps what
+//! was typed when its input is refused, and says why next to it.
+
+use super::editor::Autosave;
+
+/// What a prompt's answer is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    /// `n` in stacks: the new stack's name (a file `NAME.yml` is opened or started).
+    NewStack,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub label: String,
+    pub text: String,
+    /// Why the last Enter was refused (the text stays).
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, label: impl Into<String>, text: impl Into<String>) -> Prompt {
+        Prompt {
+            kind,
+            label: label.into(),
+            text: text.into(),
+            error: None,
+        }
+    }
+}
+
+/// What `y` does in a confirmation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    /// Open an autosaved editor buffer found at start-up (`n` discards it).
+    RestoreAutosave(Autosave),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    /// The explanation, one entry per line.
+    pub lines: Vec<String>,
+    pub pending: Pending,
+    /// Shown in alarm colours (removals, overrides of a guard).
+    pub danger: bool,
+}

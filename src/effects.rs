@@ -1,0 +1,226 @@
+//! Carrying out `update`'s effects: engine commands, log streams, file writes, stack plans and
+//! deploys. Quick ones answer at once with messages; slow ones run as tasks whose results come
+//! back as `Msg`s through the runtime's channel, so the UI never waits.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::editor::{self, EditorEffect};
+use crate::app::{Effect, Msg};
+use crate::engine::logs::{self, LogEvent, LogRequest};
+use crate::engine::{Engine, EngineCmd};
+use crate::stack::commands;
+use crate::stack::interpolate::Env;
+use crate::stack::plan::PlanOptions;
+
+pub struct Executor {
+    pub engine: Engine,
+    pub engine_cmd: mpsc::Sender<EngineCmd>,
+    /// Results of background jobs.
+    pub msgs: mpsc::Sender<Msg>,
+    pub log_events: mpsc::Sender<(u64, LogEvent)>,
+    pub log_task: Option<JoinHandle<()>>,
+    /// Where editor autosaves go.
+    pub state_dir: PathBuf,
+    pub env: Env,
+}
+
+/// What the runtime must do after an effect.
+pub enum Next {
+    Continue,
+    Quit,
+}
+
+impl Executor {
+    /// Runs one effect; messages that are ready at once are returned.
+    pub async fn run(&mut self, effect: Effect, now: &mut Vec<Msg>) -> Next {
+        match effect {
+            Effect::Quit => {
+                self.stop_logs();
+                return Next::Quit;
+            }
+            Effect::Engine(cmd) => {
+                let _ = self.engine_cmd.send(cmd).await;
+            }
+            Effect::StartLogs {
+                generation,
+                request,
+            } => {
+                self.stop_logs();
+                self.log_task = Some(start_logs(
+                    self.engine.clone(),
+                    generation,
+                    request,
+                    self.log_events.clone(),
+                ));
+            }
+            Effect::StopLogs => self.stop_logs(),
+            Effect::SaveFile {
+                path,
+                contents,
+                overwrite,
+            } => now.push(save_file(&path, &contents, overwrite)),
+            Effect::LoadStackFile { stack } => {
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let result = commands::file(&engine, &stack)
+                        .await
+                        .map_err(|e| e.to_string());
+                    Msg::StackFile { stack, result }
+                });
+            }
+            Effect::OpenFile { path, stack } => now.push(open_file(path, stack)),
+            Effect::DiscardAutosave { stack } => {
+                // best effort: a leftover autosave is offered again, which is harmless
+                let _ = editor::discard_autosave(&self.state_dir, &stack);
+            }
+            Effect::Editor(e) => self.editor(e, now),
+        }
+        Next::Continue
+    }
+
+    fn spawn<F>(&self, job: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.msgs.clone();
+        tokio::spawn(async move {
+            let m = job.await;
+            let _ = tx.send(m).await;
+        });
+    }
+
+    fn stop_logs(&mut self) {
+        if let Some(t) = self.log_task.take() {
+            t.abort();
+        }
+    }
+
+    fn editor(&mut self, e: EditorEffect, now: &mut Vec<Msg>) {
+        match e {
+            EditorEffect::Save { path, text } => {
+                now.push(Msg::EditorSaved(
+                    std::fs::write(&path, text)
+                        .map(|_| path.clone())
+                        .map_err(|err| format!("cannot write {}: {err}", path.display())),
+                ));
+            }
+            EditorEffect::Autosave { stack, text } => {
+                if let Err(err) = editor::write_autosave(&self.state_dir, &stack, &text) {
+                    now.push(Msg::EditorSaved(Err(format!(
+                        "cannot autosave to {}: {err}",
+                        self.state_dir.display()
+                    ))));
+                }
+            }
+            EditorEffect::Plan { stack, text, dir }
+            | EditorEffect::PlanForDeploy { stack, text, dir } => {
+                let engine = self.engine.clone();
+                let env = self.env.clone();
+                self.spawn(async move {
+                    let name = format!("{stack}.yml");
+                    let r = commands::plan_text(
+                        &engine,
+                        &stack,
+                        &name,
+                        &text,
+                        &dir,
+                        &env,
+                        PlanOptions::default(),
+                    )
+                    .await
+                    .map(|p| p.render())
+                    .map_err(|e| e.to_string());
+                    Msg::EditorPlan(r)
+                });
+            }
+            EditorEffect::Deploy { stack, text, dir } => {
+                let engine = self.engine.clone();
+                let env = self.env.clone();
+                self.spawn(async move {
+                    let name = format!("{stack}.yml");
+                    let r = commands::deploy_text(
+                        &engine,
+                        &stack,
+                        &name,
+                        &text,
+                        &dir,
+                        &env,
+                        PlanOptions::default(),
+                    )
+                    .await
+                    .map_err(|e| e.to_string());
+                    Msg::EditorDeployed(r)
+                });
+            }
+            EditorEffect::Leave => {}
+        }
+    }
+}
+
+/// Runs a log stream, tagging its events with the generation that asked for it.
+fn start_logs(
+    engine: Engine,
+    generation: u64,
+    request: LogRequest,
+    out: mpsc::Sender<(u64, LogEvent)>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let (tx, mut rx) = mpsc::channel(64);
+        let stream = tokio::spawn(logs::follow(engine, request, tx));
+        while let Some(ev) = rx.recv().await {
+            if out.send((generation, ev)).await.is_err() {
+                break;
+            }
+        }
+        stream.abort();
+    })
+}
+
+/// Writes a file the user asked for; an existing one only with `overwrite`.
+pub fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if overwrite {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    match opts.open(path) {
+        Ok(mut f) => match f.write_all(contents.as_bytes()) {
+            Ok(()) => Msg::Saved(Ok(path.to_string())),
+            Err(e) => Msg::Saved(Err(format!("cannot write {path}: {e}"))),
+        },
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Msg::SaveExists(path.to_string()),
+        Err(e) => Msg::Saved(Err(format!("cannot create {path}: {e}"))),
+    }
+}
+
+/// Reads a file for the editor; a missing one is a new file.
+fn open_file(path: PathBuf, stack: String) -> Msg {
+    let result = match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    };
+    Msg::FileOpened {
+        path,
+        stack,
+        result,
+    }
+}
+
+/// `$XDG_STATE_HOME/swarmtop` (or the platform's equivalent): editor autosaves live there.
+pub fn state_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "swarmtop")
+        .map(|d| {
+            d.state_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| d.data_local_dir().to_path_buf())
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("swarmtop-state"))
+}

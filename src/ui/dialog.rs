@@ -1,0 +1,55 @@
+//! A yes/no question over the screen, with what it will do in words.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::app::prompt::Confirm;
+use crate::theme::Theme;
+
+pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(90);
+    let text_w = w.saturating_sub(2).max(1) as usize;
+    // room for wrapped lines plus the key line
+    let rows: usize = c
+        .lines
+        .iter()
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
+        .sum::<usize>()
+        + 2;
+    let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5);
+    let r = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    let border = if c.danger { theme.error } else { theme.border };
+    let mut lines: Vec<Line> = c
+        .lines
+        .iter()
+        .map(|l| Line::from(Span::styled(l.clone(), theme.text)))
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.key),
+        Span::styled(" yes   ", theme.dim),
+        Span::styled("n", theme.key),
+        Span::styled("/", theme.dim),
+        Span::styled("esc", theme.key),
+        Span::styled(" no", theme.dim),
+    ]));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(border)
+                    .title(Span::styled(c.title.clone(), theme.title)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
