@@ -158,7 +158,7 @@ impl Tmux {
         let session = unique("st");
         let mut line = String::new();
         for (k, v) in env {
-            line.push_str(&format!("{k}='{v}' "));
+            line.push_str(&format!("export {k}='{v}'; "));
         }
         // keep the pane open after the program exits so its last words can be read
         line.push_str(cmd);
@@ -180,6 +180,28 @@ impl Tmux {
             .output()
             .expect("tmux capture");
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The pid of the program started in the pane (the child of the pane's shell).
+    pub fn program_pid(&self) -> Option<u32> {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                TMUX_SOCKET,
+                "display",
+                "-p",
+                "-t",
+                &self.session,
+                "#{pane_pid}",
+            ])
+            .output()
+            .ok()?;
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let out = Command::new("pgrep").args(["-P", &shell]).output().ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
     }
 
     /// Sends keys in tmux's syntax ("q", "Enter", "C-c", "Escape").

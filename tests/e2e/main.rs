@@ -3,6 +3,7 @@
 
 mod common;
 mod connect;
+mod editor;
 mod logs;
 mod panes;
 mod stacks;

@@ -20,11 +20,11 @@ fn stacks_dir() -> PathBuf {
 }
 
 /// Removes the named stacks (and extra objects) when the test ends, however it ends.
-struct Cleanup<'a> {
-    lab: &'a Lab,
-    stacks: Vec<String>,
-    networks: Vec<String>,
-    secrets: Vec<String>,
+pub(crate) struct Cleanup<'a> {
+    pub(crate) lab: &'a Lab,
+    pub(crate) stacks: Vec<String>,
+    pub(crate) networks: Vec<String>,
+    pub(crate) secrets: Vec<String>,
 }
 
 impl Drop for Cleanup<'_> {
@@ -121,7 +121,11 @@ fn inspect(lab: &Lab, kind: &str, ids: &[String]) -> Vec<Value> {
 /// Everything the stack owns, as the docker CLI shows it, with what differs between two
 /// deploys of the same file taken out: IDs, times, versions, runtime state, allocated subnets,
 /// and the stack's name.
-fn stack_state(lab: &Lab, stack: &str, same: &[(&str, &str)]) -> BTreeMap<String, Value> {
+pub(crate) fn stack_state(
+    lab: &Lab,
+    stack: &str,
+    same: &[(&str, &str)],
+) -> BTreeMap<String, Value> {
     let net_names: BTreeMap<String, String> = lab
         .docker_ok(&[
             "network",
@@ -251,7 +255,11 @@ fn versions(lab: &Lab, stack: &str) -> BTreeMap<String, u64> {
     v
 }
 
-fn assert_same(cli: &BTreeMap<String, Value>, ours: &BTreeMap<String, Value>, what: &str) {
+pub(crate) fn assert_same(
+    cli: &BTreeMap<String, Value>,
+    ours: &BTreeMap<String, Value>,
+    what: &str,
+) {
     if cli != ours {
         let a = serde_json::to_string_pretty(cli).unwrap_or_default();
         let b = serde_json::to_string_pretty(ours).unwrap_or_default();

@@ -1,0 +1,166 @@
+//! Issue 6 in the TUI: a stack file edited, planned and deployed from the editor matches
+//! `docker stack deploy` of the same file; the deployed file comes back with `e`; an edit cut
+//! off by a dropped session (SIGHUP) is offered back at the next start.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::common::*;
+use crate::stacks::{Cleanup, assert_same, stack_state};
+
+fn compose(lab: &Lab) -> String {
+    format!(
+        "version: \"3.8\"\nservices:\n  web:\n    image: {}\n    command: [\"sleep\", \"3600\"]\n    stop_grace_period: 1s\n    environment:\n      MODE: editor\n    deploy:\n      replicas: 2\n      labels:\n        team: ops\n      update_config:\n        parallelism: 1\n        delay: 1s\n  worker:\n    image: {}\n    command: [\"sleep\", \"3600\"]\n    stop_grace_period: 1s\n    networks: [back]\nnetworks:\n  back:\n    driver: overlay\n    attachable: true\n",
+        lab.image(1),
+        lab.image(2)
+    )
+}
+
+fn start(lab: &Lab, dir: &std::path::Path, state: &std::path::Path) -> Tmux {
+    let t = Tmux::start(
+        &format!(
+            "cd {} && {} --host {}",
+            dir.display(),
+            swarmtop_bin().display(),
+            lab.manager()
+        ),
+        120,
+        36,
+        &[("XDG_STATE_HOME", state.display().to_string())],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
+    let lab = Lab::get();
+    let ours = unique("ed");
+    let theirs = unique("cli");
+    let mut cleanup = Cleanup {
+        lab: &lab,
+        stacks: vec![ours.clone(), theirs.clone()],
+        networks: Vec::new(),
+        secrets: Vec::new(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{ours}.yml"));
+    std::fs::write(&file, compose(&lab)).unwrap();
+
+    let t = start(&lab, dir.path(), state.path());
+    t.send(&[":"]);
+    t.type_text(&format!("edit {ours}.yml"));
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(10), &format!("stack {ours}"));
+    t.wait_text(Duration::from_secs(5), "ok: the file is valid");
+    // the plan says what would be created
+    t.send(&["C-p"]);
+    let screen = t.wait_text(Duration::from_secs(20), &format!("{ours}_web"));
+    assert!(screen.contains("create"), "{screen}");
+    t.send(&["Escape"]);
+    // deploy: plan, confirm, done
+    t.send(&["C-g"]);
+    t.wait_text(Duration::from_secs(20), "deploy?");
+    t.send(&["y"]);
+    eventually(
+        Duration::from_secs(30),
+        "the stack's services exist",
+        || {
+            let out = lab.docker_ok(&["stack", "services", &ours, "--format", "{{.Name}}"]);
+            (out.lines().count() == 2).then_some(())
+        },
+    );
+
+    // the same file through the docker CLI, under another name
+    let out = Command::new(docker_cli())
+        .current_dir(dir.path())
+        .args([
+            "-H",
+            &lab.manager(),
+            "stack",
+            "deploy",
+            "--resolve-image",
+            "never",
+            "-c",
+        ])
+        .arg(&file)
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = stack_state(&lab, &theirs, &[]);
+    let tui = stack_state(&lab, &ours, &[]);
+    assert_same(&cli, &tui, "stack deployed from the TUI editor");
+
+    // leave the editor; `e` on the stack brings back the file as deployed
+    t.send(&["Escape"]);
+    t.send(&["4"]);
+    t.wait_text(Duration::from_secs(10), &ours);
+    t.send(&["/"]);
+    t.type_text(&ours);
+    t.send(&["Enter", "e"]);
+    let screen = t.wait_text(Duration::from_secs(20), "as deployed (stored in the swarm)");
+    assert!(screen.contains("MODE: editor"), "{screen}");
+    t.send(&["Escape"]);
+    // and for the CLI's stack, a file rebuilt from the live specs, said so
+    t.send(&["Escape", "Escape", "/"]);
+    t.type_text(&theirs);
+    t.send(&["Enter", "e"]);
+    t.wait_text(Duration::from_secs(20), "RECONSTRUCTED");
+    t.send(&["Escape", "q"]);
+    cleanup.stacks.sort();
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn an_edit_cut_off_by_sighup_is_offered_back() {
+    let lab = Lab::get();
+    let name = unique("hup");
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("{name}.yml")), compose(&lab)).unwrap();
+
+    let t = start(&lab, dir.path(), state.path());
+    t.send(&[":"]);
+    t.type_text(&format!("edit {name}.yml"));
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    t.send(&["Enter", "Up"]);
+    t.type_text("# typed just before the ssh session died");
+    // everything typed is on screen (and so autosaved) before the session drops
+    t.wait_text(
+        Duration::from_secs(5),
+        "# typed just before the ssh session died",
+    );
+    // the session drops: SIGHUP to swarmtop
+    let pid = t.program_pid().expect("swarmtop's pid");
+    let st = Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    t.wait_text(Duration::from_secs(10), "[exit");
+    let left = std::fs::read_to_string(dir.path().join(format!("{name}.yml"))).unwrap();
+    assert!(
+        !left.contains("typed just before"),
+        "the file itself was not saved"
+    );
+    drop(t);
+
+    // the next start offers the text back
+    let t = start(&lab, dir.path(), state.path());
+    t.wait_text(Duration::from_secs(10), "unsaved stack edit found");
+    t.send(&["y"]);
+    let screen = t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    assert!(
+        screen.contains("typed just before the ssh session died"),
+        "{screen}"
+    );
+    t.send(&["Escape", "d", "q"]);
+}
