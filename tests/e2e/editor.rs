@@ -157,7 +157,7 @@ fn an_edit_cut_off_by_sighup_is_offered_back() {
     let t = start(&lab, dir.path(), state.path());
     t.wait_text(Duration::from_secs(10), "unsaved stack edit found");
     t.send(&["y"]);
-    let screen = t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    let screen = t.wait_text(Duration::from_secs(10), "restored from");
     assert!(
         screen.contains("typed just before the ssh session died"),
         "{screen}"
