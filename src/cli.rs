@@ -81,6 +81,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Drain, activate, pause, promote or demote a node (demote has the quorum guard).
+    Node {
+        #[command(subcommand)]
+        cmd: NodeCommand,
+    },
+    /// Scale, update the image of, or roll back a service.
+    Service {
+        #[command(subcommand)]
+        cmd: ServiceCommand,
+    },
+    /// Create a secret from a file or stdin.
+    Secret {
+        #[command(subcommand)]
+        cmd: SecretCommand,
+    },
     /// Deploy, list and remove stacks (compose files), like `docker stack`.
     Stack {
         #[command(subcommand)]
@@ -121,6 +136,52 @@ pub enum StackCommand {
     Ps { name: String },
     /// Print the stack's compose file: the one swarmtop stored, or one rebuilt from the specs.
     File { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Move the node's tasks elsewhere and schedule nothing there (prints what moves).
+    Drain { node: String },
+    /// Schedule tasks on the node again.
+    Activate { node: String },
+    /// Keep the node's tasks but schedule no new ones there.
+    Pause { node: String },
+    /// Make the node a manager.
+    Promote { node: String },
+    /// Make the manager a worker; refused when it would lose the raft quorum.
+    Demote {
+        node: String,
+        /// Demote even though the quorum would be lost.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Set the number of replicas: `swarmtop service scale web=5`.
+    Scale {
+        #[arg(value_name = "SERVICE=REPLICAS")]
+        arg: String,
+    },
+    /// Roll the service to another image.
+    Update {
+        #[arg(long, value_name = "IMAGE", required = true)]
+        image: String,
+        service: String,
+    },
+    /// Roll the service back to its previous spec.
+    Rollback { service: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Create a secret from FILE, or from stdin with `-`.
+    Create {
+        name: String,
+        #[arg(value_name = "FILE|-")]
+        source: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -26,6 +26,8 @@ pub struct Executor {
     /// Where editor autosaves go.
     pub state_dir: PathBuf,
     pub env: Env,
+    /// Nothing that changes the cluster runs (the second line of the read-only guard).
+    pub read_only: bool,
 }
 
 /// What the runtime must do after an effect.
@@ -78,6 +80,73 @@ impl Executor {
                 let _ = editor::discard_autosave(&self.state_dir, &stack);
             }
             Effect::Editor(e) => self.editor(e, now),
+            Effect::Run(op) => {
+                if self.read_only {
+                    now.push(Msg::OpDone {
+                        what: op.describe(),
+                        rolls: None,
+                        result: Err("read-only mode".into()),
+                    });
+                    return Next::Continue;
+                }
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let result = crate::ops::run::run(&engine, &op)
+                        .await
+                        .map_err(|e| e.to_string());
+                    Msg::OpDone {
+                        what: op.describe(),
+                        rolls: op.rolls_service().map(str::to_string),
+                        result,
+                    }
+                });
+            }
+            Effect::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            } => {
+                let kind = if secret { "secret" } else { "config" };
+                let what = format!("create {kind} {name}");
+                if self.read_only {
+                    now.push(Msg::OpDone {
+                        what,
+                        rolls: None,
+                        result: Err("read-only mode".into()),
+                    });
+                    return Next::Continue;
+                }
+                let data = match std::fs::read(&path) {
+                    Ok(d) if d.iter().all(|b| b.is_ascii_whitespace()) => {
+                        now.push(Msg::OpDone {
+                            what,
+                            rolls: None,
+                            result: Err(format!("{} is empty: nothing to store", path.display())),
+                        });
+                        return Next::Continue;
+                    }
+                    Ok(d) => d,
+                    Err(e) => {
+                        now.push(Msg::OpDone {
+                            what,
+                            rolls: None,
+                            result: Err(format!("cannot read {}: {e}", path.display())),
+                        });
+                        return Next::Continue;
+                    }
+                };
+                let op = if secret {
+                    crate::ops::Op::CreateSecret {
+                        name,
+                        data: crate::ops::SecretBytes(data),
+                        labels,
+                    }
+                } else {
+                    crate::ops::Op::CreateConfig { name, data, labels }
+                };
+                return Box::pin(self.run(Effect::Run(op), now)).await;
+            }
         }
         Next::Continue
     }
@@ -136,6 +205,9 @@ impl Executor {
                     .map_err(|e| e.to_string());
                     Msg::EditorPlan(r)
                 });
+            }
+            EditorEffect::Deploy { .. } if self.read_only => {
+                now.push(Msg::EditorDeployed(Err("read-only mode".into())));
             }
             EditorEffect::Deploy { stack, text, dir } => {
                 let engine = self.engine.clone();

@@ -71,6 +71,7 @@ actions! {
     Restart = "restart": "restart: force a rolling update",
     RemoveService = "remove_service": "remove the service",
     CreateService = "create_service": "create a service",
+    Rollout = "rollout": "follow the service's rolling update slot by slot",
     CreateSecret = "create_secret": "create a secret",
     RemoveSecret = "remove_secret": "remove the secret",
     CreateConfig = "create_config": "create a config",

@@ -11,6 +11,7 @@ pub mod connect;
 pub mod effects;
 pub mod engine;
 pub mod keymap;
+pub mod ops;
 pub mod runtime;
 pub mod snapshot;
 pub mod stack;

@@ -73,6 +73,46 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Node { cmd }) => {
+            refuse_if_read_only(cli.read_only)?;
+            let engine = connect(&cli).await?;
+            use swarmtop::cli::NodeCommand as N;
+            use swarmtop::ops::commands::{NodeVerb as V, node};
+            let (verb, key, force) = match cmd {
+                N::Drain { node } => (V::Drain, node, false),
+                N::Activate { node } => (V::Activate, node, false),
+                N::Pause { node } => (V::Pause, node, false),
+                N::Promote { node } => (V::Promote, node, false),
+                N::Demote { node, force } => (V::Demote, node, *force),
+            };
+            print!("{}", node(&engine, verb, key, force).await?);
+            Ok(())
+        }
+        Some(Command::Service { cmd }) => {
+            refuse_if_read_only(cli.read_only)?;
+            let engine = connect(&cli).await?;
+            use swarmtop::cli::ServiceCommand as S;
+            use swarmtop::ops::commands;
+            let out = match cmd {
+                S::Scale { arg } => commands::scale(&engine, arg).await?,
+                S::Update { image, service } => {
+                    commands::set_image(&engine, service, image).await?
+                }
+                S::Rollback { service } => commands::rollback(&engine, service).await?,
+            };
+            print!("{out}");
+            Ok(())
+        }
+        Some(Command::Secret { cmd }) => {
+            refuse_if_read_only(cli.read_only)?;
+            let engine = connect(&cli).await?;
+            let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
+            print!(
+                "{}",
+                swarmtop::ops::commands::secret_create(&engine, name, source).await?
+            );
+            Ok(())
+        }
         Some(Command::Stack { cmd }) => {
             let engine = connect(&cli).await?;
             run_stack(&engine, cmd, cli.read_only).await
@@ -97,6 +137,13 @@ async fn run(cli: Cli) -> Result<()> {
             .await
         }
     }
+}
+
+fn refuse_if_read_only(read_only: bool) -> Result<()> {
+    if read_only {
+        anyhow::bail!("--read-only: this command would change the swarm");
+    }
+    Ok(())
 }
 
 /// `swarmtop stack ...`; every failure is one line (a file error names the file and the place).

@@ -94,6 +94,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         log_task: None,
         state_dir: state_dir.clone(),
         env,
+        read_only: cfg.read_only,
     };
     let worker = Worker {
         endpoint: engine.endpoint.clone(),

@@ -145,6 +145,10 @@ pub fn build(
         }
         Pane::Stacks => stack(c, id),
         Pane::Events => None,
+        Pane::Rollout => match &view.drill {
+            super::panes::Drill::Service(sid) => service(c, sid),
+            _ => None,
+        },
         Pane::Problems => match find(c, now).into_iter().find(|p| p.key == id)?.subject {
             Subject::Node(n) => node(c, &n),
             Subject::Service(s) => service(c, &s),

@@ -1,9 +1,11 @@
 //! The update/draw core: `update(&mut State, Msg) -> Vec<Effect>` and no I/O. The runtime turns
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
+pub mod actions;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;
+pub mod form;
 pub mod logs;
 pub mod logs_update;
 pub mod panes;
@@ -51,6 +53,12 @@ pub enum Msg {
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.
     Autosaves(Vec<editor::Autosave>),
+    /// An operator action finished: what it was, and what happened.
+    OpDone {
+        what: String,
+        rolls: Option<String>,
+        result: Result<String, String>,
+    },
 }
 
 /// What `update` asks the runtime to do.
@@ -83,5 +91,14 @@ pub enum Effect {
     Editor(editor::EditorEffect),
     DiscardAutosave {
         stack: String,
+    },
+    /// Change the cluster.
+    Run(crate::ops::Op),
+    /// Create a secret or config from a file (read by the runtime; an empty one is refused).
+    CreateFromFile {
+        secret: bool,
+        name: String,
+        path: std::path::PathBuf,
+        labels: Vec<(String, String)>,
     },
 }

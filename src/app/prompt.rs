@@ -8,6 +8,14 @@ use super::editor::Autosave;
 pub enum PromptKind {
     /// `n` in stacks: the new stack's name (a file `NAME.yml` is opened or started).
     NewStack,
+    Scale {
+        service_id: String,
+        service: String,
+    },
+    SetImage {
+        service_id: String,
+        service: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +43,8 @@ impl Prompt {
 pub enum Pending {
     /// Open an autosaved editor buffer found at start-up (`n` discards it).
     RestoreAutosave(Autosave),
+    /// Change the cluster.
+    Run(crate::ops::Op),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,4 +55,6 @@ pub struct Confirm {
     pub pending: Pending,
     /// Shown in alarm colours (removals, overrides of a guard).
     pub danger: bool,
+    /// The key that says yes: `y`, or `F` to override a guard's refusal.
+    pub yes_key: char,
 }

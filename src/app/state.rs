@@ -43,6 +43,8 @@ pub enum Mode {
     Prompt(Box<super::prompt::Prompt>),
     /// A yes/no question with its explanation.
     Confirm(Box<super::prompt::Confirm>),
+    /// A form (its state is `State::form`).
+    Form,
 }
 
 /// The event timeline keeps this many events, newest first.
@@ -153,6 +155,10 @@ pub struct State {
     pub read_only: bool,
     pub logs: Option<LogView>,
     pub editor: Option<super::editor::EditorState>,
+    pub form: Option<super::form::Form>,
+    /// For the rollout view: the tasks on the service's current spec (the engine's
+    /// `_up-to-date` filter), by service ID.
+    pub up_to_date: std::collections::HashMap<String, Vec<bollard::models::Task>>,
     /// Variables for compose interpolation (the process environment, read at start).
     pub env: crate::stack::interpolate::Env,
     /// Where new stack files go and relative paths start.
@@ -190,6 +196,8 @@ impl State {
             problem_counts: (0, 0),
             logs: None,
             editor: None,
+            form: None,
+            up_to_date: std::collections::HashMap::new(),
             env: Default::default(),
             work_dir: std::path::PathBuf::from("."),
             theme: crate::theme::Theme::default_theme(),
@@ -242,7 +250,9 @@ impl State {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
         );
-        let rows = self.view.rows(&self.cluster, self.now, &self.events);
+        let rows = self
+            .view
+            .rows(&self.cluster, self.now, &self.events, &self.up_to_date);
         let timeline = self.view.pane == Pane::Events;
         self.current_mut().set_rows_following(rows, timeline);
         let h = self.page_height();

@@ -6,10 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::describe::{self, Describe};
 use super::panes::{Drill, Pane, View};
-use super::prompt::{Confirm, Pending, Prompt, PromptKind};
+use super::prompt::{Confirm, Pending, Prompt};
 use super::state::{Conn, EVENTS_KEPT, Mode, State};
 use super::{Effect, Msg};
-use super::{editor_update, logs_update};
+use super::{actions, editor_update, logs_update};
 use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
 use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
@@ -88,6 +88,36 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             editor_update::on_autosaves(state, found);
             Vec::new()
         }
+        Msg::OpDone {
+            what,
+            rolls,
+            result,
+        } => on_op_done(state, what, rolls, result),
+    }
+}
+
+/// An operator action came back: say so; follow a rollout; refresh at once.
+fn on_op_done(
+    state: &mut State,
+    what: String,
+    rolls: Option<String>,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(done) => {
+            state.info(format!("done: {done}"));
+            let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
+            if let Some(sid) = rolls
+                && state.view.pane != Pane::Rollout
+            {
+                fx.extend(go(state, actions::rollout_view(&sid), true));
+            }
+            fx
+        }
+        Err(e) => {
+            state.error(format!("{what} failed: {e}"));
+            Vec::new()
+        }
     }
 }
 
@@ -149,6 +179,18 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 state.rebuild();
             }
         }
+        EngineMsg::Rollout {
+            service,
+            up_to_date,
+        } => {
+            let sid = service.id.clone().unwrap_or_default();
+            state.cluster.upsert_service(*service);
+            state.up_to_date.insert(sid, up_to_date);
+            state.data_at = Some(state.now);
+            if state.view.pane == Pane::Rollout {
+                state.rebuild();
+            }
+        }
         EngineMsg::Lost { error, retry_in } => {
             let since = match &state.conn {
                 Conn::Lost { since, .. } => *since,
@@ -175,6 +217,8 @@ pub fn scope_of(pane: Pane) -> Scope {
         Pane::Configs => Scope::Configs,
         Pane::Networks => Scope::Networks,
         Pane::Events => Scope::Global,
+        // the actions of the service being rolled work there (rollback one key away)
+        Pane::Rollout => Scope::Services,
     }
 }
 
@@ -204,6 +248,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         Mode::Editor => editor_update::on_editor_key(state, k),
         Mode::Prompt(p) => on_prompt_key(state, *p, k),
         Mode::Confirm(c) => on_confirm_key(state, *c, k),
+        Mode::Form => actions::on_form_key(state, k),
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -289,7 +334,20 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PaneSecrets => return switch_pane(state, Pane::Secrets),
         Action::PaneConfigs => return switch_pane(state, Pane::Configs),
         Action::PaneNetworks => return switch_pane(state, Pane::Networks),
-        other => state.info(format!("{} is not available yet", other.name())),
+        Action::Rollout => {
+            let sid = match (&state.view.pane, &state.view.drill) {
+                (Pane::Services, _) => state.current().selected_id.clone(),
+                _ => None,
+            };
+            return match sid {
+                Some(sid) => go(state, actions::rollout_view(&sid), true),
+                None => Vec::new(),
+            };
+        }
+        other => match actions::operator_action(state, other) {
+            Some(fx) => return fx,
+            None => state.info(format!("{} does nothing here", other.name())),
+        },
     }
     let h = state.page_height();
     state.current_mut().scroll_into_view(h);
@@ -299,6 +357,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
 /// The tasks the engine should keep fresh for a view.
 pub fn task_scope(view: &View) -> TaskScope {
     match (&view.pane, &view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
         (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) => TaskScope::All,
@@ -316,9 +375,19 @@ fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
     }
     state.view = view;
     state.rebuild();
-    vec![Effect::Engine(EngineCmd::WatchTasks(task_scope(
-        &state.view,
-    )))]
+    watch(state)
+}
+
+/// Tells the engine worker what the view on screen needs polled.
+fn watch(state: &State) -> Vec<Effect> {
+    let rollout = match (&state.view.pane, &state.view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => Some(id.clone()),
+        _ => None,
+    };
+    vec![
+        Effect::Engine(EngineCmd::WatchTasks(task_scope(&state.view))),
+        Effect::Engine(EngineCmd::WatchRollout(rollout)),
+    ]
 }
 
 fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
@@ -336,9 +405,7 @@ fn back(state: &mut State) -> Vec<Effect> {
         Some(v) => {
             state.view = v;
             state.rebuild();
-            vec![Effect::Engine(EngineCmd::WatchTasks(task_scope(
-                &state.view,
-            )))]
+            watch(state)
         }
         None => Vec::new(),
     }
@@ -402,7 +469,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             }
         }
         Pane::Tasks => logs_update::open_logs(state),
-        Pane::Events => Vec::new(),
+        Pane::Events | Pane::Rollout => Vec::new(),
         Pane::Secrets | Pane::Configs | Pane::Networks => {
             describe(state);
             Vec::new()
@@ -537,9 +604,7 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Enter => {
             let text = p.text.clone();
-            let result = match p.kind {
-                PromptKind::NewStack => editor_update::submit_new_stack(state, &text),
-            };
+            let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
                 Ok(fx) => fx,
                 Err(why) => {
@@ -563,7 +628,11 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
-    let yes = matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y'));
+    // an override asks for its own key (F), so a reflexive `y` cannot do it
+    let yes = match c.yes_key {
+        'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
+        key => k.code == KeyCode::Char(key),
+    };
     let no = matches!(
         k.code,
         KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
@@ -581,6 +650,11 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
         (Pending::RestoreAutosave(a), false) => {
             state.info(format!("discarded the unsaved edit of stack {}", a.stack));
             vec![Effect::DiscardAutosave { stack: a.stack }]
+        }
+        (Pending::Run(op), true) => actions::run_op(state, op),
+        (Pending::Run(op), false) => {
+            state.info(format!("cancelled: {}", op.describe()));
+            Vec::new()
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod format;
+pub mod placement;
 pub mod problems;
 
 use std::collections::{BTreeMap, HashMap};
@@ -304,6 +305,18 @@ impl Cluster {
     pub fn set_services(&mut self, services: Vec<Service>) {
         self.services = services;
         self.reindex();
+    }
+
+    /// Replaces (or adds) one service, e.g. re-read while its update is followed closely.
+    pub fn upsert_service(&mut self, s: Service) {
+        let id = service_id(&s).to_string();
+        match self.service_index.get(&id) {
+            Some(&i) => self.services[i] = s,
+            None => {
+                self.services.push(s);
+                self.reindex();
+            }
+        }
     }
 
     /// Replaces the tasks the engine was asked for (`set`) with `tasks`, keeping the others.

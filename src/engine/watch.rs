@@ -34,6 +34,11 @@ pub enum EngineMsg {
     Event(Box<EventMessage>),
     /// The connection failed; the UI keeps the old data, marked stale.
     Lost { error: String, retry_in: Duration },
+    /// A service being rolled out, re-read, with the tasks on its current spec.
+    Rollout {
+        service: Box<bollard::models::Service>,
+        up_to_date: Vec<bollard::models::Task>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +58,8 @@ pub enum EngineCmd {
     Refresh,
     /// The tasks the UI shows; polled while set.
     WatchTasks(TaskScope),
+    /// Follow one service's rollout closely (every second), or stop.
+    WatchRollout(Option<String>),
 }
 
 /// How often things without events are polled, and how often everything is reloaded.
@@ -120,6 +127,7 @@ enum Exit {
 impl Worker {
     pub async fn run(mut self) {
         let mut scope = TaskScope::None;
+        let mut rollout: Option<String> = None;
         // events are followed from 15 minutes back at first, then from the last one seen, so a
         // reconnection leaves no gap (the UI drops the few seen twice)
         let mut events_since = chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS;
@@ -139,8 +147,14 @@ impl Worker {
                             api_version: engine.api_version(),
                         })
                         .await;
-                    self.live(&engine, &mut scope, &mut failures, &mut events_since)
-                        .await
+                    self.live(
+                        &engine,
+                        &mut scope,
+                        &mut rollout,
+                        &mut failures,
+                        &mut events_since,
+                    )
+                    .await
                 }
                 Err(e) => Exit::Lost(e),
             };
@@ -168,6 +182,7 @@ impl Worker {
                             cmd = self.rx.recv() => match cmd {
                                 None => return,
                                 Some(EngineCmd::WatchTasks(s)) => scope = s,
+                                Some(EngineCmd::WatchRollout(r)) => rollout = r,
                                 Some(EngineCmd::Refresh) => break,
                             }
                         }
@@ -181,6 +196,7 @@ impl Worker {
         &mut self,
         engine: &Engine,
         scope: &mut TaskScope,
+        rollout: &mut Option<String>,
         failures: &mut u32,
         events_since: &mut i64,
     ) -> Exit {
@@ -227,6 +243,7 @@ impl Worker {
         let mut next_resync = Instant::now() + self.intervals.resync;
         let mut next_services = Instant::now() + service_poll;
         let mut next_tasks = Instant::now() + self.intervals.tasks;
+        let mut next_rollout = Instant::now();
         let far = Duration::from_secs(3600);
 
         loop {
@@ -236,7 +253,27 @@ impl Worker {
             } else {
                 next_tasks
             };
+            let rollout_due = if rollout.is_some() {
+                next_rollout
+            } else {
+                Instant::now() + far
+            };
             tokio::select! {
+                _ = sleep_until(rollout_due) => {
+                    if let Some(id) = rollout.clone() {
+                        match rollout_state(engine, &id).await {
+                            Ok(Some(m)) => {
+                                if self.tx.send(m).await.is_err() {
+                                    return Exit::Closed;
+                                }
+                            }
+                            Ok(None) => *rollout = None,
+                            Err(e) if e.is_connection() => return Exit::Lost(e),
+                            Err(_) => {}
+                        }
+                    }
+                    next_rollout = Instant::now() + ROLLOUT_POLL;
+                }
                 ev = events.next() => match ev {
                     Some(Ok(ev)) => {
                         if let Some(t) = ev.time {
@@ -324,6 +361,12 @@ impl Worker {
                             next_tasks = Instant::now();
                         }
                     }
+                    Some(EngineCmd::WatchRollout(r)) => {
+                        if r != *rollout {
+                            *rollout = r;
+                            next_rollout = Instant::now();
+                        }
+                    }
                 },
             }
         }
@@ -360,6 +403,33 @@ impl Worker {
         };
         Ok(self.tx.send(EngineMsg::Part(part)).await.is_ok())
     }
+}
+
+/// A rollout on screen is followed every second, as `docker service update` does (5 per second
+/// there; once a second is plenty for a person and cheap for the manager).
+const ROLLOUT_POLL: Duration = Duration::from_secs(1);
+
+/// The service and its tasks on the current spec (`_up-to-date`, the filter the docker CLI's
+/// progress display uses). None when the service is gone.
+async fn rollout_state(engine: &Engine, id: &str) -> Result<Option<EngineMsg>, EngineError> {
+    let service = match engine.docker.inspect_service(id, None).await {
+        Ok(s) => s,
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(from_bollard(&engine.label(), &e)),
+    };
+    let filters = std::collections::HashMap::from([
+        ("service".to_string(), vec![id.to_string()]),
+        ("_up-to-date".to_string(), vec!["true".to_string()]),
+    ]);
+    let up_to_date = engine.tasks(filters).await?;
+    Ok(Some(EngineMsg::Rollout {
+        service: Box::new(service),
+        up_to_date,
+    }))
 }
 
 fn degraded_ids(services: &[bollard::models::Service]) -> Vec<String> {

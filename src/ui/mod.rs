@@ -4,6 +4,7 @@ pub mod describe;
 pub mod dialog;
 pub mod editor;
 pub mod footer;
+pub mod form;
 pub mod header;
 pub mod help;
 pub mod logs;
@@ -50,6 +51,11 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     match &state.mode {
         Mode::Help => help::draw(f, area, state, theme, scope),
         Mode::Confirm(c) => dialog::draw(f, area, c, theme),
+        Mode::Form => {
+            if let Some(form_state) = &state.form {
+                form::draw(f, area, form_state, theme);
+            }
+        }
         _ => {}
     }
 }
@@ -81,6 +87,16 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
         .map(|c| c.search_text().to_string())
         .filter(|t| !t.is_empty());
+    // the rollout view says where the update stands above its slots
+    let area = if let (Pane::Rollout, crate::app::panes::Drill::Service(sid)) =
+        (pane, &state.view.drill)
+    {
+        let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+        f.render_widget(Paragraph::new(rollout_summary(state, sid, theme)), top);
+        rest
+    } else {
+        area
+    };
     let (area, detail_area) = match &detail {
         Some(_) if area.height > 8 => {
             let [a, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
@@ -118,6 +134,59 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             reverse: list.reverse,
         },
     );
+}
+
+fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>> {
+    use crate::app::panes::rollout::progress;
+    use crate::keymap::{Action, Scope};
+    let Some(p) = progress(&state.cluster, sid, state.up_to_date.get(sid)) else {
+        return vec![Line::from(Span::styled(" the service is gone", theme.warn))];
+    };
+    let what = match p.state.as_str() {
+        "rollback_started" | "rollback_paused" | "rollback_completed" => {
+            "rollback to the previous spec"
+        }
+        "no update yet" => "no update has run",
+        _ => "rolling update",
+    };
+    let style = match p.state.as_str() {
+        "paused" | "rollback_paused" => theme.error,
+        "updating" | "rollback_started" => theme.warn,
+        "completed" | "rollback_completed" => theme.ok,
+        _ => theme.text,
+    };
+    let converged = p.done == p.total && p.total > 0;
+    let rollback = state.keymap.key_label(Scope::Services, Action::Rollback);
+    vec![
+        Line::from(vec![
+            Span::styled(format!(" {what}: "), theme.text),
+            Span::styled(format!("{} ", p.state), style),
+            Span::styled(
+                if p.message.is_empty() {
+                    String::new()
+                } else {
+                    format!("— {}", p.message)
+                },
+                theme.text,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(
+                format!(" {}/{} slots done", p.done, p.total),
+                if converged { theme.ok } else { theme.text },
+            ),
+            Span::styled(
+                if converged && matches!(p.state.as_str(), "updating" | "rollback_started") {
+                    " · all running: verifying they stay up (monitor)".to_string()
+                } else {
+                    String::new()
+                },
+                theme.dim,
+            ),
+            Span::styled(format!(" · {rollback}",), theme.key),
+            Span::styled(" rolls back", theme.dim),
+        ]),
+    ]
 }
 
 #[cfg(test)]

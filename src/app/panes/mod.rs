@@ -5,6 +5,7 @@ pub mod networks;
 pub mod nodes;
 pub mod objects;
 pub mod problems;
+pub mod rollout;
 pub mod services;
 pub mod stacks;
 pub mod tasks;
@@ -17,6 +18,9 @@ use crate::cluster::events::EventRow;
 
 /// The event timeline, newest first.
 pub type EventLog = std::collections::VecDeque<EventRow>;
+
+/// Tasks on each service's current spec, for rollout views.
+pub type UpToDate = std::collections::HashMap<String, Vec<bollard::models::Task>>;
 
 /// The list panes, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,6 +35,8 @@ pub enum Pane {
     Networks,
     /// The event timeline (`:events`; no number key).
     Events,
+    /// One service's rolling update or rollback, slot by slot.
+    Rollout,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -70,6 +76,7 @@ impl Pane {
         Pane::Configs,
         Pane::Networks,
         Pane::Events,
+        Pane::Rollout,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +90,7 @@ impl Pane {
             Pane::Configs => "configs",
             Pane::Networks => "networks",
             Pane::Events => "events",
+            Pane::Rollout => "rollout",
         }
     }
 
@@ -100,14 +108,23 @@ impl Pane {
             Pane::Secrets | Pane::Configs => objects::COLUMNS,
             Pane::Networks => networks::COLUMNS,
             Pane::Events => events::COLUMNS,
+            Pane::Rollout => rollout::COLUMNS,
         }
     }
 }
 
 impl View {
-    pub fn rows(&self, c: &Cluster, now: DateTime<Utc>, events: &EventLog) -> Vec<Row> {
+    pub fn rows(
+        &self,
+        c: &Cluster,
+        now: DateTime<Utc>,
+        events: &EventLog,
+        up_to_date: &UpToDate,
+    ) -> Vec<Row> {
         match (self.pane, &self.drill) {
             (Pane::Events, _) => events::rows(events),
+            (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),
+            (Pane::Rollout, _) => Vec::new(),
             (Pane::Problems, _) => problems::rows(c, now),
             (Pane::Nodes, _) => nodes::rows(c),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),
@@ -127,6 +144,9 @@ impl View {
         match &self.drill {
             Drill::None => self.pane.name().to_string(),
             Drill::Node(id) => format!("{} on {}", self.pane.name(), c.node_name(id)),
+            Drill::Service(id) if self.pane == Pane::Rollout => {
+                format!("rollout of {}", c.service_name_of(id))
+            }
             Drill::Service(id) => format!("{} of {}", self.pane.name(), c.service_name_of(id)),
             Drill::Stack(name) => format!("{} of stack {name}", self.pane.name()),
         }

@@ -1,0 +1,458 @@
+//! Operator actions from the keyboard: each named action becomes a prompt, a form or a
+//! confirmation (naming the object, with the guards' explanations), and finally an
+//! `Effect::Run(Op)`. Read-only mode is enforced here, where the effect is made, and again
+//! by the executor.
+
+use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum};
+
+use super::Effect;
+use super::form::{Form, FormOutcome, Submit};
+use super::panes::{Drill, Pane, View};
+use super::prompt::{Confirm, Pending, Prompt, PromptKind};
+use super::state::{Mode, State};
+use crate::cluster::format::image_short;
+use crate::cluster::{
+    node_availability, node_hostname, node_role, service_counts, service_image, service_mode,
+    service_name, task_is_active,
+};
+use crate::keymap::Action;
+use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info};
+use crate::ops::validate::{parse_image, parse_replicas};
+use crate::ops::{Availability, Op, Role};
+
+/// Actions that change the cluster: refused at once in read-only mode.
+pub fn changes_cluster(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Drain
+            | Action::Activate
+            | Action::Pause
+            | Action::Promote
+            | Action::Demote
+            | Action::Scale
+            | Action::RollingUpdate
+            | Action::SetImage
+            | Action::Rollback
+            | Action::Restart
+            | Action::RemoveService
+            | Action::CreateSecret
+            | Action::RemoveSecret
+            | Action::CreateConfig
+            | Action::RemoveConfig
+            | Action::RemoveStack
+            | Action::Deploy
+    )
+}
+
+/// The one place an op leaves the UI.
+pub fn run_op(state: &mut State, op: Op) -> Vec<Effect> {
+    if state.read_only {
+        state.error(format!("read-only mode: {} refused", op.describe()));
+        return Vec::new();
+    }
+    state.info(format!("{}…", op.describe()));
+    vec![Effect::Run(op)]
+}
+
+fn confirm(state: &mut State, title: String, lines: Vec<String>, op: Op, danger: bool) {
+    state.mode = Mode::Confirm(Box::new(Confirm {
+        title,
+        lines,
+        pending: Pending::Run(op),
+        danger,
+        yes_key: 'y',
+    }));
+}
+
+/// The service an action in this view is about: the selected row, or the service a rollout
+/// view follows.
+fn target_service(state: &State) -> Option<(String, String)> {
+    let id = match (&state.view.pane, &state.view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => id.clone(),
+        (Pane::Services, _) => state.current().selected_id.clone()?,
+        _ => return None,
+    };
+    let s = state.cluster.service_by_id(&id)?;
+    Some((id, service_name(s).to_string()))
+}
+
+fn target_node(state: &State) -> Option<(String, String)> {
+    if state.view.pane != Pane::Nodes {
+        return None;
+    }
+    let id = state.current().selected_id.clone()?;
+    let n = state.cluster.node_by_id(&id)?;
+    Some((id, node_hostname(n).to_string()))
+}
+
+/// Runs an operator action; returns None when `action` is not one.
+pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    if !changes_cluster(action) || action == Action::Deploy || action == Action::RemoveStack {
+        return None;
+    }
+    if state.read_only {
+        state.error(format!(
+            "read-only mode: {} is refused (start without --read-only to change the cluster)",
+            action.name()
+        ));
+        return Some(Vec::new());
+    }
+    let fx = match action {
+        Action::Drain | Action::Activate | Action::Pause | Action::Promote | Action::Demote => {
+            node_action(state, action)
+        }
+        Action::CreateSecret | Action::CreateConfig => {
+            let secret = action == Action::CreateSecret;
+            state.form = Some(Form::create_object(secret));
+            state.mode = Mode::Form;
+            Vec::new()
+        }
+        Action::RemoveSecret | Action::RemoveConfig => remove_object(state, action),
+        _ => service_action(state, action),
+    };
+    Some(fx)
+}
+
+fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some((id, name)) = target_node(state) else {
+        state.info("select a node in the nodes pane");
+        return Vec::new();
+    };
+    let Some(node) = state.cluster.node_by_id(&id) else {
+        return Vec::new();
+    };
+    let avail = node_availability(node);
+    let role = node_role(node);
+    let set = |a| Op::SetAvailability {
+        node_id: id.clone(),
+        node: name.clone(),
+        availability: a,
+    };
+    match action {
+        Action::Activate if avail == NodeSpecAvailabilityEnum::ACTIVE => {
+            state.info(format!("{name} is already active"));
+            Vec::new()
+        }
+        Action::Activate => run_op(state, set(Availability::Active)),
+        Action::Pause if avail == NodeSpecAvailabilityEnum::PAUSE => {
+            state.info(format!("{name} is already paused"));
+            Vec::new()
+        }
+        Action::Pause => run_op(state, set(Availability::Pause)),
+        Action::Drain if avail == NodeSpecAvailabilityEnum::DRAIN => {
+            state.info(format!("{name} is already drained"));
+            Vec::new()
+        }
+        Action::Drain => {
+            let (mut lines, stuck) = drain_lines(&state.cluster, &id);
+            lines.insert(
+                0,
+                format!("Drain {name}? Its tasks stop there and are started elsewhere."),
+            );
+            if stuck {
+                lines.push(
+                    "Tasks that WOULD STAY PENDING will not run until a node can take them.".into(),
+                );
+            }
+            confirm(
+                state,
+                format!(" drain {name} "),
+                lines,
+                set(Availability::Drain),
+                stuck,
+            );
+            Vec::new()
+        }
+        Action::Promote if role == NodeSpecRoleEnum::MANAGER => {
+            state.info(format!("{name} is already a manager"));
+            Vec::new()
+        }
+        Action::Promote => {
+            let mut lines = vec![format!("Promote {name} to manager?")];
+            lines.extend(promote_info(&state.cluster, &id));
+            let op = Op::SetRole {
+                node_id: id,
+                node: name.clone(),
+                role: Role::Manager,
+            };
+            confirm(state, format!(" promote {name} "), lines, op, false);
+            Vec::new()
+        }
+        Action::Demote => {
+            let op = Op::SetRole {
+                node_id: id.clone(),
+                node: name.clone(),
+                role: Role::Worker,
+            };
+            match demote_check(&state.cluster, &id) {
+                QuorumVerdict::Impossible(why) => {
+                    state.error(format!("demote refused: {why}"));
+                }
+                QuorumVerdict::Ok(info) => {
+                    let mut lines = vec![format!("Demote {name} to worker?")];
+                    lines.extend(info);
+                    confirm(state, format!(" demote {name} "), lines, op, false);
+                }
+                QuorumVerdict::Refuse(why) => {
+                    let mut lines = why;
+                    lines.push("Refused. Press F to override and demote anyway (only if you know the missing managers will not come back), n to cancel.".into());
+                    state.mode = Mode::Confirm(Box::new(Confirm {
+                        title: format!(" REFUSED: demoting {name} would lose quorum "),
+                        lines,
+                        pending: Pending::Run(op),
+                        danger: true,
+                        yes_key: 'F',
+                    }));
+                }
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some((id, name)) = target_service(state) else {
+        state.info("select a service in the services pane");
+        return Vec::new();
+    };
+    let Some(svc) = state.cluster.service_by_id(&id).cloned() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Scale => {
+            if service_mode(&svc) != "replicated" {
+                state.error(format!(
+                    "{name} is {}: only replicated services scale",
+                    service_mode(&svc)
+                ));
+                return Vec::new();
+            }
+            let (_, desired) = service_counts(&svc);
+            state.mode = Mode::Prompt(Box::new(Prompt::new(
+                PromptKind::Scale {
+                    service_id: id,
+                    service: name.clone(),
+                },
+                format!("scale {name} to:"),
+                desired.to_string(),
+            )));
+            Vec::new()
+        }
+        Action::SetImage => {
+            state.mode = Mode::Prompt(Box::new(Prompt::new(
+                PromptKind::SetImage {
+                    service_id: id,
+                    service: name.clone(),
+                },
+                format!("image for {name}:"),
+                service_image(&svc)
+                    .split('@')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            )));
+            Vec::new()
+        }
+        Action::RollingUpdate => {
+            let image = service_image(&svc)
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let current = svc.spec.as_ref().and_then(|s| s.update_config.as_ref());
+            state.form = Some(Form::rolling_update(&id, &name, &image, current));
+            state.mode = Mode::Form;
+            Vec::new()
+        }
+        Action::Rollback => {
+            let lines = vec![
+                format!("Roll {name} back to its previous spec?"),
+                format!("It now runs {}.", image_short(service_image(&svc))),
+            ];
+            let op = Op::Rollback {
+                service_id: id,
+                service: name.clone(),
+            };
+            confirm(state, format!(" roll back {name} "), lines, op, false);
+            Vec::new()
+        }
+        Action::Restart => {
+            let n = state
+                .cluster
+                .tasks
+                .iter()
+                .filter(|t| t.service_id.as_deref() == Some(&id) && task_is_active(t))
+                .count();
+            let lines = vec![format!(
+                "Restart {name}? Its {n} task(s) are replaced one batch at a time, as its update settings say (a forced update)."
+            )];
+            let op = Op::Restart {
+                service_id: id,
+                service: name.clone(),
+            };
+            confirm(state, format!(" restart {name} "), lines, op, false);
+            Vec::new()
+        }
+        Action::RemoveService => {
+            let (running, _) = service_counts(&svc);
+            let lines = vec![
+                format!("Remove service {name}?"),
+                format!("Its {running} running task(s) stop. This cannot be undone."),
+            ];
+            let op = Op::RemoveService {
+                service_id: id,
+                service: name.clone(),
+            };
+            confirm(state, format!(" remove {name} "), lines, op, true);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn remove_object(state: &mut State, action: Action) -> Vec<Effect> {
+    let secret = action == Action::RemoveSecret;
+    let want = if secret { Pane::Secrets } else { Pane::Configs };
+    if state.view.pane != want {
+        return Vec::new();
+    }
+    let Some(id) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    let row = state.current().selected_row().cloned();
+    let name = row
+        .as_ref()
+        .and_then(|r| r.cells.first())
+        .map(|c| c.search_text().to_string())
+        .unwrap_or_else(|| id.clone());
+    let used = row
+        .as_ref()
+        .and_then(|r| r.cells.get(1))
+        .map(|c| c.search_text().to_string())
+        .unwrap_or_default();
+    let kind = if secret { "secret" } else { "config" };
+    let mut lines = vec![format!("Remove {kind} {name}? This cannot be undone.")];
+    if !used.is_empty() {
+        lines.push(format!(
+            "It is used by: {used}. The engine refuses to remove it while they use it."
+        ));
+    }
+    let op = if secret {
+        Op::RemoveSecret {
+            id,
+            name: name.clone(),
+        }
+    } else {
+        Op::RemoveConfig {
+            id,
+            name: name.clone(),
+        }
+    };
+    confirm(state, format!(" remove {name} "), lines, op, true);
+    Vec::new()
+}
+
+/// The answer to a scale or image prompt.
+pub fn submit_prompt(
+    state: &mut State,
+    kind: &PromptKind,
+    text: &str,
+) -> Result<Vec<Effect>, String> {
+    match kind {
+        PromptKind::Scale {
+            service_id,
+            service,
+        } => {
+            let n = parse_replicas(text)?;
+            state.mode = Mode::Normal;
+            Ok(run_op(
+                state,
+                Op::Scale {
+                    service_id: service_id.clone(),
+                    service: service.clone(),
+                    replicas: n,
+                },
+            ))
+        }
+        PromptKind::SetImage {
+            service_id,
+            service,
+        } => {
+            let image = parse_image(text)?;
+            state.mode = Mode::Normal;
+            Ok(run_op(
+                state,
+                Op::SetImage {
+                    service_id: service_id.clone(),
+                    service: service.clone(),
+                    image,
+                },
+            ))
+        }
+        PromptKind::NewStack => super::editor_update::submit_new_stack(state, text),
+    }
+}
+
+/// Keys while a form is open.
+pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let Some(mut form) = state.form.take() else {
+        state.mode = Mode::Normal;
+        return Vec::new();
+    };
+    let secrets: Vec<String> = state
+        .cluster
+        .secrets
+        .iter()
+        .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.clone()))
+        .collect();
+    let configs: Vec<String> = state
+        .cluster
+        .configs
+        .iter()
+        .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.clone()))
+        .collect();
+    let names = if form.is_secret() { secrets } else { configs };
+    let existing = |n: &str| names.iter().any(|s| s == n);
+    match super::form::key(&mut form, k, &existing) {
+        FormOutcome::Stay => {
+            state.form = Some(form);
+            Vec::new()
+        }
+        FormOutcome::Cancel => {
+            state.mode = Mode::Normal;
+            Vec::new()
+        }
+        FormOutcome::Submit(Submit::Op(op)) => {
+            state.mode = Mode::Normal;
+            run_op(state, op)
+        }
+        FormOutcome::Submit(Submit::FromFile {
+            secret,
+            name,
+            path,
+            labels,
+        }) => {
+            state.mode = Mode::Normal;
+            if state.read_only {
+                state.error(format!("read-only mode: creating {name} refused"));
+                return Vec::new();
+            }
+            state.info(format!("creating {name} from {path}…"));
+            vec![Effect::CreateFromFile {
+                secret,
+                name,
+                path: state.work_dir.join(path),
+                labels,
+            }]
+        }
+    }
+}
+
+/// After an op that rolls a service, show its rollout.
+pub fn rollout_view(service_id: &str) -> View {
+    View {
+        pane: Pane::Rollout,
+        drill: Drill::Service(service_id.to_string()),
+    }
+}

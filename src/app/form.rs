@@ -1,0 +1,470 @@
+//! Small forms: the rolling update (image, parallelism, delay, failure action, monitor, order)
+//! and new secrets and configs (name, labels, a file or inline text, masked for secrets with a
+//! reveal toggle). A refused field keeps its text and shows why beside it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use crate::ops::validate::{
+    check_object_name, format_duration, parse_duration, parse_image, parse_labels,
+};
+use crate::ops::{Op, SecretBytes, UpdateForm};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// One of these words; left/right/space cycle.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    pub kind: FieldKind,
+    pub hint: &'static str,
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn text(label: &'static str, value: impl Into<String>, hint: &'static str) -> Field {
+        Field {
+            label,
+            value: value.into(),
+            kind: FieldKind::Text,
+            hint,
+            error: None,
+        }
+    }
+    fn choice(label: &'static str, options: &'static [&'static str], value: &str) -> Field {
+        let value = if options.contains(&value) {
+            value.to_string()
+        } else {
+            options[0].to_string()
+        };
+        Field {
+            label,
+            value,
+            kind: FieldKind::Choice(options),
+            hint: "←/→ to choose",
+            error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    RollingUpdate { service_id: String, service: String },
+    CreateSecret,
+    CreateConfig,
+}
+
+/// What submitting produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submit {
+    /// Run this op.
+    Op(Op),
+    /// Create a secret/config from a file: the runtime reads it (and refuses an empty one).
+    FromFile {
+        secret: bool,
+        name: String,
+        path: String,
+        labels: Vec<(String, String)>,
+    },
+}
+
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    /// Inline content (secrets and configs); focused when `focus == fields.len()`.
+    pub content: Option<TextArea<'static>>,
+    pub focus: usize,
+    /// Secrets are masked until revealed.
+    pub revealed: bool,
+    pub error: Option<String>,
+}
+
+const FAILURE_ACTIONS: &[&str] = &["pause", "continue", "rollback"];
+const ORDERS: &[&str] = &["stop-first", "start-first"];
+
+impl Form {
+    pub fn rolling_update(
+        service_id: &str,
+        service: &str,
+        image: &str,
+        current: Option<&bollard::models::ServiceSpecUpdateConfig>,
+    ) -> Form {
+        let par = current.and_then(|u| u.parallelism).unwrap_or(1);
+        let delay = current.and_then(|u| u.delay).unwrap_or(0);
+        let monitor = current.and_then(|u| u.monitor).unwrap_or(5_000_000_000);
+        let action = current
+            .and_then(|u| u.failure_action)
+            .map(|a| a.to_string())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| "pause".into());
+        let order = current
+            .and_then(|u| u.order)
+            .map(|a| a.to_string())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| "stop-first".into());
+        Form {
+            kind: FormKind::RollingUpdate {
+                service_id: service_id.into(),
+                service: service.into(),
+            },
+            fields: vec![
+                Field::text("image", image, "the image to roll to"),
+                Field::text(
+                    "parallelism",
+                    par.to_string(),
+                    "tasks updated at once (0: all)",
+                ),
+                Field::text(
+                    "delay",
+                    format_duration(delay),
+                    "pause between batches, e.g. 10s",
+                ),
+                Field::choice("failure action", FAILURE_ACTIONS, &action),
+                Field::text(
+                    "monitor",
+                    format_duration(monitor),
+                    "how long a new task must survive",
+                ),
+                Field::choice("order", ORDERS, &order),
+            ],
+            content: None,
+            focus: 0,
+            revealed: false,
+            error: None,
+        }
+    }
+
+    pub fn create_object(secret: bool) -> Form {
+        let mut ta = TextArea::default();
+        if secret {
+            ta.set_mask_char('•');
+        }
+        Form {
+            kind: if secret {
+                FormKind::CreateSecret
+            } else {
+                FormKind::CreateConfig
+            },
+            fields: vec![
+                Field::text("name", "", "letters, digits, '-', '_', '.'"),
+                Field::text("labels", "", "optional: key=value, key2=value2"),
+                Field::text(
+                    "from file",
+                    "",
+                    "a path; or leave empty and type the content below",
+                ),
+            ],
+            content: Some(ta),
+            focus: 0,
+            revealed: false,
+            error: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.kind {
+            FormKind::RollingUpdate { service, .. } => format!(" rolling update of {service} "),
+            FormKind::CreateSecret => " new secret ".into(),
+            FormKind::CreateConfig => " new config ".into(),
+        }
+    }
+
+    fn stops(&self) -> usize {
+        self.fields.len() + usize::from(self.content.is_some())
+    }
+
+    pub fn is_secret(&self) -> bool {
+        self.kind == FormKind::CreateSecret
+    }
+
+    fn toggle_reveal(&mut self) {
+        self.revealed = !self.revealed;
+        if let Some(ta) = self.content.as_mut() {
+            if self.revealed {
+                ta.clear_mask_char();
+            } else {
+                ta.set_mask_char('•');
+            }
+        }
+    }
+
+    /// The secret or config text typed inline.
+    fn content_bytes(&self) -> Vec<u8> {
+        self.content
+            .as_ref()
+            .map(|t| t.lines().join("\n"))
+            .unwrap_or_default()
+            .into_bytes()
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormOutcome {
+    Stay,
+    Cancel,
+    Submit(Submit),
+}
+
+/// One key. `ctrl-s` submits from anywhere; Enter submits from the last field; Tab moves.
+pub fn key(form: &mut Form, k: KeyEvent, existing: &dyn Fn(&str) -> bool) -> FormOutcome {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let in_content = form.content.is_some() && form.focus == form.fields.len();
+    match k.code {
+        KeyCode::Esc => return FormOutcome::Cancel,
+        KeyCode::Char('s') if ctrl => return submit(form, existing),
+        KeyCode::Char('r') if ctrl && form.is_secret() => {
+            form.toggle_reveal();
+            return FormOutcome::Stay;
+        }
+        KeyCode::Tab => {
+            form.focus = (form.focus + 1) % form.stops();
+            return FormOutcome::Stay;
+        }
+        KeyCode::BackTab => {
+            form.focus = (form.focus + form.stops() - 1) % form.stops();
+            return FormOutcome::Stay;
+        }
+        _ => {}
+    }
+    if in_content {
+        if let Some(ta) = form.content.as_mut() {
+            ta.input(k);
+        }
+        form.error = None;
+        return FormOutcome::Stay;
+    }
+    let last = form.focus + 1 == form.stops();
+    let f = &mut form.fields[form.focus];
+    match (&f.kind, k.code) {
+        (_, KeyCode::Up) => form.focus = form.focus.saturating_sub(1),
+        (_, KeyCode::Down) => form.focus = (form.focus + 1).min(form.stops() - 1),
+        (_, KeyCode::Enter) if last => return submit(form, existing),
+        (_, KeyCode::Enter) => form.focus += 1,
+        (FieldKind::Choice(opts), KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
+            let i = opts.iter().position(|o| *o == f.value).unwrap_or(0);
+            let n = opts.len();
+            let next = if k.code == KeyCode::Left {
+                (i + n - 1) % n
+            } else {
+                (i + 1) % n
+            };
+            f.value = opts[next].to_string();
+        }
+        (FieldKind::Text, KeyCode::Backspace) => {
+            f.value.pop();
+            f.error = None;
+        }
+        (FieldKind::Text, KeyCode::Char('u')) if ctrl => f.value.clear(),
+        (FieldKind::Text, KeyCode::Char(c)) if !ctrl => {
+            f.value.push(c);
+            f.error = None;
+        }
+        _ => {}
+    }
+    FormOutcome::Stay
+}
+
+/// Checks every field; on a problem the form stays, focused on it, with the text kept.
+fn submit(form: &mut Form, existing: &dyn Fn(&str) -> bool) -> FormOutcome {
+    for f in form.fields.iter_mut() {
+        f.error = None;
+    }
+    form.error = None;
+    let result = match form.kind.clone() {
+        FormKind::RollingUpdate {
+            service_id,
+            service,
+        } => check_update(form).map(|f| {
+            Submit::Op(Op::Update {
+                service_id,
+                service,
+                form: f,
+            })
+        }),
+        FormKind::CreateSecret | FormKind::CreateConfig => check_object(form, existing),
+    };
+    match result {
+        Ok(s) => FormOutcome::Submit(s),
+        Err((field, why)) => {
+            match field {
+                Some(i) => {
+                    form.fields[i].error = Some(why);
+                    form.focus = i;
+                }
+                None => form.error = Some(why),
+            }
+            FormOutcome::Stay
+        }
+    }
+}
+
+type FieldError = (Option<usize>, String);
+
+fn check_update(form: &Form) -> Result<UpdateForm, FieldError> {
+    let v = |i: usize| form.fields[i].value.trim().to_string();
+    let image = parse_image(&v(0)).map_err(|e| (Some(0), e))?;
+    let parallelism: i64 = v(1).parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
+        (
+            Some(1),
+            format!("{:?} is not a number of tasks (0 or more)", v(1)),
+        )
+    })?;
+    let delay = parse_duration(&v(2)).map_err(|e| (Some(2), e))?;
+    let monitor = parse_duration(&v(4)).map_err(|e| (Some(4), e))?;
+    Ok(UpdateForm {
+        image: Some(image),
+        parallelism: Some(parallelism),
+        delay: Some(delay),
+        failure_action: Some(v(3)),
+        monitor: Some(monitor),
+        order: Some(v(5)),
+    })
+}
+
+fn check_object(form: &Form, existing: &dyn Fn(&str) -> bool) -> Result<Submit, FieldError> {
+    let secret = form.is_secret();
+    let kind = if secret { "secret" } else { "config" };
+    let name = form.fields[0].value.trim().to_string();
+    check_object_name(kind, &name).map_err(|e| (Some(0), e))?;
+    if existing(&name) {
+        return Err((
+            Some(0),
+            format!(
+                "a {kind} named {name} exists already (they cannot be changed: pick a new name)"
+            ),
+        ));
+    }
+    let labels = parse_labels(&form.fields[1].value).map_err(|e| (Some(1), e))?;
+    let path = form.fields[2].value.trim().to_string();
+    let content = form.content_bytes();
+    if !path.is_empty() {
+        if !content.is_empty() {
+            return Err((Some(2), "give a file or type the content, not both".into()));
+        }
+        return Ok(Submit::FromFile {
+            secret,
+            name,
+            path,
+            labels,
+        });
+    }
+    if content.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err((
+            None,
+            format!("the {kind} is empty: type its content below (Tab) or give a file"),
+        ));
+    }
+    Ok(Submit::Op(if secret {
+        Op::CreateSecret {
+            name,
+            data: SecretBytes(content),
+            labels,
+        }
+    } else {
+        Op::CreateConfig {
+            name,
+            data: content,
+            labels,
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+    fn type_in(f: &mut Form, s: &str) {
+        for c in s.chars() {
+            key(f, k(KeyCode::Char(c)), &|_| false);
+        }
+    }
+    fn ctrl_s() -> KeyEvent {
+        KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn rolling_update_form_checks_each_field_and_keeps_the_text() {
+        let mut f = Form::rolling_update("id", "web", "busybox:1", None);
+        f.focus = 2;
+        key(
+            &mut f,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &|_| false,
+        );
+        type_in(&mut f, "ten seconds");
+        assert_eq!(key(&mut f, ctrl_s(), &|_| false), FormOutcome::Stay);
+        assert_eq!(f.focus, 2);
+        assert_eq!(f.fields[2].value, "ten seconds");
+        assert!(
+            f.fields[2]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("ten seconds")
+        );
+        key(
+            &mut f,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &|_| false,
+        );
+        type_in(&mut f, "2s");
+        match key(&mut f, ctrl_s(), &|_| false) {
+            FormOutcome::Submit(Submit::Op(Op::Update { form, .. })) => {
+                assert_eq!(form.delay, Some(2_000_000_000));
+                assert_eq!(form.image.as_deref(), Some("busybox:1"));
+                assert_eq!(form.order.as_deref(), Some("stop-first"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn choices_cycle() {
+        let mut f = Form::rolling_update("id", "web", "busybox:1", None);
+        f.focus = 5;
+        key(&mut f, k(KeyCode::Right), &|_| false);
+        assert_eq!(f.fields[5].value, "start-first");
+    }
+
+    #[test]
+    fn a_secret_is_masked_checked_and_never_empty() {
+        let mut f = Form::create_object(true);
+        type_in(&mut f, "db_pw");
+        assert!(matches!(
+            key(&mut f, ctrl_s(), &|_| false),
+            FormOutcome::Stay
+        ));
+        assert!(f.error.as_deref().unwrap().contains("empty"));
+        f.focus = 3;
+        type_in(&mut f, "hunter2");
+        assert_eq!(f.content.as_ref().unwrap().mask_char(), Some('•'));
+        // the name exists: refused, kept
+        assert!(matches!(
+            key(&mut f, ctrl_s(), &|n| n == "db_pw"),
+            FormOutcome::Stay
+        ));
+        assert!(f.fields[0].error.as_deref().unwrap().contains("exists"));
+        match key(&mut f, ctrl_s(), &|_| false) {
+            FormOutcome::Submit(Submit::Op(Op::CreateSecret { name, data, .. })) => {
+                assert_eq!(name, "db_pw");
+                assert_eq!(data.0, b"hunter2");
+            }
+            other => panic!("{other:?}"),
+        }
+        key(
+            &mut f,
+            KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+            &|_| false,
+        );
+        assert!(f.content.as_ref().unwrap().mask_char().is_none());
+    }
+}

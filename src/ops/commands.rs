@@ -1,0 +1,264 @@
+//! The operator actions as subcommands for scripts (`swarmtop node drain node2`, `swarmtop
+//! service scale web=5`, ...), with the same checks as the keys: the quorum guard (only
+//! `--force` passes it), the drain preview, and the input checks.
+
+use std::io::Read;
+
+use crate::cluster::{Cluster, node_hostname, node_id, service_id, service_mode, service_name};
+use crate::engine::{Engine, load_cluster};
+use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines};
+use crate::ops::validate::{check_object_name, parse_image, parse_replicas};
+use crate::ops::{Availability, Op, Role, SecretBytes, run};
+
+/// Finds a node by ID, hostname or unique ID prefix, as the docker CLI does.
+pub fn find_node(c: &Cluster, key: &str) -> Result<(String, String), String> {
+    let exact = c
+        .nodes
+        .iter()
+        .find(|n| node_id(n) == key || node_hostname(n) == key);
+    let n = match exact {
+        Some(n) => n,
+        None => {
+            let m: Vec<_> = c
+                .nodes
+                .iter()
+                .filter(|n| node_id(n).starts_with(key))
+                .collect();
+            match m.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(format!(
+                        "no node {key:?} (see swarmtop snapshot or docker node ls)"
+                    ));
+                }
+                _ => {
+                    return Err(format!(
+                        "{key:?} matches {} nodes: give more of the ID",
+                        m.len()
+                    ));
+                }
+            }
+        }
+    };
+    Ok((node_id(n).to_string(), node_hostname(n).to_string()))
+}
+
+/// Finds a service by ID, name or unique ID prefix.
+pub fn find_service(c: &Cluster, key: &str) -> Result<(String, String), String> {
+    let exact = c
+        .services
+        .iter()
+        .find(|s| service_id(s) == key || service_name(s) == key);
+    let s = match exact {
+        Some(s) => s,
+        None => {
+            let m: Vec<_> = c
+                .services
+                .iter()
+                .filter(|s| service_id(s).starts_with(key))
+                .collect();
+            match m.as_slice() {
+                [one] => *one,
+                [] => return Err(format!("no service {key:?} (see docker service ls)")),
+                _ => {
+                    return Err(format!(
+                        "{key:?} matches {} services: give more of the ID",
+                        m.len()
+                    ));
+                }
+            }
+        }
+    };
+    Ok((service_id(s).to_string(), service_name(s).to_string()))
+}
+
+pub enum NodeVerb {
+    Drain,
+    Activate,
+    Pause,
+    Promote,
+    Demote,
+}
+
+/// `swarmtop node VERB NODE`: returns what to print; the drain preview goes first.
+pub async fn node(
+    engine: &Engine,
+    verb: NodeVerb,
+    key: &str,
+    force: bool,
+) -> anyhow::Result<String> {
+    let c = load_cluster(engine).await?;
+    let (id, name) = find_node(&c, key).map_err(anyhow::Error::msg)?;
+    let mut out = String::new();
+    let op = match verb {
+        NodeVerb::Drain => {
+            let (lines, _) = drain_lines(&c, &id);
+            for l in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            Op::SetAvailability {
+                node_id: id,
+                node: name,
+                availability: Availability::Drain,
+            }
+        }
+        NodeVerb::Activate => Op::SetAvailability {
+            node_id: id,
+            node: name,
+            availability: Availability::Active,
+        },
+        NodeVerb::Pause => Op::SetAvailability {
+            node_id: id,
+            node: name,
+            availability: Availability::Pause,
+        },
+        NodeVerb::Promote => Op::SetRole {
+            node_id: id,
+            node: name,
+            role: Role::Manager,
+        },
+        NodeVerb::Demote => {
+            match demote_check(&c, &id) {
+                QuorumVerdict::Impossible(why) => anyhow::bail!("demote refused: {why}"),
+                QuorumVerdict::Refuse(why) if !force => {
+                    anyhow::bail!("demote refused: {} (--force overrides)", why.join("; "))
+                }
+                QuorumVerdict::Refuse(why) => {
+                    out.push_str(&format!("--force: demoting although {}\n", why.join("; ")));
+                }
+                QuorumVerdict::Ok(_) => {}
+            }
+            Op::SetRole {
+                node_id: id,
+                node: name,
+                role: Role::Worker,
+            }
+        }
+    };
+    let done = run::run(engine, &op).await?;
+    out.push_str(&format!("{done}: done\n"));
+    Ok(out)
+}
+
+/// `swarmtop service scale SVC=N`
+pub async fn scale(engine: &Engine, arg: &str) -> anyhow::Result<String> {
+    let (key, n) = arg
+        .split_once('=')
+        .ok_or_else(|| anyhow::anyhow!("{arg:?}: write SERVICE=REPLICAS, e.g. web=5"))?;
+    let replicas = parse_replicas(n).map_err(anyhow::Error::msg)?;
+    let c = load_cluster(engine).await?;
+    let (id, name) = find_service(&c, key).map_err(anyhow::Error::msg)?;
+    if let Some(s) = c.service_by_id(&id)
+        && service_mode(s) != "replicated"
+    {
+        anyhow::bail!(
+            "{name} is {}: only replicated services scale",
+            service_mode(s)
+        );
+    }
+    let done = run::run(
+        engine,
+        &Op::Scale {
+            service_id: id,
+            service: name,
+            replicas,
+        },
+    )
+    .await?;
+    Ok(format!("{done}: done\n"))
+}
+
+/// `swarmtop service update --image IMG SVC`
+pub async fn set_image(engine: &Engine, key: &str, image: &str) -> anyhow::Result<String> {
+    let image = parse_image(image).map_err(anyhow::Error::msg)?;
+    let c = load_cluster(engine).await?;
+    let (id, name) = find_service(&c, key).map_err(anyhow::Error::msg)?;
+    let done = run::run(
+        engine,
+        &Op::SetImage {
+            service_id: id,
+            service: name,
+            image,
+        },
+    )
+    .await?;
+    Ok(format!(
+        "{done}: started (follow it with swarmtop, or docker service ps)\n"
+    ))
+}
+
+/// `swarmtop service rollback SVC`
+pub async fn rollback(engine: &Engine, key: &str) -> anyhow::Result<String> {
+    let c = load_cluster(engine).await?;
+    let (id, name) = find_service(&c, key).map_err(anyhow::Error::msg)?;
+    let done = run::run(
+        engine,
+        &Op::Rollback {
+            service_id: id,
+            service: name,
+        },
+    )
+    .await?;
+    Ok(format!("{done}: started\n"))
+}
+
+/// `swarmtop secret create NAME FILE|-`: the data is read from the file or stdin, checked not
+/// to be empty, sent, and never printed.
+pub async fn secret_create(engine: &Engine, name: &str, source: &str) -> anyhow::Result<String> {
+    check_object_name("secret", name).map_err(anyhow::Error::msg)?;
+    let data = if source == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| anyhow::anyhow!("cannot read the secret from stdin: {e}"))?;
+        b
+    } else {
+        std::fs::read(source).map_err(|e| anyhow::anyhow!("cannot read {source}: {e}"))?
+    };
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        let from = if source == "-" { "stdin" } else { source };
+        anyhow::bail!("the secret from {from} is empty: nothing to store");
+    }
+    let c = load_cluster(engine).await?;
+    if c.secrets
+        .iter()
+        .any(|s| s.spec.as_ref().and_then(|x| x.name.as_deref()) == Some(name))
+    {
+        anyhow::bail!(
+            "a secret named {name} exists already (secrets cannot be changed: pick a new name)"
+        );
+    }
+    let done = run::run(
+        engine,
+        &Op::CreateSecret {
+            name: name.to_string(),
+            data: SecretBytes(data),
+            labels: Vec::new(),
+        },
+    )
+    .await?;
+    Ok(format!("{done}: done\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::fixtures::sample;
+
+    #[test]
+    fn nodes_and_services_by_name_id_or_prefix() {
+        let c = sample();
+        assert_eq!(
+            find_node(&c, "node2").unwrap().0,
+            "n2bbbbbbbbbbbbbbbbbbbbbbb"
+        );
+        assert_eq!(find_node(&c, "n3cc").unwrap().1, "node3");
+        assert!(find_node(&c, "n").unwrap_err().contains("matches 3 nodes"));
+        assert!(find_node(&c, "nodeX").unwrap_err().contains("no node"));
+        assert_eq!(
+            find_service(&c, "web").unwrap().0,
+            "s1webwebwebwebwebwebwebwe"
+        );
+    }
+}

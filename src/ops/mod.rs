@@ -1,0 +1,166 @@
+//! Operator actions: every change swarmtop can make to the cluster, as a named [`Op`], with
+//! the checks in front of them (`validate`, `guards`) and the engine calls behind them (`run`).
+//! The TUI and the subcommands share all three.
+
+pub mod commands;
+pub mod guards;
+pub mod run;
+pub mod validate;
+
+use std::fmt;
+
+/// Bytes of a secret. Its `Debug` never shows them, so no log or panic message can.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretBytes(pub Vec<u8>);
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBytes(<{} bytes, redacted>)", self.0.len())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Active,
+    Pause,
+    Drain,
+}
+
+impl Availability {
+    pub fn word(self) -> &'static str {
+        match self {
+            Availability::Active => "active",
+            Availability::Pause => "pause",
+            Availability::Drain => "drain",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Manager,
+    Worker,
+}
+
+/// The rolling update form: what is set replaces the service's value, what is None stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateForm {
+    pub image: Option<String>,
+    pub parallelism: Option<i64>,
+    /// Nanoseconds.
+    pub delay: Option<i64>,
+    /// `pause`, `continue` or `rollback`.
+    pub failure_action: Option<String>,
+    /// Nanoseconds.
+    pub monitor: Option<i64>,
+    /// `stop-first` or `start-first`.
+    pub order: Option<String>,
+}
+
+/// One change to the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    SetAvailability {
+        node_id: String,
+        node: String,
+        availability: Availability,
+    },
+    SetRole {
+        node_id: String,
+        node: String,
+        role: Role,
+    },
+    Scale {
+        service_id: String,
+        service: String,
+        replicas: u64,
+    },
+    SetImage {
+        service_id: String,
+        service: String,
+        image: String,
+    },
+    Update {
+        service_id: String,
+        service: String,
+        form: UpdateForm,
+    },
+    Restart {
+        service_id: String,
+        service: String,
+    },
+    Rollback {
+        service_id: String,
+        service: String,
+    },
+    RemoveService {
+        service_id: String,
+        service: String,
+    },
+    CreateSecret {
+        name: String,
+        data: SecretBytes,
+        labels: Vec<(String, String)>,
+    },
+    CreateConfig {
+        name: String,
+        data: Vec<u8>,
+        labels: Vec<(String, String)>,
+    },
+    RemoveSecret {
+        id: String,
+        name: String,
+    },
+    RemoveConfig {
+        id: String,
+        name: String,
+    },
+}
+
+impl Op {
+    /// In words, for the status line and the confirmation; never any secret data.
+    pub fn describe(&self) -> String {
+        match self {
+            Op::SetAvailability {
+                node, availability, ..
+            } => match availability {
+                Availability::Drain => format!("drain node {node}"),
+                Availability::Active => format!("activate node {node}"),
+                Availability::Pause => format!("pause node {node}"),
+            },
+            Op::SetRole {
+                node,
+                role: Role::Manager,
+                ..
+            } => format!("promote {node} to manager"),
+            Op::SetRole {
+                node,
+                role: Role::Worker,
+                ..
+            } => format!("demote {node} to worker"),
+            Op::Scale {
+                service, replicas, ..
+            } => format!("scale {service} to {replicas}"),
+            Op::SetImage { service, image, .. } => format!("set the image of {service} to {image}"),
+            Op::Update { service, .. } => format!("rolling update of {service}"),
+            Op::Restart { service, .. } => format!("restart {service} (force update)"),
+            Op::Rollback { service, .. } => format!("roll back {service}"),
+            Op::RemoveService { service, .. } => format!("remove service {service}"),
+            Op::CreateSecret { name, .. } => format!("create secret {name}"),
+            Op::CreateConfig { name, .. } => format!("create config {name}"),
+            Op::RemoveSecret { name, .. } => format!("remove secret {name}"),
+            Op::RemoveConfig { name, .. } => format!("remove config {name}"),
+        }
+    }
+
+    /// The service a rollout view should follow after this, if any.
+    pub fn rolls_service(&self) -> Option<&str> {
+        match self {
+            Op::SetImage { service_id, .. }
+            | Op::Update { service_id, .. }
+            | Op::Restart { service_id, .. }
+            | Op::Rollback { service_id, .. } => Some(service_id),
+            _ => None,
+        }
+    }
+}
