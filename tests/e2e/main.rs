@@ -1,6 +1,7 @@
 //! End-to-end tests against the real lab swarm (tests/lab/lab.sh). They are ignored by a plain
 //! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`.
 
+mod actions;
 mod common;
 mod connect;
 mod editor;
