@@ -773,6 +773,7 @@ mod tests {
             let code = match c {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
+                '\x08' => KeyCode::Backspace,
                 c => KeyCode::Char(c),
             };
             fx.extend(update(s, key(code)));
@@ -1026,6 +1027,103 @@ mod tests {
         keys(&mut s, "y");
         assert_eq!(s.mode, Mode::Editor);
         assert_eq!(s.editor.as_ref().unwrap().text(), "services: {}\n");
+    }
+
+    #[test]
+    fn read_only_refuses_when_the_key_is_pressed() {
+        let mut s = loaded();
+        s.read_only = true;
+        let fx = keys(&mut s, "1D");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
+        assert_eq!(s.mode, Mode::Normal);
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("read-only mode: drain is refused")
+        );
+    }
+
+    #[test]
+    fn drain_asks_first_and_says_what_would_stay_pending() {
+        let mut s = loaded();
+        keys(&mut s, "1");
+        let fx = keys(&mut s, "D");
+        assert!(fx.is_empty());
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        let text = c.lines.join("\n");
+        assert!(text.contains("shop_api.1 WOULD STAY PENDING"), "{text}");
+        assert!(c.danger);
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(crate::ops::Op::SetAvailability { .. })]
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn demoting_the_only_manager_is_refused() {
+        let mut s = loaded();
+        let fx = keys(&mut s, "1-");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
+        assert!(s.status.as_ref().unwrap().text.contains("only manager"));
+    }
+
+    #[test]
+    fn scale_prompts_with_the_current_count_and_checks_the_answer() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web
+        keys(&mut s, "s");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "3");
+        keys(&mut s, "\x08\x08-1\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "-1", "what was typed is kept");
+        assert!(p.error.as_deref().unwrap().contains("negative"));
+        update(&mut s, key(KeyCode::Backspace));
+        update(&mut s, key(KeyCode::Backspace));
+        let fx = keys(&mut s, "7\n");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(crate::ops::Op::Scale { replicas: 7, .. })]
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn a_finished_update_opens_its_rollout() {
+        let mut s = loaded();
+        keys(&mut s, "2");
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "set image".into(),
+                rolls: Some("s1webwebwebwebwebwebwebwe".into()),
+                result: Ok("set image".into()),
+            },
+        );
+        assert_eq!(s.view.pane, Pane::Rollout);
+        // R there rolls back this service, after asking
+        keys(&mut s, "R");
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(matches!(
+            c.pending,
+            Pending::Run(crate::ops::Op::Rollback { .. })
+        ));
     }
 
     #[test]

@@ -270,6 +270,7 @@ mod tests {
             let code = match c {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
+                '\t' => KeyCode::Tab,
                 c => KeyCode::Char(c),
             };
             update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -322,6 +323,54 @@ mod tests {
         press(&mut s, "2Gd");
         let out = render(&s, 80, 24);
         assert!(out.contains("service web"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn drain_confirmation_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "1D");
+        insta::assert_snapshot!(render(&s, 80, 24));
+    }
+
+    #[test]
+    fn rolling_update_form_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2Gu");
+        insta::assert_snapshot!(render(&s, 80, 24));
+    }
+
+    #[test]
+    fn new_secret_form_masks_the_content() {
+        let mut s = sample_state();
+        press(&mut s, "5n");
+        press(&mut s, "pw\t\t\thunter2");
+        let out = render(&s, 80, 24);
+        assert!(!out.contains("hunter2"), "{out}");
+        assert!(out.contains("•••••••"), "{out}");
+    }
+
+    #[test]
+    fn rollout_view_80x24() {
+        let mut s = sample_state();
+        let up: Vec<bollard::models::Task> = s
+            .cluster
+            .tasks
+            .iter()
+            .filter(|t| t.id.as_deref() == Some("t1aaaaaaaaaaaaaaaaaaaaaaa"))
+            .cloned()
+            .collect();
+        let svc = s.cluster.services[0].clone();
+        update(
+            &mut s,
+            Msg::Engine(EngineMsg::Rollout {
+                service: Box::new(svc),
+                up_to_date: up,
+            }),
+        );
+        press(&mut s, "2Gv");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("1/3 slots done"), "{out}");
         insta::assert_snapshot!(out);
     }
 
