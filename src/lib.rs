@@ -11,6 +11,7 @@ pub mod connect;
 pub mod engine;
 pub mod keymap;
 pub mod runtime;
+pub mod sim;
 pub mod snapshot;
 pub mod theme;
 pub mod ui;
