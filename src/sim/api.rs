@@ -577,3 +577,7 @@ mod tests {
         assert_eq!(route_key("HEAD", "/_ping"), "HEAD /_ping");
     }
 }
+
+#[cfg(test)]
+#[path = "api_tests.rs"]
+mod server_tests;

@@ -162,8 +162,13 @@ pub struct Rollout {
     pub(crate) queue: std::collections::VecDeque<SlotKey>,
     /// New tasks of the current batch, with the old task to stop once it runs (start-first).
     pub(crate) in_flight: Vec<(String, Option<String>)>,
+    /// Updated tasks still inside their monitor window, and when it ends.
+    pub(crate) watching: Vec<(String, Nanos)>,
+    /// The next batch may not start before this (the update delay).
+    pub(crate) next_batch_at: Nanos,
     pub(crate) parallelism: usize,
     pub(crate) delay: Nanos,
+    pub(crate) monitor: Nanos,
     pub(crate) start_first: bool,
     pub(crate) failure_action: String,
     pub(crate) generation: u64,

@@ -26,6 +26,9 @@ const START_STEP: Nanos = 250 * MILLI;
 const STOP_TIME: Nanos = 500 * MILLI;
 /// swarmkit's default restart delay.
 const RESTART_DELAY: Nanos = 5 * SECOND;
+/// swarmkit's default update monitor period: a task failing this soon after it started
+/// fails the update.
+const DEFAULT_MONITOR: Nanos = 5 * SECOND;
 /// At most this many timers per `advance`, so an absurd speed cannot hang the caller.
 const MAX_TIMERS_PER_ADVANCE: usize = 200_000;
 
@@ -750,7 +753,7 @@ impl Model {
             self.reconcile(&sid, now);
         }
         if node_takes_tasks(&node) {
-            self.pending_dirty = true;
+            self.retry_pending(now);
             self.reconcile_all(true, now);
         }
     }
@@ -832,7 +835,7 @@ impl Model {
                     self.schedule(now, Timer::Advance(tid));
                 }
             }
-            self.pending_dirty = true;
+            self.retry_pending(now);
             self.reconcile_all(true, now);
         }
         Ok(())
@@ -846,11 +849,12 @@ impl Model {
             return;
         };
         let spec = svc.spec();
-        let (parallelism, delay, order, action) = if rollback {
+        let (parallelism, delay, monitor, order, action) = if rollback {
             let c = spec.rollback_config.clone().unwrap_or_default();
             (
                 c.parallelism,
                 c.delay,
+                c.monitor,
                 c.order.map(|o| o.to_string()),
                 c.failure_action.map(|a| a.to_string()),
             )
@@ -859,6 +863,7 @@ impl Model {
             (
                 c.parallelism,
                 c.delay,
+                c.monitor,
                 c.order.map(|o| o.to_string()),
                 c.failure_action.map(|a| a.to_string()),
             )
@@ -876,11 +881,14 @@ impl Model {
             rollback,
             queue: queue.into_iter().collect::<VecDeque<_>>(),
             in_flight: Vec::new(),
+            watching: Vec::new(),
+            next_batch_at: now,
             parallelism: match parallelism.unwrap_or(1) {
                 p if p <= 0 => usize::MAX,
                 p => p as usize,
             },
             delay: delay.unwrap_or(0).max(0),
+            monitor: monitor.unwrap_or(DEFAULT_MONITOR).max(0),
             start_first: order.as_deref()
                 == Some(ServiceSpecUpdateConfigOrderEnum::START_FIRST.as_ref()),
             failure_action: action
@@ -893,18 +901,31 @@ impl Model {
         self.schedule(now, Timer::Rollout(sid.to_string(), rollout_gen));
     }
 
+    /// Moves a rollout on: ends monitor windows that passed, starts the next batch once the
+    /// previous one runs and the delay is over, and completes when every slot is updated and
+    /// watched long enough.
     fn rollout_step(&mut self, sid: &str, generation: u64, now: Nanos) {
-        let Some(svc) = self.services.get(sid) else {
+        let Some(svc) = self.services.get_mut(sid) else {
             return;
         };
-        let Some(r) = svc.rollout.as_ref().filter(|r| r.generation == generation) else {
+        let template_gen = svc.generation;
+        let Some(r) = svc.rollout.as_mut().filter(|r| r.generation == generation) else {
             return;
         };
+        r.watching.retain(|(_, until)| *until > now);
         if !r.in_flight.is_empty() {
             return;
         }
+        if r.queue.is_empty() {
+            if r.watching.is_empty() {
+                self.finish_rollout(sid, now);
+            }
+            return;
+        }
+        if now < r.next_batch_at {
+            return;
+        }
         let (parallelism, start_first) = (r.parallelism, r.start_first);
-        let template_gen = svc.generation;
         let mut batch: Vec<(String, Option<String>)> = Vec::new();
         while batch.len() < parallelism {
             let Some(slot) = self
@@ -936,25 +957,14 @@ impl Model {
         let Some(r) = self.services.get_mut(sid).and_then(|s| s.rollout.as_mut()) else {
             return;
         };
-        if batch.is_empty() && r.queue.is_empty() {
-            self.finish_rollout(sid, now);
+        if batch.is_empty() {
+            // nothing left to replace: finish once the watched tasks are past their window
+            if r.watching.is_empty() {
+                self.finish_rollout(sid, now);
+            }
             return;
         }
         r.in_flight = batch;
-        // tasks may already be running if placement was instant
-        let running: Vec<String> = r
-            .in_flight
-            .iter()
-            .filter(|(t, _)| {
-                self.tasks
-                    .get(t)
-                    .is_some_and(|t| t.state() == TaskState::RUNNING)
-            })
-            .map(|(t, _)| t.clone())
-            .collect();
-        for t in running {
-            self.on_running(&t, now);
-        }
     }
 
     fn finish_rollout(&mut self, sid: &str, now: Nanos) {
@@ -972,31 +982,46 @@ impl Model {
         self.set_update_status(sid, state, msg, now);
     }
 
-    /// A task reached running: the rollout may stop its predecessor and move on.
+    /// A task reached running: the rollout stops its predecessor (start-first), watches it for
+    /// the monitor period, and schedules the next batch after the delay.
     fn on_running(&mut self, tid: &str, now: Nanos) {
         let Some(sid) = self.tasks.get(tid).map(|t| t.service().to_string()) else {
             return;
         };
-        let Some(r) = self.services.get_mut(&sid).and_then(|s| s.rollout.as_mut()) else {
-            return;
-        };
-        let Some(pos) = r.in_flight.iter().position(|(t, _)| t == tid) else {
-            return;
-        };
-        let (_, old) = r.in_flight.remove(pos);
-        let batch_done = r.in_flight.is_empty();
-        let queue_empty = r.queue.is_empty();
-        let (delay, generation) = (r.delay, r.generation);
+        let monitor_end;
+        let next_at;
+        let generation;
+        let old;
+        {
+            let speed_after = |d: Nanos| self.after(d);
+            let Some(r) = self.services.get(&sid).and_then(|s| s.rollout.as_ref()) else {
+                return;
+            };
+            if !r.in_flight.iter().any(|(t, _)| t == tid) {
+                return;
+            }
+            monitor_end = now + speed_after(r.monitor);
+            next_at = now + speed_after(r.delay);
+            generation = r.generation;
+        }
+        {
+            let Some(r) = self.services.get_mut(&sid).and_then(|s| s.rollout.as_mut()) else {
+                return;
+            };
+            let Some(pos) = r.in_flight.iter().position(|(t, _)| t == tid) else {
+                return;
+            };
+            old = r.in_flight.remove(pos).1;
+            r.watching.push((tid.to_string(), monitor_end));
+            if r.in_flight.is_empty() {
+                r.next_batch_at = next_at;
+            }
+        }
         if let Some(old) = old {
             self.stop_task(&old, TaskState::SHUTDOWN, now);
         }
-        if batch_done {
-            if queue_empty {
-                self.finish_rollout(&sid, now);
-            } else {
-                self.schedule(now + self.after(delay), Timer::Rollout(sid, generation));
-            }
-        }
+        self.schedule(next_at, Timer::Rollout(sid.clone(), generation));
+        self.schedule(monitor_end, Timer::Rollout(sid, generation));
     }
 
     /// A task failed; if it was part of a rollout, apply the failure action. Returns whether
@@ -1008,16 +1033,23 @@ impl Model {
         let Some(r) = self.services.get_mut(&sid).and_then(|s| s.rollout.as_mut()) else {
             return false;
         };
-        let Some(pos) = r.in_flight.iter().position(|(t, _)| t == tid) else {
+        let in_flight = r.in_flight.iter().position(|(t, _)| t == tid);
+        let watched = r.watching.iter().position(|(t, _)| t == tid);
+        if in_flight.is_none() && watched.is_none() {
             return false;
-        };
+        }
         let rollback = r.rollback;
         match r.failure_action.as_str() {
             "continue" => {
-                r.in_flight.remove(pos);
-                let (done, generation, delay) = (r.in_flight.is_empty(), r.generation, r.delay);
-                if done {
-                    self.schedule(now + self.after(delay), Timer::Rollout(sid, generation));
+                if let Some(i) = in_flight {
+                    r.in_flight.remove(i);
+                }
+                r.watching.retain(|(t, _)| t != tid);
+                let generation = r.generation;
+                if r.in_flight.is_empty() {
+                    r.next_batch_at = now + (r.delay as f64 / self.speed.max(1e-9)) as Nanos;
+                    let at = r.next_batch_at;
+                    self.schedule(at, Timer::Rollout(sid, generation));
                 }
             }
             "rollback" if !rollback => {
@@ -1061,3 +1093,7 @@ impl Model {
         true
     }
 }
+
+#[cfg(test)]
+#[path = "scheduler_tests.rs"]
+mod tests;

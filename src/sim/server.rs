@@ -122,12 +122,16 @@ impl PrivateDir {
         use std::os::unix::fs::DirBuilderExt;
         let base = std::env::temp_dir();
         let pid = std::process::id();
-        for attempt in 0..100u32 {
-            let nanos = super::time::now() as u64;
-            let p = base.join(format!(
-                "{prefix}-{pid}-{:x}",
-                nanos.wrapping_add(attempt as u64)
-            ));
+        // short names first: the path shows in the header
+        for attempt in 0..100u64 {
+            let name = match attempt {
+                0 => format!("{prefix}-{pid}"),
+                n => format!(
+                    "{prefix}-{pid}-{:x}",
+                    (super::time::now() as u64).wrapping_add(n)
+                ),
+            };
+            let p = base.join(name);
             match std::fs::DirBuilder::new().mode(0o700).create(&p) {
                 Ok(()) => return Ok(PrivateDir(p)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
