@@ -1457,6 +1457,15 @@ fn normalize_spec(mut spec: ServiceSpec) -> ServiceSpec {
     let t = spec.task_template.get_or_insert_with(Default::default);
     t.force_update.get_or_insert(0);
     t.runtime.get_or_insert_with(|| "container".to_string());
+    if let Some(c) = t.container_spec.as_mut() {
+        // the engine always reports an isolation mode
+        if matches!(
+            c.isolation,
+            None | Some(bollard::models::TaskSpecContainerSpecIsolationEnum::EMPTY)
+        ) {
+            c.isolation = Some(bollard::models::TaskSpecContainerSpecIsolationEnum::DEFAULT);
+        }
+    }
     spec
 }
 
@@ -1468,11 +1477,42 @@ fn task_spec_of(spec: &ServiceSpec) -> TaskSpec {
     t
 }
 
+/// What the allocator made of the endpoint: nothing for a service with neither ports nor
+/// networks (the engine shows `{"Spec": {}}`), else the spec, its ports and a virtual IP per
+/// network.
 fn endpoint_of(spec: &ServiceSpec) -> bollard::models::ServiceEndpoint {
+    let ports = spec
+        .endpoint_spec
+        .as_ref()
+        .and_then(|e| e.ports.clone())
+        .filter(|p| !p.is_empty());
+    let networks: Vec<String> = spec
+        .task_template
+        .as_ref()
+        .and_then(|t| t.networks.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.target.clone())
+        .collect();
+    if ports.is_none() && networks.is_empty() {
+        return bollard::models::ServiceEndpoint {
+            spec: Some(Default::default()),
+            ports: None,
+            virtual_ips: None,
+        };
+    }
+    let host = super::rng::hash(spec.name.as_deref().unwrap_or("")) % 250 + 2;
+    let vips: Vec<bollard::models::ServiceEndpointVirtualIps> = networks
+        .iter()
+        .map(|n| bollard::models::ServiceEndpointVirtualIps {
+            network_id: Some(n.clone()),
+            addr: Some(format!("10.0.{}.{host}/24", super::rng::hash(n) % 250 + 1)),
+        })
+        .collect();
     bollard::models::ServiceEndpoint {
-        spec: Some(spec.endpoint_spec.clone().unwrap_or_default()),
-        ports: spec.endpoint_spec.as_ref().and_then(|e| e.ports.clone()),
-        virtual_ips: None,
+        spec: spec.endpoint_spec.clone(),
+        ports,
+        virtual_ips: (!vips.is_empty()).then_some(vips),
     }
 }
 

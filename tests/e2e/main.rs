@@ -1,5 +1,8 @@
 //! End-to-end tests against the real lab swarm (tests/lab/lab.sh). They are ignored by a plain
-//! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`.
+//! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`. The
+//! simulator's own end-to-end tests (`sim_*` that need no lab) run in a plain `cargo test`: they
+//! need the docker CLI and tmux, not root.
 
 mod common;
 mod connect;
+mod sim_contract;
