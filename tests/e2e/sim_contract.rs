@@ -300,6 +300,7 @@ struct Observed {
     node_paths_worker: BTreeSet<String>,
     service_paths: BTreeSet<String>,
     task_paths: BTreeSet<String>,
+    swarm_info_paths: BTreeSet<String>,
     drained: (String, usize, bool),
     drain_event: BTreeMap<String, String>,
 }
@@ -507,6 +508,7 @@ fn scenario(host: &str, api: &str, image1: &str, image2: &str) -> Observed {
         .find(|t| t["Status"]["State"] == "running")
         .expect("a running web task");
     o.task_paths = key_paths(task);
+    o.swarm_info_paths = key_paths(&api_get(host, &format!("/v{api}/info"))["Swarm"]);
 
     // drain node3: its tasks move
     dk(
@@ -776,6 +778,7 @@ fn sim_contract_same_scenario_same_answers() {
         ),
         ("service", &on_sim.service_paths, &on_lab.service_paths),
         ("task", &on_sim.task_paths, &on_lab.task_paths),
+        ("/info Swarm", &on_sim.swarm_info_paths, &on_lab.swarm_info_paths),
     ] {
         let (only_sim, only_lab) = diff(sim_keys, lab_keys);
         assert!(
