@@ -85,7 +85,9 @@ pub(crate) async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Reply
     let q = parse_query(req.uri().query());
     if let Some(rest) = full_path.strip_prefix("/_sim") {
         let body = read_body(req).await;
-        return control::handle(&shared, &method, rest, &q, &body);
+        let reply = control::handle(&shared, &method, rest, &q, &body);
+        shared.poke();
+        return reply;
     }
     let (requested, path) = split_version(&full_path);
     let max = version_tuple(API_VERSION);
@@ -122,7 +124,11 @@ pub(crate) async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Reply
         return error(status, &message);
     }
     let body = read_body(req).await;
-    dispatch(&shared, &method, &path, &q, &body, api)
+    let reply = dispatch(&shared, &method, &path, &q, &body, api);
+    if !matches!(method.as_str(), "GET" | "HEAD") {
+        shared.poke();
+    }
+    reply
 }
 
 async fn read_body(req: Request<Incoming>) -> Bytes {

@@ -353,6 +353,45 @@ pub fn build(now: Nanos) -> Model {
     m
 }
 
+/// Keeps the demo alive: a minute and a half after the rolling update completes, the next
+/// version of the service starts rolling out.
+pub fn director() -> impl FnMut(&mut Model, Nanos) + Send {
+    move |m: &mut Model, now: Nanos| {
+        let Ok(s) = m.service(UPDATING_SERVICE) else {
+            return;
+        };
+        if s.update_state() != Some(bollard::models::ServiceUpdateStatusStateEnum::COMPLETED) {
+            return;
+        }
+        let done = s
+            .service
+            .update_status
+            .as_ref()
+            .and_then(|u| u.completed_at.as_deref())
+            .and_then(super::time::parse_rfc3339)
+            .unwrap_or(now);
+        if now - done < 90 * SECOND {
+            return;
+        }
+        let next = next_patch(s.image());
+        set_image(m, UPDATING_SERVICE, &next, now);
+    }
+}
+
+/// `repo:2.4.0` → `repo:2.4.1`.
+fn next_patch(image: &str) -> String {
+    match image.rsplit_once(':') {
+        Some((repo, tag)) => match tag.rsplit_once('.') {
+            Some((head, patch)) => match patch.parse::<u32>() {
+                Ok(p) => format!("{repo}:{head}.{}", p + 1),
+                Err(_) => format!("{repo}:{tag}.1"),
+            },
+            None => format!("{repo}:{tag}.1"),
+        },
+        None => format!("{image}:1"),
+    }
+}
+
 /// The demo served on a private socket, for the UI to connect to like any engine.
 pub struct Demo {
     pub sim: Sim,
@@ -463,6 +502,34 @@ mod tests {
                 .count() as u64;
             assert_eq!(Some(active_running), st.desired_tasks, "{name}");
         }
+    }
+
+    #[test]
+    fn the_director_starts_the_next_rollout() {
+        assert_eq!(next_patch("r.example/web:2.4.0"), "r.example/web:2.4.1");
+        let now = 1_800_000_000 * SECOND;
+        let mut m = build(now);
+        let mut d = director();
+        let mut t = now;
+        // let the current rollout finish, then give the director its pause
+        while m.service(UPDATING_SERVICE).unwrap().update_state()
+            != Some(ServiceUpdateStatusStateEnum::COMPLETED)
+        {
+            t += 10 * SECOND;
+            m.advance(t);
+            assert!(t < now + 3600 * SECOND, "the rollout never completed");
+        }
+        for _ in 0..12 {
+            t += 10 * SECOND;
+            m.advance(t);
+            d(&mut m, t);
+        }
+        let web = m.service(UPDATING_SERVICE).unwrap();
+        assert_eq!(web.image(), "registry.example.com/shop/web:2.4.1");
+        assert_eq!(
+            web.update_state(),
+            Some(ServiceUpdateStatusStateEnum::UPDATING)
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 pub use faults::{ErrorRule, Faults, LatencyRule, Route};
@@ -49,14 +50,20 @@ pub use model::{Model, SimError};
 pub use seed::SeedSpec;
 pub use server::{PrivateDir, SimServer};
 
-/// How often simulated time is advanced while serving.
-const TICK: Duration = Duration::from_millis(20);
+/// With nothing due, simulated time is still advanced this often (the director runs then).
+const IDLE: Duration = Duration::from_secs(1);
+
+/// Called with the model each time simulated time advances (e.g. the demo's director).
+pub type Director = Box<dyn FnMut(&mut Model, time::Nanos) + Send>;
 
 pub(crate) struct Shared {
     model: Mutex<Model>,
     pub(crate) faults: Faults,
     requests: Mutex<BTreeMap<String, u64>>,
     driver: Mutex<Option<JoinHandle<()>>>,
+    director: Mutex<Option<Director>>,
+    /// Wakes the clock after a change from outside, so new work is not left waiting.
+    wake: Arc<Notify>,
 }
 
 impl Shared {
@@ -76,6 +83,11 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    /// Something changed the model: let the clock look at it now.
+    pub(crate) fn poke(&self) {
+        self.wake.notify_one();
+    }
 }
 
 /// A handle on a simulated swarm; clones share it.
@@ -92,6 +104,8 @@ impl Sim {
                 faults: Faults::default(),
                 requests: Mutex::new(BTreeMap::new()),
                 driver: Mutex::new(None),
+                director: Mutex::new(None),
+                wake: Arc::new(Notify::new()),
             }),
         }
     }
@@ -104,12 +118,26 @@ impl Sim {
     /// The `--demo` cluster: a node down, a service that cannot be scheduled, one that keeps
     /// crashing, one in a rolling update.
     pub fn demo() -> Sim {
-        Sim::new(demo::build(time::now()))
+        let sim = Sim::new(demo::build(time::now()));
+        sim.set_director(Box::new(demo::director()));
+        sim
     }
 
     /// Runs `f` on the model (under its lock): inspect it, or change it directly.
     pub fn with<R>(&self, f: impl FnOnce(&mut Model) -> R) -> R {
-        f(&mut self.shared.model())
+        let r = f(&mut self.shared.model());
+        self.shared.poke();
+        r
+    }
+
+    /// Runs `d` each time simulated time advances (at least once a second while serving).
+    pub fn set_director(&self, d: Director) {
+        *self
+            .shared
+            .director
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(d);
+        self.shared.poke();
     }
 
     pub fn faults(&self) -> &Faults {
@@ -118,23 +146,23 @@ impl Sim {
 
     /// The node stops answering heartbeats (by ID or hostname).
     pub fn node_down(&self, node: &str) -> Result<(), SimError> {
-        self.shared.model().set_node_down(node, true, time::now())
+        self.with(|m| m.set_node_down(node, true, time::now()))
     }
 
     pub fn node_up(&self, node: &str) -> Result<(), SimError> {
-        self.shared.model().set_node_down(node, false, time::now())
+        self.with(|m| m.set_node_down(node, false, time::now()))
     }
 
     /// Simulated durations (update delays, restarts, start-up) run this many times faster.
     pub fn set_speed(&self, x: f64) {
         if x > 0.0 {
-            self.shared.model().speed = x;
+            self.with(|m| m.speed = x);
         }
     }
 
     /// Log lines per second each running task writes.
     pub fn set_log_rate(&self, lines_per_second: f64) {
-        self.shared.model().log_rate = lines_per_second.max(0.0);
+        self.with(|m| m.log_rate = lines_per_second.max(0.0));
     }
 
     /// Requests served so far, per route (`GET /tasks`, `GET /services/{id}/logs`, ...).
@@ -162,15 +190,35 @@ impl Sim {
             return;
         }
         let weak: Weak<Shared> = Arc::downgrade(&self.shared);
+        let wake = self.shared.wake.clone();
         *d = Some(tokio::spawn(async move {
-            let mut tick = tokio::time::interval(TICK);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
-                let Some(shared) = weak.upgrade() else {
-                    return;
+                // sleep until the next timer is due, or something changes
+                let wait = {
+                    let Some(shared) = weak.upgrade() else {
+                        return;
+                    };
+                    let now = time::now();
+                    let mut m = shared.model();
+                    m.advance(now);
+                    if let Some(d) = shared
+                        .director
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .as_mut()
+                    {
+                        d(&mut m, now);
+                    }
+                    m.next_due()
+                        .map(|due| {
+                            Duration::from_nanos((due - now).max(1_000_000) as u64).min(IDLE)
+                        })
+                        .unwrap_or(IDLE)
                 };
-                shared.model().advance(time::now());
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = wake.notified() => {}
+                }
             }
         }));
     }

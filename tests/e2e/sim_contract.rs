@@ -778,7 +778,11 @@ fn sim_contract_same_scenario_same_answers() {
         ),
         ("service", &on_sim.service_paths, &on_lab.service_paths),
         ("task", &on_sim.task_paths, &on_lab.task_paths),
-        ("/info Swarm", &on_sim.swarm_info_paths, &on_lab.swarm_info_paths),
+        (
+            "/info Swarm",
+            &on_sim.swarm_info_paths,
+            &on_lab.swarm_info_paths,
+        ),
     ] {
         let (only_sim, only_lab) = diff(sim_keys, lab_keys);
         assert!(
