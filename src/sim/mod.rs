@@ -13,12 +13,17 @@
 //! # drop(server); Ok(()) }
 //! ```
 //!
-//! Layout: `model` (state and API operations), `scheduler` (how the swarm reacts over time),
-//! `placement` (where tasks may run), `seed` (clusters by size and seed), `demo` (the `--demo`
-//! cluster), `api`/`http`/`system`/`streams`/`control` (HTTP), `server` (sockets), `faults`,
-//! `events`, `logs`, `rng`, `time`.
+//! Layout: `model` (state and queries), `changes` (node and service changes through the API),
+//! `objects` (secrets, configs, networks), `scheduler` (how the swarm reacts over time),
+//! `rollout` (rolling updates), `placement` (where tasks may run), `seed` (clusters by size and
+//! seed), `demo` (the `--demo` cluster), `api`/`http`/`system`/`streams`/`control` (HTTP),
+//! `server` (sockets), `faults`, `events`, `logs`, `rng`, `time`, `cmd` (`swarmtop sim`).
+//!
+//! Faults: `Sim::faults()` (latency, error answers per route, cutting streams),
+//! `Sim::node_down`/`node_up`, or over HTTP under `/_sim/` (see `control`).
 
 pub mod api;
+pub mod changes;
 pub mod cmd;
 mod control;
 pub mod demo;
@@ -27,8 +32,10 @@ pub mod faults;
 pub mod http;
 pub mod logs;
 pub mod model;
+pub mod objects;
 pub mod placement;
 pub mod rng;
+pub mod rollout;
 pub mod scheduler;
 pub mod seed;
 pub mod server;
