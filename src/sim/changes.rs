@@ -189,6 +189,12 @@ impl Model {
                 "rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm".into(),
             ));
         }
+        if id == self.local_node && new_role == Some(NodeSpecRoleEnum::WORKER) {
+            // the simulator answers as this manager; it cannot stop being one
+            return Err(SimError::Invalid(
+                "the simulator answers as this manager: demote another one".into(),
+            ));
+        }
         let addr = self.nodes[&id]
             .status
             .as_ref()
