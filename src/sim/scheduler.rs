@@ -753,9 +753,10 @@ impl Model {
         }
     }
 
-    /// A node stops (or resumes) answering heartbeats. Down: its tasks are marked for shutdown
-    /// but keep their last state, and replacements are scheduled elsewhere. Up: those tasks are
-    /// reported shut down, and pending and global tasks may use the node again.
+    /// A node dies (or comes back). Down: its tasks are marked for shutdown but keep their last
+    /// state, and replacements are scheduled elsewhere. Up: the tasks that were running are
+    /// reported failed with exit code 255 (their containers died with the node, as the lab's
+    /// engine reports after a crash), and pending and global tasks may use the node again.
     pub fn set_node_down(&mut self, key: &str, down: bool, now: Nanos) -> Result<(), SimError> {
         let id = self.node_id(key)?;
         if down && id == self.local_node {
@@ -813,7 +814,26 @@ impl Model {
             }
         } else {
             for (tid, _, active, state) in tasks {
-                if !active && state <= TaskState::RUNNING {
+                if !active && state == TaskState::RUNNING {
+                    // its container died with the node: the agent reports it as it finds it
+                    self.set_status(&tid, TaskState::FAILED, now, |s| {
+                        s.err = Some("task: non-zero exit (255)".into());
+                        if let Some(c) = s.container_status.as_mut() {
+                            c.exit_code = Some(255);
+                            c.pid = Some(0);
+                        }
+                    });
+                    if let Some(t) = self.tasks.get_mut(&tid) {
+                        t.stopped = Some(now);
+                    }
+                    if self
+                        .tasks
+                        .get(&tid)
+                        .is_some_and(|t| t.desired() == TaskState::REMOVE)
+                    {
+                        self.delete_task(&tid);
+                    }
+                } else if !active && state < TaskState::RUNNING {
                     self.set_status(&tid, TaskState::SHUTDOWN, now, |_| {});
                     if let Some(t) = self.tasks.get_mut(&tid) {
                         t.stopped = Some(now);

@@ -277,13 +277,18 @@ fn a_down_node_keeps_its_tasks_running_until_it_returns() {
 
     m.set_node_down("node3", false, T0 + 30 * SECOND).unwrap();
     m.advance(T0 + 40 * SECOND);
+    // its container died with the node: reported failed, exit code 255
     let t = tasks(&m, "web");
-    assert!(
-        t.iter()
-            .filter(|t| t.1 == "node3")
-            .all(|t| t.2 == TaskState::SHUTDOWN),
-        "{t:?}"
-    );
+    let old: Vec<_> = t.iter().filter(|t| t.1 == "node3").collect();
+    assert!(old.iter().all(|t| t.2 == TaskState::FAILED), "{t:?}");
+    let id = m.service_id("web").unwrap();
+    let failed = m
+        .tasks_of_service(&id)
+        .find(|t| t.state() == TaskState::FAILED)
+        .unwrap();
+    let st = failed.task.status.as_ref().unwrap();
+    assert_eq!(st.err.as_deref(), Some("task: non-zero exit (255)"));
+    assert_eq!(st.container_status.as_ref().unwrap().exit_code, Some(255));
     assert_eq!(
         running(&m, "agent"),
         3,

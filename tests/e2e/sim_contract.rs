@@ -1039,3 +1039,232 @@ fn sim_subcommand_serves_until_stopped() {
     assert_eq!(nodes.lines().count(), 5);
     assert_eq!(services.lines().count(), 7);
 }
+
+/// What a node going down looks like, in forms that do not depend on IDs or timing.
+#[derive(Debug, PartialEq)]
+struct NodeDown {
+    status: String,
+    web_replicas: String,
+    agent_replicas: String,
+    web_rows: Vec<(String, String, String, String, String)>,
+    event: BTreeMap<String, String>,
+    after_return: Vec<(String, String, String, String, String)>,
+}
+
+/// Node3 stops (the lab: its dockerd is killed; the simulator: `node_down`), the swarm reacts,
+/// then node3 comes back.
+fn node_down_scenario(host: &str, image: &str, down: &dyn Fn(), up: &dyn Fn()) -> NodeDown {
+    let names = Names::new();
+    let agent = unique("agent");
+    struct Cleanup<'a>(&'a str, Vec<String>);
+    impl Drop for Cleanup<'_> {
+        fn drop(&mut self) {
+            for s in &self.1 {
+                let _ = docker_with(&docker_cli_for_cleanup(), self.0, &["service", "rm", s]);
+            }
+        }
+    }
+    let _cleanup = Cleanup(host, vec![names.web.clone(), agent.clone()]);
+    let since = (time::now() / time::SECOND - 1).to_string();
+    create(
+        host,
+        &names.web,
+        image,
+        &["--replicas", "3"],
+        &["sleep", "3600"],
+    );
+    create(
+        host,
+        &agent,
+        image,
+        &["--mode", "global"],
+        &["sleep", "3600"],
+    );
+    wait_until("web on every node", || {
+        let mut on = running_on(host, &names.web);
+        on.sort();
+        on == ["node1", "node2", "node3"]
+    });
+    wait_until("agent on every node", || {
+        running_on(host, &agent).len() == 3
+    });
+    down();
+    wait_until("node3 down", || {
+        dk(
+            host,
+            &["node", "inspect", "node3", "--format", "{{.Status.State}}"],
+        )
+        .trim()
+            == "down"
+    });
+    // the replacement runs elsewhere; the old task still reads Running, desired Shutdown
+    wait_until("web replaced", || {
+        let on = running_on(host, &names.web);
+        on.len() == 3 && !on.iter().any(|n| n == "node3")
+    });
+    let replicas = |svc: &str| {
+        dk_json(
+            host,
+            &[
+                "service",
+                "ls",
+                "--filter",
+                &format!("name={svc}"),
+                "--format",
+                "{{json .}}",
+            ],
+        )
+        .iter()
+        .find(|r| s(r, "Name") == svc)
+        .map(|r| s(r, "Replicas"))
+        .unwrap_or_default()
+    };
+    let node3 = dk_json(
+        host,
+        &[
+            "node",
+            "ls",
+            "--filter",
+            "name=node3",
+            "--format",
+            "{{json .}}",
+        ],
+    );
+    let mut o = NodeDown {
+        status: s(&node3[0], "Status"),
+        web_replicas: replicas(&names.web),
+        agent_replicas: replicas(&agent),
+        web_rows: ps_rows(host, &names, &names.web, &[]),
+        event: BTreeMap::new(),
+        after_return: Vec::new(),
+    };
+    let until = (time::now() / time::SECOND + 1).to_string();
+    for e in dk_json(
+        host,
+        &[
+            "events",
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "--filter",
+            "type=node",
+            "--format",
+            "{{json .}}",
+        ],
+    ) {
+        let attrs = &e["Actor"]["Attributes"];
+        if attrs["name"] == "node3" && attrs["state.new"] == "down" {
+            o.event = attrs
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+    }
+    up();
+    wait_until("node3 back", || {
+        dk(
+            host,
+            &["node", "inspect", "node3", "--format", "{{.Status.State}}"],
+        )
+        .trim()
+            == "ready"
+    });
+    wait_until("node3's old task reported stopped", || {
+        ps_rows(host, &names, &names.web, &[])
+            .iter()
+            .all(|r| !(r.1 == "Shutdown" && r.2 == "Running"))
+    });
+    o.after_return = ps_rows(host, &names, &names.web, &[]);
+    o
+}
+
+fn check_node_down(o: &NodeDown, image: &str) {
+    assert_eq!(o.status, "Down");
+    assert_eq!(
+        o.web_replicas, "4/3",
+        "the engine still counts the task on the down node"
+    );
+    assert_eq!(o.agent_replicas, "3/2", "global: the same");
+    let row = |slot: &str, desired: &str, state: &str| {
+        (
+            slot.to_string(),
+            desired.to_string(),
+            state.to_string(),
+            String::new(),
+            image.to_string(),
+        )
+    };
+    let mut running: Vec<_> = o
+        .web_rows
+        .iter()
+        .filter(|r| r.1 == "Running")
+        .cloned()
+        .collect();
+    running.sort();
+    assert_eq!(
+        running,
+        vec![
+            row("web.1", "Running", "Running"),
+            row("web.2", "Running", "Running"),
+            row("web.3", "Running", "Running")
+        ]
+    );
+    let stale: Vec<_> = o.web_rows.iter().filter(|r| r.1 == "Shutdown").collect();
+    assert_eq!(stale.len(), 1, "{:?}", o.web_rows);
+    assert_eq!(
+        (stale[0].1.as_str(), stale[0].2.as_str()),
+        ("Shutdown", "Running")
+    );
+    assert_eq!(o.event.get("state.old").map(String::as_str), Some("ready"));
+    // its container died with the node
+    let returned: Vec<_> = o
+        .after_return
+        .iter()
+        .filter(|r| r.1 == "Shutdown")
+        .collect();
+    assert_eq!(returned.len(), 1, "{:?}", o.after_return);
+    assert_eq!(
+        (returned[0].2.as_str(), returned[0].3.as_str()),
+        ("Failed", "task: non-zero exit (255)"),
+        "{:?}",
+        o.after_return
+    );
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn sim_contract_a_node_going_down() {
+    let lab = Lab::get();
+    let image = lab.image(1);
+    let lab_sh = |verb: &str| {
+        let st = Command::new("tests/lab/lab.sh")
+            .args([verb, "3"])
+            .env("LAB_DIR", lab.var("LAB_DIR"))
+            .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
+            .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
+            .status()
+            .expect("lab.sh");
+        assert!(st.success(), "lab.sh {verb} 3");
+    };
+    let on_lab = node_down_scenario(&lab.manager(), &image, &|| lab_sh("crash"), &|| {
+        lab_sh("start")
+    });
+    let sim = SimSwarm::lab_like();
+    let on_sim = node_down_scenario(
+        &sim.host(),
+        &image,
+        &|| sim.sim.node_down("node3").expect("node down"),
+        &|| sim.sim.node_up("node3").expect("node up"),
+    );
+    check_node_down(&on_lab, &image);
+    check_node_down(&on_sim, &image);
+    assert_eq!(
+        on_sim.event.keys().collect::<Vec<_>>(),
+        on_lab.event.keys().collect::<Vec<_>>()
+    );
+}
