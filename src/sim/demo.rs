@@ -318,19 +318,6 @@ pub fn build(now: Nanos) -> Model {
     create(
         &mut m,
         &Svc {
-            labels: &[(LABEL_EXIT_CODE, "1"), (LABEL_RUN_SECONDS, "20")],
-            ..Svc::new(
-                CRASHING_SERVICE,
-                "billing",
-                "registry.example.com/billing/worker:3.4.1",
-                3,
-            )
-        },
-        now - 20 * MINUTE,
-    );
-    create(
-        &mut m,
-        &Svc {
             memory: 96 << 30,
             ..Svc::new(
                 PENDING_SERVICE,
@@ -343,6 +330,21 @@ pub fn build(now: Nanos) -> Model {
     );
     m.advance(now - 6 * MINUTE);
     let _ = m.set_node_down(DOWN_NODE, true, now - 6 * MINUTE);
+    // deployed after the node died, so no stale task of it on the down node counts as running
+    // (the engine counts those) and it shows as degraded while it crashes
+    create(
+        &mut m,
+        &Svc {
+            labels: &[(LABEL_EXIT_CODE, "1"), (LABEL_RUN_SECONDS, "20")],
+            ..Svc::new(
+                CRASHING_SERVICE,
+                "billing",
+                "registry.example.com/billing/worker:3.4.1",
+                3,
+            )
+        },
+        now - 5 * MINUTE,
+    );
     set_image(
         &mut m,
         UPDATING_SERVICE,

@@ -493,8 +493,11 @@ impl Model {
             if let Some(fate) = self.services.get(&svc).map(|s| s.fate)
                 && let Some(code) = fate.exit_code
             {
+                // ±25 %, from the task ID: replicas of a crashing service do not die in step
+                let quarter = (fate.run_for / 4).max(1);
+                let jitter = (super::rng::hash(tid) % (2 * quarter as u64)) as Nanos - quarter;
                 self.schedule(
-                    now + self.after(fate.run_for),
+                    now + self.after(fate.run_for + jitter),
                     Timer::Exit(tid.to_string(), code),
                 );
             }
