@@ -22,6 +22,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Try swarmtop on a simulated swarm with a few problems (no engine needed).
+    #[arg(long, conflicts_with_all = ["context", "hosts"])]
+    pub demo: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -101,6 +105,9 @@ pub enum Command {
         #[command(subcommand)]
         cmd: StackCommand,
     },
+    /// Serve a simulated swarm manager's Engine API until interrupted.
+    #[command(hide = true)]
+    Sim(SimArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +189,39 @@ pub enum SecretCommand {
         #[arg(value_name = "FILE|-")]
         source: String,
     },
+}
+
+/// `swarmtop sim`: serve a simulated engine (for scripts, tests and benchmarks).
+#[derive(Debug, Args, Clone)]
+pub struct SimArgs {
+    /// Unix socket to serve on.
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+    /// TCP address to serve on (plain HTTP), e.g. 127.0.0.1:2375.
+    #[arg(long, value_name = "ADDR")]
+    pub tcp: Option<std::net::SocketAddr>,
+    /// Serve the --demo cluster instead of a generated one.
+    #[arg(long = "demo-cluster")]
+    pub demo_cluster: bool,
+    #[arg(long, default_value_t = 3)]
+    pub nodes: usize,
+    #[arg(long, default_value_t = 1)]
+    pub managers: usize,
+    #[arg(long, default_value_t = 20)]
+    pub services: usize,
+    #[arg(long, default_value_t = 3)]
+    pub tasks_per_service: usize,
+    /// Earlier tasks kept per slot.
+    #[arg(long, default_value_t = 1)]
+    pub history: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Simulated time runs this many times faster (update delays, restarts).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Log lines per second per task.
+    #[arg(long, default_value_t = 1.0)]
+    pub log_rate: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod keymap;
 pub mod ops;
 pub mod runtime;
+pub mod sim;
 pub mod snapshot;
 pub mod stack;
 pub mod theme;

@@ -10,6 +10,7 @@ use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keymap::Keymap;
 use swarmtop::runtime::{self, UiConfig};
+use swarmtop::sim::demo::Demo;
 use swarmtop::snapshot::Snapshot;
 use swarmtop::theme::Theme;
 
@@ -36,13 +37,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// Resolves the endpoint and connects to a manager; every failure is one line.
-async fn connect(cli: &Cli) -> Result<Engine> {
+/// Resolves the endpoint and connects to a manager; every failure is one line. With `--demo`
+/// the manager is a simulated one served in this process (kept alive by the returned guard).
+async fn connect(cli: &Cli) -> Result<(Engine, Option<Demo>)> {
+    if cli.demo {
+        let demo = Demo::start().await?;
+        let engine = try_manager(&demo.endpoint()).await?;
+        return Ok((engine, Some(demo)));
+    }
     let endpoints = resolve(&cli.conn.options(), &ProcessEnv)?;
     let mut last = None;
     for ep in &endpoints {
         match try_manager(ep).await {
-            Ok(e) => return Ok(e),
+            Ok(e) => return Ok((e, None)),
             Err(e) => last = Some(e),
         }
     }
@@ -57,8 +64,9 @@ async fn try_manager(ep: &Endpoint) -> Result<Engine> {
 
 async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
+        Some(Command::Sim(args)) => swarmtop::sim::cmd::run(args).await,
         Some(Command::Snapshot { format }) => {
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             let cluster = load_cluster(&engine).await?;
             let snap = Snapshot::build(
                 &cluster,
@@ -75,7 +83,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Node { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             use swarmtop::cli::NodeCommand as N;
             use swarmtop::ops::commands::{NodeVerb as V, node};
             let (verb, key, force) = match cmd {
@@ -90,7 +98,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Service { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             use swarmtop::cli::ServiceCommand as S;
             use swarmtop::ops::commands;
             let out = match cmd {
@@ -105,7 +113,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Secret { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
             print!(
                 "{}",
@@ -114,11 +122,11 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Stack { cmd }) => {
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             run_stack(&engine, cmd, cli.read_only).await
         }
         None => {
-            let engine = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli).await?;
             let state = State::new(
                 engine.endpoint.context.clone(),
                 engine.label(),

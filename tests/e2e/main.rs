@@ -1,5 +1,7 @@
 //! End-to-end tests against the real lab swarm (tests/lab/lab.sh). They are ignored by a plain
-//! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`.
+//! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`. The
+//! simulator's own end-to-end tests (`sim_*` that need no lab) run in a plain `cargo test`: they
+//! need the docker CLI and tmux, not root.
 
 mod actions;
 mod common;
@@ -7,4 +9,5 @@ mod connect;
 mod editor;
 mod logs;
 mod panes;
+mod sim_contract;
 mod stacks;

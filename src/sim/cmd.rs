@@ -1,0 +1,56 @@
+//! `swarmtop sim`: serve a simulated swarm manager until interrupted (for scripts, the docker
+//! CLI and benchmarks).
+
+use anyhow::{Context, Result, bail};
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::{SeedSpec, Sim};
+use crate::cli::SimArgs;
+
+pub async fn run(a: &SimArgs) -> Result<()> {
+    if a.socket.is_none() && a.tcp.is_none() {
+        bail!("sim needs --socket PATH or --tcp ADDR");
+    }
+    let sim = if a.demo_cluster {
+        Sim::demo()
+    } else {
+        Sim::seeded(&SeedSpec {
+            nodes: a.nodes,
+            managers: a.managers,
+            services: a.services,
+            tasks_per_service: a.tasks_per_service,
+            history: a.history,
+            seed: a.seed,
+        })
+    };
+    sim.set_speed(a.speed);
+    sim.set_log_rate(a.log_rate);
+    let mut servers = Vec::new();
+    if let Some(p) = &a.socket {
+        let s = sim
+            .serve_unix(p)
+            .await
+            .with_context(|| format!("cannot serve on {}", p.display()))?;
+        servers.push(s);
+    }
+    if let Some(addr) = a.tcp {
+        let s = sim
+            .serve_tcp(addr)
+            .await
+            .with_context(|| format!("cannot serve on {addr}"))?;
+        servers.push(s);
+    }
+    let (nodes, services, tasks) =
+        sim.with(|m| (m.nodes().count(), m.services().count(), m.tasks().count()));
+    for s in &servers {
+        println!("{}", s.host());
+    }
+    eprintln!("swarmtop sim: {nodes} nodes, {services} services, {tasks} tasks; ctrl-c to stop");
+    let mut term = signal(SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    drop(servers);
+    Ok(())
+}
