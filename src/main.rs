@@ -58,6 +58,9 @@ async fn try_manager(ep: &Endpoint) -> Result<Engine> {
 /// The docker context the connection flags and environment name, without connecting (for
 /// the subcommands that only need the context's settings).
 fn context_name(cli: &Cli) -> String {
+    if let Some(c) = &cli.conn.context {
+        return c.clone();
+    }
     resolve(&cli.conn.options(), &ProcessEnv)
         .ok()
         .and_then(|eps| eps.first().map(|e| e.context.clone()))

@@ -25,7 +25,7 @@ fn title(v: &LogView) -> String {
         t.push_str(&format!("· /{}/ ", v.search_text));
     }
     if !v.follow {
-        t.push_str("· follow PAUSED (f resumes) ");
+        t.push_str(&format!("· follow PAUSED ({} resumes) ", v.follow_key));
     }
     t.push_str(&format!("· {} lines ", v.lines.len()));
     if v.dropped > 0 {
