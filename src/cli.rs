@@ -18,13 +18,23 @@ pub struct Cli {
     #[command(flatten)]
     pub conn: ConnArgs,
 
-    /// Change nothing in the cluster: actions that would are refused.
+    /// Change nothing in the cluster: actions that would are refused. Wins over config.yaml.
     #[arg(long, global = true)]
     pub read_only: bool,
 
     /// Try swarmtop on a simulated swarm with a few problems (no engine needed).
     #[arg(long, conflicts_with_all = ["context", "hosts"])]
     pub demo: bool,
+
+    /// Theme to use (built in: default, light, mono, red-alert; or a file in the config
+    /// directory's themes/). Wins over config.yaml.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Keymap to use (built in: default, vim, tmux; or a file in the config directory's
+    /// keymaps/). Wins over config.yaml.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub keymap: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -62,6 +72,17 @@ pub struct ConnArgs {
     /// TLS key file (default $DOCKER_CERT_PATH/key.pem).
     #[arg(long, global = true, value_name = "FILE")]
     pub tlskey: Option<PathBuf>,
+}
+
+impl Cli {
+    /// The settings the command line gives; they win over every file.
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            theme: self.theme.clone(),
+            keymap: self.keymap.clone(),
+            read_only: self.read_only,
+        }
+    }
 }
 
 impl ConnArgs {
@@ -108,6 +129,25 @@ pub enum Command {
     /// Serve a simulated swarm manager's Engine API until interrupted.
     #[command(hide = true)]
     Sim(SimArgs),
+    /// Print the keys of the active keymap (config.yaml, the context, --keymap).
+    Keys {
+        /// As Markdown: KEYS.md is this for the default keymap.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Where the settings files are, and whether they are right.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where config.yaml, keymaps/ and themes/ are looked up, and which exist.
+    Path,
+    /// Check every settings file; print each problem (file:line: key: what) and exit 1 if any.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

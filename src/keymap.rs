@@ -5,10 +5,20 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use thiserror::Error;
+use yaml_serde::{Mapping, Value};
+
+use crate::config::problem::{Problem, ProblemKind, did_you_mean, line_of};
 
 /// The keymap compiled into the binary.
 pub const DEFAULT_KEYMAP: &str = include_str!("../keymaps/default.yaml");
+
+/// Every keymap compiled into the binary, by name. Each one but the default only names what it
+/// changes; it is read over the default.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("default", DEFAULT_KEYMAP),
+    ("vim", include_str!("../keymaps/vim.yaml")),
+    ("tmux", include_str!("../keymaps/tmux.yaml")),
+];
 
 macro_rules! actions {
     ($($variant:ident = $name:literal : $desc:literal,)*) => {
@@ -294,132 +304,214 @@ impl fmt::Display for Key {
     }
 }
 
-#[derive(Debug, Error, PartialEq)]
-pub enum KeymapError {
-    #[error("{file}: not valid YAML: {why}")]
-    Yaml { file: String, why: String },
-    #[error("{file}: unknown scope {scope:?} (known: {known})")]
-    UnknownScope {
-        file: String,
-        scope: String,
-        known: String,
-    },
-    #[error("{file}: {scope}: unknown action {action:?}")]
-    UnknownAction {
-        file: String,
-        scope: String,
-        action: String,
-    },
-    #[error("{file}: {scope}.{action}: {why}")]
-    BadKey {
-        file: String,
-        scope: String,
-        action: String,
-        why: String,
-    },
-    #[error("{file}: key {key} is bound to both {a} and {b} in {scope}")]
-    Clash {
-        file: String,
-        scope: String,
-        key: String,
-        a: String,
-        b: String,
-    },
+/// Where a binding was written: a file and a line, for clash messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    file: String,
+    line: Option<usize>,
 }
 
-type RawKeymap = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+impl fmt::Display for Origin {
+    /// `mine.yaml:3`, or `keymaps/default.yaml:34, built in`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, builtin) = match self.file.strip_suffix(BUILT_IN) {
+            Some(f) => (f, true),
+            None => (self.file.as_str(), false),
+        };
+        f.write_str(file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if builtin {
+            f.write_str(", built in")?;
+        }
+        Ok(())
+    }
+}
 
 /// A compiled keymap: for each scope, action -> keys (and the reverse for lookups).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: BTreeMap<Scope, BTreeMap<Action, Vec<Key>>>,
+    /// Where each binding came from, so a clash can name both places.
+    origin: BTreeMap<(Scope, Action), Origin>,
 }
+
+impl PartialEq for Keymap {
+    /// Two keymaps are equal when they bind the same keys, wherever they were written.
+    fn eq(&self, other: &Keymap) -> bool {
+        self.bindings == other.bindings
+    }
+}
+
+/// How a built-in file is named in messages.
+pub fn builtin_name(name: &str) -> String {
+    format!("keymaps/{name}.yaml{BUILT_IN}")
+}
+
+const BUILT_IN: &str = " (built in)";
 
 impl Keymap {
     pub fn default_keymap() -> Keymap {
         // the embedded file is checked by a unit test; fall back to empty only if that test is ignored
-        Keymap::parse(DEFAULT_KEYMAP, "keymaps/default.yaml").unwrap_or(Keymap {
+        Keymap::parse(DEFAULT_KEYMAP, &builtin_name("default")).unwrap_or(Keymap {
             bindings: BTreeMap::new(),
+            origin: BTreeMap::new(),
         })
     }
 
-    pub fn parse(text: &str, file: &str) -> Result<Keymap, KeymapError> {
-        let raw: RawKeymap = yaml_serde::from_str(text).map_err(|e| KeymapError::Yaml {
-            file: file.to_string(),
-            why: e.to_string(),
-        })?;
-        let mut bindings = BTreeMap::new();
-        for (scope_name, actions) in raw {
-            let scope = Scope::from_name(&scope_name).ok_or_else(|| KeymapError::UnknownScope {
-                file: file.to_string(),
-                scope: scope_name.clone(),
-                known: Scope::ALL
-                    .iter()
-                    .map(|s| s.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
-            let mut map = BTreeMap::new();
-            for (action_name, keys) in actions {
-                let action =
-                    Action::from_name(&action_name).ok_or_else(|| KeymapError::UnknownAction {
-                        file: file.to_string(),
-                        scope: scope_name.clone(),
-                        action: action_name.clone(),
-                    })?;
-                let keys = keys
-                    .iter()
-                    .map(|k| Key::parse(k))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|why| KeymapError::BadKey {
-                        file: file.to_string(),
-                        scope: scope_name.clone(),
-                        action: action_name.clone(),
-                        why,
-                    })?;
-                map.insert(action, keys);
-            }
-            bindings.insert(scope, map);
+    /// The built-in keymap `name` (the default with that file over it), if there is one.
+    pub fn shipped(name: &str) -> Option<Keymap> {
+        let (_, text) = SHIPPED.iter().find(|(n, _)| *n == name)?;
+        let mut km = Keymap::default_keymap();
+        if name != "default" {
+            let file = builtin_name(name);
+            km.overlay(&Keymap::parse(text, &file).ok()?).ok()?;
         }
-        let km = Keymap { bindings };
-        km.check_clashes(file)?;
+        Some(km)
+    }
+
+    /// Reads a keymap file: scopes, each mapping action names to a key or a list of keys
+    /// (an empty list unbinds). `file` is how messages name it.
+    pub fn parse(text: &str, file: &str) -> Result<Keymap, Problem> {
+        let doc: Value = yaml_serde::from_str(text).map_err(|e| Problem::yaml(file, text, &e))?;
+        let top = match doc {
+            Value::Null => Mapping::new(),
+            Value::Mapping(m) => m,
+            _ => {
+                return Err(Problem::new(
+                    ProblemKind::Yaml,
+                    file,
+                    "a keymap is a map of scopes (global:, nodes: ...) to actions",
+                ));
+            }
+        };
+        let mut km = Keymap {
+            bindings: BTreeMap::new(),
+            origin: BTreeMap::new(),
+        };
+        for (sk, actions) in &top {
+            let scope_name = key_text(sk);
+            let scope = Scope::from_name(&scope_name).ok_or_else(|| {
+                let known = Scope::ALL.iter().map(|s| s.name());
+                Problem::new(
+                    ProblemKind::UnknownScope,
+                    file,
+                    format!(
+                        "unknown scope{} (scopes: {})",
+                        did_you_mean(&scope_name, known.clone()),
+                        known.collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .at(text, &[&scope_name])
+            })?;
+            let actions = match actions {
+                Value::Null => Mapping::new(),
+                Value::Mapping(m) => m.clone(),
+                _ => {
+                    return Err(Problem::new(
+                        ProblemKind::Yaml,
+                        file,
+                        "expected actions under the scope (drain: [D])",
+                    )
+                    .at(text, &[&scope_name]));
+                }
+            };
+            let map = km.bindings.entry(scope).or_default();
+            for (ak, keys) in &actions {
+                let action_name = key_text(ak);
+                let path = [scope_name.as_str(), action_name.as_str()];
+                let action = Action::from_name(&action_name).ok_or_else(|| {
+                    let known = Action::ALL.iter().map(|a| a.name());
+                    Problem::new(
+                        ProblemKind::UnknownAction,
+                        file,
+                        format!(
+                            "unknown action{} (swarmtop keys lists them)",
+                            did_you_mean(&action_name, known)
+                        ),
+                    )
+                    .at(text, &path)
+                })?;
+                let keys = parse_keys(keys)
+                    .map_err(|why| Problem::new(ProblemKind::BadKey, file, why).at(text, &path))?;
+                map.insert(action, keys);
+                km.origin.insert(
+                    (scope, action),
+                    Origin {
+                        file: file.to_string(),
+                        line: line_of(text, &path),
+                    },
+                );
+            }
+        }
+        km.check_clashes()?;
         Ok(km)
     }
 
-    /// Overlays `other` on self: actions it names get its keys, the rest stay.
-    pub fn overlay(&mut self, other: &Keymap, file: &str) -> Result<(), KeymapError> {
+    /// Overlays `other` on self: actions it names get its keys, the rest stay. A key that
+    /// ends up on two actions of one scope is refused and self is left as it was.
+    pub fn overlay(&mut self, other: &Keymap) -> Result<(), Problem> {
         let mut merged = self.clone();
         for (scope, actions) in &other.bindings {
             let m = merged.bindings.entry(*scope).or_default();
             for (a, keys) in actions {
                 m.insert(*a, keys.clone());
+                if let Some(o) = other.origin.get(&(*scope, *a)) {
+                    merged.origin.insert((*scope, *a), o.clone());
+                }
             }
         }
-        merged.check_clashes(file)?;
+        merged.check_clashes()?;
         *self = merged;
         Ok(())
     }
 
-    fn check_clashes(&self, file: &str) -> Result<(), KeymapError> {
+    /// Two actions on one key in one scope. A global key that a pane binds again is an
+    /// override, not a clash: the pane's binding wins there.
+    fn check_clashes(&self) -> Result<(), Problem> {
         for (scope, actions) in &self.bindings {
             let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
             for (a, keys) in actions {
                 for k in keys {
-                    if let Some(prev) = seen.insert(*k, *a)
-                        && prev != *a
-                    {
-                        return Err(KeymapError::Clash {
-                            file: file.to_string(),
-                            scope: scope.name().to_string(),
-                            key: k.to_string(),
-                            a: prev.name().to_string(),
-                            b: a.name().to_string(),
-                        });
-                    }
+                    let Some(prev) = seen.insert(*k, *a).filter(|p| p != a) else {
+                        continue;
+                    };
+                    return Err(self.clash(*scope, *k, prev, *a));
                 }
             }
         }
         Ok(())
+    }
+
+    /// The clash placed at the binding written last (the one the user most likely just added).
+    fn clash(&self, scope: Scope, key: Key, a: Action, b: Action) -> Problem {
+        let oa = self.origin.get(&(scope, a));
+        let ob = self.origin.get(&(scope, b));
+        let later_b = match (oa, ob) {
+            (Some(x), Some(y)) if x.file == y.file => y.line >= x.line,
+            // a user file over a built-in one: the user's side is the one to change
+            (Some(x), Some(_)) => x.file.ends_with(BUILT_IN),
+            _ => true,
+        };
+        let (here, other) = if later_b { (b, a) } else { (a, b) };
+        let here_o = self.origin.get(&(scope, here));
+        let other_place = self
+            .origin
+            .get(&(scope, other))
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
+        Problem {
+            kind: ProblemKind::Clash,
+            file: here_o.map(|o| o.file.clone()).unwrap_or_default(),
+            line: here_o.and_then(|o| o.line),
+            key: Some(format!("{}.{}", scope.name(), here.name())),
+            message: format!(
+                "key {key} is also bound to {}{other_place} in {}; give one of them another key",
+                other.name(),
+                scope.name()
+            ),
+        }
     }
 
     /// The action for a key in a scope; the scope's own bindings win over global ones.
@@ -458,12 +550,16 @@ impl Keymap {
             .join("/")
     }
 
-    /// Every (scope, action, keys), in table order, for help and docs.
+    /// Every (scope, action, keys) with at least one key, scopes in `Scope::ALL` order and
+    /// actions in `Action::ALL` order, for help and docs.
     pub fn table(&self) -> Vec<(Scope, Action, Vec<Key>)> {
         let mut out = Vec::new();
-        for (scope, actions) in &self.bindings {
+        for scope in Scope::ALL {
+            let Some(actions) = self.bindings.get(scope) else {
+                continue;
+            };
             for a in Action::ALL {
-                if let Some(keys) = actions.get(a) {
+                if let Some(keys) = actions.get(a).filter(|k| !k.is_empty()) {
                     out.push((*scope, *a, keys.clone()));
                 }
             }
@@ -472,19 +568,62 @@ impl Keymap {
     }
 }
 
+/// `mapping keys` as text (a number or a bool written as a key still names something).
+fn key_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Null => "~".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// `D`, `[D, x]`, `[]` or nothing (unbound).
+fn parse_keys(v: &Value) -> Result<Vec<Key>, String> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Key::parse(s).map_err(|_| bad_key(s)),
+        // `1` and `0` are the pane keys: a number is the key of that digit
+        Value::Number(n) => Key::parse(&n.to_string()).map_err(|_| bad_key(&n.to_string())),
+        other => Err(format!("expected a key, found {other:?}")),
+    };
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Sequence(items) => items.iter().map(one).collect(),
+        other => one(other).map(|k| vec![k]),
+    }
+}
+
+fn bad_key(s: &str) -> String {
+    format!(
+        "{s:?} is not a key (write a character like D or ?, a name like enter, esc, tab, up, \
+         pgdn, home, delete, space, f5, or ctrl-/alt- and a key)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn k(s: &str) -> Key {
+        Key::parse(s).unwrap()
+    }
+
     #[test]
-    fn the_embedded_default_keymap_is_valid() {
-        Keymap::parse(DEFAULT_KEYMAP, "keymaps/default.yaml").unwrap();
+    fn every_shipped_keymap_is_valid() {
+        for (name, text) in SHIPPED {
+            let file = builtin_name(name);
+            let km = Keymap::parse(text, &file).unwrap_or_else(|e| panic!("{e}"));
+            Keymap::default_keymap()
+                .overlay(&km)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(Keymap::shipped(name).is_some(), "{name}");
+        }
     }
 
     #[test]
     fn design_defaults() {
         let km = Keymap::default_keymap();
-        let k = |s| Key::parse(s).unwrap();
         assert_eq!(km.action(Scope::Nodes, &k("D")), Some(Action::Drain));
         assert_eq!(km.action(Scope::Nodes, &k("j")), Some(Action::Down));
         assert_eq!(km.action(Scope::Services, &k("s")), Some(Action::Scale));
@@ -506,28 +645,139 @@ mod tests {
     }
 
     #[test]
-    fn clashes_are_named() {
+    fn a_clash_names_file_line_key_and_the_other_action() {
         let e = Keymap::parse("nodes:\n  drain: [x]\n  activate: [x]\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Clash);
         assert_eq!(
             e.to_string(),
-            "my.yaml: key x is bound to both drain and activate in nodes"
+            "my.yaml:3: nodes.activate: key x is also bound to drain (my.yaml:2) in nodes; \
+             give one of them another key"
         );
     }
 
     #[test]
-    fn unknown_action_is_named() {
-        let e = Keymap::parse("nodes:\n  dran: [x]\n", "my.yaml").unwrap_err();
-        assert!(e.to_string().contains("unknown action \"dran\""), "{e}");
+    fn a_user_key_that_clashes_with_a_default_is_placed_in_the_user_file() {
+        let mut km = Keymap::default_keymap();
+        let user = Keymap::parse("# mine\nnodes:\n  drain: a\n", "mine.yaml").unwrap();
+        let e = km.overlay(&user).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("mine.yaml", Some(3)), "{e}");
+        assert_eq!(e.key.as_deref(), Some("nodes.drain"));
+        assert!(
+            e.message
+                .contains("also bound to activate (keymaps/default.yaml:"),
+            "{e}"
+        );
+        // refused: nothing changed
+        assert_eq!(km, Keymap::default_keymap());
+    }
+
+    #[test]
+    fn a_global_key_bound_again_in_a_pane_is_an_override_not_a_clash() {
+        // `/` is filter globally and search in logs; `n` is a different action per pane
+        let km = Keymap::parse(
+            "global:\n  filter: [x]\nnodes:\n  drain: [x]\n",
+            "mine.yaml",
+        )
+        .unwrap();
+        assert_eq!(km.action(Scope::Nodes, &k("x")), Some(Action::Drain));
+        assert_eq!(km.action(Scope::Services, &k("x")), Some(Action::Filter));
+    }
+
+    #[test]
+    fn unknown_action_and_scope_are_named_with_their_line() {
+        let e =
+            Keymap::parse("global:\n  help: [x]\nnodes:\n  dran: [y]\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::UnknownAction);
+        assert_eq!(
+            e.to_string(),
+            "my.yaml:4: nodes.dran: unknown action (did you mean drain?) (swarmtop keys lists them)"
+        );
+        let e = Keymap::parse("nodse:\n  drain: [y]\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::UnknownScope);
+        assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("nodse")));
+        assert!(e.message.contains("did you mean nodes?"), "{e}");
+    }
+
+    #[test]
+    fn bad_keys_and_bad_yaml_are_placed() {
+        let e = Keymap::parse("nodes:\n  drain: [hyper-x]\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::BadKey);
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("nodes.drain")));
+        assert!(e.message.contains("\"hyper-x\" is not a key"), "{e}");
+        let e = Keymap::parse("nodes:\n  drain: [x\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Yaml);
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = Keymap::parse("- drain\n", "my.yaml").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::Yaml);
     }
 
     #[test]
     fn overlay_changes_only_what_it_names() {
         let mut km = Keymap::default_keymap();
-        let user = Keymap::parse("nodes:\n  drain: [x]\n", "user.yaml").unwrap();
-        km.overlay(&user, "user.yaml").unwrap();
-        let k = |s| Key::parse(s).unwrap();
+        let user = Keymap::parse("nodes:\n  drain: x\n", "user.yaml").unwrap();
+        km.overlay(&user).unwrap();
         assert_eq!(km.action(Scope::Nodes, &k("x")), Some(Action::Drain));
         assert_eq!(km.action(Scope::Nodes, &k("D")), None);
         assert_eq!(km.action(Scope::Nodes, &k("a")), Some(Action::Activate));
+        assert_eq!(km.action(Scope::Nodes, &k("2")), Some(Action::PaneServices));
+    }
+
+    #[test]
+    fn an_empty_list_unbinds_and_empty_files_change_nothing() {
+        let mut km = Keymap::default_keymap();
+        km.overlay(&Keymap::parse("nodes:\n  drain: []\n", "u.yaml").unwrap())
+            .unwrap();
+        assert_eq!(km.action(Scope::Nodes, &k("D")), None);
+        assert!(!km.table().iter().any(|(_, a, _)| *a == Action::Drain));
+        let mut km = Keymap::default_keymap();
+        km.overlay(&Keymap::parse("# nothing yet\n", "u.yaml").unwrap())
+            .unwrap();
+        assert_eq!(km, Keymap::default_keymap());
+    }
+
+    #[test]
+    fn the_vim_keymap_needs_no_arrow_keys_and_the_tmux_one_no_ctrl_keys() {
+        let arrows = [
+            KeyCodeOrd::Up,
+            KeyCodeOrd::Down,
+            KeyCodeOrd::Left,
+            KeyCodeOrd::Right,
+            KeyCodeOrd::PageUp,
+            KeyCodeOrd::PageDown,
+            KeyCodeOrd::Home,
+            KeyCodeOrd::End,
+        ];
+        // the default needs no arrows either: every action has another key
+        for (scope, action, keys) in Keymap::default_keymap().table() {
+            assert!(
+                keys.iter().any(|k| !arrows.contains(&k.code)),
+                "default: {}.{action} has only arrow-like keys",
+                scope.name()
+            );
+        }
+        let vim = Keymap::shipped("vim").unwrap();
+        for (scope, action, keys) in vim.table() {
+            assert!(
+                keys.iter().all(|k| !arrows.contains(&k.code)),
+                "vim: {}.{action} has an arrow-like key",
+                scope.name()
+            );
+        }
+        assert_eq!(
+            vim.action(Scope::Nodes, &k("ctrl-d")),
+            Some(Action::PageDown)
+        );
+        let tmux = Keymap::shipped("tmux").unwrap();
+        for (scope, action, keys) in tmux.table() {
+            // ctrl-c stays: it always quits, whatever the keymap says
+            if action == Action::Quit {
+                continue;
+            }
+            assert!(
+                keys.iter().all(|k| !k.ctrl),
+                "tmux: {}.{action} uses a ctrl key",
+                scope.name()
+            );
+        }
     }
 }

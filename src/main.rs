@@ -5,14 +5,14 @@ use chrono::Utc;
 use clap::Parser;
 
 use swarmtop::app::State;
-use swarmtop::cli::{Cli, Command, Format, StackCommand};
+use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
+use swarmtop::config::{ConfigPaths, Files, Settings};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
-use swarmtop::keymap::Keymap;
+use swarmtop::keydoc;
 use swarmtop::runtime::{self, UiConfig};
 use swarmtop::sim::demo::Demo;
 use swarmtop::snapshot::Snapshot;
-use swarmtop::theme::Theme;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             runtime::restore_terminal_if_raw();
             eprintln!("swarmtop: {e:#}");
@@ -62,9 +62,32 @@ async fn try_manager(ep: &Endpoint) -> Result<Engine> {
     Ok(engine)
 }
 
-async fn run(cli: Cli) -> Result<()> {
+/// The docker context the connection flags and environment name, without connecting (for
+/// the subcommands that only need the context's settings).
+fn context_name(cli: &Cli) -> String {
+    if let Some(c) = &cli.conn.context {
+        return c.clone();
+    }
+    resolve(&cli.conn.options(), &ProcessEnv)
+        .ok()
+        .and_then(|eps| eps.first().map(|e| e.context.clone()))
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// Settings problems, for the commands that print instead of drawing.
+fn warn(settings: &Settings) {
+    for w in &settings.warnings {
+        eprintln!("swarmtop: warning: {w}");
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = ConfigPaths::from_env();
+    let files = Files::read(&paths);
+    let flags = cli.flags();
+    files.check_flags(&flags).map_err(anyhow::Error::msg)?;
     match &cli.command {
-        Some(Command::Sim(args)) => swarmtop::sim::cmd::run(args).await,
+        Some(Command::Sim(args)) => swarmtop::sim::cmd::run(args).await?,
         Some(Command::Snapshot { format }) => {
             let (engine, _demo) = connect(&cli).await?;
             let cluster = load_cluster(&engine).await?;
@@ -79,7 +102,6 @@ async fn run(cli: Cli) -> Result<()> {
                 Format::Json => println!("{}", snap.to_json()),
                 Format::Table => print!("{}", snap.to_table()),
             }
-            Ok(())
         }
         Some(Command::Node { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
@@ -94,7 +116,6 @@ async fn run(cli: Cli) -> Result<()> {
                 N::Demote { node, force } => (V::Demote, node, *force),
             };
             print!("{}", node(&engine, verb, key, force).await?);
-            Ok(())
         }
         Some(Command::Service { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
@@ -109,7 +130,6 @@ async fn run(cli: Cli) -> Result<()> {
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
             };
             print!("{out}");
-            Ok(())
         }
         Some(Command::Secret { cmd }) => {
             refuse_if_read_only(cli.read_only)?;
@@ -119,32 +139,69 @@ async fn run(cli: Cli) -> Result<()> {
                 "{}",
                 swarmtop::ops::commands::secret_create(&engine, name, source).await?
             );
-            Ok(())
         }
         Some(Command::Stack { cmd }) => {
             let (engine, _demo) = connect(&cli).await?;
-            run_stack(&engine, cmd, cli.read_only).await
+            let settings = files.resolve(&engine.endpoint.context, &flags);
+            warn(&settings);
+            let read_only = match (cli.read_only, settings.read_only) {
+                (true, _) => Some("--read-only".to_string()),
+                (false, true) => Some(format!(
+                    "context {} is read-only in config.yaml",
+                    engine.endpoint.context
+                )),
+                _ => None,
+            };
+            run_stack(&engine, cmd, read_only).await?;
         }
+        Some(Command::Keys { markdown }) => {
+            let settings = files.resolve(&context_name(&cli), &flags);
+            warn(&settings);
+            let name = &settings.keymap_name;
+            if *markdown {
+                print!("{}", keydoc::markdown(&settings.keymap, name));
+            } else {
+                print!("{}", keydoc::text(&settings.keymap, name));
+            }
+        }
+        Some(Command::Config { cmd }) => match cmd {
+            ConfigCommand::Path => print!("{}", paths.report()),
+            ConfigCommand::Check => {
+                let (report, ok) = files.check_report();
+                print!("{report}");
+                if !ok {
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        },
         None => {
             let (engine, _demo) = connect(&cli).await?;
-            let state = State::new(
+            let settings = files.resolve(&engine.endpoint.context, &flags);
+            let mut state = State::new(
                 engine.endpoint.context.clone(),
                 engine.label(),
-                Keymap::default_keymap(),
+                settings.keymap.clone(),
                 Utc::now(),
             );
+            state.log_capacity = settings.log_capacity;
+            // a broken settings file does not stop swarmtop: the status line says what was
+            // wrong and what is used instead
+            if let Some(line) = settings.status_line() {
+                state.error(line);
+            }
             runtime::run(
                 engine,
                 state,
                 UiConfig {
-                    theme: Theme::default_theme(),
-                    read_only: cli.read_only,
-                    intervals: Default::default(),
+                    theme: settings.theme,
+                    read_only: settings.read_only,
+                    intervals: settings.intervals,
                 },
             )
-            .await
+            .await?;
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn refuse_if_read_only(read_only: bool) -> Result<()> {
@@ -155,12 +212,13 @@ fn refuse_if_read_only(read_only: bool) -> Result<()> {
 }
 
 /// `swarmtop stack ...`; every failure is one line (a file error names the file and the place).
-async fn run_stack(engine: &Engine, cmd: &StackCommand, read_only: bool) -> Result<()> {
+/// `read_only`: why changes are refused, if they are.
+async fn run_stack(engine: &Engine, cmd: &StackCommand, read_only: Option<String>) -> Result<()> {
     use swarmtop::stack::commands;
     let writes = matches!(cmd, StackCommand::Rm { .. })
         || matches!(cmd, StackCommand::Deploy { dry_run: false, .. });
-    if writes && read_only {
-        anyhow::bail!("--read-only: this command would change the swarm");
+    if writes && let Some(why) = read_only {
+        anyhow::bail!("{why}: this command would change the swarm");
     }
     let out = match cmd {
         StackCommand::Deploy {

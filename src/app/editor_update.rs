@@ -10,6 +10,7 @@ use super::Effect;
 use super::editor::{self, Autosave, EditorEffect, EditorState, Origin};
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
 use super::state::{Mode, State};
+use crate::keymap::{Action, Keymap, Scope};
 use crate::stack::source::StackFile;
 
 /// A name `docker stack deploy` accepts.
@@ -64,10 +65,12 @@ pub fn stack_name_for(path: &Path) -> String {
         .collect()
 }
 
-/// A starting point for a new stack file.
-pub fn template(stack: &str) -> String {
+/// A starting point for a new stack file; it names the keys of the keymap in force.
+pub fn template(stack: &str, keymap: &Keymap) -> String {
+    let plan = keymap.key_label(Scope::Editor, Action::Plan);
+    let deploy = keymap.key_label(Scope::Editor, Action::Deploy);
     format!(
-        "# stack {stack}: edit, then ctrl-p to see the plan and ctrl-g to deploy\nversion: \"3.8\"\nservices:\n  app:\n    image: nginx:alpine\n    deploy:\n      replicas: 1\n"
+        "# stack {stack}: edit, then {plan} to see the plan and {deploy} to deploy\nversion: \"3.8\"\nservices:\n  app:\n    image: nginx:alpine\n    deploy:\n      replicas: 1\n"
     )
 }
 
@@ -114,7 +117,7 @@ pub fn on_file_opened(
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| state.work_dir.clone());
             let new = text.is_none();
-            let text = text.unwrap_or_else(|| template(&stack));
+            let text = text.unwrap_or_else(|| template(&stack, &state.keymap));
             let mut ed = EditorState::new(
                 &stack,
                 &text,
@@ -123,7 +126,8 @@ pub fn on_file_opened(
                 state.env.clone(),
             );
             if new {
-                ed.status = Some(format!("new file {}: ctrl-s writes it", path.display()));
+                let save = state.keymap.key_label(Scope::Editor, Action::Save);
+                ed.status = Some(format!("new file {}: {save} writes it", path.display()));
             }
             open(state, ed);
         }
@@ -203,9 +207,10 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             }
             EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. } if state.read_only => {
                 ed.mode = editor::EditorMode::Editing;
-                ed.status = Some(
-                    "read-only mode: deploying is refused (ctrl-p still shows the plan)".into(),
-                );
+                let plan = state.keymap.key_label(Scope::Editor, Action::Plan);
+                ed.status = Some(format!(
+                    "read-only mode: deploying is refused ({plan} still shows the plan)"
+                ));
             }
             other => out.push(Effect::Editor(other)),
         }

@@ -102,6 +102,8 @@ pub struct LogView {
     /// Shown in the title: streaming, interrupted, failed.
     pub status: String,
     pub failed: Option<String>,
+    /// The keys of `follow` in the keymap in force, for the title's "PAUSED (f resumes)".
+    pub follow_key: String,
 }
 
 /// Keeps colour (SGR) escape sequences, drops every other control character and escape
@@ -200,6 +202,7 @@ impl LogView {
             save: None,
             status: "connecting".into(),
             failed: None,
+            follow_key: "f".to_string(),
         }
     }
 

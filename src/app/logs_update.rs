@@ -46,6 +46,7 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
         }
     };
     let mut view = LogView::new(target.clone(), state.log_capacity);
+    view.follow_key = state.keymap.key_label(Scope::Logs, Action::Follow);
     state.mode = Mode::Logs;
     // a driver the engine cannot read back gives nothing: say so instead of an empty pane
     let service_id = match &target {

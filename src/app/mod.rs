@@ -6,6 +6,7 @@ pub mod describe;
 pub mod editor;
 pub mod editor_update;
 pub mod form;
+pub mod help;
 pub mod logs;
 pub mod logs_update;
 pub mod panes;

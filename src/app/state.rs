@@ -150,6 +150,8 @@ pub struct State {
     pub history: Vec<View>,
     pub lists: HashMap<View, ListState>,
     pub mode: Mode,
+    /// Where the help overlay is scrolled to (while `Mode::Help`).
+    pub help: super::help::HelpState,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
     pub read_only: bool,
@@ -190,6 +192,7 @@ impl State {
             history: Vec::new(),
             lists: HashMap::new(),
             mode: Mode::Normal,
+            help: Default::default(),
             status: None,
             keymap,
             read_only: false,

@@ -232,14 +232,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         return vec![Effect::Quit];
     }
     match state.mode.clone() {
-        Mode::Help => {
-            state.mode = if state.logs.is_some() {
-                Mode::Logs
-            } else {
-                Mode::Normal
-            };
-            Vec::new()
-        }
+        Mode::Help => super::help::on_key(state, k),
         Mode::Describe(d) => {
             on_describe_key(state, *d, k);
             Vec::new()

@@ -1,47 +1,38 @@
-//! The help overlay, generated from the active keymap.
+//! The help overlay, generated from the active keymap, scrolled by `State::help`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::app::help::{HelpRow, rows};
 use crate::app::state::State;
-use crate::keymap::Scope;
+use crate::keymap::{Action, Scope};
 use crate::theme::Theme;
 
-/// Help lines for the global scope and the current pane's scope.
+/// Help lines for the current pane's scope, then the global one.
 pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
-    let mut out = Vec::new();
-    for s in [scope, Scope::Global] {
-        let rows: Vec<_> = state
-            .keymap
-            .table()
-            .into_iter()
-            .filter(|(sc, _, _)| *sc == s)
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        out.push(Line::from(Span::styled(s.name().to_string(), theme.title)));
-        for (_, action, keys) in rows {
-            let keys = keys
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(" ");
-            out.push(Line::from(vec![
-                Span::styled(format!("  {keys:<12}"), theme.key),
+    let rows = rows(&state.keymap, scope);
+    // the keys column is as wide as the widest keys, within reason
+    let kw = rows
+        .iter()
+        .filter_map(|r| match r {
+            HelpRow::Binding { keys, .. } => Some(keys.chars().count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 20);
+    rows.into_iter()
+        .map(|r| match r {
+            HelpRow::Title(s) => Line::from(Span::styled(s.name().to_string(), theme.title)),
+            HelpRow::Blank => Line::default(),
+            HelpRow::Binding { keys, action } => Line::from(vec![
+                Span::styled(format!("  {keys:<kw$}  "), theme.key),
                 Span::styled(action.describe().to_string(), theme.text),
-            ]));
-        }
-        if s == scope && scope != Scope::Global {
-            out.push(Line::default());
-        }
-        if scope == Scope::Global {
-            break;
-        }
-    }
-    out
+            ]),
+        })
+        .collect()
 }
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
@@ -53,15 +44,104 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scop
         width: w,
         height: h,
     };
-    f.render_widget(Clear, rect);
-    let block = Block::default()
+    let lines = lines(state, theme, scope);
+    let inner = h.saturating_sub(2) as usize;
+    let offset = state
+        .help
+        .offset
+        .min(lines.len().saturating_sub(inner.max(1)));
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(" keys (any key closes) ", theme.title));
+        .title(Span::styled(" keys ", theme.title));
+    if lines.len() > inner {
+        // where we are, and the keys that move (from the keymap, like everything here)
+        let first = |a: Action| {
+            state
+                .keymap
+                .keys(Scope::Global, a)
+                .first()
+                .map(|k| k.to_string())
+                .unwrap_or_default()
+        };
+        let last = (offset + inner).min(lines.len());
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(
+                format!(" {}-{last} of {} ", offset + 1, lines.len()),
+                theme.title,
+            ),
+            Span::styled(
+                format!(
+                    "{}/{} {}/{} scroll · other keys close ",
+                    first(Action::Up),
+                    first(Action::Down),
+                    first(Action::PageUp),
+                    first(Action::PageDown)
+                ),
+                theme.dim,
+            ),
+        ]));
+    } else {
+        block = block.title_bottom(Span::styled(" any key closes ", theme.dim));
+    }
+    f.render_widget(Clear, rect);
     f.render_widget(
-        Paragraph::new(lines(state, theme, scope))
+        Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .scroll((offset.min(u16::MAX as usize) as u16, 0)),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::app::state::Mode;
+    use crate::app::{Msg, update};
+    use crate::keymap::Keymap;
+    use crate::ui::tests::{render, sample_state};
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn help_under_the_default_keymap_in_services_80x24() {
+        let mut s = sample_state();
+        update(&mut s, key(KeyCode::Char('2')));
+        update(&mut s, key(KeyCode::Char('?')));
+        assert_eq!(s.mode, Mode::Help);
+        let out = render(&s, 80, 24);
+        assert!(out.contains("scale the service"), "{out}");
+        assert!(out.contains("1-20 of"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn help_under_the_vim_keymap_scrolled_to_the_end_80x24() {
+        let mut s = sample_state();
+        s.keymap = Keymap::shipped("vim").unwrap();
+        update(&mut s, key(KeyCode::Char('?')));
+        update(&mut s, key(KeyCode::Char('G')));
+        let out = render(&s, 80, 24);
+        // the last global binding is in view, the first nodes one is scrolled away
+        assert!(
+            out.contains("reload everything from the engine now"),
+            "{out}"
+        );
+        assert!(!out.contains("drain the node"), "{out}");
+        assert!(out.contains("ctrl-d ctrl-f"), "vim's page keys: {out}");
+        assert!(out.contains("k/j ctrl-u/ctrl-d scroll"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn help_that_fits_says_any_key_closes() {
+        let mut s = sample_state();
+        s.size = (120, 60);
+        update(&mut s, key(KeyCode::Char('?')));
+        let out = render(&s, 120, 60);
+        assert!(out.contains("any key closes"), "{out}");
+    }
 }

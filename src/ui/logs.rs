@@ -5,7 +5,7 @@ use ansi_to_tui::IntoText;
 use chrono::{TimeZone, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -13,15 +13,6 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::logs::{Line as LogLine, LogView, plain};
 use crate::engine::logs::StreamKind;
 use crate::theme::Theme;
-
-const PALETTE: [Color; 6] = [
-    Color::Cyan,
-    Color::Green,
-    Color::Yellow,
-    Color::Blue,
-    Color::Magenta,
-    Color::LightCyan,
-];
 
 /// Most telling first, as narrow terminals cut the end.
 fn title(v: &LogView) -> String {
@@ -34,7 +25,7 @@ fn title(v: &LogView) -> String {
         t.push_str(&format!("· /{}/ ", v.search_text));
     }
     if !v.follow {
-        t.push_str("· follow PAUSED (f resumes) ");
+        t.push_str(&format!("· follow PAUSED ({} resumes) ", v.follow_key));
     }
     t.push_str(&format!("· {} lines ", v.lines.len()));
     if v.dropped > 0 {
@@ -75,15 +66,19 @@ fn render_line<'a>(v: &LogView, abs: u64, l: &LogLine, theme: &Theme, label_w: u
             .to_string();
         spans.push(Span::styled(ts, theme.dim));
     }
-    let (label, colour) = match v.source(l) {
-        Some(s) => (s.label.clone(), PALETTE[s.colour as usize % PALETTE.len()]),
-        None => (String::new(), Color::Gray),
+    // each task in its theme colour; a theme without colours (mono) leaves them plain
+    let (label, style) = match v.source(l) {
+        Some(s) => {
+            let style = match theme.palette.len() {
+                0 => theme.text,
+                n => Style::default().fg(theme.palette[s.colour as usize % n]),
+            };
+            (s.label.clone(), style)
+        }
+        None => (String::new(), theme.dim),
     };
     let label: String = label.chars().take(label_w).collect();
-    spans.push(Span::styled(
-        format!("{label:<label_w$}"),
-        Style::default().fg(colour),
-    ));
+    spans.push(Span::styled(format!("{label:<label_w$}"), style));
     spans.push(match l.stream {
         StreamKind::Stdout => Span::styled(" │", theme.dim),
         StreamKind::Stderr => Span::styled(" ┃", theme.error),
@@ -112,6 +107,8 @@ fn render_line<'a>(v: &LogView, abs: u64, l: &LogLine, theme: &Theme, label_w: u
         if pos < text.len() {
             spans.push(Span::raw(text[pos..].to_string()));
         }
+    } else if l.text.contains('\x1b') && !theme.log_colours {
+        spans.push(Span::raw(plain(&l.text)));
     } else if l.text.contains('\x1b') {
         match l.text.as_bytes().into_text() {
             Ok(t) => {

@@ -90,11 +90,13 @@ impl Lab {
             .collect()
     }
 
-    /// A swarmtop command with the test environment (no user config, lab ssh wrapper).
+    /// A swarmtop command with the test environment (no user config: neither the docker CLI's
+    /// nor swarmtop's settings files; lab ssh wrapper).
     pub fn swarmtop(&self) -> Command {
         let mut c = Command::new(swarmtop_bin());
         c.env("PATH", self.ssh_path())
             .env("DOCKER_CONFIG", empty_docker_config())
+            .env("XDG_CONFIG_HOME", empty_docker_config())
             .env_remove("DOCKER_HOST")
             .env_remove("DOCKER_CONTEXT")
             .stdin(Stdio::null());
@@ -177,6 +179,23 @@ impl Tmux {
     pub fn capture(&self) -> String {
         let out = Command::new("tmux")
             .args(["-L", TMUX_SOCKET, "capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("tmux capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen with its colours and attributes as escape sequences.
+    pub fn capture_styled(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                TMUX_SOCKET,
+                "capture-pane",
+                "-p",
+                "-e",
+                "-t",
+                &self.session,
+            ])
             .output()
             .expect("tmux capture");
         String::from_utf8_lossy(&out.stdout).into_owned()

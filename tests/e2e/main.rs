@@ -1,10 +1,11 @@
 //! End-to-end tests against the real lab swarm (tests/lab/lab.sh). They are ignored by a plain
 //! `cargo test`; `scripts/test.sh` brings the lab up and runs them with `--ignored`. The
-//! simulator's own end-to-end tests (`sim_*` that need no lab) run in a plain `cargo test`: they
-//! need the docker CLI and tmux, not root.
+//! simulator's end-to-end tests that need no lab, and the headless ones in `config`, run in a
+//! plain `cargo test`: they need the docker CLI and tmux, not root.
 
 mod actions;
 mod common;
+mod config;
 mod connect;
 mod editor;
 mod logs;

@@ -1,0 +1,13 @@
+//! User settings: `config.yaml`, and keymaps and themes as files, under the config directory.
+//! `paths` says where they are, `file` reads config.yaml, `resolve` turns the files and the
+//! command line into the settings in force, `problem` is how every mistake is reported.
+//! The keymap and theme formats themselves live in `crate::keymap` and `crate::theme`.
+
+pub mod file;
+pub mod paths;
+pub mod problem;
+pub mod resolve;
+
+pub use paths::ConfigPaths;
+pub use problem::{Problem, ProblemKind};
+pub use resolve::{Files, Flags, Settings};
