@@ -165,15 +165,22 @@ impl Tmux {
         // keep the pane open after the program exits so its last words can be read
         line.push_str(cmd);
         line.push_str("; echo \"[exit $?]\"; sleep 600");
-        let st = Command::new("tmux")
-            .args(["-L", TMUX_SOCKET, "new-session", "-d", "-s", &session])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .arg(line)
-            .env("TERM", "xterm-256color")
-            .status()
-            .expect("tmux");
-        assert!(st.success(), "tmux new-session failed");
-        Tmux { session }
+        // a tmux server whose last session was just killed may be exiting: try again
+        for attempt in 0..5 {
+            let st = Command::new("tmux")
+                .args(["-L", TMUX_SOCKET, "new-session", "-d", "-s", &session])
+                .args(["-x", &width.to_string(), "-y", &height.to_string()])
+                .arg(&line)
+                .env("TERM", "xterm-256color")
+                .status()
+                .expect("tmux");
+            if st.success() {
+                return Tmux { session };
+            }
+            assert!(attempt < 4, "tmux new-session failed");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        unreachable!()
     }
 
     pub fn capture(&self) -> String {
@@ -224,13 +231,19 @@ impl Tmux {
     }
 
     /// Sends keys in tmux's syntax ("q", "Enter", "C-c", "Escape").
+    /// An Escape followed at once by another key reads as alt+key in a terminal (as when a
+    /// person presses them together), so a pause follows each Escape.
     pub fn send(&self, keys: &[&str]) {
-        let st = Command::new("tmux")
-            .args(["-L", TMUX_SOCKET, "send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .expect("tmux send-keys");
-        assert!(st.success());
+        for k in keys {
+            let st = Command::new("tmux")
+                .args(["-L", TMUX_SOCKET, "send-keys", "-t", &self.session, k])
+                .status()
+                .expect("tmux send-keys");
+            assert!(st.success());
+            if *k == "Escape" {
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        }
     }
 
     /// Sends literal text.
