@@ -219,6 +219,46 @@ pub enum ServiceCommand {
     },
     /// Roll the service back to its previous spec.
     Rollback { service: String },
+    /// Create a service, with the flags of `docker service create` that swarmtop's form has.
+    Create(Box<CreateArgs>),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CreateArgs {
+    #[arg(long)]
+    pub name: String,
+    /// replicated or global
+    #[arg(long, default_value = "replicated")]
+    pub mode: String,
+    #[arg(long, default_value_t = 1)]
+    pub replicas: u64,
+    /// NAME=value; repeat for more
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// PUBLISHED:TARGET[/udp], host:PUBLISHED:TARGET, or mode=host,published=N,target=N
+    #[arg(short = 'p', long = "publish")]
+    pub publish: Vec<String>,
+    /// e.g. node.role==worker; repeat for more
+    #[arg(long = "constraint")]
+    pub constraints: Vec<String>,
+    #[arg(long)]
+    pub update_parallelism: Option<i64>,
+    /// e.g. 10s
+    #[arg(long)]
+    pub update_delay: Option<String>,
+    /// a secret's name; repeat for more
+    #[arg(long = "secret")]
+    pub secrets: Vec<String>,
+    /// a config's name; repeat for more
+    #[arg(long = "config")]
+    pub configs: Vec<String>,
+    /// any, on-failure or none
+    #[arg(long)]
+    pub restart_condition: Option<String>,
+    pub image: String,
+    /// The command and its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

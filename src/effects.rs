@@ -80,6 +80,20 @@ impl Executor {
                 let _ = editor::discard_autosave(&self.state_dir, &stack);
             }
             Effect::Editor(e) => self.editor(e, now),
+            Effect::LoadJoin { manager } => {
+                let engine = self.engine.clone();
+                self.spawn(async move { Msg::Join(join_command(&engine, manager).await) });
+            }
+            Effect::Copy(text) => {
+                use base64::Engine as _;
+                use std::io::Write;
+                // OSC 52: the terminal (even at the far end of ssh, or through tmux with
+                // set-clipboard on) puts the text on the local clipboard
+                let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{b64}\x07");
+                let _ = out.flush();
+            }
             Effect::Run(op) => {
                 if self.read_only {
                     now.push(Msg::OpDone {
@@ -231,6 +245,40 @@ impl Executor {
             EditorEffect::Leave => {}
         }
     }
+}
+
+/// `docker swarm join --token TOKEN ADDR:PORT`, with this manager's own address as
+/// `docker swarm join-token` prints it.
+async fn join_command(
+    engine: &Engine,
+    manager: bool,
+) -> Result<crate::app::join::JoinView, String> {
+    let api = |e: bollard::errors::Error| {
+        crate::engine::error::from_bollard(&engine.label(), &e).to_string()
+    };
+    let swarm = engine.docker.inspect_swarm().await.map_err(api)?;
+    let tokens = swarm.join_tokens.unwrap_or_default();
+    let token = if manager {
+        tokens.manager
+    } else {
+        tokens.worker
+    }
+    .ok_or("the engine sent no join token")?;
+    let info = engine.info().await.map_err(|e| e.to_string())?;
+    let sw = info.swarm.unwrap_or_default();
+    let mut addr = None;
+    if let Some(id) = sw.node_id.as_deref()
+        && let Ok(n) = engine.docker.inspect_node(id).await
+    {
+        addr = n.manager_status.and_then(|m| m.addr);
+    }
+    let addr = addr
+        .or_else(|| sw.node_addr.map(|a| format!("{a}:2377")))
+        .ok_or("cannot tell this manager's address")?;
+    Ok(crate::app::join::JoinView {
+        manager,
+        command: format!("docker swarm join --token {token} {addr}"),
+    })
 }
 
 /// Runs a log stream, tagging its events with the generation that asked for it.

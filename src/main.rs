@@ -128,6 +128,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     commands::set_image(&engine, service, image).await?
                 }
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
+                S::Create(args) => commands::create_service(&engine, args).await?,
             };
             print!("{out}");
         }

@@ -41,6 +41,9 @@ pub fn changes_cluster(a: Action) -> bool {
             | Action::RemoveConfig
             | Action::RemoveStack
             | Action::Deploy
+            | Action::Labels
+            | Action::RemoveNode
+            | Action::CreateService
     )
 }
 
@@ -98,8 +101,17 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
         return Some(Vec::new());
     }
     let fx = match action {
-        Action::Drain | Action::Activate | Action::Pause | Action::Promote | Action::Demote => {
-            node_action(state, action)
+        Action::Drain
+        | Action::Activate
+        | Action::Pause
+        | Action::Promote
+        | Action::Demote
+        | Action::Labels
+        | Action::RemoveNode => node_action(state, action),
+        Action::CreateService => {
+            state.form = Some(Form::create_service());
+            state.mode = Mode::Form;
+            Vec::new()
         }
         Action::CreateSecret | Action::CreateConfig => {
             let secret = action == Action::CreateSecret;
@@ -176,6 +188,69 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                 role: Role::Manager,
             };
             confirm(state, format!(" promote {name} "), lines, op, false);
+            Vec::new()
+        }
+        Action::Labels => {
+            let current: Vec<String> = {
+                let mut l: Vec<(String, String)> = node
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.labels.clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                l.sort();
+                l.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+            };
+            state.mode = Mode::Prompt(Box::new(Prompt::new(
+                PromptKind::NodeLabels {
+                    node_id: id,
+                    node: name.clone(),
+                },
+                format!("labels of {name} (key=value, ...; delete one to remove it):"),
+                current.join(", "),
+            )));
+            Vec::new()
+        }
+        Action::RemoveNode => {
+            if role == NodeSpecRoleEnum::MANAGER {
+                state.error(format!(
+                    "{name} is a manager: demote it first ({} key), then remove it",
+                    state
+                        .keymap
+                        .key_label(crate::keymap::Scope::Nodes, Action::Demote)
+                ));
+                return Vec::new();
+            }
+            let down = crate::cluster::node_state(node) != bollard::models::NodeState::READY;
+            if down {
+                let lines = vec![
+                    format!("Remove node {name} from the swarm? It is {}.", crate::cluster::node_state(node)),
+                    "Its tasks are already rescheduled elsewhere; if it comes back it must join again.".into(),
+                ];
+                let op = Op::RemoveNode {
+                    node_id: id,
+                    node: name.clone(),
+                    force: false,
+                };
+                confirm(state, format!(" remove node {name} "), lines, op, true);
+            } else {
+                state.mode = Mode::Confirm(Box::new(Confirm {
+                    title: format!(" {name} is up: force-remove it? "),
+                    lines: vec![
+                        format!("{name} is ready and still runs its tasks. Removing it by force drops it from the swarm's view without stopping them: they keep running unmanaged there, and their replacements start elsewhere."),
+                        "The usual way: on that machine run `docker swarm leave`, then remove it here once it is down.".into(),
+                        "Press F to force-remove it anyway, n to cancel.".into(),
+                    ],
+                    pending: Pending::Run(Op::RemoveNode {
+                        node_id: id,
+                        node: name.clone(),
+                        force: true,
+                    }),
+                    danger: true,
+                    yes_key: 'F',
+                }));
+            }
             Vec::new()
         }
         Action::Demote => {
@@ -391,6 +466,81 @@ pub fn submit_prompt(
             ))
         }
         PromptKind::NewStack => super::editor_update::submit_new_stack(state, text),
+        PromptKind::NodeLabels { node_id, node } => {
+            let labels = crate::ops::validate::parse_labels(text)?;
+            state.mode = Mode::Normal;
+            Ok(run_op(
+                state,
+                Op::SetNodeLabels {
+                    node_id: node_id.clone(),
+                    node: node.clone(),
+                    labels,
+                },
+            ))
+        }
+    }
+}
+
+/// Names the cluster has, for a form's checks.
+struct ClusterNames {
+    taken: Vec<String>,
+    secrets: std::collections::HashMap<String, String>,
+    configs: std::collections::HashMap<String, String>,
+}
+
+impl ClusterNames {
+    fn new(state: &State, kind: &super::form::FormKind) -> ClusterNames {
+        use super::form::FormKind;
+        let by_name = |items: Vec<(Option<String>, Option<String>)>| {
+            items
+                .into_iter()
+                .filter_map(|(id, name)| Some((name?, id?)))
+                .collect::<std::collections::HashMap<String, String>>()
+        };
+        let secrets = by_name(
+            state
+                .cluster
+                .secrets
+                .iter()
+                .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
+                .collect(),
+        );
+        let configs = by_name(
+            state
+                .cluster
+                .configs
+                .iter()
+                .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
+                .collect(),
+        );
+        let taken = match kind {
+            FormKind::CreateSecret => secrets.keys().cloned().collect(),
+            FormKind::CreateConfig => configs.keys().cloned().collect(),
+            FormKind::CreateService => state
+                .cluster
+                .services
+                .iter()
+                .map(|s| service_name(s).to_string())
+                .collect(),
+            FormKind::RollingUpdate { .. } => Vec::new(),
+        };
+        ClusterNames {
+            taken,
+            secrets,
+            configs,
+        }
+    }
+}
+
+impl super::form::Known for ClusterNames {
+    fn exists(&self, name: &str) -> bool {
+        self.taken.iter().any(|t| t == name)
+    }
+    fn secret_id(&self, name: &str) -> Option<String> {
+        self.secrets.get(name).cloned()
+    }
+    fn config_id(&self, name: &str) -> Option<String> {
+        self.configs.get(name).cloned()
     }
 }
 
@@ -400,27 +550,27 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
         state.mode = Mode::Normal;
         return Vec::new();
     };
-    let secrets: Vec<String> = state
-        .cluster
-        .secrets
-        .iter()
-        .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.clone()))
-        .collect();
-    let configs: Vec<String> = state
-        .cluster
-        .configs
-        .iter()
-        .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.clone()))
-        .collect();
-    let names = if form.is_secret() { secrets } else { configs };
-    let existing = |n: &str| names.iter().any(|s| s == n);
-    match super::form::key(&mut form, k, &existing) {
+    let known = ClusterNames::new(state, &form.kind);
+    match super::form::key(&mut form, k, &known) {
         FormOutcome::Stay => {
             state.form = Some(form);
             Vec::new()
         }
         FormOutcome::Cancel => {
             state.mode = Mode::Normal;
+            Vec::new()
+        }
+        FormOutcome::Submit(Submit::Op(op @ Op::CreateService { .. })) => {
+            // the created spec is shown before it is sent
+            let Op::CreateService { name, spec } = &op else {
+                return Vec::new();
+            };
+            let yaml = yaml_serde::to_string(spec.as_ref()).unwrap_or_default();
+            let mut lines = vec![format!("Create service {name} with this spec?")];
+            lines.extend(yaml.lines().map(str::to_string));
+            let title = format!(" create {name} ");
+            state.form = Some(form);
+            confirm(state, title, lines, op, false);
             Vec::new()
         }
         FormOutcome::Submit(Submit::Op(op)) => {

@@ -18,6 +18,9 @@ pub struct Describe {
     pub search: String,
     pub matches: Vec<usize>,
     pub current: usize,
+    /// A config's data, decoded, shown on request (configs are not secret; secrets never).
+    pub config_data: Option<String>,
+    pub data_shown: bool,
 }
 
 impl Describe {
@@ -30,7 +33,26 @@ impl Describe {
             search: String::new(),
             matches: Vec::new(),
             current: 0,
+            config_data: None,
+            data_shown: false,
         }
+    }
+
+    /// Shows or hides a config's data below its spec.
+    pub fn toggle_data(&mut self) -> bool {
+        let Some(data) = self.config_data.clone() else {
+            return false;
+        };
+        if self.data_shown {
+            if let Some(i) = self.lines.iter().position(|l| l == DATA_MARK) {
+                self.lines.truncate(i);
+            }
+        } else {
+            self.lines.push(DATA_MARK.to_string());
+            self.lines.extend(data.lines().map(str::to_string));
+        }
+        self.data_shown = !self.data_shown;
+        true
     }
 
     pub fn scroll(&mut self, delta: isize, height: usize) {
@@ -80,6 +102,23 @@ impl Describe {
             self.offset = line.saturating_sub(height / 3);
             self.scroll(0, height);
         }
+    }
+}
+
+const DATA_MARK: &str = "--- data (decoded) ---";
+
+/// A config's base64 data as text, or what it is when it is not text.
+fn decode(b64: Option<&str>) -> String {
+    use base64::Engine as _;
+    let Some(b64) = b64 else {
+        return "(no data)".into();
+    };
+    match base64::engine::general_purpose::STANDARD.decode(b64) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => crate::app::logs::plain(&crate::app::logs::sanitize(&text)),
+            Err(e) => format!("({} bytes of binary data, not shown)", e.as_bytes().len()),
+        },
+        Err(_) => "(the engine sent data that is not base64)".into(),
     }
 }
 
@@ -134,7 +173,15 @@ pub fn build(
                 .as_ref()
                 .and_then(|x| x.name.clone())
                 .unwrap_or_default();
-            Some(Describe::new(format!("config {name}"), &yaml(&s)))
+            let raw = c
+                .configs
+                .iter()
+                .find(|s| s.id.as_deref() == Some(id))
+                .and_then(|s| s.spec.as_ref())
+                .and_then(|s| s.data.clone());
+            let mut d = Describe::new(format!("config {name} (v shows its data)"), &yaml(&s));
+            d.config_data = Some(decode(raw.as_deref()));
+            Some(d)
         }
         Pane::Networks => {
             let n = c.networks.iter().find(|n| n.id.as_deref() == Some(id))?;
@@ -144,7 +191,7 @@ pub fn build(
             ))
         }
         Pane::Stacks => stack(c, id),
-        Pane::Events => None,
+        Pane::Events | Pane::Map => None,
         Pane::Rollout => match &view.drill {
             super::panes::Drill::Service(sid) => service(c, sid),
             _ => None,

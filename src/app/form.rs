@@ -57,10 +57,11 @@ pub enum FormKind {
     RollingUpdate { service_id: String, service: String },
     CreateSecret,
     CreateConfig,
+    CreateService,
 }
 
 /// What submitting produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Submit {
     /// Run this op.
     Op(Op),
@@ -85,6 +86,8 @@ pub struct Form {
 }
 
 const FAILURE_ACTIONS: &[&str] = &["pause", "continue", "rollback"];
+const MODES: &[&str] = &["replicated", "global"];
+const RESTARTS: &[&str] = &["any", "on-failure", "none"];
 const ORDERS: &[&str] = &["stop-first", "start-first"];
 
 impl Form {
@@ -139,6 +142,35 @@ impl Form {
         }
     }
 
+    pub fn create_service() -> Form {
+        Form {
+            kind: FormKind::CreateService,
+            fields: vec![
+                Field::text("name", "", "letters, digits, '-', '_', '.'"),
+                Field::text("image", "", "e.g. nginx:1.27"),
+                Field::choice("mode", MODES, "replicated"),
+                Field::text("replicas", "1", "for replicated services"),
+                Field::text("command", "", "optional, as in a shell: sh -c \"echo hi\""),
+                Field::text("env", "", "optional: A=1 B=\"two words\""),
+                Field::text("ports", "", "optional: 8080:80 host:8081:81/udp"),
+                Field::text(
+                    "constraints",
+                    "",
+                    "optional: node.role==worker, node.labels.zone==eu",
+                ),
+                Field::text("update parallelism", "1", "tasks updated at once"),
+                Field::text("update delay", "0s", "between batches, e.g. 10s"),
+                Field::text("secrets", "", "optional: names, comma-separated"),
+                Field::text("configs", "", "optional: names, comma-separated"),
+                Field::choice("restart", RESTARTS, "any"),
+            ],
+            content: None,
+            focus: 0,
+            revealed: false,
+            error: None,
+        }
+    }
+
     pub fn create_object(secret: bool) -> Form {
         let mut ta = TextArea::default();
         if secret {
@@ -171,6 +203,7 @@ impl Form {
             FormKind::RollingUpdate { service, .. } => format!(" rolling update of {service} "),
             FormKind::CreateSecret => " new secret ".into(),
             FormKind::CreateConfig => " new config ".into(),
+            FormKind::CreateService => " new service ".into(),
         }
     }
 
@@ -204,15 +237,35 @@ impl Form {
 }
 
 /// What a key did to the form.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum FormOutcome {
     Stay,
     Cancel,
     Submit(Submit),
 }
 
+/// What a form needs to know of the cluster: whether a name is taken, and the IDs of
+/// secrets and configs by name.
+pub trait Known {
+    fn exists(&self, name: &str) -> bool;
+    fn secret_id(&self, name: &str) -> Option<String>;
+    fn config_id(&self, name: &str) -> Option<String>;
+}
+
+impl<F: Fn(&str) -> bool> Known for F {
+    fn exists(&self, name: &str) -> bool {
+        self(name)
+    }
+    fn secret_id(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn config_id(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// One key. `ctrl-s` submits from anywhere; Enter submits from the last field; Tab moves.
-pub fn key(form: &mut Form, k: KeyEvent, existing: &dyn Fn(&str) -> bool) -> FormOutcome {
+pub fn key(form: &mut Form, k: KeyEvent, existing: &dyn Known) -> FormOutcome {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     let in_content = form.content.is_some() && form.focus == form.fields.len();
     match k.code {
@@ -271,7 +324,7 @@ pub fn key(form: &mut Form, k: KeyEvent, existing: &dyn Fn(&str) -> bool) -> For
 }
 
 /// Checks every field; on a problem the form stays, focused on it, with the text kept.
-fn submit(form: &mut Form, existing: &dyn Fn(&str) -> bool) -> FormOutcome {
+fn submit(form: &mut Form, existing: &dyn Known) -> FormOutcome {
     for f in form.fields.iter_mut() {
         f.error = None;
     }
@@ -288,6 +341,7 @@ fn submit(form: &mut Form, existing: &dyn Fn(&str) -> bool) -> FormOutcome {
             })
         }),
         FormKind::CreateSecret | FormKind::CreateConfig => check_object(form, existing),
+        FormKind::CreateService => check_service(form, existing),
     };
     match result {
         Ok(s) => FormOutcome::Submit(s),
@@ -327,12 +381,81 @@ fn check_update(form: &Form) -> Result<UpdateForm, FieldError> {
     })
 }
 
-fn check_object(form: &Form, existing: &dyn Fn(&str) -> bool) -> Result<Submit, FieldError> {
+fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
+    use crate::ops::create::{ServiceDraft, check, parse_ports, spec, split_words};
+    let v = |i: usize| form.fields[i].value.trim().to_string();
+    let list = |i: usize| -> Vec<String> {
+        v(i).split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let name = v(0);
+    if known.exists(&name) {
+        return Err((Some(0), format!("a service named {name} exists already")));
+    }
+    let global = v(2) == "global";
+    let replicas = if global {
+        0
+    } else {
+        crate::ops::validate::parse_replicas(&v(3)).map_err(|e| (Some(3), e))?
+    };
+    let args = split_words(&v(4)).map_err(|e| (Some(4), e))?;
+    let env = split_words(&v(5)).map_err(|e| (Some(5), e))?;
+    let ports = parse_ports(&v(6)).map_err(|e| (Some(6), e))?;
+    let parallelism: i64 = v(8).parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
+        (
+            Some(8),
+            format!("{:?} is not a number of tasks (0 or more)", v(8)),
+        )
+    })?;
+    let delay = parse_duration(&v(9)).map_err(|e| (Some(9), e))?;
+    let mut secrets = Vec::new();
+    for n in list(10) {
+        let id = known
+            .secret_id(&n)
+            .ok_or_else(|| (Some(10), format!("no secret named {n}")))?;
+        secrets.push((id, n));
+    }
+    let mut configs = Vec::new();
+    for n in list(11) {
+        let id = known
+            .config_id(&n)
+            .ok_or_else(|| (Some(11), format!("no config named {n}")))?;
+        configs.push((id, n));
+    }
+    let draft = ServiceDraft {
+        name: name.clone(),
+        image: v(1),
+        global,
+        replicas,
+        args,
+        env,
+        ports,
+        constraints: list(7),
+        update_parallelism: Some(parallelism),
+        update_delay: Some(delay),
+        secrets,
+        configs,
+        restart_condition: Some(v(12)),
+    };
+    check(&draft).map_err(|(field, why)| {
+        let i = form.fields.iter().position(|f| f.label == field);
+        (i, why)
+    })?;
+    Ok(Submit::Op(Op::CreateService {
+        name,
+        spec: Box::new(spec(&draft)),
+    }))
+}
+
+fn check_object(form: &Form, existing: &dyn Known) -> Result<Submit, FieldError> {
     let secret = form.is_secret();
     let kind = if secret { "secret" } else { "config" };
     let name = form.fields[0].value.trim().to_string();
     check_object_name(kind, &name).map_err(|e| (Some(0), e))?;
-    if existing(&name) {
+    if existing.exists(&name) {
         return Err((
             Some(0),
             format!(
@@ -384,7 +507,7 @@ mod tests {
     }
     fn type_in(f: &mut Form, s: &str) {
         for c in s.chars() {
-            key(f, k(KeyCode::Char(c)), &|_| false);
+            key(f, k(KeyCode::Char(c)), &|_: &str| false);
         }
     }
     fn ctrl_s() -> KeyEvent {
@@ -398,10 +521,10 @@ mod tests {
         key(
             &mut f,
             KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-            &|_| false,
+            &|_: &str| false,
         );
         type_in(&mut f, "ten seconds");
-        assert_eq!(key(&mut f, ctrl_s(), &|_| false), FormOutcome::Stay);
+        assert_eq!(key(&mut f, ctrl_s(), &|_: &str| false), FormOutcome::Stay);
         assert_eq!(f.focus, 2);
         assert_eq!(f.fields[2].value, "ten seconds");
         assert!(
@@ -414,10 +537,10 @@ mod tests {
         key(
             &mut f,
             KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-            &|_| false,
+            &|_: &str| false,
         );
         type_in(&mut f, "2s");
-        match key(&mut f, ctrl_s(), &|_| false) {
+        match key(&mut f, ctrl_s(), &|_: &str| false) {
             FormOutcome::Submit(Submit::Op(Op::Update { form, .. })) => {
                 assert_eq!(form.delay, Some(2_000_000_000));
                 assert_eq!(form.image.as_deref(), Some("busybox:1"));
@@ -431,7 +554,7 @@ mod tests {
     fn choices_cycle() {
         let mut f = Form::rolling_update("id", "web", "busybox:1", None);
         f.focus = 5;
-        key(&mut f, k(KeyCode::Right), &|_| false);
+        key(&mut f, k(KeyCode::Right), &|_: &str| false);
         assert_eq!(f.fields[5].value, "start-first");
     }
 
@@ -440,7 +563,7 @@ mod tests {
         let mut f = Form::create_object(true);
         type_in(&mut f, "db_pw");
         assert!(matches!(
-            key(&mut f, ctrl_s(), &|_| false),
+            key(&mut f, ctrl_s(), &|_: &str| false),
             FormOutcome::Stay
         ));
         assert!(f.error.as_deref().unwrap().contains("empty"));
@@ -449,11 +572,11 @@ mod tests {
         assert_eq!(f.content.as_ref().unwrap().mask_char(), Some('•'));
         // the name exists: refused, kept
         assert!(matches!(
-            key(&mut f, ctrl_s(), &|n| n == "db_pw"),
+            key(&mut f, ctrl_s(), &|n: &str| n == "db_pw"),
             FormOutcome::Stay
         ));
         assert!(f.fields[0].error.as_deref().unwrap().contains("exists"));
-        match key(&mut f, ctrl_s(), &|_| false) {
+        match key(&mut f, ctrl_s(), &|_: &str| false) {
             FormOutcome::Submit(Submit::Op(Op::CreateSecret { name, data, .. })) => {
                 assert_eq!(name, "db_pw");
                 assert_eq!(data.0, b"hunter2");
@@ -463,7 +586,7 @@ mod tests {
         key(
             &mut f,
             KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
-            &|_| false,
+            &|_: &str| false,
         );
         assert!(f.content.as_ref().unwrap().mask_char().is_none());
     }

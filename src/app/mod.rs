@@ -7,6 +7,7 @@ pub mod editor;
 pub mod editor_update;
 pub mod form;
 pub mod help;
+pub mod join;
 pub mod logs;
 pub mod logs_update;
 pub mod panes;
@@ -54,6 +55,8 @@ pub enum Msg {
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.
     Autosaves(Vec<editor::Autosave>),
+    /// The join command (`:join`), or why it could not be had.
+    Join(Result<join::JoinView, String>),
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
@@ -95,6 +98,12 @@ pub enum Effect {
     },
     /// Change the cluster.
     Run(crate::ops::Op),
+    /// Fetch the join token and the manager address.
+    LoadJoin {
+        manager: bool,
+    },
+    /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
+    Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).
     CreateFromFile {
         secret: bool,

@@ -12,6 +12,10 @@ pub enum PromptKind {
         service_id: String,
         service: String,
     },
+    NodeLabels {
+        node_id: String,
+        node: String,
+    },
     SetImage {
         service_id: String,
         service: String,

@@ -39,7 +39,11 @@ pub enum SortKey {
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
-        let s = s.into();
+        let mut s = s.into();
+        // engine data (names, labels, error texts) must never drive the terminal
+        if s.chars().any(char::is_control) {
+            s = s.chars().filter(|c| !c.is_control()).collect();
+        }
         Cell {
             sort: SortKey::Text(s.to_lowercase()),
             value: Value::Text(s),

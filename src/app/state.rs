@@ -45,6 +45,8 @@ pub enum Mode {
     Confirm(Box<super::prompt::Confirm>),
     /// A form (its state is `State::form`).
     Form,
+    /// The join command dialog.
+    Join(Box<super::join::JoinView>),
 }
 
 /// The event timeline keeps this many events, newest first.
@@ -170,6 +172,8 @@ pub struct State {
     /// Swarm events in words, newest first, and the keys seen (history and live overlap).
     pub events: std::collections::VecDeque<EventRow>,
     pub event_keys: std::collections::HashSet<String>,
+    /// The first node column the map shows.
+    pub map_offset: usize,
     /// (critical, warning) problems, for the header; counted when data changes.
     pub problem_counts: (usize, usize),
     /// Terminal size, for paging.
@@ -197,6 +201,7 @@ impl State {
             keymap,
             read_only: false,
             problem_counts: (0, 0),
+            map_offset: 0,
             logs: None,
             editor: None,
             form: None,

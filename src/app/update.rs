@@ -93,6 +93,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             rolls,
             result,
         } => on_op_done(state, what, rolls, result),
+        Msg::Join(r) => {
+            super::join::on_join(state, r);
+            Vec::new()
+        }
     }
 }
 
@@ -107,6 +111,12 @@ fn on_op_done(
         Ok(done) => {
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
+            // a rotated token: show the new join command
+            if what.contains("join token") {
+                fx.push(Effect::LoadJoin {
+                    manager: what.contains("manager"),
+                });
+            }
             if let Some(sid) = rolls
                 && state.view.pane != Pane::Rollout
             {
@@ -219,6 +229,7 @@ pub fn scope_of(pane: Pane) -> Scope {
         Pane::Events => Scope::Global,
         // the actions of the service being rolled work there (rollback one key away)
         Pane::Rollout => Scope::Services,
+        Pane::Map => Scope::Global,
     }
 }
 
@@ -242,6 +253,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         Mode::Prompt(p) => on_prompt_key(state, *p, k),
         Mode::Confirm(c) => on_confirm_key(state, *c, k),
         Mode::Form => actions::on_form_key(state, k),
+        Mode::Join(j) => super::join::on_key(state, *j, k),
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -327,6 +339,12 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PaneSecrets => return switch_pane(state, Pane::Secrets),
         Action::PaneConfigs => return switch_pane(state, Pane::Configs),
         Action::PaneNetworks => return switch_pane(state, Pane::Networks),
+        Action::ScrollLeft if pane == Pane::Map => {
+            state.map_offset = state.map_offset.saturating_sub(1);
+        }
+        Action::ScrollRight if pane == Pane::Map => {
+            state.map_offset = (state.map_offset + 1).min(state.cluster.nodes.len());
+        }
         Action::Rollout => {
             let sid = match (&state.view.pane, &state.view.drill) {
                 (Pane::Services, _) => state.current().selected_id.clone(),
@@ -353,7 +371,9 @@ pub fn task_scope(view: &View) -> TaskScope {
         (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
-        (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) => TaskScope::All,
+        (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => {
+            TaskScope::All
+        }
         _ => TaskScope::None,
     }
 }
@@ -462,7 +482,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             }
         }
         Pane::Tasks => logs_update::open_logs(state),
-        Pane::Events | Pane::Rollout => Vec::new(),
+        Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
         Pane::Secrets | Pane::Configs | Pane::Networks => {
             describe(state);
             Vec::new()
@@ -521,6 +541,9 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
         Some(Action::Search) | Some(Action::Filter) => d.typing = Some(String::new()),
         Some(Action::NextMatch) => d.next_match(true, h),
         Some(Action::PrevMatch) => d.next_match(false, h),
+        Some(Action::ShowData) if !d.toggle_data() => {
+            state.info("only a config's data can be shown (secret data never is)");
+        }
         _ => {}
     }
     state.mode = Mode::Describe(Box::new(d));
@@ -562,6 +585,19 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
         "q" | "quit" | "q!" => {
             state.quit = true;
             vec![Effect::Quit]
+        }
+        "join" => {
+            state.mode = Mode::Normal;
+            super::join::command(state, &cmd["join".len()..])
+        }
+        "info" => {
+            state.mode = Mode::Normal;
+            let lines = crate::cluster::info::lines(&state.cluster, state.now);
+            state.mode = Mode::Describe(Box::new(Describe::new(
+                "swarm info (docker info, the swarm part)".into(),
+                &lines.join("\n"),
+            )));
+            Vec::new()
         }
         "edit" => {
             let path = cmd["edit".len()..].trim();
@@ -644,8 +680,16 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             state.info(format!("discarded the unsaved edit of stack {}", a.stack));
             vec![Effect::DiscardAutosave { stack: a.stack }]
         }
-        (Pending::Run(op), true) => actions::run_op(state, op),
+        (Pending::Run(op), true) => {
+            state.form = None;
+            actions::run_op(state, op)
+        }
         (Pending::Run(op), false) => {
+            // a service create said no to: back to its form, as typed
+            if matches!(op, crate::ops::Op::CreateService { .. }) && state.form.is_some() {
+                state.mode = Mode::Form;
+                return Vec::new();
+            }
             state.info(format!("cancelled: {}", op.describe()));
             Vec::new()
         }
@@ -1117,6 +1161,94 @@ mod tests {
             c.pending,
             Pending::Run(crate::ops::Op::Rollback { .. })
         ));
+    }
+
+    #[test]
+    fn labels_prompt_starts_with_the_node_labels_and_sets_them() {
+        let mut s = loaded();
+        keys(&mut s, "1L"); // node1 has zone=eu
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "zone=eu");
+        let fx = keys(&mut s, ", disk=ssd\n");
+        match fx.as_slice() {
+            [Effect::Run(crate::ops::Op::SetNodeLabels { labels, .. })] => {
+                assert_eq!(
+                    labels,
+                    &vec![("zone".into(), "eu".into()), ("disk".into(), "ssd".into())]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn removing_nodes_a_manager_a_down_one_and_an_up_one() {
+        let mut s = loaded();
+        keys(&mut s, "1");
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("is a manager: demote it first")
+        );
+        keys(&mut s, "G"); // node3, down
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(c.yes_key, 'y');
+        assert!(matches!(
+            c.pending,
+            Pending::Run(crate::ops::Op::RemoveNode { force: false, .. })
+        ));
+        keys(&mut s, "n");
+        keys(&mut s, "k"); // node2, up: force, with its own key
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(c.yes_key, 'F');
+        assert!(keys(&mut s, "y").is_empty() || matches!(s.mode, Mode::Normal));
+    }
+
+    #[test]
+    fn a_configs_data_is_shown_on_request_a_secrets_never() {
+        let mut s = loaded();
+        let mut cfgs = s.cluster.configs.clone();
+        cfgs[0].spec.as_mut().unwrap().data = Some("c2VydmVyIHsgbGlzdGVuIDgwOyB9".into());
+        s.cluster.configs = cfgs;
+        keys(&mut s, "6d");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(!d.lines.join("\n").contains("server {"));
+        keys(&mut s, "v");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(d.lines.join("\n").contains("server { listen 80; }"));
+        keys(&mut s, "\x1b5d");
+        keys(&mut s, "v");
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("secret data never")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod format;
+pub mod info;
 pub mod placement;
 pub mod problems;
 

@@ -235,6 +235,37 @@ fn not_running_reasons(c: &Cluster, tasks: &[&Task]) -> Vec<(usize, String)> {
     v
 }
 
+/// A placement constraint no usable node meets, in words ("constraint node.labels.zone==mars
+/// matches no node"), so "scheduling constraints not satisfied" says which one.
+fn unsatisfiable(c: &Cluster, s: &bollard::models::Service) -> Option<String> {
+    use super::placement::service_constraints;
+    let usable: Vec<_> = c
+        .nodes
+        .iter()
+        .filter(|n| {
+            node_state(n) == NodeState::READY
+                && node_availability(n) == NodeSpecAvailabilityEnum::ACTIVE
+        })
+        .collect();
+    let constraints = service_constraints(s);
+    if constraints.is_empty() {
+        return None;
+    }
+    if let Some(k) = constraints
+        .iter()
+        .find(|k| !usable.iter().any(|n| k.matches(n)))
+    {
+        return Some(format!("constraint {k} matches no ready, active node"));
+    }
+    if !usable
+        .iter()
+        .any(|n| constraints.iter().all(|k| k.matches(n)))
+    {
+        return Some("no ready, active node meets all its constraints together".into());
+    }
+    None
+}
+
 /// Failed or rejected tasks since `cutoff`, newest first.
 fn recent_failures<'a>(tasks: &[&'a Task], cutoff: DateTime<Utc>) -> Vec<&'a Task> {
     let mut v: Vec<&Task> = tasks
@@ -268,14 +299,41 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
             format!("{} on {node}, {when}", task_error(t))
         });
 
-        if service_is_degraded(s) {
-            let (running, desired) = service_counts(s);
+        // The engine's running count includes tasks still "running" on a node that is down;
+        // with the tasks at hand, count only those that really run.
+        let (engine_running, desired) = service_counts(s);
+        let really_running = (!tasks.is_empty()).then(|| {
+            tasks
+                .iter()
+                .filter(|t| task_is_active(t) && task_state(t) == TaskState::RUNNING)
+                .filter(|t| {
+                    t.node_id
+                        .as_deref()
+                        .and_then(|n| c.node_by_id(n))
+                        .is_some_and(|n| node_state(n) == NodeState::READY)
+                })
+                .count() as u64
+        });
+        let job = crate::cluster::service_mode(s).ends_with("job");
+        let hidden_by_down_nodes =
+            !job && really_running.is_some_and(|r| r < desired && r < engine_running);
+        if service_is_degraded(s) || hidden_by_down_nodes {
+            let running = really_running.unwrap_or(engine_running).min(engine_running);
             let reasons = not_running_reasons(c, &tasks);
             let mut why: Vec<String> = reasons
                 .iter()
                 .take(2)
                 .map(|(n, r)| format!("{n} {r}"))
                 .collect();
+            if let Some(k) = unsatisfiable(c, s) {
+                why.push(k);
+            }
+            if hidden_by_down_nodes {
+                why.push(format!(
+                    "the engine still counts {} task(s) on down nodes as running",
+                    engine_running - running
+                ));
+            }
             if let Some(f) = &last_failure {
                 why.push(format!(
                     "{} failed in the last hour (last: {f})",
@@ -410,6 +468,42 @@ mod tests {
         for w in p.windows(2) {
             assert!(w[0].severity >= w[1].severity);
         }
+    }
+
+    #[test]
+    fn a_constraint_no_node_meets_is_named() {
+        let p = find(&sample(), parse_time(NOW).unwrap());
+        let api = p.iter().find(|p| p.key.ends_with(":replicas")).unwrap();
+        assert!(
+            api.text
+                .contains("constraint node.labels.zone==us matches no ready, active node"),
+            "{}",
+            api.text
+        );
+    }
+
+    #[test]
+    fn tasks_still_counted_on_a_down_node_do_not_hide_a_degraded_service() {
+        let mut c = sample();
+        // web.2 "runs" on node3, which is down: the engine still says 3/3
+        let mut tasks = c.tasks.clone();
+        let t = tasks
+            .iter_mut()
+            .find(|t| t.id.as_deref() == Some("t2aaaaaaaaaaaaaaaaaaaaaaa"))
+            .unwrap();
+        t.node_id = Some("n3ccccccccccccccccccccccc".into());
+        c.merge_tasks(&crate::cluster::TaskSet::All, tasks);
+        let p = find(&c, parse_time(NOW).unwrap());
+        let web = p
+            .iter()
+            .find(|p| p.key == "service:s1webwebwebwebwebwebwebwe:replicas")
+            .expect("web degraded");
+        assert!(web.text.starts_with("web: 2/3 running"), "{}", web.text);
+        assert!(
+            web.text.contains("still counts 1 task(s) on down nodes"),
+            "{}",
+            web.text
+        );
     }
 
     #[test]

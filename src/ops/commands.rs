@@ -188,6 +188,84 @@ pub async fn set_image(engine: &Engine, key: &str, image: &str) -> anyhow::Resul
     ))
 }
 
+/// `swarmtop service create ...`: the same spec as the TUI's form, checked the same way.
+pub async fn create_service(engine: &Engine, a: &crate::cli::CreateArgs) -> anyhow::Result<String> {
+    use crate::ops::create::{ServiceDraft, check, parse_ports, spec};
+    use crate::ops::validate::parse_duration;
+    let c = load_cluster(engine).await?;
+    if c.services.iter().any(|s| service_name(s) == a.name) {
+        anyhow::bail!("a service named {} exists already", a.name);
+    }
+    let global = match a.mode.as_str() {
+        "replicated" => false,
+        "global" => true,
+        other => anyhow::bail!("--mode {other}: replicated or global"),
+    };
+    let mut ports = Vec::new();
+    for p in &a.publish {
+        ports.extend(parse_ports(p).map_err(anyhow::Error::msg)?);
+    }
+    let find = |kind: &str, items: Vec<(Option<String>, Option<String>)>, name: &str| {
+        items
+            .into_iter()
+            .find(|(_, n)| n.as_deref() == Some(name))
+            .and_then(|(id, _)| id)
+            .map(|id| (id, name.to_string()))
+            .ok_or_else(|| anyhow::anyhow!("no {kind} named {name}"))
+    };
+    let mut secrets = Vec::new();
+    for n in &a.secrets {
+        let items = c
+            .secrets
+            .iter()
+            .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
+            .collect();
+        secrets.push(find("secret", items, n)?);
+    }
+    let mut configs = Vec::new();
+    for n in &a.configs {
+        let items = c
+            .configs
+            .iter()
+            .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
+            .collect();
+        configs.push(find("config", items, n)?);
+    }
+    if let Some(r) = &a.restart_condition
+        && !["any", "on-failure", "none"].contains(&r.as_str())
+    {
+        anyhow::bail!("--restart-condition {r}: any, on-failure or none");
+    }
+    let draft = ServiceDraft {
+        name: a.name.clone(),
+        image: a.image.clone(),
+        global,
+        replicas: if global { 0 } else { a.replicas },
+        args: a.args.clone(),
+        env: a.env.clone(),
+        ports,
+        constraints: a.constraints.clone(),
+        update_parallelism: a.update_parallelism,
+        update_delay: match &a.update_delay {
+            Some(d) => Some(parse_duration(d).map_err(anyhow::Error::msg)?),
+            None => None,
+        },
+        secrets,
+        configs,
+        restart_condition: a.restart_condition.clone(),
+    };
+    check(&draft).map_err(|(field, why)| anyhow::anyhow!("{field}: {why}"))?;
+    let done = run::run(
+        engine,
+        &Op::CreateService {
+            name: a.name.clone(),
+            spec: Box::new(spec(&draft)),
+        },
+    )
+    .await?;
+    Ok(format!("{done}: done\n"))
+}
+
 /// `swarmtop service rollback SVC`
 pub async fn rollback(engine: &Engine, key: &str) -> anyhow::Result<String> {
     let c = load_cluster(engine).await?;

@@ -3,6 +3,7 @@
 //! The TUI and the subcommands share all three.
 
 pub mod commands;
+pub mod create;
 pub mod guards;
 pub mod run;
 pub mod validate;
@@ -58,7 +59,7 @@ pub struct UpdateForm {
 }
 
 /// One change to the cluster.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     SetAvailability {
         node_id: String,
@@ -115,6 +116,26 @@ pub enum Op {
         id: String,
         name: String,
     },
+    /// Replace the node's labels with these.
+    SetNodeLabels {
+        node_id: String,
+        node: String,
+        labels: Vec<(String, String)>,
+    },
+    /// Remove a node from the swarm (`force` for one that still answers).
+    RemoveNode {
+        node_id: String,
+        node: String,
+        force: bool,
+    },
+    CreateService {
+        name: String,
+        spec: Box<bollard::models::ServiceSpec>,
+    },
+    /// A new join token (the old one stops working).
+    RotateJoinToken {
+        manager: bool,
+    },
 }
 
 impl Op {
@@ -150,6 +171,16 @@ impl Op {
             Op::CreateConfig { name, .. } => format!("create config {name}"),
             Op::RemoveSecret { name, .. } => format!("remove secret {name}"),
             Op::RemoveConfig { name, .. } => format!("remove config {name}"),
+            Op::SetNodeLabels { node, .. } => format!("set the labels of node {node}"),
+            Op::RemoveNode {
+                node, force: false, ..
+            } => format!("remove node {node}"),
+            Op::RemoveNode {
+                node, force: true, ..
+            } => format!("force-remove node {node}"),
+            Op::CreateService { name, .. } => format!("create service {name}"),
+            Op::RotateJoinToken { manager: true } => "rotate the manager join token".into(),
+            Op::RotateJoinToken { manager: false } => "rotate the worker join token".into(),
         }
     }
 

@@ -141,6 +141,36 @@ fn labels(l: &[(String, String)]) -> Option<HashMap<String, String>> {
     (!l.is_empty()).then(|| l.iter().cloned().collect())
 }
 
+/// A new join token, with the swarm's current version (once more if it moved).
+async fn rotate(engine: &Engine, manager: bool, what: String) -> Result<String, EngineError> {
+    let api = |e: bollard::errors::Error| crate::engine::error::from_bollard(&engine.label(), &e);
+    let mut last = None;
+    for _ in 0..2 {
+        let swarm = engine.docker.inspect_swarm().await.map_err(api)?;
+        let opts = bollard::query_parameters::UpdateSwarmOptions {
+            version: swarm.version.and_then(|v| v.index).unwrap_or(0) as i64,
+            rotate_worker_token: !manager,
+            rotate_manager_token: manager,
+            rotate_manager_unlock_key: false,
+        };
+        match engine
+            .docker
+            .update_swarm(swarm.spec.unwrap_or_default(), opts)
+            .await
+        {
+            Ok(()) => return Ok(what),
+            Err(e) => {
+                let e = api(e);
+                if !out_of_sequence(&e) {
+                    return Err(e);
+                }
+                last = Some(e);
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| EngineError::Other("update out of sequence".into())))
+}
+
 /// Runs the op; the answer says what was done (with the engine's warnings).
 pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
     let api = |e: bollard::errors::Error| crate::engine::error::from_bollard(&engine.label(), &e);
@@ -254,6 +284,29 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
         }
         Op::RemoveSecret { id, .. } => engine.docker.delete_secret(id).await.map_err(api)?,
         Op::RemoveConfig { id, .. } => engine.docker.delete_config(id).await.map_err(api)?,
+        Op::SetNodeLabels {
+            node_id, labels: l, ..
+        } => {
+            let map: HashMap<String, String> = l.iter().cloned().collect();
+            update_node(engine, node_id, |s| s.labels = Some(map.clone())).await?;
+        }
+        Op::RemoveNode { node_id, force, .. } => {
+            let opts = bollard::query_parameters::DeleteNodeOptions { force: *force };
+            engine
+                .docker
+                .delete_node(node_id, Some(opts))
+                .await
+                .map_err(api)?;
+        }
+        Op::CreateService { spec, .. } => {
+            let r = engine
+                .docker
+                .create_service((**spec).clone(), None)
+                .await
+                .map_err(api)?;
+            return Ok(with_warnings(what, r.warnings.unwrap_or_default()));
+        }
+        Op::RotateJoinToken { manager } => return rotate(engine, *manager, what).await,
     }
     Ok(what)
 }

@@ -53,3 +53,55 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         r,
     );
 }
+
+/// The join command, with its keys.
+pub fn draw_join(
+    f: &mut Frame,
+    area: Rect,
+    j: &crate::app::join::JoinView,
+    keymap: &crate::keymap::Keymap,
+    theme: &Theme,
+) {
+    use crate::keymap::{Action, Scope};
+    let which = if j.manager { "manager" } else { "worker" };
+    let w = area.width.saturating_sub(4).min(100);
+    let h = 9u16.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("To add a {which}, run this on the new machine:"),
+            theme.text,
+        )),
+        Line::default(),
+        Line::from(Span::styled(j.command.clone(), theme.key)),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(keymap.key_label(Scope::Global, Action::Copy), theme.key),
+            Span::styled(" copy   ", theme.dim),
+            Span::styled(
+                keymap.key_label(Scope::Global, Action::RotateToken),
+                theme.key,
+            ),
+            Span::styled(" rotate the token   ", theme.dim),
+            Span::styled("any other key", theme.key),
+            Span::styled(" close", theme.dim),
+        ]),
+    ];
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border)
+                    .title(Span::styled(format!(" join a {which} "), theme.title)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}

@@ -8,6 +8,7 @@ pub mod form;
 pub mod header;
 pub mod help;
 pub mod logs;
+pub mod map;
 pub mod table;
 
 use ratatui::Frame;
@@ -37,6 +38,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             }
         }
         (Mode::Describe(d), _) => describe::draw(f, body, d, theme),
+        _ if state.pane() == Pane::Map => map::draw(f, body, state, theme),
         (Mode::Logs, Some(v)) => logs::draw(f, body, v, theme),
         (Mode::Help, Some(v)) if state.logs_open() => logs::draw(f, body, v, theme),
         _ => draw_pane(f, body, state, theme),
@@ -51,6 +53,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     match &state.mode {
         Mode::Help => help::draw(f, area, state, theme, scope),
         Mode::Confirm(c) => dialog::draw(f, area, c, theme),
+        Mode::Join(j) => dialog::draw_join(f, area, j, &state.keymap, theme),
         Mode::Form => {
             if let Some(form_state) = &state.form {
                 form::draw(f, area, form_state, theme);
@@ -372,6 +375,104 @@ mod tests {
         let out = render(&s, 80, 24);
         assert!(out.contains("1/3 slots done"), "{out}");
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn map_80x24_and_50_nodes() {
+        let mut s = sample_state();
+        update(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(':'),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+        press(&mut s, "map\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("node1") && out.contains("web.1"), "{out}");
+        assert!(
+            out.contains("(no node)"),
+            "the pending task has its own column: {out}"
+        );
+        insta::assert_snapshot!(out);
+        // 50 nodes: columns keep their width and scroll
+        let mut c = s.cluster.clone();
+        let template = c.nodes[1].clone();
+        let mut nodes = c.nodes.clone();
+        for i in 4..=50 {
+            let mut n = template.clone();
+            n.id = Some(format!("extra{i:02}xxxxxxxxxxxxxxxxxxx"));
+            n.description.as_mut().unwrap().hostname = Some(format!("node{i}"));
+            nodes.push(n);
+        }
+        c.set_nodes(nodes);
+        s.cluster = c;
+        let out = render(&s, 80, 24);
+        assert!(out.contains("nodes 1-5 of 51"), "{out}");
+        press_code(&mut s, crossterm::event::KeyCode::Right);
+        let out = render(&s, 80, 24);
+        assert!(out.contains("nodes 2-6 of 51"), "{out}");
+    }
+
+    fn press_code(s: &mut State, code: crossterm::event::KeyCode) {
+        update(
+            s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                code,
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+    }
+
+    #[test]
+    fn info_view_lists_the_swarm() {
+        let mut s = sample_state();
+        s.cluster.info = Some(
+            serde_json::from_value(serde_json::json!({
+                "Swarm": {"NodeID": "n1", "ControlAvailable": true, "Cluster": {"ID": "abc"}}
+            }))
+            .unwrap(),
+        );
+        press(&mut s, ":info\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("swarm info"), "{out}");
+        assert!(out.contains("Engine versions: MIXED"), "{out}");
+    }
+
+    #[test]
+    fn join_dialog_shows_the_command() {
+        let mut s = sample_state();
+        update(
+            &mut s,
+            Msg::Join(Ok(crate::app::join::JoinView {
+                manager: false,
+                command: "docker swarm join --token SWMTKN-1-abc 10.0.0.11:2377".into(),
+            })),
+        );
+        let out = render(&s, 100, 24);
+        assert!(
+            out.contains("docker swarm join --token SWMTKN-1-abc 10.0.0.11:2377"),
+            "{out}"
+        );
+        insta::assert_snapshot!(out);
+        // c copies, any other key closes and the token is gone from the state
+        let fx = update(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('c'),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+        assert!(matches!(fx.as_slice(), [crate::app::Effect::Copy(t)] if t.contains("SWMTKN")));
+        press(&mut s, "x");
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn new_service_form_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2n");
+        insta::assert_snapshot!(render(&s, 80, 24));
     }
 
     #[test]

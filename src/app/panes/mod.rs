@@ -37,6 +37,8 @@ pub enum Pane {
     Events,
     /// One service's rolling update or rollback, slot by slot.
     Rollout,
+    /// Nodes side by side with their tasks (`:map`); drawn by `ui::map`, no rows.
+    Map,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -77,6 +79,7 @@ impl Pane {
         Pane::Networks,
         Pane::Events,
         Pane::Rollout,
+        Pane::Map,
     ];
 
     pub fn name(self) -> &'static str {
@@ -91,6 +94,7 @@ impl Pane {
             Pane::Networks => "networks",
             Pane::Events => "events",
             Pane::Rollout => "rollout",
+            Pane::Map => "map",
         }
     }
 
@@ -109,6 +113,7 @@ impl Pane {
             Pane::Networks => networks::COLUMNS,
             Pane::Events => events::COLUMNS,
             Pane::Rollout => rollout::COLUMNS,
+            Pane::Map => &[],
         }
     }
 }
@@ -124,7 +129,7 @@ impl View {
         match (self.pane, &self.drill) {
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),
-            (Pane::Rollout, _) => Vec::new(),
+            (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
             (Pane::Problems, _) => problems::rows(c, now),
             (Pane::Nodes, _) => nodes::rows(c),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),
