@@ -12,3 +12,4 @@ mod logs;
 mod panes;
 mod sim_contract;
 mod stacks;
+mod tutorial;

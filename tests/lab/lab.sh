@@ -8,6 +8,9 @@
 #   lab.sh stop N    graceful stop of node N
 #   lab.sh start N   start node N again with the same data (same swarm node ID)
 #   lab.sh status    print the cluster as the docker CLI sees it
+#   lab.sh addnode N start an extra dockerd N (own namespaces, images loaded) NOT in the swarm,
+#                    for tests that join it; its socket is $LAB_DIR/nN/docker.sock
+#   lab.sh rmnode N  stop it and remove what addnode made
 #
 # Needs root and Linux. Nothing leaves the machine: the nodes' namespaces have no route out.
 # Knobs: LAB_DIR (/tmp/swarmtop-lab)  LAB_PREFIX (stl)  LAB_SUBNET (10.213.7)  LAB_NODES (3)
@@ -330,6 +333,31 @@ up() {
   say "up: $NODES nodes ($MANAGERS manager), ssh://root@127.0.0.1:$SSH_PORT, env in $LAB_DIR/env"
 }
 
+add_node() {
+  local n=$1
+  [ -d "$LAB_DIR/n$n" ] && fail "node$n exists already"
+  ip netns add "$PREFIX-n$n"
+  ip -n "$PREFIX-br" link add "v$n" type veth peer name eth0 netns "$PREFIX-n$n"
+  ip -n "$PREFIX-br" link set "v$n" master br0 up
+  ip -n "$PREFIX-n$n" link set lo up
+  ip -n "$PREFIX-n$n" addr add "$(node_ip "$n")/24" dev eth0
+  ip -n "$PREFIX-n$n" link set eth0 up
+  start_node "$n"
+  dk "$n" load -q -i "$LAB_DIR/images.tar" >/dev/null
+  say "node$n up at $(node_ip "$n") (not in the swarm): unix://$(sock "$n")"
+}
+
+rm_node() {
+  local n=$1
+  [ -n "$(init_pid "$n")" ] && { dk "$n" swarm leave --force >/dev/null 2>&1 || true; stop_node "$n"; }
+  ip netns del "$PREFIX-n$n" 2>/dev/null || true
+  ip -n "$PREFIX-br" link del "v$n" 2>/dev/null || true
+  for d in /sys/fs/cgroup/*/"$PREFIX-n$n"; do
+    [ -d "$d" ] && { find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; rmdir "$d" 2>/dev/null; }
+  done
+  rm -rf "$LAB_DIR/n$n"
+}
+
 case ${1:-} in
   up) up ;;
   down) need_root; down ;;
@@ -337,5 +365,7 @@ case ${1:-} in
   stop) stop_node "${2:?node number}" ;;
   start) start_node "${2:?node number}" ;;
   status) dk 1 node ls; dk 1 service ls ;;
+  addnode) add_node "${2:?node number}" ;;
+  rmnode) rm_node "${2:?node number}" ;;
   *) echo "usage: $0 up|down|crash N|stop N|start N|status" >&2; exit 2 ;;
 esac
