@@ -90,7 +90,7 @@ fn target_node(state: &State) -> Option<(String, String)> {
 
 /// Runs an operator action; returns None when `action` is not one.
 pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    if !changes_cluster(action) || action == Action::Deploy || action == Action::RemoveStack {
+    if !changes_cluster(action) || action == Action::Deploy {
         return None;
     }
     if state.read_only {
@@ -120,6 +120,7 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
             Vec::new()
         }
         Action::RemoveSecret | Action::RemoveConfig => remove_object(state, action),
+        Action::RemoveStack => remove_stack(state),
         _ => service_action(state, action),
     };
     Some(fx)
@@ -384,6 +385,33 @@ fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+fn remove_stack(state: &mut State) -> Vec<Effect> {
+    if state.view.pane != Pane::Stacks {
+        return Vec::new();
+    }
+    let Some(name) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    let Some(s) = state.cluster.stacks().into_iter().find(|s| s.name == name) else {
+        return Vec::new();
+    };
+    let lines = vec![
+        format!("Remove stack {name}? This cannot be undone."),
+        format!(
+            "Its {} service(s) stop; its {} secret(s), {} config(s) and {} network(s) are removed, as `docker stack rm` does.",
+            s.services, s.secrets, s.configs, s.networks
+        ),
+    ];
+    confirm(
+        state,
+        format!(" remove stack {name} "),
+        lines,
+        Op::RemoveStack { name },
+        true,
+    );
+    Vec::new()
 }
 
 fn remove_object(state: &mut State, action: Action) -> Vec<Effect> {

@@ -136,6 +136,10 @@ pub enum Op {
     RotateJoinToken {
         manager: bool,
     },
+    /// Remove a stack: its services, secrets, configs, then networks.
+    RemoveStack {
+        name: String,
+    },
 }
 
 impl Op {
@@ -181,6 +185,7 @@ impl Op {
             Op::CreateService { name, .. } => format!("create service {name}"),
             Op::RotateJoinToken { manager: true } => "rotate the manager join token".into(),
             Op::RotateJoinToken { manager: false } => "rotate the worker join token".into(),
+            Op::RemoveStack { name } => format!("remove stack {name}"),
         }
     }
 

@@ -307,6 +307,13 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
             return Ok(with_warnings(what, r.warnings.unwrap_or_default()));
         }
         Op::RotateJoinToken { manager } => return rotate(engine, *manager, what).await,
+        Op::RemoveStack { name } => {
+            let done = crate::stack::commands::remove(engine, name)
+                .await
+                .map_err(|e| EngineError::Other(e.to_string()))?;
+            let n = done.lines().count();
+            return Ok(format!("{what} ({n} objects removed)"));
+        }
     }
     Ok(what)
 }

@@ -113,7 +113,22 @@ fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
     t.type_text(&theirs);
     t.send(&["Enter", "e"]);
     t.wait_text(Duration::from_secs(20), "RECONSTRUCTED");
-    t.send(&["Escape", "q"]);
+    t.send(&["Escape"]);
+    // ctrl-d removes a stack, after naming what goes
+    t.send(&["Escape", "/"]);
+    t.type_text(&ours);
+    t.send(&["Enter", "C-d"]);
+    t.wait_text(Duration::from_secs(5), &format!("Remove stack {ours}?"));
+    t.send(&["y"]);
+    eventually(
+        Duration::from_secs(30),
+        "the stack gone from docker stack ls",
+        || {
+            let ls = lab.docker_ok(&["stack", "ls", "--format", "{{.Name}}"]);
+            (!ls.lines().any(|l| l == ours)).then_some(())
+        },
+    );
+    t.send(&["q"]);
     cleanup.stacks.sort();
 }
 
