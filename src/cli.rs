@@ -22,6 +22,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Write a debug log here (connections, actions and their outcome; never typed keys,
+    /// secret data or tokens). Nothing is logged without it.
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+
     /// Try swarmtop on a simulated swarm with a few problems (no engine needed).
     #[arg(long, conflicts_with_all = ["context", "hosts"])]
     pub demo: bool,

@@ -80,6 +80,8 @@ impl Executor {
                 let _ = editor::discard_autosave(&self.state_dir, &stack);
             }
             Effect::Editor(e) => self.editor(e, now),
+            // the runtime itself restarts the worker for these
+            Effect::Switch { .. } | Effect::ListContexts => {}
             Effect::LoadJoin { manager } => {
                 let engine = self.engine.clone();
                 self.spawn(async move { Msg::Join(join_command(&engine, manager).await) });
@@ -95,6 +97,7 @@ impl Executor {
                 let _ = out.flush();
             }
             Effect::Run(op) => {
+                crate::logfile::log(&format!("action asked: {}", op.describe()));
                 if self.read_only {
                     now.push(Msg::OpDone {
                         what: op.describe(),
@@ -176,7 +179,7 @@ impl Executor {
         });
     }
 
-    fn stop_logs(&mut self) {
+    pub fn stop_logs(&mut self) {
         if let Some(t) = self.log_task.take() {
             t.abort();
         }

@@ -14,6 +14,7 @@ pub mod effects;
 pub mod engine;
 pub mod keydoc;
 pub mod keymap;
+pub mod logfile;
 pub mod ops;
 pub mod runtime;
 pub mod sim;

@@ -82,6 +82,10 @@ fn warn(settings: &Settings) {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(p) = &cli.log_file {
+        swarmtop::logfile::open(p)
+            .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e}", p.display()))?;
+    }
     let paths = ConfigPaths::from_env();
     let files = Files::read(&paths);
     let flags = cli.flags();
@@ -194,9 +198,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 engine,
                 state,
                 UiConfig {
+                    endpoints: match &_demo {
+                        Some(_) => Vec::new(),
+                        None => resolve(&cli.conn.options(), &ProcessEnv).unwrap_or_default(),
+                    },
                     theme: settings.theme,
                     read_only: settings.read_only,
                     intervals: settings.intervals,
+                    files: files.clone(),
+                    flags: flags.clone(),
+                    connect: cli.conn.options(),
                 },
             )
             .await?;

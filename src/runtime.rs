@@ -68,15 +68,109 @@ pub fn install_panic_hook() {
 }
 
 pub struct UiConfig {
+    /// Every manager to use, in order (`--host` given several times); the engine given to
+    /// `run` is one of them.
+    pub endpoints: Vec<crate::connect::Endpoint>,
     pub theme: Theme,
     pub read_only: bool,
     pub intervals: Intervals,
+    /// The settings files and flags, to work the settings out again on `:ctx`.
+    pub files: crate::config::Files,
+    pub flags: crate::config::Flags,
+    pub connect: crate::connect::ConnectOptions,
+}
+
+/// The engine worker and its channels; replaced when `:ctx` or `:host` switch managers.
+struct WorkerHandle {
+    task: tokio::task::JoinHandle<()>,
+    msgs: mpsc::Receiver<crate::engine::EngineMsg>,
+}
+
+fn spawn_worker(
+    endpoints: Vec<crate::connect::Endpoint>,
+    current: usize,
+    engine: Option<Engine>,
+    intervals: Intervals,
+    engines_tx: mpsc::UnboundedSender<Engine>,
+) -> (WorkerHandle, mpsc::Sender<EngineCmd>) {
+    let (etx, erx) = mpsc::channel(256);
+    let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
+    let worker = Worker {
+        endpoints,
+        current,
+        engines: Some(engines_tx),
+        tx: etx,
+        rx: crx,
+        intervals,
+        engine,
+    };
+    (
+        WorkerHandle {
+            task: tokio::spawn(worker.run()),
+            msgs: erx,
+        },
+        ctx,
+    )
+}
+
+/// `:ctx NAME` / `:host URL`: where to connect now, and the settings for it.
+fn switch_target(
+    cfg: &UiConfig,
+    context: Option<String>,
+    host: Option<String>,
+) -> Result<
+    (
+        String,
+        Vec<crate::connect::Endpoint>,
+        crate::config::Settings,
+    ),
+    String,
+> {
+    use crate::connect::{ConnectOptions, ProcessEnv, resolve};
+    let opts = match (&context, &host) {
+        (Some(c), _) => ConnectOptions {
+            context: Some(c.clone()),
+            ..Default::default()
+        },
+        (None, Some(h)) => ConnectOptions {
+            hosts: vec![h.clone()],
+            context: None,
+            ..cfg.connect.clone()
+        },
+        (None, None) => return Err("nothing to switch to".into()),
+    };
+    let endpoints = resolve(&opts, &ProcessEnv).map_err(|e| e.to_string())?;
+    let ctx_name = endpoints
+        .first()
+        .map(|e| e.context.clone())
+        .unwrap_or_else(|| "default".into());
+    let settings = cfg.files.resolve(&ctx_name, &cfg.flags);
+    Ok((ctx_name, endpoints, settings))
+}
+
+/// `:ctx` alone: the docker CLI's contexts, the one in use marked.
+fn list_contexts(current: &str) -> Vec<String> {
+    use crate::connect::{ContextStore, Env, ProcessEnv};
+    let store = ContextStore::new(&ProcessEnv.docker_config_dir());
+    let mut lines = vec![format!(
+        "{}default (DOCKER_HOST or the local socket)",
+        if current == "default" { "* " } else { "  " }
+    )];
+    for c in store.list() {
+        let mark = if c.name == current { "* " } else { "  " };
+        let desc = c.description.map(|d| format!(" — {d}")).unwrap_or_default();
+        lines.push(format!("{mark}{} {}{desc}", c.name, c.host));
+    }
+    lines.push(String::new());
+    lines.push(
+        ":ctx NAME switches for this session only (docker's current context is never changed)"
+            .into(),
+    );
+    lines
 }
 
 pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> {
     install_panic_hook();
-    let (etx, mut erx) = mpsc::channel(256);
-    let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
     let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
     let (mtx, mut mrx) = mpsc::channel::<Msg>(64);
     let state_dir = effects::state_dir();
@@ -86,6 +180,25 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     if let Ok(d) = std::env::current_dir() {
         state.work_dir = d;
     }
+    let mut endpoints = cfg.endpoints.clone();
+    let current = match endpoints
+        .iter()
+        .position(|e| e.host == engine.endpoint.host)
+    {
+        Some(i) => i,
+        None => {
+            endpoints.insert(0, engine.endpoint.clone());
+            0
+        }
+    };
+    let (engines_tx, mut engines_rx) = mpsc::unbounded_channel();
+    let (mut worker, ctx) = spawn_worker(
+        endpoints,
+        current,
+        Some(engine.clone()),
+        cfg.intervals.clone(),
+        engines_tx.clone(),
+    );
     let mut exec = Executor {
         engine: engine.clone(),
         engine_cmd: ctx.clone(),
@@ -96,14 +209,6 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         env,
         read_only: cfg.read_only,
     };
-    let worker = Worker {
-        endpoint: engine.endpoint.clone(),
-        tx: etx,
-        rx: crx,
-        intervals: cfg.intervals,
-        engine: Some(engine),
-    };
-    let worker = tokio::spawn(worker.run());
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::update::task_scope(
             &state.view,
@@ -127,6 +232,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
 
+    crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
         if dirty {
             terminal.draw(|f| ui::draw(f, &state, &cfg.theme))?;
@@ -140,10 +246,17 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 // stdin is gone (the terminal closed): nothing more can be shown
                 Some(Err(_)) | None => break,
             },
-            m = erx.recv() => match m {
+            m = worker.msgs.recv() => match m {
                 Some(m) => Msg::Engine(m),
                 None => break,
             },
+            // log streams and actions follow the worker to another manager
+            e = engines_rx.recv() => {
+                if let Some(e) = e {
+                    exec.engine = e;
+                }
+                continue;
+            }
             l = lrx.recv() => match l {
                 Some((generation, ev)) => Msg::Logs(generation, ev),
                 None => continue,
@@ -153,16 +266,50 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 None => continue,
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = sigterm.recv() => break,
-            _ = sighup.recv() => break,
-            _ = sigint.recv() => break,
+            _ = sigterm.recv() => { crate::logfile::log("stopped by SIGTERM"); break }
+            _ = sighup.recv() => { crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
+            _ = sigint.recv() => { crate::logfile::log("stopped by SIGINT"); break }
         };
         let mut pending = vec![msg];
         while let Some(msg) = pending.pop() {
+            if let Some(line) = crate::logfile::describe(&msg) {
+                crate::logfile::log(&line);
+            }
             let effects = update(&mut state, msg);
             for e in effects {
-                if let Next::Quit = exec.run(e, &mut pending).await {
-                    break 'main;
+                match e {
+                    crate::app::Effect::ListContexts => {
+                        pending.push(Msg::Contexts(list_contexts(&state.context)));
+                    }
+                    crate::app::Effect::Switch { context, host } => {
+                        match switch_target(&cfg, context, host) {
+                            Err(why) => pending.push(Msg::SwitchFailed(why)),
+                            Ok((name, endpoints, settings)) => {
+                                crate::logfile::log(&format!("switching to context {name}"));
+                                worker.task.abort();
+                                exec.stop_logs();
+                                exec.read_only = settings.read_only;
+                                let (w, cmd) = spawn_worker(
+                                    endpoints,
+                                    0,
+                                    None,
+                                    settings.intervals.clone(),
+                                    engines_tx.clone(),
+                                );
+                                worker = w;
+                                exec.engine_cmd = cmd;
+                                pending.push(Msg::Switched {
+                                    context: name,
+                                    settings: Box::new(settings),
+                                });
+                            }
+                        }
+                    }
+                    other => {
+                        if let Next::Quit = exec.run(other, &mut pending).await {
+                            break 'main;
+                        }
+                    }
                 }
             }
         }
@@ -171,7 +318,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
             break;
         }
     }
-    worker.abort();
+    worker.task.abort();
     exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
         .await;
     Ok(())

@@ -374,6 +374,7 @@ mod tests {
                 endpoint: "unix:///var/run/docker.sock".into(),
                 engine_version: "20.10.24".into(),
                 api_version: "1.41".into(),
+                switched_from: None,
             }),
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));

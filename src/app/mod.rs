@@ -55,6 +55,14 @@ pub enum Msg {
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.
     Autosaves(Vec<editor::Autosave>),
+    /// Connected elsewhere (`:ctx`, `:host`), with the settings for that context.
+    Switched {
+        context: String,
+        settings: Box<crate::config::Settings>,
+    },
+    SwitchFailed(String),
+    /// `:ctx`: the contexts, one line each.
+    Contexts(Vec<String>),
     /// The join command (`:join`), or why it could not be had.
     Join(Result<join::JoinView, String>),
     /// An operator action finished: what it was, and what happened.
@@ -102,6 +110,13 @@ pub enum Effect {
     LoadJoin {
         manager: bool,
     },
+    /// Connect elsewhere for this session (`:ctx NAME`, `:host URL`); done by the runtime.
+    Switch {
+        context: Option<String>,
+        host: Option<String>,
+    },
+    /// List the docker contexts (`:ctx`).
+    ListContexts,
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).

@@ -97,6 +97,41 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::join::on_join(state, r);
             Vec::new()
         }
+        Msg::Switched { context, settings } => {
+            // another swarm perhaps: nothing of the old one must pass for it
+            let warning = settings.status_line();
+            state.context = context.clone();
+            state.keymap = settings.keymap;
+            state.theme = settings.theme;
+            state.read_only = settings.read_only;
+            state.log_capacity = settings.log_capacity;
+            state.conn = Conn::Connecting;
+            state.cluster = Default::default();
+            state.data_at = None;
+            state.events.clear();
+            state.event_keys.clear();
+            state.up_to_date.clear();
+            state.lists.clear();
+            let pane = state.pane();
+            state.info(format!(
+                "switching to context {context} (for this session only)"
+            ));
+            if let Some(w) = warning {
+                state.error(w);
+            }
+            go(state, View::top(pane), false)
+        }
+        Msg::SwitchFailed(why) => {
+            state.error(format!("cannot switch: {why}"));
+            Vec::new()
+        }
+        Msg::Contexts(lines) => {
+            state.mode = Mode::Describe(Box::new(Describe::new(
+                "docker contexts".into(),
+                &lines.join("\n"),
+            )));
+            Vec::new()
+        }
     }
 }
 
@@ -157,13 +192,17 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             endpoint,
             engine_version,
             api_version,
+            switched_from,
+            ..
         } => {
+            match switched_from {
+                Some(from) => state.info(format!("moved to {endpoint}: {from} stopped answering")),
+                None if matches!(state.conn, Conn::Lost { .. }) => state.info("reconnected"),
+                None => {}
+            }
             state.endpoint = endpoint;
             state.engine_version = engine_version;
             state.api_version = api_version;
-            if matches!(state.conn, Conn::Lost { .. }) {
-                state.info("reconnected");
-            }
         }
         EngineMsg::Loaded(c) => {
             state.cluster = *c;
@@ -585,6 +624,34 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
         "q" | "quit" | "q!" => {
             state.quit = true;
             vec![Effect::Quit]
+        }
+        "ctx" | "context" => {
+            state.mode = Mode::Normal;
+            let name = cmd.split_whitespace().nth(1);
+            match name {
+                None => vec![Effect::ListContexts],
+                Some(n) => vec![Effect::Switch {
+                    context: Some(n.to_string()),
+                    host: None,
+                }],
+            }
+        }
+        "host" => {
+            let url = cmd.split_whitespace().nth(1).map(str::to_string);
+            match url {
+                None => {
+                    state.error(":host needs a URL, e.g. :host ssh://root@10.0.0.12");
+                    state.mode = Mode::Command(buf);
+                    Vec::new()
+                }
+                Some(u) => {
+                    state.mode = Mode::Normal;
+                    vec![Effect::Switch {
+                        context: None,
+                        host: Some(u),
+                    }]
+                }
+            }
         }
         "join" => {
             state.mode = Mode::Normal;

@@ -121,6 +121,25 @@ pub fn resolve(opts: &ConnectOptions, env: &dyn Env) -> Result<Vec<Endpoint>, Re
     if opts.context.is_some() && !opts.hosts.is_empty() {
         return Err(ResolveError::ContextAndHost);
     }
+    // SWARMTOP_HOSTS (comma-separated) stands for several --host: managers to fall back on
+    if opts.context.is_none()
+        && opts.hosts.is_empty()
+        && let Some(list) = env.var("SWARMTOP_HOSTS")
+    {
+        let hosts: Vec<String> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !hosts.is_empty() {
+            let with_hosts = ConnectOptions {
+                hosts,
+                ..opts.clone()
+            };
+            return resolve(&with_hosts, env);
+        }
+    }
     let cfg_dir = env.docker_config_dir();
     let (name, source) = if let Some(c) = &opts.context {
         (c.clone(), Source::ContextFlag)
@@ -376,6 +395,22 @@ mod tests {
             e.contains("nope.pem") && e.contains("CA certificate"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn swarmtop_hosts_are_fallbacks_too() {
+        let d = tempfile::tempdir().unwrap();
+        let e = env(d.path(), &[("SWARMTOP_HOSTS", "unix:///a.sock, ssh://b ,")]);
+        let v = resolve(&ConnectOptions::default(), &e).unwrap();
+        let hosts: Vec<String> = v.iter().map(|e| e.host.to_string()).collect();
+        assert_eq!(hosts, ["unix:///a.sock", "ssh://b"]);
+        // --context still wins
+        write_context(d.path(), "c1", "ssh://ctx", false);
+        let o = ConnectOptions {
+            context: Some("c1".into()),
+            ..Default::default()
+        };
+        assert_eq!(one(&o, &e).host.to_string(), "ssh://ctx");
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub struct Engine {
     pub version: SystemVersion,
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Engine({})", self.endpoint.host)
+    }
+}
+
 impl Engine {
     /// Builds the client, negotiates the API version (an old engine refuses newer clients), and
     /// reads the engine version. Fails with one clear line when the endpoint cannot be used.

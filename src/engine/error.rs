@@ -86,10 +86,31 @@ pub fn from_bollard(endpoint: &str, err: &bollard::errors::Error) -> EngineError
 /// The engine's messages start lowercase and sometimes carry "rpc error: code = ... desc = ".
 fn api_message(m: &str) -> String {
     let m = m.trim();
-    match m.find("desc = ") {
-        Some(i) => m[i + 7..].to_string(),
-        None => m.to_string(),
+    let m = match m.find("desc = ") {
+        Some(i) => &m[i + 7..],
+        None => m,
+    };
+    explain(m)
+}
+
+/// The engine's terse messages, said so an operator knows what is going on and what to do.
+fn explain(m: &str) -> String {
+    let lower = m.to_lowercase();
+    if lower.contains("does not have a leader") {
+        return "the swarm has no leader right now (managers lost their quorum, or are electing a new leader): nothing can be changed until a leader is elected; look at the managers in the nodes pane".into();
     }
+    if lower.contains("update out of sequence") {
+        return "someone changed it at the same time (update out of sequence); swarmtop re-read it and tried once more, and it changed again: try again".into();
+    }
+    if lower.contains("is not a swarm manager") {
+        return "this engine is no longer a swarm manager (demoted, or left the swarm): connect to a manager".into();
+    }
+    if lower.contains("context deadline exceeded") {
+        return format!(
+            "the managers did not agree in time ({m}): the swarm may be overloaded or losing its quorum"
+        );
+    }
+    m.to_string()
 }
 
 /// Causes we can say in better words than their own.
@@ -169,10 +190,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_leader_in_words() {
+        let e = api_message(
+            "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
+        );
+        assert!(e.starts_with("the swarm has no leader right now"), "{e}");
+    }
+
+    #[test]
     fn rpc_prefix_is_dropped() {
         assert_eq!(
-            api_message("rpc error: code = Unknown desc = update out of sequence"),
-            "update out of sequence"
+            api_message(
+                "rpc error: code = InvalidArgument desc = name conflicts with an existing object"
+            ),
+            "name conflicts with an existing object"
+        );
+        // what the single retry looks for is still said
+        assert!(
+            api_message("rpc error: code = Unknown desc = update out of sequence")
+                .contains("out of sequence")
         );
     }
 

@@ -20,11 +20,12 @@ use crate::connect::Endpoint;
 /// What the worker tells the UI.
 #[derive(Debug, Clone)]
 pub enum EngineMsg {
-    /// Connected (again) to an engine.
+    /// Connected (again) to an engine; `switched_from` when it is another manager than before.
     Connected {
         endpoint: String,
         engine_version: String,
         api_version: String,
+        switched_from: Option<String>,
     },
     /// A complete fresh view of the cluster.
     Loaded(Box<Cluster>),
@@ -108,7 +109,13 @@ pub fn backoff(failures: u32) -> Duration {
 }
 
 pub struct Worker {
-    pub endpoint: Endpoint,
+    /// Managers to use, in order of preference (`--host` given several times): when the one
+    /// in use is lost, the others are tried.
+    pub endpoints: Vec<Endpoint>,
+    /// The index in `endpoints` in use.
+    pub current: usize,
+    /// Each engine connected to, for what else talks to it (log streams, actions).
+    pub engines: Option<mpsc::UnboundedSender<Engine>>,
     pub tx: mpsc::Sender<EngineMsg>,
     pub rx: mpsc::Receiver<EngineCmd>,
     pub intervals: Intervals,
@@ -133,20 +140,27 @@ impl Worker {
         let mut events_since = chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS;
         let mut failures = 0u32;
         loop {
+            let before = self.current;
             let engine = match self.engine.take() {
                 Some(e) => Ok(e),
-                None => Engine::connect(&self.endpoint).await,
+                None => self.connect_any().await,
             };
             let exit = match engine {
                 Ok(engine) => {
+                    let switched_from =
+                        (self.current != before).then(|| self.endpoints[before].host.to_string());
                     let _ = self
                         .tx
                         .send(EngineMsg::Connected {
                             endpoint: engine.label(),
                             engine_version: engine.version.version.clone().unwrap_or_default(),
                             api_version: engine.api_version(),
+                            switched_from,
                         })
                         .await;
+                    if let Some(tx) = &self.engines {
+                        let _ = tx.send(engine.clone());
+                    }
                     self.live(
                         &engine,
                         &mut scope,
@@ -190,6 +204,43 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Connects to the manager in use or, failing that, to the next one that answers as a
+    /// manager. With others to try, a dead one is given less time.
+    async fn connect_any(&mut self) -> Result<Engine, EngineError> {
+        let n = self.endpoints.len().max(1);
+        let deadline = if n > 1 {
+            Duration::from_secs(8)
+        } else {
+            Duration::from_secs(40)
+        };
+        let mut last = None;
+        for step in 0..n {
+            let i = (self.current + step) % n;
+            let Some(ep) = self.endpoints.get(i) else {
+                break;
+            };
+            let attempt = async {
+                let e = Engine::connect(ep).await?;
+                e.require_manager().await?;
+                Ok::<_, EngineError>(e)
+            };
+            match tokio::time::timeout(deadline, attempt).await {
+                Ok(Ok(e)) => {
+                    self.current = i;
+                    return Ok(e);
+                }
+                Ok(Err(e)) => last = Some(e),
+                Err(_) => {
+                    last = Some(EngineError::Timeout {
+                        endpoint: ep.host.to_string(),
+                        secs: deadline.as_secs(),
+                    })
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| EngineError::Other("no endpoint to connect to".into())))
     }
 
     async fn live(
