@@ -60,9 +60,15 @@ run_e2e() {   # $1: label
   say "end-to-end suite on $1"
   tests/lab/lab.sh up
   local rc=0
-  cargo test --test e2e -- --ignored --test-threads=1 || rc=$?
+  cargo test --test e2e -- --ignored --test-threads=1 --skip resilience:: || rc=$?
   tests/lab/lab.sh down
   [ "$rc" = 0 ] || fail "end-to-end suite on $1"
+  # losing a manager needs others to move to: a swarm of three managers
+  say "resilience tests on $1, three managers"
+  LAB_MANAGERS=3 tests/lab/lab.sh up
+  LAB_MANAGERS=3 cargo test --test e2e -- --ignored --test-threads=1 resilience:: || rc=$?
+  tests/lab/lab.sh down
+  [ "$rc" = 0 ] || fail "resilience tests on $1"
 }
 
 run_e2e "Debian's engine (dockerd 20.10)"

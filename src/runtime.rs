@@ -18,7 +18,10 @@ use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{Msg, State, update};
+use crate::app::{Msg, State, update, update_deferred};
+
+/// Engine messages handled together before the screen is drawn again.
+const BURST: usize = 512;
 use crate::effects::{self, Executor, Next};
 use crate::engine::logs::LogEvent;
 use crate::engine::watch::{Intervals, Worker};
@@ -235,6 +238,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
         if dirty {
+            state.catch_up();
             terminal.draw(|f| ui::draw(f, &state, &cfg.theme))?;
             dirty = false;
         }
@@ -270,12 +274,21 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
             _ = sighup.recv() => { crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
             _ = sigint.recv() => { crate::logfile::log("stopped by SIGINT"); break }
         };
+        // a burst (thousands of events in a minute) is handled as one batch, drawn once
         let mut pending = vec![msg];
+        let mut burst = 0;
+        while burst < BURST {
+            match worker.msgs.try_recv() {
+                Ok(m) => pending.insert(0, Msg::Engine(m)),
+                Err(_) => break,
+            }
+            burst += 1;
+        }
         while let Some(msg) = pending.pop() {
             if let Some(line) = crate::logfile::describe(&msg) {
                 crate::logfile::log(&line);
             }
-            let effects = update(&mut state, msg);
+            let effects = update_deferred(&mut state, msg);
             for e in effects {
                 match e {
                     crate::app::Effect::ListContexts => {

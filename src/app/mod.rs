@@ -21,7 +21,7 @@ use crossterm::event::KeyEvent;
 
 pub use panes::Pane;
 pub use state::State;
-pub use update::update;
+pub use update::{update, update_deferred};
 
 use crate::engine::logs::{LogEvent, LogRequest};
 use crate::engine::{EngineCmd, EngineMsg};

@@ -179,6 +179,8 @@ pub struct State {
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
+    /// The rows on screen wait for a rebuild (events arrive in bursts: one rebuild per burst).
+    pub rows_behind: bool,
 }
 
 impl State {
@@ -214,6 +216,7 @@ impl State {
             event_keys: std::collections::HashSet::new(),
             size: (80, 24),
             quit: false,
+            rows_behind: false,
         }
     }
 
@@ -245,8 +248,17 @@ impl State {
 
     /// Rebuilds the rows of the view on screen from the cluster. Views off screen are rebuilt
     /// when shown: work does not grow with what is not visible.
+    /// Rebuilds the rows if a burst of messages left them behind.
+    pub fn catch_up(&mut self) {
+        if self.rows_behind {
+            self.rows_behind = false;
+            self.rebuild();
+        }
+    }
+
     pub fn rebuild(&mut self) {
         use crate::cluster::problems::{Severity, find};
+        self.rows_behind = false;
         let found = find(&self.cluster, self.now);
         self.problem_counts = (
             found

@@ -16,6 +16,14 @@ use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = update_deferred(state, msg);
+    state.catch_up();
+    effects
+}
+
+/// As [`update`], but rows that only need rebuilding are left behind until
+/// [`State::catch_up`]: the runtime handles a burst of messages, then rebuilds once.
+pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) => on_key(state, k),
         Msg::Resize(w, h) => {
@@ -225,7 +233,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
         EngineMsg::Event(ev) => {
             add_event(state, &ev);
             if state.pane() == Pane::Events {
-                state.rebuild();
+                state.rows_behind = true;
             }
         }
         EngineMsg::Rollout {

@@ -71,6 +71,32 @@ const DESCRIBE_HINTS: &[(Scope, Action)] = &[
     (Scope::Global, Action::Back),
 ];
 
+/// Managers other than the one we were connected to, as `name addr`.
+pub fn other_managers(state: &State) -> Vec<String> {
+    use crate::cluster::{node_hostname, node_id};
+    let me = state
+        .cluster
+        .info
+        .as_ref()
+        .and_then(|i| i.swarm.as_ref())
+        .and_then(|s| s.node_id.clone())
+        .unwrap_or_default();
+    state
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| node_id(n) != me)
+        .filter_map(|n| {
+            let addr = n.manager_status.as_ref()?.addr.clone()?;
+            let host = addr
+                .rsplit_once(':')
+                .map(|(h, _)| h.to_string())
+                .unwrap_or(addr);
+            Some(format!("{} {host}", node_hostname(n)))
+        })
+        .collect()
+}
+
 pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
     // while the connection is lost, this line says why and when the next try is
     if let Conn::Lost {
@@ -79,7 +105,15 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
     {
         let retry = (*retry_at - state.now).num_seconds().max(0);
         let refresh = state.keymap.key_label(Scope::Global, Action::Refresh);
-        let text = format!(" connection lost: {error} · retry in {retry}s ({refresh}: now)");
+        let mut text = format!(" connection lost: {error} · retry in {retry}s ({refresh}: now)");
+        // the swarm told us where its other managers are: offer them
+        let others = other_managers(state);
+        if !others.is_empty() {
+            text.push_str(&format!(
+                " · other managers: {} (:host URL)",
+                others.join(", ")
+            ));
+        }
         f.render_widget(Paragraph::new(Span::styled(text, theme.status_error)), area);
         return;
     }

@@ -10,6 +10,7 @@ mod connect;
 mod editor;
 mod logs;
 mod panes;
+mod resilience;
 mod sim_contract;
 mod stacks;
 mod tutorial;

@@ -1,0 +1,401 @@
+//! Issue 9: swarmtop survives what happens during incidents. These need a lab with THREE
+//! managers (scripts/test.sh starts one for them); the event load test uses the simulator.
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+fn lab_sh(lab: &Lab, args: &[&str]) -> bool {
+    let root = env!("CARGO_MANIFEST_DIR");
+    Command::new(format!("{root}/tests/lab/lab.sh"))
+        .args(args)
+        .env("LAB_DIR", lab.var("LAB_DIR"))
+        .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
+        .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn three_managers() -> Lab {
+    let lab = Lab::get();
+    assert_eq!(
+        lab.var("LAB_MANAGERS"),
+        "3",
+        "the resilience tests need a lab with 3 managers: LAB_MANAGERS=3 tests/lab/lab.sh up"
+    );
+    lab
+}
+
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn moves_to_the_fallback_manager_when_the_first_stops() {
+    let lab = three_managers();
+    let (n1, n2) = (lab.var("LAB_N1"), lab.var("LAB_N2"));
+    struct Restart<'a>(&'a Lab);
+    impl Drop for Restart<'_> {
+        fn drop(&mut self) {
+            let _ = lab_sh(self.0, &["start", "1"]);
+        }
+    }
+    let t = Tmux::start(
+        &format!("{} --host {n1} --host {n2}", swarmtop_bin().display()),
+        160,
+        30,
+        &[],
+    );
+    t.wait_for(Duration::from_secs(30), "live on node1", |s| {
+        s.contains("● live") && s.contains(&n1)
+    });
+    assert!(lab_sh(&lab, &["stop", "1"]));
+    let restart = Restart(&lab);
+    let stopped = Instant::now();
+    t.wait_for(Duration::from_secs(30), "moved to node2", |s| {
+        s.contains(&n2) && s.contains("moved to")
+    });
+    eprintln!(
+        "moved to the fallback manager {:?} after the stop",
+        stopped.elapsed()
+    );
+    // it keeps showing the cluster, and once a new leader is elected, node1 as down
+    t.send(&["1"]);
+    t.wait_for(Duration::from_secs(90), "node1 shown down, live", |s| {
+        s.contains("● live") && line_with(s, "node1").is_some_and(|l| l.contains("Down"))
+    });
+    assert!(lab_sh(&lab, &["start", "1"]));
+    // started again: nothing left for the guard to do
+    std::mem::forget(restart);
+    t.wait_for(Duration::from_secs(90), "node1 ready again", |s| {
+        line_with(s, "node1").is_some_and(|l| l.contains("Ready"))
+    });
+    t.send(&["q"]);
+}
+
+/// The pids of `ssh` processes started by `parent`.
+fn ssh_children(parent: u32) -> Vec<u32> {
+    let out = Command::new("pgrep")
+        .args(["-P", &parent.to_string(), "-x", "ssh"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn over_ssh_it_reconnects_when_ssh_dies() {
+    let lab = three_managers();
+    let t = Tmux::start(
+        &format!("{} --host {}", swarmtop_bin().display(), lab.ssh_url()),
+        140,
+        30,
+        &[("PATH", lab.ssh_path())],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    let pid = t.program_pid().expect("swarmtop's pid");
+    let before = eventually(Duration::from_secs(10), "ssh processes", || {
+        let v = ssh_children(pid);
+        (!v.is_empty()).then_some(v)
+    });
+    for p in &before {
+        let _ = Command::new("kill").args(["-9", &p.to_string()]).status();
+    }
+    // reconnected: new ssh processes, and a change made now shows up
+    eventually(Duration::from_secs(30), "new ssh processes", || {
+        let now = ssh_children(pid);
+        (!now.is_empty() && now.iter().all(|p| !before.contains(p))).then_some(())
+    });
+    lab.docker_ok(&["node", "update", "--label-add", "ssh-test=1", "node2"]);
+    lab.docker_ok(&["node", "update", "--availability", "pause", "node2"]);
+    t.send(&["1"]);
+    t.wait_for(Duration::from_secs(30), "node2 paused, live", |s| {
+        s.contains("● live") && line_with(s, "node2").is_some_and(|l| l.contains("Pause"))
+    });
+    lab.docker_ok(&[
+        "node",
+        "update",
+        "--availability",
+        "active",
+        "--label-rm",
+        "ssh-test",
+        "node2",
+    ]);
+    t.send(&["q"]);
+}
+
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn no_secret_value_in_anything_swarmtop_writes() {
+    let lab = three_managers();
+    let v1 = format!("tui-secret-{}", unique("v"));
+    let v2 = format!("cli-secret-{}", unique("v"));
+    let (s1, s2) = (unique("ts"), unique("cs"));
+    let work = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let log = work.path().join("swarmtop.log");
+    let mut seen = String::new();
+
+    // 1. the TUI: a secret from the form, with a debug log
+    let t = Tmux::start(
+        &format!(
+            "cd {} && {} --log-file {} --host {}",
+            work.path().display(),
+            swarmtop_bin().display(),
+            log.display(),
+            lab.manager()
+        ),
+        120,
+        36,
+        &[("XDG_STATE_HOME", state.path().display().to_string())],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t.send(&["5", "n"]);
+    t.wait_text(Duration::from_secs(5), "new secret");
+    t.type_text(&s1);
+    t.send(&["Tab", "Tab", "Tab"]);
+    t.type_text(&v1);
+    seen.push_str(&t.capture());
+    t.send(&["C-r"]); // shown while typing, on request: the one moment it may be on screen
+    t.send(&["C-r"]);
+    seen.push_str(&t.capture());
+    t.send(&["C-s"]);
+    eventually(Duration::from_secs(20), "secret created", || {
+        lab.docker(&["secret", "inspect", &s1])
+            .status
+            .success()
+            .then_some(())
+    });
+    t.send(&["Escape"]);
+    for key in ["5", "2", "1", "3", "0"] {
+        t.send(&[key]);
+        std::thread::sleep(Duration::from_millis(300));
+        seen.push_str(&t.capture());
+    }
+    t.send(&["5", "/"]);
+    t.type_text(&s1);
+    t.send(&["Enter", "d"]);
+    std::thread::sleep(Duration::from_millis(500));
+    seen.push_str(&t.capture());
+    t.send(&["Escape", "q"]);
+    t.wait_text(Duration::from_secs(10), "[exit");
+    seen.push_str(&t.capture());
+
+    // 2. the subcommand, reading the value from stdin
+    let mut c = lab.swarmtop();
+    c.args([
+        "--log-file",
+        log.to_str().unwrap(),
+        "--host",
+        &lab.manager(),
+        "secret",
+        "create",
+        &s2,
+        "-",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(v2.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    seen.push_str(&String::from_utf8_lossy(&out.stdout));
+    seen.push_str(&String::from_utf8_lossy(&out.stderr));
+
+    // 3. snapshots
+    for format in ["json", "table"] {
+        let mut c = lab.swarmtop();
+        c.args(["--host", &lab.manager(), "snapshot", "--format", format]);
+        let (ok, o, e) = run(&mut c);
+        assert!(ok, "{e}");
+        assert!(
+            o.contains(&s1) && o.contains(&s2),
+            "the secrets are listed by name"
+        );
+        seen.push_str(&o);
+        seen.push_str(&e);
+    }
+
+    // 4. every file swarmtop wrote
+    let mut files = Vec::new();
+    for root in [work.path(), state.path()] {
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f == &log),
+        "the log was written: {files:?}"
+    );
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log_text.contains(&format!("create secret {s1}")),
+        "{log_text}"
+    );
+    for f in &files {
+        seen.push_str(&String::from_utf8_lossy(&std::fs::read(f).unwrap()));
+    }
+    for v in [&v1, &v2] {
+        assert!(
+            !seen.contains(v.as_str()),
+            "a secret value was written somewhere"
+        );
+    }
+    let _ = lab.docker(&["secret", "rm", &s1]);
+    let _ = lab.docker(&["secret", "rm", &s2]);
+}
+
+/// A simulator served from a thread of its own, for as long as the test holds it.
+struct SimThread {
+    sim: swarmtop::sim::Sim,
+    socket: std::path::PathBuf,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl SimThread {
+    fn start() -> SimThread {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("sim.sock");
+        let sim = swarmtop::sim::Sim::seeded(&swarmtop::sim::seed::SeedSpec::small());
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let (s2, p2) = (sim.clone(), socket.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async move {
+                let _server = s2.serve_unix(&p2).await.unwrap();
+                s2.start_clock();
+                ready_tx.send(()).unwrap();
+                // serve until the test ends
+                tokio::task::spawn_blocking(move || {
+                    let _ = stop_rx.recv();
+                })
+                .await
+                .ok();
+            });
+        });
+        ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        SimThread {
+            sim,
+            socket,
+            stop: Some(stop_tx),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for SimThread {
+    fn drop(&mut self) {
+        self.stop.take();
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn five_thousand_events_in_a_minute_none_lost_memory_bounded() {
+    let sim = SimThread::start();
+    let t = Tmux::start(
+        &format!(
+            "{} --host unix://{}",
+            swarmtop_bin().display(),
+            sim.socket.display()
+        ),
+        140,
+        30,
+        &[],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t.send(&[":"]);
+    t.type_text("events");
+    t.send(&["Enter", "/"]);
+    t.type_text("loadtest");
+    t.send(&["Enter"]);
+    let pid = t.program_pid().unwrap();
+    let rss_before = rss_kib(pid);
+
+    // a service whose labels change 5,000 times: 5,000 swarm events, within a minute
+    let id = sim.sim.with(|m| {
+        let spec = bollard::models::ServiceSpec {
+            name: Some("loadtest".into()),
+            mode: Some(bollard::models::ServiceSpecMode {
+                replicated: Some(bollard::models::ServiceSpecModeReplicated { replicas: Some(0) }),
+                ..Default::default()
+            }),
+            task_template: Some(bollard::models::TaskSpec {
+                container_spec: Some(bollard::models::TaskSpecContainerSpec {
+                    image: Some("busybox:1".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        m.create_service(spec, swarmtop::sim::time::now()).unwrap()
+    });
+    let started = Instant::now();
+    for i in 0..5000 {
+        sim.sim.with(|m| {
+            let s = m.services().find(|s| s.id() == id).unwrap();
+            let version = s
+                .service
+                .version
+                .as_ref()
+                .and_then(|v| v.index)
+                .unwrap_or(0);
+            let mut spec = s.spec().clone();
+            spec.labels = Some(HashMap::from([("n".to_string(), i.to_string())]));
+            m.update_service(&id, version, spec, false, swarmtop::sim::time::now())
+                .unwrap();
+        });
+        if i % 100 == 0 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "fired within a minute"
+    );
+    // every one arrives: 5,000 updates and the create
+    let screen = t.wait_for(Duration::from_secs(60), "5001 loadtest events", |s| {
+        s.contains("events (5001 of ")
+    });
+    assert!(screen.contains("service loadtest updated"), "{screen}");
+    let rss_after = rss_kib(pid);
+    eprintln!("RSS {rss_before} KiB before, {rss_after} KiB after 5,000 events");
+    assert!(
+        rss_after < 200 * 1024,
+        "memory stays bounded: {rss_after} KiB"
+    );
+    t.send(&["q"]);
+}
