@@ -123,6 +123,24 @@ pub struct Worker {
     pub engine: Option<Engine>,
 }
 
+/// A poll that takes longer than this means the manager stopped answering (a network cut
+/// sends no error): the data is marked stale and other managers are tried.
+const POLL_DEADLINE: Duration = Duration::from_secs(10);
+
+async fn within<T>(
+    endpoint: &str,
+    work: impl std::future::Future<Output = Result<T, EngineError>>,
+) -> Result<T, EngineError> {
+    tokio::time::timeout(POLL_DEADLINE, work)
+        .await
+        .unwrap_or_else(|_| {
+            Err(EngineError::Timeout {
+                endpoint: endpoint.to_string(),
+                secs: POLL_DEADLINE.as_secs(),
+            })
+        })
+}
+
 /// How far back the event timeline starts on the first connection.
 pub const EVENT_HISTORY_SECS: i64 = 15 * 60;
 
@@ -139,11 +157,13 @@ impl Worker {
         // reconnection leaves no gap (the UI drops the few seen twice)
         let mut events_since = chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS;
         let mut failures = 0u32;
+        // after a loss, the other managers are tried before the one that was lost
+        let mut lost = false;
         loop {
             let before = self.current;
             let engine = match self.engine.take() {
                 Some(e) => Ok(e),
-                None => self.connect_any().await,
+                None => self.connect_any(lost).await,
             };
             let exit = match engine {
                 Ok(engine) => {
@@ -175,6 +195,7 @@ impl Worker {
             match exit {
                 Exit::Closed => return,
                 Exit::Lost(e) => {
+                    lost = true;
                     let wait = backoff(failures);
                     failures += 1;
                     if self
@@ -207,8 +228,9 @@ impl Worker {
     }
 
     /// Connects to the manager in use or, failing that, to the next one that answers as a
-    /// manager. With others to try, a dead one is given less time.
-    async fn connect_any(&mut self) -> Result<Engine, EngineError> {
+    /// manager; with `others_first`, the one in use is tried last. With others to try, a dead
+    /// one is given less time.
+    async fn connect_any(&mut self, others_first: bool) -> Result<Engine, EngineError> {
         let n = self.endpoints.len().max(1);
         let deadline = if n > 1 {
             Duration::from_secs(8)
@@ -216,7 +238,8 @@ impl Worker {
             Duration::from_secs(40)
         };
         let mut last = None;
-        for step in 0..n {
+        let first = if others_first { 1 } else { 0 };
+        for step in first..first + n {
             let i = (self.current + step) % n;
             let Some(ep) = self.endpoints.get(i) else {
                 break;
@@ -312,7 +335,7 @@ impl Worker {
             tokio::select! {
                 _ = sleep_until(rollout_due) => {
                     if let Some(id) = rollout.clone() {
-                        match rollout_state(engine, &id).await {
+                        match within(&label, rollout_state(engine, &id)).await {
                             Ok(Some(m)) => {
                                 if self.tx.send(m).await.is_err() {
                                     return Exit::Closed;
@@ -351,7 +374,12 @@ impl Worker {
                 _ = sleep_until(flush) => {
                     flush_at = None;
                     for k in std::mem::take(&mut pending) {
-                        match self.refresh(engine, k).await {
+                        let refreshed = within(&label, async {
+                            Ok::<_, EngineError>(self.refresh(engine, k).await)
+                        })
+                        .await
+                        .and_then(|r| r);
+                        match refreshed {
                             Ok(true) => {}
                             Ok(false) => return Exit::Closed,
                             Err(e) => return Exit::Lost(e),
@@ -362,7 +390,7 @@ impl Worker {
                     }
                 }
                 _ = sleep_until(next_services) => {
-                    match engine.services().await {
+                    match within(&label, engine.services()).await {
                         Ok(s) => {
                             service_poll = poll_interval(&self.intervals, s.len());
                             degraded = degraded_ids(&s);
@@ -377,7 +405,7 @@ impl Worker {
                 }
                 _ = sleep_until(tasks_due) => {
                     for set in task_sets(scope, &degraded, known_tasks) {
-                        match engine.tasks(task_filters(&set)).await {
+                        match within(&label, engine.tasks(task_filters(&set))).await {
                             Ok(t) => {
                                 if set == TaskSet::All {
                                     known_tasks = t.len();

@@ -70,6 +70,61 @@ fn moves_to_the_fallback_manager_when_the_first_stops() {
     t.wait_for(Duration::from_secs(90), "node1 ready again", |s| {
         line_with(s, "node1").is_some_and(|l| l.contains("Ready"))
     });
+    // and back: node1's engine, restarted, takes over when node2 stops in turn
+    assert!(lab_sh(&lab, &["stop", "2"]));
+    struct Restart2<'a>(&'a Lab);
+    impl Drop for Restart2<'_> {
+        fn drop(&mut self) {
+            let _ = lab_sh(self.0, &["start", "2"]);
+        }
+    }
+    let _restart2 = Restart2(&lab);
+    t.wait_for(Duration::from_secs(30), "moved back to node1", |s| {
+        s.contains(&format!("moved to {n1}"))
+    });
+    t.send(&["q"]);
+}
+
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn a_network_cut_is_noticed_and_the_fallback_manager_takes_over() {
+    let lab = three_managers();
+    let (tls, n2) = (lab.var("LAB_TLS"), lab.var("LAB_N2"));
+    let certs = lab.var("LAB_TLS_CERTS");
+    struct Heal<'a>(&'a Lab);
+    impl Drop for Heal<'_> {
+        fn drop(&mut self) {
+            let _ = lab_sh(self.0, &["heal", "1"]);
+        }
+    }
+    let t = Tmux::start(
+        &format!("{} --host {tls} --host {n2}", swarmtop_bin().display()),
+        160,
+        30,
+        &[
+            ("DOCKER_TLS_VERIFY", "1".to_string()),
+            ("DOCKER_CERT_PATH", certs),
+        ],
+    );
+    t.wait_for(Duration::from_secs(30), "live on node1 over TLS", |s| {
+        s.contains("● live") && s.contains(&tls)
+    });
+    // packets dropped: no error ever comes back, only silence
+    assert!(lab_sh(&lab, &["cut", "1"]));
+    let _heal = Heal(&lab);
+    let cut = Instant::now();
+    let screen = t.wait_for(Duration::from_secs(60), "moved to node2", |s| {
+        s.contains(&n2) && s.contains("moved to")
+    });
+    eprintln!(
+        "moved to the fallback manager {:?} after the cut",
+        cut.elapsed()
+    );
+    assert!(screen.contains("stopped answering"), "{screen}");
+    // the cluster is still shown, live, from node2
+    t.wait_for(Duration::from_secs(30), "live with nodes", |s| {
+        s.contains("● live") && line_with(s, "node3").is_some()
+    });
     t.send(&["q"]);
 }
 

@@ -11,6 +11,9 @@
 #   lab.sh addnode N start an extra dockerd N (own namespaces, images loaded) NOT in the swarm,
 #                    for tests that join it; its socket is $LAB_DIR/nN/docker.sock
 #   lab.sh rmnode N  stop it and remove what addnode made
+#   lab.sh cut N     a network cut between clients and node N's TLS API (port 2376): packets are
+#                    dropped, nothing answers, no error comes back; the swarm's own traffic flows
+#   lab.sh heal N    undo cut
 #
 # Needs root and Linux. Nothing leaves the machine: the nodes' namespaces have no route out.
 # Knobs: LAB_DIR (/tmp/swarmtop-lab)  LAB_PREFIX (stl)  LAB_SUBNET (10.213.7)  LAB_NODES (3)
@@ -358,6 +361,17 @@ rm_node() {
   rm -rf "$LAB_DIR/n$n"
 }
 
+# Drops (not rejects) the API's packets inside node N's namespace, as a dead link would.
+cut_node() {
+  nsenter --net="/run/netns/$PREFIX-n$1" -- iptables -I INPUT -p tcp --dport 2376 -j DROP
+  nsenter --net="/run/netns/$PREFIX-n$1" -- iptables -I OUTPUT -p tcp --sport 2376 -j DROP
+}
+
+heal_node() {
+  nsenter --net="/run/netns/$PREFIX-n$1" -- iptables -D INPUT -p tcp --dport 2376 -j DROP 2>/dev/null || true
+  nsenter --net="/run/netns/$PREFIX-n$1" -- iptables -D OUTPUT -p tcp --sport 2376 -j DROP 2>/dev/null || true
+}
+
 case ${1:-} in
   up) up ;;
   down) need_root; down ;;
@@ -367,5 +381,7 @@ case ${1:-} in
   status) dk 1 node ls; dk 1 service ls ;;
   addnode) add_node "${2:?node number}" ;;
   rmnode) rm_node "${2:?node number}" ;;
-  *) echo "usage: $0 up|down|crash N|stop N|start N|status" >&2; exit 2 ;;
+  cut) cut_node "${2:?node number}" ;;
+  heal) heal_node "${2:?node number}" ;;
+  *) echo "usage: $0 up|down|crash N|stop N|start N|status|addnode N|rmnode N|cut N|heal N" >&2; exit 2 ;;
 esac
