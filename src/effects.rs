@@ -347,3 +347,33 @@ pub fn state_dir() -> PathBuf {
         })
         .unwrap_or_else(|| std::env::temp_dir().join("swarmtop-state"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_over_an_existing_file_asks_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("web.log");
+        std::fs::write(&path, "old\n").unwrap();
+        let p = path.to_str().unwrap();
+        assert!(matches!(save_file(p, "new\n", false), Msg::SaveExists(q) if q == p));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert!(matches!(save_file(p, "new\n", true), Msg::Saved(Ok(_))));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    }
+
+    #[test]
+    fn a_new_file_is_written_and_a_bad_place_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.log");
+        let p = path.to_str().unwrap();
+        assert!(matches!(save_file(p, "x\n", false), Msg::Saved(Ok(_))));
+        let bad = dir.path().join("no/such/dir/x.log");
+        match save_file(bad.to_str().unwrap(), "x", false) {
+            Msg::Saved(Err(e)) => assert!(e.contains("no/such/dir/x.log"), "{e}"),
+            _ => panic!("expected an error naming the path"),
+        }
+    }
+}
