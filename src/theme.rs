@@ -355,29 +355,8 @@ mod tests {
 
     /// The sample cluster's nodes pane, drawn with a theme.
     fn nodes_pane(theme: &Theme, w: u16, h: u16) -> ratatui::buffer::Buffer {
-        use crate::app::{Msg, State, update};
-        use crate::cluster::fixtures::{NOW, sample};
-        use crate::cluster::format::parse_time;
-        use crate::engine::EngineMsg;
-        use crate::keymap::Keymap;
-
-        let now = parse_time(NOW).unwrap();
-        let mut s = State::new(
-            "prod".into(),
-            "unix:///var/run/docker.sock".into(),
-            Keymap::default_keymap(),
-            now,
-        );
-        update(
-            &mut s,
-            Msg::Engine(EngineMsg::Connected {
-                endpoint: "unix:///var/run/docker.sock".into(),
-                engine_version: "20.10.24".into(),
-                api_version: "1.41".into(),
-                switched_from: None,
-            }),
-        );
-        update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
+        let mut s = crate::ui::tests::sample_state();
+        s.context = "prod".into();
         s.read_only = true;
         s.error("themes/x.yaml:1: an error, to show its style");
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();

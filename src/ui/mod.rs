@@ -193,7 +193,7 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::Utc;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

@@ -6,27 +6,6 @@ use std::time::Duration;
 
 use crate::common::*;
 
-fn start(lab: &Lab) -> Tmux {
-    let t = Tmux::start(
-        &format!("{} --host {}", swarmtop_bin().display(), lab.manager()),
-        120,
-        36,
-        &[],
-    );
-    t.wait_text(Duration::from_secs(30), "● live");
-    t
-}
-
-/// Puts the cursor on the row whose first column is `name` (filtering the list).
-fn select(t: &Tmux, name: &str) {
-    t.send(&["/"]);
-    t.type_text(name);
-    t.send(&["Enter"]);
-    t.wait_for(Duration::from_secs(10), &format!("{name} selected"), |s| {
-        s.contains(&format!("/{name}")) && s.lines().any(|l| l.starts_with('│') && l.contains(name))
-    });
-}
-
 fn inspect(lab: &Lab, what: &str, name: &str, format: &str) -> String {
     lab.docker_ok(&[what, "inspect", name, "--format", format])
         .trim()
@@ -81,9 +60,9 @@ fn drain_and_activate_a_node() {
         ]);
         (ps.lines().filter(|l| l.starts_with("Running")).count() == 3).then_some(())
     });
-    let t = start(&lab);
+    let t = start_on(&lab, 120, 36);
     t.send(&["1"]);
-    select(&t, "node2");
+    select_row(&t, "node2");
     t.send(&["D"]);
     // the confirmation says what would move
     let screen = t.wait_text(Duration::from_secs(5), "drain node2");
@@ -126,10 +105,10 @@ fn drain_and_activate_a_node() {
 fn promote_and_demote_with_the_quorum_guard() {
     let lab = Lab::get();
     let _restore = Restore(&lab, vec![vec!["node", "demote", "node3"]]);
-    let t = start(&lab);
+    let t = start_on(&lab, 120, 36);
     t.send(&["1"]);
     // the only manager cannot be demoted
-    select(&t, "node1");
+    select_row(&t, "node1");
     t.send(&["-"]);
     t.wait_text(
         Duration::from_secs(5),
@@ -138,7 +117,7 @@ fn promote_and_demote_with_the_quorum_guard() {
     assert_eq!(inspect(&lab, "node", "node1", "{{.Spec.Role}}"), "manager");
 
     t.send(&["Escape"]);
-    select(&t, "node3");
+    select_row(&t, "node3");
     t.send(&["+"]);
     t.wait_text(Duration::from_secs(5), "Promote node3 to manager?");
     t.send(&["y"]);
@@ -208,9 +187,9 @@ fn scale_roll_out_with_the_form_and_roll_back() {
         "sleep",
         "3600",
     ]);
-    let t = start(&lab);
+    let t = start_on(&lab, 120, 36);
     t.send(&["2"]);
-    select(&t, &svc);
+    select_row(&t, &svc);
 
     // scale to 5, after a refused answer that keeps what was typed
     t.send(&["s"]);
@@ -294,7 +273,7 @@ fn create_a_secret_from_the_form_without_showing_it() {
     let name = unique("sec");
     let value = "correct-horse-battery-staple";
     let _rm = Restore(&lab, vec![]);
-    let t = start(&lab);
+    let t = start_on(&lab, 120, 36);
     t.send(&["5", "n"]);
     t.wait_text(Duration::from_secs(5), "new secret");
     t.type_text(&name);
@@ -321,7 +300,7 @@ fn create_a_secret_from_the_form_without_showing_it() {
     );
     // on screen: its name, never its value, even in describe
     t.wait_text(Duration::from_secs(10), &name);
-    select(&t, &name);
+    select_row(&t, &name);
     t.send(&["d"]);
     let screen = t.wait_text(Duration::from_secs(5), "data is never shown");
     assert!(!screen.contains(value));

@@ -312,3 +312,40 @@ pub fn run(cmd: &mut Command) -> (bool, String, String) {
 pub fn file_exists(p: &Path) -> bool {
     p.exists()
 }
+
+impl Lab {
+    /// Runs `tests/lab/lab.sh ARGS` on this lab (stop/start/crash/cut a node ...).
+    pub fn sh(&self, args: &[&str]) -> bool {
+        let root = env!("CARGO_MANIFEST_DIR");
+        Command::new(format!("{root}/tests/lab/lab.sh"))
+            .args(args)
+            .env("LAB_DIR", self.var("LAB_DIR"))
+            .env("LAB_PREFIX", self.var("LAB_PREFIX"))
+            .env("LAB_SUBNET", self.var("LAB_SUBNET"))
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+}
+
+/// swarmtop in tmux on the lab's manager, once it shows live data.
+pub fn start_on(lab: &Lab, width: u16, height: u16) -> Tmux {
+    let t = Tmux::start(
+        &format!("{} --host {}", swarmtop_bin().display(), lab.manager()),
+        width,
+        height,
+        &[],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t
+}
+
+/// Puts the cursor on the row whose first column is `name` (filtering the list).
+pub fn select_row(t: &Tmux, name: &str) {
+    t.send(&["/"]);
+    t.type_text(name);
+    t.send(&["Enter"]);
+    t.wait_for(Duration::from_secs(10), &format!("{name} selected"), |s| {
+        s.contains(&format!("/{name}")) && s.lines().any(|l| l.starts_with('│') && l.contains(name))
+    });
+}

@@ -6,19 +6,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-/// Runs tests/lab/lab.sh with the lab's own settings (crash/start a node).
-fn lab_sh(lab: &Lab, args: &[&str]) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let st = Command::new(format!("{root}/tests/lab/lab.sh"))
-        .args(args)
-        .env("LAB_DIR", lab.var("LAB_DIR"))
-        .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
-        .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
-        .status()
-        .expect("lab.sh");
-    assert!(st.success(), "lab.sh {args:?}");
-}
-
 struct Cleanup<'a> {
     lab: &'a Lab,
     services: Vec<String>,
@@ -70,17 +57,6 @@ fn eventually_ok(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     false
 }
 
-fn start_tui(lab: &Lab, w: u16, h: u16) -> Tmux {
-    let t = Tmux::start(
-        &format!("{} --host {}", swarmtop_bin().display(), lab.manager()),
-        w,
-        h,
-        &[],
-    );
-    t.wait_text(Duration::from_secs(30), "● live");
-    t
-}
-
 #[test]
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
 fn problems_view_explains_what_is_broken() {
@@ -126,10 +102,10 @@ fn problems_view_explains_what_is_broken() {
         "echo boom; exit 3",
     ]);
     // a dead node: kill its dockerd (everything of that node dies with it)
-    lab_sh(&lab, &["crash", "3"]);
+    assert!(lab.sh(&["crash", "3"]), "lab.sh {:?}", &["crash", "3"]);
     cleanup.restart_node = Some(3);
 
-    let t = start_tui(&lab, 80, 24);
+    let t = start_on(&lab, 80, 24);
     t.send(&["0"]);
     let screen = t.wait_for(Duration::from_secs(60), "the three problems", |s| {
         s.contains(&format!("{stuck}: 0/2 running"))
@@ -290,7 +266,7 @@ fn panes_agree_with_the_docker_cli_and_follow_its_changes() {
         .then_some(())
     });
 
-    let t = start_tui(&lab, 200, 50);
+    let t = start_on(&lab, 200, 50);
     let sorted = |mut v: Vec<String>| {
         v.sort();
         v

@@ -7,18 +7,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-fn lab_sh(lab: &Lab, args: &[&str]) -> bool {
-    let root = env!("CARGO_MANIFEST_DIR");
-    Command::new(format!("{root}/tests/lab/lab.sh"))
-        .args(args)
-        .env("LAB_DIR", lab.var("LAB_DIR"))
-        .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
-        .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
 fn three_managers() -> Lab {
     let lab = Lab::get();
     assert_eq!(
@@ -37,7 +25,7 @@ fn moves_to_the_fallback_manager_when_the_first_stops() {
     struct Restart<'a>(&'a Lab);
     impl Drop for Restart<'_> {
         fn drop(&mut self) {
-            let _ = lab_sh(self.0, &["start", "1"]);
+            let _ = self.0.sh(&["start", "1"]);
         }
     }
     let t = Tmux::start(
@@ -49,7 +37,7 @@ fn moves_to_the_fallback_manager_when_the_first_stops() {
     t.wait_for(Duration::from_secs(30), "live on node1", |s| {
         s.contains("● live") && s.contains(&n1)
     });
-    assert!(lab_sh(&lab, &["stop", "1"]));
+    assert!(lab.sh(&["stop", "1"]));
     let restart = Restart(&lab);
     let stopped = Instant::now();
     t.wait_for(Duration::from_secs(30), "moved to node2", |s| {
@@ -64,18 +52,18 @@ fn moves_to_the_fallback_manager_when_the_first_stops() {
     t.wait_for(Duration::from_secs(90), "node1 shown down, live", |s| {
         s.contains("● live") && line_with(s, "node1").is_some_and(|l| l.contains("Down"))
     });
-    assert!(lab_sh(&lab, &["start", "1"]));
+    assert!(lab.sh(&["start", "1"]));
     // started again: nothing left for the guard to do
     std::mem::forget(restart);
     t.wait_for(Duration::from_secs(90), "node1 ready again", |s| {
         line_with(s, "node1").is_some_and(|l| l.contains("Ready"))
     });
     // and back: node1's engine, restarted, takes over when node2 stops in turn
-    assert!(lab_sh(&lab, &["stop", "2"]));
+    assert!(lab.sh(&["stop", "2"]));
     struct Restart2<'a>(&'a Lab);
     impl Drop for Restart2<'_> {
         fn drop(&mut self) {
-            let _ = lab_sh(self.0, &["start", "2"]);
+            let _ = self.0.sh(&["start", "2"]);
         }
     }
     let _restart2 = Restart2(&lab);
@@ -94,7 +82,7 @@ fn a_network_cut_is_noticed_and_the_fallback_manager_takes_over() {
     struct Heal<'a>(&'a Lab);
     impl Drop for Heal<'_> {
         fn drop(&mut self) {
-            let _ = lab_sh(self.0, &["heal", "1"]);
+            let _ = self.0.sh(&["heal", "1"]);
         }
     }
     let t = Tmux::start(
@@ -110,7 +98,7 @@ fn a_network_cut_is_noticed_and_the_fallback_manager_takes_over() {
         s.contains("● live") && s.contains(&tls)
     });
     // packets dropped: no error ever comes back, only silence
-    assert!(lab_sh(&lab, &["cut", "1"]));
+    assert!(lab.sh(&["cut", "1"]));
     let _heal = Heal(&lab);
     let cut = Instant::now();
     let screen = t.wait_for(Duration::from_secs(60), "moved to node2", |s| {

@@ -1241,16 +1241,7 @@ fn check_node_down(o: &NodeDown, image: &str) {
 fn sim_contract_a_node_going_down() {
     let lab = Lab::get();
     let image = lab.image(1);
-    let lab_sh = |verb: &str| {
-        let st = Command::new("tests/lab/lab.sh")
-            .args([verb, "3"])
-            .env("LAB_DIR", lab.var("LAB_DIR"))
-            .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
-            .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
-            .status()
-            .expect("lab.sh");
-        assert!(st.success(), "lab.sh {verb} 3");
-    };
+    let lab_sh = |verb: &str| assert!(lab.sh(&[verb, "3"]), "lab.sh {verb} 3");
     let on_lab = node_down_scenario(&lab.manager(), &image, &|| lab_sh("crash"), &|| {
         lab_sh("start")
     });

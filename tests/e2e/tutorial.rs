@@ -10,38 +10,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-fn lab_sh(lab: &Lab, args: &[&str]) -> bool {
-    let root = env!("CARGO_MANIFEST_DIR");
-    Command::new(format!("{root}/tests/lab/lab.sh"))
-        .args(args)
-        .env("LAB_DIR", lab.var("LAB_DIR"))
-        .env("LAB_PREFIX", lab.var("LAB_PREFIX"))
-        .env("LAB_SUBNET", lab.var("LAB_SUBNET"))
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
-fn start(lab: &Lab, w: u16, h: u16) -> Tmux {
-    let t = Tmux::start(
-        &format!("{} --host {}", swarmtop_bin().display(), lab.manager()),
-        w,
-        h,
-        &[],
-    );
-    t.wait_text(Duration::from_secs(30), "● live");
-    t
-}
-
-fn select(t: &Tmux, name: &str) {
-    t.send(&["/"]);
-    t.type_text(name);
-    t.send(&["Enter"]);
-    t.wait_for(Duration::from_secs(10), &format!("{name} selected"), |s| {
-        s.lines().any(|l| l.starts_with('│') && l.contains(name))
-    });
-}
-
 struct Undo<'a>(&'a Lab, Vec<Vec<String>>);
 impl Drop for Undo<'_> {
     fn drop(&mut self) {
@@ -70,9 +38,9 @@ fn a_label_set_from_the_keyboard_places_a_constrained_service() {
             ],
         ],
     );
-    let t = start(&lab, 120, 30);
+    let t = start_on(&lab, 120, 30);
     t.send(&["1"]);
-    select(&t, "node2");
+    select_row(&t, "node2");
     t.send(&["L"]);
     t.wait_text(Duration::from_secs(5), "labels of node2");
     t.send(&["C-u"]);
@@ -136,18 +104,18 @@ fn a_label_set_from_the_keyboard_places_a_constrained_service() {
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
 fn join_a_fresh_machine_with_the_shown_command_then_remove_it_when_it_crashes() {
     let lab = Lab::get();
-    assert!(lab_sh(&lab, &["addnode", "4"]), "lab.sh addnode 4");
+    assert!(lab.sh(&["addnode", "4"]), "lab.sh addnode 4");
     struct RmNode<'a>(&'a Lab);
     impl Drop for RmNode<'_> {
         fn drop(&mut self) {
             let _ = self.0.docker(&["node", "rm", "--force", "node4"]);
-            let _ = lab_sh(self.0, &["rmnode", "4"]);
+            let _ = self.0.sh(&["rmnode", "4"]);
         }
     }
     let _rm = RmNode(&lab);
     let node4 = format!("unix://{}/n4/docker.sock", lab.var("LAB_DIR"));
 
-    let t = start(&lab, 160, 30);
+    let t = start_on(&lab, 160, 30);
     t.send(&[":"]);
     t.type_text("join worker");
     t.send(&["Enter"]);
@@ -194,11 +162,11 @@ fn join_a_fresh_machine_with_the_shown_command_then_remove_it_when_it_crashes() 
     });
 
     // it crashes; once down, ctrl-d removes it without force
-    assert!(lab_sh(&lab, &["crash", "4"]));
+    assert!(lab.sh(&["crash", "4"]));
     t.wait_for(Duration::from_secs(60), "node4 down", |s| {
         line_with(s, "node4").is_some_and(|l| l.contains("Down"))
     });
-    select(&t, "node4");
+    select_row(&t, "node4");
     t.send(&["C-d"]);
     t.wait_text(Duration::from_secs(5), "Remove node node4 from the swarm?");
     t.send(&["y"]);
@@ -235,7 +203,7 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
             vec!["secret".into(), "rm".into(), sec.clone()],
         ],
     );
-    let t = start(&lab, 120, 40);
+    let t = start_on(&lab, 120, 40);
     t.send(&["2", "n"]);
     t.wait_text(Duration::from_secs(5), "new service");
     let fields: [&str; 13] = [
@@ -334,7 +302,7 @@ fn info_matches_docker_info() {
     let lab = Lab::get();
     let out = lab.docker_ok(&["info", "--format", "{{json .Swarm}}"]);
     let sw: Value = serde_json::from_str(&out).unwrap();
-    let t = start(&lab, 140, 40);
+    let t = start_on(&lab, 140, 40);
     t.send(&[":"]);
     t.type_text("info");
     t.send(&["Enter"]);

@@ -90,21 +90,28 @@ fn row(
     }
 }
 
-pub fn secret_rows(c: &Cluster) -> Vec<Row> {
-    let users = users(&c.services, Kind::Secret);
-    let mut v: Vec<Row> = c
-        .secrets
-        .iter()
-        .map(|x: &Secret| {
-            let id = x.id.as_deref().unwrap_or("");
-            let spec = x.spec.as_ref();
+/// What secrets and configs share: their rows are made alike.
+struct Meta<'a> {
+    id: &'a str,
+    name: &'a str,
+    created: Option<&'a str>,
+    updated: Option<&'a str>,
+    labels: Option<&'a HashMap<String, String>>,
+}
+
+fn object_rows<'a>(
+    metas: impl Iterator<Item = Meta<'a>>,
+    users: &HashMap<String, Vec<String>>,
+) -> Vec<Row> {
+    let mut v: Vec<Row> = metas
+        .map(|m| {
             row(
-                id,
-                spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
-                x.created_at.as_deref(),
-                x.updated_at.as_deref(),
-                spec.and_then(|s| s.labels.as_ref()),
-                users.get(id),
+                m.id,
+                m.name,
+                m.created,
+                m.updated,
+                m.labels,
+                users.get(m.id),
             )
         })
         .collect();
@@ -117,29 +124,30 @@ pub fn secret_rows(c: &Cluster) -> Vec<Row> {
     v
 }
 
-pub fn config_rows(c: &Cluster) -> Vec<Row> {
-    let users = users(&c.services, Kind::Config);
-    let mut v: Vec<Row> = c
-        .configs
-        .iter()
-        .map(|x: &Config| {
-            let id = x.id.as_deref().unwrap_or("");
-            let spec = x.spec.as_ref();
-            row(
-                id,
-                spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
-                x.created_at.as_deref(),
-                x.updated_at.as_deref(),
-                spec.and_then(|s| s.labels.as_ref()),
-                users.get(id),
-            )
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        a.cells[0]
-            .sort
-            .partial_cmp(&b.cells[0].sort)
-            .unwrap_or(std::cmp::Ordering::Equal)
+pub fn secret_rows(c: &Cluster) -> Vec<Row> {
+    let metas = c.secrets.iter().map(|x: &Secret| {
+        let spec = x.spec.as_ref();
+        Meta {
+            id: x.id.as_deref().unwrap_or(""),
+            name: spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
+            created: x.created_at.as_deref(),
+            updated: x.updated_at.as_deref(),
+            labels: spec.and_then(|s| s.labels.as_ref()),
+        }
     });
-    v
+    object_rows(metas, &users(&c.services, Kind::Secret))
+}
+
+pub fn config_rows(c: &Cluster) -> Vec<Row> {
+    let metas = c.configs.iter().map(|x: &Config| {
+        let spec = x.spec.as_ref();
+        Meta {
+            id: x.id.as_deref().unwrap_or(""),
+            name: spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
+            created: x.created_at.as_deref(),
+            updated: x.updated_at.as_deref(),
+            labels: spec.and_then(|s| s.labels.as_ref()),
+        }
+    });
+    object_rows(metas, &users(&c.services, Kind::Config))
 }
