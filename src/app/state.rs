@@ -181,6 +181,8 @@ pub struct State {
     pub quit: bool,
     /// The rows on screen wait for a rebuild (events arrive in bursts: one rebuild per burst).
     pub rows_behind: bool,
+    /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
+    pub switching: Option<String>,
 }
 
 impl State {
@@ -217,6 +219,7 @@ impl State {
             size: (80, 24),
             quit: false,
             rows_behind: false,
+            switching: None,
         }
     }
 

@@ -106,6 +106,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Switched { context, settings } => {
+            state.switching = None;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
             state.context = context.clone();
@@ -131,6 +132,10 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SwitchFailed(why) => {
             state.error(format!("cannot switch: {why}"));
+            // the line comes back to be fixed
+            if let Some(line) = state.switching.take() {
+                state.mode = Mode::Command(line);
+            }
             Vec::new()
         }
         Msg::Contexts(lines) => {
@@ -638,10 +643,13 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             let name = cmd.split_whitespace().nth(1);
             match name {
                 None => vec![Effect::ListContexts],
-                Some(n) => vec![Effect::Switch {
-                    context: Some(n.to_string()),
-                    host: None,
-                }],
+                Some(n) => {
+                    state.switching = Some(buf.clone());
+                    vec![Effect::Switch {
+                        context: Some(n.to_string()),
+                        host: None,
+                    }]
+                }
             }
         }
         "host" => {
@@ -654,6 +662,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
                 }
                 Some(u) => {
                     state.mode = Mode::Normal;
+                    state.switching = Some(buf.clone());
                     vec![Effect::Switch {
                         context: None,
                         host: Some(u),
@@ -891,6 +900,35 @@ mod tests {
             fx.extend(update(s, key(code)));
         }
         fx
+    }
+
+    #[test]
+    fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
+        let mut s = loaded();
+        let fx = keys(&mut s, ":host ssh://-oProxyCommand=x\n");
+        assert_eq!(
+            fx,
+            vec![Effect::Switch {
+                context: None,
+                host: Some("ssh://-oProxyCommand=x".into())
+            }]
+        );
+        update(
+            &mut s,
+            Msg::SwitchFailed("ssh://-oProxyCommand=x: the host begins with '-'".into()),
+        );
+        assert_eq!(s.mode, Mode::Command("host ssh://-oProxyCommand=x".into()));
+        let status = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert!(
+            status.contains("cannot switch") && status.contains("begins with '-'"),
+            "{status}"
+        );
+        assert_eq!(s.context, "default", "still on the same swarm");
+        assert!(!s.cluster.nodes.is_empty(), "its data kept");
     }
 
     #[test]
