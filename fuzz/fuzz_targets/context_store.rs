@@ -27,16 +27,7 @@ impl Env for FuzzEnv {
     }
 }
 
-fn write_store(dir: &Path, name: &str, meta: &str, config: Option<&str>) {
-    let contexts = dir.join("contexts");
-    let _ = std::fs::remove_dir_all(&contexts);
-    let id = hex::encode(Sha256::digest(name.as_bytes()));
-    let meta_dir = contexts.join("meta").join(&id);
-    std::fs::create_dir_all(&meta_dir).expect("meta dir");
-    std::fs::write(meta_dir.join("meta.json"), meta).expect("meta.json");
-    let tls = contexts.join("tls").join(&id).join("docker");
-    std::fs::create_dir_all(&tls).expect("tls dir");
-    std::fs::write(tls.join("ca.pem"), "not a certificate").expect("ca.pem");
+fn write_config(dir: &Path, config: Option<&str>) {
     let cfg = dir.join("config.json");
     match config {
         Some(c) => std::fs::write(cfg, c).expect("config.json"),
@@ -44,6 +35,21 @@ fn write_store(dir: &Path, name: &str, meta: &str, config: Option<&str>) {
             let _ = std::fs::remove_file(cfg);
         }
     }
+}
+
+/// Stores `meta` as the only context, `name`, with a CA file beside it.
+fn write_store(dir: &Path, name: &str, meta: &str) {
+    let contexts = dir.join("contexts");
+    let id = hex::encode(Sha256::digest(name.as_bytes()));
+    let meta_dir = contexts.join("meta").join(&id);
+    if !meta_dir.is_dir() {
+        let _ = std::fs::remove_dir_all(&contexts);
+        std::fs::create_dir_all(&meta_dir).expect("meta dir");
+        let tls = contexts.join("tls").join(&id).join("docker");
+        std::fs::create_dir_all(&tls).expect("tls dir");
+        std::fs::write(tls.join("ca.pem"), "not a certificate").expect("ca.pem");
+    }
+    std::fs::write(meta_dir.join("meta.json"), meta).expect("meta.json");
 }
 
 fn check_host(h: &HostUrl) {
@@ -64,8 +70,7 @@ fuzz_target!(|data: &[u8]| {
     let dir = scratch().join("docker");
     std::fs::create_dir_all(&dir).expect("docker config dir");
     let config = parts.get(1).map(String::as_str);
-    // the meta.json is stored under the context config.json names, so the reader gets to it
-    write_store(&dir, "fuzz", "", config);
+    write_config(&dir, config);
     let name = match current_context(&dir) {
         Ok(Some(n)) => n,
         Ok(None) => "fuzz".to_string(),
@@ -74,7 +79,8 @@ fuzz_target!(|data: &[u8]| {
             "fuzz".to_string()
         }
     };
-    write_store(&dir, &name, &parts[0], config);
+    // the meta.json goes under the context config.json names, so the reader gets to it
+    write_store(&dir, &name, &parts[0]);
     let store = ContextStore::new(&dir);
     match store.load(&name) {
         Ok(c) => {

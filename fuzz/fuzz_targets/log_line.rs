@@ -9,6 +9,8 @@
 
 #![no_main]
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::fuzz_target;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -86,10 +88,17 @@ fuzz_target!(|data: &[u8]| {
         let _ = v.set_search("e", 20);
     }
     v.ingest(lines, |task, node| format!("{task}@{node}"));
-    let mut theme = Theme::default_theme();
-    theme.log_colours = opts & 8 == 0;
-    let Ok(mut term) = Terminal::new(TestBackend::new(80, 24));
-    let drawn = term.draw(|f| swarmtop::ui::logs::draw(f, f.area(), &v, &theme));
+    // parsed once: the theme is not under test here, and parsing it each run costs most of the time
+    static THEMES: OnceLock<[Theme; 2]> = OnceLock::new();
+    let themes = THEMES.get_or_init(|| {
+        let colours = Theme::default_theme();
+        let mut plain = colours.clone();
+        plain.log_colours = false;
+        [colours, plain]
+    });
+    let theme = &themes[usize::from(opts & 8 != 0)];
+    let Ok(mut term) = Terminal::new(TestBackend::new(60, 8));
+    let drawn = term.draw(|f| swarmtop::ui::logs::draw(f, f.area(), &v, theme));
     assert!(drawn.is_ok());
     for cell in term.backend().buffer().content() {
         assert!(

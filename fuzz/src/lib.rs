@@ -42,19 +42,34 @@ pub fn env_lines(text: &str, env: &mut BTreeMap<String, String>) {
     }
 }
 
-/// A private scratch directory for this fuzzing process, made once.
+/// A private scratch directory for this fuzzing process, made once: in /dev/shm when there is
+/// one (a store written on every run is slow on a disk), else the temp directory.
 pub fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let d = std::env::temp_dir().join(format!("swarmtop-fuzz-{}", std::process::id()));
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let d = base.join(format!("swarmtop-fuzz-{}", std::process::id()));
         std::fs::create_dir_all(&d).expect("scratch directory");
         std::fs::write(d.join("data"), "secret data\n").expect("scratch file");
         d
     })
 }
 
+/// Lines as YAML counts them: a lone CR breaks a line too (editors that show old Mac files
+/// agree), so a parser's line may be past what `str::lines` counts.
 fn line_count(text: &str) -> usize {
-    text.lines().count()
+    let b = text.as_bytes();
+    let breaks = b
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| **c == b'\n' || (**c == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
 }
 
 /// A placed line must exist: 1 to the number of lines, or one past the end (the parser's
