@@ -186,6 +186,7 @@ pub fn reconstruct(
                             .collect()
                     })
                     .filter(|m: &BTreeMap<String, Scalar>| !m.is_empty()),
+                ipam: ipam_of(n),
                 ..Default::default()
             },
         );
@@ -243,6 +244,27 @@ pub fn reconstruct(
          # swarmtop, so its original file is not stored in the swarm. Secret and config contents\n\
          # cannot be read back: put them in the files named below before deploying this file.\n{body}"
     )
+}
+
+/// A network's IPAM as a compose file writes it: the subnets, and the driver unless it is the
+/// engine's `default`. The engine fills in a subnet for every network, so a rebuilt file pins
+/// the subnet the network has; it cannot tell one the file asked for from one assigned.
+fn ipam_of(n: &Network) -> Option<Ipam> {
+    let i = n.ipam.as_ref()?;
+    let driver = i.driver.clone().filter(|d| !d.is_empty() && d != "default");
+    let config: Vec<IpamPool> = i
+        .config
+        .iter()
+        .flatten()
+        .filter_map(|c| c.subnet.clone().filter(|s| !s.is_empty()))
+        .map(|subnet| IpamPool {
+            subnet: Some(subnet),
+        })
+        .collect();
+    (driver.is_some() || !config.is_empty()).then(|| Ipam {
+        driver,
+        config: (!config.is_empty()).then_some(config),
+    })
 }
 
 /// A mounted file's target, uid, gid and mode.
@@ -626,5 +648,55 @@ mod tests {
         let d2 = convert("st", &l2).unwrap();
         assert_eq!(d2.services, d.services, "{rebuilt}");
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
+    }
+
+    /// Found by the compose_roundtrip fuzzer: a network's subnet was lost in the rebuilt file.
+    #[test]
+    fn reconstructed_network_keeps_its_subnet() {
+        let text = "services:\n  web:\n    image: busybox:1\n    networks: [back]\nnetworks:\n  back:\n    ipam:\n      config:\n        - subnet: 10.231.0.0/24\n";
+        let load = |text: &str| {
+            let src = Source {
+                name: "s.yml".into(),
+                text: text.into(),
+            };
+            convert(
+                "st",
+                &load_sources(&[src], Path::new("/"), &Env::new()).unwrap(),
+            )
+            .unwrap()
+        };
+        let d = load(text);
+        let services: Vec<Service> = d
+            .services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect();
+        // as the engine shows it: its own IPAM driver name, the gateway it picked
+        let networks: Vec<Network> = d
+            .networks
+            .values()
+            .map(|n| Network {
+                name: Some(n.name.clone()),
+                driver: n.driver.clone(),
+                labels: n.labels.clone(),
+                ipam: Some(bollard::models::Ipam {
+                    driver: Some("default".into()),
+                    config: Some(vec![bollard::models::IpamConfig {
+                        subnet: Some("10.231.0.0/24".into()),
+                        gateway: Some("10.231.0.1".into()),
+                        ..Default::default()
+                    }]),
+                    options: None,
+                }),
+                ..Default::default()
+            })
+            .collect();
+        let rebuilt = reconstruct("st", &services, &networks, &[], &[]);
+        assert!(rebuilt.contains("subnet: 10.231.0.0/24"), "{rebuilt}");
+        assert!(!rebuilt.contains("driver: default"), "{rebuilt}");
+        assert_eq!(load(&rebuilt).networks, d.networks, "{rebuilt}");
     }
 }
