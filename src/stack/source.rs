@@ -238,12 +238,30 @@ pub fn reconstruct(
             });
         }
     }
-    let body = yaml_serde::to_string(&f).unwrap_or_default();
+    let body = yaml_serde::to_value(&f)
+        .and_then(|mut v| {
+            escape_dollars(&mut v);
+            yaml_serde::to_string(&v)
+        })
+        .unwrap_or_default();
     format!(
         "# Reconstructed by swarmtop from the live specs of stack {stack:?}: it was not deployed by\n\
          # swarmtop, so its original file is not stored in the swarm. Secret and config contents\n\
          # cannot be read back: put them in the files named below before deploying this file.\n{body}"
     )
+}
+
+/// Loading a file interpolates every value, so a `$` from a live spec (`sh -c 'echo $HOME'`)
+/// must be written `$$` or the deploy would substitute the operator's variables into it.
+fn escape_dollars(v: &mut yaml_serde::Value) {
+    use yaml_serde::Value;
+    match v {
+        Value::String(s) if s.contains('$') => *s = s.replace('$', "$$"),
+        Value::Sequence(items) => items.iter_mut().for_each(escape_dollars),
+        Value::Mapping(m) => m.iter_mut().for_each(|(_, x)| escape_dollars(x)),
+        Value::Tagged(t) => escape_dollars(&mut t.value),
+        _ => {}
+    }
 }
 
 /// A network's IPAM as a compose file writes it: the subnets, and the driver unless it is the
@@ -648,6 +666,33 @@ mod tests {
         let d2 = convert("st", &l2).unwrap();
         assert_eq!(d2.services, d.services, "{rebuilt}");
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
+    }
+
+    /// Found with the compose_roundtrip fuzz target's property: a `$` in a live spec was
+    /// interpolated when the rebuilt file was deployed (`$HOME` became the operator's home).
+    #[test]
+    fn reconstructed_file_keeps_dollars_literal() {
+        let text = "services:\n  web:\n    image: busybox:1\n    environment: [C=$$x]\n    command: sh -c 'echo $${HOME} $$$$'\n    labels: {a: $$b}\n";
+        let env = Env::from([("HOME".to_string(), "/home/operator".to_string())]);
+        let load = |text: &str| {
+            let src = Source {
+                name: "s.yml".into(),
+                text: text.into(),
+            };
+            convert("st", &load_sources(&[src], Path::new("/"), &env).unwrap()).unwrap()
+        };
+        let d = load(text);
+        let services: Vec<Service> = d
+            .services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect();
+        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
+        assert!(rebuilt.contains("C=$$x"), "{rebuilt}");
+        assert_eq!(load(&rebuilt).services, d.services, "{rebuilt}");
     }
 
     /// Found by the compose_roundtrip fuzzer: a network's subnet was lost in the rebuilt file.
