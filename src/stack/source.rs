@@ -186,6 +186,7 @@ pub fn reconstruct(
                             .collect()
                     })
                     .filter(|m: &BTreeMap<String, Scalar>| !m.is_empty()),
+                ipam: ipam_of(n),
                 ..Default::default()
             },
         );
@@ -237,12 +238,51 @@ pub fn reconstruct(
             });
         }
     }
-    let body = yaml_serde::to_string(&f).unwrap_or_default();
+    let body = yaml_serde::to_value(&f)
+        .and_then(|mut v| {
+            escape_dollars(&mut v);
+            yaml_serde::to_string(&v)
+        })
+        .unwrap_or_default();
     format!(
         "# Reconstructed by swarmtop from the live specs of stack {stack:?}: it was not deployed by\n\
          # swarmtop, so its original file is not stored in the swarm. Secret and config contents\n\
          # cannot be read back: put them in the files named below before deploying this file.\n{body}"
     )
+}
+
+/// Loading a file interpolates every value, so a `$` from a live spec (`sh -c 'echo $HOME'`)
+/// must be written `$$` or the deploy would substitute the operator's variables into it.
+fn escape_dollars(v: &mut yaml_serde::Value) {
+    use yaml_serde::Value;
+    match v {
+        Value::String(s) if s.contains('$') => *s = s.replace('$', "$$"),
+        Value::Sequence(items) => items.iter_mut().for_each(escape_dollars),
+        Value::Mapping(m) => m.iter_mut().for_each(|(_, x)| escape_dollars(x)),
+        Value::Tagged(t) => escape_dollars(&mut t.value),
+        _ => {}
+    }
+}
+
+/// A network's IPAM as a compose file writes it: the subnets, and the driver unless it is the
+/// engine's `default`. The engine fills in a subnet for every network, so a rebuilt file pins
+/// the subnet the network has; it cannot tell one the file asked for from one assigned.
+fn ipam_of(n: &Network) -> Option<Ipam> {
+    let i = n.ipam.as_ref()?;
+    let driver = i.driver.clone().filter(|d| !d.is_empty() && d != "default");
+    let config: Vec<IpamPool> = i
+        .config
+        .iter()
+        .flatten()
+        .filter_map(|c| c.subnet.clone().filter(|s| !s.is_empty()))
+        .map(|subnet| IpamPool {
+            subnet: Some(subnet),
+        })
+        .collect();
+    (driver.is_some() || !config.is_empty()).then(|| Ipam {
+        driver,
+        config: (!config.is_empty()).then_some(config),
+    })
 }
 
 /// A mounted file's target, uid, gid and mode.
@@ -626,5 +666,82 @@ mod tests {
         let d2 = convert("st", &l2).unwrap();
         assert_eq!(d2.services, d.services, "{rebuilt}");
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
+    }
+
+    /// Found with the compose_roundtrip fuzz target's property: a `$` in a live spec was
+    /// interpolated when the rebuilt file was deployed (`$HOME` became the operator's home).
+    #[test]
+    fn reconstructed_file_keeps_dollars_literal() {
+        let text = "services:\n  web:\n    image: busybox:1\n    environment: [C=$$x]\n    command: sh -c 'echo $${HOME} $$$$'\n    labels: {a: $$b}\n";
+        let env = Env::from([("HOME".to_string(), "/home/operator".to_string())]);
+        let load = |text: &str| {
+            let src = Source {
+                name: "s.yml".into(),
+                text: text.into(),
+            };
+            convert("st", &load_sources(&[src], Path::new("/"), &env).unwrap()).unwrap()
+        };
+        let d = load(text);
+        let services: Vec<Service> = d
+            .services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect();
+        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
+        assert!(rebuilt.contains("C=$$x"), "{rebuilt}");
+        assert_eq!(load(&rebuilt).services, d.services, "{rebuilt}");
+    }
+
+    /// Found by the compose_roundtrip fuzzer: a network's subnet was lost in the rebuilt file.
+    #[test]
+    fn reconstructed_network_keeps_its_subnet() {
+        let text = "services:\n  web:\n    image: busybox:1\n    networks: [back]\nnetworks:\n  back:\n    ipam:\n      config:\n        - subnet: 10.231.0.0/24\n";
+        let load = |text: &str| {
+            let src = Source {
+                name: "s.yml".into(),
+                text: text.into(),
+            };
+            convert(
+                "st",
+                &load_sources(&[src], Path::new("/"), &Env::new()).unwrap(),
+            )
+            .unwrap()
+        };
+        let d = load(text);
+        let services: Vec<Service> = d
+            .services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect();
+        // as the engine shows it: its own IPAM driver name, the gateway it picked
+        let networks: Vec<Network> = d
+            .networks
+            .values()
+            .map(|n| Network {
+                name: Some(n.name.clone()),
+                driver: n.driver.clone(),
+                labels: n.labels.clone(),
+                ipam: Some(bollard::models::Ipam {
+                    driver: Some("default".into()),
+                    config: Some(vec![bollard::models::IpamConfig {
+                        subnet: Some("10.231.0.0/24".into()),
+                        gateway: Some("10.231.0.1".into()),
+                        ..Default::default()
+                    }]),
+                    options: None,
+                }),
+                ..Default::default()
+            })
+            .collect();
+        let rebuilt = reconstruct("st", &services, &networks, &[], &[]);
+        assert!(rebuilt.contains("subnet: 10.231.0.0/24"), "{rebuilt}");
+        assert!(!rebuilt.contains("driver: default"), "{rebuilt}");
+        assert_eq!(load(&rebuilt).networks, d.networks, "{rebuilt}");
     }
 }

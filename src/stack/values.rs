@@ -54,10 +54,13 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         };
         let mut v = whole.checked_mul(scale).ok_or_else(bad)?;
         if !frac_part.is_empty() {
-            // Go truncates the fraction to whole nanoseconds
-            let digits = frac_part.len().min(30) as u32;
+            // Go truncates the fraction to whole nanoseconds. Digits past the 24th are worth
+            // less than 3.6e-12 ns even in hours, and keeping them would overflow `frac * scale`.
+            let digits = frac_part.len().min(24) as u32;
             let frac: u128 = frac_part[..digits as usize].parse().map_err(|_| bad())?;
-            v += frac * scale / 10u128.pow(digits);
+            v = v
+                .checked_add(frac * scale / 10u128.pow(digits))
+                .ok_or_else(bad)?;
         }
         total = total.checked_add(v).ok_or_else(bad)?;
     }
@@ -544,6 +547,10 @@ mod tests {
         assert_eq!(parse_duration("10us"), Ok(10_000));
         assert_eq!(parse_duration("0"), Ok(0));
         assert_eq!(parse_duration("-2s"), Ok(-2_000_000_000));
+        // found by the fuzzer (fuzz/ values): a long fraction overflowed `frac * scale`
+        let long = format!("1.5{}h", "2".repeat(120));
+        assert_eq!(parse_duration(&long), Ok(5_479_999_999_999));
+        assert!(parse_duration(&format!("{}h", "9".repeat(40))).is_err());
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("1x").is_err());
         assert!(parse_duration("").is_err());
