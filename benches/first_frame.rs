@@ -99,16 +99,13 @@ fn binary(host: &str, home: &std::path::Path) -> Duration {
         .env("TERM", "xterm-256color");
     let t0 = Instant::now();
     let mut run = spawn_in_pty(cmd, 200, 50, "managers");
-    let at = run
-        .found
-        .recv_timeout(Duration::from_secs(120))
-        .expect("no loaded frame within 120 s");
+    let at = run.found.recv_timeout(Duration::from_secs(120));
     // SAFETY: signalling our own child
     unsafe {
         libc::kill(run.child.id() as i32, libc::SIGTERM);
     }
     let _ = run.child.wait();
-    at - t0
+    at.expect("no loaded frame within 120 s") - t0
 }
 
 /// (first complete frame, task data arrived), both from the start of the connection.

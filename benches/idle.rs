@@ -185,10 +185,10 @@ fn main() {
         scale(
             &sim,
             &services[(i / 2) % services.len()],
-            if i % 2 == 0 { 1 } else { -1 },
+            if i.is_multiple_of(2) { 1 } else { -1 },
         );
-        if i % 3 == 0 {
-            let a = if (i / 3) % 2 == 0 {
+        if i.is_multiple_of(3) {
+            let a = if (i / 3).is_multiple_of(2) {
                 NodeSpecAvailabilityEnum::PAUSE
             } else {
                 NodeSpecAvailabilityEnum::ACTIVE

@@ -156,7 +156,8 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             }
         }
         EngineMsg::Loaded(c) => {
-            state.cluster = *c;
+            // the tasks are refreshed on their own: keep the ones known until then
+            state.cluster.reload_keeping_tasks(*c);
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
             state.rebuild();
@@ -167,6 +168,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 Part::Nodes(n) => state.cluster.set_nodes(n),
                 Part::Services(s) => state.cluster.set_services(s),
                 Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
+                Part::TaskDelta(d) => state.cluster.apply_task_delta(d),
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,
@@ -353,7 +355,8 @@ pub fn task_scope(view: &View) -> TaskScope {
         (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
-        (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) => TaskScope::All,
+        (Pane::Tasks, _) => TaskScope::All,
+        (Pane::Nodes, _) | (Pane::Problems, _) => TaskScope::Summary,
         _ => TaskScope::None,
     }
 }

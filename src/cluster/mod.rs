@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod format;
+mod merge;
 pub mod placement;
 pub mod problems;
 
