@@ -195,9 +195,13 @@ fn main() {
             Vec::new(),
             Vec::new(),
         );
+        // the simulator keeps serving a client's task list after it is gone: let it finish
+        // before the next measurement
+        let settle = Duration::from_millis(if size.services >= 1000 { 1500 } else { 300 });
         for round in 0..rounds {
             // rotate the order so none always runs first after a pause
             for k in 0..4 {
+                std::thread::sleep(settle);
                 match (round + k) % 4 {
                     0 => {
                         fl.push(ms(rt.block_on(floor(&sim.socket, &api, false))));

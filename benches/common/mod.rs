@@ -15,7 +15,10 @@ use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
 
 /// The real binary, built by `cargo bench` in the bench profile.
-pub const BIN: &str = env!("CARGO_BIN_EXE_swarmtop");
+pub const BIN: &str = match option_env!("CARGO_BIN_EXE_swarmtop") {
+    Some(b) => b,
+    None => "target/release/swarmtop",
+};
 
 /// A cluster size of the issue: S, M, L.
 #[derive(Debug, Clone, Copy)]

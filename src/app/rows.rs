@@ -40,8 +40,14 @@ pub enum SortKey {
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         let s = s.into();
+        // most cells are ASCII: lower-casing them needs no Unicode tables
+        let folded = if s.is_ascii() {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_lowercase()
+        };
         Cell {
-            sort: SortKey::Text(s.to_lowercase()),
+            sort: SortKey::Text(folded),
             value: Value::Text(s),
             tone: Tone::Normal,
         }

@@ -178,7 +178,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
         EngineMsg::Event(ev) => {
             add_event(state, &ev);
             if state.pane() == Pane::Events {
-                state.rebuild();
+                state.events_changed();
             }
         }
         EngineMsg::Rollout {
@@ -306,7 +306,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(_) => None,
             };
             let col = l.sort_col;
-            state.rebuild();
+            state.show();
             match col.and_then(|c| pane.columns().get(c)) {
                 Some(c) => state.info(format!("sorted by {}", c.title)),
                 None => state.info("natural order"),
@@ -315,7 +315,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortReverse => {
             let l = state.current_mut();
             l.reverse = !l.reverse;
-            state.rebuild();
+            state.show();
         }
         Action::Refresh => {
             state.info("reloading from the engine");
@@ -370,7 +370,7 @@ fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
         state.history.clear();
     }
     state.view = view;
-    state.rebuild();
+    state.show();
     watch(state)
 }
 
@@ -394,13 +394,13 @@ fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
 fn back(state: &mut State) -> Vec<Effect> {
     if !state.current().filter.is_empty() {
         state.current_mut().filter.clear();
-        state.rebuild();
+        state.show();
         return Vec::new();
     }
     match state.history.pop() {
         Some(v) => {
             state.view = v;
-            state.rebuild();
+            state.show();
             watch(state)
         }
         None => Vec::new(),
@@ -670,7 +670,7 @@ fn on_filter_key(state: &mut State, k: KeyEvent) {
         }
         _ => return,
     }
-    state.rebuild();
+    state.show();
 }
 
 #[cfg(test)]

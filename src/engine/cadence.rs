@@ -88,9 +88,12 @@ impl Cadence {
 
 /// What the worker remembers of each service between two reads of them: enough to tell which
 /// services' tasks changed without asking for the tasks.
+type Fact = (u64, u64, u64, Option<String>, Option<String>);
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceFacts {
-    by_id: HashMap<String, (u64, u64, Option<String>)>,
+    /// (version, running, desired, update state, update message) by service ID.
+    by_id: HashMap<String, Fact>,
     degraded: BTreeSet<String>,
     rolling: BTreeSet<String>,
     desired: u64,
@@ -110,12 +113,15 @@ impl ServiceFacts {
             if matches!(update.as_deref(), Some("updating" | "rollback_started")) {
                 f.rolling.insert(id.clone());
             }
-            f.by_id.insert(id, (running, desired, update));
+            let version = s.version.as_ref().and_then(|v| v.index).unwrap_or(0);
+            let message = s.update_status.as_ref().and_then(|u| u.message.clone());
+            f.by_id
+                .insert(id, (version, running, desired, update, message));
         }
         f
     }
 
-    /// Services whose counts or update state differ, or that came or went.
+    /// Services whose spec version, counts or update state differ, or that came or went.
     pub fn changed_since(&self, old: &ServiceFacts) -> BTreeSet<String> {
         let mut out: BTreeSet<String> = self
             .by_id

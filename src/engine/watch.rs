@@ -521,8 +521,12 @@ impl Live<'_> {
     async fn poll_services(&mut self, plan: &mut Plan) -> Step {
         match self.engine.services().await {
             Ok(s) => {
+                let before = plan.facts.clone();
                 self.services_read(plan, &s);
-                self.send(EngineMsg::Part(Part::Services(s))).await?;
+                // a large swarm at rest: nothing to redraw (no spec, count or update changed)
+                if !(plan.cadence.large && plan.facts == before) {
+                    self.send(EngineMsg::Part(Part::Services(s))).await?;
+                }
                 if plan.cadence.large {
                     // recovered services' history goes, newly degraded ones' is read
                     self.prune(plan).await?;
