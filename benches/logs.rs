@@ -11,7 +11,14 @@ use swarmtop::app::logs::{DEFAULT_CAPACITY, LogView};
 use swarmtop::engine::logs::{LogTarget, StreamKind, parse_line};
 use swarmtop::theme::Theme;
 
-const LINES: usize = 1_000_000;
+/// 1,000,000 lines under `cargo bench`; 20,000 in the smoke run `cargo test --all-targets` makes.
+fn lines_to_run() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        1_000_000
+    } else {
+        20_000
+    }
+}
 
 fn raw(i: usize) -> String {
     let task = i % 5;
@@ -32,7 +39,8 @@ fn raw(i: usize) -> String {
 }
 
 fn main() {
-    let input: Vec<String> = (0..LINES).map(raw).collect();
+    let lines = lines_to_run();
+    let input: Vec<String> = (0..lines).map(raw).collect();
     let target = LogTarget::Service {
         id: "svc".into(),
         name: "web".into(),
@@ -50,8 +58,8 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "ingest: {LINES} lines in {secs:.3} s = {:.0} lines/s (ring {} lines, {} dropped)",
-        LINES as f64 / secs,
+        "ingest: {lines} lines in {secs:.3} s = {:.0} lines/s (ring {} lines, {} dropped)",
+        lines as f64 / secs,
         view.lines.len(),
         view.dropped
     );
@@ -78,7 +86,7 @@ fn main() {
     let p = |q: f64| frames[((frames.len() as f64 - 1.0) * q) as usize];
     println!(
         "streaming with a frame every 2,000 lines: {:.0} lines/s; frame time p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} frames)",
-        LINES as f64 / secs,
+        lines as f64 / secs,
         p(0.5),
         p(0.99),
         p(1.0),

@@ -13,7 +13,9 @@ pub mod logs_update;
 pub mod panes;
 pub mod prompt;
 pub mod rows;
+pub mod rowset;
 pub mod state;
+pub mod text_match;
 pub mod update;
 
 use chrono::{DateTime, Utc};

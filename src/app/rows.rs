@@ -44,8 +44,14 @@ impl Cell {
         if s.chars().any(char::is_control) {
             s = s.chars().filter(|c| !c.is_control()).collect();
         }
+        // most cells are ASCII: lower-casing them needs no Unicode tables
+        let folded = if s.is_ascii() {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_lowercase()
+        };
         Cell {
-            sort: SortKey::Text(s.to_lowercase()),
+            sort: SortKey::Text(folded),
             value: Value::Text(s),
             tone: Tone::Normal,
         }

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::describe::Describe;
 use super::logs::LogView;
 use super::panes::{Pane, View};
-use super::rows::{Row, filter_rows, sort_rows};
+use super::rows::Row;
+use super::rowset::Rows;
 use crate::cluster::Cluster;
 use crate::cluster::events::EventRow;
 use crate::keymap::Keymap;
@@ -61,7 +62,9 @@ pub struct StatusLine {
 /// One pane's list: its rows after filter and sort, and where the cursor is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListState {
-    pub rows: Vec<Row>,
+    pub rows: Rows,
+    /// The data generation (`State::data_gen`) the rows were built from.
+    pub built_at: Option<u64>,
     /// Rows before filtering, for the "3 of 12" title.
     pub total: usize,
     pub selected: usize,
@@ -91,14 +94,15 @@ impl ListState {
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists.
     pub fn set_rows(&mut self, all: Vec<Row>) {
-        self.total = all.len();
-        let mut rows = filter_rows(all, &self.filter);
-        if let Some(col) = self.sort_col {
-            sort_rows(&mut rows, col, self.reverse);
-        } else if self.reverse {
-            rows.reverse();
-        }
-        self.rows = rows;
+        self.rows = Rows::new(all);
+        self.arrange();
+    }
+
+    /// Applies the filter and the sort to the rows (after either changed), keeping the cursor
+    /// on the same object when it is still shown.
+    pub fn arrange(&mut self) {
+        self.rows.arrange(&self.filter, self.sort_col, self.reverse);
+        self.total = self.rows.total();
         let pos = self
             .selected_id
             .as_ref()
@@ -176,10 +180,14 @@ pub struct State {
     pub map_offset: usize,
     /// (critical, warning) problems, for the header; counted when data changes.
     pub problem_counts: (usize, usize),
+    /// Counts changes to what views are built from: a view's rows are rebuilt only when it
+    /// changed since they were built (switching panes, sorting and filtering reuse them).
+    pub data_gen: u64,
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
-    /// The rows on screen wait for a rebuild (events arrive in bursts: one rebuild per burst).
+    /// The events pane waits for new events to be shown (they come in bursts: one rebuild per
+    /// burst).
     pub rows_behind: bool,
     /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
     pub switching: Option<String>,
@@ -206,6 +214,7 @@ impl State {
             read_only: false,
             problem_counts: (0, 0),
             map_offset: 0,
+            data_gen: 0,
             logs: None,
             editor: None,
             form: None,
@@ -249,18 +258,18 @@ impl State {
         self.list_of(&View::top(pane))
     }
 
-    /// Rebuilds the rows of the view on screen from the cluster. Views off screen are rebuilt
-    /// when shown: work does not grow with what is not visible.
-    /// Rebuilds the rows if a burst of messages left them behind.
+    /// Shows the events that a burst of messages left waiting (see `rows_behind`).
     pub fn catch_up(&mut self) {
         if self.rows_behind {
-            self.rows_behind = false;
-            self.rebuild();
+            self.events_changed();
         }
     }
 
+    /// The cluster changed: counts the problems and rebuilds the rows of the view on screen.
+    /// Views off screen are rebuilt when shown: work does not grow with what is not visible.
     pub fn rebuild(&mut self) {
         use crate::cluster::problems::{Severity, find};
+        self.data_gen += 1;
         self.rows_behind = false;
         let found = find(&self.cluster, self.now);
         self.problem_counts = (
@@ -273,11 +282,31 @@ impl State {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
         );
-        let rows = self
-            .view
-            .rows(&self.cluster, self.now, &self.events, &self.up_to_date);
-        let timeline = self.view.pane == Pane::Events;
-        self.current_mut().set_rows_following(rows, timeline);
+        self.show();
+    }
+
+    /// Only the event timeline changed (no problem to recount).
+    pub fn events_changed(&mut self) {
+        self.data_gen += 1;
+        self.rows_behind = false;
+        self.show();
+    }
+
+    /// Shows the view on screen after it, its filter or its sort changed: its rows are built
+    /// from the data only if the data changed since they were, else just arranged again.
+    pub fn show(&mut self) {
+        let generation = self.data_gen;
+        if self.current().built_at == Some(generation) {
+            self.current_mut().arrange();
+        } else {
+            let rows = self
+                .view
+                .rows(&self.cluster, self.now, &self.events, &self.up_to_date);
+            let timeline = self.view.pane == Pane::Events;
+            let list = self.current_mut();
+            list.set_rows_following(rows, timeline);
+            list.built_at = Some(generation);
+        }
         let h = self.page_height();
         self.current_mut().scroll_into_view(h);
     }

@@ -218,7 +218,8 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             state.api_version = api_version;
         }
         EngineMsg::Loaded(c) => {
-            state.cluster = *c;
+            // the tasks are refreshed on their own: keep the ones known until then
+            state.cluster.reload_keeping_tasks(*c);
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
             state.rebuild();
@@ -229,6 +230,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 Part::Nodes(n) => state.cluster.set_nodes(n),
                 Part::Services(s) => state.cluster.set_services(s),
                 Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
+                Part::TaskDelta(d) => state.cluster.apply_task_delta(d),
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,
@@ -368,7 +370,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(_) => None,
             };
             let col = l.sort_col;
-            state.rebuild();
+            state.show();
             match col.and_then(|c| pane.columns().get(c)) {
                 Some(c) => state.info(format!("sorted by {}", c.title)),
                 None => state.info("natural order"),
@@ -377,7 +379,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortReverse => {
             let l = state.current_mut();
             l.reverse = !l.reverse;
-            state.rebuild();
+            state.show();
         }
         Action::Refresh => {
             state.info("reloading from the engine");
@@ -423,9 +425,9 @@ pub fn task_scope(view: &View) -> TaskScope {
         (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
-        (Pane::Tasks, _) | (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => {
-            TaskScope::All
-        }
+        (Pane::Tasks, _) => TaskScope::All,
+        // the map shows every running task, as the summary holds them
+        (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => TaskScope::Summary,
         _ => TaskScope::None,
     }
 }
@@ -439,7 +441,7 @@ fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
         state.history.clear();
     }
     state.view = view;
-    state.rebuild();
+    state.show();
     watch(state)
 }
 
@@ -463,13 +465,13 @@ fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
 fn back(state: &mut State) -> Vec<Effect> {
     if !state.current().filter.is_empty() {
         state.current_mut().filter.clear();
-        state.rebuild();
+        state.show();
         return Vec::new();
     }
     match state.history.pop() {
         Some(v) => {
             state.view = v;
-            state.rebuild();
+            state.show();
             watch(state)
         }
         None => Vec::new(),
@@ -795,7 +797,7 @@ fn on_filter_key(state: &mut State, k: KeyEvent) {
         }
         _ => return,
     }
-    state.rebuild();
+    state.show();
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod events;
 pub mod format;
 pub mod info;
+mod merge;
 pub mod placement;
 pub mod problems;
 

@@ -2,6 +2,7 @@
 //! rest of swarmtop makes. Every error leaves here as an [`EngineError`] naming the endpoint.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bollard::Docker;
@@ -14,6 +15,7 @@ use bollard::query_parameters::{
 };
 
 use super::error::{EngineError, from_bollard};
+use super::raw::Raw;
 use super::transport;
 use crate::connect::Endpoint;
 
@@ -25,6 +27,10 @@ pub struct Engine {
     pub docker: Docker,
     pub endpoint: Endpoint,
     pub version: SystemVersion,
+    /// Streamed requests over the same transport (big task lists).
+    pub raw: Raw,
+    /// `/info` as the manager check read it, for the first load to use instead of asking again.
+    checked_info: Arc<Mutex<Option<SystemInfo>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -38,7 +44,7 @@ impl Engine {
     /// reads the engine version. Fails with one clear line when the endpoint cannot be used.
     pub async fn connect(endpoint: &Endpoint) -> Result<Engine, EngineError> {
         let label = endpoint.host.to_string();
-        let docker = transport::build(endpoint).map_err(|e| match e {
+        let (docker, raw) = transport::build_with_raw(endpoint).map_err(|e| match e {
             transport::TransportError::Bollard(b) => from_bollard(&label, &b),
             other => EngineError::Unreachable {
                 endpoint: label.clone(),
@@ -58,6 +64,8 @@ impl Engine {
                 docker,
                 endpoint: endpoint.clone(),
                 version,
+                raw,
+                checked_info: Arc::default(),
             })
         };
         match tokio::time::timeout(CONNECT_DEADLINE, work).await {
@@ -81,8 +89,27 @@ impl Engine {
         self.docker.client_version().to_string()
     }
 
+    /// `/v1.45`: what raw request paths start with.
+    pub fn api_prefix(&self) -> String {
+        format!("/v{}", self.docker.client_version())
+    }
+
     pub async fn info(&self) -> Result<SystemInfo, EngineError> {
         self.docker.info().await.map_err(|e| self.err(e))
+    }
+
+    /// `/info`: the answer the manager check just read if it is still unused (the first load
+    /// follows it at once), else a fresh one.
+    pub async fn info_once(&self) -> Result<SystemInfo, EngineError> {
+        let checked = self
+            .checked_info
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match checked {
+            Some(i) => Ok(i),
+            None => self.info().await,
+        }
     }
 
     /// Fails unless this engine is a manager of an active swarm; the error says what it is
@@ -90,6 +117,7 @@ impl Engine {
     pub async fn require_manager(&self) -> Result<SystemInfo, EngineError> {
         let info = self.info().await?;
         check_manager(&self.label(), &info)?;
+        *self.checked_info.lock().unwrap_or_else(|e| e.into_inner()) = Some(info.clone());
         Ok(info)
     }
 

@@ -1,10 +1,13 @@
-//! Reading the cluster: a full load (everything in parallel) and the per-kind refreshes the
-//! watcher makes when events say something changed.
+//! Reading the cluster: the objects (everything but tasks, in parallel) for the first frame and
+//! each resync, every task at once (snapshots, small swarms), and the streamed, tracked task
+//! reads of large swarms.
 
 use std::collections::HashMap;
 
 use super::client::Engine;
 use super::error::EngineError;
+use super::raw::with_filters;
+use super::tracker::{Keep, TaskDelta, Tracker, parse};
 use crate::cluster::{Cluster, TaskSet};
 
 /// Which tasks the UI is looking at. Tasks have no swarm events, so they are polled, and only
@@ -14,6 +17,10 @@ use crate::cluster::{Cluster, TaskSet};
 pub enum TaskScope {
     #[default]
     None,
+    /// What the nodes and problems views need: every task that should run (counts per node,
+    /// tasks left on dead nodes), recent failures, the tasks of degraded services.
+    Summary,
+    /// Every task, history included (the tasks pane).
     All,
     Service(String),
     Node(String),
@@ -28,14 +35,22 @@ pub fn task_filters(set: &TaskSet) -> HashMap<String, Vec<String>> {
     }
 }
 
-/// Everything in one go, all tasks included.
+/// Everything in one go, all tasks included (snapshots).
 pub async fn load_cluster(engine: &Engine) -> Result<Cluster, EngineError> {
-    let task_fut = engine.tasks(HashMap::new());
-    let (info, nodes, services, tasks, secrets, configs, networks) = tokio::join!(
-        engine.info(),
+    let (objects, tasks) = tokio::join!(load_objects(engine), engine.tasks(HashMap::new()));
+    let mut c = objects?;
+    c.tasks = tasks?;
+    Ok(c)
+}
+
+/// Nodes, services with their counts, secrets, configs, networks and `/info`, in parallel: what
+/// the first frame needs. Tasks come after (see the watcher): a large swarm's task list is
+/// tens of megabytes the first frame need not wait for.
+pub async fn load_objects(engine: &Engine) -> Result<Cluster, EngineError> {
+    let (info, nodes, services, secrets, configs, networks) = tokio::join!(
+        engine.info_once(),
         engine.nodes(),
         engine.services(),
-        task_fut,
         engine.secrets(),
         engine.configs(),
         engine.networks(),
@@ -44,9 +59,35 @@ pub async fn load_cluster(engine: &Engine) -> Result<Cluster, EngineError> {
         Some(info?),
         nodes?,
         services?,
-        tasks?,
+        Vec::new(),
         secrets?,
         configs?,
         networks?,
     ))
+}
+
+/// Reads the tasks of `set` as a stream, keeps what `keep` wants in `tracker`, and returns what
+/// changed for the UI.
+pub async fn tracked_tasks(
+    engine: &Engine,
+    set: &TaskSet,
+    tracker: &mut Tracker,
+    keep: &Keep,
+) -> Result<TaskDelta, EngineError> {
+    let path = with_filters(
+        &format!("{}/tasks", engine.api_prefix()),
+        &task_filters(set),
+    );
+    let mut delta = tracker.begin();
+    engine
+        .raw
+        .get_array(&engine.label(), &path, |element| {
+            // a task the engine describes oddly is skipped, not the whole answer
+            if let Ok(t) = parse(element) {
+                tracker.offer(t, keep, &mut delta);
+            }
+        })
+        .await?;
+    tracker.end(set, &mut delta);
+    Ok(delta)
 }

@@ -1,6 +1,12 @@
 //! The engine worker: owns the connection, loads the cluster, follows `/events` and refreshes
 //! only what changed, polls what has no events (task states, running counts), and reconnects
 //! with backoff. It talks to the UI only through messages.
+//!
+//! The first frame needs no task: the objects are loaded and sent first, and the tasks follow.
+//! How tasks are read and how often anything is polled depends on the swarm's size (see
+//! [`Cadence`]): a small swarm is simply polled; a large one is refreshed by its events and by
+//! the changes its running counts show, its tasks are read streamed and only changes reach the
+//! UI (see [`Tracker`]).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -11,23 +17,28 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
+use super::cadence::{Cadence, ServiceFacts};
 use super::client::Engine;
 use super::error::{EngineError, from_bollard};
-use super::load::{TaskScope, load_cluster, task_filters};
-use crate::cluster::{Cluster, TaskSet, service_id, service_is_degraded};
+use super::load::{TaskScope, load_objects, task_filters, tracked_tasks};
+use super::tracker::{Keep, TaskDelta, Tracker};
+use crate::cluster::problems::FAILURE_WINDOW_MINUTES;
+use crate::cluster::{Cluster, TaskSet};
 use crate::connect::Endpoint;
 
 /// What the worker tells the UI.
 #[derive(Debug, Clone)]
 pub enum EngineMsg {
-    /// Connected (again) to an engine; `switched_from` when it is another manager than before.
+    /// Connected (again) to an engine.
     Connected {
         endpoint: String,
         engine_version: String,
         api_version: String,
+        /// The manager that stopped answering, when this is another one.
         switched_from: Option<String>,
     },
-    /// A complete fresh view of the cluster.
+    /// A fresh view of the cluster's objects. It carries no tasks: the UI keeps the tasks it
+    /// has, and they are refreshed on their own (`Part::Tasks`, `Part::TaskDelta`).
     Loaded(Box<Cluster>),
     /// Part of the cluster, refreshed after events or a poll.
     Part(Part),
@@ -46,7 +57,10 @@ pub enum EngineMsg {
 pub enum Part {
     Nodes(Vec<bollard::models::Node>),
     Services(Vec<bollard::models::Service>),
+    /// Every task of the set, replacing the ones the UI has of it (small swarms).
     Tasks(TaskSet, Vec<bollard::models::Task>),
+    /// What changed in the tasks the UI holds (large swarms).
+    TaskDelta(TaskDelta),
     Secrets(Vec<bollard::models::Secret>),
     Configs(Vec<bollard::models::Config>),
     Networks(Vec<bollard::models::Network>),
@@ -63,13 +77,16 @@ pub enum EngineCmd {
     WatchRollout(Option<String>),
 }
 
-/// How often things without events are polled, and how often everything is reloaded.
+/// How often things without events are polled, and how often everything is reloaded (the
+/// configured values; large swarms poll less, see [`Cadence`]).
 #[derive(Debug, Clone)]
 pub struct Intervals {
     pub tasks: Duration,
     pub services: Duration,
     pub resync: Duration,
     pub debounce: Duration,
+    /// From this many tasks that should run, a swarm is large.
+    pub large_swarm: usize,
 }
 
 impl Default for Intervals {
@@ -79,6 +96,7 @@ impl Default for Intervals {
             services: Duration::from_secs(2),
             resync: Duration::from_secs(60),
             debounce: Duration::from_millis(100),
+            large_swarm: 2000,
         }
     }
 }
@@ -101,6 +119,22 @@ fn kind_of(ev: &EventMessage) -> Option<Kind> {
         EventMessageTypeEnum::NETWORK => Some(Kind::Networks),
         _ => None,
     }
+}
+
+/// The node of a node event that moves tasks (drained, gone down or back): its tasks, and the
+/// services that ran there, are re-read.
+fn moving_node(ev: &EventMessage) -> Option<String> {
+    if ev.typ? != EventMessageTypeEnum::NODE {
+        return None;
+    }
+    let actor = ev.actor.as_ref()?;
+    let attrs = actor.attributes.as_ref();
+    let attr = |k: &str| attrs.and_then(|a| a.get(k)).map(String::as_str);
+    let moves = attr("state.new").is_some()
+        || attr("availability.new") == Some("drain")
+        || attr("availability.old") == Some("drain")
+        || matches!(ev.action.as_deref(), Some("remove"));
+    moves.then(|| actor.id.clone()).flatten()
 }
 
 /// Backoff after failures: 1 s, 2 s, 4 s ... capped at 30 s.
@@ -126,19 +160,21 @@ pub struct Worker {
 /// A poll that takes longer than this means the manager stopped answering (a network cut
 /// sends no error): the data is marked stale and other managers are tried.
 const POLL_DEADLINE: Duration = Duration::from_secs(10);
+/// The same for reading everything (a resync, every task of a large swarm), which takes longer.
+const LOAD_DEADLINE: Duration = Duration::from_secs(60);
 
-async fn within<T>(
-    endpoint: &str,
-    work: impl std::future::Future<Output = Result<T, EngineError>>,
-) -> Result<T, EngineError> {
-    tokio::time::timeout(POLL_DEADLINE, work)
-        .await
-        .unwrap_or_else(|_| {
-            Err(EngineError::Timeout {
-                endpoint: endpoint.to_string(),
-                secs: POLL_DEADLINE.as_secs(),
-            })
-        })
+/// `work`, or a lost connection if it takes longer than `limit`.
+async fn within(
+    label: &str,
+    limit: Duration,
+    work: impl std::future::Future<Output = Step>,
+) -> Step {
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+        Err(Exit::Lost(EngineError::Timeout {
+            endpoint: label.to_string(),
+            secs: limit.as_secs(),
+        }))
+    })
 }
 
 /// How far back the event timeline starts on the first connection.
@@ -149,19 +185,33 @@ enum Exit {
     Closed,
 }
 
+/// What outlives a connection.
+struct Kept {
+    scope: TaskScope,
+    rollout: Option<String>,
+    failures: u32,
+    /// Events are followed from 15 minutes back at first, then from the last one seen, so a
+    /// reconnection leaves no gap (the UI drops the few seen twice).
+    events_since: i64,
+    /// The tasks the UI holds, for a large swarm.
+    tracker: Tracker,
+}
+
 impl Worker {
     pub async fn run(mut self) {
-        let mut scope = TaskScope::None;
-        let mut rollout: Option<String> = None;
-        // events are followed from 15 minutes back at first, then from the last one seen, so a
-        // reconnection leaves no gap (the UI drops the few seen twice)
-        let mut events_since = chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS;
-        let mut failures = 0u32;
+        let mut first = self.engine.take();
+        let mut kept = Kept {
+            scope: TaskScope::None,
+            rollout: None,
+            failures: 0,
+            events_since: chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS,
+            tracker: Tracker::default(),
+        };
         // after a loss, the other managers are tried before the one that was lost
         let mut lost = false;
         loop {
             let before = self.current;
-            let engine = match self.engine.take() {
+            let engine = match first.take() {
                 Some(e) => Ok(e),
                 None => self.connect_any(lost).await,
             };
@@ -178,17 +228,16 @@ impl Worker {
                             switched_from,
                         })
                         .await;
-                    if let Some(tx) = &self.engines {
-                        let _ = tx.send(engine.clone());
+                    if let Some(engines) = &self.engines {
+                        let _ = engines.send(engine.clone());
                     }
-                    self.live(
-                        &engine,
-                        &mut scope,
-                        &mut rollout,
-                        &mut failures,
-                        &mut events_since,
-                    )
-                    .await
+                    let mut live = Live {
+                        engine: &engine,
+                        tx: &self.tx,
+                        intervals: &self.intervals,
+                        kept: &mut kept,
+                    };
+                    live.run(&mut self.rx).await
                 }
                 Err(e) => Exit::Lost(e),
             };
@@ -196,8 +245,8 @@ impl Worker {
                 Exit::Closed => return,
                 Exit::Lost(e) => {
                     lost = true;
-                    let wait = backoff(failures);
-                    failures += 1;
+                    let wait = backoff(kept.failures);
+                    kept.failures += 1;
                     if self
                         .tx
                         .send(EngineMsg::Lost {
@@ -216,8 +265,8 @@ impl Worker {
                             _ = sleep_until(deadline) => break,
                             cmd = self.rx.recv() => match cmd {
                                 None => return,
-                                Some(EngineCmd::WatchTasks(s)) => scope = s,
-                                Some(EngineCmd::WatchRollout(r)) => rollout = r,
+                                Some(EngineCmd::WatchTasks(s)) => kept.scope = s,
+                                Some(EngineCmd::WatchRollout(r)) => kept.rollout = r,
                                 Some(EngineCmd::Refresh) => break,
                             }
                         }
@@ -238,7 +287,7 @@ impl Worker {
             Duration::from_secs(40)
         };
         let mut last = None;
-        let first = if others_first { 1 } else { 0 };
+        let first = usize::from(others_first);
         for step in first..first + n {
             let i = (self.current + step) % n;
             let Some(ep) = self.endpoints.get(i) else {
@@ -265,36 +314,103 @@ impl Worker {
         }
         Err(last.unwrap_or_else(|| EngineError::Other("no endpoint to connect to".into())))
     }
+}
 
-    async fn live(
-        &mut self,
-        engine: &Engine,
-        scope: &mut TaskScope,
-        rollout: &mut Option<String>,
-        failures: &mut u32,
-        events_since: &mut i64,
-    ) -> Exit {
-        let label = engine.label();
+/// One connection's work.
+struct Live<'a> {
+    engine: &'a Engine,
+    tx: &'a mpsc::Sender<EngineMsg>,
+    intervals: &'a Intervals,
+    kept: &'a mut Kept,
+}
+
+/// When each kind of work is next due, and what is waiting for it.
+struct Plan {
+    cadence: Cadence,
+    facts: ServiceFacts,
+    /// Kinds named by events, refreshed together after the debounce.
+    pending: BTreeSet<Kind>,
+    flush: Option<Instant>,
+    resync: Instant,
+    services: Instant,
+    /// Task polls: small swarms' tasks on screen and of degraded services; large swarms' view
+    /// drilled into and services being rolled out.
+    tasks: Instant,
+    /// Small: the next task poll reads every task (after a load).
+    all_tasks_next: bool,
+    /// Large: every task, read streamed.
+    overview: Option<Instant>,
+    /// The `overview` due is the tasks pane's periodic read (dropped when the pane goes).
+    overview_for_pane: bool,
+    /// Small: how many tasks the last read of them all found (history included).
+    tasks_seen: usize,
+    /// Large: services and nodes whose tasks changed, read together.
+    changed_services: BTreeSet<String>,
+    changed_nodes: BTreeSet<String>,
+    changed: Option<Instant>,
+    last_changed: Option<Instant>,
+    rollout: Instant,
+}
+
+const FAR: Duration = Duration::from_secs(3600);
+
+type Step = Result<(), Exit>;
+
+impl Live<'_> {
+    async fn send(&self, m: EngineMsg) -> Step {
+        self.tx.send(m).await.map_err(|_| Exit::Closed)
+    }
+
+    fn keep(&self, facts: &ServiceFacts) -> Keep {
+        Keep {
+            scope: self.kept.scope.clone(),
+            degraded: facts.degraded().iter().cloned().collect(),
+            failures_since: chrono::Utc::now().timestamp() - FAILURE_WINDOW_MINUTES * 60,
+        }
+    }
+
+    async fn run(&mut self, rx: &mut mpsc::Receiver<EngineCmd>) -> Exit {
+        let label = self.engine.label();
         // Subscribe from before the load so no change falls between the two.
-        let since = (*events_since)
+        let since = self
+            .kept
+            .events_since
             .min(chrono::Utc::now().timestamp() - 2)
             .to_string();
-        let cluster = match load_cluster(engine).await {
+        let cluster = match load_objects(self.engine).await {
             Ok(c) => c,
             Err(e) => return Exit::Lost(e),
         };
-        let mut degraded = degraded_ids(&cluster.services);
-        let mut known_tasks = cluster.tasks.len();
-        let mut service_poll = poll_interval(&self.intervals, cluster.services.len());
-        if self
-            .tx
-            .send(EngineMsg::Loaded(Box::new(cluster)))
-            .await
-            .is_err()
-        {
-            return Exit::Closed;
+        let facts = ServiceFacts::of(&cluster.services);
+        let cadence = Cadence::new(self.intervals, facts.services(), facts.desired());
+        if let Err(e) = self.send(EngineMsg::Loaded(Box::new(cluster))).await {
+            return e;
         }
-        *failures = 0;
+        self.kept.failures = 0;
+        let now = Instant::now();
+        let mut plan = Plan {
+            pending: BTreeSet::new(),
+            flush: None,
+            resync: now + cadence.resync,
+            services: now + cadence.services,
+            // the first frame did not wait for tasks: read them now
+            tasks: now,
+            all_tasks_next: !cadence.large,
+            overview: cadence.large.then_some(now),
+            overview_for_pane: false,
+            tasks_seen: 0,
+            changed_services: BTreeSet::new(),
+            changed_nodes: BTreeSet::new(),
+            changed: None,
+            last_changed: None,
+            rollout: now,
+            cadence,
+            facts,
+        };
+        if !plan.cadence.large {
+            // a swarm that was large before the reconnection starts over
+            self.kept.tracker = Tracker::default();
+        }
         let opts = EventsOptions {
             since: Some(since),
             until: None,
@@ -311,176 +427,381 @@ impl Worker {
                 .into(),
             ),
         };
-        let mut events = engine.docker.events(Some(opts));
-        let mut pending: BTreeSet<Kind> = BTreeSet::new();
-        let mut flush_at: Option<Instant> = None;
-        let mut next_resync = Instant::now() + self.intervals.resync;
-        let mut next_services = Instant::now() + service_poll;
-        let mut next_tasks = Instant::now() + self.intervals.tasks;
-        let mut next_rollout = Instant::now();
-        let far = Duration::from_secs(3600);
+        let mut events = self.engine.docker.events(Some(opts));
 
         loop {
-            let flush = flush_at.unwrap_or_else(|| Instant::now() + far);
-            let tasks_due = if *scope == TaskScope::None && degraded.is_empty() {
-                Instant::now() + far
+            let now = Instant::now();
+            let flush = plan.flush.unwrap_or(now + FAR);
+            let tasks_due = if self.tasks_wanted(&plan) {
+                plan.tasks
             } else {
-                next_tasks
+                now + FAR
             };
-            let rollout_due = if rollout.is_some() {
-                next_rollout
+            let rollout_due = if self.kept.rollout.is_some() {
+                plan.rollout
             } else {
-                Instant::now() + far
+                now + FAR
             };
-            tokio::select! {
-                _ = sleep_until(rollout_due) => {
-                    if let Some(id) = rollout.clone() {
-                        match within(&label, rollout_state(engine, &id)).await {
-                            Ok(Some(m)) => {
-                                if self.tx.send(m).await.is_err() {
-                                    return Exit::Closed;
-                                }
-                            }
-                            Ok(None) => *rollout = None,
-                            Err(e) if e.is_connection() => return Exit::Lost(e),
-                            Err(_) => {}
-                        }
-                    }
-                    next_rollout = Instant::now() + ROLLOUT_POLL;
-                }
+            let overview = plan.overview.unwrap_or(now + FAR);
+            let changed = plan.changed.unwrap_or(now + FAR);
+            let (short, long) = (POLL_DEADLINE, LOAD_DEADLINE);
+            let step = tokio::select! {
+                _ = sleep_until(rollout_due) => within(&label, short, self.follow_rollout(&mut plan)).await,
                 ev = events.next() => match ev {
-                    Some(Ok(ev)) => {
-                        if let Some(t) = ev.time {
-                            *events_since = (*events_since).max(t);
-                        }
-                        if let Some(k) = kind_of(&ev) {
-                            pending.insert(k);
-                            flush_at.get_or_insert_with(|| Instant::now() + self.intervals.debounce);
-                            // a service change usually changes its tasks too
-                            if k == Kind::Services || k == Kind::Nodes {
-                                next_tasks = next_tasks.min(Instant::now() + self.intervals.debounce * 5);
-                            }
-                        }
-                        if self.tx.send(EngineMsg::Event(Box::new(ev))).await.is_err() {
-                            return Exit::Closed;
-                        }
-                    }
-                    Some(Err(e)) => return Exit::Lost(from_bollard(&label, &e)),
-                    None => return Exit::Lost(EngineError::Unreachable {
+                    Some(Ok(ev)) => self.on_event(&mut plan, ev).await,
+                    Some(Err(e)) => Err(Exit::Lost(from_bollard(&label, &e))),
+                    None => Err(Exit::Lost(EngineError::Unreachable {
                         endpoint: label.clone(),
                         detail: "the event stream ended".into(),
-                    }),
+                    })),
                 },
-                _ = sleep_until(flush) => {
-                    flush_at = None;
-                    for k in std::mem::take(&mut pending) {
-                        let refreshed = within(&label, async {
-                            Ok::<_, EngineError>(self.refresh(engine, k).await)
-                        })
-                        .await
-                        .and_then(|r| r);
-                        match refreshed {
-                            Ok(true) => {}
-                            Ok(false) => return Exit::Closed,
-                            Err(e) => return Exit::Lost(e),
-                        }
-                        if k == Kind::Services {
-                            next_services = Instant::now() + service_poll;
-                        }
-                    }
-                }
-                _ = sleep_until(next_services) => {
-                    match within(&label, engine.services()).await {
-                        Ok(s) => {
-                            service_poll = poll_interval(&self.intervals, s.len());
-                            degraded = degraded_ids(&s);
-                            if self.tx.send(EngineMsg::Part(Part::Services(s))).await.is_err() {
-                                return Exit::Closed;
-                            }
-                        }
-                        Err(e) if e.is_connection() => return Exit::Lost(e),
-                        Err(_) => {}
-                    }
-                    next_services = Instant::now() + service_poll;
-                }
-                _ = sleep_until(tasks_due) => {
-                    for set in task_sets(scope, &degraded, known_tasks) {
-                        match within(&label, engine.tasks(task_filters(&set))).await {
-                            Ok(t) => {
-                                if set == TaskSet::All {
-                                    known_tasks = t.len();
-                                }
-                                if self.tx.send(EngineMsg::Part(Part::Tasks(set, t))).await.is_err() {
-                                    return Exit::Closed;
-                                }
-                            }
-                            Err(e) if e.is_connection() => return Exit::Lost(e),
-                            Err(_) => {}
-                        }
-                    }
-                    next_tasks = Instant::now() + self.intervals.tasks;
-                }
-                _ = sleep_until(next_resync) => {
-                    match load_cluster(engine).await {
-                        Ok(c) => {
-                            if self.tx.send(EngineMsg::Loaded(Box::new(c))).await.is_err() {
-                                return Exit::Closed;
-                            }
-                        }
-                        Err(e) => return Exit::Lost(e),
-                    }
-                    next_resync = Instant::now() + self.intervals.resync;
-                }
-                cmd = self.rx.recv() => match cmd {
-                    None => return Exit::Closed,
-                    Some(EngineCmd::Refresh) => next_resync = Instant::now(),
-                    Some(EngineCmd::WatchTasks(s)) => {
-                        if s != *scope {
-                            *scope = s;
-                            next_tasks = Instant::now();
-                        }
-                    }
-                    Some(EngineCmd::WatchRollout(r)) => {
-                        if r != *rollout {
-                            *rollout = r;
-                            next_rollout = Instant::now();
-                        }
-                    }
+                _ = sleep_until(flush) => within(&label, short, self.flush(&mut plan)).await,
+                _ = sleep_until(plan.services) => within(&label, short, self.poll_services(&mut plan)).await,
+                _ = sleep_until(tasks_due) => within(&label, short, self.poll_tasks(&mut plan)).await,
+                _ = sleep_until(overview) => within(&label, long, self.read_all_tasks(&mut plan)).await,
+                _ = sleep_until(changed) => within(&label, long, self.read_changed(&mut plan)).await,
+                _ = sleep_until(plan.resync) => within(&label, long, self.resync(&mut plan)).await,
+                cmd = rx.recv() => match cmd {
+                    None => Err(Exit::Closed),
+                    Some(c) => self.on_command(&mut plan, c).await,
                 },
+            };
+            if let Err(exit) = step {
+                return exit;
             }
         }
     }
 
-    /// Re-reads one kind; Ok(false) when the UI is gone.
-    async fn refresh(&self, engine: &Engine, kind: Kind) -> Result<bool, EngineError> {
-        let part = match kind {
-            Kind::Nodes => Part::Nodes(engine.nodes().await?),
-            Kind::Services => {
-                // a created or scaled service changes tasks too: fetch them with it
-                let services = engine.services().await?;
-                let tasks = if services.len() <= 50 {
-                    Some(engine.tasks(task_filters(&TaskSet::All)).await?)
-                } else {
-                    None
-                };
-                if self
-                    .tx
-                    .send(EngineMsg::Part(Part::Services(services)))
-                    .await
-                    .is_err()
-                {
-                    return Ok(false);
+    /// Is there anything for the periodic task poll to read?
+    fn tasks_wanted(&self, plan: &Plan) -> bool {
+        if plan.cadence.large {
+            matches!(self.kept.scope, TaskScope::Service(_) | TaskScope::Node(_))
+                || !plan.facts.rolling().is_empty()
+        } else {
+            plan.all_tasks_next
+                || self.kept.scope != TaskScope::None
+                || !plan.facts.degraded().is_empty()
+        }
+    }
+
+    async fn follow_rollout(&mut self, plan: &mut Plan) -> Step {
+        if let Some(id) = self.kept.rollout.clone() {
+            match rollout_state(self.engine, &id).await {
+                Ok(Some(m)) => self.send(m).await?,
+                Ok(None) => self.kept.rollout = None,
+                Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+                Err(_) => {}
+            }
+        }
+        plan.rollout = Instant::now() + ROLLOUT_POLL;
+        Ok(())
+    }
+
+    async fn on_event(&mut self, plan: &mut Plan, ev: EventMessage) -> Step {
+        if let Some(t) = ev.time {
+            self.kept.events_since = self.kept.events_since.max(t);
+        }
+        if let Some(k) = kind_of(&ev) {
+            plan.pending.insert(k);
+            plan.flush
+                .get_or_insert_with(|| Instant::now() + plan.cadence.debounce);
+            if let Some(node) = moving_node(&ev) {
+                plan.changed_nodes.insert(node);
+            }
+            // a service or node change usually changes tasks too
+            if !plan.cadence.large && (k == Kind::Services || k == Kind::Nodes) {
+                plan.tasks = plan.tasks.min(Instant::now() + self.intervals.debounce * 5);
+            }
+        }
+        self.send(EngineMsg::Event(Box::new(ev))).await
+    }
+
+    /// Refreshes what the events named.
+    async fn flush(&mut self, plan: &mut Plan) -> Step {
+        plan.flush = None;
+        for k in std::mem::take(&mut plan.pending) {
+            let e = self.engine;
+            let part = match k {
+                Kind::Nodes => {
+                    let nodes = e.nodes().await.map_err(Exit::Lost)?;
+                    // the services that ran on a node that moved its tasks
+                    let moved: Vec<String> = plan.changed_nodes.iter().cloned().collect();
+                    for n in &moved {
+                        plan.changed_services
+                            .extend(self.kept.tracker.services_on(n));
+                    }
+                    if !plan.cadence.large {
+                        plan.changed_nodes.clear();
+                    }
+                    Part::Nodes(nodes)
                 }
-                match tasks {
-                    Some(t) => Part::Tasks(TaskSet::All, t),
-                    None => return Ok(true),
+                Kind::Services => {
+                    let services = e.services().await.map_err(Exit::Lost)?;
+                    self.services_read(plan, &services);
+                    // a created or scaled service changes tasks too: small swarms fetch them
+                    let tasks = if !plan.cadence.large && services.len() <= 50 {
+                        Some(
+                            e.tasks(task_filters(&TaskSet::All))
+                                .await
+                                .map_err(Exit::Lost)?,
+                        )
+                    } else {
+                        None
+                    };
+                    self.send(EngineMsg::Part(Part::Services(services))).await?;
+                    match tasks {
+                        Some(t) => Part::Tasks(TaskSet::All, t),
+                        None => continue,
+                    }
+                }
+                Kind::Secrets => Part::Secrets(e.secrets().await.map_err(Exit::Lost)?),
+                Kind::Configs => Part::Configs(e.configs().await.map_err(Exit::Lost)?),
+                Kind::Networks => Part::Networks(e.networks().await.map_err(Exit::Lost)?),
+            };
+            self.send(EngineMsg::Part(part)).await?;
+        }
+        self.schedule_changed(plan);
+        Ok(())
+    }
+
+    /// After services were read: what changed, what is degraded, how often to poll now.
+    fn services_read(&mut self, plan: &mut Plan, services: &[bollard::models::Service]) {
+        let facts = ServiceFacts::of(services);
+        let size = facts.desired().max(plan.tasks_seen as u64);
+        let cadence = Cadence::new(self.intervals, facts.services(), size);
+        if cadence.large {
+            let changed = facts.changed_since(&plan.facts);
+            plan.changed_services.extend(changed);
+        }
+        plan.facts = facts;
+        self.set_cadence(plan, cadence);
+    }
+
+    fn set_cadence(&mut self, plan: &mut Plan, cadence: Cadence) {
+        if cadence.large != plan.cadence.large {
+            // the swarm crossed the size line: read its tasks the new way, from scratch
+            self.kept.tracker = Tracker::default();
+            plan.overview = cadence.large.then(Instant::now);
+            plan.overview_for_pane = false;
+            plan.all_tasks_next = !cadence.large;
+            plan.tasks = Instant::now();
+            plan.tasks_seen = 0;
+        }
+        plan.services = Instant::now() + cadence.services;
+        plan.cadence = cadence;
+    }
+
+    async fn poll_services(&mut self, plan: &mut Plan) -> Step {
+        match self.engine.services().await {
+            Ok(s) => {
+                let before = plan.facts.clone();
+                self.services_read(plan, &s);
+                // a large swarm at rest: nothing to redraw (no spec, count or update changed)
+                if !(plan.cadence.large && plan.facts == before) {
+                    self.send(EngineMsg::Part(Part::Services(s))).await?;
+                }
+                if plan.cadence.large {
+                    // recovered services' history goes, newly degraded ones' is read
+                    self.prune(plan).await?;
+                }
+                self.schedule_changed(plan);
+            }
+            Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+            Err(_) => plan.services = Instant::now() + plan.cadence.services,
+        }
+        Ok(())
+    }
+
+    /// Large: the tasks of changed services are read together, at most once per
+    /// `cadence.changed` (soon after a quiet spell).
+    fn schedule_changed(&mut self, plan: &mut Plan) {
+        if !plan.cadence.large
+            || plan.changed.is_some()
+            || (plan.changed_services.is_empty() && plan.changed_nodes.is_empty())
+        {
+            return;
+        }
+        let soon = Instant::now() + Duration::from_secs(2);
+        let allowed = plan
+            .last_changed
+            .map(|t| t + plan.cadence.changed)
+            .unwrap_or(soon);
+        plan.changed = Some(soon.max(allowed));
+    }
+
+    /// Small: what the view shows and degraded services; large: the view drilled into and
+    /// services being rolled out.
+    async fn poll_tasks(&mut self, plan: &mut Plan) -> Step {
+        let large = plan.cadence.large;
+        let sets = if large {
+            let mut sets = Vec::new();
+            match &self.kept.scope {
+                TaskScope::Service(id) => sets.push(TaskSet::Services(vec![id.clone()])),
+                TaskScope::Node(id) => sets.push(TaskSet::Node(id.clone())),
+                _ => {}
+            }
+            let rolling: Vec<String> = plan.facts.rolling().iter().cloned().collect();
+            if !rolling.is_empty() {
+                sets.push(TaskSet::Services(rolling));
+            }
+            sets
+        } else if std::mem::take(&mut plan.all_tasks_next) {
+            vec![TaskSet::All]
+        } else {
+            let degraded: Vec<String> = plan.facts.degraded().iter().cloned().collect();
+            small_task_sets(&self.kept.scope, &degraded)
+        };
+        for set in sets {
+            if large {
+                self.read_tracked(plan, &set).await?;
+            } else {
+                match self.engine.tasks(task_filters(&set)).await {
+                    Ok(t) => {
+                        let all = set == TaskSet::All;
+                        let n = t.len();
+                        self.send(EngineMsg::Part(Part::Tasks(set, t))).await?;
+                        if all && n >= self.intervals.large_swarm {
+                            // history makes this swarm large after all
+                            plan.tasks_seen = n;
+                            let cadence =
+                                Cadence::new(self.intervals, plan.facts.services(), n as u64);
+                            self.set_cadence(plan, cadence);
+                            return Ok(());
+                        }
+                    }
+                    Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+                    Err(_) => {}
                 }
             }
-            Kind::Secrets => Part::Secrets(engine.secrets().await?),
-            Kind::Configs => Part::Configs(engine.configs().await?),
-            Kind::Networks => Part::Networks(engine.networks().await?),
-        };
-        Ok(self.tx.send(EngineMsg::Part(part)).await.is_ok())
+        }
+        let drilled = matches!(self.kept.scope, TaskScope::Service(_) | TaskScope::Node(_));
+        plan.tasks = Instant::now()
+            + if large && !drilled {
+                plan.cadence.rolling
+            } else {
+                plan.cadence.tasks
+            };
+        Ok(())
+    }
+
+    /// Large: one streamed read of `set`, its changes sent to the UI.
+    async fn read_tracked(&mut self, plan: &Plan, set: &TaskSet) -> Step {
+        let keep = self.keep(&plan.facts);
+        match tracked_tasks(self.engine, set, &mut self.kept.tracker, &keep).await {
+            Ok(d) if d.is_empty() => Ok(()),
+            Ok(d) => self.send(EngineMsg::Part(Part::TaskDelta(d))).await,
+            Err(e) if e.is_connection() => Err(Exit::Lost(e)),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Large: every task (after a load, and while the tasks pane shows them all).
+    async fn read_all_tasks(&mut self, plan: &mut Plan) -> Step {
+        plan.overview = None;
+        self.read_tracked(plan, &TaskSet::All).await?;
+        // everything was just read: nothing is waiting for a change any more
+        plan.changed_services.clear();
+        plan.changed_nodes.clear();
+        plan.changed = None;
+        plan.overview_for_pane = self.kept.scope == TaskScope::All;
+        if plan.overview_for_pane {
+            plan.overview = Some(Instant::now() + plan.cadence.all_tasks);
+        }
+        Ok(())
+    }
+
+    async fn read_changed(&mut self, plan: &mut Plan) -> Step {
+        plan.changed = None;
+        plan.last_changed = Some(Instant::now());
+        let services: Vec<String> = std::mem::take(&mut plan.changed_services)
+            .into_iter()
+            .collect();
+        let nodes = std::mem::take(&mut plan.changed_nodes);
+        // past a few hundred services, one read of everything is cheaper than a huge filter
+        if services.len() > MAX_FILTERED_SERVICES {
+            return self.read_all_tasks(plan).await;
+        }
+        if !services.is_empty() {
+            self.read_tracked(plan, &TaskSet::Services(services))
+                .await?;
+        }
+        for n in nodes {
+            self.read_tracked(plan, &TaskSet::Node(n)).await?;
+        }
+        Ok(())
+    }
+
+    /// Large: sends the removal of tasks the UI no longer needs (nothing is asked of the
+    /// engine); newly degraded services' tasks are read with the changed ones.
+    async fn prune(&mut self, plan: &mut Plan) -> Step {
+        let keep = self.keep(&plan.facts);
+        let d = self.kept.tracker.prune(&keep);
+        if !d.is_empty() {
+            self.send(EngineMsg::Part(Part::TaskDelta(d))).await?;
+        }
+        Ok(())
+    }
+
+    async fn resync(&mut self, plan: &mut Plan) -> Step {
+        let cluster = load_objects(self.engine).await.map_err(Exit::Lost)?;
+        self.services_read(plan, &cluster.services);
+        self.send(EngineMsg::Loaded(Box::new(cluster))).await?;
+        if plan.cadence.large {
+            plan.overview = Some(Instant::now());
+            plan.overview_for_pane = false;
+        } else {
+            plan.all_tasks_next = true;
+            plan.tasks = Instant::now();
+        }
+        plan.resync = Instant::now() + plan.cadence.resync;
+        Ok(())
+    }
+
+    async fn on_command(&mut self, plan: &mut Plan, cmd: EngineCmd) -> Step {
+        match cmd {
+            EngineCmd::Refresh => plan.resync = Instant::now(),
+            EngineCmd::WatchTasks(s) => {
+                if s != self.kept.scope {
+                    self.kept.scope = s;
+                    plan.tasks = Instant::now();
+                    if plan.cadence.large {
+                        // what the old view alone wanted goes; the new view is read now
+                        self.prune(plan).await?;
+                        if self.kept.scope == TaskScope::All {
+                            plan.overview = Some(Instant::now());
+                        } else if plan.overview_for_pane {
+                            plan.overview = None;
+                            plan.overview_for_pane = false;
+                        }
+                    }
+                }
+            }
+            EngineCmd::WatchRollout(r) => {
+                if r != self.kept.rollout {
+                    self.kept.rollout = r;
+                    plan.rollout = Instant::now();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Above this many services whose tasks changed, every task is read at once instead.
+const MAX_FILTERED_SERVICES: usize = 200;
+
+/// A small swarm's task requests of one poll: what the UI shows, and the tasks of degraded
+/// services (the problems view explains them). Every task in one request when any is shown.
+fn small_task_sets(scope: &TaskScope, degraded: &[String]) -> Vec<TaskSet> {
+    match scope {
+        TaskScope::All | TaskScope::Summary => return vec![TaskSet::All],
+        TaskScope::Service(_) | TaskScope::Node(_) => return vec![TaskSet::All],
+        TaskScope::None => {}
+    }
+    if degraded.is_empty() {
+        Vec::new()
+    } else {
+        vec![TaskSet::Services(degraded.to_vec())]
     }
 }
 
@@ -511,47 +832,6 @@ async fn rollout_state(engine: &Engine, id: &str) -> Result<Option<EngineMsg>, E
     }))
 }
 
-fn degraded_ids(services: &[bollard::models::Service]) -> Vec<String> {
-    services
-        .iter()
-        .filter(|s| service_is_degraded(s))
-        .map(|s| service_id(s).to_string())
-        .collect()
-}
-
-/// Below this many tasks, one request for all of them is cheaper than being selective.
-const SMALL_SWARM_TASKS: usize = 2000;
-
-/// The task requests of one poll: what the UI shows, and the tasks of degraded services (the
-/// problems view explains them). Small swarms simply fetch every task.
-fn task_sets(scope: &TaskScope, degraded: &[String], known_tasks: usize) -> Vec<TaskSet> {
-    if known_tasks < SMALL_SWARM_TASKS && *scope != TaskScope::None {
-        return vec![TaskSet::All];
-    }
-    let mut services: Vec<String> = degraded.to_vec();
-    let mut sets = Vec::new();
-    match scope {
-        TaskScope::All => return vec![TaskSet::All],
-        TaskScope::Service(id) => {
-            if !services.contains(id) {
-                services.push(id.clone());
-            }
-        }
-        TaskScope::Node(id) => sets.push(TaskSet::Node(id.clone())),
-        TaskScope::None => {}
-    }
-    if !services.is_empty() {
-        sets.push(TaskSet::Services(services));
-    }
-    sets
-}
-
-/// Running counts change without events, so services are polled; large swarms less often.
-fn poll_interval(iv: &Intervals, services: usize) -> Duration {
-    let scaled = Duration::from_millis(services as u64 * 10);
-    iv.services.max(scaled).min(Duration::from_secs(20))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,33 +844,54 @@ mod tests {
     }
 
     #[test]
-    fn polls_what_is_shown_and_what_is_degraded() {
+    fn small_swarms_read_every_task_when_any_is_shown() {
         let d = vec!["bad".to_string()];
-        let big = 50_000;
-        assert_eq!(task_sets(&TaskScope::All, &d, big), vec![TaskSet::All]);
+        for s in [
+            TaskScope::All,
+            TaskScope::Summary,
+            TaskScope::Service("web".into()),
+            TaskScope::Node("n1".into()),
+        ] {
+            assert_eq!(small_task_sets(&s, &d), vec![TaskSet::All], "{s:?}");
+        }
+        // nothing shown: the degraded services only
         assert_eq!(
-            task_sets(&TaskScope::Service("web".into()), &d, big),
-            vec![TaskSet::Services(vec!["bad".into(), "web".into()])]
+            small_task_sets(&TaskScope::None, &d),
+            vec![TaskSet::Services(vec!["bad".into()])]
         );
-        assert_eq!(
-            task_sets(&TaskScope::Node("n1".into()), &d, big),
-            vec![
-                TaskSet::Node("n1".into()),
-                TaskSet::Services(vec!["bad".into()])
-            ]
-        );
-        assert!(task_sets(&TaskScope::None, &[], big).is_empty());
-        // a small swarm fetches everything in one request
-        assert_eq!(
-            task_sets(&TaskScope::Node("n1".into()), &d, 10),
-            vec![TaskSet::All]
-        );
+        assert!(small_task_sets(&TaskScope::None, &[]).is_empty());
+    }
+
+    fn node_event(attrs: &[(&str, &str)], action: &str) -> EventMessage {
+        EventMessage {
+            typ: Some(EventMessageTypeEnum::NODE),
+            action: Some(action.into()),
+            actor: Some(bollard::models::EventActor {
+                id: Some("n1".into()),
+                attributes: Some(
+                    attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+            }),
+            ..Default::default()
+        }
     }
 
     #[test]
-    fn big_swarms_are_polled_less() {
-        let iv = Intervals::default();
-        assert_eq!(poll_interval(&iv, 10), Duration::from_secs(2));
-        assert_eq!(poll_interval(&iv, 2000), Duration::from_secs(20));
+    fn node_events_that_move_tasks() {
+        let drained = node_event(&[("availability.new", "drain")], "update");
+        assert_eq!(moving_node(&drained).as_deref(), Some("n1"));
+        let down = node_event(&[("state.old", "ready"), ("state.new", "down")], "update");
+        assert_eq!(moving_node(&down).as_deref(), Some("n1"));
+        let paused = node_event(&[("availability.new", "pause")], "update");
+        assert_eq!(moving_node(&paused), None);
+        let labelled = node_event(&[("name", "n1")], "update");
+        assert_eq!(moving_node(&labelled), None);
     }
 }
+
+#[cfg(test)]
+#[path = "watch_tests.rs"]
+mod watch_tests;

@@ -107,8 +107,8 @@ pub fn draw_table(f: &mut Frame, area: Rect, theme: &Theme, v: &TableView) {
     }
     let body = inner.height.saturating_sub(1) as usize;
     let start = v.list.offset.min(v.list.rows.len());
-    let end = (start + body).min(v.list.rows.len());
-    let visible = &v.list.rows[start..end];
+    // only the rows in view are looked at: drawing does not grow with the list
+    let visible: Vec<&crate::app::rows::Row> = v.list.rows.window(start, body).collect();
 
     if visible.is_empty() {
         let msg = Line::from(Span::styled(v.empty_text.to_string(), theme.dim));

@@ -13,6 +13,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use super::raw::{Raw, SendFn};
 use crate::connect::{Endpoint, HostUrl};
 
 /// Seconds bollard waits for response headers of a request (streams are not bounded by it).
@@ -35,8 +36,9 @@ fn http_connector() -> HttpConnector {
     c
 }
 
-/// Wraps any hyper connector as a bollard custom transport.
-fn custom<C>(connector: C, base: String) -> Result<Docker, TransportError>
+/// Wraps any hyper connector as a bollard custom transport; the same client serves raw
+/// (streamed) requests.
+fn custom<C>(connector: C, base: String) -> Result<(Docker, Raw), TransportError>
 where
     C: tower_service::Service<hyper::Uri> + Clone + Send + Sync + 'static,
     C::Response: hyper::rt::Read
@@ -54,31 +56,42 @@ where
             .pool_max_idle_per_host(4)
             .build(connector),
     );
+    let send: SendFn = Arc::new(move |req: BollardRequest| {
+        let client = client.clone();
+        Box::pin(async move {
+            client
+                .request(req)
+                .await
+                .map_err(bollard::errors::Error::from)
+        })
+    });
+    let for_bollard = send.clone();
     let docker = Docker::connect_with_custom_transport(
-        move |req: BollardRequest| {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .request(req)
-                    .await
-                    .map_err(bollard::errors::Error::from)
-            })
-        },
-        Some(base),
+        move |req: BollardRequest| for_bollard(req),
+        Some(base.clone()),
         REQUEST_TIMEOUT_SECS,
         API_DEFAULT_VERSION,
     )?;
-    Ok(docker)
+    Ok((docker, Raw::Custom { send, base }))
 }
 
 /// A client for the endpoint. No request is made here.
 pub fn build(ep: &Endpoint) -> Result<Docker, TransportError> {
+    Ok(build_with_raw(ep)?.0)
+}
+
+/// A client for the endpoint, and the way to make raw (streamed) requests over the same
+/// transport. No request is made here.
+pub fn build_with_raw(ep: &Endpoint) -> Result<(Docker, Raw), TransportError> {
     match &ep.host {
-        HostUrl::Unix(path) => Ok(Docker::connect_with_unix(
-            &path.to_string_lossy(),
-            REQUEST_TIMEOUT_SECS,
-            API_DEFAULT_VERSION,
-        )?),
+        HostUrl::Unix(path) => Ok((
+            Docker::connect_with_unix(
+                &path.to_string_lossy(),
+                REQUEST_TIMEOUT_SECS,
+                API_DEFAULT_VERSION,
+            )?,
+            Raw::Unix(path.clone()),
+        )),
         HostUrl::Tcp { .. } => {
             let authority = ep.host.to_string().replacen("tcp://", "", 1);
             match &ep.tls {

@@ -1,0 +1,167 @@
+//! GET requests whose answer is read chunk by chunk, over the same transport as the bollard
+//! client (the same unix socket, or the same hyper client for tcp, TLS and ssh). For the big
+//! lists of a large swarm: bollard reads a whole answer into memory and builds every field of
+//! every object, which for 40,000 tasks is hundreds of megabytes; here each element of the
+//! array is handed out as soon as it is complete and kept only as far as the caller wants.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bollard::BollardRequest;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::Response;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+
+use super::error::{EngineError, from_bollard};
+use super::json_array::ArraySplitter;
+
+/// The hyper client behind a bollard custom transport, shared with it.
+pub type SendFn = Arc<
+    dyn Fn(
+            BollardRequest,
+        ) -> Pin<
+            Box<dyn Future<Output = Result<Response<Incoming>, bollard::errors::Error>> + Send>,
+        > + Send
+        + Sync,
+>;
+
+/// How to make a raw request to the engine.
+#[derive(Clone)]
+pub enum Raw {
+    /// A fresh connection to the socket per request (cheap on a unix socket).
+    Unix(PathBuf),
+    /// The custom transport's client; `base` is the URL its requests start with.
+    Custom { send: SendFn, base: String },
+}
+
+/// Headers must come within this time, and each chunk of the body within it after the last.
+const WAIT: Duration = Duration::from_secs(super::transport::REQUEST_TIMEOUT_SECS);
+
+impl Raw {
+    async fn get(&self, path: &str) -> Result<Response<Incoming>, bollard::errors::Error> {
+        match self {
+            Raw::Unix(socket) => {
+                let stream = tokio::net::UnixStream::connect(socket).await?;
+                let (mut tx, conn) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+                tokio::spawn(async move {
+                    // the connection ends with the answer; its error is the request's error
+                    let _ = conn.await;
+                });
+                let req = hyper::Request::get(format!("http://localhost{path}"))
+                    .header(hyper::header::HOST, "localhost")
+                    .body(Empty::<Bytes>::new())?;
+                Ok(tx.send_request(req).await?)
+            }
+            Raw::Custom { send, base } => {
+                let req = hyper::Request::get(format!("{base}{path}"))
+                    .body(bollard::body_full(Bytes::new()))?;
+                send(req).await
+            }
+        }
+    }
+
+    /// GETs `path` (with the API version prefix) and hands each element of the JSON array it
+    /// answers to `each`, as soon as it is complete.
+    pub async fn get_array(
+        &self,
+        endpoint: &str,
+        path: &str,
+        mut each: impl FnMut(&[u8]),
+    ) -> Result<(), EngineError> {
+        let res = match tokio::time::timeout(WAIT, self.get(path)).await {
+            Ok(r) => r.map_err(|e| from_bollard(endpoint, &e))?,
+            Err(_) => {
+                return Err(EngineError::Timeout {
+                    endpoint: endpoint.to_string(),
+                    secs: WAIT.as_secs(),
+                });
+            }
+        };
+        let status = res.status();
+        let mut body = res.into_body();
+        if !status.is_success() {
+            let bytes = match tokio::time::timeout(WAIT, body.collect()).await {
+                Ok(Ok(b)) => b.to_bytes(),
+                _ => Bytes::new(),
+            };
+            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).trim().to_string());
+            let err = bollard::errors::Error::DockerResponseServerError {
+                status_code: status.as_u16(),
+                message,
+            };
+            return Err(from_bollard(endpoint, &err));
+        }
+        let mut split = ArraySplitter::default();
+        let bad = |detail: String| EngineError::Unreachable {
+            endpoint: endpoint.to_string(),
+            detail,
+        };
+        loop {
+            let frame = match tokio::time::timeout(WAIT, body.frame()).await {
+                Ok(Some(Ok(f))) => f,
+                Ok(Some(Err(e))) => return Err(from_bollard(endpoint, &e.into())),
+                Ok(None) => break,
+                Err(_) => {
+                    return Err(EngineError::Timeout {
+                        endpoint: endpoint.to_string(),
+                        secs: WAIT.as_secs(),
+                    });
+                }
+            };
+            if let Ok(data) = frame.into_data() {
+                split
+                    .feed(&data, &mut each)
+                    .map_err(|e| bad(format!("{path}: {e}")))?;
+            }
+        }
+        split.finish().map_err(|e| bad(format!("{path}: {e}")))
+    }
+}
+
+/// `path?filters=...` with the filters as the engine wants them (JSON, URL-encoded).
+pub fn with_filters(path: &str, filters: &HashMap<String, Vec<String>>) -> String {
+    if filters.is_empty() {
+        return path.to_string();
+    }
+    // sorted, so the same filters make the same URL
+    let sorted: std::collections::BTreeMap<&String, &Vec<String>> = filters.iter().collect();
+    let json = serde_json::to_string(&sorted).unwrap_or_default();
+    format!("{path}?filters={}", percent_encode(&json))
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_json_and_url_encoded() {
+        let f = HashMap::from([("desired-state".to_string(), vec!["running".to_string()])]);
+        assert_eq!(
+            with_filters("/v1.41/tasks", &f),
+            "/v1.41/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D"
+        );
+        assert_eq!(with_filters("/tasks", &HashMap::new()), "/tasks");
+    }
+}
