@@ -8,7 +8,9 @@
 //! - moving: `j` x120, `k` x40, `PgDn` x40 (on nodes, services, tasks)
 //! - filtering: `/`, then typing `web`, backspace x3, `api`, Esc (x8) on services and tasks
 //! - sorting: `o` x40 (cycles the columns and back) on nodes, services, tasks
-//! - switching panes: `1`..`7`, `0` (x8)
+//! - switching panes: `1`..`7`, `0` (x8), the panes' rows already built;
+//! - switching to each pane right after a data change (its rows are built again), x3; not in
+//!   the "every key" line: it is the cost of a refresh seen at the next switch.
 //!
 //! `BENCH_REPEAT=N` multiplies the samples. p50, p99 and max in ms.
 
@@ -24,7 +26,7 @@ use ratatui::backend::TestBackend;
 use common::*;
 use swarmtop::app::{Msg, State, update};
 use swarmtop::connect::{Endpoint, HostUrl, Source};
-use swarmtop::engine::{Engine, EngineMsg, load_cluster};
+use swarmtop::engine::{Engine, EngineMsg, Part, load_cluster};
 use swarmtop::keymap::Keymap;
 use swarmtop::theme::Theme;
 
@@ -196,6 +198,25 @@ fn main() {
         }
         all.extend(v.iter().copied());
         report("switch panes (1..7, 0)", &size, v);
+
+        // the data changed since the pane was last shown: its rows are built again
+        let services = cluster.services.clone();
+        for c in "12345670".chars() {
+            let mut v = Vec::new();
+            for _ in 0..3 * repeat {
+                b.untimed("7");
+                let _ = update(
+                    &mut b.state,
+                    Msg::Engine(EngineMsg::Part(Part::Services(services.clone()))),
+                );
+                v.push(b.press(ch(c)));
+            }
+            report(
+                &format!("switch to pane {c} after a data change (rows rebuilt)"),
+                &size,
+                v,
+            );
+        }
     }
     report("**every key above**", "both", all);
     drop(sim);

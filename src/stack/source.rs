@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
-use bollard::models::{Config, ConfigSpec, Network, Secret, Service, ServiceSpec};
+use bollard::models::{Config, ConfigSpec, MountType, Network, Secret, Service, ServiceSpec};
 use sha2::{Digest, Sha256};
 
 use super::NAMESPACE_LABEL;
@@ -147,6 +147,7 @@ pub fn reconstruct(
             name.clone(),
             service_of(stack, &name, spec, &mut f.networks, &stack_nets),
         );
+        add_volumes(stack, spec, &mut f.volumes);
     }
     for (full, n) in &stack_nets {
         let Some(key) = descope(stack, full) else {
@@ -285,6 +286,53 @@ fn ipam_of(n: &Network) -> Option<Ipam> {
     })
 }
 
+/// The top-level entry of each named volume a service mounts (a file naming a volume that is
+/// not defined does not load): the stack's own volumes carry its label, with their driver and
+/// labels; any other is external. The key is the one the service's mount uses.
+fn add_volumes(stack: &str, spec: &ServiceSpec, volumes: &mut BTreeMap<String, Volume>) {
+    let mounts = spec
+        .task_template
+        .as_ref()
+        .and_then(|t| t.container_spec.as_ref())
+        .and_then(|c| c.mounts.as_ref());
+    for m in mounts.into_iter().flatten() {
+        let Some(src) = m
+            .source
+            .as_deref()
+            .filter(|_| m.typ == Some(MountType::VOLUME))
+        else {
+            continue;
+        };
+        let key = descope(stack, src).unwrap_or(src);
+        let opts = m.volume_options.as_ref();
+        let labels = opts.and_then(|o| o.labels.clone());
+        let owned = labels
+            .as_ref()
+            .and_then(|l| l.get(NAMESPACE_LABEL))
+            .is_some_and(|v| v == stack);
+        let driver = opts
+            .and_then(|o| o.driver_config.as_ref())
+            .filter(|_| owned);
+        volumes.entry(key.to_string()).or_insert(Volume {
+            // a stack volume named `<stack>_<key>` gets that name back from its key
+            name: (!owned || key == src).then(|| src.to_string()),
+            external: (!owned).then_some(External::Flag(true)),
+            labels: without_stack_labels(&labels.filter(|_| owned)),
+            // `driver: ''` keeps a driver config that has neither a name nor options
+            driver: driver.and_then(|d| {
+                d.name
+                    .clone()
+                    .or_else(|| d.options.is_none().then(String::new))
+            }),
+            driver_opts: driver.and_then(|d| d.options.as_ref()).map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Scalar::Str(v.clone())))
+                    .collect()
+            }),
+        });
+    }
+}
+
 /// A mounted file's target, uid, gid and mode.
 type RefFile = (Option<String>, Option<String>, Option<String>, Option<u32>);
 
@@ -311,7 +359,8 @@ fn service_of(
         hostname: c.hostname.clone(),
         user: c.user.clone(),
         working_dir: c.dir.clone(),
-        stop_grace_period: dur(c.stop_grace_period),
+        // 0s is a real setting here (no grace), unlike the engine's zero durations elsewhere
+        stop_grace_period: c.stop_grace_period.map(format_duration),
         stop_signal: c.stop_signal.clone(),
         init: c.init,
         tty: c.tty.filter(|t| *t),
@@ -468,7 +517,19 @@ fn service_of(
                         .map(|x| descope(stack, x).unwrap_or(x).to_string()),
                     target: m.target.clone(),
                     read_only: m.read_only.filter(|r| *r),
-                    ..Default::default()
+                    consistency: m.consistency.clone(),
+                    bind: m.bind_options.as_ref().map(|b| BindOptions {
+                        propagation: b.propagation.map(|p| p.to_string()),
+                    }),
+                    volume: m
+                        .volume_options
+                        .as_ref()
+                        .and_then(|v| v.no_copy)
+                        .filter(|n| *n)
+                        .map(|n| VolumeOptions { nocopy: Some(n) }),
+                    tmpfs: m.tmpfs_options.as_ref().map(|t| TmpfsOptions {
+                        size: t.size_bytes.map(Int),
+                    }),
                 })
             })
             .collect()
@@ -592,7 +653,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::stack::convert::convert;
+    use crate::stack::convert::{Desired, convert};
     use crate::stack::interpolate::Env;
     use crate::stack::load::load_sources;
 
@@ -666,6 +727,53 @@ mod tests {
         let d2 = convert("st", &l2).unwrap();
         assert_eq!(d2.services, d.services, "{rebuilt}");
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
+    }
+
+    /// Loads and converts `text`, rebuilds a file from the specs, and converts that again.
+    fn rebuild(text: &str) -> (Desired, String, Desired) {
+        let load = |text: &str| {
+            let src = Source {
+                name: "s.yml".into(),
+                text: text.into(),
+            };
+            let l = load_sources(&[src], Path::new("/"), &Env::new())
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            convert("st", &l).unwrap_or_else(|e| panic!("{e}\n{text}"))
+        };
+        let d = load(text);
+        let services: Vec<Service> = d
+            .services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect();
+        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
+        let d2 = load(&rebuilt);
+        (d, rebuilt, d2)
+    }
+
+    /// Found by the compose_roundtrip fuzzer: `stop_grace_period: 0s` (stop at once) was left
+    /// out of the rebuilt file, which gives the engine's default of 10s.
+    #[test]
+    fn reconstructed_file_keeps_a_zero_grace_period() {
+        let (d, rebuilt, d2) =
+            rebuild("services:\n  web:\n    image: busybox:1\n    stop_grace_period: 0s\n");
+        assert!(rebuilt.contains("stop_grace_period: 0s"), "{rebuilt}");
+        assert_eq!(d2.services, d.services, "{rebuilt}");
+    }
+
+    /// Named volumes (the stack's own with driver options, and an external one) and the
+    /// options of volume, bind and tmpfs mounts come back in the rebuilt file.
+    #[test]
+    fn reconstructed_file_keeps_volumes_and_mount_options() {
+        let (d, rebuilt, d2) = rebuild(
+            "services:\n  db:\n    image: busybox:1\n    volumes:\n      - type: volume\n        source: data\n        target: /data\n        volume:\n          nocopy: true\n      - type: bind\n        source: /srv\n        target: /srv\n        bind:\n          propagation: rslave\n      - type: tmpfs\n        target: /scratch\n        tmpfs:\n          size: 1000\n      - shared:/shared\nvolumes:\n  data:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n  shared:\n    external: true\n",
+        );
+        assert!(rebuilt.contains("external: true"), "{rebuilt}");
+        assert!(rebuilt.contains("propagation: rslave"), "{rebuilt}");
+        assert_eq!(d2.services, d.services, "{rebuilt}");
     }
 
     /// Found with the compose_roundtrip fuzz target's property: a `$` in a live spec was
