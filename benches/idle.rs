@@ -1,18 +1,18 @@
-//! Idle cost and memory at L: `cargo bench --bench idle`.
+//! Idle cost and memory at S, M and L: `cargo bench --bench idle` (`BENCH_SIZES=L` for one).
 //!
-//! The L simulator runs in this process (so its request counters see only swarmtop, and the
+//! The simulator runs in this process (so its request counters see only swarmtop, and the
 //! changes below are made on the model directly, not over the API). The real swarmtop binary
 //! runs in a tmux pane (200x50) connected to it, on the nodes pane, untouched. After the
 //! first frame and a warm-up:
-//! - **quiet**: nothing changes in the swarm for `BENCH_QUIET` seconds (default 120);
-//! - **events**: for `BENCH_EVENTS` seconds (default 180) a service is scaled up or down
+//! - **quiet**: nothing changes in the swarm for `BENCH_QUIET` seconds (default 60);
+//! - **events**: for `BENCH_EVENTS` seconds (default 120) a service is scaled up or down
 //!   every 20 s (a service `update` event, a task started or stopped) and a worker node is
 //!   paused or made active again every 60 s (a node `update` event): 4 swarm events a minute;
 //!
 //! each phase reports the API requests per minute swarmtop made (by route) and its CPU time
 //! (utime+stime from /proc/<pid>/stat) as a share of one core. Then the peak RSS (VmHWM):
-//! after the idle phases, and again after visiting every pane (0..7, then 3 until all 40,000
-//! tasks are in).
+//! after the idle phases, and again after visiting every pane (0..7, then 3 until every task is
+//! in: 40,000 at L).
 
 mod common;
 
@@ -111,16 +111,23 @@ fn phase(name: &str, a: &Reading, b: &Reading) {
 
 fn main() {
     let warmup = setting("BENCH_WARMUP", 30, 2) as u64;
-    let quiet = setting("BENCH_QUIET", 120, 3) as u64;
-    let events = setting("BENCH_EVENTS", 180, 3) as u64;
+    let quiet = setting("BENCH_QUIET", 60, 3) as u64;
+    let events = setting("BENCH_EVENTS", 120, 3) as u64;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    for size in sizes() {
+        run(&rt, &size, warmup, quiet, events);
+    }
+}
+
+/// The binary on a cluster of `size`: quiet, then events, then every pane visited.
+fn run(rt: &tokio::runtime::Runtime, size: &Size, warmup: u64, quiet: u64, events: u64) {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("sim.sock");
-    let sim = Sim::seeded(&largest().spec());
+    let sim = Sim::seeded(&size.spec());
     let server = rt.block_on(sim.serve_unix(&socket)).unwrap();
     let services: Vec<String> = sim.with(|m| {
         m.services()
@@ -137,7 +144,7 @@ fn main() {
             .collect()
     });
 
-    println!("# idle at {} — {}", largest().name, machine());
+    println!("\n# idle at {} — {}", size.label(), machine());
     let session = "idle";
     let _ = tmux(&["kill-session", "-t", session]);
     let line = format!(

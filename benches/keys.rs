@@ -1,6 +1,6 @@
-//! Key-press-to-frame latency at L: `cargo bench --bench keys`.
+//! Key-press-to-frame latency at S, M and L: `cargo bench --bench keys`.
 //!
-//! The L cluster (200 nodes, 2,000 services, 20,000 running tasks and 20,000 earlier ones) is
+//! Each cluster (at L: 200 nodes, 2,000 services, 20,000 running tasks and 20,000 earlier ones) is
 //! served by the simulator in this process and read through the engine code (every task
 //! included, the heaviest state the UI can hold). Each sample is one key: `update` with the
 //! key, then `ui::draw` on a `TestBackend`, timed together; at 200x60 and at 80x24.
@@ -12,7 +12,7 @@
 //! - switching to each pane right after a data change (its rows are built again), x3; not in
 //!   the "every key" line: it is the cost of a refresh seen at the next switch.
 //!
-//! `BENCH_REPEAT=N` multiplies the samples. p50, p99 and max in ms.
+//! `BENCH_SIZES=S,M,L` (default all three), `BENCH_REPEAT=N` multiplies the samples. p50, p99 and max in ms.
 
 mod common;
 
@@ -87,9 +87,16 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    for size in sizes() {
+        run(&rt, &size, repeat);
+    }
+}
+
+/// Every key of the list above, on a cluster of `cluster_size`, at 200x60 and 80x24.
+fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("sim.sock");
-    let sim = swarmtop::sim::Sim::seeded(&largest().spec());
+    let sim = swarmtop::sim::Sim::seeded(&cluster_size.spec());
     let (engine, cluster) = rt.block_on(async {
         let server = sim.serve_unix(&socket).await.unwrap();
         std::mem::forget(server);
@@ -103,7 +110,11 @@ fn main() {
         let cluster = load_cluster(&engine).await.unwrap();
         (engine, cluster)
     });
-    println!("# key press to frame at {} — {}", largest().name, machine());
+    println!(
+        "\n# key press to frame at {} — {}",
+        cluster_size.label(),
+        machine()
+    );
     println!(
         "cluster: {} nodes, {} services, {} tasks loaded\n",
         cluster.nodes.len(),
@@ -218,6 +229,10 @@ fn main() {
             );
         }
     }
-    report("**every key above**", "both", all);
+    report(
+        &format!("**every key above** at {}", cluster_size.name),
+        "both",
+        all,
+    );
     drop(sim);
 }
