@@ -731,13 +731,18 @@ mod tests {
 
     /// Loads and converts `text`, rebuilds a file from the specs, and converts that again.
     fn rebuild(text: &str) -> (Desired, String, Desired) {
+        rebuild_with(text, &Env::new())
+    }
+
+    /// `rebuild` with the variables `env` set for both loads.
+    fn rebuild_with(text: &str, env: &Env) -> (Desired, String, Desired) {
         let load = |text: &str| {
             let src = Source {
                 name: "s.yml".into(),
                 text: text.into(),
             };
-            let l = load_sources(&[src], Path::new("/"), &Env::new())
-                .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            let l =
+                load_sources(&[src], Path::new("/"), env).unwrap_or_else(|e| panic!("{e}\n{text}"));
             convert("st", &l).unwrap_or_else(|e| panic!("{e}\n{text}"))
         };
         let d = load(text);
@@ -782,25 +787,9 @@ mod tests {
     fn reconstructed_file_keeps_dollars_literal() {
         let text = "services:\n  web:\n    image: busybox:1\n    environment: [C=$$x]\n    command: sh -c 'echo $${HOME} $$$$'\n    labels: {a: $$b}\n";
         let env = Env::from([("HOME".to_string(), "/home/operator".to_string())]);
-        let load = |text: &str| {
-            let src = Source {
-                name: "s.yml".into(),
-                text: text.into(),
-            };
-            convert("st", &load_sources(&[src], Path::new("/"), &env).unwrap()).unwrap()
-        };
-        let d = load(text);
-        let services: Vec<Service> = d
-            .services
-            .values()
-            .map(|s| Service {
-                spec: Some(s.clone()),
-                ..Default::default()
-            })
-            .collect();
-        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
+        let (d, rebuilt, d2) = rebuild_with(text, &env);
         assert!(rebuilt.contains("C=$$x"), "{rebuilt}");
-        assert_eq!(load(&rebuilt).services, d.services, "{rebuilt}");
+        assert_eq!(d2.services, d.services, "{rebuilt}");
     }
 
     /// Found by the compose_roundtrip fuzzer: a network's subnet was lost in the rebuilt file.
