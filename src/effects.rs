@@ -187,13 +187,12 @@ impl Executor {
 
     fn editor(&mut self, e: EditorEffect, now: &mut Vec<Msg>) {
         match e {
-            EditorEffect::Save { path, text } => {
-                now.push(Msg::EditorSaved(
-                    std::fs::write(&path, text)
-                        .map(|_| path.clone())
-                        .map_err(|err| format!("cannot write {}: {err}", path.display())),
-                ));
-            }
+            EditorEffect::Save {
+                path,
+                text,
+                expected,
+                force,
+            } => now.push(save_edited_file(path, &text, expected.as_deref(), force)),
             EditorEffect::Autosave { stack, text } => {
                 if let Err(err) = editor::write_autosave(&self.state_dir, &stack, &text) {
                     now.push(Msg::EditorSaved(Err(format!(
@@ -323,6 +322,27 @@ pub fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
     }
 }
 
+/// Writes the editor's text to the file it edits. Unless `force`, first checks that the file
+/// still holds what the editor last knew of it (`expected`; `None`: there was no file), so an
+/// edit made meanwhile by someone else is not lost without asking.
+pub fn save_edited_file(path: PathBuf, text: &str, expected: Option<&str>, force: bool) -> Msg {
+    if !force {
+        let changed = match std::fs::read_to_string(&path) {
+            Ok(now) => expected != Some(now.as_str()),
+            // removed meanwhile: writing it again loses nothing; other errors show at the write
+            Err(_) => false,
+        };
+        if changed {
+            return Msg::EditorSaveConflict(path);
+        }
+    }
+    Msg::EditorSaved(
+        std::fs::write(&path, text)
+            .map(|_| path.clone())
+            .map_err(|err| format!("cannot write {}: {err}", path.display())),
+    )
+}
+
 /// Reads a file for the editor; a missing one is a new file.
 fn open_file(path: PathBuf, stack: String) -> Msg {
     let result = match std::fs::read_to_string(&path) {
@@ -351,6 +371,34 @@ pub fn state_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_editor_does_not_overwrite_a_file_changed_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("shop.yml");
+        std::fs::write(&p, "services: {}\n").unwrap();
+        // unchanged since opened: written
+        let m = save_edited_file(p.clone(), "a: 1\n", Some("services: {}\n"), false);
+        assert!(matches!(m, Msg::EditorSaved(Ok(_))));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a: 1\n");
+        // someone else wrote it since: not written, asked
+        std::fs::write(&p, "theirs\n").unwrap();
+        let m = save_edited_file(p.clone(), "mine\n", Some("a: 1\n"), false);
+        assert!(matches!(m, Msg::EditorSaveConflict(ref q) if q == &p));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "theirs\n");
+        // a new file that appeared meanwhile: asked as well
+        let m = save_edited_file(p.clone(), "mine\n", None, false);
+        assert!(matches!(m, Msg::EditorSaveConflict(_)));
+        // the user said yes
+        let m = save_edited_file(p.clone(), "mine\n", Some("a: 1\n"), true);
+        assert!(matches!(m, Msg::EditorSaved(Ok(_))));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "mine\n");
+        // removed meanwhile: written again
+        std::fs::remove_file(&p).unwrap();
+        let m = save_edited_file(p.clone(), "again\n", Some("mine\n"), false);
+        assert!(matches!(m, Msg::EditorSaved(Ok(_))));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "again\n");
+    }
 
     #[test]
     fn saving_over_an_existing_file_asks_and_keeps_it() {

@@ -44,6 +44,8 @@ pub enum EditorMode {
     Editing,
     /// Esc with unsaved changes: save, discard or stay.
     ConfirmLeave,
+    /// The file changed on disk since it was opened or last saved here: overwrite or not.
+    ConfirmOverwrite,
     /// A plan on screen; `deploy` means `y` deploys it.
     Plan {
         text: String,
@@ -59,8 +61,15 @@ pub enum EditorMode {
 /// What the editor asks the runtime to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditorEffect {
-    /// Write `text` to `path` (then call [`EditorState::saved`]).
-    Save { path: PathBuf, text: String },
+    /// Write `text` to `path` (then call [`EditorState::saved`]). Unless `force`, only when
+    /// the file still holds `expected` (`None`: it did not exist), else the runtime answers
+    /// with a conflict and nothing is written.
+    Save {
+        path: PathBuf,
+        text: String,
+        expected: Option<String>,
+        force: bool,
+    },
     /// Work out the plan of deploying `text` as `stack` (relative paths from `dir`) and give
     /// it to [`EditorState::show_plan`].
     Plan {
@@ -101,6 +110,13 @@ pub struct EditorState {
     /// A one-line message for the status bar (saved, deployed, failed ...).
     pub status: Option<String>,
     saved_text: String,
+    /// What the file holds as far as this editor knows: when it was opened or last saved
+    /// from here (`None`: there was no file). A save first checks the file still holds it.
+    pub on_disk: Option<String>,
+    /// The text of the save under way.
+    saving: Option<String>,
+    /// Close the editor once the save under way has succeeded (save and leave).
+    leave_after_save: bool,
 }
 
 impl EditorState {
@@ -127,6 +143,9 @@ impl EditorState {
             warnings: Vec::new(),
             status: None,
             saved_text: String::new(),
+            on_disk: None,
+            saving: None,
+            leave_after_save: false,
         };
         s.saved_text = s.text();
         s.validate();
@@ -172,11 +191,43 @@ impl EditorState {
         }
     }
 
-    /// The runtime wrote the file.
-    pub fn saved(&mut self, path: PathBuf) {
-        self.saved_text = self.text();
+    /// A save of the buffer to `path` (checked against what the file held unless `force`).
+    fn save(&mut self, path: PathBuf, force: bool) -> EditorEffect {
+        let text = self.text();
+        self.saving = Some(text.clone());
+        EditorEffect::Save {
+            path,
+            text,
+            expected: self.on_disk.clone(),
+            force,
+        }
+    }
+
+    /// The runtime wrote the file. True when the editor should now close (save and leave).
+    pub fn saved(&mut self, path: PathBuf) -> bool {
+        let text = self.saving.take().unwrap_or_else(|| self.text());
+        self.saved_text = text.clone();
+        self.on_disk = Some(text);
         self.status = Some(format!("saved {}", path.display()));
         self.path = Some(path);
+        std::mem::take(&mut self.leave_after_save)
+    }
+
+    /// The runtime could not write the file: the text stays, and so does the editor.
+    pub fn save_failed(&mut self, error: String) {
+        self.saving = None;
+        self.leave_after_save = false;
+        self.status = Some(error);
+    }
+
+    /// The file changed on disk since it was opened or saved here: ask before overwriting.
+    pub fn save_conflict(&mut self, path: &Path) {
+        self.saving = None;
+        self.mode = EditorMode::ConfirmOverwrite;
+        self.status = Some(format!(
+            "{} changed on disk since it was opened here",
+            path.display()
+        ));
     }
 
     /// The runtime has a plan (or an error instead of one).
@@ -234,14 +285,13 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
     let action = Key::from_event(&key).and_then(|k| keymap.action(Scope::Editor, &k));
     match state.mode.clone() {
         EditorMode::ConfirmLeave => match key.code {
+            // the editor closes only once the file is written: a failed save keeps the text
             KeyCode::Char('s') => match state.path.clone() {
-                Some(path) => vec![
-                    EditorEffect::Save {
-                        path,
-                        text: state.text(),
-                    },
-                    EditorEffect::Leave,
-                ],
+                Some(path) => {
+                    state.mode = EditorMode::Editing;
+                    state.leave_after_save = true;
+                    vec![state.save(path, false)]
+                }
                 None => {
                     state.mode = EditorMode::Editing;
                     state.status = Some(
@@ -257,6 +307,20 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
             }
             _ => Vec::new(),
         },
+        EditorMode::ConfirmOverwrite => {
+            state.mode = EditorMode::Editing;
+            match (key.code, state.path.clone()) {
+                (KeyCode::Char('y'), Some(path)) => vec![state.save(path, true)],
+                _ => {
+                    state.leave_after_save = false;
+                    state.status = Some(
+                        "not saved: the file on disk is unchanged and your text is still here"
+                            .into(),
+                    );
+                    Vec::new()
+                }
+            }
+        }
         EditorMode::Plan {
             text,
             deploy,
@@ -295,10 +359,7 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
         EditorMode::Planning { .. } => Vec::new(),
         EditorMode::Editing => match action {
             Some(Action::Save) => match state.path.clone() {
-                Some(path) => vec![EditorEffect::Save {
-                    path,
-                    text: state.text(),
-                }],
+                Some(path) => vec![state.save(path, false)],
                 None => {
                     state.status = Some("no file to save to: use :edit PATH to pick one".into());
                     Vec::new()
@@ -466,7 +527,9 @@ mod tests {
             update(&mut s, ctrl('s'), &km),
             vec![EditorEffect::Save {
                 path: "/srv/web.yml".into(),
-                text: s.text()
+                text: s.text(),
+                expected: None,
+                force: false,
             }]
         );
         let fx = update(&mut s, ctrl('p'), &km);
@@ -514,13 +577,55 @@ mod tests {
         );
         assert_eq!(s.mode, EditorMode::Editing);
         update(&mut s, key(KeyCode::Esc), &km);
+        // save and leave: the editor closes only once the file is written
         let fx = update(&mut s, key(KeyCode::Char('s')), &km);
+        assert!(matches!(&fx[..], [EditorEffect::Save { force: false, .. }]));
+        assert!(s.saved("/srv/web.yml".into()), "written: now it closes");
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn save_and_leave_that_fails_keeps_the_editor_and_the_text() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        typed(&mut s, "# note\n", &km);
+        update(&mut s, key(KeyCode::Esc), &km);
+        update(&mut s, key(KeyCode::Char('s')), &km);
+        s.save_failed("cannot write /srv/web.yml: Permission denied".into());
+        assert!(s.is_dirty());
+        assert!(s.text().contains("# note"));
+        assert_eq!(s.mode, EditorMode::Editing);
+        // a later plain save does not close the editor
+        update(&mut s, ctrl('s'), &km);
+        assert!(!s.saved("/tmp/web.yml".into()));
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_overwritten_only_when_asked() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        s.on_disk = Some("services:\n  web:\n    image: busybox\n".into());
+        typed(&mut s, "# mine\n", &km);
+        let fx = update(&mut s, ctrl('s'), &km);
         assert!(matches!(
             &fx[..],
-            [EditorEffect::Save { .. }, EditorEffect::Leave]
+            [EditorEffect::Save { force: false, expected: Some(e), .. }] if e.contains("busybox")
         ));
-        s.saved("/srv/web.yml".into());
-        assert!(!s.is_dirty());
+        s.save_conflict(Path::new("/srv/web.yml"));
+        assert_eq!(s.mode, EditorMode::ConfirmOverwrite);
+        // n: nothing written, the text kept
+        assert!(update(&mut s, key(KeyCode::Char('n')), &km).is_empty());
+        assert_eq!(s.mode, EditorMode::Editing);
+        assert!(s.status.as_deref().unwrap_or("").contains("not saved"));
+        assert!(s.text().contains("# mine"));
+        // again, and y: written over
+        update(&mut s, ctrl('s'), &km);
+        s.save_conflict(Path::new("/srv/web.yml"));
+        let fx = update(&mut s, key(KeyCode::Char('y')), &km);
+        assert!(matches!(&fx[..], [EditorEffect::Save { force: true, .. }]));
+        assert!(!s.saved("/srv/web.yml".into()));
+        // what is on disk now is what was written: the next save checks against that
+        assert_eq!(s.on_disk.as_deref(), Some(s.text().as_str()));
     }
 
     #[test]

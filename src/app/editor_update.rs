@@ -117,6 +117,7 @@ pub fn on_file_opened(
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| state.work_dir.clone());
             let new = text.is_none();
+            let on_disk = text.clone();
             let text = text.unwrap_or_else(|| template(&stack, &state.keymap));
             let mut ed = EditorState::new(
                 &stack,
@@ -125,6 +126,7 @@ pub fn on_file_opened(
                 dir,
                 state.env.clone(),
             );
+            ed.on_disk = on_disk;
             if new {
                 let save = state.keymap.key_label(Scope::Editor, Action::Save);
                 ed.status = Some(format!("new file {}: {save} writes it", path.display()));
@@ -201,9 +203,7 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         match e {
             EditorEffect::Leave => {
                 leave = true;
-                out.push(Effect::DiscardAutosave {
-                    stack: ed.stack.clone(),
-                });
+                out.push(discard_autosave(&ed));
             }
             EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. } if state.read_only => {
                 ed.mode = editor::EditorMode::Editing;
@@ -221,6 +221,24 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         state.editor = Some(ed);
     }
     out
+}
+
+/// Leaving the editor: its autosave is not needed any more.
+fn discard_autosave(ed: &EditorState) -> Effect {
+    Effect::DiscardAutosave {
+        stack: ed.stack.clone(),
+    }
+}
+
+/// Closes the editor (after "save and leave" wrote the file).
+pub fn close_editor(state: &mut State) -> Vec<Effect> {
+    state.mode = Mode::Normal;
+    state
+        .editor
+        .take()
+        .map(|ed| discard_autosave(&ed))
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ pub enum Msg {
         result: Result<Option<String>, String>,
     },
     EditorSaved(Result<std::path::PathBuf, String>),
+    /// The file the editor saves to changed on disk since it was opened or saved from there.
+    EditorSaveConflict(std::path::PathBuf),
     EditorPlan(Result<String, String>),
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.

@@ -62,12 +62,27 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             editor_update::on_file_opened(state, path, stack, result);
             Vec::new()
         }
-        Msg::EditorSaved(r) => {
-            match (state.editor.as_mut(), r) {
-                (Some(ed), Ok(path)) => ed.saved(path),
-                (Some(ed), Err(e)) => ed.status = Some(e),
-                (None, Err(e)) => state.error(e),
-                (None, Ok(_)) => {}
+        Msg::EditorSaved(r) => match (state.editor.as_mut(), r) {
+            (Some(ed), Ok(path)) => {
+                if ed.saved(path) {
+                    editor_update::close_editor(state)
+                } else {
+                    Vec::new()
+                }
+            }
+            (Some(ed), Err(e)) => {
+                ed.save_failed(e);
+                Vec::new()
+            }
+            (None, Err(e)) => {
+                state.error(e);
+                Vec::new()
+            }
+            (None, Ok(_)) => Vec::new(),
+        },
+        Msg::EditorSaveConflict(path) => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.save_conflict(&path);
             }
             Vec::new()
         }

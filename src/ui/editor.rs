@@ -100,6 +100,31 @@ pub fn draw(f: &mut Frame, area: Rect, state: &EditorState, keymap: &Keymap, the
             ],
             0,
         ),
+        EditorMode::ConfirmOverwrite => popup(
+            f,
+            area,
+            theme,
+            " file changed on disk ",
+            vec![
+                Line::from(format!(
+                    "{} was changed by someone else since it was opened here.",
+                    state
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                )),
+                Line::from("Saving replaces their version with yours."),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled("y", theme.key),
+                    Span::raw(" overwrite it   "),
+                    Span::styled("any other key", theme.key),
+                    Span::raw(" keep editing, nothing written"),
+                ]),
+            ],
+            0,
+        ),
         EditorMode::Plan {
             text,
             deploy,
@@ -228,6 +253,18 @@ mod tests {
         ));
         let out = render(&mut s, 80, 24);
         assert!(out.contains("y deploy"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_asks_before_overwriting() {
+        let mut s = editor("services: {}\n", Origin::File("/srv/shop.yml".into()));
+        s.mode = EditorMode::ConfirmOverwrite;
+        let out = render(&mut s, 80, 24);
+        assert!(
+            out.contains("/srv/shop.yml was changed") && out.contains("y overwrite it"),
+            "{out}"
+        );
         insta::assert_snapshot!(out);
     }
 

@@ -1,6 +1,7 @@
 //! Issue 6 in the TUI: a stack file edited, planned and deployed from the editor matches
 //! `docker stack deploy` of the same file; the deployed file comes back with `e`; an edit cut
-//! off by a dropped session (SIGHUP) is offered back at the next start.
+//! off by a dropped session (SIGHUP) is offered back at the next start; a file changed on disk
+//! meanwhile is not overwritten without asking.
 
 use std::process::Command;
 use std::time::Duration;
@@ -178,4 +179,47 @@ fn an_edit_cut_off_by_sighup_is_offered_back() {
         "{screen}"
     );
     t.send(&["Escape", "d", "q"]);
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    let lab = Lab::get();
+    let name = unique("both");
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.yml"));
+    std::fs::write(&file, compose(&lab)).unwrap();
+
+    let t = start(&lab, dir.path(), state.path());
+    t.send(&[":"]);
+    t.type_text(&format!("edit {name}.yml"));
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    t.send(&["Enter", "Up"]);
+    t.type_text("# mine");
+    t.wait_text(Duration::from_secs(5), "# mine");
+
+    // a colleague changes the file meanwhile
+    let theirs = format!("# theirs\n{}", compose(&lab));
+    std::fs::write(&file, &theirs).unwrap();
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), "changed by someone else");
+    t.send(&["n"]);
+    let screen = t.wait_text(Duration::from_secs(5), "not saved");
+    assert!(screen.contains("# mine"), "the text stays: {screen}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
+
+    // save and leave, answering y: written, and the editor closes
+    t.send(&["Escape"]);
+    t.wait_text(Duration::from_secs(5), "s save and leave");
+    t.send(&["s"]);
+    t.wait_text(Duration::from_secs(10), "changed by someone else");
+    t.send(&["y"]);
+    t.wait_for(Duration::from_secs(10), "the editor to close", |s| {
+        !s.contains(&format!("stack {name} "))
+    });
+    let now = std::fs::read_to_string(&file).unwrap();
+    assert!(now.contains("# mine") && !now.contains("# theirs"), "{now}");
+    t.send(&["q"]);
 }
