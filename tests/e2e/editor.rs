@@ -33,6 +33,33 @@ fn start(lab: &Lab, dir: &std::path::Path, state: &std::path::Path) -> Tmux {
     t
 }
 
+/// swarmtop started in a fresh folder holding `NAME.yml` (the compose file above), with that
+/// file opened in the editor (`:edit NAME.yml`).
+struct Editing {
+    t: Tmux,
+    dir: tempfile::TempDir,
+    state: tempfile::TempDir,
+    file: std::path::PathBuf,
+}
+
+fn edit_a_copy(lab: &Lab, name: &str) -> Editing {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.yml"));
+    std::fs::write(&file, compose(lab)).unwrap();
+    let t = start(lab, dir.path(), state.path());
+    t.send(&[":"]);
+    t.type_text(&format!("edit {name}.yml"));
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    Editing {
+        t,
+        dir,
+        state,
+        file,
+    }
+}
+
 #[test]
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
 fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
@@ -45,16 +72,13 @@ fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
         networks: Vec::new(),
         secrets: Vec::new(),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let file = dir.path().join(format!("{ours}.yml"));
-    std::fs::write(&file, compose(&lab)).unwrap();
-
-    let t = start(&lab, dir.path(), state.path());
-    t.send(&[":"]);
-    t.type_text(&format!("edit {ours}.yml"));
-    t.send(&["Enter"]);
-    t.wait_text(Duration::from_secs(10), &format!("stack {ours}"));
+    // bound, not `..`: the folders live as long as the test
+    let Editing {
+        t,
+        dir,
+        state: _state,
+        file,
+    } = edit_a_copy(&lab, &ours);
     t.wait_text(Duration::from_secs(5), "ok: the file is valid");
     // the plan says what would be created
     t.send(&["C-p"]);
@@ -138,15 +162,12 @@ fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
 fn an_edit_cut_off_by_sighup_is_offered_back() {
     let lab = Lab::get();
     let name = unique("hup");
-    let dir = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(format!("{name}.yml")), compose(&lab)).unwrap();
-
-    let t = start(&lab, dir.path(), state.path());
-    t.send(&[":"]);
-    t.type_text(&format!("edit {name}.yml"));
-    t.send(&["Enter"]);
-    t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    let Editing {
+        t,
+        dir,
+        state,
+        file,
+    } = edit_a_copy(&lab, &name);
     t.send(&["Enter", "Up"]);
     t.type_text("# typed just before the ssh session died");
     // everything typed is on screen (and so autosaved) before the session drops
@@ -162,7 +183,7 @@ fn an_edit_cut_off_by_sighup_is_offered_back() {
         .unwrap();
     assert!(st.success());
     t.wait_text(Duration::from_secs(10), "[exit");
-    let left = std::fs::read_to_string(dir.path().join(format!("{name}.yml"))).unwrap();
+    let left = std::fs::read_to_string(&file).unwrap();
     assert!(
         !left.contains("typed just before"),
         "the file itself was not saved"
@@ -186,16 +207,12 @@ fn an_edit_cut_off_by_sighup_is_offered_back() {
 fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let lab = Lab::get();
     let name = unique("both");
-    let dir = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let file = dir.path().join(format!("{name}.yml"));
-    std::fs::write(&file, compose(&lab)).unwrap();
-
-    let t = start(&lab, dir.path(), state.path());
-    t.send(&[":"]);
-    t.type_text(&format!("edit {name}.yml"));
-    t.send(&["Enter"]);
-    t.wait_text(Duration::from_secs(10), &format!("stack {name}"));
+    let Editing {
+        t,
+        file,
+        dir: _dir,
+        state: _state,
+    } = edit_a_copy(&lab, &name);
     t.send(&["Enter", "Up"]);
     t.type_text("# mine");
     t.wait_text(Duration::from_secs(5), "# mine");
