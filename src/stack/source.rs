@@ -3,7 +3,7 @@
 //! operator can get it back. A stack deployed by the docker CLI has no stored file: one is
 //! rebuilt from the live specs and marked as reconstructed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use base64::Engine as _;
 use bollard::models::{Config, ConfigSpec, MountType, Network, Secret, Service, ServiceSpec};
@@ -333,6 +333,21 @@ fn add_volumes(stack: &str, spec: &ServiceSpec, volumes: &mut BTreeMap<String, V
     }
 }
 
+/// The environment as the file writes it: a list, unless two entries share a name (the engine
+/// keeps both, `docker service create -e A=1 -e A=2`; a list in a file keeps the last). Then
+/// every entry is written whole as a name without a value, which converts back to exactly it.
+fn environment_of(env: Vec<String>) -> ListOrDict {
+    let mut names = HashSet::new();
+    let shared = env
+        .iter()
+        .any(|e| !names.insert(e.split('=').next().unwrap_or(e)));
+    if shared {
+        ListOrDict::Dict(env.into_iter().map(|e| (e, None)).collect())
+    } else {
+        ListOrDict::List(env)
+    }
+}
+
 /// A mounted file's target, uid, gid and mode.
 type RefFile = (Option<String>, Option<String>, Option<String>, Option<u32>);
 
@@ -354,7 +369,7 @@ fn service_of(
         image,
         command: c.args.clone().map(StringOrList::List),
         entrypoint: c.command.clone().map(StringOrList::List),
-        environment: c.env.clone().map(ListOrDict::List),
+        environment: c.env.clone().map(environment_of),
         labels: without_stack_labels(&c.labels),
         hostname: c.hostname.clone(),
         user: c.user.clone(),
@@ -766,6 +781,26 @@ mod tests {
         let (d, rebuilt, d2) =
             rebuild("services:\n  web:\n    image: busybox:1\n    stop_grace_period: 0s\n");
         assert!(rebuilt.contains("stop_grace_period: 0s"), "{rebuilt}");
+        assert_eq!(d2.services, d.services, "{rebuilt}");
+    }
+
+    /// Found by the compose_roundtrip fuzzer: two entries of one name (`{"A=1": null, A: 2}`
+    /// in a file, or `-e A=1 -e A=2` on the CLI) came back as one, so a redeploy changed them.
+    #[test]
+    fn reconstructed_file_keeps_two_entries_of_one_name() {
+        let (d, rebuilt, d2) = rebuild(
+            "services:\n  web:\n    image: busybox:1\n    environment:\n      \"A=1\":\n      A: \"2\"\n",
+        );
+        let env = |d: &Desired| {
+            d.services["st_web"]
+                .task_template
+                .as_ref()?
+                .container_spec
+                .as_ref()?
+                .env
+                .clone()
+        };
+        assert_eq!(env(&d), Some(vec!["A=1".to_string(), "A=2".to_string()]));
         assert_eq!(d2.services, d.services, "{rebuilt}");
     }
 
