@@ -706,14 +706,7 @@ mod tests {
         )
         .unwrap();
         let d = convert("st", &l).unwrap();
-        let services: Vec<Service> = d
-            .services
-            .values()
-            .map(|s| Service {
-                spec: Some(s.clone()),
-                ..Default::default()
-            })
-            .collect();
+        let services = live_services(&d);
         let networks: Vec<Network> = d
             .networks
             .values()
@@ -744,6 +737,17 @@ mod tests {
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
     }
 
+    /// The converted specs as the engine would list them.
+    fn live_services(d: &Desired) -> Vec<Service> {
+        d.services
+            .values()
+            .map(|s| Service {
+                spec: Some(s.clone()),
+                ..Default::default()
+            })
+            .collect()
+    }
+
     /// Loads and converts `text`, rebuilds a file from the specs, and converts that again.
     fn rebuild(text: &str) -> (Desired, String, Desired) {
         rebuild_with(text, &Env::new())
@@ -761,14 +765,7 @@ mod tests {
             convert("st", &l).unwrap_or_else(|e| panic!("{e}\n{text}"))
         };
         let d = load(text);
-        let services: Vec<Service> = d
-            .services
-            .values()
-            .map(|s| Service {
-                spec: Some(s.clone()),
-                ..Default::default()
-            })
-            .collect();
+        let services = live_services(&d);
         let rebuilt = reconstruct("st", &services, &[], &[], &[]);
         let d2 = load(&rebuilt);
         (d, rebuilt, d2)
@@ -843,14 +840,7 @@ mod tests {
             .unwrap()
         };
         let d = load(text);
-        let services: Vec<Service> = d
-            .services
-            .values()
-            .map(|s| Service {
-                spec: Some(s.clone()),
-                ..Default::default()
-            })
-            .collect();
+        let services = live_services(&d);
         // as the engine shows it: its own IPAM driver name, the gateway it picked
         let networks: Vec<Network> = d
             .networks
