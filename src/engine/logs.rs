@@ -1,9 +1,11 @@
 //! Following the logs of a service or a task. Lines carry the task and node they came from
 //! (the engine's `details`), are parsed off the hot path of the UI, and the stream is resumed
-//! after it ends (tasks replaced, connection lost) from where it stopped: per task, lines at or
-//! before the last one already seen are dropped, so nothing is doubled and nothing is lost.
+//! after it ends (tasks replaced, connection lost) from a little before where it stopped: per
+//! task, lines already seen are dropped, so nothing is doubled and nothing is lost, even when the
+//! engine delivers a task's lines slightly out of time order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 use bollard::container::LogOutput;
@@ -107,11 +109,62 @@ pub fn parse_line(raw: &str, stream: StreamKind) -> LogLine {
     }
 }
 
-/// Remembers, per task, the newest line seen, so a resumed stream skips what was delivered.
+/// How far apart in time a task's lines may arrive out of order. The engine stamps stdout and
+/// stderr in two goroutines before writing them to one file, so a stderr line can follow a
+/// stdout line stamped after it (seen under load: dropping "older" lines lost one).
+const DISORDER_NANOS: i64 = 2_000_000_000;
+
+/// Per task, the lines seen in the last few seconds of its time, so a resumed stream (which
+/// repeats from `since_nanos`) skips what was delivered while lines out of order still pass.
+#[derive(Debug, Default)]
+struct Seen {
+    newest: i64,
+    /// Lines at or before this time were forgotten: a repeat, if they come again.
+    floor: Option<i64>,
+    /// (timestamp, hash of text) in arrival order, at most `SEEN_LINES`, none older than
+    /// `newest - 2 * DISORDER_NANOS`
+    order: VecDeque<(i64, u64)>,
+    set: HashSet<(i64, u64)>,
+}
+
+/// Bounds the memory of a fast task: its disorder spans a few lines, not thousands.
+const SEEN_LINES: usize = 4096;
+
+impl Seen {
+    fn accept(&mut self, ts: i64, text: &str) -> bool {
+        if self.floor.is_some_and(|f| ts <= f) {
+            return false;
+        }
+        let key = (ts, text_hash(text));
+        if !self.set.insert(key) {
+            return false;
+        }
+        self.order.push_back(key);
+        self.newest = self.newest.max(ts);
+        let keep_from = self.newest.saturating_sub(2 * DISORDER_NANOS);
+        while let Some(&front) = self.order.front() {
+            if front.0 >= keep_from && self.order.len() <= SEEN_LINES {
+                break;
+            }
+            self.order.pop_front();
+            self.set.remove(&front);
+            self.floor = Some(self.floor.map_or(front.0, |f| f.max(front.0)));
+        }
+        true
+    }
+}
+
+/// Remembers what each task sent, so a resumed stream skips what was delivered.
 #[derive(Debug, Default)]
 pub struct Resume {
-    last: HashMap<String, (i64, Vec<String>)>,
+    tasks: HashMap<String, Seen>,
     newest: i64,
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl Resume {
@@ -120,26 +173,26 @@ impl Resume {
         if l.ts == 0 {
             return true;
         }
-        let e = self
-            .last
-            .entry(l.task_id.clone())
-            .or_insert((i64::MIN, Vec::new()));
-        if l.ts < e.0 || (l.ts == e.0 && e.1.contains(&l.text)) {
-            return false;
+        let fresh = match self.tasks.get_mut(&l.task_id) {
+            Some(seen) => seen.accept(l.ts, &l.text),
+            None => self
+                .tasks
+                .entry(l.task_id.clone())
+                .or_default()
+                .accept(l.ts, &l.text),
+        };
+        if fresh {
+            self.newest = self.newest.max(l.ts);
         }
-        if l.ts > e.0 {
-            *e = (l.ts, Vec::new());
-        }
-        e.1.push(l.text.clone());
-        self.newest = self.newest.max(l.ts);
-        true
+        fresh
     }
 
-    /// Where a resumed stream starts: the oldest last line of the tasks, but no more than five
-    /// minutes before the newest line (a task quiet for longer has nothing in between).
+    /// Where a resumed stream starts: a little before the oldest newest-line of the tasks (lines
+    /// may arrive out of order by up to `DISORDER_NANOS`), but no more than five minutes before
+    /// the newest line (a task quiet for longer has nothing in between).
     pub fn since_nanos(&self) -> Option<i64> {
-        let oldest = self.last.values().map(|(t, _)| *t).min()?;
-        Some(oldest.max(self.newest - 300 * 1_000_000_000))
+        let oldest = self.tasks.values().map(|s| s.newest).min()?;
+        Some((oldest - DISORDER_NANOS).max(self.newest - 300 * 1_000_000_000))
     }
 }
 
@@ -304,25 +357,66 @@ mod tests {
         assert_eq!(l.stream, StreamKind::Stderr);
     }
 
-    #[test]
-    fn resume_drops_what_was_seen_per_task() {
-        let mut r = Resume::default();
-        let line = |ts, task: &str, text: &str| LogLine {
+    fn line(ts: i64, task: &str, text: &str) -> LogLine {
+        LogLine {
             ts,
             task_id: task.into(),
             node_id: String::new(),
             stream: StreamKind::Stdout,
             text: text.into(),
-        };
-        assert!(r.accept(&line(10, "a", "1")));
-        assert!(r.accept(&line(20, "a", "2")));
-        assert!(r.accept(&line(15, "b", "x")));
-        // the resumed stream starts at the oldest last line (b at 15) and repeats some
-        assert_eq!(r.since_nanos(), Some(15));
-        assert!(!r.accept(&line(15, "b", "x")));
-        assert!(!r.accept(&line(20, "a", "2")));
-        assert!(r.accept(&line(20, "a", "2b")), "same time, other text: new");
-        assert!(r.accept(&line(21, "a", "3")));
+        }
+    }
+
+    const S: i64 = 1_000_000_000;
+
+    #[test]
+    fn resume_drops_what_was_seen_per_task() {
+        let mut r = Resume::default();
+        assert!(r.accept(&line(10 * S, "a", "1")));
+        assert!(r.accept(&line(20 * S, "a", "2")));
+        assert!(r.accept(&line(15 * S, "b", "x")));
+        // the resumed stream starts a little before the oldest newest line (b at 15 s)
+        assert_eq!(r.since_nanos(), Some(15 * S - DISORDER_NANOS));
+        assert!(!r.accept(&line(15 * S, "b", "x")));
+        assert!(!r.accept(&line(20 * S, "a", "2")));
+        assert!(!r.accept(&line(10 * S, "a", "1")), "long before: a repeat");
+        assert!(
+            r.accept(&line(20 * S, "a", "2b")),
+            "same time, other text: new"
+        );
+        assert!(r.accept(&line(21 * S, "a", "3")));
+    }
+
+    #[test]
+    fn a_line_stamped_before_the_previous_one_is_kept() {
+        // stdout "n=5" stamped at .002 is written after stderr's NEEDLE stamped at .003
+        let mut r = Resume::default();
+        assert!(r.accept(&line(100 * S + 1_000_000, "a", "n=4")));
+        assert!(r.accept(&line(100 * S + 3_000_000, "a", "NEEDLE")));
+        assert!(r.accept(&line(100 * S + 2_000_000, "a", "n=5")));
+        assert!(r.accept(&line(100 * S + 4_000_000, "a", "n=6")));
+        // and a resume repeating all four skips them
+        let since = r.since_nanos().unwrap();
+        assert!(since < 100 * S + 1_000_000);
+        for (ts, t) in [(1, "n=4"), (3, "NEEDLE"), (2, "n=5"), (4, "n=6")] {
+            assert!(!r.accept(&line(100 * S + ts * 1_000_000, "a", t)), "{t}");
+        }
+        assert!(r.accept(&line(100 * S + 5_000_000, "a", "n=7")));
+    }
+
+    #[test]
+    fn a_fast_task_is_remembered_in_bounded_memory() {
+        let mut r = Resume::default();
+        for i in 0..(3 * SEEN_LINES as i64) {
+            assert!(r.accept(&line(S + i, "a", &format!("n={i}"))));
+        }
+        let seen = &r.tasks["a"];
+        assert_eq!(seen.order.len(), SEEN_LINES);
+        assert_eq!(seen.set.len(), SEEN_LINES);
+        // forgotten lines are still recognised as repeats
+        assert!(!r.accept(&line(S, "a", "n=0")));
+        let last = 3 * SEEN_LINES as i64 - 1;
+        assert!(!r.accept(&line(S + last, "a", &format!("n={last}"))));
     }
 
     #[test]
