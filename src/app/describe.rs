@@ -138,7 +138,10 @@ pub fn build(
         Pane::Services => service(c, id),
         Pane::Tasks => {
             let t = c.tasks.iter().find(|t| t.id.as_deref() == Some(id))?;
-            Some(Describe::new(format!("task {}", c.task_name(t)), &yaml(t)))
+            Some(Describe::new(
+                format!("task {}", c.task_name(t)),
+                &yaml(&t.to_engine()),
+            ))
         }
         Pane::Secrets => {
             let mut s = c

@@ -166,7 +166,7 @@ pub struct State {
     pub form: Option<super::form::Form>,
     /// For the rollout view: the tasks on the service's current spec (the engine's
     /// `_up-to-date` filter), by service ID.
-    pub up_to_date: std::collections::HashMap<String, Vec<bollard::models::Task>>,
+    pub up_to_date: std::collections::HashMap<String, Vec<crate::cluster::Task>>,
     /// Variables for compose interpolation (the process environment, read at start).
     pub env: crate::stack::interpolate::Env,
     /// Where new stack files go and relative paths start.

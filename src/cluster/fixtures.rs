@@ -189,7 +189,11 @@ pub fn sample() -> Cluster {
         None,
         serde_json::from_value(nodes).expect("fixture nodes"),
         serde_json::from_value(services).expect("fixture services"),
-        serde_json::from_value(tasks).expect("fixture tasks"),
+        serde_json::from_value::<Vec<bollard::models::Task>>(tasks)
+            .expect("fixture tasks")
+            .into_iter()
+            .map(super::Task::from)
+            .collect(),
         serde_json::from_value(secrets).expect("fixture secrets"),
         serde_json::from_value(configs).expect("fixture configs"),
         serde_json::from_value(networks).expect("fixture networks"),

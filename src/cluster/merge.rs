@@ -2,9 +2,8 @@
 //! a reload of the other objects keeps the tasks already known, so the UI never holds two
 //! copies of tens of thousands of tasks.
 
+use super::Task;
 use std::collections::{HashMap, HashSet};
-
-use bollard::models::Task;
 
 use super::Cluster;
 use crate::engine::tracker::TaskDelta;

@@ -7,13 +7,16 @@ pub mod info;
 mod merge;
 pub mod placement;
 pub mod problems;
+mod task;
 
 use std::collections::{BTreeMap, HashMap};
 
 use bollard::models::{
     Config, Network, Node, NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,
-    Secret, Service, SystemInfo, Task, TaskState,
+    Secret, Service, SystemInfo, TaskState,
 };
+
+pub use task::Task;
 
 /// The label `docker stack deploy` puts on everything it makes.
 pub const STACK_LABEL: &str = "com.docker.stack.namespace";
@@ -240,11 +243,7 @@ pub fn task_exit_code(t: &Task) -> Option<i64> {
 }
 
 pub fn task_image(t: &Task) -> &str {
-    t.spec
-        .as_ref()
-        .and_then(|s| s.container_spec.as_ref())
-        .and_then(|c| c.image.as_deref())
-        .unwrap_or("")
+    t.image.as_deref().unwrap_or("")
 }
 
 pub fn task_timestamp(t: &Task) -> Option<&str> {

@@ -1,11 +1,12 @@
 //! The problems view's brain: everything unhealthy in the cluster, worst first, each said in
 //! words an operator can act on. Pure: a function of the cluster and the time.
 
+use super::Task;
 use std::collections::{BTreeMap, HashMap};
 
 use bollard::models::{
     NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,
-    ServiceUpdateStatusStateEnum, Task, TaskState,
+    ServiceUpdateStatusStateEnum, TaskState,
 };
 use chrono::{DateTime, Duration, Utc};
 

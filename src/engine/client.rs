@@ -1,13 +1,14 @@
 //! The connection to one engine: version negotiation, the manager check, and the typed calls the
 //! rest of swarmtop makes. Every error leaves here as an [`EngineError`] naming the endpoint.
 
+use crate::cluster::Task;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bollard::Docker;
 use bollard::models::{
-    Config, LocalNodeState, Network, Node, Secret, Service, SystemInfo, SystemVersion, Task,
+    Config, LocalNodeState, Network, Node, Secret, Service, SystemInfo, SystemVersion,
 };
 use bollard::query_parameters::{
     ListConfigsOptions, ListNetworksOptions, ListNodesOptions, ListSecretsOptions,
@@ -151,6 +152,7 @@ impl Engine {
         self.docker
             .list_tasks(Some(opts))
             .await
+            .map(|ts| ts.into_iter().map(Task::from).collect())
             .map_err(|e| self.err(e))
     }
 

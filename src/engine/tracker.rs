@@ -8,11 +8,10 @@
 //! unchanged task (same version) costs a parse and nothing else, and the UI changes its tasks in
 //! place instead of holding two copies.
 
+use crate::cluster::Task;
 use std::collections::{HashMap, HashSet};
 
-use bollard::models::{
-    ObjectVersion, Task, TaskSpec, TaskSpecContainerSpec, TaskState, TaskStatus,
-};
+use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
 use super::load::TaskScope;
@@ -82,7 +81,7 @@ impl SlimTask {
         }
     }
 
-    /// A bollard task with the fields kept (the spec only names the image).
+    /// The task as the cluster keeps it: no spec, only its image.
     pub fn into_task(self) -> Task {
         Task {
             id: self.id,
@@ -90,13 +89,10 @@ impl SlimTask {
             created_at: self.created_at,
             updated_at: self.updated_at,
             name: self.name,
-            spec: self.spec.map(|s| TaskSpec {
-                container_spec: s.container_spec.map(|c| TaskSpecContainerSpec {
-                    image: c.image,
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            image: self
+                .spec
+                .and_then(|s| s.container_spec)
+                .and_then(|c| c.image),
             service_id: self.service_id,
             slot: self.slot,
             node_id: self.node_id,
@@ -376,9 +372,7 @@ mod tests {
         assert_eq!(crate::cluster::task_state(&t), TaskState::FAILED);
         assert_eq!(t.node_id.as_deref(), Some("n1"));
         // the rest of the spec is not kept
-        let spec = t.spec.unwrap();
-        assert!(spec.container_spec.unwrap().env.is_none());
-        assert!(spec.placement.is_none());
+        assert!(t.spec.is_none());
     }
 
     #[test]

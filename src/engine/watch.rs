@@ -49,7 +49,7 @@ pub enum EngineMsg {
     /// A service being rolled out, re-read, with the tasks on its current spec.
     Rollout {
         service: Box<bollard::models::Service>,
-        up_to_date: Vec<bollard::models::Task>,
+        up_to_date: Vec<crate::cluster::Task>,
     },
 }
 
@@ -58,7 +58,7 @@ pub enum Part {
     Nodes(Vec<bollard::models::Node>),
     Services(Vec<bollard::models::Service>),
     /// Every task of the set, replacing the ones the UI has of it (small swarms).
-    Tasks(TaskSet, Vec<bollard::models::Task>),
+    Tasks(TaskSet, Vec<crate::cluster::Task>),
     /// What changed in the tasks the UI holds (large swarms).
     TaskDelta(TaskDelta),
     Secrets(Vec<bollard::models::Secret>),

@@ -3,9 +3,10 @@
 //! failing or waiting look different; tasks no node has taken stand in their own column.
 //! Many nodes scroll sideways, a column never gets narrower than its names need.
 
+use crate::cluster::Task;
 use std::collections::BTreeMap;
 
-use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Task, TaskState};
+use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, TaskState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

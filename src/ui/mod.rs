@@ -357,7 +357,7 @@ pub(crate) mod tests {
     #[test]
     fn rollout_view_80x24() {
         let mut s = sample_state();
-        let up: Vec<bollard::models::Task> = s
+        let up: Vec<crate::cluster::Task> = s
             .cluster
             .tasks
             .iter()

@@ -20,7 +20,7 @@ use crate::cluster::events::EventRow;
 pub type EventLog = std::collections::VecDeque<EventRow>;
 
 /// Tasks on each service's current spec, for rollout views.
-pub type UpToDate = std::collections::HashMap<String, Vec<bollard::models::Task>>;
+pub type UpToDate = std::collections::HashMap<String, Vec<crate::cluster::Task>>;
 
 /// The list panes, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,9 +3,10 @@
 //! the way `docker service update` counts it (cli/command/service/progress): per slot, the
 //! up-to-date task with the lowest desired state; a slot is done when that task runs.
 
+use crate::cluster::Task;
 use std::collections::{BTreeMap, HashSet};
 
-use bollard::models::{NodeState, Task, TaskState};
+use bollard::models::{NodeState, TaskState};
 
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
 use crate::cluster::format::{image_short, parse_time, short_id, title};

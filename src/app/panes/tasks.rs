@@ -1,9 +1,10 @@
 //! The tasks pane: `docker service ps` for all services, one service (with each slot's
 //! history under its current task), or one node (with where replaced tasks run now).
 
+use crate::cluster::Task;
 use std::collections::HashMap;
 
-use bollard::models::{Task, TaskState};
+use bollard::models::TaskState;
 
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
 use crate::cluster::format::{image_short, parse_time, short_id, title};
