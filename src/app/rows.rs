@@ -35,6 +35,15 @@ pub struct Cell {
 pub enum SortKey {
     Num(f64),
     Text(String),
+    /// The shown text, which is its own sort key (already lower case): most cells, kept once.
+    Shown,
+}
+
+/// A cell's sort key as compared: numbers before texts.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub enum SortRef<'a> {
+    Num(f64),
+    Text(&'a str),
 }
 
 impl Cell {
@@ -44,14 +53,23 @@ impl Cell {
         if s.chars().any(char::is_control) {
             s = s.chars().filter(|c| !c.is_control()).collect();
         }
-        // most cells are ASCII: lower-casing them needs no Unicode tables
-        let folded = if s.is_ascii() {
-            s.to_ascii_lowercase()
+        // most cells are ASCII and lower case already: they keep no second copy to sort by
+        let sort = if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                SortKey::Text(s.to_ascii_lowercase())
+            } else {
+                SortKey::Shown
+            }
         } else {
-            s.to_lowercase()
+            let folded = s.to_lowercase();
+            if folded == s {
+                SortKey::Shown
+            } else {
+                SortKey::Text(folded)
+            }
         };
         Cell {
-            sort: SortKey::Text(folded),
+            sort,
             value: Value::Text(s),
             tone: Tone::Normal,
         }
@@ -74,6 +92,14 @@ impl Cell {
     pub fn tone(mut self, tone: Tone) -> Cell {
         self.tone = tone;
         self
+    }
+    /// What sorting compares.
+    pub fn sort_key(&self) -> SortRef<'_> {
+        match &self.sort {
+            SortKey::Num(n) => SortRef::Num(*n),
+            SortKey::Text(t) => SortRef::Text(t),
+            SortKey::Shown => SortRef::Text(self.search_text()),
+        }
     }
     /// The text used by the fuzzy filter (ages are not searchable).
     pub fn search_text(&self) -> &str {
@@ -154,8 +180,8 @@ pub fn filter_rows(rows: Vec<Row>, filter: &str) -> Vec<Row> {
 /// Stable sort by one column; equal keys keep the pane's natural order.
 pub fn sort_rows(rows: &mut [Row], col: usize, reverse: bool) {
     rows.sort_by(|a, b| {
-        let ka = a.cells.get(col).map(|c| &c.sort);
-        let kb = b.cells.get(col).map(|c| &c.sort);
+        let ka = a.cells.get(col).map(Cell::sort_key);
+        let kb = b.cells.get(col).map(Cell::sort_key);
         let o = ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal);
         if reverse { o.reverse() } else { o }
     });
@@ -179,6 +205,22 @@ mod tests {
         let got = filter_rows(rows, "nd1");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].id, "1");
+    }
+
+    #[test]
+    fn texts_sort_without_case_and_lower_case_is_kept_once() {
+        assert_eq!(Cell::text("web.1").sort, SortKey::Shown);
+        assert_eq!(Cell::text("Web.1").sort, SortKey::Text("web.1".into()));
+        assert_eq!(Cell::text("été").sort, SortKey::Shown);
+        assert_eq!(Cell::text("Été").sort, SortKey::Text("été".into()));
+        let mut rows = vec![
+            row("c", "charlie", 0.0),
+            row("b", "Bravo", 0.0),
+            row("a", "alpha", 0.0),
+        ];
+        sort_rows(&mut rows, 0, false);
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
     }
 
     #[test]

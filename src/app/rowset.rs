@@ -10,7 +10,7 @@ use std::fmt;
 use std::ops::Index;
 use std::sync::Arc;
 
-use super::rows::{Row, SortKey};
+use super::rows::{Cell, Row, SortRef};
 use super::text_match::Needle;
 
 /// The rows' texts and sort keys packed together, built once with the rows: filtering and
@@ -51,7 +51,7 @@ impl Packed {
             }
             p.unicode.push(unicode);
             for col in 0..columns {
-                let k = flatten(r.cells.get(col).map(|c| &c.sort), &mut p.key_texts);
+                let k = flatten(r.cells.get(col).map(Cell::sort_key), &mut p.key_texts);
                 p.keys.push(k);
             }
         }
@@ -281,7 +281,7 @@ struct Flat {
     len: u32,
 }
 
-fn flatten(k: Option<&SortKey>, texts: &mut Vec<u8>) -> Flat {
+fn flatten(k: Option<SortRef>, texts: &mut Vec<u8>) -> Flat {
     match k {
         None => Flat {
             class: 0,
@@ -289,9 +289,9 @@ fn flatten(k: Option<&SortKey>, texts: &mut Vec<u8>) -> Flat {
             at: 0,
             len: 0,
         },
-        Some(SortKey::Num(n)) => {
+        Some(SortRef::Num(n)) => {
             // NaN compares as nothing: put it first; -0.0 equals 0.0
-            let n = if n.is_nan() || *n == 0.0 { 0.0f64 } else { *n };
+            let n = if n.is_nan() || n == 0.0 { 0.0f64 } else { n };
             let bits = n.to_bits();
             let ordered = if bits >> 63 == 1 {
                 !bits
@@ -305,7 +305,7 @@ fn flatten(k: Option<&SortKey>, texts: &mut Vec<u8>) -> Flat {
                 len: 0,
             }
         }
-        Some(SortKey::Text(s)) => {
+        Some(SortRef::Text(s)) => {
             let mut b = [0u8; 16];
             for (d, s) in b.iter_mut().zip(s.bytes()) {
                 *d = s;

@@ -117,8 +117,8 @@ fn object_rows<'a>(
         .collect();
     v.sort_by(|a, b| {
         a.cells[0]
-            .sort
-            .partial_cmp(&b.cells[0].sort)
+            .sort_key()
+            .partial_cmp(&b.cells[0].sort_key())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     v
