@@ -235,7 +235,12 @@ pub fn task_error(t: &Task) -> &str {
         .unwrap_or("")
 }
 
+/// The container's exit code once it has ended: the engine says 0 for a running container too,
+/// which would read as "exited fine".
 pub fn task_exit_code(t: &Task) -> Option<i64> {
+    if task_state(t) <= TaskState::RUNNING {
+        return None;
+    }
     t.status
         .as_ref()
         .and_then(|s| s.container_status.as_ref())
@@ -460,6 +465,35 @@ pub mod fixtures;
 #[cfg(test)]
 mod tests {
     use super::fixtures::*;
+
+    #[test]
+    fn a_running_task_has_no_exit_code_yet() {
+        use bollard::models::{ContainerStatus, TaskStatus};
+        let task = |state, code| super::Task {
+            status: Some(TaskStatus {
+                state: Some(state),
+                container_status: Some(ContainerStatus {
+                    exit_code: Some(code),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // the engine reports 0 while the container runs
+        assert_eq!(
+            super::task_exit_code(&task(super::TaskState::RUNNING, 0)),
+            None
+        );
+        assert_eq!(
+            super::task_exit_code(&task(super::TaskState::FAILED, 1)),
+            Some(1)
+        );
+        assert_eq!(
+            super::task_exit_code(&task(super::TaskState::COMPLETE, 0)),
+            Some(0)
+        );
+    }
 
     #[test]
     fn summary_counts_down_nodes_and_degraded_services() {
