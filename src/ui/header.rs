@@ -49,7 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     );
     if area.height > 1 {
         f.render_widget(
-            Paragraph::new(summary_line(state, theme)),
+            Paragraph::new(summary_line(state, theme, area.width)),
             Rect {
                 y: area.y + 1,
                 height: 1,
@@ -59,8 +59,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
 }
 
-/// `nodes 3 (1 down, 1 drained) · managers 1/1, quorum 1 · services 12 (2 degraded)`
-pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
+/// `nodes 3 (1 down, 1 drained) · services 12 (2 degraded) · managers 3/3, quorum 2`, in short
+/// words (`svc`, `mgr 3/3 q2`) when that does not fit `width`, so the managers stay in sight at 80
+/// columns.
+pub fn summary_line<'a>(state: &State, theme: &Theme, width: u16) -> Line<'a> {
+    let long = summary_words(state, theme, false);
+    if long.width() <= width as usize {
+        long
+    } else {
+        summary_words(state, theme, true)
+    }
+}
+
+fn summary_words<'a>(state: &State, theme: &Theme, short: bool) -> Line<'a> {
     if state.data_at.is_none() {
         return Line::from(Span::styled(" loading the cluster…", theme.dim));
     }
@@ -102,10 +113,18 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(")", theme.text));
     }
     spans.push(Span::styled(" · ", theme.dim));
-    spans.push(Span::styled(format!("services {}", s.services), theme.text));
+    let (services, degraded) = if short {
+        ("svc", "degr")
+    } else {
+        ("services", "degraded")
+    };
+    spans.push(Span::styled(
+        format!("{services} {}", s.services),
+        theme.text,
+    ));
     if s.services_degraded > 0 {
         spans.push(Span::styled(
-            format!(" ({} degraded)", s.services_degraded),
+            format!(" ({} {degraded})", s.services_degraded),
             theme.error,
         ));
     }
@@ -119,15 +138,12 @@ pub fn summary_line<'a>(state: &State, theme: &Theme) -> Line<'a> {
         theme.text
     };
     // with one manager the quorum is trivially 1: say it only when it tells something
-    let managers = if s.managers > 1 {
-        format!(
-            "managers {}/{}, quorum {}",
-            s.managers_reachable,
-            s.managers,
-            s.quorum()
-        )
-    } else {
-        format!("managers {}/{}", s.managers_reachable, s.managers)
+    let (r, n, q) = (s.managers_reachable, s.managers, s.quorum());
+    let managers = match (s.managers > 1, short) {
+        (true, false) => format!("managers {r}/{n}, quorum {q}"),
+        (true, true) => format!("mgr {r}/{n} q{q}"),
+        (false, false) => format!("managers {r}/{n}"),
+        (false, true) => format!("mgr {r}/{n}"),
     };
     spans.push(Span::styled(managers, mgr_style));
     if let Some(d) = state.data_at {
