@@ -1,9 +1,10 @@
 //! Text for cells, in the docker CLI's words where it has them.
 
-use super::Task;
 use chrono::{DateTime, Utc};
 
-use super::{Cluster, node_is_leader, node_reachability, service_counts, service_mode, task_state};
+use super::{
+    Cluster, Task, node_is_leader, node_reachability, service_counts, service_mode, task_state,
+};
 use bollard::models::{Node, Reachability, Service};
 
 /// The 12-character form of an ID, as `docker service ls` prints it.

@@ -2,10 +2,9 @@
 //! a reload of the other objects keeps the tasks already known, so the UI never holds two
 //! copies of tens of thousands of tasks.
 
-use super::Task;
 use std::collections::{HashMap, HashSet};
 
-use super::Cluster;
+use super::{Cluster, Task};
 use crate::engine::tracker::TaskDelta;
 
 impl Cluster {

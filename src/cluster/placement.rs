@@ -2,13 +2,12 @@
 //! ...), resource reservations and max replicas per node, checked against nodes. Used to say
 //! before a drain which tasks no other node can take, and why.
 
-use super::Task;
 use std::collections::HashMap;
 
 use bollard::models::{Node, NodeSpecAvailabilityEnum, NodeState, Service};
 
 use super::{
-    Cluster, node_availability, node_capacity, node_hostname, node_id, node_role, node_state,
+    Cluster, Task, node_availability, node_capacity, node_hostname, node_id, node_role, node_state,
     task_is_active,
 };
 

@@ -1,7 +1,6 @@
 //! The problems view's brain: everything unhealthy in the cluster, worst first, each said in
 //! words an operator can act on. Pure: a function of the cluster and the time.
 
-use super::Task;
 use std::collections::{BTreeMap, HashMap};
 
 use bollard::models::{
@@ -12,9 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::format::{ago, parse_time};
 use super::{
-    Cluster, node_availability, node_hostname, node_id, node_reachability, node_role, node_state,
-    service_counts, service_id, service_is_degraded, service_name, task_error, task_is_active,
-    task_state, task_timestamp,
+    Cluster, Task, node_availability, node_hostname, node_id, node_reachability, node_role,
+    node_state, service_counts, service_id, service_is_degraded, service_name, task_error,
+    task_is_active, task_state, task_timestamp,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

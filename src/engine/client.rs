@@ -1,7 +1,6 @@
 //! The connection to one engine: version negotiation, the manager check, and the typed calls the
 //! rest of swarmtop makes. Every error leaves here as an [`EngineError`] naming the endpoint.
 
-use crate::cluster::Task;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,6 +17,7 @@ use bollard::query_parameters::{
 use super::error::{EngineError, from_bollard};
 use super::raw::Raw;
 use super::transport;
+use crate::cluster::Task;
 use crate::connect::Endpoint;
 
 const CONNECT_DEADLINE: Duration = Duration::from_secs(40);

@@ -8,15 +8,14 @@
 //! unchanged task (same version) costs a parse and nothing else, and the UI changes its tasks in
 //! place instead of holding two copies.
 
-use crate::cluster::Task;
 use std::collections::{HashMap, HashSet};
 
 use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
 use super::load::TaskScope;
-use crate::cluster::TaskSet;
 use crate::cluster::format::parse_time;
+use crate::cluster::{Task, TaskSet};
 
 /// The fields of a task swarmtop uses; the rest of the engine's answer is skipped unread.
 #[derive(Debug, Deserialize)]

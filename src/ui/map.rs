@@ -3,7 +3,6 @@
 //! failing or waiting look different; tasks no node has taken stand in their own column.
 //! Many nodes scroll sideways, a column never gets narrower than its names need.
 
-use crate::cluster::Task;
 use std::collections::BTreeMap;
 
 use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, TaskState};
@@ -15,8 +14,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::state::State;
 use crate::cluster::{
-    Cluster, node_availability, node_hostname, node_id, node_role, node_state, task_is_active,
-    task_state,
+    Cluster, Task, node_availability, node_hostname, node_id, node_role, node_state,
+    task_is_active, task_state,
 };
 use crate::theme::Theme;
 

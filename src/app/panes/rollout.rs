@@ -3,7 +3,6 @@
 //! the way `docker service update` counts it (cli/command/service/progress): per slot, the
 //! up-to-date task with the lowest desired state; a slot is done when that task runs.
 
-use crate::cluster::Task;
 use std::collections::{BTreeMap, HashSet};
 
 use bollard::models::{NodeState, TaskState};
@@ -11,7 +10,7 @@ use bollard::models::{NodeState, TaskState};
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
 use crate::cluster::format::{image_short, parse_time, short_id, title};
 use crate::cluster::{
-    Cluster, node_state, service_mode, service_spec_replicas, task_desired_state, task_error,
+    Cluster, Task, node_state, service_mode, service_spec_replicas, task_desired_state, task_error,
     task_image, task_is_active, task_state, task_timestamp,
 };
 

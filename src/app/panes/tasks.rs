@@ -1,7 +1,6 @@
 //! The tasks pane: `docker service ps` for all services, one service (with each slot's
 //! history under its current task), or one node (with where replaced tasks run now).
 
-use crate::cluster::Task;
 use std::collections::HashMap;
 
 use bollard::models::TaskState;
@@ -9,7 +8,7 @@ use bollard::models::TaskState;
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
 use crate::cluster::format::{image_short, parse_time, short_id, title};
 use crate::cluster::{
-    Cluster, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
+    Cluster, Task, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
     task_state, task_timestamp,
 };
 
