@@ -158,7 +158,6 @@ impl Seen {
 #[derive(Debug, Default)]
 pub struct Resume {
     tasks: HashMap<String, Seen>,
-    newest: i64,
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -173,18 +172,15 @@ impl Resume {
         if l.ts == 0 {
             return true;
         }
-        let fresh = match self.tasks.get_mut(&l.task_id) {
+        // look up before `entry`: the task ID is cloned once per task, not once per line
+        match self.tasks.get_mut(&l.task_id) {
             Some(seen) => seen.accept(l.ts, &l.text),
             None => self
                 .tasks
                 .entry(l.task_id.clone())
                 .or_default()
                 .accept(l.ts, &l.text),
-        };
-        if fresh {
-            self.newest = self.newest.max(l.ts);
         }
-        fresh
     }
 
     /// Where a resumed stream starts: a little before the oldest newest-line of the tasks (lines
@@ -192,7 +188,8 @@ impl Resume {
     /// the newest line (a task quiet for longer has nothing in between).
     pub fn since_nanos(&self) -> Option<i64> {
         let oldest = self.tasks.values().map(|s| s.newest).min()?;
-        Some((oldest - DISORDER_NANOS).max(self.newest - 300 * 1_000_000_000))
+        let newest = self.tasks.values().map(|s| s.newest).max()?;
+        Some((oldest - DISORDER_NANOS).max(newest - 300 * 1_000_000_000))
     }
 }
 
