@@ -34,6 +34,9 @@ fn numbered(text: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// How many numbered lines each container of the logs test writes.
+const LAST: u64 = 100;
+
 #[test]
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
 fn merged_logs_survive_a_rolling_update_and_save_exactly_what_was_loaded() {
@@ -42,10 +45,15 @@ fn merged_logs_survive_a_rolling_update_and_save_exactly_what_was_loaded() {
     let _rm = RemoveService(&lab, svc.clone());
     let img1 = lab.image(1);
     // numbered lines on stdout and stderr in turn: the engine stamps the two streams apart and
-    // can write a line stamped before the one above it, which must not be taken for a repeat
-    let script = "i=0; while true; do i=$((i+1)); echo \"host=$(hostname) n=$((2*i-1))\"; \
-                  echo \"host=$(hostname) n=$((2*i))\" >&2; \
-                  if [ $i = 5 ]; then echo NEEDLE-in-the-haystack >&2; fi; sleep 0.3; done";
+    // can write a line stamped before the one above it, which must not be taken for a repeat.
+    // Each container writes LAST lines, then stays up quiet: the save below comes after the
+    // writing, as a save while two streams write can hold one line of a pair and not yet the other.
+    let script = format!(
+        "i=0; while [ $i -lt {pairs} ]; do i=$((i+1)); echo \"host=$(hostname) n=$((2*i-1))\"; \
+         echo \"host=$(hostname) n=$((2*i))\" >&2; \
+         if [ $i = 5 ]; then echo NEEDLE-in-the-haystack >&2; fi; sleep 0.3; done; sleep 3600",
+        pairs = LAST / 2
+    );
     lab.docker_ok(&[
         "service",
         "create",
@@ -60,7 +68,7 @@ fn merged_logs_survive_a_rolling_update_and_save_exactly_what_was_loaded() {
         &img1,
         "sh",
         "-c",
-        script,
+        &script,
     ]);
     eventually(Duration::from_secs(60), "3 tasks running", || {
         let ps = lab.docker_ok(&[
@@ -121,7 +129,39 @@ fn merged_logs_survive_a_rolling_update_and_save_exactly_what_was_loaded() {
         ]);
         (st.trim() == "completed").then_some(())
     });
-    std::thread::sleep(Duration::from_secs(3));
+    eventually(
+        Duration::from_secs(90),
+        "the running containers wrote every line",
+        || {
+            let ids = lab.docker_ok(&[
+                "service",
+                "ps",
+                "-q",
+                "--filter",
+                "desired-state=running",
+                &svc,
+            ]);
+            let mut args = vec![
+                "inspect",
+                "--format",
+                "{{.Status.ContainerStatus.ContainerID}}",
+            ];
+            args.extend(ids.split_whitespace());
+            let hosts: Vec<String> = lab
+                .docker_ok(&args)
+                .lines()
+                .map(|c| c.chars().take(12).collect())
+                .collect();
+            let out = lab.docker(&["service", "logs", "--raw", &svc]);
+            let done = numbered(&both_streams(&out));
+            (hosts.len() == 3
+                && hosts
+                    .iter()
+                    .all(|h| done.iter().any(|(dh, n)| dh == h && *n == LAST)))
+            .then_some(())
+        },
+    );
+    std::thread::sleep(Duration::from_secs(2));
 
     // search finds the planted line
     t.send(&["/"]);
