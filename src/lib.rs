@@ -12,6 +12,7 @@ pub mod config;
 pub mod connect;
 pub mod effects;
 pub mod engine;
+pub mod image_ref;
 pub mod keydoc;
 pub mod keymap;
 pub mod logfile;

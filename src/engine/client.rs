@@ -11,12 +11,12 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     ListConfigsOptions, ListNetworksOptions, ListNodesOptions, ListSecretsOptions,
-    ListServicesOptions, ListTasksOptions,
 };
 
 use super::error::{EngineError, from_bollard};
-use super::raw::Raw;
+use super::raw::{Raw, percent_encode, with_filters};
 use super::transport;
+use super::wire;
 use crate::cluster::Task;
 use crate::connect::Endpoint;
 
@@ -129,16 +129,54 @@ impl Engine {
             .map_err(|e| self.err(e))
     }
 
+    /// GETs `path` (after the API prefix) and reads the answer into a model, with the keys the
+    /// engine writes renamed to those the model reads (see `wire`).
+    async fn get_model<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<T, EngineError> {
+        let bytes = self
+            .raw
+            .call(
+                &self.label(),
+                hyper::Method::GET,
+                &format!("{}{path}", self.api_prefix()),
+                None,
+            )
+            .await?;
+        wire::from_engine_bytes(&bytes).map_err(|e| {
+            EngineError::Other(format!(
+                "the engine at {} sent data swarmtop cannot read ({path}): {e}",
+                self.label()
+            ))
+        })
+    }
+
     /// Services with their running/desired task counts (`status=true`).
     pub async fn services(&self) -> Result<Vec<Service>, EngineError> {
-        let opts = ListServicesOptions {
-            status: Some(true),
-            ..Default::default()
-        };
-        self.docker
-            .list_services(Some(opts))
+        self.services_where(&HashMap::new()).await
+    }
+
+    /// Services matching `filters` (`label`, `name`, ...), with their task counts.
+    pub async fn services_where(
+        &self,
+        filters: &HashMap<String, Vec<String>>,
+    ) -> Result<Vec<Service>, EngineError> {
+        let path = with_filters("/services", filters);
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.get_model(&format!("{path}{sep}status=true")).await
+    }
+
+    /// One service by ID or name; `None` when the engine has no such service.
+    pub async fn service(&self, id: &str) -> Result<Option<Service>, EngineError> {
+        match self
+            .get_model(&format!("/services/{}", percent_encode(id)))
             .await
-            .map_err(|e| self.err(e))
+        {
+            Ok(s) => Ok(Some(s)),
+            Err(EngineError::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Tasks, optionally filtered (`service`, `node`, `desired-state`, ...).
@@ -146,14 +184,9 @@ impl Engine {
         &self,
         filters: HashMap<String, Vec<String>>,
     ) -> Result<Vec<Task>, EngineError> {
-        let opts = ListTasksOptions {
-            filters: (!filters.is_empty()).then_some(filters),
-        };
-        self.docker
-            .list_tasks(Some(opts))
-            .await
-            .map(|ts| ts.into_iter().map(Task::from).collect())
-            .map_err(|e| self.err(e))
+        let tasks: Vec<bollard::models::Task> =
+            self.get_model(&with_filters("/tasks", &filters)).await?;
+        Ok(tasks.into_iter().map(Task::from).collect())
     }
 
     pub async fn secrets(&self) -> Result<Vec<Secret>, EngineError> {

@@ -3,6 +3,7 @@
 
 pub mod cadence;
 pub mod client;
+pub mod edit;
 pub mod error;
 pub mod json_array;
 pub mod load;
@@ -11,6 +12,7 @@ pub mod raw;
 pub mod tracker;
 pub mod transport;
 pub mod watch;
+pub mod wire;
 
 pub use client::Engine;
 pub use error::EngineError;

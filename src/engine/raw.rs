@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use bollard::BollardRequest;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -45,6 +45,24 @@ const WAIT: Duration = Duration::from_secs(super::transport::REQUEST_TIMEOUT_SEC
 
 impl Raw {
     async fn get(&self, path: &str) -> Result<Response<Incoming>, bollard::errors::Error> {
+        self.send(hyper::Method::GET, path, None).await
+    }
+
+    /// One request; `body` is sent as JSON.
+    async fn send(
+        &self,
+        method: hyper::Method,
+        path: &str,
+        body: Option<Bytes>,
+    ) -> Result<Response<Incoming>, bollard::errors::Error> {
+        let builder = |uri: String| {
+            let b = hyper::Request::builder().method(method.clone()).uri(uri);
+            if body.is_some() {
+                b.header(hyper::header::CONTENT_TYPE, "application/json")
+            } else {
+                b
+            }
+        };
         match self {
             Raw::Unix(socket) => {
                 let stream = tokio::net::UnixStream::connect(socket).await?;
@@ -54,17 +72,53 @@ impl Raw {
                     // the connection ends with the answer; its error is the request's error
                     let _ = conn.await;
                 });
-                let req = hyper::Request::get(format!("http://localhost{path}"))
+                let req = builder(format!("http://localhost{path}"))
                     .header(hyper::header::HOST, "localhost")
-                    .body(Empty::<Bytes>::new())?;
+                    .body(Full::new(body.clone().unwrap_or_default()))?;
                 Ok(tx.send_request(req).await?)
             }
             Raw::Custom { send, base } => {
-                let req = hyper::Request::get(format!("{base}{path}"))
-                    .body(bollard::body_full(Bytes::new()))?;
+                let req = builder(format!("{base}{path}"))
+                    .body(bollard::body_full(body.clone().unwrap_or_default()))?;
                 send(req).await
             }
         }
+    }
+
+    /// A request whose whole answer is read (within the request deadline); an answer that is
+    /// not a success becomes the engine's error, in its words.
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        method: hyper::Method,
+        path: &str,
+        body: Option<Bytes>,
+    ) -> Result<Bytes, EngineError> {
+        let timeout = || EngineError::Timeout {
+            endpoint: endpoint.to_string(),
+            secs: WAIT.as_secs(),
+        };
+        let work = async {
+            let res = self
+                .send(method, path, body)
+                .await
+                .map_err(|e| from_bollard(endpoint, &e))?;
+            let status = res.status();
+            let bytes = res
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| from_bollard(endpoint, &e.into()))?
+                .to_bytes();
+            if status.is_success() {
+                Ok(bytes)
+            } else {
+                Err(api_error(endpoint, status.as_u16(), &bytes))
+            }
+        };
+        tokio::time::timeout(WAIT, work)
+            .await
+            .unwrap_or_else(|_| Err(timeout()))
     }
 
     /// GETs `path` (with the API version prefix) and hands each element of the JSON array it
@@ -91,15 +145,7 @@ impl Raw {
                 Ok(Ok(b)) => b.to_bytes(),
                 _ => Bytes::new(),
             };
-            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v.get("message")?.as_str().map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).trim().to_string());
-            let err = bollard::errors::Error::DockerResponseServerError {
-                status_code: status.as_u16(),
-                message,
-            };
-            return Err(from_bollard(endpoint, &err));
+            return Err(api_error(endpoint, status.as_u16(), &bytes));
         }
         let mut split = ArraySplitter::default();
         let bad = |detail: String| EngineError::Unreachable {
@@ -128,6 +174,19 @@ impl Raw {
     }
 }
 
+/// The engine's refusal as an error: its `message` when it sent one, else the body's text.
+fn api_error(endpoint: &str, status: u16, body: &[u8]) -> EngineError {
+    let message = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_string());
+    let err = bollard::errors::Error::DockerResponseServerError {
+        status_code: status,
+        message,
+    };
+    from_bollard(endpoint, &err)
+}
+
 /// `path?filters=...` with the filters as the engine wants them (JSON, URL-encoded).
 pub fn with_filters(path: &str, filters: &HashMap<String, Vec<String>>) -> String {
     if filters.is_empty() {
@@ -139,7 +198,7 @@ pub fn with_filters(path: &str, filters: &HashMap<String, Vec<String>>) -> Strin
     format!("{path}?filters={}", percent_encode(&json))
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -812,14 +812,8 @@ const ROLLOUT_POLL: Duration = Duration::from_secs(1);
 /// The service and its tasks on the current spec (`_up-to-date`, the filter the docker CLI's
 /// progress display uses). None when the service is gone.
 async fn rollout_state(engine: &Engine, id: &str) -> Result<Option<EngineMsg>, EngineError> {
-    let service = match engine.docker.inspect_service(id, None).await {
-        Ok(s) => s,
-        Err(bollard::errors::Error::DockerResponseServerError {
-            status_code: 404, ..
-        }) => {
-            return Ok(None);
-        }
-        Err(e) => return Err(from_bollard(&engine.label(), &e)),
+    let Some(service) = engine.service(id).await? else {
+        return Ok(None);
     };
     let filters = std::collections::HashMap::from([
         ("service".to_string(), vec![id.to_string()]),

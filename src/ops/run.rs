@@ -1,174 +1,158 @@
-//! Carrying out an [`Op`] on the engine. Every update reads the object, changes the one thing,
-//! and sends the whole spec back with the version it read; when the engine says "update out of
-//! sequence" (someone changed it meanwhile) it reads again and retries once, then reports.
+//! Carrying out an [`Op`] on the engine. Every update goes through `engine::edit`: the object
+//! is read as the engine's JSON, only what the action is about is changed, everything else is
+//! sent back exactly as read with the version read (once more on "update out of sequence").
+//! What each action changes is what the docker CLI's equivalent command changes.
 
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use bollard::models::{
-    ConfigSpec, NodeSpec, NodeSpecAvailabilityEnum, NodeSpecRoleEnum, SecretSpec, ServiceSpec,
-    ServiceSpecUpdateConfig, ServiceSpecUpdateConfigFailureActionEnum,
-    ServiceSpecUpdateConfigOrderEnum,
-};
-use bollard::query_parameters::UpdateNodeOptions;
-use bollard::query_parameters::UpdateServiceOptions;
+use bollard::models::{ConfigSpec, SecretSpec};
+use serde_json::{Map, Value, json};
 
-use super::{Availability, Op, Role, UpdateForm};
+use super::{Op, Role, UpdateForm};
+use crate::engine::edit::{self, Target, object_at};
 use crate::engine::{Engine, EngineError};
+use crate::image_ref::as_docker_sends;
 
-fn out_of_sequence(e: &EngineError) -> bool {
-    e.to_string().contains("out of sequence")
+type Spec = Map<String, Value>;
+
+/// `docker service scale`: the replicas of a replicated service, the completions of a job.
+fn set_replicas(spec: &mut Spec, n: u64) -> Result<(), String> {
+    let mode = edit::existing(spec, &["Mode"]).cloned().unwrap_or_default();
+    let key = if mode.get("Replicated").is_some_and(Value::is_object) {
+        ["Mode", "Replicated", "Replicas"]
+    } else if mode.get("ReplicatedJob").is_some_and(Value::is_object) {
+        ["Mode", "ReplicatedJob", "TotalCompletions"]
+    } else {
+        return Err(
+            "only replicated services and replicated jobs can be scaled (this one is global)"
+                .into(),
+        );
+    };
+    object_at(spec, &key[..2])?.insert(key[2].to_string(), json!(n));
+    Ok(())
 }
 
-/// Inspect, change, update; once more if the version moved under us.
+/// `docker service update --image`: the image as the docker client sends it (`:latest` added).
+fn set_image(spec: &mut Spec, image: &str) -> Result<(), String> {
+    let has_container = edit::existing(spec, &["TaskTemplate", "ContainerSpec"]).is_some();
+    if !has_container {
+        return Err("this service has no container spec (a plugin service?)".into());
+    }
+    object_at(spec, &["TaskTemplate", "ContainerSpec"])?
+        .insert("Image".into(), json!(as_docker_sends(image)));
+    Ok(())
+}
+
+/// What the docker CLI puts in an update config that was never set (`updateConfigFromDefaults`
+/// with swarmkit's defaults): parallelism 1, no delay, monitor 5 s, pause on failure, stop-first.
+fn default_update_config() -> Value {
+    json!({
+        "Parallelism": 1,
+        "FailureAction": "pause",
+        "Monitor": 5_000_000_000u64,
+        "MaxFailureRatio": 0,
+        "Order": "stop-first"
+    })
+}
+
+/// The rolling-update form: what it sets replaces the service's value, the rest stays as read.
+fn apply_form(spec: &mut Spec, f: &UpdateForm) -> Result<(), String> {
+    if let Some(a) = &f.failure_action
+        && !matches!(a.as_str(), "pause" | "continue" | "rollback")
+    {
+        return Err(format!(
+            "failure action {a:?}: use pause, continue or rollback"
+        ));
+    }
+    if let Some(o) = &f.order
+        && !matches!(o.as_str(), "stop-first" | "start-first")
+    {
+        return Err(format!("order {o:?}: use stop-first or start-first"));
+    }
+    if let Some(img) = &f.image {
+        set_image(spec, img)?;
+    }
+    let touches_config = f.parallelism.is_some()
+        || f.delay.is_some()
+        || f.monitor.is_some()
+        || f.failure_action.is_some()
+        || f.order.is_some();
+    if !touches_config {
+        return Ok(());
+    }
+    if !spec.get("UpdateConfig").is_some_and(Value::is_object) {
+        spec.insert("UpdateConfig".into(), default_update_config());
+    }
+    let uc = object_at(spec, &["UpdateConfig"])?;
+    let mut set = |k: &str, v: Value| {
+        uc.insert(k.to_string(), v);
+    };
+    if let Some(p) = f.parallelism {
+        set("Parallelism", json!(p));
+    }
+    if let Some(d) = f.delay {
+        set("Delay", json!(d));
+    }
+    if let Some(m) = f.monitor {
+        set("Monitor", json!(m));
+    }
+    if let Some(a) = &f.failure_action {
+        set("FailureAction", json!(a));
+    }
+    if let Some(o) = &f.order {
+        set("Order", json!(o));
+    }
+    Ok(())
+}
+
+/// `docker service update --force`: one more on the force-update counter, nothing else.
+fn force_update(spec: &mut Spec) -> Result<(), String> {
+    let task = object_at(spec, &["TaskTemplate"])?;
+    let n = task.get("ForceUpdate").and_then(Value::as_u64).unwrap_or(0);
+    task.insert("ForceUpdate".into(), json!(n + 1));
+    Ok(())
+}
+
+/// `rollback`: the engine puts the previous spec back itself (the spec sent is ignored, as
+/// with `docker service rollback`).
 async fn update_service(
     engine: &Engine,
     id: &str,
     rollback: bool,
-    change: impl Fn(&mut ServiceSpec) -> Result<(), String>,
+    change: impl Fn(&mut Spec) -> Result<(), String>,
 ) -> Result<Vec<String>, EngineError> {
-    let mut last = None;
-    for _ in 0..2 {
-        let svc = engine
-            .docker
-            .inspect_service(id, None)
-            .await
-            .map_err(|e| crate::engine::error::from_bollard(&engine.label(), &e))?;
-        let version = svc.version.and_then(|v| v.index).unwrap_or(0);
-        let mut spec = svc.spec.unwrap_or_default();
-        change(&mut spec).map_err(EngineError::Other)?;
-        let opts = UpdateServiceOptions {
-            version: version as i32,
-            rollback: rollback.then(|| "previous".to_string()),
-            ..Default::default()
-        };
-        match engine.docker.update_service(id, spec, opts, None).await {
-            Ok(r) => return Ok(r.warnings.unwrap_or_default()),
-            Err(e) => {
-                let e = crate::engine::error::from_bollard(&engine.label(), &e);
-                if !out_of_sequence(&e) {
-                    return Err(e);
-                }
-                last = Some(e);
-            }
-        }
+    // the docker CLI sends registryAuthFrom=spec: the engine keeps the pull credentials it has
+    let mut query = vec![("registryAuthFrom", "spec")];
+    if rollback {
+        query.push(("rollback", "previous"));
     }
-    Err(last.unwrap_or_else(|| EngineError::Other("update out of sequence".into())))
+    edit::edit(engine, Target::Service(id), &query, |_, spec| change(spec)).await
 }
 
 async fn update_node(
     engine: &Engine,
     id: &str,
-    change: impl Fn(&mut NodeSpec),
+    change: impl Fn(&mut Spec) -> Result<(), String>,
 ) -> Result<(), EngineError> {
-    let mut last = None;
-    for _ in 0..2 {
-        let node = engine
-            .docker
-            .inspect_node(id)
-            .await
-            .map_err(|e| crate::engine::error::from_bollard(&engine.label(), &e))?;
-        let version = node.version.and_then(|v| v.index).unwrap_or(0);
-        let mut spec = node.spec.unwrap_or_default();
-        change(&mut spec);
-        let opts = UpdateNodeOptions {
-            version: version as i64,
-        };
-        match engine.docker.update_node(id, spec, opts).await {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                let e = crate::engine::error::from_bollard(&engine.label(), &e);
-                if !out_of_sequence(&e) {
-                    return Err(e);
-                }
-                last = Some(e);
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| EngineError::Other("update out of sequence".into())))
-}
-
-fn set_image(spec: &mut ServiceSpec, image: &str) -> Result<(), String> {
-    let cs = spec
-        .task_template
-        .get_or_insert_with(Default::default)
-        .container_spec
-        .as_mut()
-        .ok_or("this service has no container spec (a plugin service?)")?;
-    cs.image = Some(image.to_string());
-    Ok(())
-}
-
-fn apply_form(spec: &mut ServiceSpec, f: &UpdateForm) -> Result<(), String> {
-    if let Some(img) = &f.image {
-        set_image(spec, img)?;
-    }
-    let uc = spec
-        .update_config
-        .get_or_insert_with(ServiceSpecUpdateConfig::default);
-    if let Some(p) = f.parallelism {
-        uc.parallelism = Some(p);
-    }
-    if let Some(d) = f.delay {
-        uc.delay = Some(d);
-    }
-    if let Some(m) = f.monitor {
-        uc.monitor = Some(m);
-    }
-    if let Some(a) = &f.failure_action {
-        uc.failure_action = Some(match a.as_str() {
-            "pause" => ServiceSpecUpdateConfigFailureActionEnum::PAUSE,
-            "continue" => ServiceSpecUpdateConfigFailureActionEnum::CONTINUE,
-            "rollback" => ServiceSpecUpdateConfigFailureActionEnum::ROLLBACK,
-            other => {
-                return Err(format!(
-                    "failure action {other:?}: use pause, continue or rollback"
-                ));
-            }
-        });
-    }
-    if let Some(o) = &f.order {
-        uc.order = Some(match o.as_str() {
-            "stop-first" => ServiceSpecUpdateConfigOrderEnum::STOP_FIRST,
-            "start-first" => ServiceSpecUpdateConfigOrderEnum::START_FIRST,
-            other => return Err(format!("order {other:?}: use stop-first or start-first")),
-        });
-    }
-    Ok(())
+    edit::edit(engine, Target::Node(id), &[], |_, spec| change(spec))
+        .await
+        .map(|_| ())
 }
 
 fn labels(l: &[(String, String)]) -> Option<HashMap<String, String>> {
     (!l.is_empty()).then(|| l.iter().cloned().collect())
 }
 
-/// A new join token, with the swarm's current version (once more if it moved).
+/// A new join token: the swarm's spec is sent back as read, with the rotate flag.
 async fn rotate(engine: &Engine, manager: bool, what: String) -> Result<String, EngineError> {
-    let api = |e: bollard::errors::Error| crate::engine::error::from_bollard(&engine.label(), &e);
-    let mut last = None;
-    for _ in 0..2 {
-        let swarm = engine.docker.inspect_swarm().await.map_err(api)?;
-        let opts = bollard::query_parameters::UpdateSwarmOptions {
-            version: swarm.version.and_then(|v| v.index).unwrap_or(0) as i64,
-            rotate_worker_token: !manager,
-            rotate_manager_token: manager,
-            rotate_manager_unlock_key: false,
-        };
-        match engine
-            .docker
-            .update_swarm(swarm.spec.unwrap_or_default(), opts)
-            .await
-        {
-            Ok(()) => return Ok(what),
-            Err(e) => {
-                let e = api(e);
-                if !out_of_sequence(&e) {
-                    return Err(e);
-                }
-                last = Some(e);
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| EngineError::Other("update out of sequence".into())))
+    let flag = if manager {
+        "rotateManagerToken"
+    } else {
+        "rotateWorkerToken"
+    };
+    edit::edit(engine, Target::Swarm, &[(flag, "true")], |_, _| Ok(())).await?;
+    Ok(what)
 }
 
 /// Runs the op; the answer says what was done (with the engine's warnings).
@@ -188,36 +172,31 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
             availability,
             ..
         } => {
-            let a = match availability {
-                Availability::Active => NodeSpecAvailabilityEnum::ACTIVE,
-                Availability::Pause => NodeSpecAvailabilityEnum::PAUSE,
-                Availability::Drain => NodeSpecAvailabilityEnum::DRAIN,
-            };
-            update_node(engine, node_id, |s| s.availability = Some(a)).await?;
+            let a = availability.word();
+            update_node(engine, node_id, |s| {
+                s.insert("Availability".into(), json!(a));
+                Ok(())
+            })
+            .await?;
         }
         Op::SetRole { node_id, role, .. } => {
             let r = match role {
-                Role::Manager => NodeSpecRoleEnum::MANAGER,
-                Role::Worker => NodeSpecRoleEnum::WORKER,
+                Role::Manager => "manager",
+                Role::Worker => "worker",
             };
-            update_node(engine, node_id, |s| s.role = Some(r)).await?;
+            update_node(engine, node_id, |s| {
+                s.insert("Role".into(), json!(r));
+                Ok(())
+            })
+            .await?;
         }
         Op::Scale {
             service_id,
             replicas,
             ..
         } => {
-            let n = *replicas as i64;
             let w = update_service(engine, service_id, false, |spec| {
-                let m = spec
-                    .mode
-                    .as_mut()
-                    .and_then(|m| m.replicated.as_mut())
-                    .ok_or(
-                        "only replicated services can be scaled (this one is global or a job)",
-                    )?;
-                m.replicas = Some(n);
-                Ok(())
+                set_replicas(spec, *replicas)
             })
             .await?;
             return Ok(with_warnings(what, w));
@@ -237,12 +216,7 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
             return Ok(with_warnings(what, w));
         }
         Op::Restart { service_id, .. } => {
-            let w = update_service(engine, service_id, false, |spec| {
-                let t = spec.task_template.get_or_insert_with(Default::default);
-                t.force_update = Some(t.force_update.unwrap_or(0) + 1);
-                Ok(())
-            })
-            .await?;
+            let w = update_service(engine, service_id, false, force_update).await?;
             return Ok(with_warnings(what, w));
         }
         Op::Rollback { service_id, .. } => {
@@ -287,8 +261,12 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
         Op::SetNodeLabels {
             node_id, labels: l, ..
         } => {
-            let map: HashMap<String, String> = l.iter().cloned().collect();
-            update_node(engine, node_id, |s| s.labels = Some(map.clone())).await?;
+            let map: Map<String, Value> = l.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            update_node(engine, node_id, |s| {
+                s.insert("Labels".into(), Value::Object(map.clone()));
+                Ok(())
+            })
+            .await?;
         }
         Op::RemoveNode { node_id, force, .. } => {
             let opts = bollard::query_parameters::DeleteNodeOptions { force: *force };
@@ -322,18 +300,101 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
 mod tests {
     use super::*;
 
+    /// A spec as dockerd writes it for `docker service create --health-cmd ...`, with a field
+    /// bollard's model does not know (a newer engine's), to show nothing is lost on the way.
+    fn live_spec() -> Spec {
+        json!({
+            "Name": "web",
+            "Labels": {"team": "a"},
+            "TaskTemplate": {
+                "ContainerSpec": {
+                    "Image": "busybox:1@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                    "Healthcheck": {"Test": ["CMD-SHELL", "true"], "Interval": 5000000000u64},
+                    "FieldFromTheFuture": {"x": [1, 2]}
+                },
+                "ForceUpdate": 2,
+                "Runtime": "container"
+            },
+            "Mode": {"Replicated": {"Replicas": 2}},
+            "UpdateConfig": {"Parallelism": 2, "Delay": 5, "FailureAction": "pause",
+                             "Monitor": 5000000000u64, "MaxFailureRatio": 0.3, "Order": "stop-first"},
+            "EndpointSpec": {"Mode": "vip"}
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    }
+
+    /// Everything but `changed` is as it was: the whole object is compared.
+    fn only_changed(before: &Spec, after: &Spec, changed: &[(&str, Value)]) {
+        let mut want = Value::Object(before.clone());
+        for (pointer, v) in changed {
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            want.pointer_mut(parent).unwrap()[key] = v.clone();
+        }
+        assert_eq!(Value::Object(after.clone()), want);
+    }
+
+    #[test]
+    fn scale_changes_the_replicas_and_nothing_else() {
+        let before = live_spec();
+        let mut s = before.clone();
+        set_replicas(&mut s, 3).unwrap();
+        only_changed(&before, &s, &[("/Mode/Replicated/Replicas", json!(3))]);
+    }
+
+    #[test]
+    fn scale_of_a_job_sets_its_completions_and_a_global_service_refuses() {
+        let mut job =
+            json!({"Mode": {"ReplicatedJob": {"MaxConcurrent": 1, "TotalCompletions": 1}}})
+                .as_object()
+                .unwrap()
+                .clone();
+        set_replicas(&mut job, 4).unwrap();
+        assert_eq!(
+            job["Mode"]["ReplicatedJob"],
+            json!({"MaxConcurrent": 1, "TotalCompletions": 4})
+        );
+        let mut global = json!({"Mode": {"Global": {}}}).as_object().unwrap().clone();
+        let before = global.clone();
+        assert!(set_replicas(&mut global, 4).unwrap_err().contains("global"));
+        assert_eq!(global, before);
+    }
+
+    #[test]
+    fn set_image_sends_what_the_docker_client_sends() {
+        let before = live_spec();
+        let mut s = before.clone();
+        set_image(&mut s, "busybox").unwrap();
+        only_changed(
+            &before,
+            &s,
+            &[("/TaskTemplate/ContainerSpec/Image", json!("busybox:latest"))],
+        );
+        let mut plugin = json!({"TaskTemplate": {"PluginSpec": {}}})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert!(set_image(&mut plugin, "x").unwrap_err().contains("plugin"));
+    }
+
+    #[test]
+    fn restart_counts_the_force_update_up() {
+        let before = live_spec();
+        let mut s = before.clone();
+        force_update(&mut s).unwrap();
+        only_changed(&before, &s, &[("/TaskTemplate/ForceUpdate", json!(3))]);
+        let mut bare = Spec::new();
+        force_update(&mut bare).unwrap();
+        assert_eq!(bare["TaskTemplate"]["ForceUpdate"], 1);
+    }
+
     #[test]
     fn the_form_changes_only_what_it_sets() {
-        let mut spec = ServiceSpec {
-            update_config: Some(ServiceSpecUpdateConfig {
-                parallelism: Some(2),
-                delay: Some(5),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
+        let before = live_spec();
+        let mut s = before.clone();
         apply_form(
-            &mut spec,
+            &mut s,
             &UpdateForm {
                 parallelism: Some(1),
                 order: Some("start-first".into()),
@@ -341,13 +402,52 @@ mod tests {
             },
         )
         .unwrap();
-        let uc = spec.update_config.unwrap();
-        assert_eq!(uc.parallelism, Some(1));
-        assert_eq!(uc.delay, Some(5));
-        assert_eq!(
-            uc.order,
-            Some(ServiceSpecUpdateConfigOrderEnum::START_FIRST)
+        only_changed(
+            &before,
+            &s,
+            &[
+                ("/UpdateConfig/Parallelism", json!(1)),
+                ("/UpdateConfig/Order", json!("start-first")),
+            ],
         );
+    }
+
+    #[test]
+    fn the_form_fills_an_unset_update_config_as_the_cli_does() {
+        let mut s = json!({"TaskTemplate": {"ContainerSpec": {"Image": "a:1"}}})
+            .as_object()
+            .unwrap()
+            .clone();
+        apply_form(
+            &mut s,
+            &UpdateForm {
+                delay: Some(10),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            s["UpdateConfig"],
+            json!({"Parallelism": 1, "Delay": 10, "FailureAction": "pause",
+                   "Monitor": 5000000000u64, "MaxFailureRatio": 0, "Order": "stop-first"})
+        );
+    }
+
+    #[test]
+    fn a_bad_form_value_changes_nothing() {
+        let before = live_spec();
+        let mut s = before.clone();
+        let err = apply_form(
+            &mut s,
+            &UpdateForm {
+                image: Some("busybox:2".into()),
+                order: Some("sideways".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("sideways"), "{err}");
+        assert_eq!(s, before);
     }
 
     #[test]

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use bollard::query_parameters::{
-    ListConfigsOptions, ListNetworksOptions, ListSecretsOptions, ListServicesOptions,
-    ListTasksOptions,
+    ListConfigsOptions, ListNetworksOptions, ListSecretsOptions, ListTasksOptions,
 };
 
 use super::convert::convert;
@@ -102,16 +101,12 @@ pub async fn remove(engine: &Engine, stack: &str) -> Result<String, StackError> 
 pub async fn list(engine: &Engine) -> Result<String, StackError> {
     let d = &engine.docker;
     let err = |e: bollard::errors::Error| StackError::Engine(from_bollard(&engine.label(), &e));
-    let services = d
-        .list_services(Some(ListServicesOptions {
-            filters: Some(HashMap::from([(
-                "label".into(),
-                vec![NAMESPACE_LABEL.to_string()],
-            )])),
-            ..Default::default()
-        }))
-        .await
-        .map_err(err)?;
+    let services = engine
+        .services_where(&HashMap::from([(
+            "label".into(),
+            vec![NAMESPACE_LABEL.to_string()],
+        )]))
+        .await?;
     let configs = d
         .list_configs(Some(ListConfigsOptions {
             filters: Some(HashMap::from([(
@@ -167,14 +162,11 @@ pub async fn ps(engine: &Engine, stack: &str) -> Result<String, StackError> {
         d.list_tasks(Some(ListTasksOptions {
             filters: Some(filter.clone())
         })),
-        d.list_services(Some(ListServicesOptions {
-            filters: Some(filter),
-            ..Default::default()
-        })),
+        engine.services_where(&filter),
         engine.nodes(),
     );
     let mut tasks = tasks.map_err(err)?;
-    let services = services.map_err(err)?;
+    let services = services?;
     let nodes = nodes?;
     if tasks.is_empty() && services.is_empty() {
         return Err(StackError::Invalid(format!(
@@ -249,16 +241,14 @@ pub async fn file(engine: &Engine, stack: &str) -> Result<StackFile, StackError>
             vec![format!("{NAMESPACE_LABEL}={stack}")],
         )]))
     };
+    let by_stack = filter().unwrap_or_default();
     let (services, networks, secrets, configs) = tokio::join!(
-        d.list_services(Some(ListServicesOptions {
-            filters: filter(),
-            ..Default::default()
-        })),
+        engine.services_where(&by_stack),
         d.list_networks(Some(ListNetworksOptions { filters: filter() })),
         d.list_secrets(Some(ListSecretsOptions { filters: filter() })),
         d.list_configs(Some(ListConfigsOptions { filters: filter() })),
     );
-    let services = services.map_err(err)?;
+    let services = services?;
     let mut networks = networks.map_err(err)?;
     let configs = configs.map_err(err)?;
     if let Some(f) = stored(&configs) {

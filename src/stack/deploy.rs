@@ -253,7 +253,9 @@ async fn update_service(
             if !e.to_string().contains("out of sequence") {
                 return Err(e);
             }
-            let fresh = d.inspect_service(id, None).await.map_err(err)?;
+            let fresh = engine.service(id).await?.ok_or_else(|| {
+                EngineError::Other(format!("service {id} was removed while deploying"))
+            })?;
             let mut spec = spec;
             if let Some(live) = &fresh.spec {
                 keep_live_fields(&mut spec, live, plan.options.resolve_image);

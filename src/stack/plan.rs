@@ -8,9 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use bollard::models::{Config, Network, Secret, Service, ServiceSpec};
-use bollard::query_parameters::{
-    ListConfigsOptions, ListNetworksOptions, ListSecretsOptions, ListServicesOptions,
-};
+use bollard::query_parameters::{ListConfigsOptions, ListNetworksOptions, ListSecretsOptions};
 use serde_json::Value as Json;
 
 use super::convert::{Desired, fill_ids};
@@ -71,17 +69,15 @@ impl Live {
     pub async fn read(engine: &Engine, stack: &str) -> Result<Live, EngineError> {
         let d = &engine.docker;
         let e = |x: bollard::errors::Error| from_bollard(&engine.label(), &x);
+        let by_stack = label_filter(stack);
         let (services, networks, secrets, configs) = tokio::join!(
-            d.list_services(Some(ListServicesOptions {
-                filters: Some(label_filter(stack)),
-                ..Default::default()
-            })),
+            engine.services_where(&by_stack),
             d.list_networks(None::<ListNetworksOptions>),
             d.list_secrets(None::<ListSecretsOptions>),
             d.list_configs(None::<ListConfigsOptions>),
         );
         Ok(Live {
-            services: services.map_err(e)?,
+            services: services?,
             networks: networks.map_err(e)?,
             secrets: secrets.map_err(e)?,
             configs: configs.map_err(e)?,

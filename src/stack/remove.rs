@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use bollard::query_parameters::{
-    ListConfigsOptions, ListNetworksOptions, ListSecretsOptions, ListServicesOptions,
-};
+use bollard::query_parameters::{ListConfigsOptions, ListNetworksOptions, ListSecretsOptions};
 
 use super::{NAMESPACE_LABEL, StackError};
 use crate::engine::Engine;
@@ -35,13 +33,9 @@ const NETWORK_PATIENCE: Duration = Duration::from_secs(30);
 pub async fn remove(engine: &Engine, stack: &str) -> Result<Removal, StackError> {
     let d = &engine.docker;
     let err = |e: bollard::errors::Error| StackError::Engine(from_bollard(&engine.label(), &e));
-    let mut services = d
-        .list_services(Some(ListServicesOptions {
-            filters: filters(stack),
-            ..Default::default()
-        }))
-        .await
-        .map_err(err)?;
+    let mut services = engine
+        .services_where(&filters(stack).unwrap_or_default())
+        .await?;
     let networks = d
         .list_networks(Some(ListNetworksOptions {
             filters: filters(stack),
