@@ -216,12 +216,10 @@ pub enum ServiceCommand {
         #[arg(value_name = "SERVICE=REPLICAS")]
         arg: String,
     },
-    /// Roll the service to another image.
-    Update {
-        #[arg(long, value_name = "IMAGE", required = true)]
-        image: String,
-        service: String,
-    },
+    /// Roll the service to another image, change how it rolls, or restart its tasks
+    /// (`--force`), as `docker service update` with the same flags. Everything else in the
+    /// service's spec is kept as it is.
+    Update(Box<UpdateArgs>),
     /// Roll the service back to its previous spec.
     Rollback { service: String },
     /// Create a service, with the flags of `docker service create` that swarmtop's form has.
@@ -264,6 +262,33 @@ pub struct CreateArgs {
     /// The command and its arguments.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
+}
+
+/// `swarmtop service update`: the flags of `docker service update` that swarmtop's rolling
+/// update form has.
+#[derive(Debug, Args, Clone)]
+pub struct UpdateArgs {
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Tasks updated at once (0: all).
+    #[arg(long, value_name = "N")]
+    pub update_parallelism: Option<i64>,
+    /// Pause between batches, e.g. 10s.
+    #[arg(long, value_name = "DURATION")]
+    pub update_delay: Option<String>,
+    /// How long a new task must run to count as updated, e.g. 5s.
+    #[arg(long, value_name = "DURATION")]
+    pub update_monitor: Option<String>,
+    /// pause, continue or rollback
+    #[arg(long, value_name = "ACTION")]
+    pub update_failure_action: Option<String>,
+    /// stop-first or start-first
+    #[arg(long, value_name = "ORDER")]
+    pub update_order: Option<String>,
+    /// Restart every task even though nothing changed (a force update).
+    #[arg(long)]
+    pub force: bool,
+    pub service: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,9 +143,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             use swarmtop::ops::commands;
             let out = match cmd {
                 S::Scale { arg } => commands::scale(&engine, arg).await?,
-                S::Update { image, service } => {
-                    commands::set_image(&engine, service, image).await?
-                }
+                S::Update(args) => commands::update(&engine, args).await?,
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
                 S::Create(args) => commands::create_service(&engine, args).await?,
             };

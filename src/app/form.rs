@@ -24,13 +24,17 @@ pub struct Field {
     pub kind: FieldKind,
     pub hint: &'static str,
     pub error: Option<String>,
+    /// The value the form opened with: a field left as it was is not sent.
+    pub initial: String,
 }
 
 impl Field {
     fn text(label: &'static str, value: impl Into<String>, hint: &'static str) -> Field {
+        let value = value.into();
         Field {
             label,
-            value: value.into(),
+            initial: value.clone(),
+            value,
             kind: FieldKind::Text,
             hint,
             error: None,
@@ -44,6 +48,7 @@ impl Field {
         };
         Field {
             label,
+            initial: value.clone(),
             value,
             kind: FieldKind::Choice(options),
             hint: "←/→ to choose",
@@ -360,25 +365,52 @@ fn submit(form: &mut Form, existing: &dyn Known) -> FormOutcome {
 
 type FieldError = (Option<usize>, String);
 
+/// Only what was edited is sent: a field left as the form showed it keeps the service's value
+/// exactly as the engine has it (even one the form cannot show exactly).
 fn check_update(form: &Form) -> Result<UpdateForm, FieldError> {
     let v = |i: usize| form.fields[i].value.trim().to_string();
-    let image = parse_image(&v(0)).map_err(|e| (Some(0), e))?;
-    let parallelism: i64 = v(1).parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
-        (
-            Some(1),
-            format!("{:?} is not a number of tasks (0 or more)", v(1)),
-        )
-    })?;
-    let delay = parse_duration(&v(2)).map_err(|e| (Some(2), e))?;
-    let monitor = parse_duration(&v(4)).map_err(|e| (Some(4), e))?;
-    Ok(UpdateForm {
-        image: Some(image),
-        parallelism: Some(parallelism),
-        delay: Some(delay),
-        failure_action: Some(v(3)),
-        monitor: Some(monitor),
-        order: Some(v(5)),
-    })
+    let edited = |i: usize| form.fields[i].value.trim() != form.fields[i].initial.trim();
+    let image = if edited(0) {
+        Some(parse_image(&v(0)).map_err(|e| (Some(0), e))?)
+    } else {
+        None
+    };
+    let parallelism = if edited(1) {
+        Some(v(1).parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
+            (
+                Some(1),
+                format!("{:?} is not a number of tasks (0 or more)", v(1)),
+            )
+        })?)
+    } else {
+        None
+    };
+    let delay = if edited(2) {
+        Some(parse_duration(&v(2)).map_err(|e| (Some(2), e))?)
+    } else {
+        None
+    };
+    let monitor = if edited(4) {
+        Some(parse_duration(&v(4)).map_err(|e| (Some(4), e))?)
+    } else {
+        None
+    };
+    let f = UpdateForm {
+        image,
+        parallelism,
+        delay,
+        failure_action: edited(3).then(|| v(3)),
+        monitor,
+        order: edited(5).then(|| v(5)),
+        force: false,
+    };
+    if f == UpdateForm::default() {
+        return Err((
+            None,
+            "nothing was changed: edit a field, or Esc to leave".into(),
+        ));
+    }
+    Ok(f)
 }
 
 fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
@@ -542,12 +574,35 @@ mod tests {
         type_in(&mut f, "2s");
         match key(&mut f, ctrl_s(), &|_: &str| false) {
             FormOutcome::Submit(Submit::Op(Op::Update { form, .. })) => {
-                assert_eq!(form.delay, Some(2_000_000_000));
-                assert_eq!(form.image.as_deref(), Some("busybox:1"));
-                assert_eq!(form.order.as_deref(), Some("stop-first"));
+                // only the edited field is sent; the rest stays as the engine has it
+                assert_eq!(
+                    form,
+                    UpdateForm {
+                        delay: Some(2_000_000_000),
+                        ..Default::default()
+                    }
+                );
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_unchanged_form_sends_nothing_and_says_so() {
+        let current = bollard::models::ServiceSpecUpdateConfig {
+            delay: Some(1_001_000_000),
+            ..Default::default()
+        };
+        let mut f = Form::rolling_update("id", "web", "busybox:1", Some(&current));
+        // shown exactly, so a look at it changes nothing
+        assert_eq!(f.fields[2].value, "1.001s");
+        assert_eq!(key(&mut f, ctrl_s(), &|_: &str| false), FormOutcome::Stay);
+        assert!(f.error.as_deref().unwrap().contains("nothing was changed"));
+        // a retyped identical value is no edit either
+        f.focus = 0;
+        key(&mut f, k(KeyCode::Backspace), &|_: &str| false);
+        type_in(&mut f, "1");
+        assert_eq!(key(&mut f, ctrl_s(), &|_: &str| false), FormOutcome::Stay);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::cluster::{Cluster, node_hostname, node_id, service_id, service_mode, 
 use crate::engine::{Engine, load_cluster};
 use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines};
 use crate::ops::validate::{check_object_name, parse_image, parse_replicas};
-use crate::ops::{Availability, Op, Role, SecretBytes, run};
+use crate::ops::{Availability, Op, Role, SecretBytes, UpdateForm, run};
 
 /// Finds a node by ID, hostname or unique ID prefix, as the docker CLI does.
 pub fn find_node(c: &Cluster, key: &str) -> Result<(String, String), String> {
@@ -169,20 +169,83 @@ pub async fn scale(engine: &Engine, arg: &str) -> anyhow::Result<String> {
     Ok(format!("{done}: done\n"))
 }
 
-/// `swarmtop service update --image IMG SVC`
-pub async fn set_image(engine: &Engine, key: &str, image: &str) -> anyhow::Result<String> {
-    let image = parse_image(image).map_err(anyhow::Error::msg)?;
+/// `swarmtop service update [--image IMG] [--update-...] [--force] SVC`: what is given changes,
+/// nothing else.
+pub async fn update(engine: &Engine, a: &crate::cli::UpdateArgs) -> anyhow::Result<String> {
+    use crate::ops::validate::parse_duration;
+    let duration = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
+        v.as_deref()
+            .map(|d| parse_duration(d).map_err(|e| anyhow::anyhow!("--{flag}: {e}")))
+            .transpose()
+    };
+    let choice =
+        |flag: &str, v: &Option<String>, allowed: &[&str]| -> anyhow::Result<Option<String>> {
+            match v {
+                Some(x) if !allowed.contains(&x.as_str()) => {
+                    anyhow::bail!("--{flag} {x:?}: use {}", allowed.join(", "))
+                }
+                other => Ok(other.clone()),
+            }
+        };
+    if a.update_parallelism.is_some_and(|p| p < 0) {
+        anyhow::bail!("--update-parallelism: give 0 (all at once) or more tasks");
+    }
+    let form = UpdateForm {
+        image: a
+            .image
+            .as_deref()
+            .map(|i| parse_image(i).map_err(anyhow::Error::msg))
+            .transpose()?,
+        parallelism: a.update_parallelism,
+        delay: duration("update-delay", &a.update_delay)?,
+        monitor: duration("update-monitor", &a.update_monitor)?,
+        failure_action: choice(
+            "update-failure-action",
+            &a.update_failure_action,
+            &["pause", "continue", "rollback"],
+        )?,
+        order: choice(
+            "update-order",
+            &a.update_order,
+            &["stop-first", "start-first"],
+        )?,
+        force: a.force,
+    };
+    if form == UpdateForm::default() {
+        anyhow::bail!(
+            "nothing to change: give --image, --force or an --update-... flag (see swarmtop service update --help)"
+        );
+    }
     let c = load_cluster(engine).await?;
-    let (id, name) = find_service(&c, key).map_err(anyhow::Error::msg)?;
-    let done = run::run(
-        engine,
-        &Op::SetImage {
+    let (id, name) = find_service(&c, &a.service).map_err(anyhow::Error::msg)?;
+    let op = if form
+        == (UpdateForm {
+            image: form.image.clone(),
+            ..Default::default()
+        }) {
+        Op::SetImage {
             service_id: id,
             service: name,
-            image,
-        },
-    )
-    .await?;
+            image: form.image.clone().unwrap_or_default(),
+        }
+    } else if form
+        == (UpdateForm {
+            force: true,
+            ..Default::default()
+        })
+    {
+        Op::Restart {
+            service_id: id,
+            service: name,
+        }
+    } else {
+        Op::Update {
+            service_id: id,
+            service: name,
+            form,
+        }
+    };
+    let done = run::run(engine, &op).await?;
     Ok(format!(
         "{done}: started (follow it with swarmtop, or docker service ps)\n"
     ))

@@ -56,6 +56,8 @@ pub struct UpdateForm {
     pub monitor: Option<i64>,
     /// `stop-first` or `start-first`.
     pub order: Option<String>,
+    /// Restart every task as well (`docker service update --force`).
+    pub force: bool,
 }
 
 /// One change to the cluster.

@@ -33,6 +33,42 @@ fn set_replicas(spec: &mut Spec, n: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// What `docker service update` does to every spec it sends, whatever its flags: mounts are
+/// kept once per target (the first) and sorted by source then target; ulimits once per name
+/// (the last) and sorted by name (docker/cli `updateMounts`, `updateUlimits`). swarmtop's
+/// equivalents of that command (image, the rolling-update form, restart) do the same, so the
+/// spec is the one the docker CLI would make. Scale and rollback, like `docker service scale`
+/// and `docker service rollback`, leave them as they are.
+fn as_docker_service_update(spec: &mut Spec) -> Result<(), String> {
+    let Some(c) = spec
+        .get_mut("TaskTemplate")
+        .and_then(|t| t.get_mut("ContainerSpec"))
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    if let Some(Value::Array(mounts)) = c.get_mut("Mounts") {
+        let mut seen = std::collections::HashSet::new();
+        mounts.retain(|m| seen.insert(text(m, "Target")));
+        mounts.sort_by_key(|m| (text(m, "Source"), text(m, "Target")));
+        if mounts.is_empty() {
+            c.remove("Mounts");
+        }
+    }
+    if let Some(Value::Array(limits)) = c.get_mut("Ulimits") {
+        let mut by_name: std::collections::BTreeMap<String, Value> = Default::default();
+        for l in limits.drain(..) {
+            by_name.insert(text(&l, "Name"), l);
+        }
+        limits.extend(by_name.into_values());
+        if limits.is_empty() {
+            c.remove("Ulimits");
+        }
+    }
+    Ok(())
+}
+
 /// `docker service update --image`: the image as the docker client sends it (`:latest` added).
 fn set_image(spec: &mut Spec, image: &str) -> Result<(), String> {
     let has_container = edit::existing(spec, &["TaskTemplate", "ContainerSpec"]).is_some();
@@ -72,6 +108,9 @@ fn apply_form(spec: &mut Spec, f: &UpdateForm) -> Result<(), String> {
     }
     if let Some(img) = &f.image {
         set_image(spec, img)?;
+    }
+    if f.force {
+        force_update(spec)?;
     }
     let touches_config = f.parallelism.is_some()
         || f.delay.is_some()
@@ -204,19 +243,29 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
         Op::SetImage {
             service_id, image, ..
         } => {
-            let w =
-                update_service(engine, service_id, false, |spec| set_image(spec, image)).await?;
+            let w = update_service(engine, service_id, false, |spec| {
+                set_image(spec, image)?;
+                as_docker_service_update(spec)
+            })
+            .await?;
             return Ok(with_warnings(what, w));
         }
         Op::Update {
             service_id, form, ..
         } => {
-            let w =
-                update_service(engine, service_id, false, |spec| apply_form(spec, form)).await?;
+            let w = update_service(engine, service_id, false, |spec| {
+                apply_form(spec, form)?;
+                as_docker_service_update(spec)
+            })
+            .await?;
             return Ok(with_warnings(what, w));
         }
         Op::Restart { service_id, .. } => {
-            let w = update_service(engine, service_id, false, force_update).await?;
+            let w = update_service(engine, service_id, false, |spec| {
+                force_update(spec)?;
+                as_docker_service_update(spec)
+            })
+            .await?;
             return Ok(with_warnings(what, w));
         }
         Op::Rollback { service_id, .. } => {
@@ -431,6 +480,35 @@ mod tests {
             json!({"Parallelism": 1, "Delay": 10, "FailureAction": "pause",
                    "Monitor": 5000000000u64, "MaxFailureRatio": 0, "Order": "stop-first"})
         );
+    }
+
+    #[test]
+    fn updates_order_mounts_and_ulimits_as_docker_service_update_does() {
+        let mut s = json!({"TaskTemplate": {"ContainerSpec": {
+            "Image": "a:1",
+            "Mounts": [
+                {"Type": "tmpfs", "Target": "/scratch"},
+                {"Type": "bind", "Source": "/tmp", "Target": "/host-tmp", "ReadOnly": true},
+                {"Type": "volume", "Source": "data", "Target": "/data"},
+                {"Type": "volume", "Source": "other", "Target": "/data"}
+            ],
+            "Ulimits": [{"Name": "nproc", "Soft": 1, "Hard": 2}, {"Name": "nofile", "Soft": 3, "Hard": 4}]
+        }}})
+        .as_object()
+        .unwrap()
+        .clone();
+        as_docker_service_update(&mut s).unwrap();
+        let c = &s["TaskTemplate"]["ContainerSpec"];
+        assert_eq!(
+            c["Mounts"],
+            json!([
+                {"Type": "tmpfs", "Target": "/scratch"},
+                {"Type": "bind", "Source": "/tmp", "Target": "/host-tmp", "ReadOnly": true},
+                {"Type": "volume", "Source": "data", "Target": "/data"}
+            ])
+        );
+        assert_eq!(c["Ulimits"][0]["Name"], "nofile");
+        assert_eq!(c["Image"], "a:1");
     }
 
     #[test]

@@ -147,62 +147,29 @@ pub fn parse_labels(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-/// `10s`, `1m30s`, `500ms`, `2h` (as docker's durations) into nanoseconds.
+/// `10s`, `1m30s`, `500ms`, `1.001s`, `2h` into nanoseconds, exactly as Go's
+/// `time.ParseDuration` (the one grammar swarmtop has: `stack::values::parse_duration`).
+/// Durations of swarm settings are never negative.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("type a duration like 10s, 1m30s or 500ms".into());
     }
-    if t == "0" {
-        return Ok(0);
+    let ns = crate::stack::values::parse_duration(t)?;
+    if ns < 0 {
+        return Err(format!("{t:?}: a duration here cannot be negative"));
     }
-    let mut total: f64 = 0.0;
-    let mut num = String::new();
-    let mut chars = t.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let mut unit = c.to_string();
-        while let Some(&n) = chars.peek() {
-            if n.is_ascii_alphabetic() {
-                unit.push(n);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let v: f64 = num
-            .parse()
-            .map_err(|_| format!("{t:?} is not a duration (like 10s, 1m30s, 500ms)"))?;
-        let mult = match unit.as_str() {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return Err(format!("{t:?}: unknown unit {unit:?} (use ms, s, m or h)")),
-        };
-        total += v * mult;
-        num.clear();
-        any = true;
-    }
-    if !num.is_empty() || !any {
-        return Err(format!("{t:?} needs a unit: 10s, 1m30s, 500ms"));
-    }
-    Ok(total as i64)
+    Ok(ns)
 }
 
-/// Nanoseconds back to docker's short form.
+/// Nanoseconds back to docker's short form (`1m30s`, `1h`), exact: it parses back to `ns`.
 pub fn format_duration(ns: i64) -> String {
     if ns == 0 {
         return "0s".into();
     }
-    if ns % 1_000_000_000 != 0 {
-        return format!("{}ms", ns / 1_000_000);
+    if ns % 1_000_000_000 != 0 || ns < 0 {
+        // Go's form keeps every nanosecond, so what is shown parses back to the same value
+        return crate::stack::values::format_duration(ns);
     }
     let s = ns / 1_000_000_000;
     match (s / 3600, (s % 3600) / 60, s % 60) {
@@ -281,10 +248,32 @@ mod tests {
         assert_eq!(parse_duration("10s"), Ok(10_000_000_000));
         assert_eq!(parse_duration("1m30s"), Ok(90_000_000_000));
         assert_eq!(parse_duration("500ms"), Ok(500_000_000));
-        assert!(parse_duration("10").unwrap_err().contains("needs a unit"));
-        assert!(parse_duration("5y").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("10").unwrap_err().contains("10s, 1m30s"));
+        assert!(
+            parse_duration("5y")
+                .unwrap_err()
+                .contains("invalid duration")
+        );
+        assert!(parse_duration("-1s").unwrap_err().contains("negative"));
         assert_eq!(format_duration(90_000_000_000), "1m30s");
         assert_eq!(format_duration(500_000_000), "500ms");
+    }
+
+    #[test]
+    fn durations_round_trip_exactly() {
+        // through floats `1.001s` became 1,000,999,999 ns and was shown back as `1000ms`
+        assert_eq!(parse_duration("1.001s"), Ok(1_001_000_000));
+        for ns in [
+            1_001_000_000i64,
+            1,
+            999,
+            1_500_000_000,
+            3_600_000_000_000,
+            5_400_000_000_001,
+            123_456_789_012,
+        ] {
+            assert_eq!(parse_duration(&format_duration(ns)), Ok(ns), "{ns}");
+        }
     }
 
     #[test]

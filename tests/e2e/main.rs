@@ -8,6 +8,7 @@ mod common;
 mod config;
 mod connect;
 mod editor;
+mod fidelity;
 mod logs;
 mod panes;
 mod resilience;
