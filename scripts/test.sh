@@ -57,7 +57,7 @@ export SWARMTOP_LAB_ENV=$LAB_DIR/env
 trap 'tests/lab/lab.sh down >/dev/null 2>&1 || true' EXIT
 
 run_e2e() {   # $1: label
-  say "end-to-end suite on $1"
+  say "end-to-end suite on $1 (the oracle: $(${DOCKER_CLI:-docker} --version))"
   tests/lab/lab.sh up
   local rc=0
   cargo test --test e2e -- --ignored --test-threads=1 --skip resilience:: || rc=$?
