@@ -202,6 +202,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Utc::now(),
             );
             state.log_capacity = settings.log_capacity;
+            state.theme = settings.theme.clone();
             // a broken settings file does not stop swarmtop: the status line says what was
             // wrong and what is used instead
             if let Some(line) = settings.status_line() {
@@ -215,7 +216,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         Some(_) => Vec::new(),
                         None => resolve(&cli.conn.options(), &ProcessEnv).unwrap_or_default(),
                     },
-                    theme: settings.theme,
                     read_only: settings.read_only,
                     intervals: settings.intervals,
                     files: files.clone(),
