@@ -88,7 +88,7 @@ fn main() {
 fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("sim.sock");
-    let sim = swarmtop::sim::Sim::seeded(&cluster_size.spec());
+    let sim = swarmtop_sim::Sim::seeded(&cluster_size.spec());
     let (engine, cluster) = rt.block_on(async {
         let server = sim.serve_unix(&socket).await.unwrap();
         std::mem::forget(server);

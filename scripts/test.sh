@@ -39,11 +39,11 @@ if [ "$skip_lab" != 1 ]; then
 fi
 
 say "cargo fmt --check"
-cargo fmt --check || fail "cargo fmt: run cargo fmt"
-say "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+cargo fmt --all --check || fail "cargo fmt: run cargo fmt --all"
+say "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 say "unit and snapshot tests"
-cargo test --all-targets
+cargo test --workspace --all-targets
 
 if [ "$skip_lab" = 1 ]; then
   say "SWARMTOP_SKIP_LAB=1: the end-to-end suite was NOT run"

@@ -9,14 +9,14 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::cluster::{task_is_active, task_state};
 use crate::connect::{HostUrl, Source};
-use crate::sim::{PrivateDir, SeedSpec, Sim};
+use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 struct Setup {
     sim: Sim,
     rx: mpsc::Receiver<EngineMsg>,
     cmd: mpsc::Sender<EngineCmd>,
     cluster: Cluster,
-    _server: crate::sim::SimServer,
+    _server: swarmtop_sim::SimServer,
     _dir: PrivateDir,
 }
 
@@ -105,7 +105,7 @@ fn scale(sim: &Sim, name: &str, replicas: i64) {
         let version = s.service.version.as_ref()?.index?;
         let mut spec = s.spec().clone();
         spec.mode.as_mut()?.replicated.as_mut()?.replicas = Some(replicas);
-        m.update_service(&id, version, spec, false, crate::sim::time::now())
+        m.update_service(&id, version, spec, false, swarmtop_sim::time::now())
             .ok()
     })
     .expect("scaled");
