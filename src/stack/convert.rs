@@ -29,7 +29,7 @@ use super::error::FileError;
 use super::load::Loaded;
 use super::locate::Seg;
 use super::model::*;
-use super::values::{parse_duration, parse_nano_cpus, parse_ram_bytes};
+use super::values::{go_float32, parse_duration, parse_nano_cpus, parse_ram_bytes};
 use super::{IMAGE_LABEL, NAMESPACE_LABEL};
 use crate::image_ref::as_docker_sends;
 
@@ -1019,7 +1019,8 @@ fn update_config(
         delay: dur(&u.delay, at("delay"))?.filter(|d| *d != 0),
         failure_action,
         monitor: dur(&u.monitor, at("monitor"))?.filter(|d| *d != 0),
-        max_failure_ratio: Some(u.max_failure_ratio.unwrap_or(0.0) as f32 as f64),
+        // the CLI holds it as a float32: send what the engine will store and show
+        max_failure_ratio: Some(go_float32(u.max_failure_ratio.unwrap_or(0.0))),
         order,
     }))
 }
@@ -1178,6 +1179,20 @@ mod tests {
             )
         );
         assert_eq!(img("st_c").0, "prom/prometheus:latest");
+    }
+
+    #[test]
+    fn max_failure_ratio_is_what_the_engine_stores() {
+        let d = conv(
+            "services:\n  web:\n    image: a\n    deploy:\n      update_config: {max_failure_ratio: 0.3}\n      rollback_config: {max_failure_ratio: 0.1}\n",
+        );
+        let s = json(&d.services["st_web"]);
+        // the engine stores docker's float32 0.3 and shows 0.3
+        assert_eq!(s["UpdateConfig"]["MaxFailureRatio"], serde_json::json!(0.3));
+        assert_eq!(
+            s["RollbackConfig"]["MaxFailureRatio"],
+            serde_json::json!(0.1)
+        );
     }
 
     #[test]
