@@ -536,7 +536,16 @@ fn prune(v: Json) -> Option<Json> {
 
 fn canonical(spec: &ServiceSpec) -> Json {
     let v = serde_json::to_value(spec).unwrap_or(Json::Null);
-    prune(with_engine_defaults(v)).unwrap_or(Json::Null)
+    let mut v = prune(with_engine_defaults(v)).unwrap_or(Json::Null);
+    // ports are a multiset: docker sorts them by published port with Go's unstable sort, so
+    // with more than 12 its order differs from ours and is no change
+    if let Some(ports) = v
+        .pointer_mut("/EndpointSpec/Ports")
+        .and_then(Json::as_array_mut)
+    {
+        ports.sort_by_cached_key(Json::to_string);
+    }
+    v
 }
 
 /// Leaves of an object by dotted path; arrays are leaves (shown whole).
@@ -742,6 +751,35 @@ mod tests {
             .and_then(|t| t.container_spec.as_ref())
             .and_then(|c| c.image.as_deref());
         assert_eq!(img, Some("busybox:latest"));
+    }
+
+    #[test]
+    fn port_order_is_no_change() {
+        let ports: Vec<String> = (0..14).map(|i| format!("'{}:80'", 8000 + i)).collect();
+        let d = desired(&format!(
+            "services:\n  web:\n    image: a:1\n    ports: [{}]\n",
+            ports.join(", ")
+        ));
+        let mut live_spec = d.services["st_web"].clone();
+        if let Some(p) = live_spec
+            .endpoint_spec
+            .as_mut()
+            .and_then(|e| e.ports.as_mut())
+        {
+            // as Go's unstable sort may leave them
+            p.reverse();
+            p.swap(0, 5);
+        }
+        let live = Live {
+            services: vec![as_engine_keeps(&live_spec)],
+            ..Default::default()
+        };
+        let p = make_plan(d.clone(), &live, PlanOptions::default(), None);
+        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        // a port that really changes still shows
+        let fewer = desired("services:\n  web:\n    image: a:1\n    ports: ['8000:80']\n");
+        let p = make_plan(fewer, &live, PlanOptions::default(), None);
+        assert_eq!(service_changes(&p).len(), 1, "{}", p.render());
     }
 
     #[test]
