@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::app::editor::{self, EditorEffect};
+use crate::app::editor::EditorEffect;
 use crate::app::{Effect, Msg};
+use crate::background::{AutosaveJob, CheckJob};
 use crate::engine::logs::{self, LogEvent, LogRequest};
 use crate::engine::{Engine, EngineCmd};
 use crate::stack::commands;
@@ -28,6 +29,10 @@ pub struct Executor {
     pub env: Env,
     /// Nothing that changes the cluster runs (the second line of the read-only guard).
     pub read_only: bool,
+    /// The editor's pause detection, check and autosave, off the UI task.
+    pub editor_jobs: crate::background::EditorJobs,
+    /// The plan being worked out for the editor (aborted by Esc or a newer plan).
+    pub plan_task: Option<JoinHandle<()>>,
 }
 
 /// What the runtime must do after an effect.
@@ -76,8 +81,8 @@ impl Executor {
             }
             Effect::OpenFile { path, stack } => now.push(open_file(path, stack)),
             Effect::DiscardAutosave { stack } => {
-                // best effort: a leftover autosave is offered again, which is harmless
-                let _ = editor::discard_autosave(&self.state_dir, &stack);
+                // through the writer, so an autosave still waiting cannot come back after it
+                self.editor_jobs.autosave(AutosaveJob::Discard { stack });
             }
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
@@ -168,7 +173,7 @@ impl Executor {
         Next::Continue
     }
 
-    fn spawn<F>(&self, job: F)
+    fn spawn<F>(&self, job: F) -> JoinHandle<()>
     where
         F: std::future::Future<Output = Msg> + Send + 'static,
     {
@@ -176,7 +181,7 @@ impl Executor {
         tokio::spawn(async move {
             let m = job.await;
             let _ = tx.send(m).await;
-        });
+        })
     }
 
     pub fn stop_logs(&mut self) {
@@ -193,19 +198,46 @@ impl Executor {
                 expected,
                 force,
             } => now.push(save_edited_file(path, &text, expected.as_deref(), force)),
-            EditorEffect::Autosave { stack, text } => {
-                if let Err(err) = editor::write_autosave(&self.state_dir, &stack, &text) {
-                    now.push(Msg::EditorSaved(Err(format!(
-                        "cannot autosave to {}: {err}",
-                        self.state_dir.display()
-                    ))));
+            EditorEffect::Edited { generation } => self.editor_jobs.edited(generation),
+            EditorEffect::Check {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            } => self.editor_jobs.check(CheckJob {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            }),
+            EditorEffect::Autosave { stack, text } => self
+                .editor_jobs
+                .autosave(AutosaveJob::Write { stack, text }),
+            EditorEffect::CancelPlan => {
+                if let Some(t) = self.plan_task.take() {
+                    t.abort();
                 }
             }
-            EditorEffect::Plan { stack, text, dir }
-            | EditorEffect::PlanForDeploy { stack, text, dir } => {
+            EditorEffect::Plan {
+                stack,
+                text,
+                dir,
+                generation,
+            }
+            | EditorEffect::PlanForDeploy {
+                stack,
+                text,
+                dir,
+                generation,
+            } => {
+                if let Some(t) = self.plan_task.take() {
+                    t.abort();
+                }
                 let engine = self.engine.clone();
                 let env = self.env.clone();
-                self.spawn(async move {
+                self.plan_task = Some(self.spawn(async move {
                     let name = format!("{stack}.yml");
                     let r = commands::plan_text(
                         &engine,
@@ -219,8 +251,11 @@ impl Executor {
                     .await
                     .map(|p| p.render())
                     .map_err(|e| e.to_string());
-                    Msg::EditorPlan(r)
-                });
+                    Msg::EditorPlan {
+                        generation,
+                        result: r,
+                    }
+                }));
             }
             EditorEffect::Deploy { .. } if self.read_only => {
                 now.push(Msg::EditorDeployed(Err("read-only mode".into())));

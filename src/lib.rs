@@ -6,6 +6,7 @@
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod cluster;
 pub mod config;

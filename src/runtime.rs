@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -36,7 +36,13 @@ impl TerminalGuard {
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         let guard = TerminalGuard;
         let mut out = io::stdout();
-        execute!(out, EnterAlternateScreen, cursor::Hide)?;
+        // a paste arrives as one event, not as thousands of keys
+        execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            cursor::Hide
+        )?;
         let terminal = Terminal::new(CrosstermBackend::new(out))?;
         Ok((guard, terminal))
     }
@@ -52,7 +58,12 @@ pub fn restore_terminal_if_raw() {
 
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 impl Drop for TerminalGuard {
@@ -208,6 +219,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         state_dir: state_dir.clone(),
         env,
         read_only: cfg.read_only,
+        editor_jobs: crate::background::EditorJobs::start(mtx.clone(), state_dir.clone()),
+        plan_task: None,
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::update::task_scope(
@@ -243,6 +256,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
             ev = input.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(_)) => continue,
                 // stdin is gone (the terminal closed): nothing more can be shown
                 Some(Err(_)) | None => break,
@@ -331,5 +345,10 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     worker.task.abort();
     exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
         .await;
+    // the autosave waits for a pause in typing: what was typed just before the end is
+    // written now, whatever the way out
+    if let Some((stack, text)) = state.editor.as_ref().and_then(|e| e.unsaved()) {
+        let _ = crate::app::editor::write_autosave(&state_dir, &stack, &text);
+    }
     Ok(())
 }

@@ -3,6 +3,11 @@
 //! named effects the runtime carries out. Self-contained: the main `update` hands it the keys
 //! while it is open and runs the [`EditorEffect`]s it returns.
 //!
+//! Typing never waits for the check or the autosave: each edit takes a new generation and asks
+//! for [`EditorEffect::Edited`]; once typing pauses the runtime answers with
+//! [`EditorState::quiet`], which hands the text to the background check and the autosave. A
+//! check result for an older generation is dropped (the newest text wins).
+//!
 //! Flow: `ctrl-s` → [`EditorEffect::Save`]; `ctrl-p` → [`EditorEffect::Plan`], the runtime
 //! answers with [`EditorState::show_plan`]; `ctrl-g` → [`EditorEffect::PlanForDeploy`], then
 //! the plan is shown for confirmation and `y` gives [`EditorEffect::Deploy`]; `Esc` leaves, and
@@ -10,13 +15,53 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use crate::keymap::{Action, Key, Keymap, Scope};
+use crate::stack::error::FileError;
 use crate::stack::interpolate::Env;
-use crate::stack::load::{Source, check_sources};
+use crate::stack::load::{Loaded, Source, check_sources};
+
+/// A new edit generation, unique in the process: a result that comes back late for an
+/// editor closed meanwhile can never pass for one of a newer editor.
+pub fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// What the check of one generation of the text found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub diagnostic: Option<Diagnostic>,
+    pub warnings: Vec<String>,
+}
+
+/// The check the editor shows: the text as compose, no disk access. Pure, but slow on big
+/// files: the runtime runs it off the UI task.
+pub fn check(name: &str, text: &str, dir: &Path, env: &Env) -> CheckResult {
+    let src = [Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    }];
+    let r: Result<Loaded, FileError> = check_sources(&src, dir, env);
+    match r {
+        Ok(l) => CheckResult {
+            diagnostic: None,
+            warnings: l.warnings,
+        },
+        Err(e) => CheckResult {
+            diagnostic: Some(Diagnostic {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }),
+            warnings: Vec::new(),
+        },
+    }
+}
 
 /// Where the text came from; a reconstructed file says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +97,11 @@ pub enum EditorMode {
         deploy: bool,
         scroll: u16,
     },
-    /// Waiting for the runtime to work out a plan.
+    /// Waiting for the runtime to work out a plan of the text at generation `generation`;
+    /// typing goes on meanwhile and `Esc` cancels it.
     Planning {
         deploy: bool,
+        generation: u64,
     },
 }
 
@@ -71,25 +118,40 @@ pub enum EditorEffect {
         force: bool,
     },
     /// Work out the plan of deploying `text` as `stack` (relative paths from `dir`) and give
-    /// it to [`EditorState::show_plan`].
+    /// it to [`EditorState::show_plan`] with `generation`.
     Plan {
         stack: String,
         text: String,
         dir: PathBuf,
+        generation: u64,
     },
     /// The same, for a deploy that waits for confirmation.
     PlanForDeploy {
         stack: String,
         text: String,
         dir: PathBuf,
+        generation: u64,
     },
+    /// Stop working out the plan (Esc while planning); its result would be dropped anyway.
+    CancelPlan,
     /// Deploy `text` as `stack` (the plan was confirmed).
     Deploy {
         stack: String,
         text: String,
         dir: PathBuf,
     },
-    /// Write the buffer to the autosave file (the runtime may wait for a pause in typing).
+    /// The text changed (generation `generation`): the runtime answers with
+    /// `Msg::EditorQuiet(generation)` once no newer edit came for a moment.
+    Edited { generation: u64 },
+    /// Check `text` in the background; the result comes back tagged with `generation`.
+    Check {
+        generation: u64,
+        name: String,
+        text: String,
+        dir: PathBuf,
+        env: Env,
+    },
+    /// Write the buffer to the autosave file, in the background.
     Autosave { stack: String, text: String },
     /// Close the editor.
     Leave,
@@ -107,14 +169,20 @@ pub struct EditorState {
     pub mode: EditorMode,
     pub diagnostic: Option<Diagnostic>,
     pub warnings: Vec<String>,
+    /// The generation of the text now in the buffer (each edit takes a new one).
+    pub generation: u64,
+    /// The generation `diagnostic` and `warnings` were found for (`None`: not checked yet).
+    pub checked: Option<u64>,
+    /// The generation of the text last saved (or opened): unsaved changes when it differs.
+    saved_generation: u64,
     /// A one-line message for the status bar (saved, deployed, failed ...).
     pub status: Option<String>,
     saved_text: String,
     /// What the file holds as far as this editor knows: when it was opened or last saved
     /// from here (`None`: there was no file). A save first checks the file still holds it.
     pub on_disk: Option<String>,
-    /// The text of the save under way.
-    saving: Option<String>,
+    /// The text of the save under way, and its generation.
+    saving: Option<(String, u64)>,
     /// Close the editor once the save under way has succeeded (save and leave).
     leave_after_save: bool,
 }
@@ -127,6 +195,7 @@ impl EditorState {
             Origin::File(p) => Some(p.clone()),
             _ => None,
         };
+        let generation = next_generation();
         let mut s = EditorState {
             textarea: TextArea::new(if lines.is_empty() {
                 vec![String::new()]
@@ -141,6 +210,9 @@ impl EditorState {
             mode: EditorMode::Editing,
             diagnostic: None,
             warnings: Vec::new(),
+            generation,
+            checked: None,
+            saved_generation: generation,
             status: None,
             saved_text: String::new(),
             on_disk: None,
@@ -148,7 +220,6 @@ impl EditorState {
             leave_after_save: false,
         };
         s.saved_text = s.text();
-        s.validate();
         s
     }
 
@@ -159,8 +230,90 @@ impl EditorState {
         t
     }
 
+    /// Unsaved changes. Cheap (drawn every frame): by generation; an edit typed back to the
+    /// saved text counts as clean again once typing pauses (see [`EditorState::quiet`]).
     pub fn is_dirty(&self) -> bool {
-        self.text() != self.saved_text
+        self.generation != self.saved_generation
+    }
+
+    /// The stack and the text, when there are unsaved changes (to autosave at the way out).
+    pub fn unsaved(&self) -> Option<(String, String)> {
+        let text = self.text();
+        (self.is_dirty() && text != self.saved_text).then(|| (self.stack.clone(), text))
+    }
+
+    /// The check of the text now in the buffer is still to come.
+    pub fn checking(&self) -> bool {
+        self.checked != Some(self.generation)
+    }
+
+    /// The text changed: a new generation, and the runtime is told.
+    fn edited(&mut self) -> EditorEffect {
+        self.generation = next_generation();
+        self.status = None;
+        EditorEffect::Edited {
+            generation: self.generation,
+        }
+    }
+
+    /// The check of the current text, to run in the background.
+    pub fn check_effect(&self) -> EditorEffect {
+        EditorEffect::Check {
+            generation: self.generation,
+            name: self.file_name(),
+            text: self.text(),
+            dir: self.dir.clone(),
+            env: self.env.clone(),
+        }
+    }
+
+    /// Typing paused at `generation`: check and autosave that text, unless newer text came
+    /// meanwhile (then its own pause will come).
+    pub fn quiet(&mut self, generation: u64) -> Vec<EditorEffect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let text = self.text();
+        if text == self.saved_text {
+            // typed back to what is saved: nothing unsaved, nothing to autosave
+            self.saved_generation = self.generation;
+        }
+        let check = self.check_effect();
+        if self.is_dirty() {
+            vec![
+                check,
+                EditorEffect::Autosave {
+                    stack: self.stack.clone(),
+                    text,
+                },
+            ]
+        } else {
+            vec![check]
+        }
+    }
+
+    /// A check came back; kept only if it is for the text now in the buffer.
+    pub fn checked(&mut self, generation: u64, result: CheckResult) {
+        if generation != self.generation {
+            return;
+        }
+        self.checked = Some(generation);
+        self.diagnostic = result.diagnostic;
+        self.warnings = result.warnings;
+    }
+
+    /// A bracketed paste: the whole text as one edit (one check, one autosave, one undo).
+    pub fn paste(&mut self, text: &str) -> Vec<EditorEffect> {
+        if self.mode != EditorMode::Editing && !matches!(self.mode, EditorMode::Planning { .. }) {
+            return Vec::new();
+        }
+        // terminals send line breaks in a paste as CR
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.textarea.insert_str(text) {
+            vec![self.edited()]
+        } else {
+            Vec::new()
+        }
     }
 
     fn file_name(&self) -> String {
@@ -170,31 +323,16 @@ impl EditorState {
             .unwrap_or_else(|| format!("{}.yml", self.stack))
     }
 
-    /// Checks the buffer (no disk access) and keeps the first problem.
+    /// Checks the buffer here and now (tests; the editor itself checks in the background).
     pub fn validate(&mut self) {
-        let src = [Source {
-            name: self.file_name(),
-            text: self.text(),
-        }];
-        match check_sources(&src, &self.dir, &self.env) {
-            Ok(l) => {
-                self.diagnostic = None;
-                self.warnings = l.warnings;
-            }
-            Err(e) => {
-                self.diagnostic = Some(Diagnostic {
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                });
-            }
-        }
+        let r = check(&self.file_name(), &self.text(), &self.dir, &self.env);
+        self.checked(self.generation, r);
     }
 
     /// A save of the buffer to `path` (checked against what the file held unless `force`).
     fn save(&mut self, path: PathBuf, force: bool) -> EditorEffect {
         let text = self.text();
-        self.saving = Some(text.clone());
+        self.saving = Some((text.clone(), self.generation));
         EditorEffect::Save {
             path,
             text,
@@ -205,7 +343,11 @@ impl EditorState {
 
     /// The runtime wrote the file. True when the editor should now close (save and leave).
     pub fn saved(&mut self, path: PathBuf) -> bool {
-        let text = self.saving.take().unwrap_or_else(|| self.text());
+        let (text, generation) = self
+            .saving
+            .take()
+            .unwrap_or_else(|| (self.text(), self.generation));
+        self.saved_generation = generation;
         self.saved_text = text.clone();
         self.on_disk = Some(text);
         self.status = Some(format!("saved {}", path.display()));
@@ -230,11 +372,30 @@ impl EditorState {
         ));
     }
 
-    /// The runtime has a plan (or an error instead of one).
-    pub fn show_plan(&mut self, result: Result<String, String>) {
-        let deploy = matches!(self.mode, EditorMode::Planning { deploy: true });
+    /// The runtime has a plan for the text of `generation` (or an error instead of one).
+    /// Dropped when it was cancelled; a plan to deploy is not offered for text that changed
+    /// while it was worked out (the deploy would not be what the plan said).
+    pub fn show_plan(&mut self, generation: u64, result: Result<String, String>) {
+        let deploy = match self.mode {
+            EditorMode::Planning {
+                deploy,
+                generation: g,
+            } if g == generation => deploy,
+            _ => return,
+        };
+        let changed = generation != self.generation;
         match result {
-            Ok(text) => {
+            Ok(_) if deploy && changed => {
+                self.mode = EditorMode::Editing;
+                self.status = Some(
+                    "the text changed while the plan was worked out: ask for the deploy again"
+                        .into(),
+                );
+            }
+            Ok(mut text) => {
+                if changed {
+                    text.insert_str(0, "(the plan of the text as it was when asked)\n");
+                }
                 self.mode = EditorMode::Plan {
                     text,
                     deploy,
@@ -356,7 +517,19 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                 Vec::new()
             }
         },
-        EditorMode::Planning { .. } => Vec::new(),
+        // the plan is worked out elsewhere: typing goes on, Esc gives up waiting
+        EditorMode::Planning { .. } => match action {
+            Some(Action::Leave) => {
+                state.mode = EditorMode::Editing;
+                state.status = Some("plan cancelled".into());
+                vec![EditorEffect::CancelPlan]
+            }
+            Some(Action::Save | Action::Plan | Action::Deploy) => {
+                state.status = Some("still working out the plan (esc cancels it)".into());
+                Vec::new()
+            }
+            _ => edit(state, key),
+        },
         EditorMode::Editing => match action {
             Some(Action::Save) => match state.path.clone() {
                 Some(path) => vec![state.save(path, false)],
@@ -366,18 +539,32 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                 }
             },
             Some(a @ (Action::Plan | Action::Deploy)) => {
-                if let Some(d) = &state.diagnostic {
+                // a problem found in this very text; an older one may be fixed already, and
+                // the plan checks the text again anyway
+                if let Some(d) = state.diagnostic.as_ref().filter(|_| !state.checking()) {
                     state.status = Some(format!("fix the file first: {}", d.message));
                     state.jump_to_problem();
                     return Vec::new();
                 }
                 let deploy = a == Action::Deploy;
-                state.mode = EditorMode::Planning { deploy };
+                let generation = state.generation;
+                state.status = None;
+                state.mode = EditorMode::Planning { deploy, generation };
                 let (stack, text, dir) = (state.stack.clone(), state.text(), state.dir.clone());
                 vec![if deploy {
-                    EditorEffect::PlanForDeploy { stack, text, dir }
+                    EditorEffect::PlanForDeploy {
+                        stack,
+                        text,
+                        dir,
+                        generation,
+                    }
                 } else {
-                    EditorEffect::Plan { stack, text, dir }
+                    EditorEffect::Plan {
+                        stack,
+                        text,
+                        dir,
+                        generation,
+                    }
                 }]
             }
             Some(Action::Leave) => {
@@ -388,19 +575,17 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                     vec![EditorEffect::Leave]
                 }
             }
-            _ => {
-                if state.textarea.input(key) {
-                    state.status = None;
-                    state.validate();
-                    vec![EditorEffect::Autosave {
-                        stack: state.stack.clone(),
-                        text: state.text(),
-                    }]
-                } else {
-                    Vec::new()
-                }
-            }
+            _ => edit(state, key),
         },
+    }
+}
+
+/// A key for the text itself. The check and the autosave wait for a pause in typing.
+fn edit(state: &mut EditorState, key: KeyEvent) -> Vec<EditorEffect> {
+    if state.textarea.input(key) {
+        vec![state.edited()]
+    } else {
+        Vec::new()
     }
 }
 
@@ -488,13 +673,33 @@ mod tests {
         fx
     }
     pub fn editor(text: &str) -> EditorState {
-        EditorState::new(
+        let mut s = EditorState::new(
             "web",
             text,
             Origin::File("/srv/web.yml".into()),
             "/srv".into(),
             Env::new(),
-        )
+        );
+        s.validate();
+        s
+    }
+
+    /// The runtime's part: typing paused, the check ran.
+    fn pause(s: &mut EditorState) -> Vec<EditorEffect> {
+        let fx = s.quiet(s.generation);
+        for e in &fx {
+            if let EditorEffect::Check {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            } = e
+            {
+                s.checked(*generation, check(name, text, dir, env));
+            }
+        }
+        fx
     }
 
     #[test]
@@ -505,18 +710,91 @@ mod tests {
         s.textarea.move_cursor(CursorMove::Bottom);
         s.textarea.move_cursor(CursorMove::End);
         let fx = typed(&mut s, "\n    replics: 2", &km);
-        assert!(matches!(fx.last(), Some(EditorEffect::Autosave { .. })));
+        // each key only notes the edit: no check, no autosave on the key path
+        assert_eq!(fx.len(), "\n    replics: 2".chars().count());
+        assert!(fx.iter().all(|e| matches!(e, EditorEffect::Edited { .. })));
+        assert!(s.checking());
+        // typing paused: one check and one autosave of the newest text
+        let fx = pause(&mut s);
+        assert!(matches!(
+            &fx[..],
+            [EditorEffect::Check { text: c, .. }, EditorEffect::Autosave { text: a, .. }]
+                if c.contains("replics: 2") && a == c
+        ));
         let d = s.diagnostic.clone().expect("a problem");
         assert_eq!((d.line, d.column), (Some(4), Some(5)));
         assert!(d.message.contains("unknown key `replics`"), "{d:?}");
         assert!(s.text().contains("replics: 2"), "the text is kept");
         // a broken YAML line has a place too
         typed(&mut s, "\n  - [", &km);
+        pause(&mut s);
         assert!(
             s.diagnostic
                 .as_ref()
                 .is_some_and(|d| d.message.starts_with("invalid YAML") && d.line.is_some())
         );
+    }
+
+    #[test]
+    fn a_paste_is_one_edit() {
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        s.textarea.move_cursor(CursorMove::Bottom);
+        let mut pasted = String::new();
+        for i in 0..1500 {
+            pasted.push_str(&format!("# pasted line {i}\r\n"));
+        }
+        assert!(pasted.len() > 20_000);
+        let fx = s.paste(&pasted);
+        assert_eq!(
+            fx,
+            vec![EditorEffect::Edited {
+                generation: s.generation
+            }]
+        );
+        assert!(s.text().contains("# pasted line 0\n# pasted line 1\n"));
+        assert!(!s.text().contains('\r'));
+        assert!(s.text().contains("# pasted line 1499\n"));
+        // one undo takes it all back
+        s.textarea.undo();
+        assert_eq!(s.text(), "services:\n  web:\n    image: busybox\n");
+    }
+
+    #[test]
+    fn a_check_of_older_text_is_dropped() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        let old = s.generation;
+        typed(&mut s, "x", &km);
+        assert_ne!(s.generation, old);
+        // the answer for the text before the key comes late: not shown as this text's
+        s.checked(
+            old,
+            check("web.yml", "services: [", Path::new("/srv"), &Env::new()),
+        );
+        assert_eq!(s.diagnostic, None);
+        assert!(s.checking());
+        // a pause for an older generation asks for nothing (the newest has its own)
+        assert!(s.quiet(old).is_empty());
+        assert!(!pause(&mut s).is_empty());
+        assert!(!s.checking());
+        assert!(
+            s.diagnostic.is_some(),
+            "`xservices` is not a key compose knows"
+        );
+    }
+
+    #[test]
+    fn typing_back_to_the_saved_text_is_not_an_unsaved_change() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        typed(&mut s, "x", &km);
+        assert!(s.is_dirty());
+        update(&mut s, key(KeyCode::Backspace), &km);
+        // nothing to autosave once typing pauses on the saved text
+        let fx = pause(&mut s);
+        assert!(matches!(&fx[..], [EditorEffect::Check { .. }]), "{fx:?}");
+        assert!(!s.is_dirty());
+        assert_eq!(s.unsaved(), None);
     }
 
     #[test]
@@ -534,13 +812,13 @@ mod tests {
         );
         let fx = update(&mut s, ctrl('p'), &km);
         assert!(matches!(&fx[..], [EditorEffect::Plan { stack, .. }] if stack == "web"));
-        s.show_plan(Ok("+ create service web_web\n".into()));
+        s.show_plan(s.generation, Ok("+ create service web_web\n".into()));
         assert!(matches!(s.mode, EditorMode::Plan { deploy: false, .. }));
         // y does not deploy a plan that was only asked to be shown
         assert!(update(&mut s, key(KeyCode::Char('y')), &km).is_empty());
         let fx = update(&mut s, ctrl('g'), &km);
         assert!(matches!(&fx[..], [EditorEffect::PlanForDeploy { .. }]));
-        s.show_plan(Ok("+ create service web_web\n".into()));
+        s.show_plan(s.generation, Ok("+ create service web_web\n".into()));
         let fx = update(&mut s, key(KeyCode::Char('y')), &km);
         assert!(matches!(&fx[..], [EditorEffect::Deploy { stack, .. }] if stack == "web"));
     }

@@ -74,8 +74,10 @@ pub fn template(stack: &str, keymap: &Keymap) -> String {
     )
 }
 
-fn open(state: &mut State, mut ed: EditorState) {
+/// Shows the editor; its text is checked in the background (the answer comes as a message).
+fn open(state: &mut State, mut ed: EditorState) -> Vec<Effect> {
     ed.apply_theme(&state.theme);
+    let check = Effect::Editor(ed.check_effect());
     if let Origin::Reconstructed = ed.origin {
         ed.status = Some(
             "this stack was deployed by the docker CLI: the file was RECONSTRUCTED from the live specs"
@@ -84,10 +86,15 @@ fn open(state: &mut State, mut ed: EditorState) {
     }
     state.editor = Some(ed);
     state.mode = Mode::Editor;
+    vec![check]
 }
 
 /// The stack's file arrived (stored in the swarm, or rebuilt from the live specs).
-pub fn on_stack_file(state: &mut State, stack: String, result: Result<StackFile, String>) {
+pub fn on_stack_file(
+    state: &mut State,
+    stack: String,
+    result: Result<StackFile, String>,
+) -> Vec<Effect> {
     match result {
         Ok(f) => {
             let origin = match &f {
@@ -96,9 +103,12 @@ pub fn on_stack_file(state: &mut State, stack: String, result: Result<StackFile,
             };
             let dir = state.work_dir.clone();
             let ed = EditorState::new(&stack, f.text(), origin, dir, state.env.clone());
-            open(state, ed);
+            open(state, ed)
         }
-        Err(e) => state.error(format!("cannot open stack {stack}: {e}")),
+        Err(e) => {
+            state.error(format!("cannot open stack {stack}: {e}"));
+            Vec::new()
+        }
     }
 }
 
@@ -108,7 +118,7 @@ pub fn on_file_opened(
     path: PathBuf,
     stack: String,
     result: Result<Option<String>, String>,
-) {
+) -> Vec<Effect> {
     match result {
         Ok(text) => {
             let dir = path
@@ -131,9 +141,12 @@ pub fn on_file_opened(
                 let save = state.keymap.key_label(Scope::Editor, Action::Save);
                 ed.status = Some(format!("new file {}: {save} writes it", path.display()));
             }
-            open(state, ed);
+            open(state, ed)
         }
-        Err(e) => state.error(e),
+        Err(e) => {
+            state.error(e);
+            Vec::new()
+        }
     }
 }
 
@@ -157,7 +170,7 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
     }
 }
 
-pub fn restore(state: &mut State, a: Autosave) {
+pub fn restore(state: &mut State, a: Autosave) -> Vec<Effect> {
     let dir = state.work_dir.clone();
     let ed = EditorState::new(
         &a.stack,
@@ -166,7 +179,7 @@ pub fn restore(state: &mut State, a: Autosave) {
         dir,
         state.env.clone(),
     );
-    open(state, ed);
+    open(state, ed)
 }
 
 /// `n` in stacks: ask for the name.
@@ -188,6 +201,26 @@ pub fn submit_new_stack(state: &mut State, name: &str) -> Result<Vec<Effect>, St
         path,
         stack: name.to_string(),
     }])
+}
+
+/// Typing paused: the editor's text goes to the background check and the autosave.
+pub fn on_quiet(state: &mut State, generation: u64) -> Vec<Effect> {
+    match state.editor.as_mut() {
+        Some(ed) => ed
+            .quiet(generation)
+            .into_iter()
+            .map(Effect::Editor)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A bracketed paste while the editor is open: one edit.
+pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    match state.editor.as_mut() {
+        Some(ed) => ed.paste(text).into_iter().map(Effect::Editor).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Keys while the editor is open.

@@ -55,7 +55,22 @@ pub enum Msg {
     EditorSaved(Result<std::path::PathBuf, String>),
     /// The file the editor saves to changed on disk since it was opened or saved from there.
     EditorSaveConflict(std::path::PathBuf),
-    EditorPlan(Result<String, String>),
+    /// The plan asked for with that generation of the text.
+    EditorPlan {
+        generation: u64,
+        result: Result<String, String>,
+    },
+    /// No edit came for a moment after generation `.0`: time to check and autosave it.
+    EditorQuiet(u64),
+    /// The background check of that generation of the editor's text.
+    EditorChecked {
+        generation: u64,
+        result: editor::CheckResult,
+    },
+    /// The autosave could not be written (why).
+    AutosaveFailed(String),
+    /// A bracketed paste: the text pasted, as one event.
+    Paste(String),
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.
     Autosaves(Vec<editor::Autosave>),

@@ -50,18 +50,12 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             logs_update::on_save_exists(state, path);
             Vec::new()
         }
-        Msg::StackFile { stack, result } => {
-            editor_update::on_stack_file(state, stack, result);
-            Vec::new()
-        }
+        Msg::StackFile { stack, result } => editor_update::on_stack_file(state, stack, result),
         Msg::FileOpened {
             path,
             stack,
             result,
-        } => {
-            editor_update::on_file_opened(state, path, stack, result);
-            Vec::new()
-        }
+        } => editor_update::on_file_opened(state, path, stack, result),
         Msg::EditorSaved(r) => match (state.editor.as_mut(), r) {
             (Some(ed), Ok(path)) => {
                 if ed.saved(path) {
@@ -86,12 +80,27 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::EditorPlan(r) => {
+        Msg::EditorPlan { generation, result } => {
             if let Some(ed) = state.editor.as_mut() {
-                ed.show_plan(r);
+                ed.show_plan(generation, result);
             }
             Vec::new()
         }
+        Msg::EditorQuiet(generation) => editor_update::on_quiet(state, generation),
+        Msg::EditorChecked { generation, result } => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.checked(generation, result);
+            }
+            Vec::new()
+        }
+        Msg::AutosaveFailed(why) => {
+            match state.editor.as_mut() {
+                Some(ed) => ed.status = Some(why),
+                None => state.error(why),
+            }
+            Vec::new()
+        }
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::EditorDeployed(r) => {
             let ok = r.is_ok();
             let stack = state.editor.as_ref().map(|e| e.stack.clone());
@@ -337,6 +346,33 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+    }
+}
+
+/// A bracketed paste: one edit in the editor; typed text in a one-line prompt (its line
+/// breaks and control characters dropped: a paste must not press Enter); ignored elsewhere,
+/// where letters are commands.
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let line = || -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    match state.mode.clone() {
+        Mode::Editor => editor_update::on_paste(state, text),
+        Mode::Prompt(mut p) => {
+            p.text.push_str(&line());
+            p.error = None;
+            state.mode = Mode::Prompt(p);
+            Vec::new()
+        }
+        Mode::Command(mut buf) => {
+            buf.push_str(&line());
+            state.mode = Mode::Command(buf);
+            Vec::new()
+        }
+        Mode::Filter => {
+            state.current_mut().filter.push_str(&line());
+            state.show();
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -773,10 +809,7 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
     }
     state.mode = Mode::Normal;
     match (c.pending, yes) {
-        (Pending::RestoreAutosave(a), true) => {
-            editor_update::restore(state, a);
-            Vec::new()
-        }
+        (Pending::RestoreAutosave(a), true) => editor_update::restore(state, a),
         (Pending::RestoreAutosave(a), false) => {
             state.info(format!("discarded the unsaved edit of stack {}", a.stack));
             vec![Effect::DiscardAutosave { stack: a.stack }]
@@ -1111,12 +1144,13 @@ mod tests {
         assert_eq!(s.mode, Mode::Editor);
         let ed = s.editor.as_ref().unwrap();
         assert!(ed.status.as_deref().unwrap_or("").contains("RECONSTRUCTED"));
-        // typing autosaves, ctrl-g asks for a plan first
+        // typing is noted (the check and the autosave wait for a pause), ctrl-g asks for a
+        // plan first
         let fx = keys(&mut s, "\n");
         assert!(matches!(
             fx.as_slice(),
             [Effect::Editor(
-                crate::app::editor::EditorEffect::Autosave { .. }
+                crate::app::editor::EditorEffect::Edited { .. }
             )]
         ));
         let fx = update(&mut s, ctrl('g'));
@@ -1126,6 +1160,21 @@ mod tests {
                 crate::app::editor::EditorEffect::PlanForDeploy { .. }
             )]
         ));
+    }
+
+    #[test]
+    fn a_paste_in_a_one_line_prompt_never_presses_enter() {
+        let mut s = loaded();
+        keys(&mut s, ":");
+        let fx = update(&mut s, Msg::Paste("edit a.yml\nq\n".into()));
+        assert!(fx.is_empty());
+        assert_eq!(s.mode, Mode::Command("edit a.ymlq".into()));
+        // in a pane, pasted letters are not taken for commands
+        keys(&mut s, "\u{1b}");
+        let before = s.mode.clone();
+        assert!(update(&mut s, Msg::Paste("qD".into())).is_empty());
+        assert_eq!(s.mode, before);
+        assert!(!s.quit);
     }
 
     #[test]
