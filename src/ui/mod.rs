@@ -298,12 +298,37 @@ pub(crate) mod tests {
             Msg::Engine(EngineMsg::Lost {
                 error: "cannot reach the engine: connection refused".into(),
                 retry_in: std::time::Duration::from_secs(4),
+                failure: crate::engine::error::Failure::Connection,
             }),
         );
         let out = render(&s, 120, 10);
         assert!(out.contains("STALE"), "{out}");
         assert!(out.contains("[stale]"), "{out}");
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn no_leader_replaces_the_manager_counts_and_says_the_engine_answered() {
+        let mut s = sample_state();
+        update(
+            &mut s,
+            Msg::Engine(EngineMsg::Lost {
+                error: "the swarm has no leader right now (…)".into(),
+                retry_in: std::time::Duration::from_secs(4),
+                failure: crate::engine::error::Failure::NoLeader,
+            }),
+        );
+        let out = render(&s, 160, 10);
+        assert!(out.contains("STALE"), "{out}");
+        assert!(out.contains("managers ?/1: NO LEADER"), "{out}");
+        assert!(!out.contains("managers 1/1"), "{out}");
+        assert!(
+            out.contains("the engine answers with an error: the swarm has no leader"),
+            "{out}"
+        );
+        // at 80 columns too
+        let out = render(&s, 80, 10);
+        assert!(out.contains("NO LEADER"), "{out}");
     }
 
     fn press(s: &mut State, keys: &str) {
