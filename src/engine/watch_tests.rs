@@ -215,8 +215,7 @@ async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
     // the engine works reachability out when asked: no event says it changed
     let manager = s.sim.with(|m| {
         let (id, n) = m
-            .nodes
-            .iter_mut()
+            .nodes_mut()
             .find(|(_, n)| n.manager_status.is_some())
             .expect("a manager");
         n.manager_status.as_mut().unwrap().reachability = Some(Reachability::UNREACHABLE);
@@ -234,7 +233,7 @@ async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
 
 #[tokio::test]
 async fn failing_polls_make_the_data_stale_with_the_error_in_words() {
-    use crate::sim::faults::{ErrorRule, Route};
+    use swarmtop_sim::faults::{ErrorRule, Route};
     let mut s = start_with(no_resync()).await;
     s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
         .await;
@@ -266,7 +265,7 @@ async fn failing_polls_make_the_data_stale_with_the_error_in_words() {
 
 #[tokio::test]
 async fn no_leader_is_said_as_such() {
-    use crate::sim::faults::{ErrorRule, Route};
+    use swarmtop_sim::faults::{ErrorRule, Route};
     let mut s = start_with(no_resync()).await;
     s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
         .await;
