@@ -6,7 +6,7 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 use yaml_serde::{Mapping, Value};
 
-use crate::config::problem::{Problem, ProblemKind, did_you_mean};
+use crate::settings_problem::{Problem, ProblemKind, did_you_mean};
 
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
 

@@ -5,7 +5,9 @@
 
 pub mod file;
 pub mod paths;
-pub mod problem;
+/// How a mistake in any settings file is reported; below the keymap and theme formats, which
+/// report their own mistakes the same way.
+pub use crate::settings_problem as problem;
 pub mod resolve;
 
 pub use paths::ConfigPaths;

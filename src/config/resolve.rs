@@ -202,9 +202,7 @@ impl Files {
             theme_name,
             read_only: flags.read_only || layer.read_only.unwrap_or(false),
             intervals,
-            log_capacity: layer
-                .log_buffer
-                .unwrap_or(crate::app::logs::DEFAULT_CAPACITY),
+            log_capacity: layer.log_buffer.unwrap_or(super::file::LOG_BUFFER_DEFAULT),
             warnings,
         }
     }
@@ -413,7 +411,7 @@ mod tests {
         assert_eq!(s.keymap, Keymap::default_keymap());
         assert_eq!(s.theme, Theme::default_theme());
         assert!(!s.read_only);
-        assert_eq!(s.log_capacity, crate::app::logs::DEFAULT_CAPACITY);
+        assert_eq!(s.log_capacity, crate::config::file::LOG_BUFFER_DEFAULT);
         assert_eq!(s.intervals.tasks, Intervals::default().tasks);
         assert!(s.warnings.is_empty());
         assert_eq!(s.status_line(), None);

@@ -12,7 +12,8 @@ pub mod deploy;
 pub mod error;
 pub mod interpolate;
 pub mod load;
-pub mod locate;
+/// Where a value sits in a YAML text: shared with the settings files, so it lives below both.
+pub use crate::yaml_locate as locate;
 pub mod model;
 pub mod paths;
 pub mod plan;
