@@ -6,6 +6,7 @@
 //! [`plan`] compares them with what runs, [`deploy`] applies a plan, [`remove`] removes a stack,
 //! [`source`] keeps the deployed file in the swarm (or rebuilds one from the live specs).
 
+pub mod checks;
 pub mod commands;
 pub mod convert;
 pub mod deploy;

@@ -14,5 +14,6 @@ mod logs;
 mod panes;
 mod resilience;
 mod sim_contract;
+mod stack_fidelity;
 mod stacks;
 mod tutorial;
