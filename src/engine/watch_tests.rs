@@ -38,7 +38,8 @@ async fn start(large_swarm: usize) -> Setup {
         tls: None,
         source: Source::HostFlag,
     };
-    let engine = Engine::connect(&endpoint).await.unwrap();
+    let gate = crate::access::Gate::open();
+    let engine = Engine::connect(&endpoint, &gate).await.unwrap();
     let (tx, rx) = mpsc::channel(64);
     let (cmd, crx) = mpsc::channel(8);
     let worker = Worker {
@@ -52,6 +53,7 @@ async fn start(large_swarm: usize) -> Setup {
             ..Intervals::default()
         },
         engine: Some(engine),
+        gate,
     };
     tokio::spawn(worker.run());
     cmd.send(EngineCmd::WatchTasks(TaskScope::Summary))

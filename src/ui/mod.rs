@@ -236,6 +236,7 @@ pub(crate) mod tests {
                 engine_version: "20.10.24".into(),
                 api_version: "1.41".into(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
