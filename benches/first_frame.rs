@@ -116,7 +116,9 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         tls: None,
         source: Source::HostFlag,
     };
-    let engine = Engine::connect(&ep).await.unwrap();
+    let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+        .await
+        .unwrap();
     engine.require_manager().await.unwrap();
     let mut state = State::new(
         "default".into(),
@@ -133,6 +135,7 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         tx: etx,
         rx: crx,
         intervals: Intervals::default(),
+        gate: engine.gate.clone(),
         engine: Some(engine),
     };
     let handle = tokio::spawn(worker.run());

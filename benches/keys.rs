@@ -98,7 +98,9 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
             tls: None,
             source: Source::HostFlag,
         };
-        let engine = Engine::connect(&ep).await.unwrap();
+        let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+            .await
+            .unwrap();
         let cluster = load_cluster(&engine).await.unwrap();
         (engine, cluster)
     });
@@ -135,6 +137,7 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
                 engine_version: "sim".into(),
                 api_version: engine.api_version(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         let _ = update(

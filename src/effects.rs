@@ -27,12 +27,13 @@ pub struct Executor {
     /// Where editor autosaves go.
     pub state_dir: PathBuf,
     pub env: Env,
-    /// Nothing that changes the cluster runs (the second line of the read-only guard).
-    pub read_only: bool,
     /// The editor's pause detection, check and autosave, off the UI task.
     pub editor_jobs: crate::background::EditorJobs,
     /// The plan being worked out for the editor (aborted by Esc or a newer plan).
     pub plan_task: Option<JoinHandle<()>>,
+    /// The connection target's read-only gate: when closed nothing that changes the cluster
+    /// runs (the second line of the guard; the transport itself is the last).
+    pub gate: crate::access::Gate,
 }
 
 /// What the runtime must do after an effect.
@@ -88,6 +89,11 @@ impl Executor {
             // the runtime itself restarts the worker for these
             Effect::Switch { .. } | Effect::ListContexts => {}
             Effect::LoadJoin { manager } => {
+                if manager && let Some(why) = self.gate.why() {
+                    let why = crate::access::refusal(why, "showing the manager join token");
+                    now.push(Msg::Join(Err(why)));
+                    return Next::Continue;
+                }
                 let engine = self.engine.clone();
                 self.spawn(async move { Msg::Join(join_command(&engine, manager).await) });
             }
@@ -103,11 +109,11 @@ impl Executor {
             }
             Effect::Run(op) => {
                 crate::logfile::log(&format!("action asked: {}", op.describe()));
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
                     now.push(Msg::OpDone {
                         what: op.describe(),
                         rolls: None,
-                        result: Err("read-only mode".into()),
+                        result: Err(crate::access::refusal(why, &op.describe())),
                     });
                     return Next::Continue;
                 }
@@ -131,11 +137,12 @@ impl Executor {
             } => {
                 let kind = if secret { "secret" } else { "config" };
                 let what = format!("create {kind} {name}");
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
+                    let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {
                         what,
                         rolls: None,
-                        result: Err("read-only mode".into()),
+                        result: Err(refused),
                     });
                     return Next::Continue;
                 }
@@ -257,8 +264,12 @@ impl Executor {
                     }
                 }));
             }
-            EditorEffect::Deploy { .. } if self.read_only => {
-                now.push(Msg::EditorDeployed(Err("read-only mode".into())));
+            EditorEffect::Deploy { .. } if self.gate.why().is_some() => {
+                let why = self.gate.why().unwrap_or_default();
+                now.push(Msg::EditorDeployed(Err(crate::access::refusal(
+                    why,
+                    "deploying",
+                ))));
             }
             EditorEffect::Deploy { stack, text, dir } => {
                 let engine = self.engine.clone();

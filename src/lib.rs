@@ -5,6 +5,7 @@
 //! to a terminal; `snapshot` is the headless output; `config` reads the user's settings files
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
+pub mod access;
 pub mod app;
 pub mod background;
 pub mod cli;

@@ -84,8 +84,9 @@ pub struct UiConfig {
     /// Every manager to use, in order (`--host` given several times); the engine given to
     /// `run` is one of them.
     pub endpoints: Vec<crate::connect::Endpoint>,
-    pub read_only: bool,
     pub intervals: Intervals,
+    /// config.yaml as read for read-only, with its memory, to decide again on `:ctx`/`:host`.
+    pub reading: crate::access::Reading,
     /// The settings files and flags, to work the settings out again on `:ctx`.
     pub files: crate::config::Files,
     pub flags: crate::config::Flags,
@@ -104,6 +105,7 @@ fn spawn_worker(
     engine: Option<Engine>,
     intervals: Intervals,
     engines_tx: mpsc::UnboundedSender<Engine>,
+    gate: crate::access::Gate,
 ) -> (WorkerHandle, mpsc::Sender<EngineCmd>) {
     let (etx, erx) = mpsc::channel(256);
     let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
@@ -115,6 +117,7 @@ fn spawn_worker(
         rx: crx,
         intervals,
         engine,
+        gate,
     };
     (
         WorkerHandle {
@@ -125,19 +128,23 @@ fn spawn_worker(
     )
 }
 
-/// `:ctx NAME` / `:host URL`: where to connect now, and the settings for it.
+/// Where a switch goes, with its settings and its read-only gate.
+struct Target {
+    context: String,
+    endpoints: Vec<crate::connect::Endpoint>,
+    settings: crate::config::Settings,
+    gate: crate::access::Gate,
+}
+
+/// `:ctx NAME` / `:host URL`: where to connect now, the settings for it, and whether it is
+/// read-only: `:ctx` decides again for the context named; `:host` keeps a read-only session
+/// read-only (`current`: why the session is read-only now).
 fn switch_target(
     cfg: &UiConfig,
     context: Option<String>,
     host: Option<String>,
-) -> Result<
-    (
-        String,
-        Vec<crate::connect::Endpoint>,
-        crate::config::Settings,
-    ),
-    String,
-> {
+    current: Option<&str>,
+) -> Result<Target, String> {
     use crate::connect::{ConnectOptions, ProcessEnv, resolve};
     let opts = match (&context, &host) {
         (Some(c), _) => ConnectOptions {
@@ -157,7 +164,16 @@ fn switch_target(
         .map(|e| e.context.clone())
         .unwrap_or_else(|| "default".into());
     let settings = cfg.files.resolve(&ctx_name, &cfg.flags);
-    Ok((ctx_name, endpoints, settings))
+    let access = match (&context, current) {
+        (None, Some(why)) => crate::access::Access::kept_by_session(why),
+        _ => cfg.reading.decide(&ctx_name, &cfg.flags),
+    };
+    Ok(Target {
+        gate: cfg.reading.gate(&access),
+        context: ctx_name,
+        endpoints,
+        settings,
+    })
 }
 
 /// `:ctx` alone: the docker CLI's contexts, the one in use marked.
@@ -209,6 +225,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         Some(engine.clone()),
         cfg.intervals.clone(),
         engines_tx.clone(),
+        engine.gate.clone(),
     );
     let mut exec = Executor {
         engine: engine.clone(),
@@ -218,9 +235,9 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         log_task: None,
         state_dir: state_dir.clone(),
         env,
-        read_only: cfg.read_only,
         editor_jobs: crate::background::EditorJobs::start(mtx.clone(), state_dir.clone()),
         plan_task: None,
+        gate: engine.gate.clone(),
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::update::task_scope(
@@ -237,7 +254,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
-    state.read_only = cfg.read_only;
+    state.read_only = engine.read_only().map(str::to_string);
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -306,25 +323,28 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                         pending.push(Msg::Contexts(list_contexts(&state.context)));
                     }
                     crate::app::Effect::Switch { context, host } => {
-                        match switch_target(&cfg, context, host) {
+                        match switch_target(&cfg, context, host, exec.gate.why()) {
                             Err(why) => pending.push(Msg::SwitchFailed(why)),
-                            Ok((name, endpoints, settings)) => {
-                                crate::logfile::log(&format!("switching to context {name}"));
+                            Ok(t) => {
+                                crate::logfile::log(&format!("switching to context {}", t.context));
                                 worker.task.abort();
                                 exec.stop_logs();
-                                exec.read_only = settings.read_only;
+                                exec.gate = t.gate.clone();
+                                let read_only = t.gate.why().map(str::to_string);
                                 let (w, cmd) = spawn_worker(
-                                    endpoints,
+                                    t.endpoints,
                                     0,
                                     None,
-                                    settings.intervals.clone(),
+                                    t.settings.intervals.clone(),
                                     engines_tx.clone(),
+                                    t.gate,
                                 );
                                 worker = w;
                                 exec.engine_cmd = cmd;
                                 pending.push(Msg::Switched {
-                                    context: name,
-                                    settings: Box::new(settings),
+                                    context: t.context,
+                                    settings: Box::new(t.settings),
+                                    read_only,
                                 });
                             }
                         }

@@ -357,7 +357,7 @@ mod tests {
     fn nodes_pane(theme: &Theme, w: u16, h: u16) -> ratatui::buffer::Buffer {
         let mut s = crate::ui::tests::sample_state();
         s.context = "prod".into();
-        s.read_only = true;
+        s.read_only = Some("--read-only".into());
         s.error("themes/x.yaml:1: an error, to show its style");
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
         s.theme = theme.clone();

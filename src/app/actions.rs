@@ -49,8 +49,8 @@ pub fn changes_cluster(a: Action) -> bool {
 
 /// The one place an op leaves the UI.
 pub fn run_op(state: &mut State, op: Op) -> Vec<Effect> {
-    if state.read_only {
-        state.error(format!("read-only mode: {} refused", op.describe()));
+    if let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(why, &op.describe()));
         return Vec::new();
     }
     state.info(format!("{}…", op.describe()));
@@ -93,11 +93,8 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
     if !changes_cluster(action) || action == Action::Deploy {
         return None;
     }
-    if state.read_only {
-        state.error(format!(
-            "read-only mode: {} is refused (start without --read-only to change the cluster)",
-            action.name()
-        ));
+    if let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(why, action.name()));
         return Some(Vec::new());
     }
     let fx = match action {
@@ -612,8 +609,8 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             labels,
         }) => {
             state.mode = Mode::Normal;
-            if state.read_only {
-                state.error(format!("read-only mode: creating {name} refused"));
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, &format!("creating {name}")));
                 return Vec::new();
             }
             state.info(format!("creating {name} from {path}…"));

@@ -78,6 +78,8 @@ pub enum Msg {
     Switched {
         context: String,
         settings: Box<crate::config::Settings>,
+        /// Why the new target is read-only, if it is.
+        read_only: Option<String>,
     },
     SwitchFailed(String),
     /// `:ctx`: the contexts, one line each.

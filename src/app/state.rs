@@ -161,7 +161,8 @@ pub struct State {
     pub help: super::help::HelpState,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
-    pub read_only: bool,
+    /// Why nothing may be changed, when it may not (`crate::access`): every refusal names it.
+    pub read_only: Option<String>,
     pub logs: Option<LogView>,
     pub editor: Option<super::editor::EditorState>,
     pub form: Option<super::form::Form>,
@@ -212,7 +213,7 @@ impl State {
             help: Default::default(),
             status: None,
             keymap,
-            read_only: false,
+            read_only: None,
             problem_counts: (0, 0),
             map_offset: 0,
             data_gen: 0,

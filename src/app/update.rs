@@ -129,14 +129,18 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::join::on_join(state, r);
             Vec::new()
         }
-        Msg::Switched { context, settings } => {
+        Msg::Switched {
+            context,
+            settings,
+            read_only,
+        } => {
             state.switching = None;
+            state.read_only = read_only;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
             state.context = context.clone();
             state.keymap = settings.keymap;
             state.theme = settings.theme;
-            state.read_only = settings.read_only;
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
             state.cluster = Default::default();
@@ -151,6 +155,8 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             if let Some(w) = warning {
                 state.error(w);
+            } else if let Some(why) = &state.read_only {
+                state.info(format!("read-only: {why}"));
             }
             go(state, View::top(pane), false)
         }
@@ -230,8 +236,16 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             engine_version,
             api_version,
             switched_from,
-            ..
+            read_only,
         } => {
+            // the transport's gate is the truth: a swarm remembered read-only closes it
+            if read_only.is_some() && state.read_only.is_none() {
+                state.info(format!(
+                    "read-only: {}",
+                    read_only.as_deref().unwrap_or_default()
+                ));
+            }
+            state.read_only = read_only;
             match switched_from {
                 Some(from) => state.info(format!("moved to {endpoint}: {from} stopped answering")),
                 None if matches!(state.conn, Conn::Lost { .. }) => state.info("reconnected"),
@@ -1186,7 +1200,7 @@ mod tests {
     #[test]
     fn read_only_refuses_a_deploy_where_the_effect_is_made() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("--read-only".into());
         update(
             &mut s,
             Msg::FileOpened {
@@ -1254,7 +1268,7 @@ mod tests {
     #[test]
     fn read_only_refuses_when_the_key_is_pressed() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("context prod is read_only in config.yaml".into());
         let fx = keys(&mut s, "1D");
         assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
         assert_eq!(s.mode, Mode::Normal);
@@ -1263,7 +1277,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .text
-                .contains("read-only mode: drain is refused")
+                .contains("read-only (context prod is read_only in config.yaml): drain refused")
         );
     }
 

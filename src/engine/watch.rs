@@ -36,6 +36,8 @@ pub enum EngineMsg {
         api_version: String,
         /// The manager that stopped answering, when this is another one.
         switched_from: Option<String>,
+        /// Why nothing may be changed through this connection (its transport's gate).
+        read_only: Option<String>,
     },
     /// A fresh view of the cluster's objects. It carries no tasks: the UI keeps the tasks it
     /// has, and they are refreshed on their own (`Part::Tasks`, `Part::TaskDelta`).
@@ -160,6 +162,8 @@ pub struct Worker {
     pub intervals: Intervals,
     /// An already connected engine to start with (the one the start-up check made).
     pub engine: Option<Engine>,
+    /// What every connection of this worker may send (`crate::access`).
+    pub gate: crate::access::Gate,
 }
 
 /// A poll that takes longer than this means the manager stopped answering (a network cut
@@ -237,6 +241,7 @@ impl Worker {
                             engine_version: engine.version.version.clone().unwrap_or_default(),
                             api_version: engine.api_version(),
                             switched_from,
+                            read_only: engine.read_only().map(str::to_string),
                         }),
                         engines: self.engines.as_ref(),
                     };
@@ -308,7 +313,7 @@ impl Worker {
                 break;
             };
             let attempt = async {
-                let e = Engine::connect(ep).await?;
+                let e = Engine::connect(ep, &self.gate).await?;
                 e.require_manager().await?;
                 Ok::<_, EngineError>(e)
             };

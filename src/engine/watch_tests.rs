@@ -46,7 +46,8 @@ async fn start_with(intervals: Intervals) -> Setup {
         tls: None,
         source: Source::HostFlag,
     };
-    let engine = Engine::connect(&endpoint).await.unwrap();
+    let gate = crate::access::Gate::open();
+    let engine = Engine::connect(&endpoint, &gate).await.unwrap();
     let (tx, rx) = mpsc::channel(64);
     let (cmd, crx) = mpsc::channel(8);
     let worker = Worker {
@@ -57,6 +58,7 @@ async fn start_with(intervals: Intervals) -> Setup {
         rx: crx,
         intervals,
         engine: Some(engine),
+        gate,
     };
     tokio::spawn(worker.run());
     cmd.send(EngineCmd::WatchTasks(TaskScope::Summary))

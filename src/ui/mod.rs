@@ -237,6 +237,7 @@ pub(crate) mod tests {
                 engine_version: "20.10.24".into(),
                 api_version: "1.41".into(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
@@ -260,6 +261,7 @@ pub(crate) mod tests {
                 Msg::Switched {
                     context: "prod".into(),
                     settings: Box::new(settings),
+                    read_only: None,
                 },
             );
             let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();

@@ -2,6 +2,8 @@
 //! write path, every write from the TUI asks first, label edits change only what was edited. The
 //! docker CLI is the judge of what changed.
 
+use std::time::Duration;
+
 use crate::common::*;
 
 /// Removes the service when the test ends, however it ends.
@@ -80,4 +82,263 @@ fn an_empty_or_ambiguous_name_changes_nothing() {
             .args(["-H", &lab.manager(), "node", "activate", "self"]));
     assert!(ok, "{err}");
     assert!(out.contains(me.trim()), "{out}");
+}
+
+/// A swarmtop config directory and a docker CLI config with the contexts `prod` (the lab's
+/// first manager, read-only in config.yaml) and `dev` (its second manager: the same swarm).
+struct Configs {
+    xdg: tempfile::TempDir,
+    docker: tempfile::TempDir,
+}
+
+const PROD_READ_ONLY: &str =
+    "theme: mono\ncontexts:\n  prod:\n    read_only: true\n  dev:\n    theme: light\n";
+
+impl Configs {
+    fn new(lab: &Lab, config_yaml: &str) -> Configs {
+        let xdg = tempfile::tempdir().expect("tempdir");
+        let docker = tempfile::tempdir().expect("tempdir");
+        let c = Configs { xdg, docker };
+        c.write_config(config_yaml);
+        for (name, host) in [("prod", lab.var("LAB_N1")), ("dev", lab.var("LAB_N2"))] {
+            let out = std::process::Command::new(docker_cli())
+                .arg("--config")
+                .arg(c.docker.path())
+                .args(["context", "create", name, "--docker"])
+                .arg(format!("host={host}"))
+                .output()
+                .expect("docker context create");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        c
+    }
+
+    fn config_file(&self) -> std::path::PathBuf {
+        self.xdg.path().join("swarmtop/config.yaml")
+    }
+
+    fn write_config(&self, text: &str) {
+        let p = self.config_file();
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write config.yaml");
+    }
+
+    fn swarmtop(&self, lab: &Lab) -> std::process::Command {
+        let mut c = lab.swarmtop();
+        c.env("XDG_CONFIG_HOME", self.xdg.path())
+            .env("DOCKER_CONFIG", self.docker.path());
+        c
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("XDG_CONFIG_HOME", self.xdg.path().display().to_string()),
+            ("DOCKER_CONFIG", self.docker.path().display().to_string()),
+        ]
+    }
+}
+
+/// What the swarm looks like to the docker CLI, for "nothing changed": every service, node,
+/// secret and stack, and the version of `svc` (any write to it moves it).
+fn swarm_state(lab: &Lab, svc: &str) -> String {
+    [
+        lab.docker_ok(&[
+            "service",
+            "ls",
+            "--format",
+            "{{.Name}} {{.Mode}} {{.Image}}",
+        ]),
+        lab.docker_ok(&[
+            "node",
+            "ls",
+            "--format",
+            "{{.Hostname}} {{.Availability}} {{.ManagerStatus}}",
+        ]),
+        lab.docker_ok(&["secret", "ls", "--format", "{{.Name}}"]),
+        lab.docker_ok(&["stack", "ls"]),
+        lab.docker_ok(&["service", "inspect", "--format", "{{.Version.Index}}", svc]),
+    ]
+    .join("\n")
+}
+
+/// Every write subcommand through `args` (connection flags first): all refused, with `why` in
+/// the message, and the swarm as it was.
+fn every_write_is_refused(lab: &Lab, c: &Configs, conn: &[&str], svc: &str, why: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "s3cret").expect("write");
+    let compose = dir.path().join("stack.yml");
+    std::fs::write(
+        &compose,
+        format!(
+            "services:\n  web:\n    image: {}\n    command: sleep 3600\n",
+            lab.image(1)
+        ),
+    )
+    .expect("write");
+    let new_svc = unique("gnew");
+    let stack = unique("gst");
+    let secret_name = unique("gsec");
+    let image = lab.image(1);
+    let scale = format!("{svc}=4");
+    let writes: Vec<Vec<&str>> = vec![
+        vec!["service", "scale", &scale],
+        vec!["service", "update", "--force", svc],
+        vec!["service", "update", "--image", &image, svc],
+        vec!["service", "rollback", svc],
+        vec![
+            "service",
+            "create",
+            "--name",
+            &new_svc,
+            "--replicas",
+            "1",
+            &image,
+        ],
+        vec!["secret", "create", &secret_name, secret.to_str().unwrap()],
+        vec!["node", "pause", "node2"],
+        vec!["node", "drain", "node2"],
+        vec!["node", "activate", "node2"],
+        vec!["node", "demote", "node3"],
+        vec!["stack", "deploy", "-c", compose.to_str().unwrap(), &stack],
+        vec!["stack", "rm", &stack],
+    ];
+    let before = swarm_state(lab, svc);
+    for w in &writes {
+        let (ok, out, err) = run(c.swarmtop(lab).args(conn).args(w));
+        assert!(!ok, "{w:?} went through: {out}");
+        assert!(err.contains("read-only ("), "{w:?}: {err}");
+        assert!(err.contains(why), "{w:?}: {err}");
+        assert!(err.contains("refused"), "{w:?}: {err}");
+    }
+    assert_eq!(swarm_state(lab, svc), before);
+}
+
+#[test]
+#[ignore = "needs the lab swarm (3 managers): run scripts/test.sh"]
+fn read_only_holds_for_every_subcommand_and_follows_the_swarm() {
+    let lab = Lab::get();
+    let svc = service(&lab, "gro", 2);
+    let c = Configs::new(&lab, PROD_READ_ONLY);
+    let config = c.config_file().display().to_string();
+
+    // read-only from config.yaml, said with its source
+    every_write_is_refused(
+        &lab,
+        &c,
+        &["-c", "prod"],
+        &svc.1,
+        &format!("context prod is read_only in {config}"),
+    );
+    // the flag too, for a context that is not read-only in config.yaml
+    every_write_is_refused(
+        &lab,
+        &c,
+        &["-c", "dev", "--read-only"],
+        &svc.1,
+        "--read-only",
+    );
+
+    // reading through prod reaches the swarm: from then on the swarm is read-only by any name
+    let (ok, _, err) = run(c.swarmtop(&lab).args(["-c", "prod", "snapshot"]));
+    assert!(ok, "{err}");
+    every_write_is_refused(
+        &lab,
+        &c,
+        &["-c", "dev"],
+        &svc.1,
+        "it was reached through read-only context prod",
+    );
+    every_write_is_refused(
+        &lab,
+        &c,
+        &["-H", &lab.var("LAB_N3")],
+        &svc.1,
+        "it was reached through read-only context prod",
+    );
+
+    // config.yaml broken after the prod block (a duplicated key): prod stays read-only, and
+    // it is said
+    c.write_config(&format!("{PROD_READ_ONLY}theme: light\n"));
+    let (ok, _, err) =
+        run(c
+            .swarmtop(&lab)
+            .args(["-c", "prod", "service", "scale", &format!("{}=4", svc.1)]));
+    assert!(!ok);
+    assert!(err.contains("cannot be read whole"), "{err}");
+    assert!(
+        err.contains("context prod was read-only in its last good reading"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning:") && err.contains("context prod stay read-only"),
+        "{err}"
+    );
+    assert_eq!(replicas(&lab, &svc.1), "2");
+
+    // prod no longer read-only in a good reading: the swarm is forgotten, writes go through
+    c.write_config("contexts:\n  prod: {}\n");
+    let (ok, _, err) =
+        run(c
+            .swarmtop(&lab)
+            .args(["-c", "dev", "service", "scale", &format!("{}=3", svc.1)]));
+    assert!(ok, "{err}");
+    assert_eq!(replicas(&lab, &svc.1), "3");
+}
+
+#[test]
+#[ignore = "needs the lab swarm (3 managers): run scripts/test.sh"]
+fn a_read_only_session_stays_read_only_after_host_and_hides_the_manager_token() {
+    let lab = Lab::get();
+    let c = Configs::new(&lab, PROD_READ_ONLY);
+    let before = availabilities(&lab);
+    let t = Tmux::start(
+        &format!("{} -c prod", swarmtop_bin().display()),
+        200,
+        30,
+        &c.env(),
+    );
+    let screen = t.wait_text(Duration::from_secs(30), "● live");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("read-only"),
+        "{screen}"
+    );
+    // another manager of the same swarm, by a URL: the session stays read-only
+    let n2 = lab.var("LAB_N2");
+    t.send(&[":"]);
+    t.type_text(&format!("host {n2}"));
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(30), "live on node 2", |s| {
+        let header = s.lines().next().unwrap_or_default();
+        header.contains(&n2) && s.contains("● live")
+    });
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("read-only"), "{screen}");
+    // the manager join token is not shown
+    t.send(&[":"]);
+    t.type_text("join manager");
+    t.send(&["Enter"]);
+    let screen = t.wait_text(
+        Duration::from_secs(10),
+        "showing the manager join token refused",
+    );
+    assert!(!screen.contains("SWMTKN"), "{screen}");
+    // a write key is refused, naming why
+    t.send(&["1"]);
+    select_row(&t, "node2");
+    t.send(&["p"]);
+    let screen = t.wait_text(Duration::from_secs(10), "pause refused");
+    assert!(
+        screen.contains("this session is read-only (context prod is read_only in"),
+        "{screen}"
+    );
+    assert_eq!(availabilities(&lab), before);
 }
