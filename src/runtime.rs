@@ -224,6 +224,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         read_only: cfg.read_only,
         editor_jobs: crate::background::EditorJobs::start(mtx.clone(), state_dir.clone()),
         plan_task: None,
+        read_task: None,
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::update::task_scope(

@@ -10,6 +10,7 @@ mod connect;
 mod editor;
 mod fidelity;
 mod logs;
+mod nothing_lost;
 mod panes;
 mod resilience;
 mod sim_contract;
