@@ -29,7 +29,6 @@ use swarmtop::app::{Msg, State, update};
 use swarmtop::keymap::Keymap;
 use swarmtop::stack::interpolate::Env;
 use swarmtop::stack::load::{Source, check_sources};
-use swarmtop::theme::Theme;
 
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -69,7 +68,6 @@ fn nested_stack(bytes: usize, depth: usize) -> String {
 struct Bench {
     state: State,
     term: Terminal<TestBackend>,
-    theme: Theme,
 }
 
 impl Bench {
@@ -92,18 +90,14 @@ impl Bench {
         Bench {
             state,
             term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
-            theme: Theme::default_theme(),
         }
     }
 
     fn press(&mut self, m: Msg) -> f64 {
         let t0 = Instant::now();
         let _ = update(&mut self.state, m);
-        let theme = &self.theme;
         let state = &self.state;
-        self.term
-            .draw(|f| swarmtop::ui::draw(f, state, theme))
-            .unwrap();
+        self.term.draw(|f| swarmtop::ui::draw(f, state)).unwrap();
         t0.elapsed().as_secs_f64() * 1000.0
     }
 }

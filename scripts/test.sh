@@ -39,11 +39,11 @@ if [ "$skip_lab" != 1 ]; then
 fi
 
 say "cargo fmt --check"
-cargo fmt --check || fail "cargo fmt: run cargo fmt"
-say "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+cargo fmt --all --check || fail "cargo fmt: run cargo fmt --all"
+say "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 say "unit and snapshot tests"
-cargo test --all-targets
+cargo test --workspace --all-targets
 
 if [ "$skip_lab" = 1 ]; then
   say "SWARMTOP_SKIP_LAB=1: the end-to-end suite was NOT run"
@@ -57,7 +57,7 @@ export SWARMTOP_LAB_ENV=$LAB_DIR/env
 trap 'tests/lab/lab.sh down >/dev/null 2>&1 || true' EXIT
 
 run_e2e() {   # $1: label
-  say "end-to-end suite on $1"
+  say "end-to-end suite on $1 (the oracle: $(${DOCKER_CLI:-docker} --version))"
   tests/lab/lab.sh up
   local rc=0
   cargo test --test e2e -- --ignored --test-threads=1 --skip resilience:: || rc=$?

@@ -20,7 +20,7 @@ pub mod keymap;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
-pub mod sim;
+pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
 pub mod theme;

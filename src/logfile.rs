@@ -50,7 +50,9 @@ pub fn describe(m: &Msg) -> Option<String> {
             ),
             None => format!("connected to {endpoint} (engine {engine_version}, API {api_version})"),
         }),
-        Msg::Engine(EngineMsg::Lost { error, retry_in }) => Some(format!(
+        Msg::Engine(EngineMsg::Lost {
+            error, retry_in, ..
+        }) => Some(format!(
             "connection lost: {error}; retry in {}s",
             retry_in.as_secs()
         )),

@@ -7,12 +7,12 @@ use clap::Parser;
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
 use swarmtop::config::{ConfigPaths, Files, Settings};
-use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
+use swarmtop::connect::{Endpoint, HostUrl, ProcessEnv, Source, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keydoc;
 use swarmtop::runtime::{self, UiConfig};
-use swarmtop::sim::demo::Demo;
 use swarmtop::snapshot::Snapshot;
+use swarmtop_sim::demo::Demo;
 
 /// glibc gives threads that allocate their own heap arenas (up to eight per core) and seldom
 /// hands freed memory back from them; swarmtop parses the engine's answers on worker threads and
@@ -52,12 +52,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// The demo's endpoint: context `demo` on its private socket.
+fn demo_endpoint(demo: &Demo) -> Endpoint {
+    Endpoint {
+        context: "demo".into(),
+        host: HostUrl::Unix(demo.socket.clone()),
+        tls: None,
+        source: Source::HostFlag,
+    }
+}
+
 /// Resolves the endpoint and connects to a manager; every failure is one line. With `--demo`
 /// the manager is a simulated one served in this process (kept alive by the returned guard).
 async fn connect(cli: &Cli) -> Result<(Engine, Option<Demo>)> {
     if cli.demo {
         let demo = Demo::start().await?;
-        let engine = try_manager(&demo.endpoint()).await?;
+        let engine = try_manager(&demo_endpoint(&demo)).await?;
         return Ok((engine, Some(demo)));
     }
     let endpoints = resolve(&cli.conn.options(), &ProcessEnv)?;
@@ -106,7 +116,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let flags = cli.flags();
     files.check_flags(&flags).map_err(anyhow::Error::msg)?;
     match &cli.command {
-        Some(Command::Sim(args)) => swarmtop::sim::cmd::run(args).await?,
+        Some(Command::Sim(args)) => swarmtop::sim_cmd::run(args).await?,
         Some(Command::Snapshot { format }) => {
             let (engine, _demo) = connect(&cli).await?;
             let cluster = load_cluster(&engine).await?;
@@ -202,6 +212,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Utc::now(),
             );
             state.log_capacity = settings.log_capacity;
+            state.theme = settings.theme.clone();
             // a broken settings file does not stop swarmtop: the status line says what was
             // wrong and what is used instead
             if let Some(line) = settings.status_line() {
@@ -215,7 +226,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         Some(_) => Vec::new(),
                         None => resolve(&cli.conn.options(), &ProcessEnv).unwrap_or_default(),
                     },
-                    theme: settings.theme,
                     read_only: settings.read_only,
                     intervals: settings.intervals,
                     files: files.clone(),

@@ -26,7 +26,6 @@ use crate::effects::{self, Executor, Next};
 use crate::engine::logs::LogEvent;
 use crate::engine::watch::{Intervals, Worker};
 use crate::engine::{Engine, EngineCmd};
-use crate::theme::Theme;
 use crate::ui;
 
 /// Puts the terminal back however we leave.
@@ -85,7 +84,6 @@ pub struct UiConfig {
     /// Every manager to use, in order (`--host` given several times); the engine given to
     /// `run` is one of them.
     pub endpoints: Vec<crate::connect::Endpoint>,
-    pub theme: Theme,
     pub read_only: bool,
     pub intervals: Intervals,
     /// The settings files and flags, to work the settings out again on `:ctx`.
@@ -190,7 +188,6 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     let state_dir = effects::state_dir();
     let env = crate::stack::commands::process_env();
     state.env = env.clone();
-    state.theme = cfg.theme.clone();
     if let Ok(d) = std::env::current_dir() {
         state.work_dir = d;
     }
@@ -253,7 +250,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     'main: loop {
         if dirty {
             state.catch_up();
-            terminal.draw(|f| ui::draw(f, &state, &cfg.theme))?;
+            terminal.draw(|f| ui::draw(f, &state))?;
             dirty = false;
         }
         let msg = tokio::select! {

@@ -360,7 +360,8 @@ mod tests {
         s.read_only = true;
         s.error("themes/x.yaml:1: an error, to show its style");
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        t.draw(|f| crate::ui::draw(f, &s, theme)).unwrap();
+        s.theme = theme.clone();
+        t.draw(|f| crate::ui::draw(f, &s)).unwrap();
         t.backend().buffer().clone()
     }
 

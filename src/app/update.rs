@@ -279,13 +279,18 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 state.rebuild();
             }
         }
-        EngineMsg::Lost { error, retry_in } => {
+        EngineMsg::Lost {
+            error,
+            retry_in,
+            failure,
+        } => {
             let since = match &state.conn {
                 Conn::Lost { since, .. } => *since,
                 _ => state.now,
             };
             state.conn = Conn::Lost {
                 error,
+                failure,
                 since,
                 retry_at: state.now
                     + ChronoDuration::from_std(retry_in).unwrap_or(ChronoDuration::seconds(1)),
@@ -921,6 +926,7 @@ mod tests {
             Msg::Engine(EngineMsg::Lost {
                 error: "connection refused".into(),
                 retry_in: std::time::Duration::from_secs(2),
+                failure: crate::engine::error::Failure::Connection,
             }),
         );
         assert!(s.is_stale());

@@ -21,6 +21,8 @@ pub struct Cadence {
     pub large: bool,
     /// Services (running counts change without events).
     pub services: Duration,
+    /// Nodes (a manager's reachability changes without events).
+    pub nodes: Duration,
     /// A full reload behind the event stream.
     pub resync: Duration,
     /// Tasks on screen or of degraded services (small swarms), or of the view drilled into.
@@ -52,6 +54,7 @@ impl Cadence {
                     .services
                     .max(Duration::from_millis(services as u64 * 10))
                     .min(Duration::from_secs(20)),
+                nodes: iv.services,
                 resync: iv.resync,
                 tasks: iv.tasks,
                 all_tasks: iv.tasks,
@@ -67,6 +70,8 @@ impl Cadence {
             services: iv
                 .services
                 .max(scaled(ms(30), services as u64, Duration::from_secs(60))),
+            // a lost manager shows within seconds whatever the number of services
+            nodes: iv.services.max(Duration::from_secs(5)),
             // 20,000 tasks: every 13 minutes (15 at most)
             resync: iv
                 .resync

@@ -37,6 +37,22 @@ impl EngineError {
         )
     }
 
+    /// A poll that fails this way means the data on screen is no longer the truth: the
+    /// connection failed, or the engine answered with a server error (500; 503 when the swarm
+    /// has no leader). A 404 is an answer about the thing asked for (a service just removed).
+    pub fn poll_failed(&self) -> bool {
+        self.is_connection() || self.status().is_some_and(|s| s >= 500)
+    }
+
+    /// What kind of failure this is, for the header and the footer.
+    pub fn failure(&self) -> Failure {
+        match self {
+            EngineError::Api { message, .. } if message.starts_with(NO_LEADER) => Failure::NoLeader,
+            EngineError::Api { .. } | EngineError::Other(_) => Failure::Answered,
+            _ => Failure::Connection,
+        }
+    }
+
     /// The engine's own status code for API errors.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -45,6 +61,20 @@ impl EngineError {
         }
     }
 }
+
+/// Why the data on screen stopped being refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing answered (refused, cut, timed out).
+    Connection,
+    /// The engine answered, with an error.
+    Answered,
+    /// The engine answered that the swarm has no leader: a majority of managers is gone.
+    NoLeader,
+}
+
+/// How `explain` starts the engine's "does not have a leader".
+const NO_LEADER: &str = "the swarm has no leader right now";
 
 /// Turns a bollard error into one of ours, looking through the source chain for the real cause.
 pub fn from_bollard(endpoint: &str, err: &bollard::errors::Error) -> EngineError {
@@ -97,7 +127,9 @@ fn api_message(m: &str) -> String {
 fn explain(m: &str) -> String {
     let lower = m.to_lowercase();
     if lower.contains("does not have a leader") {
-        return "the swarm has no leader right now (managers lost their quorum, or are electing a new leader): nothing can be changed until a leader is elected; look at the managers in the nodes pane".into();
+        return format!(
+            "{NO_LEADER} (a majority of the managers is down or cut off, or a new leader is being elected): nothing can be read or changed until there is one"
+        );
     }
     if lower.contains("update out of sequence") {
         return "someone changed it at the same time (update out of sequence); swarmtop re-read it and tried once more, and it changed again: try again".into();

@@ -19,7 +19,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::cadence::{Cadence, ServiceFacts};
 use super::client::Engine;
-use super::error::{EngineError, from_bollard};
+use super::error::{EngineError, Failure, from_bollard};
 use super::load::{TaskScope, load_objects, task_filters, tracked_tasks};
 use super::tracker::{Keep, TaskDelta, Tracker};
 use crate::cluster::problems::FAILURE_WINDOW_MINUTES;
@@ -44,8 +44,13 @@ pub enum EngineMsg {
     Part(Part),
     /// A swarm event, for the event timeline.
     Event(Box<EventMessage>),
-    /// The connection failed; the UI keeps the old data, marked stale.
-    Lost { error: String, retry_in: Duration },
+    /// The connection failed, or the engine answered polls with errors; the UI keeps the old
+    /// data, marked stale, and says why.
+    Lost {
+        error: String,
+        retry_in: Duration,
+        failure: Failure,
+    },
     /// A service being rolled out, re-read, with the tasks on its current spec.
     Rollout {
         service: Box<bollard::models::Service>,
@@ -209,35 +214,37 @@ impl Worker {
         };
         // after a loss, the other managers are tried before the one that was lost
         let mut lost = false;
+        // the manager whose data the UI shows, to say "moved" when another one answers
+        let mut announced = Some(self.current);
         loop {
-            let before = self.current;
             let engine = match first.take() {
                 Some(e) => Ok(e),
                 None => self.connect_any(lost).await,
             };
             let exit = match engine {
                 Ok(engine) => {
-                    let switched_from =
-                        (self.current != before).then(|| self.endpoints[before].host.to_string());
-                    let _ = self
-                        .tx
-                        .send(EngineMsg::Connected {
-                            endpoint: engine.label(),
-                            engine_version: engine.version.version.clone().unwrap_or_default(),
-                            api_version: engine.api_version(),
-                            switched_from,
-                        })
-                        .await;
-                    if let Some(engines) = &self.engines {
-                        let _ = engines.send(engine.clone());
-                    }
+                    let switched_from = announced
+                        .filter(|&a| a != self.current)
+                        .and_then(|a| self.endpoints.get(a))
+                        .map(|e| e.host.to_string());
                     let mut live = Live {
                         engine: &engine,
                         tx: &self.tx,
                         intervals: &self.intervals,
                         kept: &mut kept,
+                        hello: Some(EngineMsg::Connected {
+                            endpoint: engine.label(),
+                            engine_version: engine.version.version.clone().unwrap_or_default(),
+                            api_version: engine.api_version(),
+                            switched_from,
+                        }),
+                        engines: self.engines.as_ref(),
                     };
-                    live.run(&mut self.rx).await
+                    let exit = live.run(&mut self.rx).await;
+                    if live.hello.is_none() {
+                        announced = Some(self.current);
+                    }
+                    exit
                 }
                 Err(e) => Exit::Lost(e),
             };
@@ -245,13 +252,20 @@ impl Worker {
                 Exit::Closed => return,
                 Exit::Lost(e) => {
                     lost = true;
-                    let wait = backoff(kept.failures);
+                    let failure = e.failure();
+                    let mut wait = backoff(kept.failures);
+                    if failure != Failure::Connection {
+                        // the engine answers: asking again soon costs little, and shows the
+                        // swarm back (a leader elected) within seconds
+                        wait = wait.min(ANSWERED_RETRY);
+                    }
                     kept.failures += 1;
                     if self
                         .tx
                         .send(EngineMsg::Lost {
                             error: e.to_string(),
                             retry_in: wait,
+                            failure,
                         })
                         .await
                         .is_err()
@@ -316,12 +330,20 @@ impl Worker {
     }
 }
 
+/// The longest wait before asking again an engine that answered with an error.
+const ANSWERED_RETRY: Duration = Duration::from_secs(4);
+
 /// One connection's work.
 struct Live<'a> {
     engine: &'a Engine,
     tx: &'a mpsc::Sender<EngineMsg>,
     intervals: &'a Intervals,
     kept: &'a mut Kept,
+    /// `Connected`, sent once the engine has answered the first load: an engine that accepts
+    /// the connection but cannot answer (no leader) is not announced as "reconnected", and log
+    /// streams and actions do not move to it.
+    hello: Option<EngineMsg>,
+    engines: Option<&'a mpsc::UnboundedSender<Engine>>,
 }
 
 /// When each kind of work is next due, and what is waiting for it.
@@ -333,6 +355,10 @@ struct Plan {
     flush: Option<Instant>,
     resync: Instant,
     services: Instant,
+    /// Node polls: a manager's reachability changes without an event.
+    nodes: Instant,
+    /// The nodes as last sent to the UI: an unchanged list is not sent again.
+    nodes_seen: Vec<bollard::models::Node>,
     /// Task polls: small swarms' tasks on screen and of degraded services; large swarms' view
     /// drilled into and services being rolled out.
     tasks: Instant,
@@ -383,6 +409,15 @@ impl Live<'_> {
         };
         let facts = ServiceFacts::of(&cluster.services);
         let cadence = Cadence::new(self.intervals, facts.services(), facts.desired());
+        if let Some(hello) = self.hello.take()
+            && let Err(e) = self.send(hello).await
+        {
+            return e;
+        }
+        if let Some(engines) = self.engines {
+            let _ = engines.send(self.engine.clone());
+        }
+        let nodes_seen = cluster.nodes.clone();
         if let Err(e) = self.send(EngineMsg::Loaded(Box::new(cluster))).await {
             return e;
         }
@@ -393,6 +428,8 @@ impl Live<'_> {
             flush: None,
             resync: now + cadence.resync,
             services: now + cadence.services,
+            nodes: now + cadence.nodes,
+            nodes_seen,
             // the first frame did not wait for tasks: read them now
             tasks: now,
             all_tasks_next: !cadence.large,
@@ -457,6 +494,7 @@ impl Live<'_> {
                 },
                 _ = sleep_until(flush) => within(&label, short, self.flush(&mut plan)).await,
                 _ = sleep_until(plan.services) => within(&label, short, self.poll_services(&mut plan)).await,
+                _ = sleep_until(plan.nodes) => within(&label, short, self.poll_nodes(&mut plan)).await,
                 _ = sleep_until(tasks_due) => within(&label, short, self.poll_tasks(&mut plan)).await,
                 _ = sleep_until(overview) => within(&label, long, self.read_all_tasks(&mut plan)).await,
                 _ = sleep_until(changed) => within(&label, long, self.read_changed(&mut plan)).await,
@@ -489,7 +527,7 @@ impl Live<'_> {
             match rollout_state(self.engine, &id).await {
                 Ok(Some(m)) => self.send(m).await?,
                 Ok(None) => self.kept.rollout = None,
-                Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+                Err(e) if e.poll_failed() => return Err(Exit::Lost(e)),
                 Err(_) => {}
             }
         }
@@ -524,6 +562,7 @@ impl Live<'_> {
             let part = match k {
                 Kind::Nodes => {
                     let nodes = e.nodes().await.map_err(Exit::Lost)?;
+                    plan.nodes_seen = nodes.clone();
                     // the services that ran on a node that moved its tasks
                     let moved: Vec<String> = plan.changed_nodes.iter().cloned().collect();
                     for n in &moved {
@@ -591,6 +630,22 @@ impl Live<'_> {
         plan.cadence = cadence;
     }
 
+    /// Nodes have events, but a manager's reachability (what `docker node ls` shows as
+    /// Unreachable within seconds) is worked out when asked, and changes without one.
+    async fn poll_nodes(&mut self, plan: &mut Plan) -> Step {
+        let nodes = self.engine.nodes().await;
+        plan.nodes = Instant::now() + plan.cadence.nodes;
+        match nodes {
+            Ok(n) if n == plan.nodes_seen => Ok(()),
+            Ok(n) => {
+                plan.nodes_seen = n.clone();
+                self.send(EngineMsg::Part(Part::Nodes(n))).await
+            }
+            Err(e) if e.poll_failed() => Err(Exit::Lost(e)),
+            Err(_) => Ok(()),
+        }
+    }
+
     async fn poll_services(&mut self, plan: &mut Plan) -> Step {
         match self.engine.services().await {
             Ok(s) => {
@@ -606,7 +661,7 @@ impl Live<'_> {
                 }
                 self.schedule_changed(plan);
             }
-            Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+            Err(e) if e.poll_failed() => return Err(Exit::Lost(e)),
             Err(_) => plan.services = Instant::now() + plan.cadence.services,
         }
         Ok(())
@@ -669,7 +724,7 @@ impl Live<'_> {
                             return Ok(());
                         }
                     }
-                    Err(e) if e.is_connection() => return Err(Exit::Lost(e)),
+                    Err(e) if e.poll_failed() => return Err(Exit::Lost(e)),
                     Err(_) => {}
                 }
             }
@@ -690,7 +745,7 @@ impl Live<'_> {
         match tracked_tasks(self.engine, set, &mut self.kept.tracker, &keep).await {
             Ok(d) if d.is_empty() => Ok(()),
             Ok(d) => self.send(EngineMsg::Part(Part::TaskDelta(d))).await,
-            Err(e) if e.is_connection() => Err(Exit::Lost(e)),
+            Err(e) if e.poll_failed() => Err(Exit::Lost(e)),
             Err(_) => Ok(()),
         }
     }
@@ -745,6 +800,7 @@ impl Live<'_> {
     async fn resync(&mut self, plan: &mut Plan) -> Step {
         let cluster = load_objects(self.engine).await.map_err(Exit::Lost)?;
         self.services_read(plan, &cluster.services);
+        plan.nodes_seen = cluster.nodes.clone();
         self.send(EngineMsg::Loaded(Box::new(cluster))).await?;
         if plan.cadence.large {
             plan.overview = Some(Instant::now());

@@ -9,18 +9,26 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::cluster::{task_is_active, task_state};
 use crate::connect::{HostUrl, Source};
-use crate::sim::{PrivateDir, SeedSpec, Sim};
+use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 struct Setup {
     sim: Sim,
     rx: mpsc::Receiver<EngineMsg>,
     cmd: mpsc::Sender<EngineCmd>,
     cluster: Cluster,
-    _server: crate::sim::SimServer,
+    _server: swarmtop_sim::SimServer,
     _dir: PrivateDir,
 }
 
 async fn start(large_swarm: usize) -> Setup {
+    start_with(Intervals {
+        large_swarm,
+        ..Intervals::default()
+    })
+    .await
+}
+
+async fn start_with(intervals: Intervals) -> Setup {
     let sim = Sim::seeded(&SeedSpec {
         nodes: 4,
         managers: 1,
@@ -47,10 +55,7 @@ async fn start(large_swarm: usize) -> Setup {
         engines: None,
         tx,
         rx: crx,
-        intervals: Intervals {
-            large_swarm,
-            ..Intervals::default()
-        },
+        intervals,
         engine: Some(engine),
     };
     tokio::spawn(worker.run());
@@ -105,7 +110,7 @@ fn scale(sim: &Sim, name: &str, replicas: i64) {
         let version = s.service.version.as_ref()?.index?;
         let mut spec = s.spec().clone();
         spec.mode.as_mut()?.replicated.as_mut()?.replicas = Some(replicas);
-        m.update_service(&id, version, spec, false, crate::sim::time::now())
+        m.update_service(&id, version, spec, false, swarmtop_sim::time::now())
             .ok()
     })
     .expect("scaled");
@@ -191,4 +196,94 @@ async fn a_small_swarm_reads_every_task_after_the_load() {
             .and_then(|c| c.env.as_ref())
             .is_some()
     }));
+}
+
+/// No resync within a test: what shows, shows by the polls.
+fn no_resync() -> Intervals {
+    Intervals {
+        resync: Duration::from_secs(3600),
+        ..Intervals::default()
+    }
+}
+
+#[tokio::test]
+async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
+    use bollard::models::Reachability;
+    let mut s = start_with(no_resync()).await;
+    s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
+        .await;
+    // the engine works reachability out when asked: no event says it changed
+    let manager = s.sim.with(|m| {
+        let (id, n) = m
+            .nodes_mut()
+            .find(|(_, n)| n.manager_status.is_some())
+            .expect("a manager");
+        n.manager_status.as_mut().unwrap().reachability = Some(Reachability::UNREACHABLE);
+        id.clone()
+    });
+    s.until("the manager shown unreachable", |_, c| {
+        c.nodes.iter().any(|n| {
+            n.id.as_deref() == Some(manager.as_str())
+                && n.manager_status.as_ref().and_then(|m| m.reachability)
+                    == Some(Reachability::UNREACHABLE)
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failing_polls_make_the_data_stale_with_the_error_in_words() {
+    use swarmtop_sim::faults::{ErrorRule, Route};
+    let mut s = start_with(no_resync()).await;
+    s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
+        .await;
+    for path in ["/services", "/tasks"] {
+        s.sim.faults().fail(ErrorRule {
+            route: Route::new(Some("GET"), path),
+            status: 500,
+            message: "rpc error: code = Unknown desc = raft: stopped".into(),
+            times: None,
+        });
+    }
+    let mut lost = None;
+    s.until("the data marked stale", |m, _| match m {
+        EngineMsg::Lost { error, failure, .. } => {
+            lost = Some((error.clone(), *failure));
+            true
+        }
+        _ => false,
+    })
+    .await;
+    let (error, failure) = lost.unwrap();
+    assert_eq!(failure, Failure::Answered);
+    assert!(error.contains("raft: stopped"), "{error}");
+    // the engine answers again: live again, without waiting long
+    s.sim.faults().clear();
+    s.until("loaded again", |m, _| matches!(m, EngineMsg::Loaded(_)))
+        .await;
+}
+
+#[tokio::test]
+async fn no_leader_is_said_as_such() {
+    use swarmtop_sim::faults::{ErrorRule, Route};
+    let mut s = start_with(no_resync()).await;
+    s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
+        .await;
+    // what a manager answers every read with when a majority of managers is gone
+    s.sim.faults().fail(ErrorRule {
+        route: Route::new(Some("GET"), "/nodes"),
+        status: 503,
+        message: "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.".into(),
+        times: None,
+    });
+    let mut failure = None;
+    s.until("the data marked stale", |m, _| match m {
+        EngineMsg::Lost { failure: f, .. } => {
+            failure = Some(*f);
+            true
+        }
+        _ => false,
+    })
+    .await;
+    assert_eq!(failure, Some(Failure::NoLeader));
 }

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod create;
 pub mod guards;
+pub mod resolve;
 pub mod run;
 pub mod validate;
 

@@ -448,7 +448,7 @@ fn normalize(
                             "a bind mount needs a source path".into(),
                         ));
                     };
-                    long.source = Some(resolve_path(dir, s, env).display().to_string());
+                    long.source = Some(super::paths::bind_source(dir, s, env));
                 }
                 *v = VolumeEntry::Long(long);
             }
@@ -596,7 +596,8 @@ fn shell_words(c: &StringOrList) -> Result<StringOrList, String> {
     }
 }
 
-/// `~` and relative paths, as the CLI resolves them.
+/// Files read on this machine (env files, secret and config files): `~` and relative paths.
+/// Bind sources go into the spec and follow the CLI exactly: see [`super::paths`].
 pub fn resolve_path(dir: &Path, p: &str, env: &Env) -> PathBuf {
     let expanded = match (p.strip_prefix('~'), env.get("HOME")) {
         (Some(rest), Some(home)) => format!("{home}{rest}"),
@@ -1177,11 +1178,43 @@ mod tests {
         };
         assert_eq!(
             v.source.as_deref(),
-            Some(dir.path().join("./data").to_str().unwrap())
+            Some(dir.path().join("data").to_str().unwrap())
         );
         assert_eq!(
             l.config.secrets["s"].file.as_deref(),
             Some(dir.path().join("s.txt").to_str().unwrap())
+        );
+    }
+
+    #[test]
+    fn bind_sources_are_resolved_and_cleaned_like_the_cli() {
+        let env = Env::from([("HOME".to_string(), "/home/ops".to_string())]);
+        let l = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  a:\n    image: x\n    volumes:\n      - ./alertmanager/:/etc/am\n      - {type: bind, source: ../conf/./x, target: /x}\n      - ~/.cache:/c\n      - /srv/./abs/:/abs\n",
+            )],
+            Path::new("/srv/app"),
+            &env,
+        )
+        .unwrap();
+        let sources: Vec<String> = l.config.services["a"]
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| match v {
+                VolumeEntry::Long(l) => l.source.clone(),
+                VolumeEntry::Short(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "/srv/app/alertmanager",
+                "/srv/conf/x",
+                "/home/ops/.cache",
+                "/srv/./abs/"
+            ]
         );
     }
 

@@ -14,6 +14,7 @@ pub mod interpolate;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod paths;
 pub mod plan;
 pub mod remove;
 pub mod source;

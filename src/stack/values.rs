@@ -506,6 +506,18 @@ fn path_component_ok(c: &str) -> bool {
     true
 }
 
+/// A number the CLI holds as a Go float32 (max_failure_ratio), as the engine stores it: Go
+/// writes a float32 in JSON with the fewest digits that read back as the same float32 (0.3,
+/// not 0.30000001192092896), and the engine reads that into a float32 again. Rust prints an
+/// f32 the same shortest way, so its text read as f64 is the number the engine shows.
+pub fn go_float32(v: f64) -> f64 {
+    let narrowed = v as f32;
+    if !narrowed.is_finite() {
+        return f64::from(narrowed);
+    }
+    narrowed.to_string().parse().unwrap_or(f64::from(narrowed))
+}
+
 /// A number the way Go's `fmt.Sprint` prints a float64: `1` for 1.0, `0.5`, `1e+21`.
 pub fn go_float(v: f64) -> String {
     if v.is_nan() {
@@ -537,6 +549,21 @@ pub fn go_float(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float32_values_read_back_as_the_engine_shows_them() {
+        for (v, want) in [
+            (0.3, 0.3),
+            (0.1, 0.1),
+            (0.25, 0.25),
+            (1.0, 1.0),
+            (0.0, 0.0),
+            // more digits than a float32 holds are rounded to what it holds
+            (0.123456789, 0.12345679),
+        ] {
+            assert_eq!(go_float32(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn durations_like_go() {

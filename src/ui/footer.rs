@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::state::{Conn, Mode, State};
+use crate::engine::error::Failure;
 use crate::keymap::{Action, Scope};
 use crate::theme::Theme;
 
@@ -100,12 +101,20 @@ pub fn other_managers(state: &State) -> Vec<String> {
 pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
     // while the connection is lost, this line says why and when the next try is
     if let Conn::Lost {
-        error, retry_at, ..
+        error,
+        retry_at,
+        failure,
+        ..
     } = &state.conn
     {
         let retry = (*retry_at - state.now).num_seconds().max(0);
         let refresh = state.keymap.key_label(Scope::Global, Action::Refresh);
-        let mut text = format!(" connection lost: {error} · retry in {retry}s ({refresh}: now)");
+        // the engine answering with errors is not a lost connection: say which it is
+        let what = match failure {
+            Failure::Connection => "connection lost",
+            Failure::Answered | Failure::NoLeader => "the engine answers with an error",
+        };
+        let mut text = format!(" {what}: {error} · retry in {retry}s ({refresh}: now)");
         // the swarm told us where its other managers are: offer them
         let others = other_managers(state);
         if !others.is_empty() {

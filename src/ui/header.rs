@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::state::{Conn, State};
 use crate::cluster::format::ago;
+use crate::engine::error::Failure;
 use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -139,6 +140,20 @@ fn summary_words<'a>(state: &State, theme: &Theme, short: bool) -> Line<'a> {
     };
     // with one manager the quorum is trivially 1: say it only when it tells something
     let (r, n, q) = (s.managers_reachable, s.managers, s.quorum());
+    // the engine said so: the counts read before are no longer the truth
+    if let Conn::Lost {
+        failure: Failure::NoLeader,
+        ..
+    } = state.conn
+    {
+        let text = if short {
+            format!("mgr ?/{n} NO LEADER")
+        } else {
+            format!("managers ?/{n}: NO LEADER (quorum lost?)")
+        };
+        spans.push(Span::styled(text, theme.error));
+        return Line::from(spans);
+    }
     let managers = match (s.managers > 1, short) {
         (true, false) => format!("managers {r}/{n}, quorum {q}"),
         (true, true) => format!("mgr {r}/{n} q{q}"),

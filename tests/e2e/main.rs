@@ -9,6 +9,7 @@ mod config;
 mod connect;
 mod editor;
 mod fidelity;
+mod guards;
 mod logs;
 mod nothing_lost;
 mod panes;
