@@ -34,6 +34,8 @@ pub struct Executor {
     /// The connection target's read-only gate: when closed nothing that changes the cluster
     /// runs (the second line of the guard; the transport itself is the last).
     pub gate: crate::access::Gate,
+    /// The file being read for the editor (aborted by Esc or a newer read).
+    pub read_task: Option<JoinHandle<()>>,
 }
 
 /// What the runtime must do after an effect.
@@ -80,7 +82,26 @@ impl Executor {
                     Msg::StackFile { stack, result }
                 });
             }
-            Effect::OpenFile { path, stack } => now.push(open_file(path, stack)),
+            Effect::OpenFile { path, stack } => {
+                if let Some(t) = self.read_task.take() {
+                    t.abort();
+                }
+                self.read_task = Some(self.spawn(async move {
+                    let p = path.clone();
+                    let read = tokio::task::spawn_blocking(move || open_file(p, stack)).await;
+                    read.unwrap_or_else(|e| Msg::FileOpened {
+                        result: Err(format!("cannot read {}: {e}", path.display())),
+                        path,
+                        stack: String::new(),
+                    })
+                }));
+            }
+            Effect::CancelRead => {
+                // the blocking read itself is bounded; its answer is dropped
+                if let Some(t) = self.read_task.take() {
+                    t.abort();
+                }
+            }
             Effect::DiscardAutosave { stack } => {
                 // through the writer, so an autosave still waiting cannot come back after it
                 self.editor_jobs.autosave(AutosaveJob::Discard { stack });
@@ -146,35 +167,47 @@ impl Executor {
                     });
                     return Next::Continue;
                 }
-                let data = match std::fs::read(&path) {
-                    Ok(d) if d.iter().all(|b| b.is_ascii_whitespace()) => {
-                        now.push(Msg::OpDone {
-                            what,
-                            rolls: None,
-                            result: Err(format!("{} is empty: nothing to store", path.display())),
-                        });
-                        return Next::Continue;
+                // read off the UI task: bounded to what the engine accepts, never a FIFO
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let p = path.clone();
+                    let read = tokio::task::spawn_blocking(move || {
+                        crate::files::read_bytes(&p, crate::files::OBJECT_LIMIT)
+                    })
+                    .await;
+                    let data = match read {
+                        Ok(Ok(d)) if d.iter().all(|b| b.is_ascii_whitespace()) => {
+                            Err(format!("{} is empty: nothing to store", path.display()))
+                        }
+                        Ok(Ok(d)) => Ok(d),
+                        Ok(Err(e)) => Err(e.to_string()),
+                        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                    };
+                    let op = match data {
+                        Ok(data) if secret => crate::ops::Op::CreateSecret {
+                            name,
+                            data: crate::ops::SecretBytes(data),
+                            labels,
+                        },
+                        Ok(data) => crate::ops::Op::CreateConfig { name, data, labels },
+                        Err(e) => {
+                            return Msg::OpDone {
+                                what,
+                                rolls: None,
+                                result: Err(e),
+                            };
+                        }
+                    };
+                    crate::logfile::log(&format!("action asked: {}", op.describe()));
+                    let result = crate::ops::run::run(&engine, &op)
+                        .await
+                        .map_err(|e| e.to_string());
+                    Msg::OpDone {
+                        what: op.describe(),
+                        rolls: None,
+                        result,
                     }
-                    Ok(d) => d,
-                    Err(e) => {
-                        now.push(Msg::OpDone {
-                            what,
-                            rolls: None,
-                            result: Err(format!("cannot read {}: {e}", path.display())),
-                        });
-                        return Next::Continue;
-                    }
-                };
-                let op = if secret {
-                    crate::ops::Op::CreateSecret {
-                        name,
-                        data: crate::ops::SecretBytes(data),
-                        labels,
-                    }
-                } else {
-                    crate::ops::Op::CreateConfig { name, data, labels }
-                };
-                return Box::pin(self.run(Effect::Run(op), now)).await;
+                });
             }
         }
         Next::Continue
@@ -373,10 +406,18 @@ pub fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
 /// edit made meanwhile by someone else is not lost without asking.
 pub fn save_edited_file(path: PathBuf, text: &str, expected: Option<&str>, force: bool) -> Msg {
     if !force {
-        let changed = match std::fs::read_to_string(&path) {
+        use crate::files::{EDITOR_LIMIT, ReadError, read_text};
+        let changed = match read_text(&path, EDITOR_LIMIT) {
             Ok(now) => expected != Some(now.as_str()),
-            // removed meanwhile: writing it again loses nothing; other errors show at the write
-            Err(_) => false,
+            // removed meanwhile: writing it again loses nothing
+            Err(ReadError::NotFound(_)) => false,
+            Err(ReadError::TooBig { .. }) => true,
+            // a FIFO or a device put in its place: writing could block, or go nowhere
+            Err(e @ ReadError::NotRegular { .. }) => {
+                return Msg::EditorSaved(Err(format!("not saved: {e}")));
+            }
+            // other errors show at the write
+            Err(ReadError::Io { .. }) => false,
         };
         if changed {
             return Msg::EditorSaveConflict(path);
@@ -389,12 +430,14 @@ pub fn save_edited_file(path: PathBuf, text: &str, expected: Option<&str>, force
     )
 }
 
-/// Reads a file for the editor; a missing one is a new file.
-fn open_file(path: PathBuf, stack: String) -> Msg {
-    let result = match std::fs::read_to_string(&path) {
+/// Reads a file for the editor; a missing one is a new file. Blocking, but bounded and never
+/// waiting on a FIFO or a device: run it off the UI task.
+pub fn open_file(path: PathBuf, stack: String) -> Msg {
+    use crate::files::{EDITOR_LIMIT, ReadError, read_text};
+    let result = match read_text(&path, EDITOR_LIMIT) {
         Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(ReadError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.to_string()),
     };
     Msg::FileOpened {
         path,
@@ -444,6 +487,33 @@ mod tests {
         let m = save_edited_file(p.clone(), "again\n", Some("mine\n"), false);
         assert!(matches!(m, Msg::EditorSaved(Ok(_))));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "again\n");
+    }
+
+    #[test]
+    fn the_editor_opens_only_regular_files() {
+        let m = open_file("/dev/zero".into(), "zero".into());
+        match m {
+            Msg::FileOpened { result: Err(e), .. } => {
+                assert!(e.starts_with("/dev/zero is not a regular file"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yml");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // nobody writes to it: this must answer, not wait
+        match open_file(fifo, "pipe".into()) {
+            Msg::FileOpened { result: Err(e), .. } => assert!(e.contains("(a FIFO)"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        match open_file(dir.path().join("new.yml"), "new".into()) {
+            Msg::FileOpened {
+                result: Ok(None), ..
+            } => {}
+            other => panic!("a missing file is a new one: {other:?}"),
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod config;
 pub mod connect;
 pub mod effects;
 pub mod engine;
+pub mod files;
 pub mod image_ref;
 pub mod keydoc;
 pub mod keymap;

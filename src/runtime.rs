@@ -238,6 +238,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         editor_jobs: crate::background::EditorJobs::start(mtx.clone(), state_dir.clone()),
         plan_task: None,
         gate: engine.gate.clone(),
+        read_task: None,
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::update::task_scope(

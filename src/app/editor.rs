@@ -824,6 +824,45 @@ mod tests {
     }
 
     #[test]
+    fn typing_goes_on_while_the_plan_is_worked_out_and_esc_cancels_it() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        let fx = update(&mut s, ctrl('p'), &km);
+        let asked = s.generation;
+        assert!(matches!(&fx[..], [EditorEffect::Plan { generation, .. }] if *generation == asked));
+        // the manager does not answer (a network cut): keys still edit the text
+        s.textarea.move_cursor(CursorMove::Bottom);
+        let fx = typed(&mut s, "# typed while planning", &km);
+        assert!(!fx.is_empty());
+        assert!(s.text().contains("# typed while planning"));
+        assert!(matches!(s.mode, EditorMode::Planning { .. }));
+        // save waits for the plan rather than racing it
+        assert!(update(&mut s, ctrl('s'), &km).is_empty());
+        // Esc gives up on the plan; the text stays
+        assert_eq!(
+            update(&mut s, key(KeyCode::Esc), &km),
+            vec![EditorEffect::CancelPlan]
+        );
+        assert_eq!(s.mode, EditorMode::Editing);
+        assert!(s.text().contains("# typed while planning"));
+        // the answer that comes late is dropped
+        s.show_plan(asked, Ok("+ create service web_web\n".into()));
+        assert_eq!(s.mode, EditorMode::Editing);
+    }
+
+    #[test]
+    fn a_deploy_plan_of_text_changed_meanwhile_is_not_offered() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        update(&mut s, ctrl('g'), &km);
+        let asked = s.generation;
+        typed(&mut s, "x", &km);
+        s.show_plan(asked, Ok("+ create service web_web\n".into()));
+        assert_eq!(s.mode, EditorMode::Editing, "y must not deploy other text");
+        assert!(s.status.as_deref().unwrap_or("").contains("changed while"));
+    }
+
+    #[test]
     fn a_broken_file_is_not_planned() {
         let km = Keymap::default_keymap();
         let mut s = editor("services:\n  web:\n    imag: busybox\n");

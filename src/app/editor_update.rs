@@ -119,6 +119,17 @@ pub fn on_file_opened(
     stack: String,
     result: Result<Option<String>, String>,
 ) -> Vec<Effect> {
+    // stopped meanwhile (Esc), or not the file asked for last
+    if state.stopped_reading.as_ref() == Some(&path) {
+        state.stopped_reading = None;
+        return Vec::new();
+    }
+    if state.reading.as_ref().is_some_and(|p| p != &path) {
+        return Vec::new();
+    }
+    if state.reading.take().is_some() {
+        state.status = None;
+    }
     match result {
         Ok(text) => {
             let dir = path
@@ -197,10 +208,23 @@ pub fn submit_new_stack(state: &mut State, name: &str) -> Result<Vec<Effect>, St
     valid_stack_name(name)?;
     let path = state.work_dir.join(format!("{name}.yml"));
     state.mode = Mode::Normal;
-    Ok(vec![Effect::OpenFile {
-        path,
-        stack: name.to_string(),
-    }])
+    Ok(open_file(state, path, name.to_string()))
+}
+
+/// Asks for a file to be read for the editor; until it comes, Esc stops waiting.
+pub fn open_file(state: &mut State, path: PathBuf, stack: String) -> Vec<Effect> {
+    state.info(format!("reading {}… (esc stops)", path.display()));
+    state.reading = Some(path.clone());
+    vec![Effect::OpenFile { path, stack }]
+}
+
+/// Esc while a file is read for the editor: its answer will be dropped.
+pub fn cancel_read(state: &mut State) -> Vec<Effect> {
+    if let Some(p) = state.reading.take() {
+        state.info(format!("stopped reading {}", p.display()));
+        state.stopped_reading = Some(p);
+    }
+    vec![Effect::CancelRead]
 }
 
 /// Typing paused: the editor's text goes to the background check and the autosave.

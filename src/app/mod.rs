@@ -115,11 +115,13 @@ pub enum Effect {
     LoadStackFile {
         stack: String,
     },
-    /// Read a file for the editor.
+    /// Read a file for the editor (off the UI task; bounded; regular files only).
     OpenFile {
         path: std::path::PathBuf,
         stack: String,
     },
+    /// Stop reading the file for the editor (Esc while it is read).
+    CancelRead,
     /// What the stack editor asked for (save, plan, deploy, autosave).
     Editor(editor::EditorEffect),
     DiscardAutosave {

@@ -193,6 +193,10 @@ pub struct State {
     pub rows_behind: bool,
     /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
     pub switching: Option<String>,
+    /// A file being read for the editor (off the UI task); Esc stops waiting for it.
+    pub reading: Option<std::path::PathBuf>,
+    /// The read Esc stopped: its answer, if it still comes, is dropped.
+    pub stopped_reading: Option<std::path::PathBuf>,
 }
 
 impl State {
@@ -231,6 +235,8 @@ impl State {
             quit: false,
             rows_behind: false,
             switching: None,
+            reading: None,
+            stopped_reading: None,
         }
     }
 

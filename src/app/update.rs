@@ -339,6 +339,9 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return vec![Effect::Quit];
     }
+    if state.reading.is_some() && k.code == KeyCode::Esc {
+        return editor_update::cancel_read(state);
+    }
     match state.mode.clone() {
         Mode::Help => super::help::on_key(state, k),
         Mode::Describe(d) => {
@@ -765,7 +768,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             let path = state.work_dir.join(path);
             state.mode = Mode::Normal;
             let stack = editor_update::stack_name_for(&path);
-            vec![Effect::OpenFile { path, stack }]
+            editor_update::open_file(state, path, stack)
         }
         w => {
             if let Some(p) = Pane::from_name(w) {
@@ -1248,6 +1251,29 @@ mod tests {
                 stack: "shop".into()
             }]
         );
+    }
+
+    #[test]
+    fn esc_stops_waiting_for_a_file_and_its_late_answer_is_dropped() {
+        let mut s = loaded();
+        s.work_dir = "/srv".into();
+        keys(&mut s, ":edit pipe.yml\n");
+        assert_eq!(
+            s.reading.as_deref(),
+            Some(std::path::Path::new("/srv/pipe.yml"))
+        );
+        assert_eq!(keys(&mut s, "\u{1b}"), vec![Effect::CancelRead]);
+        assert_eq!(s.reading, None);
+        update(
+            &mut s,
+            Msg::FileOpened {
+                path: "/srv/pipe.yml".into(),
+                stack: "pipe".into(),
+                result: Ok(Some("services: {}\n".into())),
+            },
+        );
+        assert_eq!(s.mode, Mode::Normal, "not opened after Esc");
+        assert!(s.editor.is_none());
     }
 
     #[test]

@@ -307,7 +307,7 @@ pub async fn secret_create(engine: &Engine, name: &str, source: &str) -> anyhow:
             .map_err(|e| anyhow::anyhow!("cannot read the secret from stdin: {e}"))?;
         b
     } else {
-        std::fs::read(source).map_err(|e| anyhow::anyhow!("cannot read {source}: {e}"))?
+        crate::files::read_bytes(std::path::Path::new(source), crate::files::OBJECT_LIMIT)?
     };
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         let from = if source == "-" { "stdin" } else { source };

@@ -207,10 +207,10 @@ fn read_object(o: &FileObject, path: &[Seg]) -> Result<Vec<u8>, Fail> {
     let Some(f) = &o.file else {
         return Err((path.to_vec(), "needs `file:`".into()));
     };
-    std::fs::read(f).map_err(|e| {
+    crate::files::read_bytes(std::path::Path::new(f), crate::files::OBJECT_LIMIT).map_err(|e| {
         let mut p = path.to_vec();
         p.push(Seg::Key("file".into()));
-        (p, format!("cannot read {f}: {}", super::load::io_words(&e)))
+        (p, format!("cannot read {f}: {}", e.reason()))
     })
 }
 

@@ -132,8 +132,8 @@ pub fn load_files(paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
     };
     let mut sources = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| FileError::new(p.display().to_string(), io_words(&e)))?;
+        let text = crate::files::read_text(p, crate::files::EDITOR_LIMIT)
+            .map_err(|e| FileError::new(p.display().to_string(), e.reason()))?;
         sources.push(Source {
             name: p.display().to_string(),
             text,
@@ -410,12 +410,11 @@ fn normalize(
                     StringOrList::One(_) => sp(&[Seg::Key("env_file".into())]),
                     StringOrList::List(_) => sp(&[Seg::Key("env_file".into()), Seg::Index(i)]),
                 };
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    here(
-                        &seg,
-                        format!("env file {}: {}", path.display(), io_words(&e)),
-                    )
-                })?;
+                // bounded, and never waiting on a FIFO: this runs while the editor waits
+                let text =
+                    crate::files::read_text(&path, crate::files::ENV_FILE_LIMIT).map_err(|e| {
+                        here(&seg, format!("env file {}: {}", path.display(), e.reason()))
+                    })?;
                 let vars = parse_env_file(&text, env).map_err(|(line, msg)| {
                     FileError::new(path.display().to_string(), msg).at(line, 1)
                 })?;
@@ -1140,6 +1139,29 @@ mod tests {
         assert_eq!(b["N"], Some("1".into()));
         assert_eq!(b["T"], Some("true".into()));
         assert_eq!(b["Z"], None);
+    }
+
+    #[test]
+    fn an_env_file_that_is_a_fifo_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("app.env");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  a:\n    image: x\n    env_file: app.env\n",
+            )],
+            dir.path(),
+            &Env::new(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("app.env: not a regular file (a FIFO)"),
+            "{e:?}"
+        );
+        assert_eq!(e.line, Some(4));
     }
 
     #[test]

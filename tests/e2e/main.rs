@@ -11,6 +11,7 @@ mod editor;
 mod fidelity;
 mod guards;
 mod logs;
+mod nothing_lost;
 mod panes;
 mod resilience;
 mod sim_contract;

@@ -1,0 +1,178 @@
+//! Issue 15, "nothing typed is lost, nothing blocks the UI", where a person sees it: a plan
+//! asked for during a network cut does not freeze the editor; FIFOs, devices and huge files are
+//! refused by `:edit` with a message while the UI stays live; a big paste is one edit.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::common::*;
+
+const STACK: &str =
+    "version: \"3.8\"\nservices:\n  web:\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n";
+
+/// swarmtop started in `dir` with `extra` connect flags and environment, once live.
+fn start_in(
+    dir: &std::path::Path,
+    state: &std::path::Path,
+    host: &str,
+    env: &[(&str, String)],
+) -> Tmux {
+    let mut env = env.to_vec();
+    env.push(("XDG_STATE_HOME", state.display().to_string()));
+    let t = Tmux::start(
+        &format!(
+            "cd {} && {} --host {host}",
+            dir.display(),
+            swarmtop_bin().display()
+        ),
+        120,
+        36,
+        &env,
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t
+}
+
+fn edit(t: &Tmux, file: &str) {
+    t.send(&[":"]);
+    t.type_text(&format!("edit {file}"));
+    t.send(&["Enter"]);
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_plan_during_a_network_cut_does_not_freeze_the_editor() {
+    let lab = Lab::get();
+    struct Heal<'a>(&'a Lab);
+    impl Drop for Heal<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.sh(&["heal", "1"]);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let name = unique("cut");
+    let file = dir.path().join(format!("{name}.yml"));
+    std::fs::write(&file, STACK).unwrap();
+    // over TLS to node1: the connection `lab.sh cut` silences
+    let t = start_in(
+        dir.path(),
+        state.path(),
+        &lab.var("LAB_TLS"),
+        &[
+            ("DOCKER_TLS_VERIFY", "1".to_string()),
+            ("DOCKER_CERT_PATH", lab.var("LAB_TLS_CERTS")),
+        ],
+    );
+    edit(&t, &format!("{name}.yml"));
+    t.wait_text(Duration::from_secs(10), "ok: the file is valid");
+
+    assert!(lab.sh(&["cut", "1"]));
+    let _heal = Heal(&lab);
+    t.send(&["C-p"]);
+    t.wait_text(
+        Duration::from_secs(10),
+        "working out what a deploy would change",
+    );
+    // the manager never answers; keys still reach the text
+    t.send(&["M->", "End", "Enter"]);
+    t.type_text("# typed during the cut");
+    let screen = t.wait_text(Duration::from_secs(10), "# typed during the cut");
+    assert!(screen.contains("working out what a deploy"), "{screen}");
+    // Esc gives up on the plan, the text stays, and it can be saved
+    t.send(&["Escape"]);
+    let screen = t.wait_text(Duration::from_secs(10), "plan cancelled");
+    assert!(screen.contains("# typed during the cut"), "{screen}");
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), "saved ");
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(on_disk.contains("# typed during the cut"), "{on_disk}");
+    t.send(&["Escape", "q"]);
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn edit_refuses_fifos_devices_and_huge_files_and_the_ui_stays_live() {
+    let lab = Lab::get();
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let huge = dir.path().join("huge.yml");
+    std::fs::write(&huge, "#".repeat(9 * 1024 * 1024)).unwrap();
+    let t = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+
+    // nobody ever writes to the FIFO: before, this froze the whole UI (ctrl-c included)
+    edit(&t, "pipe.yml");
+    t.wait_text(
+        Duration::from_secs(10),
+        "pipe.yml is not a regular file (a FIFO)",
+    );
+    edit(&t, "/dev/zero");
+    t.wait_text(
+        Duration::from_secs(10),
+        "/dev/zero is not a regular file (a character device)",
+    );
+    edit(&t, "huge.yml");
+    t.wait_text(Duration::from_secs(10), "huge.yml is larger than 8 MiB");
+    // the UI answers keys as before
+    t.send(&["2"]);
+    t.wait_for(Duration::from_secs(10), "the services pane", |s| {
+        s.lines()
+            .any(|l| l.starts_with('┌') && l.contains("services"))
+    });
+    t.send(&["q"]);
+    t.wait_text(Duration::from_secs(10), "[exit 0]");
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_big_paste_is_one_edit_and_nothing_of_it_is_lost() {
+    let lab = Lab::get();
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let name = unique("paste");
+    let file = dir.path().join(format!("{name}.yml"));
+    std::fs::write(&file, STACK).unwrap();
+    let t = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+    edit(&t, &format!("{name}.yml"));
+    t.wait_text(Duration::from_secs(10), "ok: the file is valid");
+    t.send(&["M->", "End", "Enter"]);
+    // 20 KB of environment, pasted at once (before: over 5 minutes, 1,024 bytes per key)
+    let mut pasted = String::from("    environment:\n");
+    let mut i = 0;
+    while pasted.len() < 20_000 {
+        pasted.push_str(&format!(
+            "      VAR_{i:04}: value-{i:04}-xxxxxxxxxxxxxxxxxxxx\n"
+        ));
+        i += 1;
+    }
+    let pasted = pasted.trim_end();
+    let last = format!("VAR_{:04}: value-{:04}", i - 1, i - 1);
+    t.paste(pasted);
+    t.wait_text(Duration::from_secs(30), &last);
+    t.wait_text(Duration::from_secs(30), "ok: the file is valid");
+    // one edit: one undo takes the whole paste back (typed as keys, it would take one
+    // character)
+    t.send(&["C-u"]);
+    t.wait_for(Duration::from_secs(10), "the paste undone", |s| {
+        !s.contains("environment:") && !s.contains("VAR_")
+    });
+    t.paste(pasted);
+    t.wait_text(Duration::from_secs(30), &last);
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), "saved ");
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        on_disk,
+        format!("{STACK}{pasted}\n"),
+        "the whole paste, as pasted"
+    );
+    t.send(&["Escape", "q"]);
+}
