@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod connect;
+pub mod duration;
 pub mod effects;
 pub mod engine;
 pub mod files;

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::Intervals;
 use super::file::{ConfigFile, Named};
 use super::paths::{ConfigPaths, shown, yaml_names};
 use super::problem::{Problem, ProblemKind, did_you_mean};
-use crate::engine::watch::Intervals;
 use crate::keymap::{self, Keymap};
 use crate::theme::{self, Theme};
 

@@ -155,31 +155,14 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     if t.is_empty() {
         return Err("type a duration like 10s, 1m30s or 500ms".into());
     }
-    let ns = crate::stack::values::parse_duration(t)?;
+    let ns = crate::duration::parse(t)?;
     if ns < 0 {
         return Err(format!("{t:?}: a duration here cannot be negative"));
     }
     Ok(ns)
 }
 
-/// Nanoseconds back to docker's short form (`1m30s`, `1h`), exact: it parses back to `ns`.
-pub fn format_duration(ns: i64) -> String {
-    if ns == 0 {
-        return "0s".into();
-    }
-    if ns % 1_000_000_000 != 0 || ns < 0 {
-        // Go's form keeps every nanosecond, so what is shown parses back to the same value
-        return crate::stack::values::format_duration(ns);
-    }
-    let s = ns / 1_000_000_000;
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, sec) => format!("{m}m{sec}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, sec) => format!("{h}h{m}m{sec}s"),
-    }
-}
+pub use crate::duration::short as format_duration;
 
 #[cfg(test)]
 mod tests {
