@@ -342,3 +342,68 @@ fn a_read_only_session_stays_read_only_after_host_and_hides_the_manager_token() 
     );
     assert_eq!(availabilities(&lab), before);
 }
+
+fn node2_labels(lab: &Lab) -> serde_json::Value {
+    let out = lab.docker_ok(&[
+        "node",
+        "inspect",
+        "node2",
+        "--format",
+        "{{json .Spec.Labels}}",
+    ]);
+    serde_json::from_str(out.trim()).expect("labels json")
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_label_edit_changes_only_what_was_edited() {
+    let lab = Lab::get();
+    struct Unlabel<'a>(&'a Lab);
+    impl Drop for Unlabel<'_> {
+        fn drop(&mut self) {
+            for k in ["zones", "pad", "other", "disk"] {
+                let _ = self.0.docker(&["node", "update", "--label-rm", k, "node2"]);
+            }
+        }
+    }
+    let _undo = Unlabel(&lab);
+    lab.docker_ok(&[
+        "node",
+        "update",
+        "--label-add",
+        "zones=eu-1,eu-2",
+        "--label-add",
+        "pad=  padded  ",
+        "node2",
+    ]);
+    let before = node2_labels(&lab);
+    let t = start_on(&lab, 160, 30);
+    t.send(&["1"]);
+    select_row(&t, "node2");
+    // Enter without an edit changes nothing
+    t.send(&["L"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2: nothing changed");
+    assert_eq!(node2_labels(&lab), before);
+    // one label added; meanwhile another operator adds one: both stay, the others whole
+    t.send(&["L"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2");
+    t.type_text("disk=ssd, fast");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "label disk: (none) -> ssd, fast");
+    lab.docker_ok(&["node", "update", "--label-add", "other=x", "node2"]);
+    t.send(&["y"]);
+    let want = serde_json::json!({
+        "zones": "eu-1,eu-2",
+        "pad": "  padded  ",
+        "other": "x",
+        "disk": "ssd, fast",
+    });
+    eventually(
+        Duration::from_secs(20),
+        "the label in docker node inspect",
+        || (node2_labels(&lab) == want).then_some(()),
+    );
+    t.send(&["q"]);
+}
