@@ -407,3 +407,40 @@ fn a_label_edit_changes_only_what_was_edited() {
     );
     t.send(&["q"]);
 }
+
+/// No lab needed: the URL is refused before anything runs.
+#[test]
+fn an_ssh_user_with_shell_characters_never_reaches_ssh() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let marker = dir.path().join("ssh-ran");
+    let fake = dir.path().join("ssh");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\ntouch '{}'\nexit 255\n", marker.display()),
+    )
+    .expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for url in [
+        "ssh://$(touch${IFS}pwnx)@127.0.0.1",
+        "ssh://a;id@127.0.0.1",
+        "ssh://-oProxyCommand=id@127.0.0.1",
+    ] {
+        let (ok, _, err) = run(std::process::Command::new(swarmtop_bin())
+            .args(["-H", url, "snapshot"])
+            .env("PATH", &path)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("DOCKER_CONFIG", dir.path())
+            .current_dir(dir.path()));
+        assert!(!ok, "{url}");
+        assert!(err.contains("user name"), "{url}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    assert!(!marker.exists(), "ssh was started");
+    assert!(!dir.path().join("pwnx").exists());
+}
