@@ -7,6 +7,7 @@ use clap::Parser;
 use swarmtop::access::{Access, Reading};
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
+use swarmtop::cluster::format::escape_controls;
 use swarmtop::config::{ConfigPaths, Files, Settings};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             runtime::restore_terminal_if_raw();
-            eprintln!("swarmtop: {e:#}");
+            eprintln!("swarmtop: {}", escape_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -129,7 +130,7 @@ fn context_name(cli: &Cli) -> String {
 /// Settings problems, for the commands that print instead of drawing.
 fn warn(settings: &Settings) {
     for w in &settings.warnings {
-        eprintln!("swarmtop: warning: {w}");
+        eprintln!("swarmtop: warning: {}", escape_controls(w));
     }
 }
 
@@ -158,7 +159,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None | Some(Command::Config { .. }) | Some(Command::Sim(_))
     ) {
         for n in &read_only_notes {
-            eprintln!("swarmtop: warning: {n}");
+            eprintln!("swarmtop: warning: {}", escape_controls(n));
         }
     }
     match &cli.command {
@@ -174,8 +175,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 &engine.api_version(),
             );
             match format {
-                Format::Json => println!("{}", snap.to_json()),
-                Format::Table => print!("{}", snap.to_table()),
+                Format::Json => println!("{}", escape_controls(&snap.to_json())),
+                Format::Table => print!("{}", escape_controls(&snap.to_table())),
             }
         }
         Some(Command::Node { cmd }) => {
@@ -189,7 +190,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 N::Promote { node } => (V::Promote, node, false),
                 N::Demote { node, force } => (V::Demote, node, *force),
             };
-            print!("{}", node(&engine, verb, key, force).await?);
+            print!(
+                "{}",
+                escape_controls(&node(&engine, verb, key, force).await?)
+            );
         }
         Some(Command::Service { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, cmd.describe()).await?;
@@ -201,15 +205,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
                 S::Create(args) => commands::create_service(&engine, args).await?,
             };
-            print!("{out}");
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Secret { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, "secret create").await?;
             let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
-            print!(
-                "{}",
-                swarmtop::ops::commands::secret_create(&engine, name, source).await?
-            );
+            let out = swarmtop::ops::commands::secret_create(&engine, name, source).await?;
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Stack { cmd }) => {
             let writes = matches!(cmd, StackCommand::Rm { .. })
@@ -304,6 +306,6 @@ async fn run_stack(engine: &Engine, cmd: &StackCommand) -> Result<()> {
         StackCommand::Ps { name } => commands::ps(engine, name).await?,
         StackCommand::File { name } => commands::file(engine, name).await?.text().to_string(),
     };
-    print!("{out}");
+    print!("{}", escape_controls(&out));
     Ok(())
 }

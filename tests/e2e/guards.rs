@@ -444,3 +444,48 @@ fn an_ssh_user_with_shell_characters_never_reaches_ssh() {
     assert!(!marker.exists(), "ssh was started");
     assert!(!dir.path().join("pwnx").exists());
 }
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn headless_output_escapes_control_characters() {
+    let lab = Lab::get();
+    let name = unique("gesc");
+    // a stack name from a label someone set by hand: an OSC title sequence and a C1 CSI
+    let evil = "ev\x1b]0;pwned\x07il\u{9b}2J";
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &name,
+        "--label",
+        &format!("com.docker.stack.namespace={evil}"),
+        "--container-label",
+        &format!("note={evil}"),
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    let _svc = Service(&lab, name.clone());
+    for args in [
+        vec!["snapshot"],
+        vec!["snapshot", "--format", "json"],
+        vec!["stack", "ls"],
+    ] {
+        let (ok, out, err) = run(lab.swarmtop().args(["-H", &lab.manager()]).args(&args));
+        assert!(ok, "{args:?}: {err}");
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?} printed a control character: {out:?}"
+        );
+        assert!(
+            out.contains("ev\\u001b]0;pwned\\u0007il\\u009b2J"),
+            "{args:?}: {out}"
+        );
+        if args.contains(&"json") {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+            assert!(v.to_string().contains("pwned"));
+        }
+    }
+}
