@@ -13,6 +13,7 @@ pub mod config;
 pub mod connect;
 pub mod effects;
 pub mod engine;
+pub mod exit;
 pub mod image_ref;
 pub mod keydoc;
 pub mod keymap;

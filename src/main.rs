@@ -268,7 +268,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else if let Some(why) = engine.read_only() {
                 state.info(format!("read-only: {why}"));
             }
-            runtime::run(
+            let ended = runtime::run(
                 engine,
                 state,
                 UiConfig {
@@ -285,6 +285,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 },
             )
             .await?;
+            // the terminal is restored by now: 143 after SIGTERM, 129 after SIGHUP
+            return Ok(ExitCode::from(swarmtop::exit::status(ended)));
         }
     }
     Ok(ExitCode::SUCCESS)

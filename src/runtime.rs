@@ -188,7 +188,10 @@ fn list_contexts(current: &str) -> Vec<String> {
     lines
 }
 
-pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> {
+/// Runs the TUI until it is quit or stopped; says how it ended (`crate::exit`).
+pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crate::exit::Ended> {
+    use crate::exit::Ended;
+    let mut ended = Ended::Normally;
     install_panic_hook();
     let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
     let (mtx, mut mrx) = mpsc::channel::<Msg>(64);
@@ -287,9 +290,21 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 None => continue,
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = sigterm.recv() => { crate::logfile::log("stopped by SIGTERM"); break }
-            _ = sighup.recv() => { crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
-            _ = sigint.recv() => { crate::logfile::log("stopped by SIGINT"); break }
+            _ = sigterm.recv() => {
+                crate::logfile::log("stopped by SIGTERM");
+                ended = Ended::Signal(libc::SIGTERM);
+                break
+            }
+            _ = sighup.recv() => {
+                crate::logfile::log("stopped by SIGHUP (the terminal went away)");
+                ended = Ended::Signal(libc::SIGHUP);
+                break
+            }
+            _ = sigint.recv() => {
+                crate::logfile::log("stopped by SIGINT");
+                ended = Ended::Signal(libc::SIGINT);
+                break
+            }
         };
         // a burst (thousands of events in a minute) is handled as one batch, drawn once
         let mut pending = vec![msg];
@@ -354,5 +369,5 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     worker.task.abort();
     exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
         .await;
-    Ok(())
+    Ok(ended)
 }

@@ -489,3 +489,24 @@ fn headless_output_escapes_control_characters() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_signal_gives_the_conventional_exit_status() {
+    let lab = Lab::get();
+    for (signal, status) in [("TERM", 143), ("HUP", 129)] {
+        let t = start_on(&lab, 120, 30);
+        let pid = t.program_pid().expect("swarmtop's pid");
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok);
+        let screen = t.wait_text(Duration::from_secs(20), "[exit ");
+        assert!(
+            screen.contains(&format!("[exit {status}]")),
+            "SIG{signal}: {screen}"
+        );
+    }
+}
