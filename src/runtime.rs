@@ -167,6 +167,37 @@ fn switch_target(
     })
 }
 
+/// How long a switch waits for each manager of its target before giving up on it.
+const SWITCH_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Connects to the first of the target's managers that answers as one (its index and engine),
+/// or says why none did. Runs beside the UI: the connection in use stays until this succeeds.
+async fn connect_target(
+    endpoints: &[crate::connect::Endpoint],
+    gate: &crate::access::Gate,
+) -> Result<(usize, Engine), String> {
+    let mut last = None;
+    for (i, ep) in endpoints.iter().enumerate() {
+        let attempt = async {
+            let e = Engine::connect(ep, gate).await?;
+            e.require_manager().await?;
+            Ok::<_, crate::engine::EngineError>(e)
+        };
+        match tokio::time::timeout(SWITCH_DEADLINE, attempt).await {
+            Ok(Ok(e)) => return Ok((i, e)),
+            Ok(Err(e)) => last = Some(e.to_string()),
+            Err(_) => {
+                last = Some(format!(
+                    "{} did not answer within {} s",
+                    ep.host,
+                    SWITCH_DEADLINE.as_secs()
+                ))
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| "no endpoint to connect to".into()))
+}
+
 /// `:ctx` alone: the docker CLI's contexts, the one in use marked.
 fn list_contexts(current: &str) -> Vec<String> {
     use crate::connect::{ContextStore, Env, ProcessEnv};
@@ -214,6 +245,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         }
     };
     let (engines_tx, mut engines_rx) = mpsc::unbounded_channel();
+    // a switch's connection, made beside the UI
+    let (switch_tx, mut switch_rx) = mpsc::channel::<(Target, Result<(usize, Engine), String>)>(4);
     let (mut worker, ctx) = spawn_worker(
         endpoints,
         current,
@@ -281,6 +314,34 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                 }
                 continue;
             }
+            s = switch_rx.recv() => match s {
+                Some((t, Ok((current, engine)))) => {
+                    // the new manager answered: only now is the old connection let go
+                    crate::logfile::log(&format!("switched to context {}", t.context));
+                    worker.task.abort();
+                    exec.stop_logs();
+                    exec.gate = t.gate.clone();
+                    exec.engine = engine.clone();
+                    let read_only = engine.read_only().map(str::to_string);
+                    let (w, cmd) = spawn_worker(
+                        t.endpoints,
+                        current,
+                        Some(engine),
+                        t.settings.intervals.clone(),
+                        engines_tx.clone(),
+                        t.gate,
+                    );
+                    worker = w;
+                    exec.engine_cmd = cmd;
+                    Msg::Switched {
+                        context: t.context,
+                        settings: Box::new(t.settings),
+                        read_only,
+                    }
+                }
+                Some((_, Err(why))) => Msg::SwitchFailed(why),
+                None => continue,
+            },
             l = lrx.recv() => match l {
                 Some((generation, ev)) => Msg::Logs(generation, ev),
                 None => continue,
@@ -331,24 +392,10 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                             Err(why) => pending.push(Msg::SwitchFailed(why)),
                             Ok(t) => {
                                 crate::logfile::log(&format!("switching to context {}", t.context));
-                                worker.task.abort();
-                                exec.stop_logs();
-                                exec.gate = t.gate.clone();
-                                let read_only = t.gate.why().map(str::to_string);
-                                let (w, cmd) = spawn_worker(
-                                    t.endpoints,
-                                    0,
-                                    None,
-                                    t.settings.intervals.clone(),
-                                    engines_tx.clone(),
-                                    t.gate,
-                                );
-                                worker = w;
-                                exec.engine_cmd = cmd;
-                                pending.push(Msg::Switched {
-                                    context: t.context,
-                                    settings: Box::new(t.settings),
-                                    read_only,
+                                let tx = switch_tx.clone();
+                                tokio::spawn(async move {
+                                    let r = connect_target(&t.endpoints, &t.gate).await;
+                                    let _ = tx.send((t, r)).await;
                                 });
                             }
                         }

@@ -670,34 +670,59 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             vec![Effect::Quit]
         }
         "ctx" | "context" => {
-            state.mode = Mode::Normal;
-            let name = cmd.split_whitespace().nth(1);
-            match name {
-                None => vec![Effect::ListContexts],
-                Some(n) => {
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            match args.as_slice() {
+                [] => {
+                    state.mode = Mode::Normal;
+                    vec![Effect::ListContexts]
+                }
+                [n] => {
+                    state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to context {n}…"));
                     vec![Effect::Switch {
                         context: Some(n.to_string()),
                         host: None,
                     }]
                 }
-            }
-        }
-        "host" => {
-            let url = cmd.split_whitespace().nth(1).map(str::to_string);
-            match url {
-                None => {
-                    state.error(":host needs a URL, e.g. :host ssh://root@10.0.0.12");
+                [_, extra @ ..] => {
+                    state.error(format!(
+                        ":ctx takes one context name; what follows it is not understood: {:?}",
+                        extra.join(" ")
+                    ));
                     state.mode = Mode::Command(buf);
                     Vec::new()
                 }
-                Some(u) => {
+            }
+        }
+        "host" => {
+            // checked whole before anything is touched: the connection in use stays until
+            // the new one answers as a manager
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            let problem = match args.as_slice() {
+                [] => Some(":host needs a URL, e.g. :host ssh://root@10.0.0.12".to_string()),
+                [u] => crate::connect::HostUrl::parse(u, false)
+                    .err()
+                    .map(|e| format!(":host: {e}")),
+                [_, extra @ ..] => Some(format!(
+                    ":host takes one URL; what follows it is not understood: {:?}",
+                    extra.join(" ")
+                )),
+            };
+            match (problem, args.first()) {
+                (None, Some(u)) => {
                     state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to {u}…"));
                     vec![Effect::Switch {
                         context: None,
-                        host: Some(u),
+                        host: Some(u.to_string()),
                     }]
+                }
+                (problem, _) => {
+                    state.error(problem.unwrap_or_default());
+                    state.mode = Mode::Command(buf);
+                    Vec::new()
                 }
             }
         }
@@ -964,30 +989,63 @@ mod tests {
     #[test]
     fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
         let mut s = loaded();
-        let fx = keys(&mut s, ":host ssh://-oProxyCommand=x\n");
+        let fx = keys(&mut s, ":host tcp://10.255.0.1:2375\n");
         assert_eq!(
             fx,
             vec![Effect::Switch {
                 context: None,
-                host: Some("ssh://-oProxyCommand=x".into())
+                host: Some("tcp://10.255.0.1:2375".into())
             }]
         );
         update(
             &mut s,
-            Msg::SwitchFailed("ssh://-oProxyCommand=x: the host begins with '-'".into()),
+            Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
         );
-        assert_eq!(s.mode, Mode::Command("host ssh://-oProxyCommand=x".into()));
+        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
         let status = s
             .status
             .as_ref()
             .map(|l| l.text.clone())
             .unwrap_or_default();
         assert!(
-            status.contains("cannot switch") && status.contains("begins with '-'"),
+            status.contains("cannot switch") && status.contains("timed out"),
             "{status}"
         );
         assert_eq!(s.context, "default", "still on the same swarm");
+        assert_eq!(s.endpoint, "unix:///x", "the header's endpoint kept");
         assert!(!s.cluster.nodes.is_empty(), "its data kept");
+    }
+
+    #[test]
+    fn a_host_typo_is_an_error_and_switches_nothing() {
+        for (line, says) in [
+            (
+                ":host ssh://a@b c\n",
+                "what follows it is not understood: \"c\"",
+            ),
+            (":host ssh://-oProxyCommand=x\n", "begins with '-'"),
+            (":host htp://x\n", ":host: "),
+            (":host\n", "needs a URL"),
+            (":ctx prod extra\n", "what follows it is not understood"),
+        ] {
+            let mut s = loaded();
+            let fx = keys(&mut s, line);
+            assert!(fx.is_empty(), "{line}: {fx:?}");
+            let typed = line.trim_start_matches(':').trim_end_matches('\n');
+            assert_eq!(
+                s.mode,
+                Mode::Command(typed.into()),
+                "{line}: the line is kept"
+            );
+            let status = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            assert!(status.contains(says), "{line}: {status}");
+            assert_eq!(s.endpoint, "unix:///x");
+            assert!(s.switching.is_none());
+        }
     }
 
     #[test]

@@ -510,3 +510,33 @@ fn a_signal_gives_the_conventional_exit_status() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_host_typo_or_a_dead_target_leaves_the_connection_as_it_is() {
+    let lab = Lab::get();
+    let t = start_on(&lab, 160, 30);
+    let header = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    let before = header(&t.capture());
+    assert!(before.contains(&lab.manager()), "{before}");
+    // trailing junk: an error, the line kept to be fixed
+    t.send(&[":"]);
+    t.type_text("host ssh://a@b c");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "what follows it is not understood");
+    t.send(&["Escape"]);
+    // a URL that parses but where nothing answers
+    t.send(&[":"]);
+    t.type_text("host tcp://127.0.0.1:1");
+    t.send(&["Enter"]);
+    let screen = t.wait_text(Duration::from_secs(30), "cannot switch");
+    assert_eq!(header(&screen), before, "{screen}");
+    t.send(&["Escape"]);
+    // still connected: a change made now shows up
+    let svc = service(&lab, "gtypo", 1);
+    t.send(&["2"]);
+    t.wait_text(Duration::from_secs(30), &svc.1);
+    let screen = t.capture();
+    assert!(screen.contains("● live"), "{screen}");
+    assert_eq!(header(&screen), before);
+}
