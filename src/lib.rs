@@ -15,6 +15,7 @@ pub mod connect;
 pub mod duration;
 pub mod effects;
 pub mod engine;
+pub mod exit;
 pub mod files;
 pub mod image_ref;
 pub mod keydoc;

@@ -7,6 +7,7 @@ use clap::Parser;
 use swarmtop::access::{Access, Reading};
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
+use swarmtop::cluster::format::escape_controls;
 use swarmtop::config::{ConfigPaths, Files, Settings};
 use swarmtop::connect::{Endpoint, HostUrl, ProcessEnv, Source, resolve};
 use swarmtop::engine::{Engine, load_cluster};
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             runtime::restore_terminal_if_raw();
-            eprintln!("swarmtop: {e:#}");
+            eprintln!("swarmtop: {}", escape_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -139,7 +140,7 @@ fn context_name(cli: &Cli) -> String {
 /// Settings problems, for the commands that print instead of drawing.
 fn warn(settings: &Settings) {
     for w in &settings.warnings {
-        eprintln!("swarmtop: warning: {w}");
+        eprintln!("swarmtop: warning: {}", escape_controls(w));
     }
 }
 
@@ -168,7 +169,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None | Some(Command::Config { .. }) | Some(Command::Sim(_))
     ) {
         for n in &read_only_notes {
-            eprintln!("swarmtop: warning: {n}");
+            eprintln!("swarmtop: warning: {}", escape_controls(n));
         }
     }
     match &cli.command {
@@ -184,8 +185,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 &engine.api_version(),
             );
             match format {
-                Format::Json => println!("{}", snap.to_json()),
-                Format::Table => print!("{}", snap.to_table()),
+                Format::Json => println!("{}", escape_controls(&snap.to_json())),
+                Format::Table => print!("{}", escape_controls(&snap.to_table())),
             }
         }
         Some(Command::Node { cmd }) => {
@@ -199,7 +200,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 N::Promote { node } => (V::Promote, node, false),
                 N::Demote { node, force } => (V::Demote, node, *force),
             };
-            print!("{}", node(&engine, verb, key, force).await?);
+            print!(
+                "{}",
+                escape_controls(&node(&engine, verb, key, force).await?)
+            );
         }
         Some(Command::Service { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, cmd.describe()).await?;
@@ -211,15 +215,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
                 S::Create(args) => commands::create_service(&engine, args).await?,
             };
-            print!("{out}");
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Secret { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, "secret create").await?;
             let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
-            print!(
-                "{}",
-                swarmtop::ops::commands::secret_create(&engine, name, source).await?
-            );
+            let out = swarmtop::ops::commands::secret_create(&engine, name, source).await?;
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Stack { cmd }) => {
             let writes = matches!(cmd, StackCommand::Rm { .. })
@@ -277,7 +279,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else if let Some(why) = engine.read_only() {
                 state.info(format!("read-only: {why}"));
             }
-            runtime::run(
+            let ended = runtime::run(
                 engine,
                 state,
                 UiConfig {
@@ -293,6 +295,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 },
             )
             .await?;
+            // the terminal is restored by now: 143 after SIGTERM, 129 after SIGHUP
+            return Ok(ExitCode::from(swarmtop::exit::status(ended)));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -314,6 +318,6 @@ async fn run_stack(engine: &Engine, cmd: &StackCommand) -> Result<()> {
         StackCommand::Ps { name } => commands::ps(engine, name).await?,
         StackCommand::File { name } => commands::file(engine, name).await?.text().to_string(),
     };
-    print!("{out}");
+    print!("{}", escape_controls(&out));
     Ok(())
 }

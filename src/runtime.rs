@@ -176,6 +176,37 @@ fn switch_target(
     })
 }
 
+/// How long a switch waits for each manager of its target before giving up on it.
+const SWITCH_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Connects to the first of the target's managers that answers as one (its index and engine),
+/// or says why none did. Runs beside the UI: the connection in use stays until this succeeds.
+async fn connect_target(
+    endpoints: &[crate::connect::Endpoint],
+    gate: &crate::access::Gate,
+) -> Result<(usize, Engine), String> {
+    let mut last = None;
+    for (i, ep) in endpoints.iter().enumerate() {
+        let attempt = async {
+            let e = Engine::connect(ep, gate).await?;
+            e.require_manager().await?;
+            Ok::<_, crate::engine::EngineError>(e)
+        };
+        match tokio::time::timeout(SWITCH_DEADLINE, attempt).await {
+            Ok(Ok(e)) => return Ok((i, e)),
+            Ok(Err(e)) => last = Some(e.to_string()),
+            Err(_) => {
+                last = Some(format!(
+                    "{} did not answer within {} s",
+                    ep.host,
+                    SWITCH_DEADLINE.as_secs()
+                ))
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| "no endpoint to connect to".into()))
+}
+
 /// `:ctx` alone: the docker CLI's contexts, the one in use marked.
 fn list_contexts(current: &str) -> Vec<String> {
     use crate::connect::{ContextStore, Env, ProcessEnv};
@@ -197,7 +228,10 @@ fn list_contexts(current: &str) -> Vec<String> {
     lines
 }
 
-pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> {
+/// Runs the TUI until it is quit or stopped; says how it ended (`crate::exit`).
+pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crate::exit::Ended> {
+    use crate::exit::Ended;
+    let mut ended = Ended::Normally;
     install_panic_hook();
     let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
     let (mtx, mut mrx) = mpsc::channel::<Msg>(64);
@@ -219,6 +253,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         }
     };
     let (engines_tx, mut engines_rx) = mpsc::unbounded_channel();
+    // a switch's connection, made beside the UI
+    let (switch_tx, mut switch_rx) = mpsc::channel::<(Target, Result<(usize, Engine), String>)>(4);
     let (mut worker, ctx) = spawn_worker(
         endpoints,
         current,
@@ -290,6 +326,34 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 }
                 continue;
             }
+            s = switch_rx.recv() => match s {
+                Some((t, Ok((current, engine)))) => {
+                    // the new manager answered: only now is the old connection let go
+                    crate::logfile::log(&format!("switched to context {}", t.context));
+                    worker.task.abort();
+                    exec.stop_logs();
+                    exec.gate = t.gate.clone();
+                    exec.engine = engine.clone();
+                    let read_only = engine.read_only().map(str::to_string);
+                    let (w, cmd) = spawn_worker(
+                        t.endpoints,
+                        current,
+                        Some(engine),
+                        t.settings.intervals.clone(),
+                        engines_tx.clone(),
+                        t.gate,
+                    );
+                    worker = w;
+                    exec.engine_cmd = cmd;
+                    Msg::Switched {
+                        context: t.context,
+                        settings: Box::new(t.settings),
+                        read_only,
+                    }
+                }
+                Some((_, Err(why))) => Msg::SwitchFailed(why),
+                None => continue,
+            },
             l = lrx.recv() => match l {
                 Some((generation, ev)) => Msg::Logs(generation, ev),
                 None => continue,
@@ -299,9 +363,21 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 None => continue,
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = sigterm.recv() => { crate::logfile::log("stopped by SIGTERM"); break }
-            _ = sighup.recv() => { crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
-            _ = sigint.recv() => { crate::logfile::log("stopped by SIGINT"); break }
+            _ = sigterm.recv() => {
+                crate::logfile::log("stopped by SIGTERM");
+                ended = Ended::Signal(libc::SIGTERM);
+                break
+            }
+            _ = sighup.recv() => {
+                crate::logfile::log("stopped by SIGHUP (the terminal went away)");
+                ended = Ended::Signal(libc::SIGHUP);
+                break
+            }
+            _ = sigint.recv() => {
+                crate::logfile::log("stopped by SIGINT");
+                ended = Ended::Signal(libc::SIGINT);
+                break
+            }
         };
         // a burst (thousands of events in a minute) is handled as one batch, drawn once
         let mut pending = vec![msg];
@@ -328,24 +404,10 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                             Err(why) => pending.push(Msg::SwitchFailed(why)),
                             Ok(t) => {
                                 crate::logfile::log(&format!("switching to context {}", t.context));
-                                worker.task.abort();
-                                exec.stop_logs();
-                                exec.gate = t.gate.clone();
-                                let read_only = t.gate.why().map(str::to_string);
-                                let (w, cmd) = spawn_worker(
-                                    t.endpoints,
-                                    0,
-                                    None,
-                                    t.settings.intervals.clone(),
-                                    engines_tx.clone(),
-                                    t.gate,
-                                );
-                                worker = w;
-                                exec.engine_cmd = cmd;
-                                pending.push(Msg::Switched {
-                                    context: t.context,
-                                    settings: Box::new(t.settings),
-                                    read_only,
+                                let tx = switch_tx.clone();
+                                tokio::spawn(async move {
+                                    let r = connect_target(&t.endpoints, &t.gate).await;
+                                    let _ = tx.send((t, r)).await;
                                 });
                             }
                         }
@@ -371,5 +433,5 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     if let Some((stack, text)) = state.editor.as_ref().and_then(|e| e.unsaved()) {
         let _ = crate::app::editor::write_autosave(&state_dir, &stack, &text);
     }
-    Ok(())
+    Ok(ended)
 }

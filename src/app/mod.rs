@@ -2,6 +2,7 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod actions;
+pub mod ask;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;

@@ -714,34 +714,59 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             vec![Effect::Quit]
         }
         "ctx" | "context" => {
-            state.mode = Mode::Normal;
-            let name = cmd.split_whitespace().nth(1);
-            match name {
-                None => vec![Effect::ListContexts],
-                Some(n) => {
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            match args.as_slice() {
+                [] => {
+                    state.mode = Mode::Normal;
+                    vec![Effect::ListContexts]
+                }
+                [n] => {
+                    state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to context {n}…"));
                     vec![Effect::Switch {
                         context: Some(n.to_string()),
                         host: None,
                     }]
                 }
-            }
-        }
-        "host" => {
-            let url = cmd.split_whitespace().nth(1).map(str::to_string);
-            match url {
-                None => {
-                    state.error(":host needs a URL, e.g. :host ssh://root@10.0.0.12");
+                [_, extra @ ..] => {
+                    state.error(format!(
+                        ":ctx takes one context name; what follows it is not understood: {:?}",
+                        extra.join(" ")
+                    ));
                     state.mode = Mode::Command(buf);
                     Vec::new()
                 }
-                Some(u) => {
+            }
+        }
+        "host" => {
+            // checked whole before anything is touched: the connection in use stays until
+            // the new one answers as a manager
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            let problem = match args.as_slice() {
+                [] => Some(":host needs a URL, e.g. :host ssh://root@10.0.0.12".to_string()),
+                [u] => crate::connect::HostUrl::parse(u, false)
+                    .err()
+                    .map(|e| format!(":host: {e}")),
+                [_, extra @ ..] => Some(format!(
+                    ":host takes one URL; what follows it is not understood: {:?}",
+                    extra.join(" ")
+                )),
+            };
+            match (problem, args.first()) {
+                (None, Some(u)) => {
                     state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to {u}…"));
                     vec![Effect::Switch {
                         context: None,
-                        host: Some(u),
+                        host: Some(u.to_string()),
                     }]
+                }
+                (problem, _) => {
+                    state.error(problem.unwrap_or_default());
+                    state.mode = Mode::Command(buf);
+                    Vec::new()
                 }
             }
         }
@@ -841,12 +866,40 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             actions::run_op(state, op)
         }
         (Pending::Run(op), false) => {
-            // a service create said no to: back to its form, as typed
-            if matches!(op, crate::ops::Op::CreateService { .. }) && state.form.is_some() {
+            // a form's op said no to: back to the form, as typed
+            if state.form.is_some() {
                 state.mode = Mode::Form;
                 return Vec::new();
             }
             state.info(format!("cancelled: {}", op.describe()));
+            Vec::new()
+        }
+        (
+            Pending::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            },
+            true,
+        ) => {
+            state.form = None;
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, &format!("creating {name}")));
+                return Vec::new();
+            }
+            state.info(format!("creating {name} from {}…", path.display()));
+            vec![Effect::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            }]
+        }
+        (Pending::CreateFromFile { .. }, false) => {
+            if state.form.is_some() {
+                state.mode = Mode::Form;
+            }
             Vec::new()
         }
     }
@@ -978,30 +1031,63 @@ mod tests {
     #[test]
     fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
         let mut s = loaded();
-        let fx = keys(&mut s, ":host ssh://-oProxyCommand=x\n");
+        let fx = keys(&mut s, ":host tcp://10.255.0.1:2375\n");
         assert_eq!(
             fx,
             vec![Effect::Switch {
                 context: None,
-                host: Some("ssh://-oProxyCommand=x".into())
+                host: Some("tcp://10.255.0.1:2375".into())
             }]
         );
         update(
             &mut s,
-            Msg::SwitchFailed("ssh://-oProxyCommand=x: the host begins with '-'".into()),
+            Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
         );
-        assert_eq!(s.mode, Mode::Command("host ssh://-oProxyCommand=x".into()));
+        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
         let status = s
             .status
             .as_ref()
             .map(|l| l.text.clone())
             .unwrap_or_default();
         assert!(
-            status.contains("cannot switch") && status.contains("begins with '-'"),
+            status.contains("cannot switch") && status.contains("timed out"),
             "{status}"
         );
         assert_eq!(s.context, "default", "still on the same swarm");
+        assert_eq!(s.endpoint, "unix:///x", "the header's endpoint kept");
         assert!(!s.cluster.nodes.is_empty(), "its data kept");
+    }
+
+    #[test]
+    fn a_host_typo_is_an_error_and_switches_nothing() {
+        for (line, says) in [
+            (
+                ":host ssh://a@b c\n",
+                "what follows it is not understood: \"c\"",
+            ),
+            (":host ssh://-oProxyCommand=x\n", "begins with '-'"),
+            (":host htp://x\n", ":host: "),
+            (":host\n", "needs a URL"),
+            (":ctx prod extra\n", "what follows it is not understood"),
+        ] {
+            let mut s = loaded();
+            let fx = keys(&mut s, line);
+            assert!(fx.is_empty(), "{line}: {fx:?}");
+            let typed = line.trim_start_matches(':').trim_end_matches('\n');
+            assert_eq!(
+                s.mode,
+                Mode::Command(typed.into()),
+                "{line}: the line is kept"
+            );
+            let status = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            assert!(status.contains(says), "{line}: {status}");
+            assert_eq!(s.endpoint, "unix:///x");
+            assert!(s.switching.is_none());
+        }
     }
 
     #[test]
@@ -1354,7 +1440,8 @@ mod tests {
         assert!(p.error.as_deref().unwrap().contains("negative"));
         update(&mut s, key(KeyCode::Backspace));
         update(&mut s, key(KeyCode::Backspace));
-        let fx = keys(&mut s, "7\n");
+        assert!(keys(&mut s, "7\n").is_empty(), "asked first");
+        let fx = keys(&mut s, "y");
         assert!(
             matches!(
                 fx.as_slice(),
@@ -1388,24 +1475,108 @@ mod tests {
         ));
     }
 
+    /// The dialog open now, or a panic naming the mode.
+    fn dialog(s: &State) -> &crate::app::prompt::Confirm {
+        match &s.mode {
+            Mode::Confirm(c) => c,
+            other => panic!("no dialog: {other:?}"),
+        }
+    }
+
     #[test]
-    fn labels_prompt_starts_with_the_node_labels_and_sets_them() {
+    fn a_label_edit_asks_with_from_and_to_and_sends_only_that_change() {
         let mut s = loaded();
         keys(&mut s, "1L"); // node1 has zone=eu
         let Mode::Prompt(p) = &s.mode else {
             panic!("{:?}", s.mode)
         };
-        assert_eq!(p.text, "zone=eu");
-        let fx = keys(&mut s, ", disk=ssd\n");
+        assert_eq!(p.text, "", "nothing typed yet: Enter changes nothing");
+        assert!(p.label.contains("zone=\"eu\""), "{}", p.label);
+        let fx = keys(&mut s, "\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // a value with a comma and spaces is one value
+        keys(&mut s, "L");
+        let fx = keys(&mut s, "zone=eu-1, eu-2 \n");
+        assert!(fx.is_empty(), "asked first: {fx:?}");
+        let d = dialog(&s);
+        assert!(
+            d.lines
+                .iter()
+                .any(|l| l == "label zone: eu -> \"eu-1, eu-2 \""),
+            "{:?}",
+            d.lines
+        );
+        let fx = keys(&mut s, "y");
         match fx.as_slice() {
-            [Effect::Run(crate::ops::Op::SetNodeLabels { labels, .. })] => {
-                assert_eq!(
-                    labels,
-                    &vec![("zone".into(), "eu".into()), ("disk".into(), "ssd".into())]
-                );
+            [Effect::Run(crate::ops::Op::SetNodeLabels { set, remove, .. })] => {
+                assert_eq!(set, &vec![("zone".to_string(), "eu-1, eu-2 ".to_string())]);
+                assert!(remove.is_empty());
             }
             other => panic!("{other:?}"),
         }
+        // removing one names it; a label that is not there is said in the prompt
+        keys(&mut s, "L");
+        keys(&mut s, "-nope\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(p.error.as_deref().unwrap().contains("has no label nope"));
+    }
+
+    #[test]
+    fn text_typed_into_a_pane_writes_nothing_without_y() {
+        let mut s = loaded();
+        keys(&mut s, "1G"); // node3, drained
+        // `a` of "cat" opens the dialog; the `n` of "notes" cancels it
+        let fx = keys(&mut s, "cat notes.txt\n");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))), "{fx:?}");
+        keys(&mut s, "\x1b");
+        for (k, change) in [
+            ('a', "availability: drain -> active"),
+            ('p', "availability: drain -> pause"),
+        ] {
+            let fx = keys(&mut s, &k.to_string());
+            assert!(fx.is_empty(), "{k}: {fx:?}");
+            let d = dialog(&s);
+            assert!(d.lines.iter().any(|l| l == change), "{k}: {:?}", d.lines);
+            // other keys leave the dialog open and send nothing
+            assert!(keys(&mut s, "xq").is_empty());
+            let fx = keys(&mut s, "y");
+            assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{k}: {fx:?}");
+        }
+    }
+
+    #[test]
+    fn scale_and_image_ask_with_from_and_to() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web: 3 replicas, swarmtest/busybox:1
+        keys(&mut s, "s");
+        keys(&mut s, "\x08");
+        let fx = keys(&mut s, "5\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
+        keys(&mut s, "n");
+        assert_eq!(s.mode, Mode::Normal);
+        keys(&mut s, "i");
+        for _ in 0..30 {
+            keys(&mut s, "\x08");
+        }
+        let fx = keys(&mut s, "swarmtest/busybox:2\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            dialog(&s)
+                .lines
+                .iter()
+                .any(|l| l == "image: swarmtest/busybox:1 -> swarmtest/busybox:2"),
+            "{:?}",
+            dialog(&s).lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Run(crate::ops::Op::SetImage { .. })]
+        ));
     }
 
     #[test]

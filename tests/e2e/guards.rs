@@ -342,3 +342,201 @@ fn a_read_only_session_stays_read_only_after_host_and_hides_the_manager_token() 
     );
     assert_eq!(availabilities(&lab), before);
 }
+
+fn node2_labels(lab: &Lab) -> serde_json::Value {
+    let out = lab.docker_ok(&[
+        "node",
+        "inspect",
+        "node2",
+        "--format",
+        "{{json .Spec.Labels}}",
+    ]);
+    serde_json::from_str(out.trim()).expect("labels json")
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_label_edit_changes_only_what_was_edited() {
+    let lab = Lab::get();
+    struct Unlabel<'a>(&'a Lab);
+    impl Drop for Unlabel<'_> {
+        fn drop(&mut self) {
+            for k in ["zones", "pad", "other", "disk"] {
+                let _ = self.0.docker(&["node", "update", "--label-rm", k, "node2"]);
+            }
+        }
+    }
+    let _undo = Unlabel(&lab);
+    lab.docker_ok(&[
+        "node",
+        "update",
+        "--label-add",
+        "zones=eu-1,eu-2",
+        "--label-add",
+        "pad=  padded  ",
+        "node2",
+    ]);
+    let before = node2_labels(&lab);
+    let t = start_on(&lab, 160, 30);
+    t.send(&["1"]);
+    select_row(&t, "node2");
+    // Enter without an edit changes nothing
+    t.send(&["L"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2: nothing changed");
+    assert_eq!(node2_labels(&lab), before);
+    // one label added; meanwhile another operator adds one: both stay, the others whole
+    t.send(&["L"]);
+    t.wait_text(Duration::from_secs(5), "labels of node2");
+    t.type_text("disk=ssd, fast");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "label disk: (none) -> ssd, fast");
+    lab.docker_ok(&["node", "update", "--label-add", "other=x", "node2"]);
+    t.send(&["y"]);
+    let want = serde_json::json!({
+        "zones": "eu-1,eu-2",
+        "pad": "  padded  ",
+        "other": "x",
+        "disk": "ssd, fast",
+    });
+    eventually(
+        Duration::from_secs(20),
+        "the label in docker node inspect",
+        || (node2_labels(&lab) == want).then_some(()),
+    );
+    t.send(&["q"]);
+}
+
+/// No lab needed: the URL is refused before anything runs.
+#[test]
+fn an_ssh_user_with_shell_characters_never_reaches_ssh() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let marker = dir.path().join("ssh-ran");
+    let fake = dir.path().join("ssh");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\ntouch '{}'\nexit 255\n", marker.display()),
+    )
+    .expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for url in [
+        "ssh://$(touch${IFS}pwnx)@127.0.0.1",
+        "ssh://a;id@127.0.0.1",
+        "ssh://-oProxyCommand=id@127.0.0.1",
+    ] {
+        let (ok, _, err) = run(std::process::Command::new(swarmtop_bin())
+            .args(["-H", url, "snapshot"])
+            .env("PATH", &path)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("DOCKER_CONFIG", dir.path())
+            .current_dir(dir.path()));
+        assert!(!ok, "{url}");
+        assert!(err.contains("user name"), "{url}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    assert!(!marker.exists(), "ssh was started");
+    assert!(!dir.path().join("pwnx").exists());
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn headless_output_escapes_control_characters() {
+    let lab = Lab::get();
+    let name = unique("gesc");
+    // a stack name from a label someone set by hand: an OSC title sequence and a C1 CSI
+    let evil = "ev\x1b]0;pwned\x07il\u{9b}2J";
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &name,
+        "--label",
+        &format!("com.docker.stack.namespace={evil}"),
+        "--container-label",
+        &format!("note={evil}"),
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    let _svc = Service(&lab, name.clone());
+    for args in [
+        vec!["snapshot"],
+        vec!["snapshot", "--format", "json"],
+        vec!["stack", "ls"],
+    ] {
+        let (ok, out, err) = run(lab.swarmtop().args(["-H", &lab.manager()]).args(&args));
+        assert!(ok, "{args:?}: {err}");
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?} printed a control character: {out:?}"
+        );
+        assert!(
+            out.contains("ev\\u001b]0;pwned\\u0007il\\u009b2J"),
+            "{args:?}: {out}"
+        );
+        if args.contains(&"json") {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+            assert!(v.to_string().contains("pwned"));
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_signal_gives_the_conventional_exit_status() {
+    let lab = Lab::get();
+    for (signal, status) in [("TERM", 143), ("HUP", 129)] {
+        let t = start_on(&lab, 120, 30);
+        let pid = t.program_pid().expect("swarmtop's pid");
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok);
+        let screen = t.wait_text(Duration::from_secs(20), "[exit ");
+        assert!(
+            screen.contains(&format!("[exit {status}]")),
+            "SIG{signal}: {screen}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_host_typo_or_a_dead_target_leaves_the_connection_as_it_is() {
+    let lab = Lab::get();
+    let t = start_on(&lab, 160, 30);
+    let header = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    let before = header(&t.capture());
+    assert!(before.contains(&lab.manager()), "{before}");
+    // trailing junk: an error, the line kept to be fixed
+    t.send(&[":"]);
+    t.type_text("host ssh://a@b c");
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "what follows it is not understood");
+    t.send(&["Escape"]);
+    // a URL that parses but where nothing answers
+    t.send(&[":"]);
+    t.type_text("host tcp://127.0.0.1:1");
+    t.send(&["Enter"]);
+    let screen = t.wait_text(Duration::from_secs(30), "cannot switch");
+    assert_eq!(header(&screen), before, "{screen}");
+    t.send(&["Escape"]);
+    // still connected: a change made now shows up
+    let svc = service(&lab, "gtypo", 1);
+    t.send(&["2"]);
+    t.wait_text(Duration::from_secs(30), &svc.1);
+    let screen = t.capture();
+    assert!(screen.contains("● live"), "{screen}");
+    assert_eq!(header(&screen), before);
+}

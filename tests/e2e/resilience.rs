@@ -206,6 +206,8 @@ fn no_secret_value_in_anything_swarmtop_writes() {
     t.send(&["C-r"]);
     seen.push_str(&t.capture());
     t.send(&["C-s"]);
+    seen.push_str(&t.wait_text(Duration::from_secs(5), "secret: (none) ->"));
+    t.send(&["y"]);
     eventually(Duration::from_secs(20), "secret created", || {
         lab.docker(&["secret", "inspect", &s1])
             .status
