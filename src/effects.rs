@@ -18,6 +18,8 @@ use crate::stack::plan::PlanOptions;
 
 pub struct Executor {
     pub engine: Engine,
+    /// The same, for log streams: they follow it when the session moves (`set_engine`).
+    pub engine_watch: tokio::sync::watch::Sender<Engine>,
     pub engine_cmd: mpsc::Sender<EngineCmd>,
     /// Results of background jobs.
     pub msgs: mpsc::Sender<Msg>,
@@ -53,7 +55,7 @@ impl Executor {
             } => {
                 self.stop_logs();
                 self.log_task = Some(start_logs(
-                    self.engine.clone(),
+                    self.engine_watch.subscribe(),
                     generation,
                     request,
                     self.log_events.clone(),
@@ -179,6 +181,13 @@ impl Executor {
         });
     }
 
+    /// The session moved (another manager, or the same one reconnected): what starts from now
+    /// goes there, and the log stream moves there.
+    pub fn set_engine(&mut self, e: Engine) {
+        self.engine = e.clone();
+        self.engine_watch.send_replace(e);
+    }
+
     pub fn stop_logs(&mut self) {
         if let Some(t) = self.log_task.take() {
             t.abort();
@@ -285,7 +294,7 @@ async fn join_command(
 
 /// Runs a log stream, tagging its events with the generation that asked for it.
 fn start_logs(
-    engine: Engine,
+    engine: tokio::sync::watch::Receiver<Engine>,
     generation: u64,
     request: LogRequest,
     out: mpsc::Sender<(u64, LogEvent)>,
