@@ -108,11 +108,10 @@ impl Executor {
                     });
                     return Next::Continue;
                 }
-                let engine = self.engine.clone();
+                // an action in flight follows the session if its manager is lost
+                let engines = self.engine_watch.subscribe();
                 self.spawn(async move {
-                    let result = crate::ops::run::run(&engine, &op)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = crate::ops::follow::run_following(engines, &op).await;
                     Msg::OpDone {
                         what: op.describe(),
                         rolls: op.rolls_service().map(str::to_string),

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod create;
+pub mod follow;
 pub mod guards;
 pub mod run;
 pub mod validate;
