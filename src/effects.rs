@@ -234,21 +234,16 @@ impl Executor {
                 now.push(Msg::EditorDeployed(Err("read-only mode".into())));
             }
             EditorEffect::Deploy { stack, text, dir } => {
-                let engine = self.engine.clone();
+                // cut part way: what is in place and what is not, read again wherever the
+                // session is then
+                let engines = self.engine_watch.subscribe();
                 let env = self.env.clone();
                 self.spawn(async move {
                     let name = format!("{stack}.yml");
-                    let r = commands::deploy_text(
-                        &engine,
-                        &stack,
-                        &name,
-                        &text,
-                        &dir,
-                        &env,
-                        PlanOptions::default(),
+                    let r = crate::stack::cut::deploy_text_accounted(
+                        engines, &stack, &name, &text, &dir, &env,
                     )
-                    .await
-                    .map_err(|e| e.to_string());
+                    .await;
                     Msg::EditorDeployed(r)
                 });
             }

@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod convert;
+pub mod cut;
 pub mod deploy;
 pub mod error;
 pub mod interpolate;
