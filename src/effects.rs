@@ -19,6 +19,8 @@ use crate::stack::plan::PlanOptions;
 
 pub struct Executor {
     pub engine: Engine,
+    /// The same, for log streams: they follow it when the session moves (`set_engine`).
+    pub engine_watch: tokio::sync::watch::Sender<Engine>,
     pub engine_cmd: mpsc::Sender<EngineCmd>,
     /// Results of background jobs.
     pub msgs: mpsc::Sender<Msg>,
@@ -61,7 +63,7 @@ impl Executor {
             } => {
                 self.stop_logs();
                 self.log_task = Some(start_logs(
-                    self.engine.clone(),
+                    self.engine_watch.subscribe(),
                     generation,
                     request,
                     self.log_events.clone(),
@@ -138,11 +140,10 @@ impl Executor {
                     });
                     return Next::Continue;
                 }
-                let engine = self.engine.clone();
+                // an action in flight follows the session if its manager is lost
+                let engines = self.engine_watch.subscribe();
                 self.spawn(async move {
-                    let result = crate::ops::run::run(&engine, &op)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = crate::ops::follow::run_following(engines, &op).await;
                     Msg::OpDone {
                         what: op.describe(),
                         rolls: op.rolls_service().map(str::to_string),
@@ -222,6 +223,13 @@ impl Executor {
             let m = job.await;
             let _ = tx.send(m).await;
         })
+    }
+
+    /// The session moved (another manager, or the same one reconnected): what starts from now
+    /// goes there, and the log stream moves there.
+    pub fn set_engine(&mut self, e: Engine) {
+        self.engine = e.clone();
+        self.engine_watch.send_replace(e);
     }
 
     pub fn stop_logs(&mut self) {
@@ -305,21 +313,16 @@ impl Executor {
                 ))));
             }
             EditorEffect::Deploy { stack, text, dir } => {
-                let engine = self.engine.clone();
+                // cut part way: what is in place and what is not, read again wherever the
+                // session is then
+                let engines = self.engine_watch.subscribe();
                 let env = self.env.clone();
                 self.spawn(async move {
                     let name = format!("{stack}.yml");
-                    let r = commands::deploy_text(
-                        &engine,
-                        &stack,
-                        &name,
-                        &text,
-                        &dir,
-                        &env,
-                        PlanOptions::default(),
+                    let r = crate::stack::cut::deploy_text_accounted(
+                        engines, &stack, &name, &text, &dir, &env,
                     )
-                    .await
-                    .map_err(|e| e.to_string());
+                    .await;
                     Msg::EditorDeployed(r)
                 });
             }
@@ -364,7 +367,7 @@ async fn join_command(
 
 /// Runs a log stream, tagging its events with the generation that asked for it.
 fn start_logs(
-    engine: Engine,
+    engine: tokio::sync::watch::Receiver<Engine>,
     generation: u64,
     request: LogRequest,
     out: mpsc::Sender<(u64, LogEvent)>,

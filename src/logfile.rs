@@ -66,6 +66,9 @@ pub fn describe(m: &Msg) -> Option<String> {
         Msg::Logs(_, crate::engine::logs::LogEvent::Interrupted { reason, .. }) => {
             Some(format!("log stream interrupted: {reason}"))
         }
+        Msg::Logs(_, crate::engine::logs::LogEvent::Moved { to }) => {
+            Some(format!("log stream moved to {to}"))
+        }
         Msg::Logs(_, crate::engine::logs::LogEvent::Failed(why)) => {
             Some(format!("logs unavailable: {why}"))
         }

@@ -265,6 +265,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
     );
     let mut exec = Executor {
         engine: engine.clone(),
+        engine_watch: tokio::sync::watch::channel(engine.clone()).0,
         engine_cmd: ctx.clone(),
         msgs: mtx.clone(),
         log_events: ltx,
@@ -322,7 +323,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
             // log streams and actions follow the worker to another manager
             e = engines_rx.recv() => {
                 if let Some(e) = e {
-                    exec.engine = e;
+                    exec.set_engine(e);
                 }
                 continue;
             }

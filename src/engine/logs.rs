@@ -12,7 +12,7 @@ use bollard::container::LogOutput;
 use bollard::query_parameters::LogsOptions;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::client::Engine;
 use super::error::from_bollard;
@@ -66,6 +66,11 @@ pub enum LogEvent {
         retry_in: Duration,
     },
     Resumed,
+    /// The session moved to another manager (or reconnected): the stream follows it there,
+    /// from the last line received.
+    Moved {
+        to: String,
+    },
     /// The engine cannot serve these logs (e.g. the log driver); no retry.
     Failed(String),
 }
@@ -251,11 +256,19 @@ fn query(req: &LogRequest, since_nanos: Option<i64>) -> String {
 }
 
 /// Streams the logs to `tx` until the receiver is dropped. Batches lines to keep the UI cheap.
-pub async fn follow(engine: Engine, req: LogRequest, tx: mpsc::Sender<LogEvent>) {
+/// `engines` is the session's engine: when the session moves to another manager (after a cut
+/// or a crash of this one), the stream moves with it at once, instead of waiting on a silent
+/// connection or retrying a dead one.
+pub async fn follow(
+    mut engines: watch::Receiver<Engine>,
+    req: LogRequest,
+    tx: mpsc::Sender<LogEvent>,
+) {
     let mut resume = Resume::default();
     let mut failures = 0u32;
     let mut resumed = false;
     loop {
+        let engine = engines.borrow_and_update().clone();
         let since = if resumed { resume.since_nanos() } else { None };
         let docker = with_query(&engine, query(&req, since));
         let stream = match &req.target {
@@ -267,8 +280,16 @@ pub async fn follow(engine: Engine, req: LogRequest, tx: mpsc::Sender<LogEvent>)
             return;
         }
         let mut got_any = false;
-        let reason = loop {
-            match stream.next().await {
+        let end = loop {
+            let items = tokio::select! {
+                items = stream.next() => items,
+                changed = engines.changed() => match changed {
+                    Ok(()) => break End::Moved,
+                    // the session is over: nothing will move the stream again
+                    Err(_) => return,
+                },
+            };
+            match items {
                 Some(items) => {
                     let mut batch = Vec::with_capacity(items.len());
                     let mut err = None;
@@ -305,30 +326,61 @@ pub async fn follow(engine: Engine, req: LogRequest, tx: mpsc::Sender<LogEvent>)
                             let _ = tx.send(LogEvent::Failed(e.to_string())).await;
                             return;
                         }
-                        break e.to_string();
+                        break End::Broken(e.to_string());
                     }
                 }
-                None => break "the log stream ended".to_string(),
+                None => break End::Broken("the log stream ended".to_string()),
             }
         };
         if !req.follow {
             return;
         }
-        failures = if got_any { 0 } else { failures + 1 };
-        let wait = super::watch::backoff(failures).min(Duration::from_secs(10));
-        if tx
-            .send(LogEvent::Interrupted {
-                reason,
-                retry_in: wait,
-            })
-            .await
-            .is_err()
-        {
-            return;
+        match end {
+            End::Moved => {
+                failures = 0;
+                let to = engines.borrow().label();
+                if tx.send(LogEvent::Moved { to }).await.is_err() {
+                    return;
+                }
+            }
+            End::Broken(reason) => {
+                failures = if got_any { 0 } else { failures + 1 };
+                let wait = super::watch::backoff(failures).min(Duration::from_secs(10));
+                if tx
+                    .send(LogEvent::Interrupted {
+                        reason,
+                        retry_in: wait,
+                    })
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                // a move during the wait is followed at once
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    changed = engines.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let to = engines.borrow().label();
+                        if tx.send(LogEvent::Moved { to }).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
         }
-        tokio::time::sleep(wait).await;
         resumed = true;
     }
+}
+
+/// Why one request's stream stopped.
+enum End {
+    /// The session moved to another engine.
+    Moved,
+    /// It ended or failed; resumed after a wait.
+    Broken(String),
 }
 
 #[cfg(test)]
@@ -414,6 +466,92 @@ mod tests {
         assert!(!r.accept(&line(S, "a", "n=0")));
         let last = 3 * SEEN_LINES as i64 - 1;
         assert!(!r.accept(&line(S + last, "a", &format!("n={last}"))));
+    }
+
+    /// Two simulated managers of one swarm (the same seed: the same IDs), each on its socket.
+    async fn manager(
+        dir: &swarmtop_sim::PrivateDir,
+        name: &str,
+    ) -> (swarmtop_sim::Sim, swarmtop_sim::SimServer, Engine) {
+        use crate::connect::{Endpoint, HostUrl, Source};
+        let sim = swarmtop_sim::Sim::seeded(&swarmtop_sim::SeedSpec {
+            nodes: 2,
+            managers: 1,
+            services: 1,
+            tasks_per_service: 2,
+            history: 0,
+            seed: 7,
+        });
+        sim.set_log_rate(20.0);
+        let sock = dir.path().join(name);
+        let server = sim.serve_unix(&sock).await.unwrap();
+        let endpoint = Endpoint {
+            context: "test".into(),
+            host: HostUrl::Unix(sock),
+            tls: None,
+            source: Source::HostFlag,
+        };
+        let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
+            .await
+            .unwrap();
+        (sim, server, engine)
+    }
+
+    fn log_requests(sim: &swarmtop_sim::Sim) -> u64 {
+        sim.requests()
+            .iter()
+            .filter(|(k, _)| k.ends_with("/logs"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    async fn next(events: &mut mpsc::Receiver<LogEvent>) -> LogEvent {
+        tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("a log event within 30 s")
+            .expect("the stream goes on")
+    }
+
+    #[tokio::test]
+    async fn the_stream_moves_with_the_session_and_says_so() {
+        let dir = swarmtop_sim::PrivateDir::new("swarmtop-logs-move").unwrap();
+        let (a, _sa, ea) = manager(&dir, "a.sock").await;
+        let (b, _sb, eb) = manager(&dir, "b.sock").await;
+        let id = a.with(|m| m.services().next().map(|s| s.id().to_string()));
+        let id = id.expect("a service");
+        let (engines, rx) = watch::channel(ea);
+        let (tx, mut events) = mpsc::channel(64);
+        let req = LogRequest {
+            target: LogTarget::Service {
+                id,
+                name: "s".into(),
+            },
+            since: None,
+            tail: 10,
+            follow: true,
+        };
+        let task = tokio::spawn(follow(rx, req, tx));
+        while !matches!(next(&mut events).await, LogEvent::Lines(_)) {}
+        // manager a stops answering (its streams hang, as in a network cut) and the session
+        // moves to b: the stream follows at once, and says so
+        a.faults().set_latency(Duration::from_secs(3600));
+        engines.send_replace(eb.clone());
+        let mut seen = Vec::new();
+        loop {
+            match next(&mut events).await {
+                LogEvent::Lines(_) if seen.contains(&"moved") => break,
+                LogEvent::Moved { to } => {
+                    assert_eq!(to, eb.label());
+                    seen.push("moved");
+                }
+                LogEvent::Resumed => seen.push("resumed"),
+                LogEvent::Lines(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(seen, ["moved", "resumed"]);
+        assert!(log_requests(&b) >= 1, "{:?}", b.requests());
+        task.abort();
     }
 
     #[test]

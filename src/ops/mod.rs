@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod create;
+pub mod follow;
 pub mod guards;
 pub mod resolve;
 pub mod run;

@@ -10,6 +10,7 @@
 pub mod checks;
 pub mod commands;
 pub mod convert;
+pub mod cut;
 pub mod deploy;
 pub mod error;
 pub mod interpolate;
