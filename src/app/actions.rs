@@ -603,7 +603,9 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
         }
         FormOutcome::Submit(Submit::Op(op)) => {
             state.mode = Mode::Normal;
-            run_op(state, op)
+            let fx = run_op(state, op);
+            super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(form)));
+            fx
         }
         FormOutcome::Submit(Submit::FromFile {
             secret,
@@ -617,12 +619,14 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
                 return Vec::new();
             }
             state.info(format!("creating {name} from {path}…"));
-            vec![Effect::CreateFromFile {
+            let fx = vec![Effect::CreateFromFile {
                 secret,
                 name,
                 path: state.work_dir.join(path),
                 labels,
-            }]
+            }];
+            super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(form)));
+            fx
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod panes;
 pub mod prompt;
 pub mod rows;
 pub mod rowset;
+pub mod sent;
 pub mod state;
 pub mod text_match;
 pub mod update;

@@ -196,6 +196,8 @@ pub struct State {
     pub reading: Option<std::path::PathBuf>,
     /// The read Esc stopped: its answer, if it still comes, is dropped.
     pub stopped_reading: Option<std::path::PathBuf>,
+    /// The form or prompt of the action on its way to the engine, until it answers.
+    pub sent: Option<super::sent::Sent>,
 }
 
 impl State {
@@ -236,6 +238,7 @@ impl State {
             switching: None,
             reading: None,
             stopped_reading: None,
+            sent: None,
         }
     }
 

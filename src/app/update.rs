@@ -181,6 +181,7 @@ fn on_op_done(
 ) -> Vec<Effect> {
     match result {
         Ok(done) => {
+            super::sent::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
             // a rotated token: show the new join command
@@ -197,7 +198,9 @@ fn on_op_done(
             fx
         }
         Err(e) => {
-            state.error(format!("{what} failed: {e}"));
+            if !super::sent::answered(state, &what, Some(&e)) {
+                state.error(format!("{what} failed: {e}"));
+            }
             Vec::new()
         }
     }
@@ -780,7 +783,12 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
             let text = p.text.clone();
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
-                Ok(fx) => fx,
+                Ok(fx) => {
+                    if state.mode == Mode::Normal {
+                        super::sent::remember(state, &fx, super::sent::Typed::Prompt(Box::new(p)));
+                    }
+                    fx
+                }
                 Err(why) => {
                     // refused: keep the text, say why
                     p.error = Some(why);
@@ -823,8 +831,13 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             vec![Effect::DiscardAutosave { stack: a.stack }]
         }
         (Pending::Run(op), true) => {
-            state.form = None;
-            actions::run_op(state, op)
+            // the form stays at hand until the engine has answered
+            let form = state.form.take();
+            let fx = actions::run_op(state, op);
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            }
+            fx
         }
         (Pending::Run(op), false) => {
             // a service create said no to: back to its form, as typed
@@ -954,6 +967,7 @@ mod tests {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
                 '\x08' => KeyCode::Backspace,
+                '\t' => KeyCode::Tab,
                 c => KeyCode::Char(c),
             };
             fx.extend(update(s, key(code)));
@@ -1184,6 +1198,77 @@ mod tests {
         assert!(update(&mut s, Msg::Paste("qD".into())).is_empty());
         assert_eq!(s.mode, before);
         assert!(!s.quit);
+    }
+
+    #[test]
+    fn a_refused_service_create_gives_the_form_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2n");
+        assert_eq!(s.mode, Mode::Form);
+        keys(&mut s, "webx\tbusybox:1\t\t\t\t\t8080:80");
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty(), "asks first: {fx:?}");
+        let fx = keys(&mut s, "y");
+        assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // the engine refuses: the form is back with every value and the reason in it
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "create service webx".into(),
+                rolls: None,
+                result: Err("port 8080 is already in use".into()),
+            },
+        );
+        assert_eq!(s.mode, Mode::Form);
+        let f = s.form.as_ref().expect("the form");
+        let value = |label: &str| {
+            f.fields
+                .iter()
+                .find(|x| x.label == label)
+                .map(|x| x.value.clone())
+        };
+        assert_eq!(value("name").as_deref(), Some("webx"));
+        assert_eq!(value("image").as_deref(), Some("busybox:1"));
+        assert_eq!(value("ports").as_deref(), Some("8080:80"));
+        assert!(
+            f.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("port 8080 is already in use")
+        );
+        // accepted next time: nothing kept
+        keys(&mut s, "\u{1b}");
+        assert!(s.sent.is_none());
+    }
+
+    #[test]
+    fn a_refused_scale_gives_the_prompt_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2Gs"); // web
+        let Mode::Prompt(_) = &s.mode else {
+            panic!("no prompt: {:?}", s.mode)
+        };
+        keys(&mut s, "\x08\x08\x087\n");
+        let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
+            panic!("nothing kept; mode {:?}", s.mode)
+        };
+        update(
+            &mut s,
+            Msg::OpDone {
+                what,
+                rolls: None,
+                result: Err("the swarm has no leader".into()),
+            },
+        );
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt not back: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "7");
+        assert!(p.error.as_deref().unwrap_or("").contains("no leader"));
     }
 
     #[test]

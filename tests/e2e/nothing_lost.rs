@@ -176,3 +176,52 @@ fn a_big_paste_is_one_edit_and_nothing_of_it_is_lost() {
     );
     t.send(&["Escape", "q"]);
 }
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_service_create_the_engine_refuses_keeps_the_form_as_typed() {
+    let lab = Lab::get();
+    let taken = unique("taken");
+    let ours = unique("ours");
+    // a port another service publishes already
+    let port = 18000 + (std::process::id() % 1000) as u16;
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &taken,
+        "--publish",
+        &format!("{port}:80"),
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    struct Rm<'a>(&'a Lab, String);
+    impl Drop for Rm<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.docker(&["service", "rm", &self.1]);
+        }
+    }
+    let _rm = Rm(&lab, taken.clone());
+    let t = start_on(&lab, 120, 40);
+    t.send(&["2", "n"]);
+    t.wait_text(Duration::from_secs(10), "new service");
+    t.type_text(&ours);
+    t.send(&["Tab"]);
+    t.type_text(&lab.image(1));
+    t.send(&["Tab", "Tab", "Tab", "Tab", "Tab"]);
+    t.type_text(&format!("{port}:80"));
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), &format!("Create service {ours}"));
+    t.send(&["y"]);
+    // the engine says no; the form is back with what was typed and why, in place
+    let screen = t.wait_text(Duration::from_secs(20), "already in use");
+    assert!(screen.contains(&ours), "{screen}");
+    assert!(screen.contains(&lab.image(1)), "{screen}");
+    assert!(screen.contains(&format!("{port}:80")), "{screen}");
+    assert!(screen.contains("new service"), "the form is open: {screen}");
+    t.send(&["Escape", "q"]);
+    let ls = lab.docker_ok(&["service", "ls", "--format", "{{.Name}}"]);
+    assert!(!ls.lines().any(|l| l == ours), "{ls}");
+}
