@@ -2,6 +2,7 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod actions;
+pub mod autosave;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;
@@ -123,8 +124,15 @@ pub enum Effect {
     CancelRead,
     /// What the stack editor asked for (save, plan, deploy, autosave).
     Editor(editor::EditorEffect),
+    /// This session's autosave of `stack` is not needed any more (and `also`, the autosave a
+    /// restored edit came from).
     DiscardAutosave {
         stack: String,
+        also: Option<std::path::PathBuf>,
+    },
+    /// Delete an autosave the user said to delete.
+    RemoveAutosave {
+        path: std::path::PathBuf,
     },
     /// Change the cluster.
     Run(crate::ops::Op),

@@ -103,14 +103,17 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::EditorDeployed(r) => {
             let ok = r.is_ok();
-            let stack = state.editor.as_ref().map(|e| e.stack.clone());
+            let stack = state
+                .editor
+                .as_ref()
+                .map(|e| (e.stack.clone(), e.restored_from.clone()));
             if let Some(ed) = state.editor.as_mut() {
                 ed.deployed(r);
             }
             // deployed: the swarm holds the file now, the autosave is not needed
             match stack {
-                Some(stack) if ok => vec![
-                    Effect::DiscardAutosave { stack },
+                Some((stack, also)) if ok => vec![
+                    Effect::DiscardAutosave { stack, also },
                     Effect::Engine(EngineCmd::Refresh),
                 ],
                 _ => Vec::new(),
@@ -810,6 +813,21 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+    // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
+    if let Pending::RestoreAutosave(a) = &c.pending {
+        let answer = match k.code {
+            KeyCode::Char(ch @ ('y' | 'd' | 'n')) => ch,
+            KeyCode::Char('Y') => 'y',
+            KeyCode::Esc => 'n',
+            _ => {
+                state.mode = Mode::Confirm(Box::new(c));
+                return Vec::new();
+            }
+        };
+        let a = a.clone();
+        state.mode = Mode::Normal;
+        return editor_update::on_autosave_answer(state, a, answer);
+    }
     // an override asks for its own key (F), so a reflexive `y` cannot do it
     let yes = match c.yes_key {
         'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
@@ -825,11 +843,8 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
     }
     state.mode = Mode::Normal;
     match (c.pending, yes) {
-        (Pending::RestoreAutosave(a), true) => editor_update::restore(state, a),
-        (Pending::RestoreAutosave(a), false) => {
-            state.info(format!("discarded the unsaved edit of stack {}", a.stack));
-            vec![Effect::DiscardAutosave { stack: a.stack }]
-        }
+        // answered above
+        (Pending::RestoreAutosave(_), _) => Vec::new(),
         (Pending::Run(op), true) => {
             // the form stays at hand until the engine has answered
             let form = state.form.take();
@@ -1347,19 +1362,68 @@ mod tests {
         assert!(s.editor.is_none());
     }
 
-    #[test]
-    fn an_autosave_is_offered_back() {
-        let mut s = loaded();
-        let a = crate::app::editor::Autosave {
+    fn an_autosave() -> crate::app::editor::Autosave {
+        crate::app::editor::Autosave {
             stack: "shop".into(),
-            path: "/state/editor/shop.yml.autosave".into(),
-            text: "services: {}\n".into(),
-        };
-        update(&mut s, Msg::Autosaves(vec![a]));
+            text: "services: {}\n# mine\n".into(),
+            file: Some("/srv/shop.yml".into()),
+            on_disk: Some("services: {}\n".into()),
+            pid: Some(4242),
+            host: Some("h".into()),
+            path: "/state/editor/shop.4242.autosave.json".into(),
+        }
+    }
+
+    #[test]
+    fn an_autosave_is_offered_back_with_its_file() {
+        let mut s = loaded();
+        update(&mut s, Msg::Autosaves(vec![an_autosave()]));
         assert!(matches!(s.mode, Mode::Confirm(_)));
         keys(&mut s, "y");
         assert_eq!(s.mode, Mode::Editor);
-        assert_eq!(s.editor.as_ref().unwrap().text(), "services: {}\n");
+        let ed = s.editor.as_mut().unwrap();
+        assert_eq!(ed.text(), "services: {}\n# mine\n");
+        // it can be saved back to its file, checked against what the file held
+        assert!(ed.is_dirty());
+        assert_eq!(
+            ed.path.as_deref(),
+            Some(std::path::Path::new("/srv/shop.yml"))
+        );
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Editor(crate::app::editor::EditorEffect::Save { path, expected: Some(e), .. })]
+                    if path == std::path::Path::new("/srv/shop.yml") && e == "services: {}\n"
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn only_d_deletes_an_offered_autosave_esc_keeps_it() {
+        for (key, deleted) in [("\u{1b}", false), ("n", false), ("q", false), ("d", true)] {
+            let mut s = loaded();
+            update(&mut s, Msg::Autosaves(vec![an_autosave()]));
+            let fx = keys(&mut s, key);
+            assert_eq!(
+                fx.iter().any(|e| matches!(
+                    e,
+                    Effect::RemoveAutosave { .. } | Effect::DiscardAutosave { .. }
+                )),
+                deleted,
+                "{key:?}: {fx:?}"
+            );
+            if key == "q" {
+                // not an answer: still asking
+                assert!(matches!(s.mode, Mode::Confirm(_)));
+            } else {
+                assert_eq!(s.mode, Mode::Normal, "{key:?}");
+            }
+        }
     }
 
     #[test]
