@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 use crate::app::Msg;
-use crate::app::editor;
+use crate::app::{autosave, editor};
 
 /// How long typing must pause before the text is checked and autosaved.
 pub const QUIET: Duration = Duration::from_millis(250);
@@ -28,8 +28,17 @@ pub struct CheckJob {
 /// One request for the autosave writer; a discard supersedes a write still waiting.
 #[derive(Clone)]
 pub enum AutosaveJob {
-    Write { stack: String, text: String },
-    Discard { stack: String },
+    Write {
+        record: editor::Autosave,
+        replaces: Option<PathBuf>,
+    },
+    Discard {
+        stack: String,
+        also: Option<PathBuf>,
+    },
+    Remove {
+        path: PathBuf,
+    },
 }
 
 pub struct EditorJobs {
@@ -126,14 +135,19 @@ async fn autosaver(
         };
         let dir = state_dir.clone();
         let failed = tokio::task::spawn_blocking(move || match job {
-            AutosaveJob::Write { stack, text } => editor::write_autosave(&dir, &stack, &text)
-                .err()
-                .map(|e| format!("cannot autosave to {}: {e}", dir.display())),
+            AutosaveJob::Write { record, replaces } => {
+                autosave::write(&dir, &record, replaces.as_deref())
+                    .err()
+                    .map(|e| format!("cannot autosave to {}: {e}", dir.display()))
+            }
             // best effort: a leftover autosave is offered again, which is harmless
-            AutosaveJob::Discard { stack } => {
-                let _ = editor::discard_autosave(&dir, &stack);
+            AutosaveJob::Discard { stack, also } => {
+                let _ = autosave::discard(&dir, &stack, also.as_deref());
                 None
             }
+            AutosaveJob::Remove { path } => autosave::remove(&path)
+                .err()
+                .map(|e| format!("cannot delete {}: {e}", path.display())),
         })
         .await
         .ok()

@@ -104,9 +104,13 @@ impl Executor {
                     t.abort();
                 }
             }
-            Effect::DiscardAutosave { stack } => {
+            Effect::DiscardAutosave { stack, also } => {
                 // through the writer, so an autosave still waiting cannot come back after it
-                self.editor_jobs.autosave(AutosaveJob::Discard { stack });
+                self.editor_jobs
+                    .autosave(AutosaveJob::Discard { stack, also });
+            }
+            Effect::RemoveAutosave { path } => {
+                self.editor_jobs.autosave(AutosaveJob::Remove { path });
             }
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
@@ -260,9 +264,9 @@ impl Executor {
                 dir,
                 env,
             }),
-            EditorEffect::Autosave { stack, text } => self
+            EditorEffect::Autosave { record, replaces } => self
                 .editor_jobs
-                .autosave(AutosaveJob::Write { stack, text }),
+                .autosave(AutosaveJob::Write { record, replaces }),
             EditorEffect::CancelPlan => {
                 if let Some(t) = self.plan_task.take() {
                     t.abort();

@@ -13,7 +13,6 @@
 //! the plan is shown for confirmation and `y` gives [`EditorEffect::Deploy`]; `Esc` leaves, and
 //! asks first when there are unsaved changes.
 
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -151,8 +150,12 @@ pub enum EditorEffect {
         dir: PathBuf,
         env: Env,
     },
-    /// Write the buffer to the autosave file, in the background.
-    Autosave { stack: String, text: String },
+    /// Write the buffer to this session's autosave file, in the background; then remove
+    /// `replaces` (the autosave a restored edit came from).
+    Autosave {
+        record: Autosave,
+        replaces: Option<PathBuf>,
+    },
     /// Close the editor.
     Leave,
 }
@@ -185,6 +188,9 @@ pub struct EditorState {
     saving: Option<(String, u64)>,
     /// Close the editor once the save under way has succeeded (save and leave).
     leave_after_save: bool,
+    /// The autosave this edit was restored from: removed once this session's own is written,
+    /// or when the text is saved or discarded.
+    pub restored_from: Option<PathBuf>,
 }
 
 impl EditorState {
@@ -218,9 +224,50 @@ impl EditorState {
             on_disk: None,
             saving: None,
             leave_after_save: false,
+            restored_from: None,
         };
         s.saved_text = s.text();
         s
+    }
+
+    /// An edit brought back from an autosave: its file is kept (so it can be saved back, the
+    /// usual check for a change on disk included), and it is an unsaved change.
+    pub fn restored(a: Autosave, work_dir: PathBuf, env: Env) -> EditorState {
+        let dir = a
+            .file
+            .as_ref()
+            .and_then(|f| f.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or(work_dir);
+        let mut s = EditorState::new(
+            &a.stack,
+            &a.text,
+            Origin::Restored(a.path.clone()),
+            dir,
+            env,
+        );
+        s.path = a.file;
+        s.saved_text = a.on_disk.clone().unwrap_or_default();
+        s.on_disk = a.on_disk;
+        s.restored_from = Some(a.path);
+        if s.text() != s.saved_text {
+            s.saved_generation = 0;
+        }
+        s
+    }
+
+    /// What the autosave of `text` records.
+    fn record(&self, text: String) -> Autosave {
+        Autosave {
+            stack: self.stack.clone(),
+            text,
+            file: self.path.clone(),
+            on_disk: self.on_disk.clone(),
+            pid: None,
+            host: None,
+            path: PathBuf::new(),
+        }
     }
 
     /// The buffer, with a final newline.
@@ -236,10 +283,12 @@ impl EditorState {
         self.generation != self.saved_generation
     }
 
-    /// The stack and the text, when there are unsaved changes (to autosave at the way out).
-    pub fn unsaved(&self) -> Option<(String, String)> {
+    /// The autosave of the text, when there are unsaved changes (written at the way out),
+    /// and the autosave it replaces.
+    pub fn unsaved(&self) -> Option<(Autosave, Option<PathBuf>)> {
         let text = self.text();
-        (self.is_dirty() && text != self.saved_text).then(|| (self.stack.clone(), text))
+        (self.is_dirty() && text != self.saved_text)
+            .then(|| (self.record(text), self.restored_from.clone()))
     }
 
     /// The check of the text now in the buffer is still to come.
@@ -283,8 +332,8 @@ impl EditorState {
             vec![
                 check,
                 EditorEffect::Autosave {
-                    stack: self.stack.clone(),
-                    text,
+                    record: self.record(text),
+                    replaces: self.restored_from.clone(),
                 },
             ]
         } else {
@@ -599,64 +648,7 @@ fn edit(state: &mut EditorState, key: KeyEvent) -> Vec<EditorEffect> {
     }
 }
 
-// ---- autosave: the buffer in the state directory, so a dropped session loses nothing ----
-
-/// An autosaved buffer found at start-up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Autosave {
-    pub stack: String,
-    pub path: PathBuf,
-    pub text: String,
-}
-
-fn autosave_file(state_dir: &Path, stack: &str) -> PathBuf {
-    // stack names are [A-Za-z0-9_.-]: safe as a file name
-    state_dir
-        .join("editor")
-        .join(format!("{stack}.yml.autosave"))
-}
-
-/// Writes the buffer (atomically: a crash mid-write keeps the previous copy).
-pub fn write_autosave(state_dir: &Path, stack: &str, text: &str) -> io::Result<PathBuf> {
-    let path = autosave_file(state_dir, stack);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("autosave.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(path)
-}
-
-/// Every autosaved buffer, to offer back.
-pub fn find_autosaves(state_dir: &Path) -> Vec<Autosave> {
-    let Ok(rd) = std::fs::read_dir(state_dir.join("editor")) else {
-        return Vec::new();
-    };
-    let mut out: Vec<Autosave> = rd
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stack = name.strip_suffix(".yml.autosave")?.to_string();
-            let text = std::fs::read_to_string(e.path()).ok()?;
-            Some(Autosave {
-                stack,
-                path: e.path(),
-                text,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.stack.cmp(&b.stack));
-    out
-}
-
-/// Drops the autosave once the text is saved, deployed or discarded.
-pub fn discard_autosave(state_dir: &Path, stack: &str) -> io::Result<()> {
-    match std::fs::remove_file(autosave_file(state_dir, stack)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
+pub use super::autosave::Autosave;
 
 #[cfg(test)]
 mod tests {
@@ -728,8 +720,8 @@ mod tests {
         let fx = pause(&mut s);
         assert!(matches!(
             &fx[..],
-            [EditorEffect::Check { text: c, .. }, EditorEffect::Autosave { text: a, .. }]
-                if c.contains("replics: 2") && a == c
+            [EditorEffect::Check { text: c, .. }, EditorEffect::Autosave { record: a, .. }]
+                if c.contains("replics: 2") && &a.text == c && a.file.as_deref() == Some(Path::new("/srv/web.yml"))
         ));
         let d = s.diagnostic.clone().expect("a problem");
         assert_eq!((d.line, d.column), (Some(4), Some(5)));
@@ -970,22 +962,5 @@ mod tests {
         assert!(!s.saved("/srv/web.yml".into()));
         // what is on disk now is what was written: the next save checks against that
         assert_eq!(s.on_disk.as_deref(), Some(s.text().as_str()));
-    }
-
-    #[test]
-    fn autosave_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = write_autosave(dir.path(), "web", "services: {}\n").unwrap();
-        assert!(p.starts_with(dir.path()));
-        write_autosave(dir.path(), "web", "services:\n  a: {}\n").unwrap();
-        let found = find_autosaves(dir.path());
-        assert_eq!(found.len(), 1);
-        assert_eq!(
-            (found[0].stack.as_str(), found[0].text.as_str()),
-            ("web", "services:\n  a: {}\n")
-        );
-        discard_autosave(dir.path(), "web").unwrap();
-        assert!(find_autosaves(dir.path()).is_empty());
-        discard_autosave(dir.path(), "web").unwrap();
     }
 }

@@ -161,18 +161,22 @@ pub fn on_file_opened(
     }
 }
 
-/// Autosaves found at start-up: offer the first back.
+/// Autosaves found at start-up: offer the first back. Only an explicit `d` deletes it;
+/// Esc (or `n`) leaves it for later.
 pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
     if let Some(a) = found.into_iter().next() {
+        let of = match &a.file {
+            Some(f) => format!("{} (stack {})", f.display(), a.stack),
+            None => format!("stack {}", a.stack),
+        };
         state.mode = Mode::Confirm(Box::new(Confirm {
             title: " unsaved stack edit found ".into(),
             lines: vec![
-                format!(
-                    "An edit of stack {} was not saved when swarmtop last stopped ({}).",
-                    a.stack,
-                    a.path.display()
-                ),
-                "y: open it in the editor   n: discard it".into(),
+                format!("An edit of {of} was not saved when swarmtop last stopped."),
+                format!("It is kept in {}.", a.path.display()),
+                String::new(),
+                "y: restore it in the editor   d: delete it   n or esc: not now (offered again)"
+                    .into(),
             ],
             pending: Pending::RestoreAutosave(a),
             danger: false,
@@ -181,15 +185,27 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
     }
 }
 
+/// The answer to the offer: restore, delete, or not now.
+pub fn on_autosave_answer(state: &mut State, a: Autosave, key: char) -> Vec<Effect> {
+    match key {
+        'y' => restore(state, a),
+        'd' => {
+            state.info(format!("deleted the unsaved edit of stack {}", a.stack));
+            vec![Effect::RemoveAutosave { path: a.path }]
+        }
+        _ => {
+            state.info(format!(
+                "kept the unsaved edit of stack {} ({}): offered again at the next start",
+                a.stack,
+                a.path.display()
+            ));
+            Vec::new()
+        }
+    }
+}
+
 pub fn restore(state: &mut State, a: Autosave) -> Vec<Effect> {
-    let dir = state.work_dir.clone();
-    let ed = EditorState::new(
-        &a.stack,
-        &a.text,
-        Origin::Restored(a.path.clone()),
-        dir,
-        state.env.clone(),
-    );
+    let ed = EditorState::restored(a, state.work_dir.clone(), state.env.clone());
     open(state, ed)
 }
 
@@ -288,6 +304,7 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 fn discard_autosave(ed: &EditorState) -> Effect {
     Effect::DiscardAutosave {
         stack: ed.stack.clone(),
+        also: ed.restored_from.clone(),
     }
 }
 

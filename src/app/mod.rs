@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod ask;
+pub mod autosave;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;
@@ -15,6 +16,7 @@ pub mod panes;
 pub mod prompt;
 pub mod rows;
 pub mod rowset;
+pub mod sent;
 pub mod state;
 pub mod text_match;
 pub mod update;
@@ -125,8 +127,15 @@ pub enum Effect {
     CancelRead,
     /// What the stack editor asked for (save, plan, deploy, autosave).
     Editor(editor::EditorEffect),
+    /// This session's autosave of `stack` is not needed any more (and `also`, the autosave a
+    /// restored edit came from).
     DiscardAutosave {
         stack: String,
+        also: Option<std::path::PathBuf>,
+    },
+    /// Delete an autosave the user said to delete.
+    RemoveAutosave {
+        path: std::path::PathBuf,
     },
     /// Change the cluster.
     Run(crate::ops::Op),

@@ -197,6 +197,11 @@ pub struct State {
     pub reading: Option<std::path::PathBuf>,
     /// The read Esc stopped: its answer, if it still comes, is dropped.
     pub stopped_reading: Option<std::path::PathBuf>,
+    /// The form or prompt of the action on its way to the engine, until it answers.
+    pub sent: Option<super::sent::Sent>,
+    /// The prompt whose action a dialog is asking about: `n` goes back to it as typed, `y`
+    /// keeps it until the engine answers.
+    pub prompt_behind: Option<Box<super::prompt::Prompt>>,
 }
 
 impl State {
@@ -237,6 +242,8 @@ impl State {
             switching: None,
             reading: None,
             stopped_reading: None,
+            sent: None,
+            prompt_behind: None,
         }
     }
 

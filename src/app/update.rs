@@ -103,14 +103,17 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::EditorDeployed(r) => {
             let ok = r.is_ok();
-            let stack = state.editor.as_ref().map(|e| e.stack.clone());
+            let stack = state
+                .editor
+                .as_ref()
+                .map(|e| (e.stack.clone(), e.restored_from.clone()));
             if let Some(ed) = state.editor.as_mut() {
                 ed.deployed(r);
             }
             // deployed: the swarm holds the file now, the autosave is not needed
             match stack {
-                Some(stack) if ok => vec![
-                    Effect::DiscardAutosave { stack },
+                Some((stack, also)) if ok => vec![
+                    Effect::DiscardAutosave { stack, also },
                     Effect::Engine(EngineCmd::Refresh),
                 ],
                 _ => Vec::new(),
@@ -187,6 +190,7 @@ fn on_op_done(
 ) -> Vec<Effect> {
     match result {
         Ok(done) => {
+            super::sent::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
             // a rotated token: show the new join command
@@ -203,7 +207,9 @@ fn on_op_done(
             fx
         }
         Err(e) => {
-            state.error(format!("{what} failed: {e}"));
+            if !super::sent::answered(state, &what, Some(&e)) {
+                state.error(format!("{what} failed: {e}"));
+            }
             Vec::new()
         }
     }
@@ -819,7 +825,21 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
             let text = p.text.clone();
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
-                Ok(fx) => fx,
+                Ok(fx) => {
+                    match state.mode {
+                        Mode::Normal => {
+                            super::sent::remember(
+                                state,
+                                &fx,
+                                super::sent::Typed::Prompt(Box::new(p)),
+                            );
+                        }
+                        // a dialog asks first: the prompt waits behind it
+                        Mode::Confirm(_) => state.prompt_behind = Some(Box::new(p)),
+                        _ => {}
+                    }
+                    fx
+                }
                 Err(why) => {
                     // refused: keep the text, say why
                     p.error = Some(why);
@@ -841,6 +861,21 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+    // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
+    if let Pending::RestoreAutosave(a) = &c.pending {
+        let answer = match k.code {
+            KeyCode::Char(ch @ ('y' | 'd' | 'n')) => ch,
+            KeyCode::Char('Y') => 'y',
+            KeyCode::Esc => 'n',
+            _ => {
+                state.mode = Mode::Confirm(Box::new(c));
+                return Vec::new();
+            }
+        };
+        let a = a.clone();
+        state.mode = Mode::Normal;
+        return editor_update::on_autosave_answer(state, a, answer);
+    }
     // an override asks for its own key (F), so a reflexive `y` cannot do it
     let yes = match c.yes_key {
         'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
@@ -856,19 +891,28 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
     }
     state.mode = Mode::Normal;
     match (c.pending, yes) {
-        (Pending::RestoreAutosave(a), true) => editor_update::restore(state, a),
-        (Pending::RestoreAutosave(a), false) => {
-            state.info(format!("discarded the unsaved edit of stack {}", a.stack));
-            vec![Effect::DiscardAutosave { stack: a.stack }]
-        }
+        // answered above
+        (Pending::RestoreAutosave(_), _) => Vec::new(),
         (Pending::Run(op), true) => {
-            state.form = None;
-            actions::run_op(state, op)
+            // the form or prompt stays at hand until the engine has answered
+            let form = state.form.take();
+            let prompt = state.prompt_behind.take();
+            let fx = actions::run_op(state, op);
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            } else if let Some(p) = prompt {
+                super::sent::remember(state, &fx, super::sent::Typed::Prompt(p));
+            }
+            fx
         }
         (Pending::Run(op), false) => {
-            // a form's op said no to: back to the form, as typed
+            // a form's or prompt's op said no to: back to it, as typed
             if state.form.is_some() {
                 state.mode = Mode::Form;
+                return Vec::new();
+            }
+            if let Some(p) = state.prompt_behind.take() {
+                state.mode = Mode::Prompt(p);
                 return Vec::new();
             }
             state.info(format!("cancelled: {}", op.describe()));
@@ -883,18 +927,23 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             },
             true,
         ) => {
-            state.form = None;
+            let form = state.form.take();
             if let Some(why) = &state.read_only {
                 state.error(crate::access::refusal(why, &format!("creating {name}")));
                 return Vec::new();
             }
             state.info(format!("creating {name} from {}…", path.display()));
-            vec![Effect::CreateFromFile {
+            let fx = vec![Effect::CreateFromFile {
                 secret,
                 name,
                 path,
                 labels,
-            }]
+            }];
+            // the form stays at hand until the engine has answered
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            }
+            fx
         }
         (Pending::CreateFromFile { .. }, false) => {
             if state.form.is_some() {
@@ -1021,6 +1070,7 @@ mod tests {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
                 '\x08' => KeyCode::Backspace,
+                '\t' => KeyCode::Tab,
                 c => KeyCode::Char(c),
             };
             fx.extend(update(s, key(code)));
@@ -1287,6 +1337,82 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_service_create_gives_the_form_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2n");
+        assert_eq!(s.mode, Mode::Form);
+        keys(&mut s, "webx\tbusybox:1\t\t\t\t\t8080:80");
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty(), "asks first: {fx:?}");
+        let fx = keys(&mut s, "y");
+        assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // the engine refuses: the form is back with every value and the reason in it
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "create service webx".into(),
+                rolls: None,
+                result: Err("port 8080 is already in use".into()),
+            },
+        );
+        assert_eq!(s.mode, Mode::Form);
+        let f = s.form.as_ref().expect("the form");
+        let value = |label: &str| {
+            f.fields
+                .iter()
+                .find(|x| x.label == label)
+                .map(|x| x.value.clone())
+        };
+        assert_eq!(value("name").as_deref(), Some("webx"));
+        assert_eq!(value("image").as_deref(), Some("busybox:1"));
+        assert_eq!(value("ports").as_deref(), Some("8080:80"));
+        assert!(
+            f.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("port 8080 is already in use")
+        );
+        // accepted next time: nothing kept
+        keys(&mut s, "\u{1b}");
+        assert!(s.sent.is_none());
+    }
+
+    #[test]
+    fn a_refused_scale_gives_the_prompt_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2Gs"); // web
+        let Mode::Prompt(_) = &s.mode else {
+            panic!("no prompt: {:?}", s.mode)
+        };
+        keys(&mut s, "\x08\x08\x087\n");
+        // the dialog says from -> to; yes sends it
+        let Mode::Confirm(_) = &s.mode else {
+            panic!("no dialog: {:?}", s.mode)
+        };
+        keys(&mut s, "y");
+        let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
+            panic!("nothing kept; mode {:?}", s.mode)
+        };
+        update(
+            &mut s,
+            Msg::OpDone {
+                what,
+                rolls: None,
+                result: Err("the swarm has no leader".into()),
+            },
+        );
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt not back: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "7");
+        assert!(p.error.as_deref().unwrap_or("").contains("no leader"));
+    }
+
+    #[test]
     fn read_only_refuses_a_deploy_where_the_effect_is_made() {
         let mut s = loaded();
         s.read_only = Some("--read-only".into());
@@ -1362,19 +1488,68 @@ mod tests {
         assert!(s.editor.is_none());
     }
 
-    #[test]
-    fn an_autosave_is_offered_back() {
-        let mut s = loaded();
-        let a = crate::app::editor::Autosave {
+    fn an_autosave() -> crate::app::editor::Autosave {
+        crate::app::editor::Autosave {
             stack: "shop".into(),
-            path: "/state/editor/shop.yml.autosave".into(),
-            text: "services: {}\n".into(),
-        };
-        update(&mut s, Msg::Autosaves(vec![a]));
+            text: "services: {}\n# mine\n".into(),
+            file: Some("/srv/shop.yml".into()),
+            on_disk: Some("services: {}\n".into()),
+            pid: Some(4242),
+            host: Some("h".into()),
+            path: "/state/editor/shop.4242.autosave.json".into(),
+        }
+    }
+
+    #[test]
+    fn an_autosave_is_offered_back_with_its_file() {
+        let mut s = loaded();
+        update(&mut s, Msg::Autosaves(vec![an_autosave()]));
         assert!(matches!(s.mode, Mode::Confirm(_)));
         keys(&mut s, "y");
         assert_eq!(s.mode, Mode::Editor);
-        assert_eq!(s.editor.as_ref().unwrap().text(), "services: {}\n");
+        let ed = s.editor.as_mut().unwrap();
+        assert_eq!(ed.text(), "services: {}\n# mine\n");
+        // it can be saved back to its file, checked against what the file held
+        assert!(ed.is_dirty());
+        assert_eq!(
+            ed.path.as_deref(),
+            Some(std::path::Path::new("/srv/shop.yml"))
+        );
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Editor(crate::app::editor::EditorEffect::Save { path, expected: Some(e), .. })]
+                    if path == std::path::Path::new("/srv/shop.yml") && e == "services: {}\n"
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn only_d_deletes_an_offered_autosave_esc_keeps_it() {
+        for (key, deleted) in [("\u{1b}", false), ("n", false), ("q", false), ("d", true)] {
+            let mut s = loaded();
+            update(&mut s, Msg::Autosaves(vec![an_autosave()]));
+            let fx = keys(&mut s, key);
+            assert_eq!(
+                fx.iter().any(|e| matches!(
+                    e,
+                    Effect::RemoveAutosave { .. } | Effect::DiscardAutosave { .. }
+                )),
+                deleted,
+                "{key:?}: {fx:?}"
+            );
+            if key == "q" {
+                // not an answer: still asking
+                assert!(matches!(s.mode, Mode::Confirm(_)));
+            } else {
+                assert_eq!(s.mode, Mode::Normal, "{key:?}");
+            }
+        }
     }
 
     #[test]
@@ -1556,7 +1731,13 @@ mod tests {
         let fx = keys(&mut s, "5\n");
         assert!(fx.is_empty(), "{fx:?}");
         assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
+        // no: back to the prompt as typed (as a form's dialog goes back to the form)
         keys(&mut s, "n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("not back at the prompt: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "5");
+        keys(&mut s, "\x1b");
         assert_eq!(s.mode, Mode::Normal);
         keys(&mut s, "i");
         for _ in 0..30 {

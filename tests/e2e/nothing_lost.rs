@@ -176,3 +176,141 @@ fn a_big_paste_is_one_edit_and_nothing_of_it_is_lost() {
     );
     t.send(&["Escape", "q"]);
 }
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_service_create_the_engine_refuses_keeps_the_form_as_typed() {
+    let lab = Lab::get();
+    let taken = unique("taken");
+    let ours = unique("ours");
+    // a port another service publishes already
+    let port = 18000 + (std::process::id() % 1000) as u16;
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &taken,
+        "--publish",
+        &format!("{port}:80"),
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    struct Rm<'a>(&'a Lab, String);
+    impl Drop for Rm<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.docker(&["service", "rm", &self.1]);
+        }
+    }
+    let _rm = Rm(&lab, taken.clone());
+    let t = start_on(&lab, 120, 40);
+    t.send(&["2", "n"]);
+    t.wait_text(Duration::from_secs(10), "new service");
+    t.type_text(&ours);
+    t.send(&["Tab"]);
+    t.type_text(&lab.image(1));
+    t.send(&["Tab", "Tab", "Tab", "Tab", "Tab"]);
+    t.type_text(&format!("{port}:80"));
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), &format!("Create service {ours}"));
+    t.send(&["y"]);
+    // the engine says no; the form is back with what was typed and why, in place
+    let screen = t.wait_text(Duration::from_secs(20), "already in use");
+    assert!(screen.contains(&ours), "{screen}");
+    assert!(screen.contains(&lab.image(1)), "{screen}");
+    assert!(screen.contains(&format!("{port}:80")), "{screen}");
+    assert!(screen.contains("new service"), "the form is open: {screen}");
+    t.send(&["Escape", "q"]);
+    let ls = lab.docker_ok(&["service", "ls", "--format", "{{.Name}}"]);
+    assert!(!ls.lines().any(|l| l == ours), "{ls}");
+}
+
+/// The autosave files in a state directory.
+fn autosaves(state: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(state.join("swarmtop").join("editor"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(".autosave.json"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn autosaves_are_private_never_deleted_by_esc_and_restore_to_their_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let lab = Lab::get();
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let name = unique("auto");
+    let file = dir.path().join(format!("{name}.yml"));
+    std::fs::write(&file, STACK).unwrap();
+    let a = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+    edit(&a, &format!("{name}.yml"));
+    a.wait_text(Duration::from_secs(10), "ok: the file is valid");
+    a.send(&["M->", "End", "Enter"]);
+    a.type_text("# typed in session A");
+    let found = eventually(Duration::from_secs(10), "session A's autosave", || {
+        autosaves(state.path()).into_iter().next()
+    });
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&found), 0o600);
+    assert_eq!(mode(found.parent().unwrap()), 0o700);
+
+    // a second session while A still runs: A's autosave is not taken for a crash
+    let b = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+    std::thread::sleep(Duration::from_secs(1));
+    let screen = b.capture();
+    assert!(!screen.contains("unsaved stack edit found"), "{screen}");
+    b.send(&["q"]);
+    drop(b);
+
+    // A's terminal goes away
+    let pid = a.program_pid().expect("swarmtop's pid");
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    a.wait_text(Duration::from_secs(10), "[exit");
+    drop(a);
+
+    // offered at the next start; Esc is "not now": nothing deleted, offered again
+    let c = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+    c.wait_text(Duration::from_secs(10), "unsaved stack edit found");
+    c.send(&["Escape"]);
+    c.wait_for(Duration::from_secs(5), "the offer closed", |s| {
+        !s.contains("unsaved stack edit found")
+    });
+    assert_eq!(autosaves(state.path()), vec![found.clone()]);
+    c.send(&["q"]);
+    drop(c);
+    let d = start_in(dir.path(), state.path(), &lab.manager(), &[]);
+    let screen = d.wait_text(Duration::from_secs(10), "unsaved stack edit found");
+    assert!(
+        screen.contains(&format!("{name}.yml")),
+        "names its file: {screen}"
+    );
+    // restored with its file: saved back where it came from
+    d.send(&["y"]);
+    d.wait_text(Duration::from_secs(10), "# typed in session A");
+    d.send(&["C-s"]);
+    d.wait_text(Duration::from_secs(10), "saved ");
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(on_disk.contains("# typed in session A"), "{on_disk}");
+    d.send(&["Escape"]);
+    d.wait_for(Duration::from_secs(10), "the editor closed", |s| {
+        !s.contains(&format!("stack {name}"))
+    });
+    d.send(&["q"]);
+    eventually(
+        Duration::from_secs(10),
+        "the autosave gone once saved and closed",
+        || autosaves(state.path()).is_empty().then_some(()),
+    );
+}
