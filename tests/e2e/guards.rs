@@ -220,7 +220,7 @@ fn every_write_is_refused(lab: &Lab, c: &Configs, conn: &[&str], svc: &str, why:
 
 #[test]
 #[ignore = "needs the lab swarm (3 managers): run scripts/test.sh"]
-fn read_only_holds_for_every_subcommand_and_follows_the_swarm() {
+fn three_managers_read_only_holds_for_every_subcommand_and_follows_the_swarm() {
     let lab = Lab::get();
     let svc = service(&lab, "gro", 2);
     let c = Configs::new(&lab, PROD_READ_ONLY);
@@ -292,7 +292,7 @@ fn read_only_holds_for_every_subcommand_and_follows_the_swarm() {
 
 #[test]
 #[ignore = "needs the lab swarm (3 managers): run scripts/test.sh"]
-fn a_read_only_session_stays_read_only_after_host_and_hides_the_manager_token() {
+fn three_managers_a_read_only_session_stays_read_only_after_host_and_hides_the_manager_token() {
     let lab = Lab::get();
     let c = Configs::new(&lab, PROD_READ_ONLY);
     let before = availabilities(&lab);
