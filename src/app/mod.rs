@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod ask;
 pub mod autosave;
+pub mod command;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;

@@ -706,82 +706,48 @@ fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect
     }
 }
 
-/// `:q`, `:nodes` ... Unknown commands keep the prompt and its text so it can be fixed.
+/// `:q`, `:nodes` ... through the command table (`command`). A line that is not understood
+/// keeps the prompt and its text so it can be fixed, and changes nothing.
 fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
-    let cmd = buf.trim();
-    let word = cmd.split_whitespace().next().unwrap_or("");
-    match word {
-        "" => {
+    use super::command::{Command, parse};
+    let cmd = match parse(&buf) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
             state.mode = Mode::Normal;
-            Vec::new()
+            return Vec::new();
         }
-        "q" | "quit" | "q!" => {
+        Err(why) => {
+            state.error(why);
+            state.mode = Mode::Command(buf);
+            return Vec::new();
+        }
+    };
+    state.mode = Mode::Normal;
+    match cmd {
+        Command::Quit => {
             state.quit = true;
             vec![Effect::Quit]
         }
-        "ctx" | "context" => {
-            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
-            match args.as_slice() {
-                [] => {
-                    state.mode = Mode::Normal;
-                    vec![Effect::ListContexts]
-                }
-                [n] => {
-                    state.mode = Mode::Normal;
-                    state.switching = Some(buf.clone());
-                    state.info(format!("connecting to context {n}…"));
-                    vec![Effect::Switch {
-                        context: Some(n.to_string()),
-                        host: None,
-                    }]
-                }
-                [_, extra @ ..] => {
-                    state.error(format!(
-                        ":ctx takes one context name; what follows it is not understood: {:?}",
-                        extra.join(" ")
-                    ));
-                    state.mode = Mode::Command(buf);
-                    Vec::new()
-                }
-            }
+        Command::Contexts => vec![Effect::ListContexts],
+        // the connection in use stays until the new one answers as a manager
+        Command::Context(n) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to context {n}…"));
+            vec![Effect::Switch {
+                context: Some(n),
+                host: None,
+            }]
         }
-        "host" => {
-            // checked whole before anything is touched: the connection in use stays until
-            // the new one answers as a manager
-            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
-            let problem = match args.as_slice() {
-                [] => Some(":host needs a URL, e.g. :host ssh://root@10.0.0.12".to_string()),
-                [u] => crate::connect::HostUrl::parse(u, false)
-                    .err()
-                    .map(|e| format!(":host: {e}")),
-                [_, extra @ ..] => Some(format!(
-                    ":host takes one URL; what follows it is not understood: {:?}",
-                    extra.join(" ")
-                )),
-            };
-            match (problem, args.first()) {
-                (None, Some(u)) => {
-                    state.mode = Mode::Normal;
-                    state.switching = Some(buf.clone());
-                    state.info(format!("connecting to {u}…"));
-                    vec![Effect::Switch {
-                        context: None,
-                        host: Some(u.to_string()),
-                    }]
-                }
-                (problem, _) => {
-                    state.error(problem.unwrap_or_default());
-                    state.mode = Mode::Command(buf);
-                    Vec::new()
-                }
-            }
+        Command::Host(u) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to {u}…"));
+            vec![Effect::Switch {
+                context: None,
+                host: Some(u),
+            }]
         }
-        "join" => {
-            state.mode = Mode::Normal;
-            super::join::command(state, &cmd["join".len()..])
-        }
-        "info" => {
-            state.mode = Mode::Normal;
+        Command::Join(rest) => super::join::command(state, &rest),
+        Command::Info => {
             let lines = crate::cluster::info::lines(&state.cluster, state.now);
             state.mode = Mode::Describe(Box::new(Describe::new(
                 "swarm info (docker info, the swarm part)".into(),
@@ -789,29 +755,12 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             )));
             Vec::new()
         }
-        "edit" => {
-            let path = cmd["edit".len()..].trim();
-            if path.is_empty() {
-                state.error(":edit needs a file: :edit PATH");
-                state.mode = Mode::Command(buf);
-                return Vec::new();
-            }
+        Command::Edit(path) => {
             let path = state.work_dir.join(path);
-            state.mode = Mode::Normal;
             let stack = editor_update::stack_name_for(&path);
             editor_update::open_file(state, path, stack)
         }
-        w => {
-            if let Some(p) = Pane::from_name(w) {
-                state.mode = Mode::Normal;
-                return switch_pane(state, p);
-            }
-            state.error(format!(
-                "unknown command :{w} (try :problems, :nodes, :services, :tasks, :stacks, :secrets, :configs, :networks, :q)"
-            ));
-            state.mode = Mode::Command(buf);
-            Vec::new()
-        }
+        Command::Pane(p) => switch_pane(state, p),
     }
 }
 
