@@ -21,7 +21,9 @@ pub const SHIPPED: &[(&str, &str)] = &[
 ];
 
 macro_rules! actions {
-    ($($variant:ident = $name:literal : $desc:literal,)*) => {
+    (@writes writes) => { true };
+    (@writes) => { false };
+    ($($variant:ident = $name:literal : $desc:literal $(=> $writes:ident)?,)*) => {
         /// Every user intent swarmtop knows, by its keymap name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action { $($variant,)* }
@@ -33,6 +35,11 @@ macro_rules! actions {
             }
             pub fn describe(self) -> &'static str {
                 match self { $(Action::$variant => $desc,)* }
+            }
+            /// Whether the action changes the cluster (`=> writes` in the table): refused in
+            /// read-only mode and left out of its footers.
+            pub fn changes_cluster(self) -> bool {
+                match self { $(Action::$variant => actions!(@writes $($writes)?),)* }
             }
             pub fn from_name(s: &str) -> Option<Action> {
                 match s { $($name => Some(Action::$variant),)* _ => None }
@@ -67,36 +74,36 @@ actions! {
     SortNext = "sort_next": "sort by the next column",
     SortReverse = "sort_reverse": "reverse the sort order",
     Refresh = "refresh": "reload everything from the engine now",
-    Drain = "drain": "drain the node (shows what would move)",
-    Activate = "activate": "set the node active",
-    Pause = "pause": "pause the node",
-    Promote = "promote": "promote the node to manager",
-    Demote = "demote": "demote the manager to worker (quorum guard)",
-    Labels = "labels": "add or remove node labels",
-    RemoveNode = "remove_node": "remove the node from the swarm",
-    Scale = "scale": "scale the service",
-    RollingUpdate = "rolling_update": "rolling update (image, parallelism, delay ...)",
-    SetImage = "set_image": "set the service's image",
-    Rollback = "rollback": "roll back to the previous spec",
-    Restart = "restart": "restart: force a rolling update",
-    RemoveService = "remove_service": "remove the service",
-    CreateService = "create_service": "create a service",
+    Drain = "drain": "drain the node (shows what would move)" => writes,
+    Activate = "activate": "set the node active" => writes,
+    Pause = "pause": "pause the node" => writes,
+    Promote = "promote": "promote the node to manager" => writes,
+    Demote = "demote": "demote the manager to worker (quorum guard)" => writes,
+    Labels = "labels": "add or remove node labels" => writes,
+    RemoveNode = "remove_node": "remove the node from the swarm" => writes,
+    Scale = "scale": "scale the service" => writes,
+    RollingUpdate = "rolling_update": "rolling update (image, parallelism, delay ...)" => writes,
+    SetImage = "set_image": "set the service's image" => writes,
+    Rollback = "rollback": "roll back to the previous spec" => writes,
+    Restart = "restart": "restart: force a rolling update" => writes,
+    RemoveService = "remove_service": "remove the service" => writes,
+    CreateService = "create_service": "create a service" => writes,
     Rollout = "rollout": "follow the service's rolling update slot by slot",
     ShowData = "show_data": "show a config's data (decoded) in describe",
     ScrollLeft = "scroll_left": "scroll left (the map's node columns)",
     ScrollRight = "scroll_right": "scroll right (the map's node columns)",
     Copy = "copy": "copy to the clipboard (join command; OSC 52, works over SSH)",
     RotateToken = "rotate_token": "rotate the join token shown",
-    CreateSecret = "create_secret": "create a secret",
-    RemoveSecret = "remove_secret": "remove the secret",
-    CreateConfig = "create_config": "create a config",
-    RemoveConfig = "remove_config": "remove the config",
+    CreateSecret = "create_secret": "create a secret" => writes,
+    RemoveSecret = "remove_secret": "remove the secret" => writes,
+    CreateConfig = "create_config": "create a config" => writes,
+    RemoveConfig = "remove_config": "remove the config" => writes,
     EditStack = "edit_stack": "edit the stack's compose file",
     NewStack = "new_stack": "new stack from a file",
-    RemoveStack = "remove_stack": "remove the stack",
+    RemoveStack = "remove_stack": "remove the stack" => writes,
     Save = "save": "save the file",
     Plan = "plan": "plan: what a deploy would change",
-    Deploy = "deploy": "deploy the stack (after the plan)",
+    Deploy = "deploy": "deploy the stack (after the plan)" => writes,
     Leave = "leave": "leave the editor",
     Follow = "follow": "follow new lines on/off",
     Timestamps = "timestamps": "timestamps on/off",

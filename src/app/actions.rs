@@ -20,31 +20,10 @@ use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info}
 use crate::ops::validate::{parse_image, parse_replicas};
 use crate::ops::{Availability, Op, Role};
 
-/// Actions that change the cluster: refused at once in read-only mode.
+/// Actions that change the cluster: refused at once in read-only mode (the keymap's table
+/// says which).
 pub fn changes_cluster(a: Action) -> bool {
-    matches!(
-        a,
-        Action::Drain
-            | Action::Activate
-            | Action::Pause
-            | Action::Promote
-            | Action::Demote
-            | Action::Scale
-            | Action::RollingUpdate
-            | Action::SetImage
-            | Action::Rollback
-            | Action::Restart
-            | Action::RemoveService
-            | Action::CreateSecret
-            | Action::RemoveSecret
-            | Action::CreateConfig
-            | Action::RemoveConfig
-            | Action::RemoveStack
-            | Action::Deploy
-            | Action::Labels
-            | Action::RemoveNode
-            | Action::CreateService
-    )
+    a.changes_cluster()
 }
 
 /// Asks before `op` changes anything (refused at once in read-only mode).

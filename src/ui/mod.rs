@@ -282,6 +282,27 @@ pub(crate) mod tests {
         assert_eq!(plain[(0, 0)].style().bg, plain_theme.header.bg);
     }
 
+    /// Footers offered `D drain` in a read-only session, which refuses it.
+    #[test]
+    fn a_read_only_footer_offers_no_write() {
+        let footer = |read_only: bool| {
+            let mut s = sample_state();
+            if read_only {
+                s.read_only = Some("--read-only".into());
+            }
+            let out = render(&s, 120, 24);
+            out.lines().rev().nth(1).unwrap_or_default().to_string()
+        };
+        let writable = footer(false);
+        assert!(
+            writable.contains("drain") && writable.contains("activate"),
+            "{writable}"
+        );
+        let ro = footer(true);
+        assert!(!ro.contains("drain") && !ro.contains("activate"), "{ro}");
+        assert!(ro.contains("describe") && ro.contains("help"), "{ro}");
+    }
+
     #[test]
     fn nodes_pane_80x24() {
         insta::assert_snapshot!(render(&sample_state(), 80, 24));
