@@ -637,3 +637,75 @@ fn logs_follow_the_session_when_the_manager_crashes() {
     assert!(!after.contains("resuming in 10s"), "{after}");
     t.send(&["q"]);
 }
+
+/// Issue 15: a scale sent while the connection to the manager was cut failed after the 30 s
+/// request timeout and was not retried after the session moved. Now it stops waiting when the
+/// session moves and, a scale being safe to repeat (it sets a value, against the version
+/// read), is sent once more on the new manager.
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn a_scale_in_flight_during_a_cut_is_sent_again_on_the_new_manager() {
+    let lab = three_managers();
+    let (tls, n2) = (lab.var("LAB_TLS"), lab.var("LAB_N2"));
+    let certs = lab.var("LAB_TLS_CERTS");
+    struct Heal<'a>(&'a Lab);
+    impl Drop for Heal<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.sh(&["heal", "1"]);
+        }
+    }
+    let svc = unique("inflight");
+    let _rm = RemoveService(&lab, svc.clone());
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &svc,
+        "--replicas",
+        "1",
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    let t = Tmux::start(
+        &format!("{} --host {tls} --host {n2}", swarmtop_bin().display()),
+        160,
+        30,
+        &[
+            ("DOCKER_TLS_VERIFY", "1".to_string()),
+            ("DOCKER_CERT_PATH", certs),
+        ],
+    );
+    t.wait_for(Duration::from_secs(30), "live on node1 over TLS", |s| {
+        s.contains("● live") && s.contains(&tls)
+    });
+    t.send(&["2"]);
+    select_row(&t, &svc);
+    t.send(&["s"]);
+    t.wait_text(Duration::from_secs(5), &format!("scale {svc} to:"));
+    t.send(&["C-u"]);
+    t.type_text("3");
+    // the cut comes first: the scale's requests go into silence
+    assert!(lab.sh(&["cut", "1"]));
+    let _heal = Heal(&lab);
+    let sent = Instant::now();
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(60), "sent again on node2", |s| {
+        s.contains(&format!("sent again on {n2}"))
+    });
+    eprintln!("scale done on node2 {:?} after it was sent", sent.elapsed());
+    assert!(!screen.contains("failed"), "{screen}");
+    eventually(Duration::from_secs(30), "3 replicas asked", || {
+        let r = lab.docker_ok(&[
+            "service",
+            "inspect",
+            &svc,
+            "--format",
+            "{{.Spec.Mode.Replicated.Replicas}}",
+        ]);
+        (r.trim() == "3").then_some(())
+    });
+    t.send(&["q"]);
+}
