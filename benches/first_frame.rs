@@ -33,7 +33,6 @@ use swarmtop::connect::{Endpoint, HostUrl, Source};
 use swarmtop::engine::watch::{Intervals, Worker};
 use swarmtop::engine::{Engine, EngineCmd};
 use swarmtop::keymap::Keymap;
-use swarmtop::theme::Theme;
 
 /// Asked one after the other while connecting: the API version, then the manager check.
 const CONNECT: &[&str] = &["/version", "/info"];
@@ -110,7 +109,6 @@ fn binary(host: &str, home: &std::path::Path) -> Duration {
 
 /// (first complete frame, task data arrived), both from the start of the connection.
 async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
-    let theme = Theme::default_theme();
     let t0 = Instant::now();
     let ep = Endpoint {
         context: "default".into(),
@@ -118,7 +116,9 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         tls: None,
         source: Source::HostFlag,
     };
-    let engine = Engine::connect(&ep).await.unwrap();
+    let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+        .await
+        .unwrap();
     engine.require_manager().await.unwrap();
     let mut state = State::new(
         "default".into(),
@@ -135,6 +135,7 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         tx: etx,
         rx: crx,
         intervals: Intervals::default(),
+        gate: engine.gate.clone(),
         engine: Some(engine),
     };
     let handle = tokio::spawn(worker.run());
@@ -144,14 +145,12 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
     .await
     .unwrap();
     let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    term.draw(|f| swarmtop::ui::draw(f, &state, &theme))
-        .unwrap();
+    term.draw(|f| swarmtop::ui::draw(f, &state)).unwrap();
     let mut first = None;
     let tasks = loop {
         let m = erx.recv().await.expect("worker stopped");
         update(&mut state, Msg::Engine(m));
-        term.draw(|f| swarmtop::ui::draw(f, &state, &theme))
-            .unwrap();
+        term.draw(|f| swarmtop::ui::draw(f, &state)).unwrap();
         if first.is_none() && state.data_at.is_some() {
             first = Some(t0.elapsed());
         }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use bollard::models::NodeSpecAvailabilityEnum;
 
 use common::*;
-use swarmtop::sim::Sim;
+use swarmtop_sim::Sim;
 
 const TMUX: &str = "swarmtop-bench";
 
@@ -57,7 +57,7 @@ fn scale(sim: &Sim, name: &str, delta: i64) {
         let mut spec = s.spec().clone();
         let r = spec.mode.as_mut()?.replicated.as_mut()?;
         r.replicas = Some(r.replicas.unwrap_or(1) + delta);
-        m.update_service(&id, version, spec, false, swarmtop::sim::time::now())
+        m.update_service(&id, version, spec, false, swarmtop_sim::time::now())
             .ok()
     });
 }
@@ -70,7 +70,7 @@ fn availability(sim: &Sim, host: &str, a: NodeSpecAvailabilityEnum) {
         let version = n.version.as_ref()?.index?;
         let mut spec = n.spec.clone()?;
         spec.availability = Some(a);
-        m.update_node(&id, version, spec, swarmtop::sim::time::now())
+        m.update_node(&id, version, spec, swarmtop_sim::time::now())
             .ok()
     });
 }

@@ -28,7 +28,6 @@ use swarmtop::app::{Msg, State, update};
 use swarmtop::connect::{Endpoint, HostUrl, Source};
 use swarmtop::engine::{Engine, EngineMsg, Part, load_cluster};
 use swarmtop::keymap::Keymap;
-use swarmtop::theme::Theme;
 
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -41,7 +40,6 @@ fn ch(c: char) -> Msg {
 struct Bench {
     state: State,
     term: Terminal<TestBackend>,
-    theme: Theme,
 }
 
 impl Bench {
@@ -49,11 +47,8 @@ impl Bench {
     fn press(&mut self, m: Msg) -> f64 {
         let t0 = Instant::now();
         let _ = update(&mut self.state, m);
-        let theme = &self.theme;
         let state = &self.state;
-        self.term
-            .draw(|f| swarmtop::ui::draw(f, state, theme))
-            .unwrap();
+        self.term.draw(|f| swarmtop::ui::draw(f, state)).unwrap();
         t0.elapsed().as_secs_f64() * 1000.0
     }
 
@@ -61,11 +56,8 @@ impl Bench {
         for c in keys.chars() {
             let _ = update(&mut self.state, ch(c));
         }
-        let theme = &self.theme;
         let state = &self.state;
-        self.term
-            .draw(|f| swarmtop::ui::draw(f, state, theme))
-            .unwrap();
+        self.term.draw(|f| swarmtop::ui::draw(f, state)).unwrap();
     }
 }
 
@@ -96,7 +88,7 @@ fn main() {
 fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("sim.sock");
-    let sim = swarmtop::sim::Sim::seeded(&cluster_size.spec());
+    let sim = swarmtop_sim::Sim::seeded(&cluster_size.spec());
     let (engine, cluster) = rt.block_on(async {
         let server = sim.serve_unix(&socket).await.unwrap();
         std::mem::forget(server);
@@ -106,7 +98,9 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
             tls: None,
             source: Source::HostFlag,
         };
-        let engine = Engine::connect(&ep).await.unwrap();
+        let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+            .await
+            .unwrap();
         let cluster = load_cluster(&engine).await.unwrap();
         (engine, cluster)
     });
@@ -134,7 +128,6 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
                 Utc::now(),
             ),
             term: Terminal::new(TestBackend::new(w, h)).unwrap(),
-            theme: Theme::default_theme(),
         };
         let _ = update(&mut b.state, Msg::Resize(w, h));
         let _ = update(
@@ -144,6 +137,7 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
                 engine_version: "sim".into(),
                 api_version: engine.api_version(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         let _ = update(

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::app::editor::{self, EditorEffect};
+use crate::app::editor::EditorEffect;
 use crate::app::{Effect, Msg};
+use crate::background::{AutosaveJob, CheckJob};
 use crate::engine::logs::{self, LogEvent, LogRequest};
 use crate::engine::{Engine, EngineCmd};
 use crate::stack::commands;
@@ -28,8 +29,15 @@ pub struct Executor {
     /// Where editor autosaves go.
     pub state_dir: PathBuf,
     pub env: Env,
-    /// Nothing that changes the cluster runs (the second line of the read-only guard).
-    pub read_only: bool,
+    /// The editor's pause detection, check and autosave, off the UI task.
+    pub editor_jobs: crate::background::EditorJobs,
+    /// The plan being worked out for the editor (aborted by Esc or a newer plan).
+    pub plan_task: Option<JoinHandle<()>>,
+    /// The connection target's read-only gate: when closed nothing that changes the cluster
+    /// runs (the second line of the guard; the transport itself is the last).
+    pub gate: crate::access::Gate,
+    /// The file being read for the editor (aborted by Esc or a newer read).
+    pub read_task: Option<JoinHandle<()>>,
 }
 
 /// What the runtime must do after an effect.
@@ -76,15 +84,43 @@ impl Executor {
                     Msg::StackFile { stack, result }
                 });
             }
-            Effect::OpenFile { path, stack } => now.push(open_file(path, stack)),
-            Effect::DiscardAutosave { stack } => {
-                // best effort: a leftover autosave is offered again, which is harmless
-                let _ = editor::discard_autosave(&self.state_dir, &stack);
+            Effect::OpenFile { path, stack } => {
+                if let Some(t) = self.read_task.take() {
+                    t.abort();
+                }
+                self.read_task = Some(self.spawn(async move {
+                    let p = path.clone();
+                    let read = tokio::task::spawn_blocking(move || open_file(p, stack)).await;
+                    read.unwrap_or_else(|e| Msg::FileOpened {
+                        result: Err(format!("cannot read {}: {e}", path.display())),
+                        path,
+                        stack: String::new(),
+                    })
+                }));
+            }
+            Effect::CancelRead => {
+                // the blocking read itself is bounded; its answer is dropped
+                if let Some(t) = self.read_task.take() {
+                    t.abort();
+                }
+            }
+            Effect::DiscardAutosave { stack, also } => {
+                // through the writer, so an autosave still waiting cannot come back after it
+                self.editor_jobs
+                    .autosave(AutosaveJob::Discard { stack, also });
+            }
+            Effect::RemoveAutosave { path } => {
+                self.editor_jobs.autosave(AutosaveJob::Remove { path });
             }
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
             Effect::Switch { .. } | Effect::ListContexts => {}
             Effect::LoadJoin { manager } => {
+                if manager && let Some(why) = self.gate.why() {
+                    let why = crate::access::refusal(why, "showing the manager join token");
+                    now.push(Msg::Join(Err(why)));
+                    return Next::Continue;
+                }
                 let engine = self.engine.clone();
                 self.spawn(async move { Msg::Join(join_command(&engine, manager).await) });
             }
@@ -100,11 +136,11 @@ impl Executor {
             }
             Effect::Run(op) => {
                 crate::logfile::log(&format!("action asked: {}", op.describe()));
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
                     now.push(Msg::OpDone {
                         what: op.describe(),
                         rolls: None,
-                        result: Err("read-only mode".into()),
+                        result: Err(crate::access::refusal(why, &op.describe())),
                     });
                     return Next::Continue;
                 }
@@ -127,49 +163,62 @@ impl Executor {
             } => {
                 let kind = if secret { "secret" } else { "config" };
                 let what = format!("create {kind} {name}");
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
+                    let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {
                         what,
                         rolls: None,
-                        result: Err("read-only mode".into()),
+                        result: Err(refused),
                     });
                     return Next::Continue;
                 }
-                let data = match std::fs::read(&path) {
-                    Ok(d) if d.iter().all(|b| b.is_ascii_whitespace()) => {
-                        now.push(Msg::OpDone {
-                            what,
-                            rolls: None,
-                            result: Err(format!("{} is empty: nothing to store", path.display())),
-                        });
-                        return Next::Continue;
+                // read off the UI task: bounded to what the engine accepts, never a FIFO
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let p = path.clone();
+                    let read = tokio::task::spawn_blocking(move || {
+                        crate::files::read_bytes(&p, crate::files::OBJECT_LIMIT)
+                    })
+                    .await;
+                    let data = match read {
+                        Ok(Ok(d)) if d.iter().all(|b| b.is_ascii_whitespace()) => {
+                            Err(format!("{} is empty: nothing to store", path.display()))
+                        }
+                        Ok(Ok(d)) => Ok(d),
+                        Ok(Err(e)) => Err(e.to_string()),
+                        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                    };
+                    let op = match data {
+                        Ok(data) if secret => crate::ops::Op::CreateSecret {
+                            name,
+                            data: crate::ops::SecretBytes(data),
+                            labels,
+                        },
+                        Ok(data) => crate::ops::Op::CreateConfig { name, data, labels },
+                        Err(e) => {
+                            return Msg::OpDone {
+                                what,
+                                rolls: None,
+                                result: Err(e),
+                            };
+                        }
+                    };
+                    crate::logfile::log(&format!("action asked: {}", op.describe()));
+                    let result = crate::ops::run::run(&engine, &op)
+                        .await
+                        .map_err(|e| e.to_string());
+                    Msg::OpDone {
+                        what: op.describe(),
+                        rolls: None,
+                        result,
                     }
-                    Ok(d) => d,
-                    Err(e) => {
-                        now.push(Msg::OpDone {
-                            what,
-                            rolls: None,
-                            result: Err(format!("cannot read {}: {e}", path.display())),
-                        });
-                        return Next::Continue;
-                    }
-                };
-                let op = if secret {
-                    crate::ops::Op::CreateSecret {
-                        name,
-                        data: crate::ops::SecretBytes(data),
-                        labels,
-                    }
-                } else {
-                    crate::ops::Op::CreateConfig { name, data, labels }
-                };
-                return Box::pin(self.run(Effect::Run(op), now)).await;
+                });
             }
         }
         Next::Continue
     }
 
-    fn spawn<F>(&self, job: F)
+    fn spawn<F>(&self, job: F) -> JoinHandle<()>
     where
         F: std::future::Future<Output = Msg> + Send + 'static,
     {
@@ -177,7 +226,7 @@ impl Executor {
         tokio::spawn(async move {
             let m = job.await;
             let _ = tx.send(m).await;
-        });
+        })
     }
 
     /// The session moved (another manager, or the same one reconnected): what starts from now
@@ -201,19 +250,46 @@ impl Executor {
                 expected,
                 force,
             } => now.push(save_edited_file(path, &text, expected.as_deref(), force)),
-            EditorEffect::Autosave { stack, text } => {
-                if let Err(err) = editor::write_autosave(&self.state_dir, &stack, &text) {
-                    now.push(Msg::EditorSaved(Err(format!(
-                        "cannot autosave to {}: {err}",
-                        self.state_dir.display()
-                    ))));
+            EditorEffect::Edited { generation } => self.editor_jobs.edited(generation),
+            EditorEffect::Check {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            } => self.editor_jobs.check(CheckJob {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            }),
+            EditorEffect::Autosave { record, replaces } => self
+                .editor_jobs
+                .autosave(AutosaveJob::Write { record, replaces }),
+            EditorEffect::CancelPlan => {
+                if let Some(t) = self.plan_task.take() {
+                    t.abort();
                 }
             }
-            EditorEffect::Plan { stack, text, dir }
-            | EditorEffect::PlanForDeploy { stack, text, dir } => {
+            EditorEffect::Plan {
+                stack,
+                text,
+                dir,
+                generation,
+            }
+            | EditorEffect::PlanForDeploy {
+                stack,
+                text,
+                dir,
+                generation,
+            } => {
+                if let Some(t) = self.plan_task.take() {
+                    t.abort();
+                }
                 let engine = self.engine.clone();
                 let env = self.env.clone();
-                self.spawn(async move {
+                self.plan_task = Some(self.spawn(async move {
                     let name = format!("{stack}.yml");
                     let r = commands::plan_text(
                         &engine,
@@ -227,11 +303,18 @@ impl Executor {
                     .await
                     .map(|p| p.render())
                     .map_err(|e| e.to_string());
-                    Msg::EditorPlan(r)
-                });
+                    Msg::EditorPlan {
+                        generation,
+                        result: r,
+                    }
+                }));
             }
-            EditorEffect::Deploy { .. } if self.read_only => {
-                now.push(Msg::EditorDeployed(Err("read-only mode".into())));
+            EditorEffect::Deploy { .. } if self.gate.why().is_some() => {
+                let why = self.gate.why().unwrap_or_default();
+                now.push(Msg::EditorDeployed(Err(crate::access::refusal(
+                    why,
+                    "deploying",
+                ))));
             }
             EditorEffect::Deploy { stack, text, dir } => {
                 // cut part way: what is in place and what is not, read again wherever the
@@ -330,10 +413,18 @@ pub fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
 /// edit made meanwhile by someone else is not lost without asking.
 pub fn save_edited_file(path: PathBuf, text: &str, expected: Option<&str>, force: bool) -> Msg {
     if !force {
-        let changed = match std::fs::read_to_string(&path) {
+        use crate::files::{EDITOR_LIMIT, ReadError, read_text};
+        let changed = match read_text(&path, EDITOR_LIMIT) {
             Ok(now) => expected != Some(now.as_str()),
-            // removed meanwhile: writing it again loses nothing; other errors show at the write
-            Err(_) => false,
+            // removed meanwhile: writing it again loses nothing
+            Err(ReadError::NotFound(_)) => false,
+            Err(ReadError::TooBig { .. }) => true,
+            // a FIFO or a device put in its place: writing could block, or go nowhere
+            Err(e @ ReadError::NotRegular { .. }) => {
+                return Msg::EditorSaved(Err(format!("not saved: {e}")));
+            }
+            // other errors show at the write
+            Err(ReadError::Io { .. }) => false,
         };
         if changed {
             return Msg::EditorSaveConflict(path);
@@ -346,12 +437,14 @@ pub fn save_edited_file(path: PathBuf, text: &str, expected: Option<&str>, force
     )
 }
 
-/// Reads a file for the editor; a missing one is a new file.
-fn open_file(path: PathBuf, stack: String) -> Msg {
-    let result = match std::fs::read_to_string(&path) {
+/// Reads a file for the editor; a missing one is a new file. Blocking, but bounded and never
+/// waiting on a FIFO or a device: run it off the UI task.
+pub fn open_file(path: PathBuf, stack: String) -> Msg {
+    use crate::files::{EDITOR_LIMIT, ReadError, read_text};
+    let result = match read_text(&path, EDITOR_LIMIT) {
         Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(ReadError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.to_string()),
     };
     Msg::FileOpened {
         path,
@@ -401,6 +494,33 @@ mod tests {
         let m = save_edited_file(p.clone(), "again\n", Some("mine\n"), false);
         assert!(matches!(m, Msg::EditorSaved(Ok(_))));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "again\n");
+    }
+
+    #[test]
+    fn the_editor_opens_only_regular_files() {
+        let m = open_file("/dev/zero".into(), "zero".into());
+        match m {
+            Msg::FileOpened { result: Err(e), .. } => {
+                assert!(e.starts_with("/dev/zero is not a regular file"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yml");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // nobody writes to it: this must answer, not wait
+        match open_file(fifo, "pipe".into()) {
+            Msg::FileOpened { result: Err(e), .. } => assert!(e.contains("(a FIFO)"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        match open_file(dir.path().join("new.yml"), "new".into()) {
+            Msg::FileOpened {
+                result: Ok(None), ..
+            } => {}
+            other => panic!("a missing file is a new one: {other:?}"),
+        }
     }
 
     #[test]

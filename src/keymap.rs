@@ -7,7 +7,7 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use yaml_serde::{Mapping, Value};
 
-use crate::config::problem::{Problem, ProblemKind, did_you_mean, line_of};
+use crate::settings_problem::{Problem, ProblemKind, did_you_mean, line_of};
 
 /// The keymap compiled into the binary.
 pub const DEFAULT_KEYMAP: &str = include_str!("../keymaps/default.yaml");

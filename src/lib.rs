@@ -5,21 +5,28 @@
 //! to a terminal; `snapshot` is the headless output; `config` reads the user's settings files
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
+pub mod access;
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod connect;
+pub mod duration;
 pub mod effects;
 pub mod engine;
+pub mod exit;
+pub mod files;
 pub mod image_ref;
 pub mod keydoc;
 pub mod keymap;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
-pub mod sim;
+pub mod settings_problem;
+pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
 pub mod theme;
 pub mod ui;
+pub mod yaml_locate;

@@ -44,6 +44,7 @@ pub fn describe(m: &Msg) -> Option<String> {
             engine_version,
             api_version,
             switched_from,
+            ..
         }) => Some(match switched_from {
             Some(from) => format!(
                 "connected to {endpoint} (engine {engine_version}, API {api_version}), moved from {from}"

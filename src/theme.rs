@@ -6,7 +6,7 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 use yaml_serde::{Mapping, Value};
 
-use crate::config::problem::{Problem, ProblemKind, did_you_mean};
+use crate::settings_problem::{Problem, ProblemKind, did_you_mean};
 
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.yaml");
 
@@ -357,10 +357,11 @@ mod tests {
     fn nodes_pane(theme: &Theme, w: u16, h: u16) -> ratatui::buffer::Buffer {
         let mut s = crate::ui::tests::sample_state();
         s.context = "prod".into();
-        s.read_only = true;
+        s.read_only = Some("--read-only".into());
         s.error("themes/x.yaml:1: an error, to show its style");
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        t.draw(|f| crate::ui::draw(f, &s, theme)).unwrap();
+        s.theme = theme.clone();
+        t.draw(|f| crate::ui::draw(f, &s)).unwrap();
         t.backend().buffer().clone()
     }
 

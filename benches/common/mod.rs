@@ -53,8 +53,8 @@ pub const L: Size = Size {
 };
 
 impl Size {
-    pub fn spec(&self) -> swarmtop::sim::SeedSpec {
-        swarmtop::sim::SeedSpec {
+    pub fn spec(&self) -> swarmtop_sim::SeedSpec {
+        swarmtop_sim::SeedSpec {
             nodes: self.nodes,
             managers: self.managers,
             services: self.services,

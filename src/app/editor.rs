@@ -3,20 +3,64 @@
 //! named effects the runtime carries out. Self-contained: the main `update` hands it the keys
 //! while it is open and runs the [`EditorEffect`]s it returns.
 //!
+//! Typing never waits for the check or the autosave: each edit takes a new generation and asks
+//! for [`EditorEffect::Edited`]; once typing pauses the runtime answers with
+//! [`EditorState::quiet`], which hands the text to the background check and the autosave. A
+//! check result for an older generation is dropped (the newest text wins).
+//!
 //! Flow: `ctrl-s` → [`EditorEffect::Save`]; `ctrl-p` → [`EditorEffect::Plan`], the runtime
 //! answers with [`EditorState::show_plan`]; `ctrl-g` → [`EditorEffect::PlanForDeploy`], then
 //! the plan is shown for confirmation and `y` gives [`EditorEffect::Deploy`]; `Esc` leaves, and
 //! asks first when there are unsaved changes.
 
-use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use crate::keymap::{Action, Key, Keymap, Scope};
+use crate::stack::error::FileError;
 use crate::stack::interpolate::Env;
-use crate::stack::load::{Source, check_sources};
+use crate::stack::load::{Loaded, Source, check_sources};
+
+/// A new edit generation, unique in the process: a result that comes back late for an
+/// editor closed meanwhile can never pass for one of a newer editor.
+pub fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// What the check of one generation of the text found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub diagnostic: Option<Diagnostic>,
+    pub warnings: Vec<String>,
+}
+
+/// The check the editor shows: the text as compose, no disk access. Pure, but slow on big
+/// files: the runtime runs it off the UI task.
+pub fn check(name: &str, text: &str, dir: &Path, env: &Env) -> CheckResult {
+    let src = [Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    }];
+    let r: Result<Loaded, FileError> = check_sources(&src, dir, env);
+    match r {
+        Ok(l) => CheckResult {
+            diagnostic: None,
+            warnings: l.warnings,
+        },
+        Err(e) => CheckResult {
+            diagnostic: Some(Diagnostic {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }),
+            warnings: Vec::new(),
+        },
+    }
+}
 
 /// Where the text came from; a reconstructed file says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +96,11 @@ pub enum EditorMode {
         deploy: bool,
         scroll: u16,
     },
-    /// Waiting for the runtime to work out a plan.
+    /// Waiting for the runtime to work out a plan of the text at generation `generation`;
+    /// typing goes on meanwhile and `Esc` cancels it.
     Planning {
         deploy: bool,
+        generation: u64,
     },
 }
 
@@ -71,26 +117,45 @@ pub enum EditorEffect {
         force: bool,
     },
     /// Work out the plan of deploying `text` as `stack` (relative paths from `dir`) and give
-    /// it to [`EditorState::show_plan`].
+    /// it to [`EditorState::show_plan`] with `generation`.
     Plan {
         stack: String,
         text: String,
         dir: PathBuf,
+        generation: u64,
     },
     /// The same, for a deploy that waits for confirmation.
     PlanForDeploy {
         stack: String,
         text: String,
         dir: PathBuf,
+        generation: u64,
     },
+    /// Stop working out the plan (Esc while planning); its result would be dropped anyway.
+    CancelPlan,
     /// Deploy `text` as `stack` (the plan was confirmed).
     Deploy {
         stack: String,
         text: String,
         dir: PathBuf,
     },
-    /// Write the buffer to the autosave file (the runtime may wait for a pause in typing).
-    Autosave { stack: String, text: String },
+    /// The text changed (generation `generation`): the runtime answers with
+    /// `Msg::EditorQuiet(generation)` once no newer edit came for a moment.
+    Edited { generation: u64 },
+    /// Check `text` in the background; the result comes back tagged with `generation`.
+    Check {
+        generation: u64,
+        name: String,
+        text: String,
+        dir: PathBuf,
+        env: Env,
+    },
+    /// Write the buffer to this session's autosave file, in the background; then remove
+    /// `replaces` (the autosave a restored edit came from).
+    Autosave {
+        record: Autosave,
+        replaces: Option<PathBuf>,
+    },
     /// Close the editor.
     Leave,
 }
@@ -107,16 +172,25 @@ pub struct EditorState {
     pub mode: EditorMode,
     pub diagnostic: Option<Diagnostic>,
     pub warnings: Vec<String>,
+    /// The generation of the text now in the buffer (each edit takes a new one).
+    pub generation: u64,
+    /// The generation `diagnostic` and `warnings` were found for (`None`: not checked yet).
+    pub checked: Option<u64>,
+    /// The generation of the text last saved (or opened): unsaved changes when it differs.
+    saved_generation: u64,
     /// A one-line message for the status bar (saved, deployed, failed ...).
     pub status: Option<String>,
     saved_text: String,
     /// What the file holds as far as this editor knows: when it was opened or last saved
     /// from here (`None`: there was no file). A save first checks the file still holds it.
     pub on_disk: Option<String>,
-    /// The text of the save under way.
-    saving: Option<String>,
+    /// The text of the save under way, and its generation.
+    saving: Option<(String, u64)>,
     /// Close the editor once the save under way has succeeded (save and leave).
     leave_after_save: bool,
+    /// The autosave this edit was restored from: removed once this session's own is written,
+    /// or when the text is saved or discarded.
+    pub restored_from: Option<PathBuf>,
 }
 
 impl EditorState {
@@ -127,6 +201,7 @@ impl EditorState {
             Origin::File(p) => Some(p.clone()),
             _ => None,
         };
+        let generation = next_generation();
         let mut s = EditorState {
             textarea: TextArea::new(if lines.is_empty() {
                 vec![String::new()]
@@ -141,15 +216,58 @@ impl EditorState {
             mode: EditorMode::Editing,
             diagnostic: None,
             warnings: Vec::new(),
+            generation,
+            checked: None,
+            saved_generation: generation,
             status: None,
             saved_text: String::new(),
             on_disk: None,
             saving: None,
             leave_after_save: false,
+            restored_from: None,
         };
         s.saved_text = s.text();
-        s.validate();
         s
+    }
+
+    /// An edit brought back from an autosave: its file is kept (so it can be saved back, the
+    /// usual check for a change on disk included), and it is an unsaved change.
+    pub fn restored(a: Autosave, work_dir: PathBuf, env: Env) -> EditorState {
+        let dir = a
+            .file
+            .as_ref()
+            .and_then(|f| f.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or(work_dir);
+        let mut s = EditorState::new(
+            &a.stack,
+            &a.text,
+            Origin::Restored(a.path.clone()),
+            dir,
+            env,
+        );
+        s.path = a.file;
+        s.saved_text = a.on_disk.clone().unwrap_or_default();
+        s.on_disk = a.on_disk;
+        s.restored_from = Some(a.path);
+        if s.text() != s.saved_text {
+            s.saved_generation = 0;
+        }
+        s
+    }
+
+    /// What the autosave of `text` records.
+    fn record(&self, text: String) -> Autosave {
+        Autosave {
+            stack: self.stack.clone(),
+            text,
+            file: self.path.clone(),
+            on_disk: self.on_disk.clone(),
+            pid: None,
+            host: None,
+            path: PathBuf::new(),
+        }
     }
 
     /// The buffer, with a final newline.
@@ -159,8 +277,92 @@ impl EditorState {
         t
     }
 
+    /// Unsaved changes. Cheap (drawn every frame): by generation; an edit typed back to the
+    /// saved text counts as clean again once typing pauses (see [`EditorState::quiet`]).
     pub fn is_dirty(&self) -> bool {
-        self.text() != self.saved_text
+        self.generation != self.saved_generation
+    }
+
+    /// The autosave of the text, when there are unsaved changes (written at the way out),
+    /// and the autosave it replaces.
+    pub fn unsaved(&self) -> Option<(Autosave, Option<PathBuf>)> {
+        let text = self.text();
+        (self.is_dirty() && text != self.saved_text)
+            .then(|| (self.record(text), self.restored_from.clone()))
+    }
+
+    /// The check of the text now in the buffer is still to come.
+    pub fn checking(&self) -> bool {
+        self.checked != Some(self.generation)
+    }
+
+    /// The text changed: a new generation, and the runtime is told.
+    fn edited(&mut self) -> EditorEffect {
+        self.generation = next_generation();
+        self.status = None;
+        EditorEffect::Edited {
+            generation: self.generation,
+        }
+    }
+
+    /// The check of the current text, to run in the background.
+    pub fn check_effect(&self) -> EditorEffect {
+        EditorEffect::Check {
+            generation: self.generation,
+            name: self.file_name(),
+            text: self.text(),
+            dir: self.dir.clone(),
+            env: self.env.clone(),
+        }
+    }
+
+    /// Typing paused at `generation`: check and autosave that text, unless newer text came
+    /// meanwhile (then its own pause will come).
+    pub fn quiet(&mut self, generation: u64) -> Vec<EditorEffect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let text = self.text();
+        if text == self.saved_text {
+            // typed back to what is saved: nothing unsaved, nothing to autosave
+            self.saved_generation = self.generation;
+        }
+        let check = self.check_effect();
+        if self.is_dirty() {
+            vec![
+                check,
+                EditorEffect::Autosave {
+                    record: self.record(text),
+                    replaces: self.restored_from.clone(),
+                },
+            ]
+        } else {
+            vec![check]
+        }
+    }
+
+    /// A check came back; kept only if it is for the text now in the buffer.
+    pub fn checked(&mut self, generation: u64, result: CheckResult) {
+        if generation != self.generation {
+            return;
+        }
+        self.checked = Some(generation);
+        self.diagnostic = result.diagnostic;
+        self.warnings = result.warnings;
+    }
+
+    /// A bracketed paste: the whole text as one edit (one check, one autosave, one undo).
+    pub fn paste(&mut self, text: &str) -> Vec<EditorEffect> {
+        if self.mode != EditorMode::Editing && !matches!(self.mode, EditorMode::Planning { .. }) {
+            return Vec::new();
+        }
+        // terminals send line breaks in a paste as CR
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.textarea.insert_str(text) {
+            vec![self.edited()]
+        } else {
+            Vec::new()
+        }
     }
 
     fn file_name(&self) -> String {
@@ -170,31 +372,16 @@ impl EditorState {
             .unwrap_or_else(|| format!("{}.yml", self.stack))
     }
 
-    /// Checks the buffer (no disk access) and keeps the first problem.
+    /// Checks the buffer here and now (tests; the editor itself checks in the background).
     pub fn validate(&mut self) {
-        let src = [Source {
-            name: self.file_name(),
-            text: self.text(),
-        }];
-        match check_sources(&src, &self.dir, &self.env) {
-            Ok(l) => {
-                self.diagnostic = None;
-                self.warnings = l.warnings;
-            }
-            Err(e) => {
-                self.diagnostic = Some(Diagnostic {
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                });
-            }
-        }
+        let r = check(&self.file_name(), &self.text(), &self.dir, &self.env);
+        self.checked(self.generation, r);
     }
 
     /// A save of the buffer to `path` (checked against what the file held unless `force`).
     fn save(&mut self, path: PathBuf, force: bool) -> EditorEffect {
         let text = self.text();
-        self.saving = Some(text.clone());
+        self.saving = Some((text.clone(), self.generation));
         EditorEffect::Save {
             path,
             text,
@@ -205,7 +392,11 @@ impl EditorState {
 
     /// The runtime wrote the file. True when the editor should now close (save and leave).
     pub fn saved(&mut self, path: PathBuf) -> bool {
-        let text = self.saving.take().unwrap_or_else(|| self.text());
+        let (text, generation) = self
+            .saving
+            .take()
+            .unwrap_or_else(|| (self.text(), self.generation));
+        self.saved_generation = generation;
         self.saved_text = text.clone();
         self.on_disk = Some(text);
         self.status = Some(format!("saved {}", path.display()));
@@ -230,11 +421,30 @@ impl EditorState {
         ));
     }
 
-    /// The runtime has a plan (or an error instead of one).
-    pub fn show_plan(&mut self, result: Result<String, String>) {
-        let deploy = matches!(self.mode, EditorMode::Planning { deploy: true });
+    /// The runtime has a plan for the text of `generation` (or an error instead of one).
+    /// Dropped when it was cancelled; a plan to deploy is not offered for text that changed
+    /// while it was worked out (the deploy would not be what the plan said).
+    pub fn show_plan(&mut self, generation: u64, result: Result<String, String>) {
+        let deploy = match self.mode {
+            EditorMode::Planning {
+                deploy,
+                generation: g,
+            } if g == generation => deploy,
+            _ => return,
+        };
+        let changed = generation != self.generation;
         match result {
-            Ok(text) => {
+            Ok(_) if deploy && changed => {
+                self.mode = EditorMode::Editing;
+                self.status = Some(
+                    "the text changed while the plan was worked out: ask for the deploy again"
+                        .into(),
+                );
+            }
+            Ok(mut text) => {
+                if changed {
+                    text.insert_str(0, "(the plan of the text as it was when asked)\n");
+                }
                 self.mode = EditorMode::Plan {
                     text,
                     deploy,
@@ -366,7 +576,19 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                 Vec::new()
             }
         },
-        EditorMode::Planning { .. } => Vec::new(),
+        // the plan is worked out elsewhere: typing goes on, Esc gives up waiting
+        EditorMode::Planning { .. } => match action {
+            Some(Action::Leave) => {
+                state.mode = EditorMode::Editing;
+                state.status = Some("plan cancelled".into());
+                vec![EditorEffect::CancelPlan]
+            }
+            Some(Action::Save | Action::Plan | Action::Deploy) => {
+                state.status = Some("still working out the plan (esc cancels it)".into());
+                Vec::new()
+            }
+            _ => edit(state, key),
+        },
         EditorMode::Editing => match action {
             Some(Action::Save) => match state.path.clone() {
                 Some(path) => vec![state.save(path, false)],
@@ -376,18 +598,32 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                 }
             },
             Some(a @ (Action::Plan | Action::Deploy)) => {
-                if let Some(d) = &state.diagnostic {
+                // a problem found in this very text; an older one may be fixed already, and
+                // the plan checks the text again anyway
+                if let Some(d) = state.diagnostic.as_ref().filter(|_| !state.checking()) {
                     state.status = Some(format!("fix the file first: {}", d.message));
                     state.jump_to_problem();
                     return Vec::new();
                 }
                 let deploy = a == Action::Deploy;
-                state.mode = EditorMode::Planning { deploy };
+                let generation = state.generation;
+                state.status = None;
+                state.mode = EditorMode::Planning { deploy, generation };
                 let (stack, text, dir) = (state.stack.clone(), state.text(), state.dir.clone());
                 vec![if deploy {
-                    EditorEffect::PlanForDeploy { stack, text, dir }
+                    EditorEffect::PlanForDeploy {
+                        stack,
+                        text,
+                        dir,
+                        generation,
+                    }
                 } else {
-                    EditorEffect::Plan { stack, text, dir }
+                    EditorEffect::Plan {
+                        stack,
+                        text,
+                        dir,
+                        generation,
+                    }
                 }]
             }
             Some(Action::Leave) => {
@@ -398,80 +634,21 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
                     vec![EditorEffect::Leave]
                 }
             }
-            _ => {
-                if state.textarea.input(key) {
-                    state.status = None;
-                    state.validate();
-                    vec![EditorEffect::Autosave {
-                        stack: state.stack.clone(),
-                        text: state.text(),
-                    }]
-                } else {
-                    Vec::new()
-                }
-            }
+            _ => edit(state, key),
         },
     }
 }
 
-// ---- autosave: the buffer in the state directory, so a dropped session loses nothing ----
-
-/// An autosaved buffer found at start-up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Autosave {
-    pub stack: String,
-    pub path: PathBuf,
-    pub text: String,
-}
-
-fn autosave_file(state_dir: &Path, stack: &str) -> PathBuf {
-    // stack names are [A-Za-z0-9_.-]: safe as a file name
-    state_dir
-        .join("editor")
-        .join(format!("{stack}.yml.autosave"))
-}
-
-/// Writes the buffer (atomically: a crash mid-write keeps the previous copy).
-pub fn write_autosave(state_dir: &Path, stack: &str, text: &str) -> io::Result<PathBuf> {
-    let path = autosave_file(state_dir, stack);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("autosave.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(path)
-}
-
-/// Every autosaved buffer, to offer back.
-pub fn find_autosaves(state_dir: &Path) -> Vec<Autosave> {
-    let Ok(rd) = std::fs::read_dir(state_dir.join("editor")) else {
-        return Vec::new();
-    };
-    let mut out: Vec<Autosave> = rd
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stack = name.strip_suffix(".yml.autosave")?.to_string();
-            let text = std::fs::read_to_string(e.path()).ok()?;
-            Some(Autosave {
-                stack,
-                path: e.path(),
-                text,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.stack.cmp(&b.stack));
-    out
-}
-
-/// Drops the autosave once the text is saved, deployed or discarded.
-pub fn discard_autosave(state_dir: &Path, stack: &str) -> io::Result<()> {
-    match std::fs::remove_file(autosave_file(state_dir, stack)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+/// A key for the text itself. The check and the autosave wait for a pause in typing.
+fn edit(state: &mut EditorState, key: KeyEvent) -> Vec<EditorEffect> {
+    if state.textarea.input(key) {
+        vec![state.edited()]
+    } else {
+        Vec::new()
     }
 }
+
+pub use super::autosave::Autosave;
 
 #[cfg(test)]
 mod tests {
@@ -498,13 +675,33 @@ mod tests {
         fx
     }
     pub fn editor(text: &str) -> EditorState {
-        EditorState::new(
+        let mut s = EditorState::new(
             "web",
             text,
             Origin::File("/srv/web.yml".into()),
             "/srv".into(),
             Env::new(),
-        )
+        );
+        s.validate();
+        s
+    }
+
+    /// The runtime's part: typing paused, the check ran.
+    fn pause(s: &mut EditorState) -> Vec<EditorEffect> {
+        let fx = s.quiet(s.generation);
+        for e in &fx {
+            if let EditorEffect::Check {
+                generation,
+                name,
+                text,
+                dir,
+                env,
+            } = e
+            {
+                s.checked(*generation, check(name, text, dir, env));
+            }
+        }
+        fx
     }
 
     #[test]
@@ -515,18 +712,91 @@ mod tests {
         s.textarea.move_cursor(CursorMove::Bottom);
         s.textarea.move_cursor(CursorMove::End);
         let fx = typed(&mut s, "\n    replics: 2", &km);
-        assert!(matches!(fx.last(), Some(EditorEffect::Autosave { .. })));
+        // each key only notes the edit: no check, no autosave on the key path
+        assert_eq!(fx.len(), "\n    replics: 2".chars().count());
+        assert!(fx.iter().all(|e| matches!(e, EditorEffect::Edited { .. })));
+        assert!(s.checking());
+        // typing paused: one check and one autosave of the newest text
+        let fx = pause(&mut s);
+        assert!(matches!(
+            &fx[..],
+            [EditorEffect::Check { text: c, .. }, EditorEffect::Autosave { record: a, .. }]
+                if c.contains("replics: 2") && &a.text == c && a.file.as_deref() == Some(Path::new("/srv/web.yml"))
+        ));
         let d = s.diagnostic.clone().expect("a problem");
         assert_eq!((d.line, d.column), (Some(4), Some(5)));
         assert!(d.message.contains("unknown key `replics`"), "{d:?}");
         assert!(s.text().contains("replics: 2"), "the text is kept");
         // a broken YAML line has a place too
         typed(&mut s, "\n  - [", &km);
+        pause(&mut s);
         assert!(
             s.diagnostic
                 .as_ref()
                 .is_some_and(|d| d.message.starts_with("invalid YAML") && d.line.is_some())
         );
+    }
+
+    #[test]
+    fn a_paste_is_one_edit() {
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        s.textarea.move_cursor(CursorMove::Bottom);
+        let mut pasted = String::new();
+        for i in 0..1500 {
+            pasted.push_str(&format!("# pasted line {i}\r\n"));
+        }
+        assert!(pasted.len() > 20_000);
+        let fx = s.paste(&pasted);
+        assert_eq!(
+            fx,
+            vec![EditorEffect::Edited {
+                generation: s.generation
+            }]
+        );
+        assert!(s.text().contains("# pasted line 0\n# pasted line 1\n"));
+        assert!(!s.text().contains('\r'));
+        assert!(s.text().contains("# pasted line 1499\n"));
+        // one undo takes it all back
+        s.textarea.undo();
+        assert_eq!(s.text(), "services:\n  web:\n    image: busybox\n");
+    }
+
+    #[test]
+    fn a_check_of_older_text_is_dropped() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        let old = s.generation;
+        typed(&mut s, "x", &km);
+        assert_ne!(s.generation, old);
+        // the answer for the text before the key comes late: not shown as this text's
+        s.checked(
+            old,
+            check("web.yml", "services: [", Path::new("/srv"), &Env::new()),
+        );
+        assert_eq!(s.diagnostic, None);
+        assert!(s.checking());
+        // a pause for an older generation asks for nothing (the newest has its own)
+        assert!(s.quiet(old).is_empty());
+        assert!(!pause(&mut s).is_empty());
+        assert!(!s.checking());
+        assert!(
+            s.diagnostic.is_some(),
+            "`xservices` is not a key compose knows"
+        );
+    }
+
+    #[test]
+    fn typing_back_to_the_saved_text_is_not_an_unsaved_change() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        typed(&mut s, "x", &km);
+        assert!(s.is_dirty());
+        update(&mut s, key(KeyCode::Backspace), &km);
+        // nothing to autosave once typing pauses on the saved text
+        let fx = pause(&mut s);
+        assert!(matches!(&fx[..], [EditorEffect::Check { .. }]), "{fx:?}");
+        assert!(!s.is_dirty());
+        assert_eq!(s.unsaved(), None);
     }
 
     #[test]
@@ -544,15 +814,42 @@ mod tests {
         );
         let fx = update(&mut s, ctrl('p'), &km);
         assert!(matches!(&fx[..], [EditorEffect::Plan { stack, .. }] if stack == "web"));
-        s.show_plan(Ok("+ create service web_web\n".into()));
+        s.show_plan(s.generation, Ok("+ create service web_web\n".into()));
         assert!(matches!(s.mode, EditorMode::Plan { deploy: false, .. }));
         // y does not deploy a plan that was only asked to be shown
         assert!(update(&mut s, key(KeyCode::Char('y')), &km).is_empty());
         let fx = update(&mut s, ctrl('g'), &km);
         assert!(matches!(&fx[..], [EditorEffect::PlanForDeploy { .. }]));
-        s.show_plan(Ok("+ create service web_web\n".into()));
+        s.show_plan(s.generation, Ok("+ create service web_web\n".into()));
         let fx = update(&mut s, key(KeyCode::Char('y')), &km);
         assert!(matches!(&fx[..], [EditorEffect::Deploy { stack, .. }] if stack == "web"));
+    }
+
+    #[test]
+    fn typing_goes_on_while_the_plan_is_worked_out_and_esc_cancels_it() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        let fx = update(&mut s, ctrl('p'), &km);
+        let asked = s.generation;
+        assert!(matches!(&fx[..], [EditorEffect::Plan { generation, .. }] if *generation == asked));
+        // the manager does not answer (a network cut): keys still edit the text
+        s.textarea.move_cursor(CursorMove::Bottom);
+        let fx = typed(&mut s, "# typed while planning", &km);
+        assert!(!fx.is_empty());
+        assert!(s.text().contains("# typed while planning"));
+        assert!(matches!(s.mode, EditorMode::Planning { .. }));
+        // save waits for the plan rather than racing it
+        assert!(update(&mut s, ctrl('s'), &km).is_empty());
+        // Esc gives up on the plan; the text stays
+        assert_eq!(
+            update(&mut s, key(KeyCode::Esc), &km),
+            vec![EditorEffect::CancelPlan]
+        );
+        assert_eq!(s.mode, EditorMode::Editing);
+        assert!(s.text().contains("# typed while planning"));
+        // the answer that comes late is dropped
+        s.show_plan(asked, Ok("+ create service web_web\n".into()));
+        assert_eq!(s.mode, EditorMode::Editing);
     }
 
     #[test]
@@ -570,6 +867,18 @@ mod tests {
         // any other failure stays one line
         s.deployed(Err("the swarm has no leader".into()));
         assert_eq!(s.mode, EditorMode::Editing);
+    }
+
+    #[test]
+    fn a_deploy_plan_of_text_changed_meanwhile_is_not_offered() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        update(&mut s, ctrl('g'), &km);
+        let asked = s.generation;
+        typed(&mut s, "x", &km);
+        s.show_plan(asked, Ok("+ create service web_web\n".into()));
+        assert_eq!(s.mode, EditorMode::Editing, "y must not deploy other text");
+        assert!(s.status.as_deref().unwrap_or("").contains("changed while"));
     }
 
     #[test]
@@ -653,22 +962,5 @@ mod tests {
         assert!(!s.saved("/srv/web.yml".into()));
         // what is on disk now is what was written: the next save checks against that
         assert_eq!(s.on_disk.as_deref(), Some(s.text().as_str()));
-    }
-
-    #[test]
-    fn autosave_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = write_autosave(dir.path(), "web", "services: {}\n").unwrap();
-        assert!(p.starts_with(dir.path()));
-        write_autosave(dir.path(), "web", "services:\n  a: {}\n").unwrap();
-        let found = find_autosaves(dir.path());
-        assert_eq!(found.len(), 1);
-        assert_eq!(
-            (found[0].stack.as_str(), found[0].text.as_str()),
-            ("web", "services:\n  a: {}\n")
-        );
-        discard_autosave(dir.path(), "web").unwrap();
-        assert!(find_autosaves(dir.path()).is_empty());
-        discard_autosave(dir.path(), "web").unwrap();
     }
 }

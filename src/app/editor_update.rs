@@ -74,8 +74,10 @@ pub fn template(stack: &str, keymap: &Keymap) -> String {
     )
 }
 
-fn open(state: &mut State, mut ed: EditorState) {
+/// Shows the editor; its text is checked in the background (the answer comes as a message).
+fn open(state: &mut State, mut ed: EditorState) -> Vec<Effect> {
     ed.apply_theme(&state.theme);
+    let check = Effect::Editor(ed.check_effect());
     if let Origin::Reconstructed = ed.origin {
         ed.status = Some(
             "this stack was deployed by the docker CLI: the file was RECONSTRUCTED from the live specs"
@@ -84,10 +86,15 @@ fn open(state: &mut State, mut ed: EditorState) {
     }
     state.editor = Some(ed);
     state.mode = Mode::Editor;
+    vec![check]
 }
 
 /// The stack's file arrived (stored in the swarm, or rebuilt from the live specs).
-pub fn on_stack_file(state: &mut State, stack: String, result: Result<StackFile, String>) {
+pub fn on_stack_file(
+    state: &mut State,
+    stack: String,
+    result: Result<StackFile, String>,
+) -> Vec<Effect> {
     match result {
         Ok(f) => {
             let origin = match &f {
@@ -96,9 +103,12 @@ pub fn on_stack_file(state: &mut State, stack: String, result: Result<StackFile,
             };
             let dir = state.work_dir.clone();
             let ed = EditorState::new(&stack, f.text(), origin, dir, state.env.clone());
-            open(state, ed);
+            open(state, ed)
         }
-        Err(e) => state.error(format!("cannot open stack {stack}: {e}")),
+        Err(e) => {
+            state.error(format!("cannot open stack {stack}: {e}"));
+            Vec::new()
+        }
     }
 }
 
@@ -108,7 +118,18 @@ pub fn on_file_opened(
     path: PathBuf,
     stack: String,
     result: Result<Option<String>, String>,
-) {
+) -> Vec<Effect> {
+    // stopped meanwhile (Esc), or not the file asked for last
+    if state.stopped_reading.as_ref() == Some(&path) {
+        state.stopped_reading = None;
+        return Vec::new();
+    }
+    if state.reading.as_ref().is_some_and(|p| p != &path) {
+        return Vec::new();
+    }
+    if state.reading.take().is_some() {
+        state.status = None;
+    }
     match result {
         Ok(text) => {
             let dir = path
@@ -131,24 +152,31 @@ pub fn on_file_opened(
                 let save = state.keymap.key_label(Scope::Editor, Action::Save);
                 ed.status = Some(format!("new file {}: {save} writes it", path.display()));
             }
-            open(state, ed);
+            open(state, ed)
         }
-        Err(e) => state.error(e),
+        Err(e) => {
+            state.error(e);
+            Vec::new()
+        }
     }
 }
 
-/// Autosaves found at start-up: offer the first back.
+/// Autosaves found at start-up: offer the first back. Only an explicit `d` deletes it;
+/// Esc (or `n`) leaves it for later.
 pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
     if let Some(a) = found.into_iter().next() {
+        let of = match &a.file {
+            Some(f) => format!("{} (stack {})", f.display(), a.stack),
+            None => format!("stack {}", a.stack),
+        };
         state.mode = Mode::Confirm(Box::new(Confirm {
             title: " unsaved stack edit found ".into(),
             lines: vec![
-                format!(
-                    "An edit of stack {} was not saved when swarmtop last stopped ({}).",
-                    a.stack,
-                    a.path.display()
-                ),
-                "y: open it in the editor   n: discard it".into(),
+                format!("An edit of {of} was not saved when swarmtop last stopped."),
+                format!("It is kept in {}.", a.path.display()),
+                String::new(),
+                "y: restore it in the editor   d: delete it   n or esc: not now (offered again)"
+                    .into(),
             ],
             pending: Pending::RestoreAutosave(a),
             danger: false,
@@ -157,16 +185,28 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
     }
 }
 
-pub fn restore(state: &mut State, a: Autosave) {
-    let dir = state.work_dir.clone();
-    let ed = EditorState::new(
-        &a.stack,
-        &a.text,
-        Origin::Restored(a.path.clone()),
-        dir,
-        state.env.clone(),
-    );
-    open(state, ed);
+/// The answer to the offer: restore, delete, or not now.
+pub fn on_autosave_answer(state: &mut State, a: Autosave, key: char) -> Vec<Effect> {
+    match key {
+        'y' => restore(state, a),
+        'd' => {
+            state.info(format!("deleted the unsaved edit of stack {}", a.stack));
+            vec![Effect::RemoveAutosave { path: a.path }]
+        }
+        _ => {
+            state.info(format!(
+                "kept the unsaved edit of stack {} ({}): offered again at the next start",
+                a.stack,
+                a.path.display()
+            ));
+            Vec::new()
+        }
+    }
+}
+
+pub fn restore(state: &mut State, a: Autosave) -> Vec<Effect> {
+    let ed = EditorState::restored(a, state.work_dir.clone(), state.env.clone());
+    open(state, ed)
 }
 
 /// `n` in stacks: ask for the name.
@@ -184,10 +224,43 @@ pub fn submit_new_stack(state: &mut State, name: &str) -> Result<Vec<Effect>, St
     valid_stack_name(name)?;
     let path = state.work_dir.join(format!("{name}.yml"));
     state.mode = Mode::Normal;
-    Ok(vec![Effect::OpenFile {
-        path,
-        stack: name.to_string(),
-    }])
+    Ok(open_file(state, path, name.to_string()))
+}
+
+/// Asks for a file to be read for the editor; until it comes, Esc stops waiting.
+pub fn open_file(state: &mut State, path: PathBuf, stack: String) -> Vec<Effect> {
+    state.info(format!("reading {}… (esc stops)", path.display()));
+    state.reading = Some(path.clone());
+    vec![Effect::OpenFile { path, stack }]
+}
+
+/// Esc while a file is read for the editor: its answer will be dropped.
+pub fn cancel_read(state: &mut State) -> Vec<Effect> {
+    if let Some(p) = state.reading.take() {
+        state.info(format!("stopped reading {}", p.display()));
+        state.stopped_reading = Some(p);
+    }
+    vec![Effect::CancelRead]
+}
+
+/// Typing paused: the editor's text goes to the background check and the autosave.
+pub fn on_quiet(state: &mut State, generation: u64) -> Vec<Effect> {
+    match state.editor.as_mut() {
+        Some(ed) => ed
+            .quiet(generation)
+            .into_iter()
+            .map(Effect::Editor)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A bracketed paste while the editor is open: one edit.
+pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    match state.editor.as_mut() {
+        Some(ed) => ed.paste(text).into_iter().map(Effect::Editor).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Keys while the editor is open.
@@ -205,11 +278,15 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 leave = true;
                 out.push(discard_autosave(&ed));
             }
-            EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. } if state.read_only => {
+            EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. }
+                if state.read_only.is_some() =>
+            {
                 ed.mode = editor::EditorMode::Editing;
                 let plan = state.keymap.key_label(Scope::Editor, Action::Plan);
+                let why = state.read_only.as_deref().unwrap_or_default();
                 ed.status = Some(format!(
-                    "read-only mode: deploying is refused ({plan} still shows the plan)"
+                    "{} ({plan} still shows the plan)",
+                    crate::access::refusal(why, "deploying")
                 ));
             }
             other => out.push(Effect::Editor(other)),
@@ -227,6 +304,7 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 fn discard_autosave(ed: &EditorState) -> Effect {
     Effect::DiscardAutosave {
         stack: ed.stack.clone(),
+        also: ed.restored_from.clone(),
     }
 }
 

@@ -2,6 +2,8 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod actions;
+pub mod ask;
+pub mod autosave;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;
@@ -14,6 +16,7 @@ pub mod panes;
 pub mod prompt;
 pub mod rows;
 pub mod rowset;
+pub mod sent;
 pub mod state;
 pub mod text_match;
 pub mod update;
@@ -55,7 +58,22 @@ pub enum Msg {
     EditorSaved(Result<std::path::PathBuf, String>),
     /// The file the editor saves to changed on disk since it was opened or saved from there.
     EditorSaveConflict(std::path::PathBuf),
-    EditorPlan(Result<String, String>),
+    /// The plan asked for with that generation of the text.
+    EditorPlan {
+        generation: u64,
+        result: Result<String, String>,
+    },
+    /// No edit came for a moment after generation `.0`: time to check and autosave it.
+    EditorQuiet(u64),
+    /// The background check of that generation of the editor's text.
+    EditorChecked {
+        generation: u64,
+        result: editor::CheckResult,
+    },
+    /// The autosave could not be written (why).
+    AutosaveFailed(String),
+    /// A bracketed paste: the text pasted, as one event.
+    Paste(String),
     EditorDeployed(Result<String, String>),
     /// Editor buffers left by an earlier session, found at start-up.
     Autosaves(Vec<editor::Autosave>),
@@ -63,6 +81,8 @@ pub enum Msg {
     Switched {
         context: String,
         settings: Box<crate::config::Settings>,
+        /// Why the new target is read-only, if it is.
+        read_only: Option<String>,
     },
     SwitchFailed(String),
     /// `:ctx`: the contexts, one line each.
@@ -98,15 +118,24 @@ pub enum Effect {
     LoadStackFile {
         stack: String,
     },
-    /// Read a file for the editor.
+    /// Read a file for the editor (off the UI task; bounded; regular files only).
     OpenFile {
         path: std::path::PathBuf,
         stack: String,
     },
+    /// Stop reading the file for the editor (Esc while it is read).
+    CancelRead,
     /// What the stack editor asked for (save, plan, deploy, autosave).
     Editor(editor::EditorEffect),
+    /// This session's autosave of `stack` is not needed any more (and `also`, the autosave a
+    /// restored edit came from).
     DiscardAutosave {
         stack: String,
+        also: Option<std::path::PathBuf>,
+    },
+    /// Delete an autosave the user said to delete.
+    RemoveAutosave {
+        path: std::path::PathBuf,
     },
     /// Change the cluster.
     Run(crate::ops::Op),

@@ -45,10 +45,17 @@ impl Prompt {
 /// What `y` does in a confirmation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    /// Open an autosaved editor buffer found at start-up (`n` discards it).
+    /// An autosaved editor buffer found at start-up: `y` restores, `d` deletes, `n`/Esc keep it.
     RestoreAutosave(Autosave),
     /// Change the cluster.
     Run(crate::ops::Op),
+    /// Create a secret or config from a file (read once the answer is yes).
+    CreateFromFile {
+        secret: bool,
+        name: String,
+        path: std::path::PathBuf,
+        labels: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -161,7 +161,8 @@ pub struct State {
     pub help: super::help::HelpState,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
-    pub read_only: bool,
+    /// Why nothing may be changed, when it may not (`crate::access`): every refusal names it.
+    pub read_only: Option<String>,
     pub logs: Option<LogView>,
     pub editor: Option<super::editor::EditorState>,
     pub form: Option<super::form::Form>,
@@ -192,6 +193,15 @@ pub struct State {
     pub rows_behind: bool,
     /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
     pub switching: Option<String>,
+    /// A file being read for the editor (off the UI task); Esc stops waiting for it.
+    pub reading: Option<std::path::PathBuf>,
+    /// The read Esc stopped: its answer, if it still comes, is dropped.
+    pub stopped_reading: Option<std::path::PathBuf>,
+    /// The form or prompt of the action on its way to the engine, until it answers.
+    pub sent: Option<super::sent::Sent>,
+    /// The prompt whose action a dialog is asking about: `n` goes back to it as typed, `y`
+    /// keeps it until the engine answers.
+    pub prompt_behind: Option<Box<super::prompt::Prompt>>,
 }
 
 impl State {
@@ -212,7 +222,7 @@ impl State {
             help: Default::default(),
             status: None,
             keymap,
-            read_only: false,
+            read_only: None,
             problem_counts: (0, 0),
             map_offset: 0,
             data_gen: 0,
@@ -230,6 +240,10 @@ impl State {
             quit: false,
             rows_behind: false,
             switching: None,
+            reading: None,
+            stopped_reading: None,
+            sent: None,
+            prompt_behind: None,
         }
     }
 

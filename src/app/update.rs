@@ -50,18 +50,12 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             logs_update::on_save_exists(state, path);
             Vec::new()
         }
-        Msg::StackFile { stack, result } => {
-            editor_update::on_stack_file(state, stack, result);
-            Vec::new()
-        }
+        Msg::StackFile { stack, result } => editor_update::on_stack_file(state, stack, result),
         Msg::FileOpened {
             path,
             stack,
             result,
-        } => {
-            editor_update::on_file_opened(state, path, stack, result);
-            Vec::new()
-        }
+        } => editor_update::on_file_opened(state, path, stack, result),
         Msg::EditorSaved(r) => match (state.editor.as_mut(), r) {
             (Some(ed), Ok(path)) => {
                 if ed.saved(path) {
@@ -86,22 +80,40 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::EditorPlan(r) => {
+        Msg::EditorPlan { generation, result } => {
             if let Some(ed) = state.editor.as_mut() {
-                ed.show_plan(r);
+                ed.show_plan(generation, result);
             }
             Vec::new()
         }
+        Msg::EditorQuiet(generation) => editor_update::on_quiet(state, generation),
+        Msg::EditorChecked { generation, result } => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.checked(generation, result);
+            }
+            Vec::new()
+        }
+        Msg::AutosaveFailed(why) => {
+            match state.editor.as_mut() {
+                Some(ed) => ed.status = Some(why),
+                None => state.error(why),
+            }
+            Vec::new()
+        }
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::EditorDeployed(r) => {
             let ok = r.is_ok();
-            let stack = state.editor.as_ref().map(|e| e.stack.clone());
+            let stack = state
+                .editor
+                .as_ref()
+                .map(|e| (e.stack.clone(), e.restored_from.clone()));
             if let Some(ed) = state.editor.as_mut() {
                 ed.deployed(r);
             }
             // deployed: the swarm holds the file now, the autosave is not needed
             match stack {
-                Some(stack) if ok => vec![
-                    Effect::DiscardAutosave { stack },
+                Some((stack, also)) if ok => vec![
+                    Effect::DiscardAutosave { stack, also },
                     Effect::Engine(EngineCmd::Refresh),
                 ],
                 _ => Vec::new(),
@@ -120,14 +132,18 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::join::on_join(state, r);
             Vec::new()
         }
-        Msg::Switched { context, settings } => {
+        Msg::Switched {
+            context,
+            settings,
+            read_only,
+        } => {
             state.switching = None;
+            state.read_only = read_only;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
             state.context = context.clone();
             state.keymap = settings.keymap;
             state.theme = settings.theme;
-            state.read_only = settings.read_only;
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
             state.cluster = Default::default();
@@ -142,6 +158,8 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             if let Some(w) = warning {
                 state.error(w);
+            } else if let Some(why) = &state.read_only {
+                state.info(format!("read-only: {why}"));
             }
             go(state, View::top(pane), false)
         }
@@ -172,6 +190,7 @@ fn on_op_done(
 ) -> Vec<Effect> {
     match result {
         Ok(done) => {
+            super::sent::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
             // a rotated token: show the new join command
@@ -188,7 +207,9 @@ fn on_op_done(
             fx
         }
         Err(e) => {
-            state.error(format!("{what} failed: {e}"));
+            if !super::sent::answered(state, &what, Some(&e)) {
+                state.error(format!("{what} failed: {e}"));
+            }
             Vec::new()
         }
     }
@@ -221,8 +242,16 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             engine_version,
             api_version,
             switched_from,
-            ..
+            read_only,
         } => {
+            // the transport's gate is the truth: a swarm remembered read-only closes it
+            if read_only.is_some() && state.read_only.is_none() {
+                state.info(format!(
+                    "read-only: {}",
+                    read_only.as_deref().unwrap_or_default()
+                ));
+            }
+            state.read_only = read_only;
             match switched_from {
                 Some(from) => state.info(format!("moved to {endpoint}: {from} stopped answering")),
                 None if matches!(state.conn, Conn::Lost { .. }) => state.info("reconnected"),
@@ -316,6 +345,9 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return vec![Effect::Quit];
     }
+    if state.reading.is_some() && k.code == KeyCode::Esc {
+        return editor_update::cancel_read(state);
+    }
     match state.mode.clone() {
         Mode::Help => super::help::on_key(state, k),
         Mode::Describe(d) => {
@@ -342,6 +374,33 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+    }
+}
+
+/// A bracketed paste: one edit in the editor; typed text in a one-line prompt (its line
+/// breaks and control characters dropped: a paste must not press Enter); ignored elsewhere,
+/// where letters are commands.
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let line = || -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    match state.mode.clone() {
+        Mode::Editor => editor_update::on_paste(state, text),
+        Mode::Prompt(mut p) => {
+            p.text.push_str(&line());
+            p.error = None;
+            state.mode = Mode::Prompt(p);
+            Vec::new()
+        }
+        Mode::Command(mut buf) => {
+            buf.push_str(&line());
+            state.mode = Mode::Command(buf);
+            Vec::new()
+        }
+        Mode::Filter => {
+            state.current_mut().filter.push_str(&line());
+            state.show();
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -661,34 +720,59 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             vec![Effect::Quit]
         }
         "ctx" | "context" => {
-            state.mode = Mode::Normal;
-            let name = cmd.split_whitespace().nth(1);
-            match name {
-                None => vec![Effect::ListContexts],
-                Some(n) => {
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            match args.as_slice() {
+                [] => {
+                    state.mode = Mode::Normal;
+                    vec![Effect::ListContexts]
+                }
+                [n] => {
+                    state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to context {n}…"));
                     vec![Effect::Switch {
                         context: Some(n.to_string()),
                         host: None,
                     }]
                 }
-            }
-        }
-        "host" => {
-            let url = cmd.split_whitespace().nth(1).map(str::to_string);
-            match url {
-                None => {
-                    state.error(":host needs a URL, e.g. :host ssh://root@10.0.0.12");
+                [_, extra @ ..] => {
+                    state.error(format!(
+                        ":ctx takes one context name; what follows it is not understood: {:?}",
+                        extra.join(" ")
+                    ));
                     state.mode = Mode::Command(buf);
                     Vec::new()
                 }
-                Some(u) => {
+            }
+        }
+        "host" => {
+            // checked whole before anything is touched: the connection in use stays until
+            // the new one answers as a manager
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            let problem = match args.as_slice() {
+                [] => Some(":host needs a URL, e.g. :host ssh://root@10.0.0.12".to_string()),
+                [u] => crate::connect::HostUrl::parse(u, false)
+                    .err()
+                    .map(|e| format!(":host: {e}")),
+                [_, extra @ ..] => Some(format!(
+                    ":host takes one URL; what follows it is not understood: {:?}",
+                    extra.join(" ")
+                )),
+            };
+            match (problem, args.first()) {
+                (None, Some(u)) => {
                     state.mode = Mode::Normal;
                     state.switching = Some(buf.clone());
+                    state.info(format!("connecting to {u}…"));
                     vec![Effect::Switch {
                         context: None,
-                        host: Some(u),
+                        host: Some(u.to_string()),
                     }]
+                }
+                (problem, _) => {
+                    state.error(problem.unwrap_or_default());
+                    state.mode = Mode::Command(buf);
+                    Vec::new()
                 }
             }
         }
@@ -715,7 +799,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             let path = state.work_dir.join(path);
             state.mode = Mode::Normal;
             let stack = editor_update::stack_name_for(&path);
-            vec![Effect::OpenFile { path, stack }]
+            editor_update::open_file(state, path, stack)
         }
         w => {
             if let Some(p) = Pane::from_name(w) {
@@ -741,7 +825,21 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
             let text = p.text.clone();
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
-                Ok(fx) => fx,
+                Ok(fx) => {
+                    match state.mode {
+                        Mode::Normal => {
+                            super::sent::remember(
+                                state,
+                                &fx,
+                                super::sent::Typed::Prompt(Box::new(p)),
+                            );
+                        }
+                        // a dialog asks first: the prompt waits behind it
+                        Mode::Confirm(_) => state.prompt_behind = Some(Box::new(p)),
+                        _ => {}
+                    }
+                    fx
+                }
                 Err(why) => {
                     // refused: keep the text, say why
                     p.error = Some(why);
@@ -763,6 +861,21 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+    // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
+    if let Pending::RestoreAutosave(a) = &c.pending {
+        let answer = match k.code {
+            KeyCode::Char(ch @ ('y' | 'd' | 'n')) => ch,
+            KeyCode::Char('Y') => 'y',
+            KeyCode::Esc => 'n',
+            _ => {
+                state.mode = Mode::Confirm(Box::new(c));
+                return Vec::new();
+            }
+        };
+        let a = a.clone();
+        state.mode = Mode::Normal;
+        return editor_update::on_autosave_answer(state, a, answer);
+    }
     // an override asks for its own key (F), so a reflexive `y` cannot do it
     let yes = match c.yes_key {
         'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
@@ -778,25 +891,64 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
     }
     state.mode = Mode::Normal;
     match (c.pending, yes) {
-        (Pending::RestoreAutosave(a), true) => {
-            editor_update::restore(state, a);
-            Vec::new()
-        }
-        (Pending::RestoreAutosave(a), false) => {
-            state.info(format!("discarded the unsaved edit of stack {}", a.stack));
-            vec![Effect::DiscardAutosave { stack: a.stack }]
-        }
+        // answered above
+        (Pending::RestoreAutosave(_), _) => Vec::new(),
         (Pending::Run(op), true) => {
-            state.form = None;
-            actions::run_op(state, op)
+            // the form or prompt stays at hand until the engine has answered
+            let form = state.form.take();
+            let prompt = state.prompt_behind.take();
+            let fx = actions::run_op(state, op);
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            } else if let Some(p) = prompt {
+                super::sent::remember(state, &fx, super::sent::Typed::Prompt(p));
+            }
+            fx
         }
         (Pending::Run(op), false) => {
-            // a service create said no to: back to its form, as typed
-            if matches!(op, crate::ops::Op::CreateService { .. }) && state.form.is_some() {
+            // a form's or prompt's op said no to: back to it, as typed
+            if state.form.is_some() {
                 state.mode = Mode::Form;
                 return Vec::new();
             }
+            if let Some(p) = state.prompt_behind.take() {
+                state.mode = Mode::Prompt(p);
+                return Vec::new();
+            }
             state.info(format!("cancelled: {}", op.describe()));
+            Vec::new()
+        }
+        (
+            Pending::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            },
+            true,
+        ) => {
+            let form = state.form.take();
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, &format!("creating {name}")));
+                return Vec::new();
+            }
+            state.info(format!("creating {name} from {}…", path.display()));
+            let fx = vec![Effect::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            }];
+            // the form stays at hand until the engine has answered
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            }
+            fx
+        }
+        (Pending::CreateFromFile { .. }, false) => {
+            if state.form.is_some() {
+                state.mode = Mode::Form;
+            }
             Vec::new()
         }
     }
@@ -918,6 +1070,7 @@ mod tests {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
                 '\x08' => KeyCode::Backspace,
+                '\t' => KeyCode::Tab,
                 c => KeyCode::Char(c),
             };
             fx.extend(update(s, key(code)));
@@ -928,30 +1081,63 @@ mod tests {
     #[test]
     fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
         let mut s = loaded();
-        let fx = keys(&mut s, ":host ssh://-oProxyCommand=x\n");
+        let fx = keys(&mut s, ":host tcp://10.255.0.1:2375\n");
         assert_eq!(
             fx,
             vec![Effect::Switch {
                 context: None,
-                host: Some("ssh://-oProxyCommand=x".into())
+                host: Some("tcp://10.255.0.1:2375".into())
             }]
         );
         update(
             &mut s,
-            Msg::SwitchFailed("ssh://-oProxyCommand=x: the host begins with '-'".into()),
+            Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
         );
-        assert_eq!(s.mode, Mode::Command("host ssh://-oProxyCommand=x".into()));
+        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
         let status = s
             .status
             .as_ref()
             .map(|l| l.text.clone())
             .unwrap_or_default();
         assert!(
-            status.contains("cannot switch") && status.contains("begins with '-'"),
+            status.contains("cannot switch") && status.contains("timed out"),
             "{status}"
         );
         assert_eq!(s.context, "default", "still on the same swarm");
+        assert_eq!(s.endpoint, "unix:///x", "the header's endpoint kept");
         assert!(!s.cluster.nodes.is_empty(), "its data kept");
+    }
+
+    #[test]
+    fn a_host_typo_is_an_error_and_switches_nothing() {
+        for (line, says) in [
+            (
+                ":host ssh://a@b c\n",
+                "what follows it is not understood: \"c\"",
+            ),
+            (":host ssh://-oProxyCommand=x\n", "begins with '-'"),
+            (":host htp://x\n", ":host: "),
+            (":host\n", "needs a URL"),
+            (":ctx prod extra\n", "what follows it is not understood"),
+        ] {
+            let mut s = loaded();
+            let fx = keys(&mut s, line);
+            assert!(fx.is_empty(), "{line}: {fx:?}");
+            let typed = line.trim_start_matches(':').trim_end_matches('\n');
+            assert_eq!(
+                s.mode,
+                Mode::Command(typed.into()),
+                "{line}: the line is kept"
+            );
+            let status = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            assert!(status.contains(says), "{line}: {status}");
+            assert_eq!(s.endpoint, "unix:///x");
+            assert!(s.switching.is_none());
+        }
     }
 
     #[test]
@@ -1117,12 +1303,13 @@ mod tests {
         assert_eq!(s.mode, Mode::Editor);
         let ed = s.editor.as_ref().unwrap();
         assert!(ed.status.as_deref().unwrap_or("").contains("RECONSTRUCTED"));
-        // typing autosaves, ctrl-g asks for a plan first
+        // typing is noted (the check and the autosave wait for a pause), ctrl-g asks for a
+        // plan first
         let fx = keys(&mut s, "\n");
         assert!(matches!(
             fx.as_slice(),
             [Effect::Editor(
-                crate::app::editor::EditorEffect::Autosave { .. }
+                crate::app::editor::EditorEffect::Edited { .. }
             )]
         ));
         let fx = update(&mut s, ctrl('g'));
@@ -1135,9 +1322,100 @@ mod tests {
     }
 
     #[test]
+    fn a_paste_in_a_one_line_prompt_never_presses_enter() {
+        let mut s = loaded();
+        keys(&mut s, ":");
+        let fx = update(&mut s, Msg::Paste("edit a.yml\nq\n".into()));
+        assert!(fx.is_empty());
+        assert_eq!(s.mode, Mode::Command("edit a.ymlq".into()));
+        // in a pane, pasted letters are not taken for commands
+        keys(&mut s, "\u{1b}");
+        let before = s.mode.clone();
+        assert!(update(&mut s, Msg::Paste("qD".into())).is_empty());
+        assert_eq!(s.mode, before);
+        assert!(!s.quit);
+    }
+
+    #[test]
+    fn a_refused_service_create_gives_the_form_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2n");
+        assert_eq!(s.mode, Mode::Form);
+        keys(&mut s, "webx\tbusybox:1\t\t\t\t\t8080:80");
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty(), "asks first: {fx:?}");
+        let fx = keys(&mut s, "y");
+        assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // the engine refuses: the form is back with every value and the reason in it
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "create service webx".into(),
+                rolls: None,
+                result: Err("port 8080 is already in use".into()),
+            },
+        );
+        assert_eq!(s.mode, Mode::Form);
+        let f = s.form.as_ref().expect("the form");
+        let value = |label: &str| {
+            f.fields
+                .iter()
+                .find(|x| x.label == label)
+                .map(|x| x.value.clone())
+        };
+        assert_eq!(value("name").as_deref(), Some("webx"));
+        assert_eq!(value("image").as_deref(), Some("busybox:1"));
+        assert_eq!(value("ports").as_deref(), Some("8080:80"));
+        assert!(
+            f.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("port 8080 is already in use")
+        );
+        // accepted next time: nothing kept
+        keys(&mut s, "\u{1b}");
+        assert!(s.sent.is_none());
+    }
+
+    #[test]
+    fn a_refused_scale_gives_the_prompt_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2Gs"); // web
+        let Mode::Prompt(_) = &s.mode else {
+            panic!("no prompt: {:?}", s.mode)
+        };
+        keys(&mut s, "\x08\x08\x087\n");
+        // the dialog says from -> to; yes sends it
+        let Mode::Confirm(_) = &s.mode else {
+            panic!("no dialog: {:?}", s.mode)
+        };
+        keys(&mut s, "y");
+        let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
+            panic!("nothing kept; mode {:?}", s.mode)
+        };
+        update(
+            &mut s,
+            Msg::OpDone {
+                what,
+                rolls: None,
+                result: Err("the swarm has no leader".into()),
+            },
+        );
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt not back: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "7");
+        assert!(p.error.as_deref().unwrap_or("").contains("no leader"));
+    }
+
+    #[test]
     fn read_only_refuses_a_deploy_where_the_effect_is_made() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("--read-only".into());
         update(
             &mut s,
             Msg::FileOpened {
@@ -1188,24 +1466,96 @@ mod tests {
     }
 
     #[test]
-    fn an_autosave_is_offered_back() {
+    fn esc_stops_waiting_for_a_file_and_its_late_answer_is_dropped() {
         let mut s = loaded();
-        let a = crate::app::editor::Autosave {
+        s.work_dir = "/srv".into();
+        keys(&mut s, ":edit pipe.yml\n");
+        assert_eq!(
+            s.reading.as_deref(),
+            Some(std::path::Path::new("/srv/pipe.yml"))
+        );
+        assert_eq!(keys(&mut s, "\u{1b}"), vec![Effect::CancelRead]);
+        assert_eq!(s.reading, None);
+        update(
+            &mut s,
+            Msg::FileOpened {
+                path: "/srv/pipe.yml".into(),
+                stack: "pipe".into(),
+                result: Ok(Some("services: {}\n".into())),
+            },
+        );
+        assert_eq!(s.mode, Mode::Normal, "not opened after Esc");
+        assert!(s.editor.is_none());
+    }
+
+    fn an_autosave() -> crate::app::editor::Autosave {
+        crate::app::editor::Autosave {
             stack: "shop".into(),
-            path: "/state/editor/shop.yml.autosave".into(),
-            text: "services: {}\n".into(),
-        };
-        update(&mut s, Msg::Autosaves(vec![a]));
+            text: "services: {}\n# mine\n".into(),
+            file: Some("/srv/shop.yml".into()),
+            on_disk: Some("services: {}\n".into()),
+            pid: Some(4242),
+            host: Some("h".into()),
+            path: "/state/editor/shop.4242.autosave.json".into(),
+        }
+    }
+
+    #[test]
+    fn an_autosave_is_offered_back_with_its_file() {
+        let mut s = loaded();
+        update(&mut s, Msg::Autosaves(vec![an_autosave()]));
         assert!(matches!(s.mode, Mode::Confirm(_)));
         keys(&mut s, "y");
         assert_eq!(s.mode, Mode::Editor);
-        assert_eq!(s.editor.as_ref().unwrap().text(), "services: {}\n");
+        let ed = s.editor.as_mut().unwrap();
+        assert_eq!(ed.text(), "services: {}\n# mine\n");
+        // it can be saved back to its file, checked against what the file held
+        assert!(ed.is_dirty());
+        assert_eq!(
+            ed.path.as_deref(),
+            Some(std::path::Path::new("/srv/shop.yml"))
+        );
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Editor(crate::app::editor::EditorEffect::Save { path, expected: Some(e), .. })]
+                    if path == std::path::Path::new("/srv/shop.yml") && e == "services: {}\n"
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn only_d_deletes_an_offered_autosave_esc_keeps_it() {
+        for (key, deleted) in [("\u{1b}", false), ("n", false), ("q", false), ("d", true)] {
+            let mut s = loaded();
+            update(&mut s, Msg::Autosaves(vec![an_autosave()]));
+            let fx = keys(&mut s, key);
+            assert_eq!(
+                fx.iter().any(|e| matches!(
+                    e,
+                    Effect::RemoveAutosave { .. } | Effect::DiscardAutosave { .. }
+                )),
+                deleted,
+                "{key:?}: {fx:?}"
+            );
+            if key == "q" {
+                // not an answer: still asking
+                assert!(matches!(s.mode, Mode::Confirm(_)));
+            } else {
+                assert_eq!(s.mode, Mode::Normal, "{key:?}");
+            }
+        }
     }
 
     #[test]
     fn read_only_refuses_when_the_key_is_pressed() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("context prod is read_only in config.yaml".into());
         let fx = keys(&mut s, "1D");
         assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
         assert_eq!(s.mode, Mode::Normal);
@@ -1214,7 +1564,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .text
-                .contains("read-only mode: drain is refused")
+                .contains("read-only (context prod is read_only in config.yaml): drain refused")
         );
     }
 
@@ -1265,7 +1615,8 @@ mod tests {
         assert!(p.error.as_deref().unwrap().contains("negative"));
         update(&mut s, key(KeyCode::Backspace));
         update(&mut s, key(KeyCode::Backspace));
-        let fx = keys(&mut s, "7\n");
+        assert!(keys(&mut s, "7\n").is_empty(), "asked first");
+        let fx = keys(&mut s, "y");
         assert!(
             matches!(
                 fx.as_slice(),
@@ -1299,24 +1650,114 @@ mod tests {
         ));
     }
 
+    /// The dialog open now, or a panic naming the mode.
+    fn dialog(s: &State) -> &crate::app::prompt::Confirm {
+        match &s.mode {
+            Mode::Confirm(c) => c,
+            other => panic!("no dialog: {other:?}"),
+        }
+    }
+
     #[test]
-    fn labels_prompt_starts_with_the_node_labels_and_sets_them() {
+    fn a_label_edit_asks_with_from_and_to_and_sends_only_that_change() {
         let mut s = loaded();
         keys(&mut s, "1L"); // node1 has zone=eu
         let Mode::Prompt(p) = &s.mode else {
             panic!("{:?}", s.mode)
         };
-        assert_eq!(p.text, "zone=eu");
-        let fx = keys(&mut s, ", disk=ssd\n");
+        assert_eq!(p.text, "", "nothing typed yet: Enter changes nothing");
+        assert!(p.label.contains("zone=\"eu\""), "{}", p.label);
+        let fx = keys(&mut s, "\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // a value with a comma and spaces is one value
+        keys(&mut s, "L");
+        let fx = keys(&mut s, "zone=eu-1, eu-2 \n");
+        assert!(fx.is_empty(), "asked first: {fx:?}");
+        let d = dialog(&s);
+        assert!(
+            d.lines
+                .iter()
+                .any(|l| l == "label zone: eu -> \"eu-1, eu-2 \""),
+            "{:?}",
+            d.lines
+        );
+        let fx = keys(&mut s, "y");
         match fx.as_slice() {
-            [Effect::Run(crate::ops::Op::SetNodeLabels { labels, .. })] => {
-                assert_eq!(
-                    labels,
-                    &vec![("zone".into(), "eu".into()), ("disk".into(), "ssd".into())]
-                );
+            [Effect::Run(crate::ops::Op::SetNodeLabels { set, remove, .. })] => {
+                assert_eq!(set, &vec![("zone".to_string(), "eu-1, eu-2 ".to_string())]);
+                assert!(remove.is_empty());
             }
             other => panic!("{other:?}"),
         }
+        // removing one names it; a label that is not there is said in the prompt
+        keys(&mut s, "L");
+        keys(&mut s, "-nope\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(p.error.as_deref().unwrap().contains("has no label nope"));
+    }
+
+    #[test]
+    fn text_typed_into_a_pane_writes_nothing_without_y() {
+        let mut s = loaded();
+        keys(&mut s, "1G"); // node3, drained
+        // `a` of "cat" opens the dialog; the `n` of "notes" cancels it
+        let fx = keys(&mut s, "cat notes.txt\n");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))), "{fx:?}");
+        keys(&mut s, "\x1b");
+        for (k, change) in [
+            ('a', "availability: drain -> active"),
+            ('p', "availability: drain -> pause"),
+        ] {
+            let fx = keys(&mut s, &k.to_string());
+            assert!(fx.is_empty(), "{k}: {fx:?}");
+            let d = dialog(&s);
+            assert!(d.lines.iter().any(|l| l == change), "{k}: {:?}", d.lines);
+            // other keys leave the dialog open and send nothing
+            assert!(keys(&mut s, "xq").is_empty());
+            let fx = keys(&mut s, "y");
+            assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{k}: {fx:?}");
+        }
+    }
+
+    #[test]
+    fn scale_and_image_ask_with_from_and_to() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web: 3 replicas, swarmtest/busybox:1
+        keys(&mut s, "s");
+        keys(&mut s, "\x08");
+        let fx = keys(&mut s, "5\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
+        // no: back to the prompt as typed (as a form's dialog goes back to the form)
+        keys(&mut s, "n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("not back at the prompt: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "5");
+        keys(&mut s, "\x1b");
+        assert_eq!(s.mode, Mode::Normal);
+        keys(&mut s, "i");
+        for _ in 0..30 {
+            keys(&mut s, "\x08");
+        }
+        let fx = keys(&mut s, "swarmtest/busybox:2\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            dialog(&s)
+                .lines
+                .iter()
+                .any(|l| l == "image: swarmtest/busybox:1 -> swarmtest/busybox:2"),
+            "{:?}",
+            dialog(&s).lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Run(crate::ops::Op::SetImage { .. })]
+        ));
     }
 
     #[test]

@@ -79,6 +79,24 @@ pub fn bytes(n: i64) -> String {
     }
 }
 
+/// Text from the engine made safe to print to a terminal: every control character but newline
+/// and tab is written as `\u00XX` (labels and names can hold an OSC title sequence or a
+/// carriage return that would redraw the line). The escape is JSON's, so JSON output stays JSON.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// An image without its pinned digest, as `docker service ls` shows it.
 pub fn image_short(image: &str) -> &str {
     image.split('@').next().unwrap_or(image)
@@ -173,6 +191,20 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn control_characters_are_escaped_for_printing() {
+        assert_eq!(escape_controls("plain\tab\nline"), "plain\tab\nline");
+        assert_eq!(
+            escape_controls("x\x1b]0;pwned\x07y\r\u{9b}"),
+            "x\\u001b]0;pwned\\u0007y\\u000d\\u009b"
+        );
+        // inside a JSON string the escape is still JSON
+        let json = format!("{{\"a\": \"{}\"}}", escape_controls("\u{9b}2J"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["a"], "\u{9b}2J");
+    }
+
     use super::super::fixtures::sample;
     use super::*;
 

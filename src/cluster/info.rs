@@ -10,7 +10,7 @@ use super::format::{ago, parse_time};
 use super::{Cluster, node_engine_version, node_hostname};
 
 fn duration(ns: i64) -> String {
-    crate::ops::validate::format_duration(ns)
+    crate::duration::short(ns)
 }
 
 /// When the PEM certificate expires.

@@ -16,6 +16,7 @@ use bollard::models::{
     Secret, Service, SystemInfo, TaskState,
 };
 
+pub use merge::TaskDelta;
 pub use task::Task;
 
 /// The label `docker stack deploy` puts on everything it makes.

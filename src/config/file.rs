@@ -23,6 +23,8 @@ const REFRESH: &[&str] = &["tasks", "services", "resync"];
 
 /// Log lines kept per logs view: enough for a day of a chatty service, bounded for memory.
 pub const LOG_BUFFER_RANGE: (usize, usize) = (100, 5_000_000);
+/// Lines the logs view keeps when config.yaml does not say.
+pub const LOG_BUFFER_DEFAULT: usize = 50_000;
 
 /// A theme or keymap name, with where it was written (to report a name that names nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,14 @@
 //! The keymap and theme formats themselves live in `crate::keymap` and `crate::theme`.
 
 pub mod file;
+pub mod intervals;
 pub mod paths;
-pub mod problem;
+/// How a mistake in any settings file is reported; below the keymap and theme formats, which
+/// report their own mistakes the same way.
+pub use crate::settings_problem as problem;
 pub mod resolve;
 
+pub use intervals::Intervals;
 pub use paths::ConfigPaths;
 pub use problem::{Problem, ProblemKind};
 pub use resolve::{Files, Flags, Settings};

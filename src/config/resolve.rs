@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::Intervals;
 use super::file::{ConfigFile, Named};
 use super::paths::{ConfigPaths, shown, yaml_names};
 use super::problem::{Problem, ProblemKind, did_you_mean};
-use crate::engine::watch::Intervals;
 use crate::keymap::{self, Keymap};
 use crate::theme::{self, Theme};
 
@@ -37,7 +37,7 @@ pub struct Files {
 pub struct Flags {
     pub theme: Option<String>,
     pub keymap: Option<String>,
-    /// `--read-only`: on wins; absent leaves it to the files.
+    /// `--read-only`: on wins; absent leaves it to the files (`crate::access` decides).
     pub read_only: bool,
 }
 
@@ -48,7 +48,6 @@ pub struct Settings {
     pub keymap_name: String,
     pub theme: Theme,
     pub theme_name: String,
-    pub read_only: bool,
     pub intervals: Intervals,
     pub log_capacity: usize,
     /// Each problem met, and what was used instead: one line each.
@@ -200,11 +199,8 @@ impl Files {
             keymap_name,
             theme,
             theme_name,
-            read_only: flags.read_only || layer.read_only.unwrap_or(false),
             intervals,
-            log_capacity: layer
-                .log_buffer
-                .unwrap_or(crate::app::logs::DEFAULT_CAPACITY),
+            log_capacity: layer.log_buffer.unwrap_or(super::file::LOG_BUFFER_DEFAULT),
             warnings,
         }
     }
@@ -405,6 +401,12 @@ mod tests {
         Key::parse(s).unwrap()
     }
 
+    fn read_only(files: &Files, context: &str, flags: &Flags) -> bool {
+        crate::access::Reading::new(files, None, None)
+            .decide(context, flags)
+            .is_read_only()
+    }
+
     #[test]
     fn no_files_means_the_built_in_settings() {
         let d = tempfile::tempdir().unwrap();
@@ -412,8 +414,7 @@ mod tests {
             .resolve("default", &Flags::default());
         assert_eq!(s.keymap, Keymap::default_keymap());
         assert_eq!(s.theme, Theme::default_theme());
-        assert!(!s.read_only);
-        assert_eq!(s.log_capacity, crate::app::logs::DEFAULT_CAPACITY);
+        assert_eq!(s.log_capacity, crate::config::file::LOG_BUFFER_DEFAULT);
         assert_eq!(s.intervals.tasks, Intervals::default().tasks);
         assert!(s.warnings.is_empty());
         assert_eq!(s.status_line(), None);
@@ -495,14 +496,14 @@ contexts:
         let d = dir_with(&[("config.yaml", PROD)]);
         let files = Files::read(&ConfigPaths::in_dir(d.path()));
         let prod = files.resolve("prod", &Flags::default());
-        assert!(prod.read_only);
+        assert!(read_only(&files, "prod", &Flags::default()));
         assert_eq!(prod.theme_name, "red-alert");
         assert_eq!(prod.theme, Theme::shipped("red-alert").unwrap());
         assert_eq!(prod.log_capacity, 1000);
         assert_eq!(prod.intervals.tasks, Duration::from_secs(4));
         assert_eq!(prod.intervals.resync, Duration::from_secs(300));
         let dev = files.resolve("dev", &Flags::default());
-        assert!(!dev.read_only);
+        assert!(!read_only(&files, "dev", &Flags::default()));
         assert_eq!(dev.theme_name, "light");
         assert_eq!(dev.intervals.resync, Intervals::default().resync);
     }
@@ -522,7 +523,10 @@ contexts:
             ("mono", "tmux")
         );
         let dev = files.resolve("dev", &flags);
-        assert!(dev.read_only, "--read-only makes any context read-only");
+        assert!(
+            read_only(&files, "dev", &flags),
+            "--read-only makes any context read-only"
+        );
         assert_eq!(dev.theme_name, "mono");
     }
 
@@ -608,8 +612,9 @@ contexts:
             "config.yaml",
             "read_only: true\ncontexts:\n  prod:\n    theme: red-alrt\n",
         )]);
-        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("prod", &Flags::default());
-        assert!(s.read_only);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let s = files.resolve("prod", &Flags::default());
+        assert!(read_only(&files, "prod", &Flags::default()));
         assert_eq!(s.theme_name, "default");
         let file = shown(&d.path().join("config.yaml"));
         assert_eq!(

@@ -110,9 +110,7 @@ fn parse_ssh(url: &str, rest: &str) -> Result<SshTarget, HostError> {
             if u.is_empty() {
                 return Err(invalid(url, "empty user name before '@'"));
             }
-            if u.starts_with('-') || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(invalid(url, format!("user name {u:?} is not valid")));
-            }
+            check_user(url, u)?;
             (Some(u.to_string()), h)
         }
         None => (None, rest),
@@ -156,6 +154,27 @@ fn parse_port(url: &str, p: &str) -> Result<u16, HostError> {
         )),
         Ok(n) => Ok(n),
     }
+}
+
+/// The user, checked as the host is: it goes to `ssh -l`, and OpenSSH before 9.2 passed it
+/// on to a shell in some configurations (`%r` in ProxyCommand, Match exec). Letters, digits,
+/// `.`, `_`, `-` and `@` (directory users), never first a `-`.
+fn check_user(url: &str, user: &str) -> Result<(), HostError> {
+    if user.starts_with('-') {
+        return Err(invalid(url, format!("user name {user:?} begins with '-'")));
+    }
+    if let Some(c) = user
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
+    {
+        return Err(invalid(
+            url,
+            format!(
+                "user name {user:?} contains {c:?}: use letters, digits, '.', '_', '-' and '@'"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A host name must not be able to become an option of `ssh` or smuggle anything else.
@@ -203,6 +222,31 @@ impl fmt::Display for SshTarget {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_ssh_user_is_checked_as_the_host_is() {
+        for bad in [
+            "ssh://$(touch${IFS}pwnx)@host",
+            "ssh://`id`@host",
+            "ssh://a;b@host",
+            "ssh://a b@host",
+            "ssh://-oProxyCommand=x@host",
+            "ssh://a'b@host",
+            "ssh://a|b@host",
+        ] {
+            let e = HostUrl::parse(bad, false).unwrap_err().to_string();
+            assert!(e.contains("user name"), "{bad}: {e}");
+        }
+        for good in [
+            "ssh://root@h",
+            "ssh://first.last@h",
+            "ssh://u_1-x@h",
+            "ssh://a@corp@h",
+        ] {
+            assert!(HostUrl::parse(good, false).is_ok(), "{good}");
+        }
+    }
+
     use super::*;
 
     #[test]

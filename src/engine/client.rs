@@ -17,6 +17,7 @@ use super::error::{EngineError, from_bollard};
 use super::raw::{Raw, percent_encode, with_filters};
 use super::transport;
 use super::wire;
+use crate::access::Gate;
 use crate::cluster::Task;
 use crate::connect::Endpoint;
 
@@ -32,6 +33,8 @@ pub struct Engine {
     pub raw: Raw,
     /// `/info` as the manager check read it, for the first load to use instead of asking again.
     checked_info: Arc<Mutex<Option<SystemInfo>>>,
+    /// What the transport lets out (read-only: reads only).
+    pub gate: Gate,
 }
 
 impl std::fmt::Debug for Engine {
@@ -43,9 +46,10 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Builds the client, negotiates the API version (an old engine refuses newer clients), and
     /// reads the engine version. Fails with one clear line when the endpoint cannot be used.
-    pub async fn connect(endpoint: &Endpoint) -> Result<Engine, EngineError> {
+    /// Every request goes through `gate` (see `crate::access`).
+    pub async fn connect(endpoint: &Endpoint, gate: &Gate) -> Result<Engine, EngineError> {
         let label = endpoint.host.to_string();
-        let (docker, raw) = transport::build_with_raw(endpoint).map_err(|e| match e {
+        let (docker, raw) = transport::build_with_raw(endpoint, gate).map_err(|e| match e {
             transport::TransportError::Bollard(b) => from_bollard(&label, &b),
             other => EngineError::Unreachable {
                 endpoint: label.clone(),
@@ -67,6 +71,7 @@ impl Engine {
                 version,
                 raw,
                 checked_info: Arc::default(),
+                gate: gate.clone(),
             })
         };
         match tokio::time::timeout(CONNECT_DEADLINE, work).await {
@@ -76,6 +81,11 @@ impl Engine {
                 secs: CONNECT_DEADLINE.as_secs(),
             }),
         }
+    }
+
+    /// Why this connection may not change anything, if it may not.
+    pub fn read_only(&self) -> Option<&str> {
+        self.gate.why()
     }
 
     pub fn label(&self) -> String {
@@ -118,6 +128,15 @@ impl Engine {
     pub async fn require_manager(&self) -> Result<SystemInfo, EngineError> {
         let info = self.info().await?;
         check_manager(&self.label(), &info)?;
+        // read-only follows the swarm, whatever name reached it
+        if let Some(cluster) = info
+            .swarm
+            .as_ref()
+            .and_then(|s| s.cluster.as_ref())
+            .and_then(|c| c.id.as_deref())
+        {
+            self.gate.learn_swarm(cluster);
+        }
         *self.checked_info.lock().unwrap_or_else(|e| e.into_inner()) = Some(info.clone());
         Ok(info)
     }

@@ -24,6 +24,9 @@ pub enum EngineError {
     Api { status: u16, message: String },
     #[error("the engine at {endpoint} did not answer within {secs} s")]
     Timeout { endpoint: String, secs: u64 },
+    /// The read-only gate kept the request in (`crate::access`): nothing was sent.
+    #[error("{0}")]
+    ReadOnly(String),
     #[error("{0}")]
     Other(String),
 }
@@ -79,6 +82,9 @@ const NO_LEADER: &str = "the swarm has no leader right now";
 /// Turns a bollard error into one of ours, looking through the source chain for the real cause.
 pub fn from_bollard(endpoint: &str, err: &bollard::errors::Error) -> EngineError {
     use bollard::errors::Error as B;
+    if let Some(r) = read_only_refusal(err) {
+        return EngineError::ReadOnly(r.to_string());
+    }
     match err {
         B::DockerResponseServerError { message, .. }
             if message.contains("HTTP request to an HTTPS server") =>
@@ -111,6 +117,31 @@ pub fn from_bollard(endpoint: &str, err: &bollard::errors::Error) -> EngineError
             detail: cause(err),
         },
     }
+}
+
+/// The gate's refusal, wherever in the source chain it is.
+fn read_only_refusal<'a>(
+    err: &'a (dyn StdError + 'static),
+) -> Option<&'a crate::access::ReadOnlyRefusal> {
+    // an io::Error's source() skips its own payload, where the gate puts the refusal: look at
+    // each payload as well as down the chain
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(r) = e.downcast_ref::<crate::access::ReadOnlyRefusal>() {
+            return Some(r);
+        }
+        let io = match e.downcast_ref::<bollard::errors::Error>() {
+            Some(bollard::errors::Error::IOError { err }) => Some(err),
+            _ => e.downcast_ref::<io::Error>(),
+        };
+        if let Some(inner) = io.and_then(|io| io.get_ref())
+            && let Some(r) = inner.downcast_ref::<crate::access::ReadOnlyRefusal>()
+        {
+            return Some(r);
+        }
+        cur = e.source();
+    }
+    None
 }
 
 /// The engine's messages start lowercase and sometimes carry "rpc error: code = ... desc = ".

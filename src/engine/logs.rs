@@ -470,11 +470,11 @@ mod tests {
 
     /// Two simulated managers of one swarm (the same seed: the same IDs), each on its socket.
     async fn manager(
-        dir: &crate::sim::PrivateDir,
+        dir: &swarmtop_sim::PrivateDir,
         name: &str,
-    ) -> (crate::sim::Sim, crate::sim::SimServer, Engine) {
+    ) -> (swarmtop_sim::Sim, swarmtop_sim::SimServer, Engine) {
         use crate::connect::{Endpoint, HostUrl, Source};
-        let sim = crate::sim::Sim::seeded(&crate::sim::SeedSpec {
+        let sim = swarmtop_sim::Sim::seeded(&swarmtop_sim::SeedSpec {
             nodes: 2,
             managers: 1,
             services: 1,
@@ -491,11 +491,13 @@ mod tests {
             tls: None,
             source: Source::HostFlag,
         };
-        let engine = Engine::connect(&endpoint).await.unwrap();
+        let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
+            .await
+            .unwrap();
         (sim, server, engine)
     }
 
-    fn log_requests(sim: &crate::sim::Sim) -> u64 {
+    fn log_requests(sim: &swarmtop_sim::Sim) -> u64 {
         sim.requests()
             .iter()
             .filter(|(k, _)| k.ends_with("/logs"))
@@ -512,7 +514,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_stream_moves_with_the_session_and_says_so() {
-        let dir = crate::sim::PrivateDir::new("swarmtop-logs-move").unwrap();
+        let dir = swarmtop_sim::PrivateDir::new("swarmtop-logs-move").unwrap();
         let (a, _sa, ea) = manager(&dir, "a.sock").await;
         let (b, _sb, eb) = manager(&dir, "b.sock").await;
         let id = a.with(|m| m.services().next().map(|s| s.id().to_string()));

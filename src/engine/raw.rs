@@ -1,22 +1,20 @@
 //! GET requests whose answer is read chunk by chunk, over the same transport as the bollard
-//! client (the same unix socket, or the same hyper client for tcp, TLS and ssh). For the big
+//! client (the same hyper client, read-only gate included). For the big
 //! lists of a large swarm: bollard reads a whole answer into memory and builds every field of
 //! every object, which for 40,000 tasks is hundreds of megabytes; here each element of the
 //! array is handed out as soon as it is complete and kept only as far as the caller wants.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bollard::BollardRequest;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::Response;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 
 use super::error::{EngineError, from_bollard};
 use super::json_array::ArraySplitter;
@@ -31,13 +29,12 @@ pub type SendFn = Arc<
         + Sync,
 >;
 
-/// How to make a raw request to the engine.
+/// How to make a raw request to the engine: the transport's own (guarded) send function, and
+/// the URL its requests start with.
 #[derive(Clone)]
-pub enum Raw {
-    /// A fresh connection to the socket per request (cheap on a unix socket).
-    Unix(PathBuf),
-    /// The custom transport's client; `base` is the URL its requests start with.
-    Custom { send: SendFn, base: String },
+pub struct Raw {
+    pub send: SendFn,
+    pub base: String,
 }
 
 /// Headers must come within this time, and each chunk of the body within it after the last.
@@ -55,34 +52,14 @@ impl Raw {
         path: &str,
         body: Option<Bytes>,
     ) -> Result<Response<Incoming>, bollard::errors::Error> {
-        let builder = |uri: String| {
-            let b = hyper::Request::builder().method(method.clone()).uri(uri);
-            if body.is_some() {
-                b.header(hyper::header::CONTENT_TYPE, "application/json")
-            } else {
-                b
-            }
-        };
-        match self {
-            Raw::Unix(socket) => {
-                let stream = tokio::net::UnixStream::connect(socket).await?;
-                let (mut tx, conn) =
-                    hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-                tokio::spawn(async move {
-                    // the connection ends with the answer; its error is the request's error
-                    let _ = conn.await;
-                });
-                let req = builder(format!("http://localhost{path}"))
-                    .header(hyper::header::HOST, "localhost")
-                    .body(Full::new(body.clone().unwrap_or_default()))?;
-                Ok(tx.send_request(req).await?)
-            }
-            Raw::Custom { send, base } => {
-                let req = builder(format!("{base}{path}"))
-                    .body(bollard::body_full(body.clone().unwrap_or_default()))?;
-                send(req).await
-            }
+        let mut b = hyper::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if body.is_some() {
+            b = b.header(hyper::header::CONTENT_TYPE, "application/json");
         }
+        let req = b.body(bollard::body_full(body.unwrap_or_default()))?;
+        (self.send)(req).await
     }
 
     /// A request whose whole answer is read (within the request deadline); an answer that is

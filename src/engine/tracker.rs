@@ -14,6 +14,7 @@ use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
 use super::load::TaskScope;
+pub use crate::cluster::TaskDelta;
 use crate::cluster::format::parse_time;
 use crate::cluster::{Task, TaskSet};
 
@@ -124,23 +125,6 @@ impl Keep {
                 TaskScope::Node(id) => id == node,
                 TaskScope::Summary | TaskScope::None => false,
             }
-    }
-}
-
-/// Changes to the tasks the UI holds.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TaskDelta {
-    /// The UI's tasks are replaced by `upsert` (the first answer).
-    pub replace_all: bool,
-    /// New tasks, and tasks whose version changed.
-    pub upsert: Vec<Task>,
-    /// IDs of tasks gone, or no longer wanted.
-    pub remove: Vec<String>,
-}
-
-impl TaskDelta {
-    pub fn is_empty(&self) -> bool {
-        !self.replace_all && self.upsert.is_empty() && self.remove.is_empty()
     }
 }
 

@@ -36,6 +36,8 @@ pub enum EngineMsg {
         api_version: String,
         /// The manager that stopped answering, when this is another one.
         switched_from: Option<String>,
+        /// Why nothing may be changed through this connection (its transport's gate).
+        read_only: Option<String>,
     },
     /// A fresh view of the cluster's objects. It carries no tasks: the UI keeps the tasks it
     /// has, and they are refreshed on their own (`Part::Tasks`, `Part::TaskDelta`).
@@ -82,29 +84,8 @@ pub enum EngineCmd {
     WatchRollout(Option<String>),
 }
 
-/// How often things without events are polled, and how often everything is reloaded (the
-/// configured values; large swarms poll less, see [`Cadence`]).
-#[derive(Debug, Clone)]
-pub struct Intervals {
-    pub tasks: Duration,
-    pub services: Duration,
-    pub resync: Duration,
-    pub debounce: Duration,
-    /// From this many tasks that should run, a swarm is large.
-    pub large_swarm: usize,
-}
-
-impl Default for Intervals {
-    fn default() -> Self {
-        Intervals {
-            tasks: Duration::from_secs(2),
-            services: Duration::from_secs(2),
-            resync: Duration::from_secs(60),
-            debounce: Duration::from_millis(100),
-            large_swarm: 2000,
-        }
-    }
-}
+/// A setting (config.yaml `refresh`), so it lives with the settings.
+pub use crate::config::Intervals;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -160,6 +141,8 @@ pub struct Worker {
     pub intervals: Intervals,
     /// An already connected engine to start with (the one the start-up check made).
     pub engine: Option<Engine>,
+    /// What every connection of this worker may send (`crate::access`).
+    pub gate: crate::access::Gate,
 }
 
 /// A poll that takes longer than this means the manager stopped answering (a network cut
@@ -233,6 +216,7 @@ impl Worker {
                         engine_version: engine.version.version.clone().unwrap_or_default(),
                         api_version: engine.api_version(),
                         switched_from,
+                        read_only: engine.read_only().map(str::to_string),
                     };
                     // a move is said at once (the header names where we are, even while a
                     // new leader is being elected there); a reconnection to the same manager
@@ -325,7 +309,7 @@ impl Worker {
                 break;
             };
             let attempt = async {
-                let e = Engine::connect(ep).await?;
+                let e = Engine::connect(ep, &self.gate).await?;
                 e.require_manager().await?;
                 Ok::<_, EngineError>(e)
             };

@@ -9,14 +9,14 @@ use tokio::sync::mpsc;
 use super::*;
 use crate::cluster::{task_is_active, task_state};
 use crate::connect::{HostUrl, Source};
-use crate::sim::{PrivateDir, SeedSpec, Sim};
+use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 struct Setup {
     sim: Sim,
     rx: mpsc::Receiver<EngineMsg>,
     cmd: mpsc::Sender<EngineCmd>,
     cluster: Cluster,
-    _server: crate::sim::SimServer,
+    _server: swarmtop_sim::SimServer,
     _dir: PrivateDir,
 }
 
@@ -46,7 +46,8 @@ async fn start_with(intervals: Intervals) -> Setup {
         tls: None,
         source: Source::HostFlag,
     };
-    let engine = Engine::connect(&endpoint).await.unwrap();
+    let gate = crate::access::Gate::open();
+    let engine = Engine::connect(&endpoint, &gate).await.unwrap();
     let (tx, rx) = mpsc::channel(64);
     let (cmd, crx) = mpsc::channel(8);
     let worker = Worker {
@@ -57,6 +58,7 @@ async fn start_with(intervals: Intervals) -> Setup {
         rx: crx,
         intervals,
         engine: Some(engine),
+        gate,
     };
     tokio::spawn(worker.run());
     cmd.send(EngineCmd::WatchTasks(TaskScope::Summary))
@@ -110,7 +112,7 @@ fn scale(sim: &Sim, name: &str, replicas: i64) {
         let version = s.service.version.as_ref()?.index?;
         let mut spec = s.spec().clone();
         spec.mode.as_mut()?.replicated.as_mut()?.replicas = Some(replicas);
-        m.update_service(&id, version, spec, false, crate::sim::time::now())
+        m.update_service(&id, version, spec, false, swarmtop_sim::time::now())
             .ok()
     })
     .expect("scaled");
@@ -215,8 +217,7 @@ async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
     // the engine works reachability out when asked: no event says it changed
     let manager = s.sim.with(|m| {
         let (id, n) = m
-            .nodes
-            .iter_mut()
+            .nodes_mut()
             .find(|(_, n)| n.manager_status.is_some())
             .expect("a manager");
         n.manager_status.as_mut().unwrap().reachability = Some(Reachability::UNREACHABLE);
@@ -234,7 +235,7 @@ async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
 
 #[tokio::test]
 async fn failing_polls_make_the_data_stale_with_the_error_in_words() {
-    use crate::sim::faults::{ErrorRule, Route};
+    use swarmtop_sim::faults::{ErrorRule, Route};
     let mut s = start_with(no_resync()).await;
     s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
         .await;
@@ -266,7 +267,7 @@ async fn failing_polls_make_the_data_stale_with_the_error_in_words() {
 
 #[tokio::test]
 async fn no_leader_is_said_as_such() {
-    use crate::sim::faults::{ErrorRule, Route};
+    use swarmtop_sim::faults::{ErrorRule, Route};
     let mut s = start_with(no_resync()).await;
     s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
         .await;

@@ -4,73 +4,12 @@
 
 use std::io::Read;
 
-use crate::cluster::{Cluster, node_hostname, node_id, service_id, service_mode, service_name};
+use crate::cluster::{service_mode, service_name};
 use crate::engine::{Engine, load_cluster};
 use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines};
+pub use crate::ops::resolve::{find_node, find_service};
 use crate::ops::validate::{check_object_name, parse_image, parse_replicas};
 use crate::ops::{Availability, Op, Role, SecretBytes, UpdateForm, run};
-
-/// Finds a node by ID, hostname or unique ID prefix, as the docker CLI does.
-pub fn find_node(c: &Cluster, key: &str) -> Result<(String, String), String> {
-    let exact = c
-        .nodes
-        .iter()
-        .find(|n| node_id(n) == key || node_hostname(n) == key);
-    let n = match exact {
-        Some(n) => n,
-        None => {
-            let m: Vec<_> = c
-                .nodes
-                .iter()
-                .filter(|n| node_id(n).starts_with(key))
-                .collect();
-            match m.as_slice() {
-                [one] => *one,
-                [] => {
-                    return Err(format!(
-                        "no node {key:?} (see swarmtop snapshot or docker node ls)"
-                    ));
-                }
-                _ => {
-                    return Err(format!(
-                        "{key:?} matches {} nodes: give more of the ID",
-                        m.len()
-                    ));
-                }
-            }
-        }
-    };
-    Ok((node_id(n).to_string(), node_hostname(n).to_string()))
-}
-
-/// Finds a service by ID, name or unique ID prefix.
-pub fn find_service(c: &Cluster, key: &str) -> Result<(String, String), String> {
-    let exact = c
-        .services
-        .iter()
-        .find(|s| service_id(s) == key || service_name(s) == key);
-    let s = match exact {
-        Some(s) => s,
-        None => {
-            let m: Vec<_> = c
-                .services
-                .iter()
-                .filter(|s| service_id(s).starts_with(key))
-                .collect();
-            match m.as_slice() {
-                [one] => *one,
-                [] => return Err(format!("no service {key:?} (see docker service ls)")),
-                _ => {
-                    return Err(format!(
-                        "{key:?} matches {} services: give more of the ID",
-                        m.len()
-                    ));
-                }
-            }
-        }
-    };
-    Ok((service_id(s).to_string(), service_name(s).to_string()))
-}
 
 pub enum NodeVerb {
     Drain,
@@ -141,12 +80,21 @@ pub async fn node(
     Ok(out)
 }
 
-/// `swarmtop service scale SVC=N`
-pub async fn scale(engine: &Engine, arg: &str) -> anyhow::Result<String> {
+/// `SERVICE=REPLICAS` of `swarmtop service scale`, checked before anything is read.
+pub fn parse_scale_arg(arg: &str) -> anyhow::Result<(&str, u64)> {
     let (key, n) = arg
         .split_once('=')
         .ok_or_else(|| anyhow::anyhow!("{arg:?}: write SERVICE=REPLICAS, e.g. web=5"))?;
-    let replicas = parse_replicas(n).map_err(anyhow::Error::msg)?;
+    if key.trim().is_empty() {
+        anyhow::bail!("empty service name in {arg:?}: write SERVICE=REPLICAS, e.g. web=5");
+    }
+    let replicas = parse_replicas(n).map_err(|e| anyhow::anyhow!("{arg:?}: {e}"))?;
+    Ok((key, replicas))
+}
+
+/// `swarmtop service scale SVC=N`
+pub async fn scale(engine: &Engine, arg: &str) -> anyhow::Result<String> {
+    let (key, replicas) = parse_scale_arg(arg)?;
     let c = load_cluster(engine).await?;
     let (id, name) = find_service(&c, key).map_err(anyhow::Error::msg)?;
     if let Some(s) = c.service_by_id(&id)
@@ -268,7 +216,11 @@ pub async fn create_service(engine: &Engine, a: &crate::cli::CreateArgs) -> anyh
     for p in &a.publish {
         ports.extend(parse_ports(p).map_err(anyhow::Error::msg)?);
     }
+    // by exact name only, as `docker service create --secret NAME` finds them
     let find = |kind: &str, items: Vec<(Option<String>, Option<String>)>, name: &str| {
+        if name.trim().is_empty() {
+            anyhow::bail!("empty {kind} name in --{kind}");
+        }
         items
             .into_iter()
             .find(|(_, n)| n.as_deref() == Some(name))
@@ -355,7 +307,7 @@ pub async fn secret_create(engine: &Engine, name: &str, source: &str) -> anyhow:
             .map_err(|e| anyhow::anyhow!("cannot read the secret from stdin: {e}"))?;
         b
     } else {
-        std::fs::read(source).map_err(|e| anyhow::anyhow!("cannot read {source}: {e}"))?
+        crate::files::read_bytes(std::path::Path::new(source), crate::files::OBJECT_LIMIT)?
     };
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         let from = if source == "-" { "stdin" } else { source };
@@ -385,21 +337,13 @@ pub async fn secret_create(engine: &Engine, name: &str, source: &str) -> anyhow:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::fixtures::sample;
 
     #[test]
-    fn nodes_and_services_by_name_id_or_prefix() {
-        let c = sample();
-        assert_eq!(
-            find_node(&c, "node2").unwrap().0,
-            "n2bbbbbbbbbbbbbbbbbbbbbbb"
-        );
-        assert_eq!(find_node(&c, "n3cc").unwrap().1, "node3");
-        assert!(find_node(&c, "n").unwrap_err().contains("matches 3 nodes"));
-        assert!(find_node(&c, "nodeX").unwrap_err().contains("no node"));
-        assert_eq!(
-            find_service(&c, "web").unwrap().0,
-            "s1webwebwebwebwebwebwebwe"
-        );
+    fn scale_refuses_an_empty_service_name() {
+        let e = parse_scale_arg("=0").unwrap_err().to_string();
+        assert!(e.contains("empty service name in \"=0\""), "{e}");
+        assert!(parse_scale_arg(" =1").is_err());
+        assert_eq!(parse_scale_arg("web=5").unwrap(), ("web", 5));
+        assert!(parse_scale_arg("web").is_err());
     }
 }

@@ -76,7 +76,7 @@ pub async fn run_following(
 mod tests {
     use super::*;
     use crate::connect::{Endpoint, HostUrl, Source};
-    use crate::sim::{LatencyRule, PrivateDir, Route, SeedSpec, Sim, SimServer};
+    use swarmtop_sim::{LatencyRule, PrivateDir, Route, SeedSpec, Sim, SimServer};
 
     /// A simulated manager; two of the same seed are two managers of one swarm (same IDs).
     async fn manager(dir: &PrivateDir, name: &str) -> (Sim, SimServer, Engine) {
@@ -96,7 +96,9 @@ mod tests {
             tls: None,
             source: Source::HostFlag,
         };
-        let engine = Engine::connect(&endpoint).await.unwrap();
+        let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
+            .await
+            .unwrap();
         (sim, server, engine)
     }
 

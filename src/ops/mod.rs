@@ -6,6 +6,7 @@ pub mod commands;
 pub mod create;
 pub mod follow;
 pub mod guards;
+pub mod resolve;
 pub mod run;
 pub mod validate;
 
@@ -119,11 +120,14 @@ pub enum Op {
         id: String,
         name: String,
     },
-    /// Replace the node's labels with these.
+    /// Change only these labels of the node, on its labels as they are when written (a label
+    /// someone else added meanwhile stays): `set` key and value (kept byte for byte), `remove`
+    /// keys.
     SetNodeLabels {
         node_id: String,
         node: String,
-        labels: Vec<(String, String)>,
+        set: Vec<(String, String)>,
+        remove: Vec<String>,
     },
     /// Remove a node from the swarm (`force` for one that still answers).
     RemoveNode {
@@ -178,7 +182,7 @@ impl Op {
             Op::CreateConfig { name, .. } => format!("create config {name}"),
             Op::RemoveSecret { name, .. } => format!("remove secret {name}"),
             Op::RemoveConfig { name, .. } => format!("remove config {name}"),
-            Op::SetNodeLabels { node, .. } => format!("set the labels of node {node}"),
+            Op::SetNodeLabels { node, .. } => format!("change the labels of node {node}"),
             Op::RemoveNode {
                 node, force: false, ..
             } => format!("remove node {node}"),

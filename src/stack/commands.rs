@@ -77,6 +77,8 @@ pub async fn deploy(
 
 /// `swarmtop stack rm`
 pub async fn remove(engine: &Engine, stack: &str) -> Result<String, StackError> {
+    // an empty name would be a label filter matching what has an empty namespace
+    check_stack_name(stack)?;
     let r = super::remove::remove(engine, stack).await?;
     let mut out = String::new();
     for x in &r.removed {
@@ -152,6 +154,7 @@ pub async fn list(engine: &Engine) -> Result<String, StackError> {
 
 /// `swarmtop stack ps`: the stack's tasks, newest first per slot.
 pub async fn ps(engine: &Engine, stack: &str) -> Result<String, StackError> {
+    check_stack_name(stack)?;
     let d = &engine.docker;
     let err = |e: bollard::errors::Error| StackError::Engine(from_bollard(&engine.label(), &e));
     let filter = HashMap::from([(
@@ -233,6 +236,7 @@ pub async fn ps(engine: &Engine, stack: &str) -> Result<String, StackError> {
 /// The stack's file: the one swarmtop stored at its last deploy, or one rebuilt from the live
 /// specs when the docker CLI deployed it.
 pub async fn file(engine: &Engine, stack: &str) -> Result<StackFile, StackError> {
+    check_stack_name(stack)?;
     let d = &engine.docker;
     let err = |e: bollard::errors::Error| StackError::Engine(from_bollard(&engine.label(), &e));
     let filter = || {

@@ -29,8 +29,9 @@ use super::error::FileError;
 use super::load::Loaded;
 use super::locate::Seg;
 use super::model::*;
-use super::values::{parse_duration, parse_nano_cpus, parse_ram_bytes};
+use super::values::{go_float32, parse_duration, parse_nano_cpus, parse_ram_bytes};
 use super::{IMAGE_LABEL, NAMESPACE_LABEL};
+use crate::image_ref::as_docker_sends;
 
 /// Everything a stack file asks for, as engine specs, by full object name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -206,10 +207,10 @@ fn read_object(o: &FileObject, path: &[Seg]) -> Result<Vec<u8>, Fail> {
     let Some(f) = &o.file else {
         return Err((path.to_vec(), "needs `file:`".into()));
     };
-    std::fs::read(f).map_err(|e| {
+    crate::files::read_bytes(std::path::Path::new(f), crate::files::OBJECT_LIMIT).map_err(|e| {
         let mut p = path.to_vec();
         p.push(Seg::Key("file".into()));
-        (p, format!("cannot read {f}: {}", super::load::io_words(&e)))
+        (p, format!("cannot read {f}: {}", e.reason()))
     })
 }
 
@@ -313,7 +314,9 @@ fn service(stack: &str, name: &str, s: &Service, c: &ComposeFile) -> Result<Serv
     let credential_spec = credential_spec(s, &sp(&["credential_spec"]))?;
 
     let container = TaskSpecContainerSpec {
-        image: Some(image),
+        // moby's client tags and shortens the image on every create and update; the label
+        // keeps the file's text
+        image: Some(as_docker_sends(&image)),
         labels: Some(with_stack_label(stack, s.labels.as_ref())),
         command: s.entrypoint.as_ref().map(StringOrList::as_list),
         args: s.command.as_ref().map(StringOrList::as_list),
@@ -1016,7 +1019,8 @@ fn update_config(
         delay: dur(&u.delay, at("delay"))?.filter(|d| *d != 0),
         failure_action,
         monitor: dur(&u.monitor, at("monitor"))?.filter(|d| *d != 0),
-        max_failure_ratio: Some(u.max_failure_ratio.unwrap_or(0.0) as f32 as f64),
+        // the CLI holds it as a float32: send what the engine will store and show
+        max_failure_ratio: Some(go_float32(u.max_failure_ratio.unwrap_or(0.0))),
         order,
     }))
 }
@@ -1143,6 +1147,51 @@ mod tests {
         assert_eq!(
             n.labels.as_ref().unwrap()["com.docker.stack.namespace"],
             "st"
+        );
+    }
+
+    #[test]
+    fn images_are_sent_as_the_docker_client_sends_them() {
+        // moby's client tags an untagged image and writes it in its familiar form; the label
+        // keeps the file's text (docker stack deploy does the same)
+        let d = conv(
+            "services:\n  a:\n    image: busybox\n  b:\n    image: docker.io/library/nginx:1\n  c:\n    image: prom/prometheus\n",
+        );
+        let img = |n: &str| {
+            let s = json(&d.services[n]);
+            (
+                s["TaskTemplate"]["ContainerSpec"]["Image"].clone(),
+                s["Labels"]["com.docker.stack.image"].clone(),
+            )
+        };
+        assert_eq!(
+            img("st_a"),
+            (
+                serde_json::json!("busybox:latest"),
+                serde_json::json!("busybox")
+            )
+        );
+        assert_eq!(
+            img("st_b"),
+            (
+                serde_json::json!("nginx:1"),
+                serde_json::json!("docker.io/library/nginx:1")
+            )
+        );
+        assert_eq!(img("st_c").0, "prom/prometheus:latest");
+    }
+
+    #[test]
+    fn max_failure_ratio_is_what_the_engine_stores() {
+        let d = conv(
+            "services:\n  web:\n    image: a\n    deploy:\n      update_config: {max_failure_ratio: 0.3}\n      rollback_config: {max_failure_ratio: 0.1}\n",
+        );
+        let s = json(&d.services["st_web"]);
+        // the engine stores docker's float32 0.3 and shows 0.3
+        assert_eq!(s["UpdateConfig"]["MaxFailureRatio"], serde_json::json!(0.3));
+        assert_eq!(
+            s["RollbackConfig"]["MaxFailureRatio"],
+            serde_json::json!(0.1)
         );
     }
 

@@ -230,7 +230,7 @@ mod tests {
     #[tokio::test]
     async fn a_deploy_cut_part_way_says_what_is_in_place_and_deploys_the_rest_again() {
         use crate::connect::{Endpoint, HostUrl, Source};
-        use crate::sim::{ErrorRule, PrivateDir, Route, SeedSpec, Sim};
+        use swarmtop_sim::{ErrorRule, PrivateDir, Route, SeedSpec, Sim};
         let sim = Sim::seeded(&SeedSpec {
             nodes: 2,
             managers: 1,
@@ -248,7 +248,9 @@ mod tests {
             tls: None,
             source: Source::HostFlag,
         };
-        let engine = Engine::connect(&endpoint).await.unwrap();
+        let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
+            .await
+            .unwrap();
         let (_engines, rx) = watch::channel(engine);
         let text = "services:\n  web:\n    image: busybox:1\n  api:\n    image: busybox:1\n";
         // the leader is gone when the first service is sent

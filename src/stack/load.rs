@@ -132,8 +132,8 @@ pub fn load_files(paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
     };
     let mut sources = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| FileError::new(p.display().to_string(), io_words(&e)))?;
+        let text = crate::files::read_text(p, crate::files::EDITOR_LIMIT)
+            .map_err(|e| FileError::new(p.display().to_string(), e.reason()))?;
         sources.push(Source {
             name: p.display().to_string(),
             text,
@@ -178,8 +178,12 @@ pub fn check_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded
 fn load_with(sources: &[Source], dir: &Path, env: &Env, io: bool) -> Result<Loaded, FileError> {
     let mut warnings = Vec::new();
     let mut files = Vec::new();
+    let mut first_version: Option<String> = None;
     for src in sources {
-        let file = parse_one(src, dir, env, &mut warnings, io)?;
+        let (file, version) = parse_one(src, dir, env, &mut warnings, io)?;
+        let first = first_version.get_or_insert_with(|| version.clone());
+        super::checks::same_versions(first, &version)
+            .map_err(|m| error_in(std::slice::from_ref(src), &[Seg::Key("version".into())], m))?;
         files.push(file);
     }
     let mut it = files.into_iter();
@@ -214,7 +218,7 @@ fn parse_one(
     env: &Env,
     warnings: &mut Vec<String>,
     io: bool,
-) -> Result<ComposeFile, FileError> {
+) -> Result<(ComposeFile, String), FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| {
         let msg = yaml_words(&e.to_string());
@@ -291,7 +295,12 @@ fn parse_one(
             }
         }
     }
+    let version = super::checks::file_version(&root);
+    let raw = root.clone();
     interpolate(&mut root, env).map_err(|(path, msg)| here(&path, msg))?;
+    super::checks::unique_items(&root).map_err(|(path, msg)| here(&path, msg))?;
+    super::checks::external_network_names(&raw, &root, env)
+        .map_err(|(path, msg)| here(&path, msg))?;
     let file: ComposeFile = serde_path_to_error::deserialize(root).map_err(|e| {
         let path = serde_path(e.path());
         let msg = serde_words(&e.inner().to_string(), &path);
@@ -308,7 +317,7 @@ fn parse_one(
             ));
         }
     }
-    normalize(file, src, dir, env, io)
+    Ok((normalize(file, src, dir, env, io)?, version))
 }
 
 fn strip_extensions(m: &mut yaml_serde::Mapping) {
@@ -401,12 +410,11 @@ fn normalize(
                     StringOrList::One(_) => sp(&[Seg::Key("env_file".into())]),
                     StringOrList::List(_) => sp(&[Seg::Key("env_file".into()), Seg::Index(i)]),
                 };
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    here(
-                        &seg,
-                        format!("env file {}: {}", path.display(), io_words(&e)),
-                    )
-                })?;
+                // bounded, and never waiting on a FIFO: this runs while the editor waits
+                let text =
+                    crate::files::read_text(&path, crate::files::ENV_FILE_LIMIT).map_err(|e| {
+                        here(&seg, format!("env file {}: {}", path.display(), e.reason()))
+                    })?;
                 let vars = parse_env_file(&text, env).map_err(|(line, msg)| {
                     FileError::new(path.display().to_string(), msg).at(line, 1)
                 })?;
@@ -449,7 +457,7 @@ fn normalize(
                             "a bind mount needs a source path".into(),
                         ));
                     };
-                    long.source = Some(resolve_path(dir, s, env).display().to_string());
+                    long.source = Some(super::paths::bind_source(dir, s, env));
                 }
                 *v = VolumeEntry::Long(long);
             }
@@ -597,7 +605,8 @@ fn shell_words(c: &StringOrList) -> Result<StringOrList, String> {
     }
 }
 
-/// `~` and relative paths, as the CLI resolves them.
+/// Files read on this machine (env files, secret and config files): `~` and relative paths.
+/// Bind sources go into the spec and follow the CLI exactly: see [`super::paths`].
 pub fn resolve_path(dir: &Path, p: &str, env: &Env) -> PathBuf {
     let expanded = match (p.strip_prefix('~'), env.get("HOME")) {
         (Some(rest), Some(home)) => format!("{home}{rest}"),
@@ -1133,6 +1142,29 @@ mod tests {
     }
 
     #[test]
+    fn an_env_file_that_is_a_fifo_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("app.env");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  a:\n    image: x\n    env_file: app.env\n",
+            )],
+            dir.path(),
+            &Env::new(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("app.env: not a regular file (a FIFO)"),
+            "{e:?}"
+        );
+        assert_eq!(e.line, Some(4));
+    }
+
+    #[test]
     fn env_files_and_relative_paths() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("app.env"), "# c\nA=from file\nB=2\n").unwrap();
@@ -1155,12 +1187,106 @@ mod tests {
         };
         assert_eq!(
             v.source.as_deref(),
-            Some(dir.path().join("./data").to_str().unwrap())
+            Some(dir.path().join("data").to_str().unwrap())
         );
         assert_eq!(
             l.config.secrets["s"].file.as_deref(),
             Some(dir.path().join("s.txt").to_str().unwrap())
         );
+    }
+
+    #[test]
+    fn bind_sources_are_resolved_and_cleaned_like_the_cli() {
+        let env = Env::from([("HOME".to_string(), "/home/ops".to_string())]);
+        let l = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  a:\n    image: x\n    volumes:\n      - ./alertmanager/:/etc/am\n      - {type: bind, source: ../conf/./x, target: /x}\n      - ~/.cache:/c\n      - /srv/./abs/:/abs\n",
+            )],
+            Path::new("/srv/app"),
+            &env,
+        )
+        .unwrap();
+        let sources: Vec<String> = l.config.services["a"]
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| match v {
+                VolumeEntry::Long(l) => l.source.clone(),
+                VolumeEntry::Short(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "/srv/app/alertmanager",
+                "/srv/conf/x",
+                "/home/ops/.cache",
+                "/srv/./abs/"
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_docker_makes_are_placed() {
+        // two -c files with different versions
+        let e = load_sources(
+            &[
+                src("a.yml", "version: '3.7'\nservices:\n  web:\n    image: x\n"),
+                src("b.yml", "version: '3.3'\nservices:\n  web:\n    image: y\n"),
+            ],
+            Path::new("/"),
+            &Env::new(),
+        )
+        .unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("b.yml", Some(1)), "{e}");
+        assert!(
+            e.message
+                .contains("version mismatched between two composefiles : 3.7 and 3.3"),
+            "{e}"
+        );
+        // duplicate items, at the second one
+        for (text, line) in [
+            (
+                "services:\n  web:\n    image: x\n    extra_hosts:\n      - 'db:10.0.0.2'\n      - 'db:10.0.0.2'\n",
+                6,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    environment:\n      - A=1\n      - B=2\n      - A=1\n",
+                7,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    deploy:\n      labels: [a=1, a=1]\n",
+                5,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    ports:\n      - '80:80'\n      - 8080:8080\n      - '80:80'\n",
+                7,
+            ),
+        ] {
+            let e = load(text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{e}");
+            assert!(e.message.contains("listed twice"), "{e}");
+        }
+        // an external network named by an unset variable
+        let e = load(
+            "services:\n  web:\n    image: x\n    networks: [proxy]\nnetworks:\n  proxy:\n    external: true\n    name: ${PROXY_NET}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(8), "{e}");
+        assert!(e.message.contains("$PROXY_NET is not set"), "{e}");
+        // set, it loads
+        let env = Env::from([("PROXY_NET".to_string(), "traefik".to_string())]);
+        let l = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  web:\n    image: x\n    networks: [proxy]\nnetworks:\n  proxy:\n    external: true\n    name: ${PROXY_NET}\n",
+            )],
+            Path::new("/"),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(l.config.networks["proxy"].name.as_deref(), Some("traefik"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::source::SourceFile;
 use super::{IMAGE_LABEL, NAMESPACE_LABEL};
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, from_bollard};
+use crate::image_ref::as_docker_sends;
 
 /// `--resolve-image`: whether to ask a registry for the image digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -433,7 +434,7 @@ pub fn make_plan(
 }
 
 /// What the CLI carries over from the running service: the resolved image when the file's
-/// image did not change, and the force-update counter (stack deploy never forces).
+/// image did not change (tagged as the client sends it), and the force-update counter (stack deploy never forces).
 pub fn keep_live_fields(spec: &mut ServiceSpec, live: &ServiceSpec, resolve: ResolveImage) {
     let file_image = spec
         .labels
@@ -452,8 +453,9 @@ pub fn keep_live_fields(spec: &mut ServiceSpec, live: &ServiceSpec, resolve: Res
             let live_image = live_task
                 .and_then(|t| t.container_spec.as_ref())
                 .and_then(|c| c.image.clone());
+            // the client then tags it on the way out, as it does every image it sends
             if let (Some(c), Some(img)) = (t.container_spec.as_mut(), live_image) {
-                c.image = Some(img);
+                c.image = Some(as_docker_sends(&img));
             }
         }
         t.force_update = live_task.and_then(|t| t.force_update);
@@ -534,7 +536,16 @@ fn prune(v: Json) -> Option<Json> {
 
 fn canonical(spec: &ServiceSpec) -> Json {
     let v = serde_json::to_value(spec).unwrap_or(Json::Null);
-    prune(with_engine_defaults(v)).unwrap_or(Json::Null)
+    let mut v = prune(with_engine_defaults(v)).unwrap_or(Json::Null);
+    // ports are a multiset: docker sorts them by published port with Go's unstable sort, so
+    // with more than 12 its order differs from ours and is no change
+    if let Some(ports) = v
+        .pointer_mut("/EndpointSpec/Ports")
+        .and_then(Json::as_array_mut)
+    {
+        ports.sort_by_cached_key(Json::to_string);
+    }
+    v
 }
 
 /// Leaves of an object by dotted path; arrays are leaves (shown whole).
@@ -678,6 +689,149 @@ mod tests {
         let p = make_plan(d, &live, PlanOptions::default(), None);
         assert!(p.is_empty(), "{}", p.render());
         assert!(p.render().contains("nothing to change"));
+    }
+
+    /// The service's spec with its image set as the engine would hold it.
+    fn live_with_image(d: &Desired, image: &str) -> Live {
+        let mut spec = d.services["st_web"].clone();
+        if let Some(c) = spec
+            .task_template
+            .as_mut()
+            .and_then(|t| t.container_spec.as_mut())
+        {
+            c.image = Some(image.into());
+        }
+        Live {
+            services: vec![as_engine_keeps(&spec)],
+            ..Default::default()
+        }
+    }
+
+    fn service_changes(p: &Plan) -> Vec<FieldChange> {
+        p.steps
+            .iter()
+            .filter_map(|s| match &s.action {
+                Action::Update { changes, .. } if s.kind == Kind::Service => Some(changes.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn images_compare_as_the_docker_client_sends_them() {
+        let d = desired("services:\n  web:\n    image: busybox\n");
+        // deployed by `docker stack deploy`: the engine holds busybox:latest
+        let p = make_plan(
+            d.clone(),
+            &live_with_image(&d, "busybox:latest"),
+            PlanOptions::default(),
+            None,
+        );
+        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        // an older swarmtop sent `busybox`: the CLI's next deploy would send busybox:latest, and
+        // so does ours, so the plan says so
+        let p = make_plan(
+            d.clone(),
+            &live_with_image(&d, "busybox"),
+            PlanOptions::default(),
+            None,
+        );
+        let c = service_changes(&p);
+        assert_eq!(c.len(), 1, "{}", p.render());
+        assert_eq!(
+            (c[0].old.as_deref(), c[0].new.as_deref()),
+            (Some("busybox"), Some("busybox:latest"))
+        );
+        // what a deploy sends is what the plan compared
+        let sent = &p.desired.services["st_web"];
+        let img = sent
+            .task_template
+            .as_ref()
+            .and_then(|t| t.container_spec.as_ref())
+            .and_then(|c| c.image.as_deref());
+        assert_eq!(img, Some("busybox:latest"));
+    }
+
+    #[test]
+    fn port_order_is_no_change() {
+        let ports: Vec<String> = (0..14).map(|i| format!("'{}:80'", 8000 + i)).collect();
+        let d = desired(&format!(
+            "services:\n  web:\n    image: a:1\n    ports: [{}]\n",
+            ports.join(", ")
+        ));
+        let mut live_spec = d.services["st_web"].clone();
+        if let Some(p) = live_spec
+            .endpoint_spec
+            .as_mut()
+            .and_then(|e| e.ports.as_mut())
+        {
+            // as Go's unstable sort may leave them
+            p.reverse();
+            p.swap(0, 5);
+        }
+        let live = Live {
+            services: vec![as_engine_keeps(&live_spec)],
+            ..Default::default()
+        };
+        let p = make_plan(d.clone(), &live, PlanOptions::default(), None);
+        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        // a port that really changes still shows
+        let fewer = desired("services:\n  web:\n    image: a:1\n    ports: ['8000:80']\n");
+        let p = make_plan(fewer, &live, PlanOptions::default(), None);
+        assert_eq!(service_changes(&p).len(), 1, "{}", p.render());
+    }
+
+    /// The live service as the engine writes it (`Healthcheck`), read the way Live::read does.
+    #[test]
+    fn healthchecks_are_compared_and_shown() {
+        let file = "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      test: [CMD, 'true']\n      interval: 5s\n      retries: 3\n";
+        let d = desired(file);
+        let mut raw = serde_json::json!({
+            "ID": "id-web", "Version": {"Index": 7},
+            "Spec": crate::engine::wire::to_engine(&d.services["st_web"]),
+        });
+        let live_hc = raw
+            .pointer_mut("/Spec/TaskTemplate/ContainerSpec/Healthcheck")
+            .expect("the engine's key");
+        assert_eq!(live_hc["Interval"], 5_000_000_000i64);
+        let same: Service = crate::engine::wire::from_engine(raw.clone()).unwrap();
+        let live = Live {
+            services: vec![same],
+            ..Default::default()
+        };
+        let p = make_plan(d, &live, PlanOptions::default(), None);
+        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        // a changed interval and a disabled check are shown field by field
+        let p = make_plan(
+            desired(
+                "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      test: [CMD, 'true']\n      interval: 10s\n      retries: 3\n",
+            ),
+            &live,
+            PlanOptions::default(),
+            None,
+        );
+        assert!(
+            p.render().contains(
+                "TaskTemplate.ContainerSpec.HealthCheck.Interval: 5000000000 -> 10000000000"
+            ),
+            "{}",
+            p.render()
+        );
+        let p = make_plan(
+            desired(
+                "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      disable: true\n",
+            ),
+            &live,
+            PlanOptions::default(),
+            None,
+        );
+        assert!(
+            p.render()
+                .contains("HealthCheck.Test: [\"CMD\",\"true\"] -> [\"NONE\"]"),
+            "{}",
+            p.render()
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ const NETWORK_PATIENCE: Duration = Duration::from_secs(30);
 /// Removes everything labelled with the stack's namespace. `Ok` with failures listed when some
 /// objects could not be removed; `Err` when nothing was found or the engine could not be read.
 pub async fn remove(engine: &Engine, stack: &str) -> Result<Removal, StackError> {
+    if stack.is_empty() {
+        return Err(StackError::Invalid(
+            "empty stack name: nothing removed".into(),
+        ));
+    }
     let d = &engine.docker;
     let err = |e: bollard::errors::Error| StackError::Engine(from_bollard(&engine.label(), &e));
     let mut services = engine

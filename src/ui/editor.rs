@@ -39,6 +39,16 @@ pub fn draw(f: &mut Frame, area: Rect, state: &EditorState, keymap: &Keymap, the
 
     let line = match (&state.status, &state.diagnostic) {
         (Some(s), _) => Line::from(Span::styled(s.clone(), theme.status)),
+        (None, _) if matches!(state.mode, EditorMode::Planning { .. }) => Line::from(Span::styled(
+            format!(
+                "working out what a deploy would change… ({} cancels; typing goes on)",
+                keymap.key_label(Scope::Editor, Action::Leave)
+            ),
+            theme.status,
+        )),
+        // until the first answer there is nothing to say; later the last problem found stays
+        // up while the newest text is checked (it most often still holds)
+        (None, None) if state.checking() => Line::from(Span::styled("checking…", theme.dim)),
         (None, Some(d)) => {
             let place = match (d.line, d.column) {
                 (Some(l), Some(c)) => format!("line {l}, column {c}: "),
@@ -72,15 +82,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &EditorState, keymap: &Keymap, the
     f.render_widget(Paragraph::new(hints), keys);
 
     match &state.mode {
-        EditorMode::Editing => {}
-        EditorMode::Planning { .. } => popup(
-            f,
-            area,
-            theme,
-            " plan ",
-            vec![Line::from("working out what a deploy would change…")],
-            0,
-        ),
+        // while planning the text stays in view and editable: the status line says so
+        EditorMode::Editing | EditorMode::Planning { .. } => {}
         EditorMode::ConfirmLeave => popup(
             f,
             area,
@@ -216,7 +219,9 @@ mod tests {
     }
 
     fn editor(text: &str, origin: Origin) -> EditorState {
-        EditorState::new("shop", text, origin, "/srv".into(), Env::new())
+        let mut s = EditorState::new("shop", text, origin, "/srv".into(), Env::new());
+        s.validate();
+        s
     }
 
     #[test]
@@ -247,8 +252,11 @@ mod tests {
     #[test]
     fn deploy_confirmation_shows_the_plan() {
         let mut s = editor("services:\n  web:\n    image: busybox:2\n", Origin::Stored);
-        s.mode = EditorMode::Planning { deploy: true };
-        s.show_plan(Ok(
+        s.mode = EditorMode::Planning {
+            deploy: true,
+            generation: s.generation,
+        };
+        s.show_plan(s.generation, Ok(
             "~ update service shop_web\n    TaskTemplate.ContainerSpec.Image: busybox:1 -> busybox:2\n  (1 unchanged)\n".into(),
         ));
         let out = render(&mut s, 80, 24);

@@ -21,7 +21,9 @@ use crate::app::state::{Conn, Mode, State};
 use crate::app::update::scope_of;
 use crate::theme::Theme;
 
-pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
+/// Draws the whole screen with the theme in force (`State.theme`: the one `:ctx` switches to).
+pub fn draw(f: &mut Frame, state: &State) {
+    let theme = &state.theme;
     let area = f.area();
     let [head, body, hints, status] = Layout::vertical([
         Constraint::Length(2),
@@ -206,9 +208,8 @@ pub(crate) mod tests {
     use crate::keymap::Keymap;
 
     pub fn render(state: &State, w: u16, h: u16) -> String {
-        let theme = Theme::default_theme();
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| draw(f, state, &theme)).unwrap();
+        t.draw(|f| draw(f, state)).unwrap();
         let buf = t.backend().buffer().clone();
         let mut out = String::new();
         for y in 0..buf.area.height {
@@ -236,10 +237,49 @@ pub(crate) mod tests {
                 engine_version: "20.10.24".into(),
                 api_version: "1.41".into(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
         s
+    }
+
+    /// `:ctx prod` with a theme set for prod: the screen is drawn in that theme (drawing once
+    /// read a theme fixed at start while the switch set the state's).
+    #[test]
+    fn a_context_switch_draws_in_that_contexts_theme() {
+        let switched_to = |theme: &str| {
+            let mut s = sample_state();
+            let flags = crate::config::Flags {
+                theme: Some(theme.into()),
+                ..Default::default()
+            };
+            let settings = crate::config::Files::builtin().resolve("prod", &flags);
+            let want = settings.theme.clone();
+            update(
+                &mut s,
+                Msg::Switched {
+                    context: "prod".into(),
+                    settings: Box::new(settings),
+                    read_only: None,
+                },
+            );
+            let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            t.draw(|f| draw(f, &s)).unwrap();
+            (t.backend().buffer().clone(), want)
+        };
+        let (red, red_theme) = switched_to("red-alert");
+        let (plain, plain_theme) = switched_to("default");
+        assert_ne!(
+            red_theme.header, plain_theme.header,
+            "the two themes must differ"
+        );
+        let text = |b: &ratatui::buffer::Buffer| -> String {
+            b.content().iter().map(|c| c.symbol()).collect()
+        };
+        assert_eq!(text(&red), text(&plain), "the same screen");
+        assert_eq!(red[(0, 0)].style().bg, red_theme.header.bg);
+        assert_eq!(plain[(0, 0)].style().bg, plain_theme.header.bg);
     }
 
     #[test]

@@ -113,8 +113,12 @@ pub fn docker_cli() -> String {
     std::env::var("DOCKER_CLI").unwrap_or_else(|_| "docker".to_string())
 }
 
+/// The binary under test; `SWARMTOP_BIN` points the tests at another build (to check that a
+/// new test fails on the code before a fix).
 pub fn swarmtop_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_swarmtop"))
+    std::env::var_os("SWARMTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_swarmtop")))
 }
 
 fn empty_docker_config() -> PathBuf {
@@ -260,6 +264,31 @@ impl Tmux {
             ])
             .status()
             .expect("tmux send-keys");
+        assert!(st.success());
+    }
+
+    /// Pastes `text` as a terminal does when the user pastes: one bracketed paste if the
+    /// program asked for bracketed paste, else the text as typed.
+    pub fn paste(&self, text: &str) {
+        use std::io::Write;
+        let buffer = unique("paste");
+        let mut child = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "load-buffer", "-b", &buffer, "-"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("tmux load-buffer");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write to tmux");
+        assert!(child.wait().expect("tmux load-buffer").success());
+        let st = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "paste-buffer", "-p", "-d", "-b", &buffer])
+            .args(["-t", &self.session])
+            .status()
+            .expect("tmux paste-buffer");
         assert!(st.success());
     }
 

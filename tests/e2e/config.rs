@@ -260,3 +260,49 @@ fn a_context_override_makes_it_read_only_in_red() {
         "header not red: {first:?}"
     );
 }
+
+/// `:ctx` to a context with its own theme: the screen is redrawn in that theme (it kept the
+/// start's theme: drawing read a copy fixed at start).
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn ctx_switches_to_the_contexts_theme() {
+    let lab = Lab::get();
+    let xdg = xdg_with(&[(
+        "config.yaml",
+        "contexts:\n  lab-prod:\n    theme: red-alert\n",
+    )]);
+    let docker = tempfile::tempdir().expect("tempdir");
+    let host = format!("host={}", lab.manager());
+    let made = Command::new(docker_cli())
+        .env("DOCKER_CONFIG", docker.path())
+        .args(["context", "create", "lab-prod", "--docker", &host])
+        .output()
+        .expect("docker context create");
+    assert!(made.status.success(), "{made:?}");
+    let t = start(&lab, xdg.path(), docker.path(), 160);
+    let red = ["[41m", ";41m", "[48;5;1m", ";48;5;1m"];
+    let header = |t: &Tmux| {
+        t.capture_styled()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let before = header(&t);
+    assert!(
+        !red.iter().any(|r| before.contains(r)),
+        "the default context's header is already red: {before:?}"
+    );
+    t.send(&[":"]);
+    t.type_text("ctx lab-prod");
+    t.send(&["Enter"]);
+    t.wait_for(Duration::from_secs(30), "lab-prod, live", |s| {
+        let first = s.lines().next().unwrap_or_default();
+        first.contains("lab-prod") && s.contains("● live") && s.contains("nodes (3)")
+    });
+    let after = header(&t);
+    assert!(
+        red.iter().any(|r| after.contains(r)),
+        "after :ctx lab-prod the header is not red: {after:?}"
+    );
+}

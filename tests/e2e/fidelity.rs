@@ -297,11 +297,24 @@ fn assert_same(what: &str, a: &Value, b: &Value) {
 }
 
 fn swarmtop_ok(lab: &Lab, args: &[&str]) -> String {
-    let mut c = lab.swarmtop();
-    c.args(["-H", &lab.manager()]).args(args);
-    let (ok, out, err) = run(&mut c);
-    assert!(ok, "swarmtop {args:?} failed: {out}{err}");
-    out
+    // A role change needs the managers' raft to agree; on a loaded machine it can time out
+    // inside the engine ("context deadline exceeded"), for the docker CLI as for swarmtop.
+    // That is the engine's answer, not a difference between the two: ask again, as an
+    // operator would (the write carries the version read, so a repeat is safe).
+    for _ in 0..3 {
+        let mut c = lab.swarmtop();
+        c.args(["-H", &lab.manager()]).args(args);
+        let (ok, out, err) = run(&mut c);
+        if ok {
+            return out;
+        }
+        assert!(
+            err.contains("did not agree in time"),
+            "swarmtop {args:?} failed: {out}{err}"
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    panic!("swarmtop {args:?}: the managers never agreed in time");
 }
 
 fn service_version(lab: &Lab, name: &str) -> u64 {

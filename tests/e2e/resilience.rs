@@ -206,6 +206,8 @@ fn no_secret_value_in_anything_swarmtop_writes() {
     t.send(&["C-r"]);
     seen.push_str(&t.capture());
     t.send(&["C-s"]);
+    seen.push_str(&t.wait_text(Duration::from_secs(5), "secret: (none) ->"));
+    t.send(&["y"]);
     eventually(Duration::from_secs(20), "secret created", || {
         lab.docker(&["secret", "inspect", &s1])
             .status
@@ -312,7 +314,7 @@ fn no_secret_value_in_anything_swarmtop_writes() {
 
 /// A simulator served from a thread of its own, for as long as the test holds it.
 struct SimThread {
-    sim: swarmtop::sim::Sim,
+    sim: swarmtop_sim::Sim,
     socket: std::path::PathBuf,
     stop: Option<std::sync::mpsc::Sender<()>>,
     _dir: tempfile::TempDir,
@@ -322,7 +324,7 @@ impl SimThread {
     fn start() -> SimThread {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("sim.sock");
-        let sim = swarmtop::sim::Sim::seeded(&swarmtop::sim::seed::SeedSpec::small());
+        let sim = swarmtop_sim::Sim::seeded(&swarmtop_sim::seed::SeedSpec::small());
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
         let (s2, p2) = (sim.clone(), socket.clone());
@@ -404,7 +406,7 @@ fn five_thousand_events_in_a_minute_none_lost_memory_bounded() {
             }),
             ..Default::default()
         };
-        m.create_service(spec, swarmtop::sim::time::now()).unwrap()
+        m.create_service(spec, swarmtop_sim::time::now()).unwrap()
     });
     let started = Instant::now();
     for i in 0..5000 {
@@ -418,7 +420,7 @@ fn five_thousand_events_in_a_minute_none_lost_memory_bounded() {
                 .unwrap_or(0);
             let mut spec = s.spec().clone();
             spec.labels = Some(HashMap::from([("n".to_string(), i.to_string())]));
-            m.update_service(&id, version, spec, false, swarmtop::sim::time::now())
+            m.update_service(&id, version, spec, false, swarmtop_sim::time::now())
                 .unwrap();
         });
         if i % 100 == 0 {

@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use swarmtop::sim::{PrivateDir, SeedSpec, Sim, SimServer, seed, time};
+use swarmtop_sim::{PrivateDir, SeedSpec, Sim, SimServer, seed, time};
 
 use crate::common::*;
 
@@ -853,7 +853,7 @@ fn sim_docker_cli_lists_nodes_services_and_tasks() {
     let (hosts, names): (BTreeSet<String>, BTreeSet<String>) = sim.sim.with(|m| {
         (
             m.nodes()
-                .map(|n| swarmtop::sim::model::node_hostname(n).to_string())
+                .map(|n| swarmtop_sim::model::node_hostname(n).to_string())
                 .collect(),
             m.services().map(|s| s.name().to_string()).collect(),
         )

@@ -1,9 +1,11 @@
-//! Building a bollard client for an endpoint. Unix sockets use bollard's own connector; tcp,
-//! TLS and ssh go through hyper clients of ours (connect timeouts, our TLS settings, ssh
-//! processes) plugged in as bollard custom transports.
+//! Building a bollard client for an endpoint. Every endpoint (unix socket, tcp, TLS, ssh) goes
+//! through a hyper client of ours (connect timeouts, our TLS settings, ssh processes) plugged in
+//! as a bollard custom transport, so that every request, bollard's and our raw ones, leaves
+//! through one function: there the read-only [`Gate`] lets only reads out.
 
 pub mod ssh;
 pub mod tls;
+mod unix;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::raw::{Raw, SendFn};
+use crate::access::Gate;
 use crate::connect::{Endpoint, HostUrl};
 
 /// Seconds bollard waits for response headers of a request (streams are not bounded by it).
@@ -37,8 +40,13 @@ fn http_connector() -> HttpConnector {
 }
 
 /// Wraps any hyper connector as a bollard custom transport; the same client serves raw
-/// (streamed) requests.
-fn custom<C>(connector: C, base: String) -> Result<(Docker, Raw), TransportError>
+/// (streamed) requests. `idle`: connections kept open for reuse.
+fn custom<C>(
+    connector: C,
+    base: String,
+    idle: usize,
+    gate: &Gate,
+) -> Result<(Docker, Raw), TransportError>
 where
     C: tower_service::Service<hyper::Uri> + Clone + Send + Sync + 'static,
     C::Response: hyper::rt::Read
@@ -53,12 +61,21 @@ where
     let client = Arc::new(
         Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(4)
+            .pool_max_idle_per_host(idle)
             .build(connector),
     );
+    let gate = gate.clone();
     let send: SendFn = Arc::new(move |req: BollardRequest| {
         let client = client.clone();
+        // decided before anything is sent: a refused request never reaches the connection
+        let allowed = gate.check(req.method(), req.uri().path());
         Box::pin(async move {
+            if let Err(refusal) = allowed {
+                return Err(bollard::errors::Error::from(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    refusal,
+                )));
+            }
             client
                 .request(req)
                 .await
@@ -72,30 +89,33 @@ where
         REQUEST_TIMEOUT_SECS,
         API_DEFAULT_VERSION,
     )?;
-    Ok((docker, Raw::Custom { send, base }))
-}
-
-/// A client for the endpoint. No request is made here.
-pub fn build(ep: &Endpoint) -> Result<Docker, TransportError> {
-    Ok(build_with_raw(ep)?.0)
+    Ok((docker, Raw { send, base }))
 }
 
 /// A client for the endpoint, and the way to make raw (streamed) requests over the same
-/// transport. No request is made here.
-pub fn build_with_raw(ep: &Endpoint) -> Result<(Docker, Raw), TransportError> {
+/// transport; `gate` decides what may be sent. No request is made here.
+pub fn build_with_raw(ep: &Endpoint, gate: &Gate) -> Result<(Docker, Raw), TransportError> {
     match &ep.host {
-        HostUrl::Unix(path) => Ok((
-            Docker::connect_with_unix(
-                &path.to_string_lossy(),
-                REQUEST_TIMEOUT_SECS,
-                API_DEFAULT_VERSION,
-            )?,
-            Raw::Unix(path.clone()),
-        )),
+        HostUrl::Unix(path) => {
+            // said now, in bollard's words, rather than at the first request
+            if !path.exists() {
+                return Err(bollard::errors::Error::SocketNotFoundError(
+                    path.to_string_lossy().into_owned(),
+                )
+                .into());
+            }
+            // no idle connections, as bollard's own unix client: a socket is cheap to open
+            custom(
+                unix::UnixConnector { path: path.clone() },
+                "http://localhost".to_string(),
+                0,
+                gate,
+            )
+        }
         HostUrl::Tcp { .. } => {
             let authority = ep.host.to_string().replacen("tcp://", "", 1);
             match &ep.tls {
-                None => custom(http_connector(), format!("http://{authority}")),
+                None => custom(http_connector(), format!("http://{authority}"), 4, gate),
                 Some(t) => {
                     let cfg = tls::client_config(t)?;
                     let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -103,7 +123,7 @@ pub fn build_with_raw(ep: &Endpoint) -> Result<(Docker, Raw), TransportError> {
                         .https_only()
                         .enable_http1()
                         .wrap_connector(http_connector());
-                    custom(https, format!("https://{authority}"))
+                    custom(https, format!("https://{authority}"), 4, gate)
                 }
             }
         }
@@ -113,6 +133,8 @@ pub fn build_with_raw(ep: &Endpoint) -> Result<(Docker, Raw), TransportError> {
             },
             // the URL is only a label: every connection is a fresh ssh process
             "http://docker".to_string(),
+            4,
+            gate,
         ),
     }
 }

@@ -14,8 +14,19 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::sim::faults::{ErrorRule, Route};
-use crate::sim::{PrivateDir, SeedSpec, Sim, SimServer, seed, time};
+use crate::faults::{ErrorRule, Route};
+use crate::{PrivateDir, SeedSpec, Sim, SimServer, seed, time};
+
+/// The engine's answer in an error: its HTTP status and message.
+fn answer(err: &bollard::errors::Error) -> (u16, String) {
+    match err {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message,
+        } => (*status_code, message.clone()),
+        other => panic!("not an answer of the engine: {other}"),
+    }
+}
 
 struct Running {
     sim: Sim,
@@ -234,12 +245,9 @@ async fn a_stale_version_is_out_of_sequence() {
         .update_service(&id, spec.clone(), opts(version), None)
         .await
         .unwrap_err();
-    let ours = crate::engine::error::from_bollard("sim", &err);
-    assert_eq!(ours.status(), Some(500));
-    assert!(
-        ours.to_string().contains("(update out of sequence)"),
-        "{ours}"
-    );
+    let (status, message) = answer(&err);
+    assert_eq!(status, 500);
+    assert!(message.contains("update out of sequence"), "{message}");
     // rollback goes through the same call
     let svc = r.docker.inspect_service(&id, None).await.unwrap();
     let rollback = UpdateServiceOptions {
@@ -411,9 +419,7 @@ async fn faults_fail_chosen_routes_and_nodes_go_down() {
         .list_tasks(None::<ListTasksOptions>)
         .await
         .unwrap_err();
-    let ours = crate::engine::error::from_bollard("sim", &err);
-    assert_eq!(ours.status(), Some(503));
-    assert_eq!(ours.to_string(), "simulated outage");
+    assert_eq!(answer(&err), (503, "simulated outage".to_string()));
     assert!(
         r.docker.list_tasks(None::<ListTasksOptions>).await.is_ok(),
         "the rule lapsed"

@@ -5,7 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::stack::locate::{Seg, locate};
+use crate::yaml_locate::{Seg, locate};
 
 /// What kind of mistake, for callers and tests that need more than the words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 use anyhow::{Context, Result, bail};
 use tokio::signal::unix::{SignalKind, signal};
 
-use super::{SeedSpec, Sim};
+use swarmtop_sim::{SeedSpec, Sim};
+
 use crate::cli::SimArgs;
 
 pub async fn run(a: &SimArgs) -> Result<()> {

@@ -368,6 +368,12 @@ impl Model {
         self.nodes.values()
     }
 
+    /// Every node, to change what the engine would work out by itself (a manager's
+    /// reachability, say) without an event, as a fault to inject.
+    pub fn nodes_mut(&mut self) -> impl Iterator<Item = (&String, &mut Node)> {
+        self.nodes.iter_mut()
+    }
+
     /// By ID, then hostname, then unique ID prefix (the engine's `getNode`).
     pub fn node(&self, key: &str) -> Result<&Node, SimError> {
         if let Some(n) = self.nodes.get(key) {

@@ -12,7 +12,6 @@ use super::model::{LABEL_EXIT_CODE, LABEL_RUN_SECONDS, Model};
 use super::seed::{NodeShape, ServiceShape, node, service_spec};
 use super::time::{Nanos, SECOND};
 use super::{PrivateDir, Sim, SimServer};
-use crate::connect::{Endpoint, HostUrl, Source};
 
 const MINUTE: Nanos = 60 * SECOND;
 const HOUR: Nanos = 60 * MINUTE;
@@ -414,16 +413,6 @@ impl Demo {
             _server: server,
             _dir: dir,
         })
-    }
-
-    /// The endpoint to connect to: context `demo` on the private socket.
-    pub fn endpoint(&self) -> Endpoint {
-        Endpoint {
-            context: "demo".into(),
-            host: HostUrl::Unix(self.socket.clone()),
-            tls: None,
-            source: Source::HostFlag,
-        }
     }
 }
 

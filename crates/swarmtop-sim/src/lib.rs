@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! # async fn f() -> std::io::Result<()> {
-//! use swarmtop::sim::{Sim, SeedSpec};
+//! use swarmtop_sim::{Sim, SeedSpec};
 //! let sim = Sim::seeded(&SeedSpec::large());          // 200 nodes, 2,000 services, 20,000 tasks
 //! let server = sim.serve_unix("/tmp/sim.sock").await?; // docker -H unix:///tmp/sim.sock node ls
 //! sim.faults().set_latency(std::time::Duration::from_millis(50));
@@ -17,14 +17,14 @@
 //! `objects` (secrets, configs, networks), `scheduler` (how the swarm reacts over time),
 //! `rollout` (rolling updates), `placement` (where tasks may run), `seed` (clusters by size and
 //! seed), `demo` (the `--demo` cluster), `api`/`http`/`system`/`streams`/`control` (HTTP),
-//! `server` (sockets), `faults`, `events`, `logs`, `rng`, `time`, `cmd` (`swarmtop sim`).
+//! `server` (sockets), `faults`, `events`, `logs`, `rng`, `time`. `swarmtop sim` and `--demo` are
+//! swarmtop's; this crate depends on no swarmtop crate.
 //!
 //! Faults: `Sim::faults()` (latency, error answers per route, cutting streams),
 //! `Sim::node_down`/`node_up`, or over HTTP under `/_sim/` (see `control`).
 
 pub mod api;
 pub mod changes;
-pub mod cmd;
 mod control;
 pub mod demo;
 pub mod events;

@@ -9,9 +9,9 @@ use bollard::models::{
     TaskSpecContainerSpec, TaskSpecPlacement, TaskState,
 };
 
-use crate::sim::model::{LABEL_EXIT_CODE, Model, SimError, TaskQuery};
-use crate::sim::seed;
-use crate::sim::time::{Nanos, SECOND};
+use crate::model::{LABEL_EXIT_CODE, Model, SimError, TaskQuery};
+use crate::seed;
+use crate::time::{Nanos, SECOND};
 
 const T0: Nanos = 1_800_000_000 * SECOND;
 
@@ -101,7 +101,7 @@ fn tasks(m: &Model, svc: &str) -> Vec<(i64, String, TaskState, TaskState, String
             let host = t
                 .node()
                 .and_then(|n| m.node(n).ok())
-                .map(|n| crate::sim::model::node_hostname(n).to_string())
+                .map(|n| crate::model::node_hostname(n).to_string())
                 .unwrap_or_default();
             let image = t
                 .spec
@@ -339,7 +339,7 @@ fn updates_roll_slot_by_slot_and_report_their_state() {
         Some(ServiceUpdateStatusStateEnum::COMPLETED)
     );
     let previous = svc.previous.as_ref().unwrap();
-    assert_eq!(crate::sim::model::image_of(previous), "img:1");
+    assert_eq!(crate::model::image_of(previous), "img:1");
 
     let ev = events_of(&m, EventMessageTypeEnum::SERVICE);
     let n = ev.len();
@@ -378,7 +378,7 @@ fn rollback_returns_to_the_previous_spec() {
     let svc = m.service("web").unwrap();
     assert_eq!(svc.image(), "img:1");
     assert_eq!(
-        crate::sim::model::image_of(svc.previous.as_ref().unwrap()),
+        crate::model::image_of(svc.previous.as_ref().unwrap()),
         "img:2"
     );
     assert_eq!(
