@@ -694,11 +694,14 @@ fn a_scale_in_flight_during_a_cut_is_sent_again_on_the_new_manager() {
     t.wait_text(Duration::from_secs(5), &format!("scale {svc} to:"));
     t.send(&["C-u"]);
     t.type_text("3");
+    t.send(&["Enter"]);
+    // every write asks first, with from -> to
+    t.wait_text(Duration::from_secs(5), "-> 3");
     // the cut comes first: the scale's requests go into silence
     assert!(lab.sh(&["cut", "1"]));
     let _heal = Heal(&lab);
     let sent = Instant::now();
-    t.send(&["Enter"]);
+    t.send(&["y"]);
     let screen = t.wait_for(Duration::from_secs(60), "sent again on node2", |s| {
         s.contains(&format!("sent again on {n2}"))
     });
