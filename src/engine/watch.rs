@@ -210,18 +210,35 @@ impl Worker {
                         .filter(|&a| a != self.current)
                         .and_then(|a| self.endpoints.get(a))
                         .map(|e| e.host.to_string());
+                    let moved = switched_from.is_some();
+                    let hello = EngineMsg::Connected {
+                        endpoint: engine.label(),
+                        engine_version: engine.version.version.clone().unwrap_or_default(),
+                        api_version: engine.api_version(),
+                        switched_from,
+                        read_only: engine.read_only().map(str::to_string),
+                    };
+                    // a move is said at once (the header names where we are, even while a
+                    // new leader is being elected there); a reconnection to the same manager
+                    // only once it answers
+                    let hello = if moved {
+                        if self.tx.send(hello).await.is_err() {
+                            return;
+                        }
+                        if let Some(engines) = &self.engines {
+                            let _ = engines.send(engine.clone());
+                        }
+                        announced = Some(self.current);
+                        None
+                    } else {
+                        Some(hello)
+                    };
                     let mut live = Live {
                         engine: &engine,
                         tx: &self.tx,
                         intervals: &self.intervals,
                         kept: &mut kept,
-                        hello: Some(EngineMsg::Connected {
-                            endpoint: engine.label(),
-                            engine_version: engine.version.version.clone().unwrap_or_default(),
-                            api_version: engine.api_version(),
-                            switched_from,
-                            read_only: engine.read_only().map(str::to_string),
-                        }),
+                        hello,
                         engines: self.engines.as_ref(),
                     };
                     let exit = live.run(&mut self.rx).await;
@@ -323,9 +340,9 @@ struct Live<'a> {
     tx: &'a mpsc::Sender<EngineMsg>,
     intervals: &'a Intervals,
     kept: &'a mut Kept,
-    /// `Connected`, sent once the engine has answered the first load: an engine that accepts
-    /// the connection but cannot answer (no leader) is not announced as "reconnected", and log
-    /// streams and actions do not move to it.
+    /// `Connected` to the manager already shown, sent once it has answered the first load: an
+    /// engine that accepts the connection but cannot answer (no leader) is not announced as
+    /// "reconnected" on every try.
     hello: Option<EngineMsg>,
     engines: Option<&'a mpsc::UnboundedSender<Engine>>,
 }
@@ -393,13 +410,13 @@ impl Live<'_> {
         };
         let facts = ServiceFacts::of(&cluster.services);
         let cadence = Cadence::new(self.intervals, facts.services(), facts.desired());
-        if let Some(hello) = self.hello.take()
-            && let Err(e) = self.send(hello).await
-        {
-            return e;
-        }
-        if let Some(engines) = self.engines {
-            let _ = engines.send(self.engine.clone());
+        if let Some(hello) = self.hello.take() {
+            if let Err(e) = self.send(hello).await {
+                return e;
+            }
+            if let Some(engines) = self.engines {
+                let _ = engines.send(self.engine.clone());
+            }
         }
         let nodes_seen = cluster.nodes.clone();
         if let Err(e) = self.send(EngineMsg::Loaded(Box::new(cluster))).await {

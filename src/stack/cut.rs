@@ -108,7 +108,11 @@ pub fn account(
         .iter()
         .filter(|s| !left.contains(&key(s)))
         .collect();
-    out.push(format!("read again from {read_from}:"));
+    out.push(format!(
+        "read again from {read_from}: {} done, {} not done",
+        done.len(),
+        after.steps.len()
+    ));
     if done.is_empty() {
         out.push("  done: nothing".into());
     } else {
@@ -186,7 +190,10 @@ mod tests {
         let error = "failed to create service shop_web: cannot reach the engine at unix:///n1: connection reset";
         let a = account("shop", error, &before, Some(&after), "unix:///n2");
         assert!(a.starts_with(CUT_OFF), "{a}");
-        assert!(a.contains("read again from unix:///n2"), "{a}");
+        assert!(
+            a.contains("read again from unix:///n2: 3 done, 2 not done"),
+            "{a}"
+        );
         for d in [
             "+ created network shop_default",
             "+ created config shop_conf",
