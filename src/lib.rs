@@ -9,10 +9,11 @@ pub mod access;
 pub mod app;
 pub mod background;
 pub mod cli;
-pub mod cluster;
+/// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.
+pub use swarmtop_model::cluster;
 pub mod config;
 pub mod connect;
-pub mod duration;
+pub use swarmtop_model::duration;
 pub mod effects;
 pub mod engine;
 pub mod exit;

@@ -460,7 +460,7 @@ impl Cluster {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
 #[cfg(test)]
