@@ -11,7 +11,8 @@ pub mod background;
 pub mod cli;
 /// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.
 pub use swarmtop_model::cluster;
-pub mod config;
+/// The settings live in their own crate (`crates/swarmtop-settings`); these keep their paths.
+pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate};
 pub mod connect;
 pub use swarmtop_model::duration;
 pub mod effects;
@@ -20,14 +21,10 @@ pub mod exit;
 pub mod files;
 pub mod image_ref;
 pub mod keydoc;
-pub mod keymap;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
-pub mod settings_problem;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
-pub mod theme;
 pub mod ui;
-pub mod yaml_locate;

@@ -195,6 +195,9 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod theme_tests;
+
+#[cfg(test)]
 pub(crate) mod tests {
     use chrono::Utc;
     use ratatui::Terminal;

@@ -10,14 +10,14 @@ use yaml_serde::{Mapping, Value};
 use crate::settings_problem::{Problem, ProblemKind, did_you_mean, line_of};
 
 /// The keymap compiled into the binary.
-pub const DEFAULT_KEYMAP: &str = include_str!("../keymaps/default.yaml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../../keymaps/default.yaml");
 
 /// Every keymap compiled into the binary, by name. Each one but the default only names what it
 /// changes; it is read over the default.
 pub const SHIPPED: &[(&str, &str)] = &[
     ("default", DEFAULT_KEYMAP),
-    ("vim", include_str!("../keymaps/vim.yaml")),
-    ("tmux", include_str!("../keymaps/tmux.yaml")),
+    ("vim", include_str!("../../../keymaps/vim.yaml")),
+    ("tmux", include_str!("../../../keymaps/tmux.yaml")),
 ];
 
 macro_rules! actions {

@@ -37,7 +37,7 @@ pub struct Files {
 pub struct Flags {
     pub theme: Option<String>,
     pub keymap: Option<String>,
-    /// `--read-only`: on wins; absent leaves it to the files (`crate::access` decides).
+    /// `--read-only`: on wins; absent leaves it to the files (swarmtop's `access` decides).
     pub read_only: bool,
 }
 
@@ -401,10 +401,10 @@ mod tests {
         Key::parse(s).unwrap()
     }
 
+    /// What the settings say of read-only for `context` (the flag, else the context's layer
+    /// of config.yaml); `access` makes the decision from this and its memory.
     fn read_only(files: &Files, context: &str, flags: &Flags) -> bool {
-        crate::access::Reading::new(files, None, None)
-            .decide(context, flags)
-            .is_read_only()
+        flags.read_only || files.config_file().0.layer_for(context).read_only == Some(true)
     }
 
     #[test]
@@ -414,7 +414,7 @@ mod tests {
             .resolve("default", &Flags::default());
         assert_eq!(s.keymap, Keymap::default_keymap());
         assert_eq!(s.theme, Theme::default_theme());
-        assert_eq!(s.log_capacity, crate::config::file::LOG_BUFFER_DEFAULT);
+        assert_eq!(s.log_capacity, super::super::file::LOG_BUFFER_DEFAULT);
         assert_eq!(s.intervals.tasks, Intervals::default().tasks);
         assert!(s.warnings.is_empty());
         assert_eq!(s.status_line(), None);
