@@ -5,18 +5,17 @@
 //! to a terminal; `snapshot` is the headless output; `config` reads the user's settings files
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
-pub mod access;
 pub mod app;
 pub mod background;
 pub mod cli;
+/// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.
+pub use swarmtop_engine::{access, connect, engine};
 /// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.
 pub use swarmtop_model::cluster;
+pub use swarmtop_model::duration;
 /// The settings live in their own crate (`crates/swarmtop-settings`); these keep their paths.
 pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate};
-pub mod connect;
-pub use swarmtop_model::duration;
 pub mod effects;
-pub mod engine;
 pub mod exit;
 pub mod files;
 pub mod image_ref;

@@ -207,3 +207,6 @@ impl Op {
         }
     }
 }
+
+#[cfg(test)]
+mod gate_tests;

@@ -22,9 +22,9 @@ use super::client::Engine;
 use super::error::{EngineError, Failure, from_bollard};
 use super::load::{TaskScope, load_objects, task_filters, tracked_tasks};
 use super::tracker::{Keep, TaskDelta, Tracker};
-use crate::cluster::problems::FAILURE_WINDOW_MINUTES;
-use crate::cluster::{Cluster, TaskSet};
 use crate::connect::Endpoint;
+use swarmtop_model::cluster::problems::FAILURE_WINDOW_MINUTES;
+use swarmtop_model::cluster::{Cluster, TaskSet};
 
 /// What the worker tells the UI.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ pub enum EngineMsg {
     /// A service being rolled out, re-read, with the tasks on its current spec.
     Rollout {
         service: Box<bollard::models::Service>,
-        up_to_date: Vec<crate::cluster::Task>,
+        up_to_date: Vec<swarmtop_model::cluster::Task>,
     },
 }
 
@@ -65,7 +65,7 @@ pub enum Part {
     Nodes(Vec<bollard::models::Node>),
     Services(Vec<bollard::models::Service>),
     /// Every task of the set, replacing the ones the UI has of it (small swarms).
-    Tasks(TaskSet, Vec<crate::cluster::Task>),
+    Tasks(TaskSet, Vec<swarmtop_model::cluster::Task>),
     /// What changed in the tasks the UI holds (large swarms).
     TaskDelta(TaskDelta),
     Secrets(Vec<bollard::models::Secret>),
@@ -85,7 +85,7 @@ pub enum EngineCmd {
 }
 
 /// A setting (config.yaml `refresh`), so it lives with the settings.
-pub use crate::config::Intervals;
+pub use swarmtop_settings::config::Intervals;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {

@@ -7,8 +7,8 @@ use bollard::models::TaskState;
 use tokio::sync::mpsc;
 
 use super::*;
-use crate::cluster::{task_is_active, task_state};
 use crate::connect::{HostUrl, Source};
+use swarmtop_model::cluster::{task_is_active, task_state};
 use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 struct Setup {
@@ -136,11 +136,11 @@ async fn a_large_swarm_shows_objects_first_then_tracked_tasks_and_follows_a_scal
     assert!(s.cluster.tasks.iter().all(task_is_active));
     // kept slim: the image, not the rest of the spec
     let t = &s.cluster.tasks[0];
-    assert!(!crate::cluster::task_image(t).is_empty());
+    assert!(!swarmtop_model::cluster::task_image(t).is_empty());
     assert!(t.spec.is_none());
 
-    let name = crate::cluster::service_name(&s.cluster.services[0]).to_string();
-    let id = crate::cluster::service_id(&s.cluster.services[0]).to_string();
+    let name = swarmtop_model::cluster::service_name(&s.cluster.services[0]).to_string();
+    let id = swarmtop_model::cluster::service_id(&s.cluster.services[0]).to_string();
     let before = s.tasks_requests();
     scale(&s.sim, &name, 5);
     // the service event refreshes the services, then the changed service's tasks are read

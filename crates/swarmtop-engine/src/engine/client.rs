@@ -18,8 +18,8 @@ use super::raw::{Raw, percent_encode, with_filters};
 use super::transport;
 use super::wire;
 use crate::access::Gate;
-use crate::cluster::Task;
 use crate::connect::Endpoint;
+use swarmtop_model::cluster::Task;
 
 const CONNECT_DEADLINE: Duration = Duration::from_secs(40);
 

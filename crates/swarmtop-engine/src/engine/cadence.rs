@@ -12,7 +12,9 @@ use std::time::Duration;
 use bollard::models::Service;
 
 use super::watch::Intervals;
-use crate::cluster::{service_counts, service_id, service_is_degraded, service_update_state};
+use swarmtop_model::cluster::{
+    service_counts, service_id, service_is_degraded, service_update_state,
+};
 
 /// The intervals in force for one swarm.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,7 +166,7 @@ impl ServiceFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::fixtures::sample;
+    use swarmtop_model::cluster::fixtures::sample;
 
     #[test]
     fn small_swarms_poll_as_configured() {

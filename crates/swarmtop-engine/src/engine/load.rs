@@ -8,7 +8,7 @@ use super::client::Engine;
 use super::error::EngineError;
 use super::raw::with_filters;
 use super::tracker::{Keep, TaskDelta, Tracker, parse};
-use crate::cluster::{Cluster, TaskSet};
+use swarmtop_model::cluster::{Cluster, TaskSet};
 
 /// Which tasks the UI is looking at. Tasks have no swarm events, so they are polled, and only
 /// for what the user looks at (plus degraded services): fetching cost must not grow with what

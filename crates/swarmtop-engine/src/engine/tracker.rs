@@ -14,9 +14,9 @@ use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
 use super::load::TaskScope;
-pub use crate::cluster::TaskDelta;
-use crate::cluster::format::parse_time;
-use crate::cluster::{Task, TaskSet};
+pub use swarmtop_model::cluster::TaskDelta;
+use swarmtop_model::cluster::format::parse_time;
+use swarmtop_model::cluster::{Task, TaskSet};
 
 /// The fields of a task swarmtop uses; the rest of the engine's answer is skipped unread.
 #[derive(Debug, Deserialize)]
@@ -350,9 +350,9 @@ mod tests {
     fn slim_tasks_keep_what_is_shown() {
         let t = task("t1", 3, "s1", "n1", "running", "failed").into_task();
         assert_eq!(t.id.as_deref(), Some("t1"));
-        assert_eq!(crate::cluster::task_image(&t), "web:1");
-        assert_eq!(crate::cluster::task_error(&t), "boom");
-        assert_eq!(crate::cluster::task_state(&t), TaskState::FAILED);
+        assert_eq!(swarmtop_model::cluster::task_image(&t), "web:1");
+        assert_eq!(swarmtop_model::cluster::task_error(&t), "boom");
+        assert_eq!(swarmtop_model::cluster::task_state(&t), TaskState::FAILED);
         assert_eq!(t.node_id.as_deref(), Some("n1"));
         // the rest of the spec is not kept
         assert!(t.spec.is_none());
