@@ -139,7 +139,7 @@ impl Executor {
                 if let Some(why) = self.gate.why() {
                     now.push(Msg::OpDone {
                         what: op.describe(),
-                        rolls: None,
+                        then: None,
                         result: Err(crate::access::refusal(why, &op.describe())),
                     });
                     return Next::Continue;
@@ -150,7 +150,7 @@ impl Executor {
                     let result = crate::ops::follow::run_following(engines, &op).await;
                     Msg::OpDone {
                         what: op.describe(),
-                        rolls: op.rolls_service().map(str::to_string),
+                        then: op.follow_up(),
                         result,
                     }
                 });
@@ -167,7 +167,7 @@ impl Executor {
                     let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {
                         what,
-                        rolls: None,
+                        then: None,
                         result: Err(refused),
                     });
                     return Next::Continue;
@@ -198,7 +198,7 @@ impl Executor {
                         Err(e) => {
                             return Msg::OpDone {
                                 what,
-                                rolls: None,
+                                then: None,
                                 result: Err(e),
                             };
                         }
@@ -209,7 +209,7 @@ impl Executor {
                         .map_err(|e| e.to_string());
                     Msg::OpDone {
                         what: op.describe(),
-                        rolls: None,
+                        then: None,
                         result,
                     }
                 });

@@ -93,7 +93,8 @@ pub enum Msg {
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
-        rolls: Option<String>,
+        /// What to show once it is done (`Op::follow_up`).
+        then: Option<crate::ops::FollowUp>,
         result: Result<String, String>,
     },
 }

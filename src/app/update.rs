@@ -14,6 +14,7 @@ use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
 use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
+use crate::ops::FollowUp;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = update_deferred(state, msg);
@@ -123,11 +124,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             editor_update::on_autosaves(state, found);
             Vec::new()
         }
-        Msg::OpDone {
-            what,
-            rolls,
-            result,
-        } => on_op_done(state, what, rolls, result),
+        Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Join(r) => {
             super::join::on_join(state, r);
             Vec::new()
@@ -185,7 +182,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
 fn on_op_done(
     state: &mut State,
     what: String,
-    rolls: Option<String>,
+    then: Option<crate::ops::FollowUp>,
     result: Result<String, String>,
 ) -> Vec<Effect> {
     match result {
@@ -193,16 +190,15 @@ fn on_op_done(
             super::sent::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
-            // a rotated token: show the new join command
-            if what.contains("join token") {
-                fx.push(Effect::LoadJoin {
-                    manager: what.contains("manager"),
-                });
-            }
-            if let Some(sid) = rolls
-                && state.view.pane != Pane::Rollout
-            {
-                fx.extend(go(state, actions::rollout_view(&sid), true));
+            match then {
+                // a rotated token: show the new join command
+                Some(FollowUp::JoinCommand { manager }) => {
+                    fx.push(Effect::LoadJoin { manager });
+                }
+                Some(FollowUp::Rollout(sid)) if state.view.pane != Pane::Rollout => {
+                    fx.extend(go(state, actions::rollout_view(&sid), true));
+                }
+                _ => {}
             }
             fx
         }
@@ -1304,7 +1300,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what: "create service webx".into(),
-                rolls: None,
+                then: None,
                 result: Err("port 8080 is already in use".into()),
             },
         );
@@ -1330,6 +1326,40 @@ mod tests {
         assert!(s.sent.is_none());
     }
 
+    /// What follows an op comes from the op, not from the words of its description (a rotated
+    /// token was recognised by "join token" in the text).
+    #[test]
+    fn the_follow_up_of_an_op_is_what_the_op_says() {
+        let rotate = crate::ops::Op::RotateJoinToken { manager: true };
+        assert_eq!(
+            rotate.follow_up(),
+            Some(FollowUp::JoinCommand { manager: true })
+        );
+        let mut s = loaded();
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "a new token for joining managers".into(),
+                then: rotate.follow_up(),
+                result: Ok("done".into()),
+            },
+        );
+        assert!(fx.contains(&Effect::LoadJoin { manager: true }), "{fx:?}");
+        // words alone follow nothing
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "rotate the worker join token".into(),
+                then: None,
+                result: Ok("done".into()),
+            },
+        );
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::LoadJoin { .. })),
+            "{fx:?}"
+        );
+    }
+
     #[test]
     fn a_refused_scale_gives_the_prompt_back_as_typed() {
         let mut s = loaded();
@@ -1350,7 +1380,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what,
-                rolls: None,
+                then: None,
                 result: Err("the swarm has no leader".into()),
             },
         );
@@ -1583,7 +1613,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what: "set image".into(),
-                rolls: Some("s1webwebwebwebwebwebwebwe".into()),
+                then: Some(FollowUp::Rollout("s1webwebwebwebwebwebwebwe".into())),
                 result: Ok("set image".into()),
             },
         );

@@ -196,16 +196,27 @@ impl Op {
         }
     }
 
-    /// The service a rollout view should follow after this, if any.
-    pub fn rolls_service(&self) -> Option<&str> {
+    /// What the UI shows once this op is done: the rollout of the service it rolls, or the
+    /// join command with the token it rotated. Said by the op, never guessed from its words.
+    pub fn follow_up(&self) -> Option<FollowUp> {
         match self {
             Op::SetImage { service_id, .. }
             | Op::Update { service_id, .. }
             | Op::Restart { service_id, .. }
-            | Op::Rollback { service_id, .. } => Some(service_id),
+            | Op::Rollback { service_id, .. } => Some(FollowUp::Rollout(service_id.clone())),
+            Op::RotateJoinToken { manager } => Some(FollowUp::JoinCommand { manager: *manager }),
             _ => None,
         }
     }
+}
+
+/// What follows a finished op on screen (see `Op::follow_up`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    /// The rollout view of this service.
+    Rollout(String),
+    /// The join command, with the new token.
+    JoinCommand { manager: bool },
 }
 
 #[cfg(test)]
