@@ -29,7 +29,7 @@ use tokio::sync::mpsc;
 
 use common::*;
 use swarmtop::app::{Msg, State, update};
-use swarmtop::connect::{Endpoint, HostUrl, Source};
+use swarmtop::connect::Endpoint;
 use swarmtop::engine::watch::{Intervals, Worker};
 use swarmtop::engine::{Engine, EngineCmd};
 use swarmtop::keymap::Keymap;
@@ -110,12 +110,7 @@ fn binary(host: &str, home: &std::path::Path) -> Duration {
 /// (first complete frame, task data arrived), both from the start of the connection.
 async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
     let t0 = Instant::now();
-    let ep = Endpoint {
-        context: "default".into(),
-        host: HostUrl::Unix(socket.to_path_buf()),
-        tls: None,
-        source: Source::HostFlag,
-    };
+    let ep = Endpoint::unix_socket("default", socket.to_path_buf());
     let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
         .await
         .unwrap();

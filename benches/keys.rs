@@ -25,7 +25,7 @@ use ratatui::backend::TestBackend;
 
 use common::*;
 use swarmtop::app::{Msg, State, update};
-use swarmtop::connect::{Endpoint, HostUrl, Source};
+use swarmtop::connect::Endpoint;
 use swarmtop::engine::{Engine, EngineMsg, Part, load_cluster};
 use swarmtop::keymap::Keymap;
 
@@ -92,12 +92,7 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     let (engine, cluster) = rt.block_on(async {
         let server = sim.serve_unix(&socket).await.unwrap();
         std::mem::forget(server);
-        let ep = Endpoint {
-            context: "default".into(),
-            host: HostUrl::Unix(socket.clone()),
-            tls: None,
-            source: Source::HostFlag,
-        };
+        let ep = Endpoint::unix_socket("default", socket.clone());
         let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
             .await
             .unwrap();

@@ -9,7 +9,7 @@ use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
 use swarmtop::cluster::format::escape_controls;
 use swarmtop::config::{ConfigPaths, Files, Settings};
-use swarmtop::connect::{Endpoint, HostUrl, ProcessEnv, Source, resolve};
+use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keydoc;
 use swarmtop::runtime::{self, UiConfig};
@@ -56,12 +56,7 @@ fn main() -> ExitCode {
 
 /// The demo's endpoint: context `demo` on its private socket.
 fn demo_endpoint(demo: &Demo) -> Endpoint {
-    Endpoint {
-        context: "demo".into(),
-        host: HostUrl::Unix(demo.socket.clone()),
-        tls: None,
-        source: Source::HostFlag,
-    }
+    Endpoint::unix_socket("demo", demo.socket.clone())
 }
 
 /// What every command knows before it connects: the settings files, read-only as config.yaml

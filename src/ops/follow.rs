@@ -75,7 +75,7 @@ pub async fn run_following(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect::{Endpoint, HostUrl, Source};
+    use crate::connect::Endpoint;
     use swarmtop_sim::{LatencyRule, PrivateDir, Route, SeedSpec, Sim, SimServer};
 
     /// A simulated manager; two of the same seed are two managers of one swarm (same IDs).
@@ -90,12 +90,7 @@ mod tests {
         });
         let sock = dir.path().join(name);
         let server = sim.serve_unix(&sock).await.unwrap();
-        let endpoint = Endpoint {
-            context: "test".into(),
-            host: HostUrl::Unix(sock),
-            tls: None,
-            source: Source::HostFlag,
-        };
+        let endpoint = Endpoint::unix_socket("test", sock);
         let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
             .await
             .unwrap();

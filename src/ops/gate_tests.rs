@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::access::*;
 use crate::cluster::{service_id, service_name};
-use crate::connect::{Endpoint, HostUrl, Source};
+use crate::connect::Endpoint;
 use crate::engine::{Engine, EngineError};
 use crate::ops::{Availability, Op, SecretBytes, run};
 use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
@@ -26,12 +26,7 @@ async fn a_closed_gate_sends_only_reads() {
     let dir = PrivateDir::new("swarmtop-gate").unwrap();
     let sock = dir.path().join("docker.sock");
     let _server = sim.serve_unix(&sock).await.unwrap();
-    let ep = Endpoint {
-        context: "prod".into(),
-        host: HostUrl::Unix(sock),
-        tls: None,
-        source: Source::HostFlag,
-    };
+    let ep = Endpoint::unix_socket("prod", sock);
     let gate = Gate::new(
         &Access::read_only(Because::Context {
             context: "prod".into(),

@@ -229,7 +229,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_deploy_cut_part_way_says_what_is_in_place_and_deploys_the_rest_again() {
-        use crate::connect::{Endpoint, HostUrl, Source};
+        use crate::connect::Endpoint;
         use swarmtop_sim::{ErrorRule, PrivateDir, Route, SeedSpec, Sim};
         let sim = Sim::seeded(&SeedSpec {
             nodes: 2,
@@ -242,12 +242,7 @@ mod tests {
         let dir = PrivateDir::new("swarmtop-deploy-cut").unwrap();
         let sock = dir.path().join("docker.sock");
         let _server = sim.serve_unix(&sock).await.unwrap();
-        let endpoint = Endpoint {
-            context: "test".into(),
-            host: HostUrl::Unix(sock),
-            tls: None,
-            source: Source::HostFlag,
-        };
+        let endpoint = Endpoint::unix_socket("test", sock);
         let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
             .await
             .unwrap();

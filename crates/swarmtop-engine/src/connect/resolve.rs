@@ -66,6 +66,17 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// A unix socket given by hand (as with `--host`), under a context name: the demo's private
+    /// socket, a simulated engine in tests and benchmarks.
+    pub fn unix_socket(context: &str, path: impl Into<std::path::PathBuf>) -> Endpoint {
+        Endpoint {
+            context: context.into(),
+            host: HostUrl::Unix(path.into()),
+            tls: None,
+            source: Source::HostFlag,
+        }
+    }
+
     /// What the header shows: `ctx NAME · URL`.
     pub fn label(&self) -> String {
         let scheme = if self.tls.is_some() { "+tls" } else { "" };

@@ -473,7 +473,7 @@ mod tests {
         dir: &swarmtop_sim::PrivateDir,
         name: &str,
     ) -> (swarmtop_sim::Sim, swarmtop_sim::SimServer, Engine) {
-        use crate::connect::{Endpoint, HostUrl, Source};
+        use crate::connect::Endpoint;
         let sim = swarmtop_sim::Sim::seeded(&swarmtop_sim::SeedSpec {
             nodes: 2,
             managers: 1,
@@ -485,12 +485,7 @@ mod tests {
         sim.set_log_rate(20.0);
         let sock = dir.path().join(name);
         let server = sim.serve_unix(&sock).await.unwrap();
-        let endpoint = Endpoint {
-            context: "test".into(),
-            host: HostUrl::Unix(sock),
-            tls: None,
-            source: Source::HostFlag,
-        };
+        let endpoint = Endpoint::unix_socket("test", sock);
         let engine = Engine::connect(&endpoint, &crate::access::Gate::open())
             .await
             .unwrap();

@@ -7,7 +7,6 @@ use bollard::models::TaskState;
 use tokio::sync::mpsc;
 
 use super::*;
-use crate::connect::{HostUrl, Source};
 use swarmtop_model::cluster::{task_is_active, task_state};
 use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
@@ -40,12 +39,7 @@ async fn start_with(intervals: Intervals) -> Setup {
     let dir = PrivateDir::new("swarmtop-watch").unwrap();
     let sock = dir.path().join("docker.sock");
     let server = sim.serve_unix(&sock).await.unwrap();
-    let endpoint = Endpoint {
-        context: "test".into(),
-        host: HostUrl::Unix(sock),
-        tls: None,
-        source: Source::HostFlag,
-    };
+    let endpoint = Endpoint::unix_socket("test", sock);
     let gate = crate::access::Gate::open();
     let engine = Engine::connect(&endpoint, &gate).await.unwrap();
     let (tx, rx) = mpsc::channel(64);
