@@ -25,3 +25,4 @@ pub mod snapshot;
 pub mod stack;
 pub mod theme;
 pub mod ui;
+pub mod watchdog;

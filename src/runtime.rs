@@ -234,6 +234,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         update(&mut state, Msg::Autosaves(found));
     }
 
+    // a stuck UI task must not make the program unstoppable
+    crate::watchdog::start();
     let (_guard, mut terminal) = TerminalGuard::enter()?;
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
@@ -248,6 +250,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
 
     crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
+        crate::watchdog::beat();
         if dirty {
             state.catch_up();
             terminal.draw(|f| ui::draw(f, &state))?;
@@ -282,9 +285,9 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 None => continue,
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = sigterm.recv() => { crate::logfile::log("stopped by SIGTERM"); break }
-            _ = sighup.recv() => { crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
-            _ = sigint.recv() => { crate::logfile::log("stopped by SIGINT"); break }
+            _ = sigterm.recv() => { crate::watchdog::note(libc::SIGTERM); crate::logfile::log("stopped by SIGTERM"); break }
+            _ = sighup.recv() => { crate::watchdog::note(libc::SIGHUP); crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
+            _ = sigint.recv() => { crate::watchdog::note(libc::SIGINT); crate::logfile::log("stopped by SIGINT"); break }
         };
         // a burst (thousands of events in a minute) is handled as one batch, drawn once
         let mut pending = vec![msg];
