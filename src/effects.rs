@@ -391,8 +391,16 @@ fn start_logs(
 /// Writes a file the user asked for; an existing one only with `overwrite`.
 pub fn save_file(path: &str, contents: &str, overwrite: bool) -> Msg {
     use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    // opening a FIFO to write waits for a reader: on the UI task that would freeze it
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        return Msg::Saved(Err(format!("{path} is not a regular file: not written")));
+    }
     let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
+    // and if one was put there meanwhile, the open does not wait either
+    opts.write(true).custom_flags(libc::O_NONBLOCK);
     if overwrite {
         opts.create(true).truncate(true);
     } else {
@@ -533,6 +541,24 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
         assert!(matches!(save_file(p, "new\n", true), Msg::Saved(Ok(_))));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    }
+
+    #[test]
+    fn logs_are_not_saved_into_a_fifo_or_a_device() {
+        match save_file("/dev/null", "x\n", true) {
+            Msg::Saved(Err(e)) => assert!(e.contains("not a regular file"), "{e}"),
+            _ => panic!("expected a refusal"),
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // no reader: this must answer, not wait
+        assert!(matches!(
+            save_file(fifo.to_str().unwrap(), "x\n", true),
+            Msg::Saved(Err(_))
+        ));
     }
 
     #[test]

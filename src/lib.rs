@@ -27,3 +27,4 @@ pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
 pub mod ui;
+pub mod watchdog;

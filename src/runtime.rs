@@ -288,6 +288,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         update(&mut state, Msg::Autosaves(found));
     }
 
+    // a stuck UI task must not make the program unstoppable
+    crate::watchdog::start();
     let (_guard, mut terminal) = TerminalGuard::enter()?;
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
@@ -302,6 +304,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
 
     crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
+        crate::watchdog::beat();
         if dirty {
             state.catch_up();
             terminal.draw(|f| ui::draw(f, &state))?;
@@ -365,16 +368,19 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
             _ = sigterm.recv() => {
+                crate::watchdog::note(libc::SIGTERM);
                 crate::logfile::log("stopped by SIGTERM");
                 ended = Ended::Signal(libc::SIGTERM);
                 break
             }
             _ = sighup.recv() => {
+                crate::watchdog::note(libc::SIGHUP);
                 crate::logfile::log("stopped by SIGHUP (the terminal went away)");
                 ended = Ended::Signal(libc::SIGHUP);
                 break
             }
             _ = sigint.recv() => {
+                crate::watchdog::note(libc::SIGINT);
                 crate::logfile::log("stopped by SIGINT");
                 ended = Ended::Signal(libc::SIGINT);
                 break

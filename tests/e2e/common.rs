@@ -234,6 +234,16 @@ impl Tmux {
             .and_then(|l| l.trim().parse().ok())
     }
 
+    /// Whether the program in the pane has switched to the alternate screen (a TUI is up).
+    pub fn alternate_screen(&self) -> bool {
+        let out = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "display", "-p", "-t", &self.session])
+            .arg("#{alternate_on}")
+            .output()
+            .expect("tmux display");
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
     /// Sends keys in tmux's syntax ("q", "Enter", "C-c", "Escape").
     /// An Escape followed at once by another key reads as alt+key in a terminal (as when a
     /// person presses them together), so a pause follows each Escape.

@@ -314,3 +314,106 @@ fn autosaves_are_private_never_deleted_by_esc_and_restore_to_their_file() {
         || autosaves(state.path()).is_empty().then_some(()),
     );
 }
+
+/// The process holding the FIFO open for reading; ended with the test, whatever happens.
+struct Reader(std::process::Child);
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// swarmtop whose UI task is stuck: its `--log-file` is a FIFO whose reader never reads, the
+/// pipe already full, so the first line it logs (once the screen is set up) never returns.
+/// Returns the pane and what keeps the pipe in that state.
+fn stuck_on_a_full_pipe(lab: &Lab, dir: &std::path::Path) -> (Tmux, Reader, std::fs::File) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let fifo = dir.join("log.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // a reader that never reads
+    let reader = Reader(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec sleep 600 < '{}'", fifo.display()))
+            .spawn()
+            .unwrap(),
+    );
+    let mut writer = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo);
+    // the reader's open may not have happened yet
+    while let Err(e) = &writer {
+        assert_eq!(e.raw_os_error(), Some(libc::ENXIO), "{e}");
+        std::thread::sleep(Duration::from_millis(50));
+        writer = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo);
+    }
+    let mut writer = writer.unwrap();
+    // fill the pipe
+    while writer.write(&[b'#'; 4096]).is_ok() {}
+    // the pane's shell survives a ctrl-c (it is in the same process group) to print the status
+    let t = Tmux::start(
+        &format!(
+            "trap true INT; {} --host {} --log-file {}",
+            swarmtop_bin().display(),
+            lab.manager(),
+            fifo.display()
+        ),
+        100,
+        30,
+        &[],
+    );
+    // the TUI is up: the next thing it does is log a line, and that never returns
+    eventually(Duration::from_secs(30), "the TUI up", || {
+        t.alternate_screen().then_some(())
+    });
+    (t, reader, writer)
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_stuck_ui_still_ends_on_sigterm_and_ctrl_c_with_128_plus_the_signal() {
+    let lab = Lab::get();
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _reader, _w) = stuck_on_a_full_pipe(&lab, dir.path());
+    let pid = eventually(Duration::from_secs(10), "swarmtop running", || {
+        t.program_pid()
+    });
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = t.wait_text(Duration::from_secs(30), "[exit ");
+    assert!(screen.contains("[exit 143]"), "{screen}");
+    drop(t);
+
+    // ctrl-c: the TUI reads no keys while stuck; the watchdog gives ctrl-c back to the terminal
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _reader, _w) = stuck_on_a_full_pipe(&lab, dir.path());
+    eventually(Duration::from_secs(10), "swarmtop running", || {
+        t.program_pid()
+    });
+    let screen = t.wait_for(Duration::from_secs(30), "exit after ctrl-c", |s| {
+        if s.contains("[exit ") {
+            return true;
+        }
+        t.send(&["C-c"]);
+        false
+    });
+    assert!(screen.contains("[exit 130]"), "{screen}");
+}
