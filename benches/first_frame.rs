@@ -29,7 +29,7 @@ use tokio::sync::mpsc;
 
 use common::*;
 use swarmtop::app::{Msg, State, update};
-use swarmtop::connect::{Endpoint, HostUrl, Source};
+use swarmtop::connect::Endpoint;
 use swarmtop::engine::watch::{Intervals, Worker};
 use swarmtop::engine::{Engine, EngineCmd};
 use swarmtop::keymap::Keymap;
@@ -110,13 +110,10 @@ fn binary(host: &str, home: &std::path::Path) -> Duration {
 /// (first complete frame, task data arrived), both from the start of the connection.
 async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
     let t0 = Instant::now();
-    let ep = Endpoint {
-        context: "default".into(),
-        host: HostUrl::Unix(socket.to_path_buf()),
-        tls: None,
-        source: Source::HostFlag,
-    };
-    let engine = Engine::connect(&ep).await.unwrap();
+    let ep = Endpoint::unix_socket("default", socket.to_path_buf());
+    let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+        .await
+        .unwrap();
     engine.require_manager().await.unwrap();
     let mut state = State::new(
         "default".into(),
@@ -133,6 +130,7 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         tx: etx,
         rx: crx,
         intervals: Intervals::default(),
+        gate: engine.gate.clone(),
         engine: Some(engine),
     };
     let handle = tokio::spawn(worker.run());

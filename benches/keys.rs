@@ -25,7 +25,7 @@ use ratatui::backend::TestBackend;
 
 use common::*;
 use swarmtop::app::{Msg, State, update};
-use swarmtop::connect::{Endpoint, HostUrl, Source};
+use swarmtop::connect::Endpoint;
 use swarmtop::engine::{Engine, EngineMsg, Part, load_cluster};
 use swarmtop::keymap::Keymap;
 
@@ -92,13 +92,10 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     let (engine, cluster) = rt.block_on(async {
         let server = sim.serve_unix(&socket).await.unwrap();
         std::mem::forget(server);
-        let ep = Endpoint {
-            context: "default".into(),
-            host: HostUrl::Unix(socket.clone()),
-            tls: None,
-            source: Source::HostFlag,
-        };
-        let engine = Engine::connect(&ep).await.unwrap();
+        let ep = Endpoint::unix_socket("default", socket.clone());
+        let engine = Engine::connect(&ep, &swarmtop::access::Gate::open())
+            .await
+            .unwrap();
         let cluster = load_cluster(&engine).await.unwrap();
         (engine, cluster)
     });
@@ -135,6 +132,7 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
                 engine_version: "sim".into(),
                 api_version: engine.api_version(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         let _ = update(

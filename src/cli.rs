@@ -209,6 +209,19 @@ pub enum NodeCommand {
     },
 }
 
+impl NodeCommand {
+    /// The command's words, for a refusal.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            NodeCommand::Drain { .. } => "node drain",
+            NodeCommand::Activate { .. } => "node activate",
+            NodeCommand::Pause { .. } => "node pause",
+            NodeCommand::Promote { .. } => "node promote",
+            NodeCommand::Demote { .. } => "node demote",
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ServiceCommand {
     /// Set the number of replicas: `swarmtop service scale web=5`.
@@ -224,6 +237,18 @@ pub enum ServiceCommand {
     Rollback { service: String },
     /// Create a service, with the flags of `docker service create` that swarmtop's form has.
     Create(Box<CreateArgs>),
+}
+
+impl ServiceCommand {
+    /// The command's words, for a refusal.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ServiceCommand::Scale { .. } => "service scale",
+            ServiceCommand::Update(_) => "service update",
+            ServiceCommand::Rollback { .. } => "service rollback",
+            ServiceCommand::Create(_) => "service create",
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

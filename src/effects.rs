@@ -19,6 +19,8 @@ use crate::stack::plan::PlanOptions;
 
 pub struct Executor {
     pub engine: Engine,
+    /// The same, for log streams: they follow it when the session moves (`set_engine`).
+    pub engine_watch: tokio::sync::watch::Sender<Engine>,
     pub engine_cmd: mpsc::Sender<EngineCmd>,
     /// Results of background jobs.
     pub msgs: mpsc::Sender<Msg>,
@@ -27,12 +29,13 @@ pub struct Executor {
     /// Where editor autosaves go.
     pub state_dir: PathBuf,
     pub env: Env,
-    /// Nothing that changes the cluster runs (the second line of the read-only guard).
-    pub read_only: bool,
     /// The editor's pause detection, check and autosave, off the UI task.
     pub editor_jobs: crate::background::EditorJobs,
     /// The plan being worked out for the editor (aborted by Esc or a newer plan).
     pub plan_task: Option<JoinHandle<()>>,
+    /// The connection target's read-only gate: when closed nothing that changes the cluster
+    /// runs (the second line of the guard; the transport itself is the last).
+    pub gate: crate::access::Gate,
     /// The file being read for the editor (aborted by Esc or a newer read).
     pub read_task: Option<JoinHandle<()>>,
 }
@@ -60,7 +63,7 @@ impl Executor {
             } => {
                 self.stop_logs();
                 self.log_task = Some(start_logs(
-                    self.engine.clone(),
+                    self.engine_watch.subscribe(),
                     generation,
                     request,
                     self.log_events.clone(),
@@ -113,6 +116,11 @@ impl Executor {
             // the runtime itself restarts the worker for these
             Effect::Switch { .. } | Effect::ListContexts => {}
             Effect::LoadJoin { manager } => {
+                if manager && let Some(why) = self.gate.why() {
+                    let why = crate::access::refusal(why, "showing the manager join token");
+                    now.push(Msg::Join(Err(why)));
+                    return Next::Continue;
+                }
                 let engine = self.engine.clone();
                 self.spawn(async move { Msg::Join(join_command(&engine, manager).await) });
             }
@@ -128,22 +136,21 @@ impl Executor {
             }
             Effect::Run(op) => {
                 crate::logfile::log(&format!("action asked: {}", op.describe()));
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
                     now.push(Msg::OpDone {
                         what: op.describe(),
-                        rolls: None,
-                        result: Err("read-only mode".into()),
+                        then: None,
+                        result: Err(crate::access::refusal(why, &op.describe())),
                     });
                     return Next::Continue;
                 }
-                let engine = self.engine.clone();
+                // an action in flight follows the session if its manager is lost
+                let engines = self.engine_watch.subscribe();
                 self.spawn(async move {
-                    let result = crate::ops::run::run(&engine, &op)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = crate::ops::follow::run_following(engines, &op).await;
                     Msg::OpDone {
                         what: op.describe(),
-                        rolls: op.rolls_service().map(str::to_string),
+                        then: op.follow_up(),
                         result,
                     }
                 });
@@ -156,11 +163,12 @@ impl Executor {
             } => {
                 let kind = if secret { "secret" } else { "config" };
                 let what = format!("create {kind} {name}");
-                if self.read_only {
+                if let Some(why) = self.gate.why() {
+                    let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {
                         what,
-                        rolls: None,
-                        result: Err("read-only mode".into()),
+                        then: None,
+                        result: Err(refused),
                     });
                     return Next::Continue;
                 }
@@ -190,7 +198,7 @@ impl Executor {
                         Err(e) => {
                             return Msg::OpDone {
                                 what,
-                                rolls: None,
+                                then: None,
                                 result: Err(e),
                             };
                         }
@@ -201,7 +209,7 @@ impl Executor {
                         .map_err(|e| e.to_string());
                     Msg::OpDone {
                         what: op.describe(),
-                        rolls: None,
+                        then: None,
                         result,
                     }
                 });
@@ -219,6 +227,13 @@ impl Executor {
             let m = job.await;
             let _ = tx.send(m).await;
         })
+    }
+
+    /// The session moved (another manager, or the same one reconnected): what starts from now
+    /// goes there, and the log stream moves there.
+    pub fn set_engine(&mut self, e: Engine) {
+        self.engine = e.clone();
+        self.engine_watch.send_replace(e);
     }
 
     pub fn stop_logs(&mut self) {
@@ -294,25 +309,24 @@ impl Executor {
                     }
                 }));
             }
-            EditorEffect::Deploy { .. } if self.read_only => {
-                now.push(Msg::EditorDeployed(Err("read-only mode".into())));
+            EditorEffect::Deploy { .. } if self.gate.why().is_some() => {
+                let why = self.gate.why().unwrap_or_default();
+                now.push(Msg::EditorDeployed(Err(crate::access::refusal(
+                    why,
+                    "deploying",
+                ))));
             }
             EditorEffect::Deploy { stack, text, dir } => {
-                let engine = self.engine.clone();
+                // cut part way: what is in place and what is not, read again wherever the
+                // session is then
+                let engines = self.engine_watch.subscribe();
                 let env = self.env.clone();
                 self.spawn(async move {
                     let name = format!("{stack}.yml");
-                    let r = commands::deploy_text(
-                        &engine,
-                        &stack,
-                        &name,
-                        &text,
-                        &dir,
-                        &env,
-                        PlanOptions::default(),
+                    let r = crate::stack::cut::deploy_text_accounted(
+                        engines, &stack, &name, &text, &dir, &env,
                     )
-                    .await
-                    .map_err(|e| e.to_string());
+                    .await;
                     Msg::EditorDeployed(r)
                 });
             }
@@ -357,7 +371,7 @@ async fn join_command(
 
 /// Runs a log stream, tagging its events with the generation that asked for it.
 fn start_logs(
-    engine: Engine,
+    engine: tokio::sync::watch::Receiver<Engine>,
     generation: u64,
     request: LogRequest,
     out: mpsc::Sender<(u64, LogEvent)>,

@@ -63,6 +63,25 @@ pub fn markdown(km: &Keymap, name: &str) -> String {
             );
         }
     }
+    let _ = writeln!(out, "\n## Commands\n");
+    let _ = writeln!(
+        out,
+        "Typed after `:` in any pane; `Enter` runs, `Esc` leaves. A line that is not understood\n\
+         stays on the prompt to be fixed, and nothing changes.\n"
+    );
+    let _ = writeln!(out, "| command | also | what it does |");
+    let _ = writeln!(out, "|---|---|---|");
+    for c in crate::app::command::all() {
+        let also: Vec<String> = c.aliases.iter().map(|a| format!("`:{a}`")).collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            // a bare | would end the table's cell
+            crate::app::help::command_usage(&c).replace('|', "\\|"),
+            also.join(" "),
+            c.about
+        );
+    }
     out
 }
 

@@ -8,21 +8,23 @@
 pub mod app;
 pub mod background;
 pub mod cli;
-pub mod cluster;
-pub mod config;
-pub mod connect;
+/// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.
+pub use swarmtop_engine::{access, connect, engine};
+/// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.
+pub use swarmtop_model::cluster;
+pub use swarmtop_model::duration;
+/// The settings live in their own crate (`crates/swarmtop-settings`); these keep their paths.
+pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate};
 pub mod effects;
-pub mod engine;
+pub mod exit;
 pub mod files;
 pub mod image_ref;
 pub mod keydoc;
-pub mod keymap;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
-pub mod theme;
 pub mod ui;
 pub mod watchdog;

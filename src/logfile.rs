@@ -44,6 +44,7 @@ pub fn describe(m: &Msg) -> Option<String> {
             engine_version,
             api_version,
             switched_from,
+            ..
         }) => Some(match switched_from {
             Some(from) => format!(
                 "connected to {endpoint} (engine {engine_version}, API {api_version}), moved from {from}"
@@ -64,6 +65,9 @@ pub fn describe(m: &Msg) -> Option<String> {
         Msg::EditorDeployed(Err(e)) => Some(format!("stack deploy failed: {e}")),
         Msg::Logs(_, crate::engine::logs::LogEvent::Interrupted { reason, .. }) => {
             Some(format!("log stream interrupted: {reason}"))
+        }
+        Msg::Logs(_, crate::engine::logs::LogEvent::Moved { to }) => {
+            Some(format!("log stream moved to {to}"))
         }
         Msg::Logs(_, crate::engine::logs::LogEvent::Failed(why)) => {
             Some(format!("logs unavailable: {why}"))

@@ -4,10 +4,12 @@ use anyhow::Result;
 use chrono::Utc;
 use clap::Parser;
 
+use swarmtop::access::{Access, Reading};
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
+use swarmtop::cluster::format::escape_controls;
 use swarmtop::config::{ConfigPaths, Files, Settings};
-use swarmtop::connect::{Endpoint, HostUrl, ProcessEnv, Source, resolve};
+use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keydoc;
 use swarmtop::runtime::{self, UiConfig};
@@ -43,14 +45,10 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cli)) {
-        // stopped by a signal: the conventional 128 + signal
-        Ok(_) if let Some(sig) = swarmtop::watchdog::stopped_by() => {
-            ExitCode::from(swarmtop::watchdog::exit_status(sig))
-        }
         Ok(code) => code,
         Err(e) => {
             runtime::restore_terminal_if_raw();
-            eprintln!("swarmtop: {e:#}");
+            eprintln!("swarmtop: {}", escape_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -58,26 +56,42 @@ fn main() -> ExitCode {
 
 /// The demo's endpoint: context `demo` on its private socket.
 fn demo_endpoint(demo: &Demo) -> Endpoint {
-    Endpoint {
-        context: "demo".into(),
-        host: HostUrl::Unix(demo.socket.clone()),
-        tls: None,
-        source: Source::HostFlag,
+    Endpoint::unix_socket("demo", demo.socket.clone())
+}
+
+/// What every command knows before it connects: the settings files, read-only as config.yaml
+/// and its memory say, and the flags.
+struct Start {
+    reading: Reading,
+    flags: swarmtop::config::Flags,
+}
+
+impl Start {
+    /// Read-only for the context the connection flags name (decided once, here).
+    fn access(&self, cli: &Cli) -> Access {
+        let context = if cli.demo {
+            "demo".to_string()
+        } else {
+            context_name(cli)
+        };
+        self.reading.decide(&context, &self.flags)
     }
 }
 
 /// Resolves the endpoint and connects to a manager; every failure is one line. With `--demo`
 /// the manager is a simulated one served in this process (kept alive by the returned guard).
-async fn connect(cli: &Cli) -> Result<(Engine, Option<Demo>)> {
+/// Every request goes through the read-only gate `access` makes.
+async fn connect(cli: &Cli, start: &Start, access: &Access) -> Result<(Engine, Option<Demo>)> {
+    let gate = start.reading.gate(access);
     if cli.demo {
         let demo = Demo::start().await?;
-        let engine = try_manager(&demo_endpoint(&demo)).await?;
+        let engine = try_manager(&demo_endpoint(&demo), &gate).await?;
         return Ok((engine, Some(demo)));
     }
     let endpoints = resolve(&cli.conn.options(), &ProcessEnv)?;
     let mut last = None;
     for ep in &endpoints {
-        match try_manager(ep).await {
+        match try_manager(ep, &gate).await {
             Ok(e) => return Ok((e, None)),
             Err(e) => last = Some(e),
         }
@@ -85,10 +99,25 @@ async fn connect(cli: &Cli) -> Result<(Engine, Option<Demo>)> {
     Err(last.unwrap_or_else(|| anyhow::anyhow!("no endpoint to connect to")))
 }
 
-async fn try_manager(ep: &Endpoint) -> Result<Engine> {
-    let engine = Engine::connect(ep).await?;
+async fn try_manager(ep: &Endpoint, gate: &swarmtop::access::Gate) -> Result<Engine> {
+    let engine = Engine::connect(ep, gate).await?;
     engine.require_manager().await?;
     Ok(engine)
+}
+
+/// A subcommand that changes the swarm: refused before connecting when read-only is known from
+/// the flag or config.yaml, and after connecting when the swarm is one remembered read-only
+/// (the transport would refuse its first write anyway; this says it before anything is read).
+async fn connect_to_write(cli: &Cli, start: &Start, what: &str) -> Result<(Engine, Option<Demo>)> {
+    let access = start.access(cli);
+    if let Some(refused) = access.refusal(what) {
+        anyhow::bail!(refused);
+    }
+    let (engine, demo) = connect(cli, start, &access).await?;
+    if let Some(why) = engine.read_only() {
+        anyhow::bail!(swarmtop::access::refusal(why, what));
+    }
+    Ok((engine, demo))
 }
 
 /// The docker context the connection flags and environment name, without connecting (for
@@ -106,7 +135,7 @@ fn context_name(cli: &Cli) -> String {
 /// Settings problems, for the commands that print instead of drawing.
 fn warn(settings: &Settings) {
     for w in &settings.warnings {
-        eprintln!("swarmtop: warning: {w}");
+        eprintln!("swarmtop: warning: {}", escape_controls(w));
     }
 }
 
@@ -119,10 +148,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let files = Files::read(&paths);
     let flags = cli.flags();
     files.check_flags(&flags).map_err(anyhow::Error::msg)?;
+    let (reading, memory_problem) = Reading::load(&files);
+    // said by every command that connects, on stderr (the TUI: on its status line)
+    let read_only_notes: Vec<String> = reading
+        .warning()
+        .into_iter()
+        .chain(memory_problem)
+        .collect();
+    let start = Start {
+        reading,
+        flags: flags.clone(),
+    };
+    if !matches!(
+        cli.command,
+        None | Some(Command::Config { .. }) | Some(Command::Sim(_))
+    ) {
+        for n in &read_only_notes {
+            eprintln!("swarmtop: warning: {}", escape_controls(n));
+        }
+    }
     match &cli.command {
         Some(Command::Sim(args)) => swarmtop::sim_cmd::run(args).await?,
         Some(Command::Snapshot { format }) => {
-            let (engine, _demo) = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli, &start, &start.access(&cli)).await?;
             let cluster = load_cluster(&engine).await?;
             let snap = Snapshot::build(
                 &cluster,
@@ -132,13 +180,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 &engine.api_version(),
             );
             match format {
-                Format::Json => println!("{}", snap.to_json()),
-                Format::Table => print!("{}", snap.to_table()),
+                Format::Json => println!("{}", escape_controls(&snap.to_json())),
+                Format::Table => print!("{}", escape_controls(&snap.to_table())),
             }
         }
         Some(Command::Node { cmd }) => {
-            refuse_if_read_only(cli.read_only)?;
-            let (engine, _demo) = connect(&cli).await?;
+            let (engine, _demo) = connect_to_write(&cli, &start, cmd.describe()).await?;
             use swarmtop::cli::NodeCommand as N;
             use swarmtop::ops::commands::{NodeVerb as V, node};
             let (verb, key, force) = match cmd {
@@ -148,11 +195,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 N::Promote { node } => (V::Promote, node, false),
                 N::Demote { node, force } => (V::Demote, node, *force),
             };
-            print!("{}", node(&engine, verb, key, force).await?);
+            print!(
+                "{}",
+                escape_controls(&node(&engine, verb, key, force).await?)
+            );
         }
         Some(Command::Service { cmd }) => {
-            refuse_if_read_only(cli.read_only)?;
-            let (engine, _demo) = connect(&cli).await?;
+            let (engine, _demo) = connect_to_write(&cli, &start, cmd.describe()).await?;
             use swarmtop::cli::ServiceCommand as S;
             use swarmtop::ops::commands;
             let out = match cmd {
@@ -161,30 +210,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
                 S::Create(args) => commands::create_service(&engine, args).await?,
             };
-            print!("{out}");
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Secret { cmd }) => {
-            refuse_if_read_only(cli.read_only)?;
-            let (engine, _demo) = connect(&cli).await?;
+            let (engine, _demo) = connect_to_write(&cli, &start, "secret create").await?;
             let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
-            print!(
-                "{}",
-                swarmtop::ops::commands::secret_create(&engine, name, source).await?
-            );
+            let out = swarmtop::ops::commands::secret_create(&engine, name, source).await?;
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Stack { cmd }) => {
-            let (engine, _demo) = connect(&cli).await?;
+            let writes = matches!(cmd, StackCommand::Rm { .. })
+                || matches!(cmd, StackCommand::Deploy { dry_run: false, .. });
+            let (engine, _demo) = if writes {
+                let what = match cmd {
+                    StackCommand::Rm { .. } => "stack rm",
+                    _ => "stack deploy",
+                };
+                connect_to_write(&cli, &start, what).await?
+            } else {
+                connect(&cli, &start, &start.access(&cli)).await?
+            };
             let settings = files.resolve(&engine.endpoint.context, &flags);
             warn(&settings);
-            let read_only = match (cli.read_only, settings.read_only) {
-                (true, _) => Some("--read-only".to_string()),
-                (false, true) => Some(format!(
-                    "context {} is read-only in config.yaml",
-                    engine.endpoint.context
-                )),
-                _ => None,
-            };
-            run_stack(&engine, cmd, read_only).await?;
+            run_stack(&engine, cmd).await?;
         }
         Some(Command::Keys { markdown }) => {
             let settings = files.resolve(&context_name(&cli), &flags);
@@ -207,7 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         },
         None => {
-            let (engine, _demo) = connect(&cli).await?;
+            let (engine, _demo) = connect(&cli, &start, &start.access(&cli)).await?;
             let settings = files.resolve(&engine.endpoint.context, &flags);
             let mut state = State::new(
                 engine.endpoint.context.clone(),
@@ -221,8 +269,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // wrong and what is used instead
             if let Some(line) = settings.status_line() {
                 state.error(line);
+            } else if let Some(note) = read_only_notes.first() {
+                state.error(note.clone());
+            } else if let Some(why) = engine.read_only() {
+                state.info(format!("read-only: {why}"));
             }
-            runtime::run(
+            let ended = runtime::run(
                 engine,
                 state,
                 UiConfig {
@@ -230,35 +282,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         Some(_) => Vec::new(),
                         None => resolve(&cli.conn.options(), &ProcessEnv).unwrap_or_default(),
                     },
-                    read_only: settings.read_only,
                     intervals: settings.intervals,
+                    reading: start.reading.clone(),
                     files: files.clone(),
                     flags: flags.clone(),
                     connect: cli.conn.options(),
                 },
             )
             .await?;
+            // the terminal is restored by now: 143 after SIGTERM, 129 after SIGHUP
+            return Ok(ExitCode::from(swarmtop::exit::status(ended)));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn refuse_if_read_only(read_only: bool) -> Result<()> {
-    if read_only {
-        anyhow::bail!("--read-only: this command would change the swarm");
-    }
-    Ok(())
-}
-
 /// `swarmtop stack ...`; every failure is one line (a file error names the file and the place).
-/// `read_only`: why changes are refused, if they are.
-async fn run_stack(engine: &Engine, cmd: &StackCommand, read_only: Option<String>) -> Result<()> {
+async fn run_stack(engine: &Engine, cmd: &StackCommand) -> Result<()> {
     use swarmtop::stack::commands;
-    let writes = matches!(cmd, StackCommand::Rm { .. })
-        || matches!(cmd, StackCommand::Deploy { dry_run: false, .. });
-    if writes && let Some(why) = read_only {
-        anyhow::bail!("{why}: this command would change the swarm");
-    }
     let out = match cmd {
         StackCommand::Deploy {
             files,
@@ -272,6 +313,6 @@ async fn run_stack(engine: &Engine, cmd: &StackCommand, read_only: Option<String
         StackCommand::Ps { name } => commands::ps(engine, name).await?,
         StackCommand::File { name } => commands::file(engine, name).await?.text().to_string(),
     };
-    print!("{out}");
+    print!("{}", escape_controls(&out));
     Ok(())
 }

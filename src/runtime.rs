@@ -84,8 +84,9 @@ pub struct UiConfig {
     /// Every manager to use, in order (`--host` given several times); the engine given to
     /// `run` is one of them.
     pub endpoints: Vec<crate::connect::Endpoint>,
-    pub read_only: bool,
     pub intervals: Intervals,
+    /// config.yaml as read for read-only, with its memory, to decide again on `:ctx`/`:host`.
+    pub reading: crate::access::Reading,
     /// The settings files and flags, to work the settings out again on `:ctx`.
     pub files: crate::config::Files,
     pub flags: crate::config::Flags,
@@ -104,6 +105,7 @@ fn spawn_worker(
     engine: Option<Engine>,
     intervals: Intervals,
     engines_tx: mpsc::UnboundedSender<Engine>,
+    gate: crate::access::Gate,
 ) -> (WorkerHandle, mpsc::Sender<EngineCmd>) {
     let (etx, erx) = mpsc::channel(256);
     let (ctx, crx) = mpsc::channel::<EngineCmd>(64);
@@ -115,6 +117,7 @@ fn spawn_worker(
         rx: crx,
         intervals,
         engine,
+        gate,
     };
     (
         WorkerHandle {
@@ -125,19 +128,23 @@ fn spawn_worker(
     )
 }
 
-/// `:ctx NAME` / `:host URL`: where to connect now, and the settings for it.
+/// Where a switch goes, with its settings and its read-only gate.
+struct Target {
+    context: String,
+    endpoints: Vec<crate::connect::Endpoint>,
+    settings: crate::config::Settings,
+    gate: crate::access::Gate,
+}
+
+/// `:ctx NAME` / `:host URL`: where to connect now, the settings for it, and whether it is
+/// read-only: `:ctx` decides again for the context named; `:host` keeps a read-only session
+/// read-only (`current`: why the session is read-only now).
 fn switch_target(
     cfg: &UiConfig,
     context: Option<String>,
     host: Option<String>,
-) -> Result<
-    (
-        String,
-        Vec<crate::connect::Endpoint>,
-        crate::config::Settings,
-    ),
-    String,
-> {
+    current: Option<&str>,
+) -> Result<Target, String> {
     use crate::connect::{ConnectOptions, ProcessEnv, resolve};
     let opts = match (&context, &host) {
         (Some(c), _) => ConnectOptions {
@@ -157,7 +164,47 @@ fn switch_target(
         .map(|e| e.context.clone())
         .unwrap_or_else(|| "default".into());
     let settings = cfg.files.resolve(&ctx_name, &cfg.flags);
-    Ok((ctx_name, endpoints, settings))
+    let access = match (&context, current) {
+        (None, Some(why)) => crate::access::Access::kept_by_session(why),
+        _ => cfg.reading.decide(&ctx_name, &cfg.flags),
+    };
+    Ok(Target {
+        gate: cfg.reading.gate(&access),
+        context: ctx_name,
+        endpoints,
+        settings,
+    })
+}
+
+/// How long a switch waits for each manager of its target before giving up on it.
+const SWITCH_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Connects to the first of the target's managers that answers as one (its index and engine),
+/// or says why none did. Runs beside the UI: the connection in use stays until this succeeds.
+async fn connect_target(
+    endpoints: &[crate::connect::Endpoint],
+    gate: &crate::access::Gate,
+) -> Result<(usize, Engine), String> {
+    let mut last = None;
+    for (i, ep) in endpoints.iter().enumerate() {
+        let attempt = async {
+            let e = Engine::connect(ep, gate).await?;
+            e.require_manager().await?;
+            Ok::<_, crate::engine::EngineError>(e)
+        };
+        match tokio::time::timeout(SWITCH_DEADLINE, attempt).await {
+            Ok(Ok(e)) => return Ok((i, e)),
+            Ok(Err(e)) => last = Some(e.to_string()),
+            Err(_) => {
+                last = Some(format!(
+                    "{} did not answer within {} s",
+                    ep.host,
+                    SWITCH_DEADLINE.as_secs()
+                ))
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| "no endpoint to connect to".into()))
 }
 
 /// `:ctx` alone: the docker CLI's contexts, the one in use marked.
@@ -181,7 +228,10 @@ fn list_contexts(current: &str) -> Vec<String> {
     lines
 }
 
-pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> {
+/// Runs the TUI until it is quit or stopped; says how it ended (`crate::exit`).
+pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crate::exit::Ended> {
+    use crate::exit::Ended;
+    let mut ended = Ended::Normally;
     install_panic_hook();
     let (ltx, mut lrx) = mpsc::channel::<(u64, LogEvent)>(64);
     let (mtx, mut mrx) = mpsc::channel::<Msg>(64);
@@ -203,24 +253,28 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
         }
     };
     let (engines_tx, mut engines_rx) = mpsc::unbounded_channel();
+    // a switch's connection, made beside the UI
+    let (switch_tx, mut switch_rx) = mpsc::channel::<(Target, Result<(usize, Engine), String>)>(4);
     let (mut worker, ctx) = spawn_worker(
         endpoints,
         current,
         Some(engine.clone()),
         cfg.intervals.clone(),
         engines_tx.clone(),
+        engine.gate.clone(),
     );
     let mut exec = Executor {
         engine: engine.clone(),
+        engine_watch: tokio::sync::watch::channel(engine.clone()).0,
         engine_cmd: ctx.clone(),
         msgs: mtx.clone(),
         log_events: ltx,
         log_task: None,
         state_dir: state_dir.clone(),
         env,
-        read_only: cfg.read_only,
         editor_jobs: crate::background::EditorJobs::start(mtx.clone(), state_dir.clone()),
         plan_task: None,
+        gate: engine.gate.clone(),
         read_task: None,
     };
     let _ = ctx
@@ -240,7 +294,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
-    state.read_only = cfg.read_only;
+    state.read_only = engine.read_only().map(str::to_string);
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -272,10 +326,38 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
             // log streams and actions follow the worker to another manager
             e = engines_rx.recv() => {
                 if let Some(e) = e {
-                    exec.engine = e;
+                    exec.set_engine(e);
                 }
                 continue;
             }
+            s = switch_rx.recv() => match s {
+                Some((t, Ok((current, engine)))) => {
+                    // the new manager answered: only now is the old connection let go
+                    crate::logfile::log(&format!("switched to context {}", t.context));
+                    worker.task.abort();
+                    exec.stop_logs();
+                    exec.gate = t.gate.clone();
+                    exec.engine = engine.clone();
+                    let read_only = engine.read_only().map(str::to_string);
+                    let (w, cmd) = spawn_worker(
+                        t.endpoints,
+                        current,
+                        Some(engine),
+                        t.settings.intervals.clone(),
+                        engines_tx.clone(),
+                        t.gate,
+                    );
+                    worker = w;
+                    exec.engine_cmd = cmd;
+                    Msg::Switched {
+                        context: t.context,
+                        settings: Box::new(t.settings),
+                        read_only,
+                    }
+                }
+                Some((_, Err(why))) => Msg::SwitchFailed(why),
+                None => continue,
+            },
             l = lrx.recv() => match l {
                 Some((generation, ev)) => Msg::Logs(generation, ev),
                 None => continue,
@@ -285,9 +367,21 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                 None => continue,
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = sigterm.recv() => { crate::watchdog::note(libc::SIGTERM); crate::logfile::log("stopped by SIGTERM"); break }
-            _ = sighup.recv() => { crate::watchdog::note(libc::SIGHUP); crate::logfile::log("stopped by SIGHUP (the terminal went away)"); break }
-            _ = sigint.recv() => { crate::watchdog::note(libc::SIGINT); crate::logfile::log("stopped by SIGINT"); break }
+            _ = sigterm.recv() => {
+                crate::logfile::log("stopped by SIGTERM");
+                ended = Ended::Signal(libc::SIGTERM);
+                break
+            }
+            _ = sighup.recv() => {
+                crate::logfile::log("stopped by SIGHUP (the terminal went away)");
+                ended = Ended::Signal(libc::SIGHUP);
+                break
+            }
+            _ = sigint.recv() => {
+                crate::logfile::log("stopped by SIGINT");
+                ended = Ended::Signal(libc::SIGINT);
+                break
+            }
         };
         // a burst (thousands of events in a minute) is handled as one batch, drawn once
         let mut pending = vec![msg];
@@ -310,25 +404,14 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
                         pending.push(Msg::Contexts(list_contexts(&state.context)));
                     }
                     crate::app::Effect::Switch { context, host } => {
-                        match switch_target(&cfg, context, host) {
+                        match switch_target(&cfg, context, host, exec.gate.why()) {
                             Err(why) => pending.push(Msg::SwitchFailed(why)),
-                            Ok((name, endpoints, settings)) => {
-                                crate::logfile::log(&format!("switching to context {name}"));
-                                worker.task.abort();
-                                exec.stop_logs();
-                                exec.read_only = settings.read_only;
-                                let (w, cmd) = spawn_worker(
-                                    endpoints,
-                                    0,
-                                    None,
-                                    settings.intervals.clone(),
-                                    engines_tx.clone(),
-                                );
-                                worker = w;
-                                exec.engine_cmd = cmd;
-                                pending.push(Msg::Switched {
-                                    context: name,
-                                    settings: Box::new(settings),
+                            Ok(t) => {
+                                crate::logfile::log(&format!("switching to context {}", t.context));
+                                let tx = switch_tx.clone();
+                                tokio::spawn(async move {
+                                    let r = connect_target(&t.endpoints, &t.gate).await;
+                                    let _ = tx.send((t, r)).await;
                                 });
                             }
                         }
@@ -354,5 +437,5 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<()> 
     if let Some((record, replaces)) = state.editor.as_ref().and_then(|e| e.unsaved()) {
         let _ = crate::app::autosave::write(&state_dir, &record, replaces.as_deref());
     }
-    Ok(())
+    Ok(ended)
 }

@@ -24,7 +24,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(labels.iter().all(|(k, _)| !k.is_empty()));
         }
         if let Ok(ns) = validate::parse_duration(line) {
-            let _ = validate::format_duration(ns);
+            // a form shows a live delay this way and may send it back unchanged
+            let shown = validate::format_duration(ns);
+            assert_eq!(
+                validate::parse_duration(&shown),
+                Ok(ns),
+                "{line:?} shows as {shown:?}"
+            );
         }
 
         if let Ok(ns) = values::parse_duration(line) {

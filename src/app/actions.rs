@@ -20,37 +20,26 @@ use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info}
 use crate::ops::validate::{parse_image, parse_replicas};
 use crate::ops::{Availability, Op, Role};
 
-/// Actions that change the cluster: refused at once in read-only mode.
+/// Actions that change the cluster: refused at once in read-only mode (the keymap's table
+/// says which).
 pub fn changes_cluster(a: Action) -> bool {
-    matches!(
-        a,
-        Action::Drain
-            | Action::Activate
-            | Action::Pause
-            | Action::Promote
-            | Action::Demote
-            | Action::Scale
-            | Action::RollingUpdate
-            | Action::SetImage
-            | Action::Rollback
-            | Action::Restart
-            | Action::RemoveService
-            | Action::CreateSecret
-            | Action::RemoveSecret
-            | Action::CreateConfig
-            | Action::RemoveConfig
-            | Action::RemoveStack
-            | Action::Deploy
-            | Action::Labels
-            | Action::RemoveNode
-            | Action::CreateService
-    )
+    a.changes_cluster()
 }
 
-/// The one place an op leaves the UI.
+/// Asks before `op` changes anything (refused at once in read-only mode).
+fn ask(state: &mut State, op: Op) -> Vec<Effect> {
+    if let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(why, &op.describe()));
+        return Vec::new();
+    }
+    super::ask::ask(state, op);
+    Vec::new()
+}
+
+/// The one place an op leaves the UI: after its dialog was answered `y` (see `ask`).
 pub fn run_op(state: &mut State, op: Op) -> Vec<Effect> {
-    if state.read_only {
-        state.error(format!("read-only mode: {} refused", op.describe()));
+    if let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(why, &op.describe()));
         return Vec::new();
     }
     state.info(format!("{}…", op.describe()));
@@ -93,11 +82,8 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
     if !changes_cluster(action) || action == Action::Deploy {
         return None;
     }
-    if state.read_only {
-        state.error(format!(
-            "read-only mode: {} is refused (start without --read-only to change the cluster)",
-            action.name()
-        ));
+    if let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(why, action.name()));
         return Some(Vec::new());
     }
     let fx = match action {
@@ -146,12 +132,12 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.info(format!("{name} is already active"));
             Vec::new()
         }
-        Action::Activate => run_op(state, set(Availability::Active)),
+        Action::Activate => ask(state, set(Availability::Active)),
         Action::Pause if avail == NodeSpecAvailabilityEnum::PAUSE => {
             state.info(format!("{name} is already paused"));
             Vec::new()
         }
-        Action::Pause => run_op(state, set(Availability::Pause)),
+        Action::Pause => ask(state, set(Availability::Pause)),
         Action::Drain if avail == NodeSpecAvailabilityEnum::DRAIN => {
             state.info(format!("{name} is already drained"));
             Vec::new()
@@ -192,24 +178,29 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Labels => {
-            let current: Vec<String> = {
-                let mut l: Vec<(String, String)> = node
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.labels.clone())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect();
-                l.sort();
-                l.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+            // one change per prompt: a value may hold commas and spaces, so a list of them
+            // cannot be split back apart
+            let mut current: Vec<(String, String)> = node
+                .spec
+                .as_ref()
+                .and_then(|s| s.labels.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            current.sort();
+            let shown: Vec<String> = current.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            let now = if shown.is_empty() {
+                "no labels".to_string()
+            } else {
+                shown.join(" ")
             };
             state.mode = Mode::Prompt(Box::new(Prompt::new(
                 PromptKind::NodeLabels {
                     node_id: id,
                     node: name.clone(),
                 },
-                format!("labels of {name} (key=value, ...; delete one to remove it):"),
-                current.join(", "),
+                format!("labels of {name} ({now}): key=value sets one, -key removes one:"),
+                String::new(),
             )));
             Vec::new()
         }
@@ -469,7 +460,7 @@ pub fn submit_prompt(
         } => {
             let n = parse_replicas(text)?;
             state.mode = Mode::Normal;
-            Ok(run_op(
+            Ok(ask(
                 state,
                 Op::Scale {
                     service_id: service_id.clone(),
@@ -484,7 +475,7 @@ pub fn submit_prompt(
         } => {
             let image = parse_image(text)?;
             state.mode = Mode::Normal;
-            Ok(run_op(
+            Ok(ask(
                 state,
                 Op::SetImage {
                     service_id: service_id.clone(),
@@ -495,14 +486,36 @@ pub fn submit_prompt(
         }
         PromptKind::NewStack => super::editor_update::submit_new_stack(state, text),
         PromptKind::NodeLabels { node_id, node } => {
-            let labels = crate::ops::validate::parse_labels(text)?;
+            use crate::ops::validate::{LabelEdit, parse_label_edit};
+            let current = state
+                .cluster
+                .node_by_id(node_id)
+                .and_then(|n| n.spec.as_ref())
+                .and_then(|s| s.labels.clone())
+                .unwrap_or_default();
+            let (set, remove) = match parse_label_edit(text)? {
+                None => {
+                    state.mode = Mode::Normal;
+                    state.info(format!("labels of {node}: nothing changed"));
+                    return Ok(Vec::new());
+                }
+                Some(LabelEdit::Set(k, v)) if current.get(&k) == Some(&v) => {
+                    return Err(format!("{k} is {v:?} already: nothing would change"));
+                }
+                Some(LabelEdit::Remove(k)) if !current.contains_key(&k) => {
+                    return Err(format!("{node} has no label {k}"));
+                }
+                Some(LabelEdit::Set(k, v)) => (vec![(k, v)], Vec::new()),
+                Some(LabelEdit::Remove(k)) => (Vec::new(), vec![k]),
+            };
             state.mode = Mode::Normal;
-            Ok(run_op(
+            Ok(ask(
                 state,
                 Op::SetNodeLabels {
                     node_id: node_id.clone(),
                     node: node.clone(),
-                    labels,
+                    set,
+                    remove,
                 },
             ))
         }
@@ -602,10 +615,9 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             Vec::new()
         }
         FormOutcome::Submit(Submit::Op(op)) => {
-            state.mode = Mode::Normal;
-            let fx = run_op(state, op);
-            super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(form)));
-            fx
+            // kept until the dialog is answered: `n` goes back to it as typed
+            state.form = Some(form);
+            ask(state, op)
         }
         FormOutcome::Submit(Submit::FromFile {
             secret,
@@ -614,19 +626,31 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             labels,
         }) => {
             state.mode = Mode::Normal;
-            if state.read_only {
-                state.error(format!("read-only mode: creating {name} refused"));
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, &format!("creating {name}")));
                 return Vec::new();
             }
-            state.info(format!("creating {name} from {path}…"));
-            let fx = vec![Effect::CreateFromFile {
-                secret,
-                name,
-                path: state.work_dir.join(path),
-                labels,
-            }];
-            super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(form)));
-            fx
+            let kind = if secret { "secret" } else { "config" };
+            let mut lines = vec![
+                format!("Create {kind} {name} from the file {path}?"),
+                format!("{kind}: (none) -> {name}"),
+            ];
+            lines.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
+            lines.push("y: do it · n or Esc: cancel".into());
+            state.form = Some(form);
+            state.mode = Mode::Confirm(Box::new(Confirm {
+                title: format!(" create {kind} {name} "),
+                lines,
+                pending: Pending::CreateFromFile {
+                    secret,
+                    name,
+                    path: state.work_dir.join(path),
+                    labels,
+                },
+                danger: false,
+                yes_key: 'y',
+            }));
+            Vec::new()
         }
     }
 }

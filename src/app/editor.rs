@@ -463,6 +463,16 @@ impl EditorState {
         self.mode = EditorMode::Editing;
         self.status = Some(match result {
             Ok(summary) => summary,
+            // what is in place and what is not, with `y` to deploy the rest
+            Err(e) if e.starts_with(crate::stack::cut::CUT_OFF) => {
+                let again = !e.contains("nothing left to deploy");
+                self.mode = EditorMode::Plan {
+                    text: e,
+                    deploy: again,
+                    scroll: 0,
+                };
+                "deploy cut off: what was done and what was not is on screen".into()
+            }
             Err(e) => format!("deploy failed: {e}"),
         });
     }
@@ -839,6 +849,23 @@ mod tests {
         assert!(s.text().contains("# typed while planning"));
         // the answer that comes late is dropped
         s.show_plan(asked, Ok("+ create service web_web\n".into()));
+        assert_eq!(s.mode, EditorMode::Editing);
+    }
+
+    #[test]
+    fn a_deploy_cut_off_shows_what_was_done_and_offers_to_deploy_again() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: busybox\n");
+        let account = format!(
+            "{}: stack web: failed to create service web_web: …\n  + created network web_default\n  ~ create service web_web\ny deploys again",
+            crate::stack::cut::CUT_OFF
+        );
+        s.deployed(Err(account.clone()));
+        assert!(matches!(&s.mode, EditorMode::Plan { text, deploy: true, .. } if *text == account));
+        let fx = update(&mut s, key(KeyCode::Char('y')), &km);
+        assert!(matches!(&fx[..], [EditorEffect::Deploy { stack, .. }] if stack == "web"));
+        // any other failure stays one line
+        s.deployed(Err("the swarm has no leader".into()));
         assert_eq!(s.mode, EditorMode::Editing);
     }
 

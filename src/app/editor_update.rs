@@ -278,11 +278,15 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 leave = true;
                 out.push(discard_autosave(&ed));
             }
-            EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. } if state.read_only => {
+            EditorEffect::Deploy { .. } | EditorEffect::PlanForDeploy { .. }
+                if state.read_only.is_some() =>
+            {
                 ed.mode = editor::EditorMode::Editing;
                 let plan = state.keymap.key_label(Scope::Editor, Action::Plan);
+                let why = state.read_only.as_deref().unwrap_or_default();
                 ed.status = Some(format!(
-                    "read-only mode: deploying is refused ({plan} still shows the plan)"
+                    "{} ({plan} still shows the plan)",
+                    crate::access::refusal(why, "deploying")
                 ));
             }
             other => out.push(Effect::Editor(other)),

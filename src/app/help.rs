@@ -20,7 +20,17 @@ pub struct HelpState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HelpRow {
     Title(Scope),
-    Binding { keys: String, action: Action },
+    Binding {
+        keys: String,
+        action: Action,
+    },
+    /// The title of the `:` commands, listed after the keys.
+    CommandsTitle,
+    /// One `:` command: what is typed, and what it does.
+    Command {
+        usage: String,
+        about: &'static str,
+    },
     Blank,
 }
 
@@ -62,7 +72,25 @@ pub fn rows(keymap: &Keymap, scope: Scope) -> Vec<HelpRow> {
             });
         }
     }
+    out.push(HelpRow::Blank);
+    out.push(HelpRow::CommandsTitle);
+    for c in super::command::all() {
+        out.push(HelpRow::Command {
+            usage: command_usage(&c),
+            about: c.about,
+        });
+    }
     out
+}
+
+/// `:ctx [NAME]` (aliases: `:context`).
+pub fn command_usage(c: &super::command::CommandInfo) -> String {
+    let mut u = format!(":{}", c.name);
+    if !c.args.is_empty() {
+        u.push(' ');
+        u.push_str(c.args);
+    }
+    u
 }
 
 /// Rows of help that fit inside the overlay at the current terminal size (the overlay leaves a

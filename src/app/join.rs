@@ -27,6 +27,14 @@ pub fn command(state: &mut State, arg: &str) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    // the manager token hands over the swarm: a read-only session does not show it
+    if manager && let Some(why) = &state.read_only {
+        state.error(crate::access::refusal(
+            why,
+            "showing the manager join token",
+        ));
+        return Vec::new();
+    }
     state.info(format!(
         "asking the swarm for the {} join token…",
         if manager { "manager" } else { "worker" }
@@ -51,8 +59,8 @@ pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
             vec![Effect::Copy(text)]
         }
         Some(Action::RotateToken) => {
-            if state.read_only {
-                state.error("read-only mode: rotating the token is refused");
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, "rotating the join token"));
                 state.mode = Mode::Join(Box::new(j));
                 return Vec::new();
             }

@@ -9,7 +9,8 @@ use regex::Regex;
 
 use crate::engine::logs::{LogLine, LogRequest, LogTarget, StreamKind};
 
-pub const DEFAULT_CAPACITY: usize = 50_000;
+/// The setting's default (settings sit below the app core).
+pub use crate::config::file::LOG_BUFFER_DEFAULT as DEFAULT_CAPACITY;
 pub const DEFAULT_TAIL: u32 = 1000;
 
 /// The `since` choices of keys 1..5.

@@ -110,6 +110,12 @@ pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) {
                 view.status = format!("interrupted, resuming in {}s", retry_in.as_secs());
                 view.marker(format!("— {reason}; resuming in {}s —", retry_in.as_secs()));
             }
+            LogEvent::Moved { to } => {
+                view.status = format!("following on {to}");
+                view.marker(format!(
+                    "— the session is now on {to}: the logs follow it there —"
+                ));
+            }
             LogEvent::Resumed => {
                 view.status = "streaming".into();
                 view.marker(

@@ -2,7 +2,9 @@
 //! terminal input, engine messages and ticks into [`Msg`] and carries out each [`Effect`].
 
 pub mod actions;
+pub mod ask;
 pub mod autosave;
+pub mod command;
 pub mod describe;
 pub mod editor;
 pub mod editor_update;
@@ -80,6 +82,8 @@ pub enum Msg {
     Switched {
         context: String,
         settings: Box<crate::config::Settings>,
+        /// Why the new target is read-only, if it is.
+        read_only: Option<String>,
     },
     SwitchFailed(String),
     /// `:ctx`: the contexts, one line each.
@@ -89,7 +93,8 @@ pub enum Msg {
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
-        rolls: Option<String>,
+        /// What to show once it is done (`Op::follow_up`).
+        then: Option<crate::ops::FollowUp>,
         result: Result<String, String>,
     },
 }

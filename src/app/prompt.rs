@@ -49,6 +49,13 @@ pub enum Pending {
     RestoreAutosave(Autosave),
     /// Change the cluster.
     Run(crate::ops::Op),
+    /// Create a secret or config from a file (read once the answer is yes).
+    CreateFromFile {
+        secret: bool,
+        name: String,
+        path: std::path::PathBuf,
+        labels: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -161,7 +161,8 @@ pub struct State {
     pub help: super::help::HelpState,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
-    pub read_only: bool,
+    /// Why nothing may be changed, when it may not (`crate::access`): every refusal names it.
+    pub read_only: Option<String>,
     pub logs: Option<LogView>,
     pub editor: Option<super::editor::EditorState>,
     pub form: Option<super::form::Form>,
@@ -198,6 +199,9 @@ pub struct State {
     pub stopped_reading: Option<std::path::PathBuf>,
     /// The form or prompt of the action on its way to the engine, until it answers.
     pub sent: Option<super::sent::Sent>,
+    /// The prompt whose action a dialog is asking about: `n` goes back to it as typed, `y`
+    /// keeps it until the engine answers.
+    pub prompt_behind: Option<Box<super::prompt::Prompt>>,
 }
 
 impl State {
@@ -218,7 +222,7 @@ impl State {
             help: Default::default(),
             status: None,
             keymap,
-            read_only: false,
+            read_only: None,
             problem_counts: (0, 0),
             map_offset: 0,
             data_gen: 0,
@@ -239,6 +243,7 @@ impl State {
             reading: None,
             stopped_reading: None,
             sent: None,
+            prompt_behind: None,
         }
     }
 

@@ -14,6 +14,7 @@ use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
 use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
+use crate::ops::FollowUp;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = update_deferred(state, msg);
@@ -123,23 +124,23 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             editor_update::on_autosaves(state, found);
             Vec::new()
         }
-        Msg::OpDone {
-            what,
-            rolls,
-            result,
-        } => on_op_done(state, what, rolls, result),
+        Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Join(r) => {
             super::join::on_join(state, r);
             Vec::new()
         }
-        Msg::Switched { context, settings } => {
+        Msg::Switched {
+            context,
+            settings,
+            read_only,
+        } => {
             state.switching = None;
+            state.read_only = read_only;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
             state.context = context.clone();
             state.keymap = settings.keymap;
             state.theme = settings.theme;
-            state.read_only = settings.read_only;
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
             state.cluster = Default::default();
@@ -154,6 +155,8 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             if let Some(w) = warning {
                 state.error(w);
+            } else if let Some(why) = &state.read_only {
+                state.info(format!("read-only: {why}"));
             }
             go(state, View::top(pane), false)
         }
@@ -179,7 +182,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
 fn on_op_done(
     state: &mut State,
     what: String,
-    rolls: Option<String>,
+    then: Option<crate::ops::FollowUp>,
     result: Result<String, String>,
 ) -> Vec<Effect> {
     match result {
@@ -187,16 +190,15 @@ fn on_op_done(
             super::sent::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
-            // a rotated token: show the new join command
-            if what.contains("join token") {
-                fx.push(Effect::LoadJoin {
-                    manager: what.contains("manager"),
-                });
-            }
-            if let Some(sid) = rolls
-                && state.view.pane != Pane::Rollout
-            {
-                fx.extend(go(state, actions::rollout_view(&sid), true));
+            match then {
+                // a rotated token: show the new join command
+                Some(FollowUp::JoinCommand { manager }) => {
+                    fx.push(Effect::LoadJoin { manager });
+                }
+                Some(FollowUp::Rollout(sid)) if state.view.pane != Pane::Rollout => {
+                    fx.extend(go(state, actions::rollout_view(&sid), true));
+                }
+                _ => {}
             }
             fx
         }
@@ -236,8 +238,16 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             engine_version,
             api_version,
             switched_from,
-            ..
+            read_only,
         } => {
+            // the transport's gate is the truth: a swarm remembered read-only closes it
+            if read_only.is_some() && state.read_only.is_none() {
+                state.info(format!(
+                    "read-only: {}",
+                    read_only.as_deref().unwrap_or_default()
+                ));
+            }
+            state.read_only = read_only;
             match switched_from {
                 Some(from) => state.info(format!("moved to {endpoint}: {from} stopped answering")),
                 None if matches!(state.conn, Conn::Lost { .. }) => state.info("reconnected"),
@@ -692,57 +702,48 @@ fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect
     }
 }
 
-/// `:q`, `:nodes` ... Unknown commands keep the prompt and its text so it can be fixed.
+/// `:q`, `:nodes` ... through the command table (`command`). A line that is not understood
+/// keeps the prompt and its text so it can be fixed, and changes nothing.
 fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
-    let cmd = buf.trim();
-    let word = cmd.split_whitespace().next().unwrap_or("");
-    match word {
-        "" => {
+    use super::command::{Command, parse};
+    let cmd = match parse(&buf) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
             state.mode = Mode::Normal;
-            Vec::new()
+            return Vec::new();
         }
-        "q" | "quit" | "q!" => {
+        Err(why) => {
+            state.error(why);
+            state.mode = Mode::Command(buf);
+            return Vec::new();
+        }
+    };
+    state.mode = Mode::Normal;
+    match cmd {
+        Command::Quit => {
             state.quit = true;
             vec![Effect::Quit]
         }
-        "ctx" | "context" => {
-            state.mode = Mode::Normal;
-            let name = cmd.split_whitespace().nth(1);
-            match name {
-                None => vec![Effect::ListContexts],
-                Some(n) => {
-                    state.switching = Some(buf.clone());
-                    vec![Effect::Switch {
-                        context: Some(n.to_string()),
-                        host: None,
-                    }]
-                }
-            }
+        Command::Contexts => vec![Effect::ListContexts],
+        // the connection in use stays until the new one answers as a manager
+        Command::Context(n) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to context {n}…"));
+            vec![Effect::Switch {
+                context: Some(n),
+                host: None,
+            }]
         }
-        "host" => {
-            let url = cmd.split_whitespace().nth(1).map(str::to_string);
-            match url {
-                None => {
-                    state.error(":host needs a URL, e.g. :host ssh://root@10.0.0.12");
-                    state.mode = Mode::Command(buf);
-                    Vec::new()
-                }
-                Some(u) => {
-                    state.mode = Mode::Normal;
-                    state.switching = Some(buf.clone());
-                    vec![Effect::Switch {
-                        context: None,
-                        host: Some(u),
-                    }]
-                }
-            }
+        Command::Host(u) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to {u}…"));
+            vec![Effect::Switch {
+                context: None,
+                host: Some(u),
+            }]
         }
-        "join" => {
-            state.mode = Mode::Normal;
-            super::join::command(state, &cmd["join".len()..])
-        }
-        "info" => {
-            state.mode = Mode::Normal;
+        Command::Join(rest) => super::join::command(state, &rest),
+        Command::Info => {
             let lines = crate::cluster::info::lines(&state.cluster, state.now);
             state.mode = Mode::Describe(Box::new(Describe::new(
                 "swarm info (docker info, the swarm part)".into(),
@@ -750,29 +751,12 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             )));
             Vec::new()
         }
-        "edit" => {
-            let path = cmd["edit".len()..].trim();
-            if path.is_empty() {
-                state.error(":edit needs a file: :edit PATH");
-                state.mode = Mode::Command(buf);
-                return Vec::new();
-            }
+        Command::Edit(path) => {
             let path = state.work_dir.join(path);
-            state.mode = Mode::Normal;
             let stack = editor_update::stack_name_for(&path);
             editor_update::open_file(state, path, stack)
         }
-        w => {
-            if let Some(p) = Pane::from_name(w) {
-                state.mode = Mode::Normal;
-                return switch_pane(state, p);
-            }
-            state.error(format!(
-                "unknown command :{w} (try :problems, :nodes, :services, :tasks, :stacks, :secrets, :configs, :networks, :q)"
-            ));
-            state.mode = Mode::Command(buf);
-            Vec::new()
-        }
+        Command::Pane(p) => switch_pane(state, p),
     }
 }
 
@@ -787,8 +771,17 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
                 Ok(fx) => {
-                    if state.mode == Mode::Normal {
-                        super::sent::remember(state, &fx, super::sent::Typed::Prompt(Box::new(p)));
+                    match state.mode {
+                        Mode::Normal => {
+                            super::sent::remember(
+                                state,
+                                &fx,
+                                super::sent::Typed::Prompt(Box::new(p)),
+                            );
+                        }
+                        // a dialog asks first: the prompt waits behind it
+                        Mode::Confirm(_) => state.prompt_behind = Some(Box::new(p)),
+                        _ => {}
                     }
                     fx
                 }
@@ -846,21 +839,61 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
         // answered above
         (Pending::RestoreAutosave(_), _) => Vec::new(),
         (Pending::Run(op), true) => {
-            // the form stays at hand until the engine has answered
+            // the form or prompt stays at hand until the engine has answered
             let form = state.form.take();
+            let prompt = state.prompt_behind.take();
             let fx = actions::run_op(state, op);
+            if let Some(f) = form {
+                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            } else if let Some(p) = prompt {
+                super::sent::remember(state, &fx, super::sent::Typed::Prompt(p));
+            }
+            fx
+        }
+        (Pending::Run(op), false) => {
+            // a form's or prompt's op said no to: back to it, as typed
+            if state.form.is_some() {
+                state.mode = Mode::Form;
+                return Vec::new();
+            }
+            if let Some(p) = state.prompt_behind.take() {
+                state.mode = Mode::Prompt(p);
+                return Vec::new();
+            }
+            state.info(format!("cancelled: {}", op.describe()));
+            Vec::new()
+        }
+        (
+            Pending::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            },
+            true,
+        ) => {
+            let form = state.form.take();
+            if let Some(why) = &state.read_only {
+                state.error(crate::access::refusal(why, &format!("creating {name}")));
+                return Vec::new();
+            }
+            state.info(format!("creating {name} from {}…", path.display()));
+            let fx = vec![Effect::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            }];
+            // the form stays at hand until the engine has answered
             if let Some(f) = form {
                 super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
             }
             fx
         }
-        (Pending::Run(op), false) => {
-            // a service create said no to: back to its form, as typed
-            if matches!(op, crate::ops::Op::CreateService { .. }) && state.form.is_some() {
+        (Pending::CreateFromFile { .. }, false) => {
+            if state.form.is_some() {
                 state.mode = Mode::Form;
-                return Vec::new();
             }
-            state.info(format!("cancelled: {}", op.describe()));
             Vec::new()
         }
     }
@@ -993,30 +1026,63 @@ mod tests {
     #[test]
     fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
         let mut s = loaded();
-        let fx = keys(&mut s, ":host ssh://-oProxyCommand=x\n");
+        let fx = keys(&mut s, ":host tcp://10.255.0.1:2375\n");
         assert_eq!(
             fx,
             vec![Effect::Switch {
                 context: None,
-                host: Some("ssh://-oProxyCommand=x".into())
+                host: Some("tcp://10.255.0.1:2375".into())
             }]
         );
         update(
             &mut s,
-            Msg::SwitchFailed("ssh://-oProxyCommand=x: the host begins with '-'".into()),
+            Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
         );
-        assert_eq!(s.mode, Mode::Command("host ssh://-oProxyCommand=x".into()));
+        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
         let status = s
             .status
             .as_ref()
             .map(|l| l.text.clone())
             .unwrap_or_default();
         assert!(
-            status.contains("cannot switch") && status.contains("begins with '-'"),
+            status.contains("cannot switch") && status.contains("timed out"),
             "{status}"
         );
         assert_eq!(s.context, "default", "still on the same swarm");
+        assert_eq!(s.endpoint, "unix:///x", "the header's endpoint kept");
         assert!(!s.cluster.nodes.is_empty(), "its data kept");
+    }
+
+    #[test]
+    fn a_host_typo_is_an_error_and_switches_nothing() {
+        for (line, says) in [
+            (
+                ":host ssh://a@b c\n",
+                "what follows it is not understood: \"c\"",
+            ),
+            (":host ssh://-oProxyCommand=x\n", "begins with '-'"),
+            (":host htp://x\n", ":host: "),
+            (":host\n", "needs a URL"),
+            (":ctx prod extra\n", "what follows it is not understood"),
+        ] {
+            let mut s = loaded();
+            let fx = keys(&mut s, line);
+            assert!(fx.is_empty(), "{line}: {fx:?}");
+            let typed = line.trim_start_matches(':').trim_end_matches('\n');
+            assert_eq!(
+                s.mode,
+                Mode::Command(typed.into()),
+                "{line}: the line is kept"
+            );
+            let status = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            assert!(status.contains(says), "{line}: {status}");
+            assert_eq!(s.endpoint, "unix:///x");
+            assert!(s.switching.is_none());
+        }
     }
 
     #[test]
@@ -1234,7 +1300,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what: "create service webx".into(),
-                rolls: None,
+                then: None,
                 result: Err("port 8080 is already in use".into()),
             },
         );
@@ -1260,6 +1326,40 @@ mod tests {
         assert!(s.sent.is_none());
     }
 
+    /// What follows an op comes from the op, not from the words of its description (a rotated
+    /// token was recognised by "join token" in the text).
+    #[test]
+    fn the_follow_up_of_an_op_is_what_the_op_says() {
+        let rotate = crate::ops::Op::RotateJoinToken { manager: true };
+        assert_eq!(
+            rotate.follow_up(),
+            Some(FollowUp::JoinCommand { manager: true })
+        );
+        let mut s = loaded();
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "a new token for joining managers".into(),
+                then: rotate.follow_up(),
+                result: Ok("done".into()),
+            },
+        );
+        assert!(fx.contains(&Effect::LoadJoin { manager: true }), "{fx:?}");
+        // words alone follow nothing
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "rotate the worker join token".into(),
+                then: None,
+                result: Ok("done".into()),
+            },
+        );
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::LoadJoin { .. })),
+            "{fx:?}"
+        );
+    }
+
     #[test]
     fn a_refused_scale_gives_the_prompt_back_as_typed() {
         let mut s = loaded();
@@ -1268,6 +1368,11 @@ mod tests {
             panic!("no prompt: {:?}", s.mode)
         };
         keys(&mut s, "\x08\x08\x087\n");
+        // the dialog says from -> to; yes sends it
+        let Mode::Confirm(_) = &s.mode else {
+            panic!("no dialog: {:?}", s.mode)
+        };
+        keys(&mut s, "y");
         let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
             panic!("nothing kept; mode {:?}", s.mode)
         };
@@ -1275,7 +1380,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what,
-                rolls: None,
+                then: None,
                 result: Err("the swarm has no leader".into()),
             },
         );
@@ -1289,7 +1394,7 @@ mod tests {
     #[test]
     fn read_only_refuses_a_deploy_where_the_effect_is_made() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("--read-only".into());
         update(
             &mut s,
             Msg::FileOpened {
@@ -1429,7 +1534,7 @@ mod tests {
     #[test]
     fn read_only_refuses_when_the_key_is_pressed() {
         let mut s = loaded();
-        s.read_only = true;
+        s.read_only = Some("context prod is read_only in config.yaml".into());
         let fx = keys(&mut s, "1D");
         assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
         assert_eq!(s.mode, Mode::Normal);
@@ -1438,7 +1543,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .text
-                .contains("read-only mode: drain is refused")
+                .contains("read-only (context prod is read_only in config.yaml): drain refused")
         );
     }
 
@@ -1489,7 +1594,8 @@ mod tests {
         assert!(p.error.as_deref().unwrap().contains("negative"));
         update(&mut s, key(KeyCode::Backspace));
         update(&mut s, key(KeyCode::Backspace));
-        let fx = keys(&mut s, "7\n");
+        assert!(keys(&mut s, "7\n").is_empty(), "asked first");
+        let fx = keys(&mut s, "y");
         assert!(
             matches!(
                 fx.as_slice(),
@@ -1507,7 +1613,7 @@ mod tests {
             &mut s,
             Msg::OpDone {
                 what: "set image".into(),
-                rolls: Some("s1webwebwebwebwebwebwebwe".into()),
+                then: Some(FollowUp::Rollout("s1webwebwebwebwebwebwebwe".into())),
                 result: Ok("set image".into()),
             },
         );
@@ -1523,24 +1629,114 @@ mod tests {
         ));
     }
 
+    /// The dialog open now, or a panic naming the mode.
+    fn dialog(s: &State) -> &crate::app::prompt::Confirm {
+        match &s.mode {
+            Mode::Confirm(c) => c,
+            other => panic!("no dialog: {other:?}"),
+        }
+    }
+
     #[test]
-    fn labels_prompt_starts_with_the_node_labels_and_sets_them() {
+    fn a_label_edit_asks_with_from_and_to_and_sends_only_that_change() {
         let mut s = loaded();
         keys(&mut s, "1L"); // node1 has zone=eu
         let Mode::Prompt(p) = &s.mode else {
             panic!("{:?}", s.mode)
         };
-        assert_eq!(p.text, "zone=eu");
-        let fx = keys(&mut s, ", disk=ssd\n");
+        assert_eq!(p.text, "", "nothing typed yet: Enter changes nothing");
+        assert!(p.label.contains("zone=\"eu\""), "{}", p.label);
+        let fx = keys(&mut s, "\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // a value with a comma and spaces is one value
+        keys(&mut s, "L");
+        let fx = keys(&mut s, "zone=eu-1, eu-2 \n");
+        assert!(fx.is_empty(), "asked first: {fx:?}");
+        let d = dialog(&s);
+        assert!(
+            d.lines
+                .iter()
+                .any(|l| l == "label zone: eu -> \"eu-1, eu-2 \""),
+            "{:?}",
+            d.lines
+        );
+        let fx = keys(&mut s, "y");
         match fx.as_slice() {
-            [Effect::Run(crate::ops::Op::SetNodeLabels { labels, .. })] => {
-                assert_eq!(
-                    labels,
-                    &vec![("zone".into(), "eu".into()), ("disk".into(), "ssd".into())]
-                );
+            [Effect::Run(crate::ops::Op::SetNodeLabels { set, remove, .. })] => {
+                assert_eq!(set, &vec![("zone".to_string(), "eu-1, eu-2 ".to_string())]);
+                assert!(remove.is_empty());
             }
             other => panic!("{other:?}"),
         }
+        // removing one names it; a label that is not there is said in the prompt
+        keys(&mut s, "L");
+        keys(&mut s, "-nope\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(p.error.as_deref().unwrap().contains("has no label nope"));
+    }
+
+    #[test]
+    fn text_typed_into_a_pane_writes_nothing_without_y() {
+        let mut s = loaded();
+        keys(&mut s, "1G"); // node3, drained
+        // `a` of "cat" opens the dialog; the `n` of "notes" cancels it
+        let fx = keys(&mut s, "cat notes.txt\n");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))), "{fx:?}");
+        keys(&mut s, "\x1b");
+        for (k, change) in [
+            ('a', "availability: drain -> active"),
+            ('p', "availability: drain -> pause"),
+        ] {
+            let fx = keys(&mut s, &k.to_string());
+            assert!(fx.is_empty(), "{k}: {fx:?}");
+            let d = dialog(&s);
+            assert!(d.lines.iter().any(|l| l == change), "{k}: {:?}", d.lines);
+            // other keys leave the dialog open and send nothing
+            assert!(keys(&mut s, "xq").is_empty());
+            let fx = keys(&mut s, "y");
+            assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{k}: {fx:?}");
+        }
+    }
+
+    #[test]
+    fn scale_and_image_ask_with_from_and_to() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web: 3 replicas, swarmtest/busybox:1
+        keys(&mut s, "s");
+        keys(&mut s, "\x08");
+        let fx = keys(&mut s, "5\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
+        // no: back to the prompt as typed (as a form's dialog goes back to the form)
+        keys(&mut s, "n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("not back at the prompt: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "5");
+        keys(&mut s, "\x1b");
+        assert_eq!(s.mode, Mode::Normal);
+        keys(&mut s, "i");
+        for _ in 0..30 {
+            keys(&mut s, "\x08");
+        }
+        let fx = keys(&mut s, "swarmtest/busybox:2\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            dialog(&s)
+                .lines
+                .iter()
+                .any(|l| l == "image: swarmtest/busybox:1 -> swarmtest/busybox:2"),
+            "{:?}",
+            dialog(&s).lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Run(crate::ops::Op::SetImage { .. })]
+        ));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod create;
+pub mod follow;
 pub mod guards;
 pub mod resolve;
 pub mod run;
@@ -119,11 +120,14 @@ pub enum Op {
         id: String,
         name: String,
     },
-    /// Replace the node's labels with these.
+    /// Change only these labels of the node, on its labels as they are when written (a label
+    /// someone else added meanwhile stays): `set` key and value (kept byte for byte), `remove`
+    /// keys.
     SetNodeLabels {
         node_id: String,
         node: String,
-        labels: Vec<(String, String)>,
+        set: Vec<(String, String)>,
+        remove: Vec<String>,
     },
     /// Remove a node from the swarm (`force` for one that still answers).
     RemoveNode {
@@ -178,7 +182,7 @@ impl Op {
             Op::CreateConfig { name, .. } => format!("create config {name}"),
             Op::RemoveSecret { name, .. } => format!("remove secret {name}"),
             Op::RemoveConfig { name, .. } => format!("remove config {name}"),
-            Op::SetNodeLabels { node, .. } => format!("set the labels of node {node}"),
+            Op::SetNodeLabels { node, .. } => format!("change the labels of node {node}"),
             Op::RemoveNode {
                 node, force: false, ..
             } => format!("remove node {node}"),
@@ -192,14 +196,28 @@ impl Op {
         }
     }
 
-    /// The service a rollout view should follow after this, if any.
-    pub fn rolls_service(&self) -> Option<&str> {
+    /// What the UI shows once this op is done: the rollout of the service it rolls, or the
+    /// join command with the token it rotated. Said by the op, never guessed from its words.
+    pub fn follow_up(&self) -> Option<FollowUp> {
         match self {
             Op::SetImage { service_id, .. }
             | Op::Update { service_id, .. }
             | Op::Restart { service_id, .. }
-            | Op::Rollback { service_id, .. } => Some(service_id),
+            | Op::Rollback { service_id, .. } => Some(FollowUp::Rollout(service_id.clone())),
+            Op::RotateJoinToken { manager } => Some(FollowUp::JoinCommand { manager: *manager }),
             _ => None,
         }
     }
 }
+
+/// What follows a finished op on screen (see `Op::follow_up`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    /// The rollout view of this service.
+    Rollout(String),
+    /// The join command, with the new token.
+    JoinCommand { manager: bool },
+}
+
+#[cfg(test)]
+mod gate_tests;

@@ -179,6 +179,36 @@ async fn update_node(
         .map(|_| ())
 }
 
+/// Sets and removes only the labels named, on `Spec.Labels` as just read: every other label,
+/// and every value, stays as the engine holds it.
+fn patch_labels(spec: &mut Spec, set: &[(String, String)], remove: &[String]) {
+    if set.is_empty() && remove.iter().all(|k| !has_label(spec, k)) {
+        return;
+    }
+    let labels = match spec.get_mut("Labels") {
+        Some(Value::Object(m)) => m,
+        _ => {
+            spec.insert("Labels".into(), Value::Object(Map::new()));
+            match spec.get_mut("Labels") {
+                Some(Value::Object(m)) => m,
+                _ => return,
+            }
+        }
+    };
+    for (k, v) in set {
+        labels.insert(k.clone(), json!(v));
+    }
+    for k in remove {
+        labels.remove(k);
+    }
+}
+
+fn has_label(spec: &Spec, key: &str) -> bool {
+    spec.get("Labels")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.contains_key(key))
+}
+
 fn labels(l: &[(String, String)]) -> Option<HashMap<String, String>> {
     (!l.is_empty()).then(|| l.iter().cloned().collect())
 }
@@ -308,11 +338,13 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
         Op::RemoveSecret { id, .. } => engine.docker.delete_secret(id).await.map_err(api)?,
         Op::RemoveConfig { id, .. } => engine.docker.delete_config(id).await.map_err(api)?,
         Op::SetNodeLabels {
-            node_id, labels: l, ..
+            node_id,
+            set,
+            remove,
+            ..
         } => {
-            let map: Map<String, Value> = l.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             update_node(engine, node_id, |s| {
-                s.insert("Labels".into(), Value::Object(map.clone()));
+                patch_labels(s, set, remove);
                 Ok(())
             })
             .await?;
@@ -347,6 +379,35 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn label_edits_change_only_what_was_named_and_keep_values_whole() {
+        let original = json!({
+            "Name": "",
+            "Labels": {"zones": "eu-1,eu-2", "pad": "  padded  ", "added.meanwhile": "by someone"},
+            "Role": "worker",
+            "Availability": "active"
+        });
+        let mut spec = original.as_object().unwrap().clone();
+        patch_labels(&mut spec, &[], &[]);
+        assert_eq!(Value::Object(spec.clone()), original, "no edit, no change");
+        patch_labels(
+            &mut spec,
+            &[("disk".into(), " ssd, fast ".into())],
+            &["pad".into()],
+        );
+        assert_eq!(
+            spec["Labels"],
+            json!({"zones": "eu-1,eu-2", "added.meanwhile": "by someone", "disk": " ssd, fast "})
+        );
+        // a node without labels gets the map only when something is set
+        let mut bare = json!({"Role": "worker"}).as_object().unwrap().clone();
+        patch_labels(&mut bare, &[], &["nothing".into()]);
+        assert_eq!(Value::Object(bare.clone()), json!({"Role": "worker"}));
+        patch_labels(&mut bare, &[("a".into(), "".into())], &[]);
+        assert_eq!(bare["Labels"], json!({"a": ""}));
+    }
+
     use super::*;
 
     /// A spec as dockerd writes it for `docker service create --health-cmd ...`, with a field

@@ -147,6 +147,41 @@ pub fn parse_labels(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// One label edit typed at a node's label prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelEdit {
+    Set(String, String),
+    Remove(String),
+}
+
+/// `key=value` sets one label, the value being everything after the first `=`, kept byte for
+/// byte (commas and spaces are part of it); `key` alone sets it empty, as `docker node update
+/// --label-add key` does; `-key` removes it. Nothing typed: None, nothing changes.
+pub fn parse_label_edit(text: &str) -> Result<Option<LabelEdit>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (key, edit): (&str, fn(String, &str) -> LabelEdit) = match text.strip_prefix('-') {
+        Some(k) => (k, |k, _| LabelEdit::Remove(k)),
+        None => match text.split_once('=') {
+            Some((k, _)) => (k, |k, v| LabelEdit::Set(k, v.to_string())),
+            None => (text, |k, _| LabelEdit::Set(k, String::new())),
+        },
+    };
+    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "label key {key:?}: write key=value to set one, -key to remove one (keys without spaces)"
+        ));
+    }
+    if text.starts_with('-') && key.contains('=') {
+        return Err(format!(
+            "{text:?}: -key removes a label; give the key alone"
+        ));
+    }
+    let value = text.split_once('=').map(|(_, v)| v).unwrap_or("");
+    Ok(Some(edit(key.to_string(), value)))
+}
+
 /// `10s`, `1m30s`, `500ms`, `1.001s`, `2h` into nanoseconds, exactly as Go's
 /// `time.ParseDuration` (the one grammar swarmtop has: `stack::values::parse_duration`).
 /// Durations of swarm settings are never negative.
@@ -155,34 +190,47 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     if t.is_empty() {
         return Err("type a duration like 10s, 1m30s or 500ms".into());
     }
-    let ns = crate::stack::values::parse_duration(t)?;
+    let ns = crate::duration::parse(t)?;
     if ns < 0 {
         return Err(format!("{t:?}: a duration here cannot be negative"));
     }
     Ok(ns)
 }
 
-/// Nanoseconds back to docker's short form (`1m30s`, `1h`), exact: it parses back to `ns`.
-pub fn format_duration(ns: i64) -> String {
-    if ns == 0 {
-        return "0s".into();
-    }
-    if ns % 1_000_000_000 != 0 || ns < 0 {
-        // Go's form keeps every nanosecond, so what is shown parses back to the same value
-        return crate::stack::values::format_duration(ns);
-    }
-    let s = ns / 1_000_000_000;
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, sec) => format!("{m}m{sec}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, sec) => format!("{h}h{m}m{sec}s"),
-    }
-}
+pub use crate::duration::short as format_duration;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_label_edit_keeps_its_value_byte_for_byte() {
+        use LabelEdit::*;
+        assert_eq!(parse_label_edit("").unwrap(), None);
+        assert_eq!(
+            parse_label_edit("zones=eu-1,eu-2").unwrap(),
+            Some(Set("zones".into(), "eu-1,eu-2".into()))
+        );
+        assert_eq!(
+            parse_label_edit("pad=  padded  ").unwrap(),
+            Some(Set("pad".into(), "  padded  ".into()))
+        );
+        assert_eq!(
+            parse_label_edit("a=b=c").unwrap(),
+            Some(Set("a".into(), "b=c".into()))
+        );
+        assert_eq!(
+            parse_label_edit("ssd").unwrap(),
+            Some(Set("ssd".into(), "".into()))
+        );
+        assert_eq!(
+            parse_label_edit("-zones").unwrap(),
+            Some(Remove("zones".into()))
+        );
+        for bad in [" zones=x", "=x", "-", "-a=b", "a b=c"] {
+            assert!(parse_label_edit(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -178,8 +178,12 @@ pub fn check_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded
 fn load_with(sources: &[Source], dir: &Path, env: &Env, io: bool) -> Result<Loaded, FileError> {
     let mut warnings = Vec::new();
     let mut files = Vec::new();
+    let mut first_version: Option<String> = None;
     for src in sources {
-        let file = parse_one(src, dir, env, &mut warnings, io)?;
+        let (file, version) = parse_one(src, dir, env, &mut warnings, io)?;
+        let first = first_version.get_or_insert_with(|| version.clone());
+        super::checks::same_versions(first, &version)
+            .map_err(|m| error_in(std::slice::from_ref(src), &[Seg::Key("version".into())], m))?;
         files.push(file);
     }
     let mut it = files.into_iter();
@@ -214,7 +218,7 @@ fn parse_one(
     env: &Env,
     warnings: &mut Vec<String>,
     io: bool,
-) -> Result<ComposeFile, FileError> {
+) -> Result<(ComposeFile, String), FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| {
         let msg = yaml_words(&e.to_string());
@@ -291,7 +295,12 @@ fn parse_one(
             }
         }
     }
+    let version = super::checks::file_version(&root);
+    let raw = root.clone();
     interpolate(&mut root, env).map_err(|(path, msg)| here(&path, msg))?;
+    super::checks::unique_items(&root).map_err(|(path, msg)| here(&path, msg))?;
+    super::checks::external_network_names(&raw, &root, env)
+        .map_err(|(path, msg)| here(&path, msg))?;
     let file: ComposeFile = serde_path_to_error::deserialize(root).map_err(|e| {
         let path = serde_path(e.path());
         let msg = serde_words(&e.inner().to_string(), &path);
@@ -308,7 +317,7 @@ fn parse_one(
             ));
         }
     }
-    normalize(file, src, dir, env, io)
+    Ok((normalize(file, src, dir, env, io)?, version))
 }
 
 fn strip_extensions(m: &mut yaml_serde::Mapping) {
@@ -1216,6 +1225,68 @@ mod tests {
                 "/srv/./abs/"
             ]
         );
+    }
+
+    #[test]
+    fn checks_docker_makes_are_placed() {
+        // two -c files with different versions
+        let e = load_sources(
+            &[
+                src("a.yml", "version: '3.7'\nservices:\n  web:\n    image: x\n"),
+                src("b.yml", "version: '3.3'\nservices:\n  web:\n    image: y\n"),
+            ],
+            Path::new("/"),
+            &Env::new(),
+        )
+        .unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("b.yml", Some(1)), "{e}");
+        assert!(
+            e.message
+                .contains("version mismatched between two composefiles : 3.7 and 3.3"),
+            "{e}"
+        );
+        // duplicate items, at the second one
+        for (text, line) in [
+            (
+                "services:\n  web:\n    image: x\n    extra_hosts:\n      - 'db:10.0.0.2'\n      - 'db:10.0.0.2'\n",
+                6,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    environment:\n      - A=1\n      - B=2\n      - A=1\n",
+                7,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    deploy:\n      labels: [a=1, a=1]\n",
+                5,
+            ),
+            (
+                "services:\n  web:\n    image: x\n    ports:\n      - '80:80'\n      - 8080:8080\n      - '80:80'\n",
+                7,
+            ),
+        ] {
+            let e = load(text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{e}");
+            assert!(e.message.contains("listed twice"), "{e}");
+        }
+        // an external network named by an unset variable
+        let e = load(
+            "services:\n  web:\n    image: x\n    networks: [proxy]\nnetworks:\n  proxy:\n    external: true\n    name: ${PROXY_NET}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(8), "{e}");
+        assert!(e.message.contains("$PROXY_NET is not set"), "{e}");
+        // set, it loads
+        let env = Env::from([("PROXY_NET".to_string(), "traefik".to_string())]);
+        let l = load_sources(
+            &[src(
+                "s.yml",
+                "services:\n  web:\n    image: x\n    networks: [proxy]\nnetworks:\n  proxy:\n    external: true\n    name: ${PROXY_NET}\n",
+            )],
+            Path::new("/"),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(l.config.networks["proxy"].name.as_deref(), Some("traefik"));
     }
 
     #[test]

@@ -2,17 +2,21 @@
 //! engine API for stacks; everything here is done client-side, as in the docker CLI, and the
 //! result must be the same services, networks, secrets and configs. No UI in here.
 //!
-//! The flow: [`load`] reads and checks the files, [`convert`] turns them into engine specs,
+//! The flow: [`load`] reads and checks the files (with [`checks`] for what docker checks beyond
+//! the types, and [`paths`] for bind sources), [`convert`] turns them into engine specs,
 //! [`plan`] compares them with what runs, [`deploy`] applies a plan, [`remove`] removes a stack,
 //! [`source`] keeps the deployed file in the swarm (or rebuilds one from the live specs).
 
+pub mod checks;
 pub mod commands;
 pub mod convert;
+pub mod cut;
 pub mod deploy;
 pub mod error;
 pub mod interpolate;
 pub mod load;
-pub mod locate;
+/// Where a value sits in a YAML text: shared with the settings files, so it lives below both.
+pub use crate::yaml_locate as locate;
 pub mod model;
 pub mod paths;
 pub mod plan;

@@ -782,6 +782,58 @@ mod tests {
         assert_eq!(service_changes(&p).len(), 1, "{}", p.render());
     }
 
+    /// The live service as the engine writes it (`Healthcheck`), read the way Live::read does.
+    #[test]
+    fn healthchecks_are_compared_and_shown() {
+        let file = "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      test: [CMD, 'true']\n      interval: 5s\n      retries: 3\n";
+        let d = desired(file);
+        let mut raw = serde_json::json!({
+            "ID": "id-web", "Version": {"Index": 7},
+            "Spec": crate::engine::wire::to_engine(&d.services["st_web"]),
+        });
+        let live_hc = raw
+            .pointer_mut("/Spec/TaskTemplate/ContainerSpec/Healthcheck")
+            .expect("the engine's key");
+        assert_eq!(live_hc["Interval"], 5_000_000_000i64);
+        let same: Service = crate::engine::wire::from_engine(raw.clone()).unwrap();
+        let live = Live {
+            services: vec![same],
+            ..Default::default()
+        };
+        let p = make_plan(d, &live, PlanOptions::default(), None);
+        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        // a changed interval and a disabled check are shown field by field
+        let p = make_plan(
+            desired(
+                "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      test: [CMD, 'true']\n      interval: 10s\n      retries: 3\n",
+            ),
+            &live,
+            PlanOptions::default(),
+            None,
+        );
+        assert!(
+            p.render().contains(
+                "TaskTemplate.ContainerSpec.HealthCheck.Interval: 5000000000 -> 10000000000"
+            ),
+            "{}",
+            p.render()
+        );
+        let p = make_plan(
+            desired(
+                "services:\n  web:\n    image: busybox:1\n    healthcheck:\n      disable: true\n",
+            ),
+            &live,
+            PlanOptions::default(),
+            None,
+        );
+        assert!(
+            p.render()
+                .contains("HealthCheck.Test: [\"CMD\",\"true\"] -> [\"NONE\"]"),
+            "{}",
+            p.render()
+        );
+    }
+
     #[test]
     fn a_changed_field_is_the_only_change() {
         let old = desired("services:\n  web:\n    image: a:1\n    environment: [A=1]\n");

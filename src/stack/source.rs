@@ -771,6 +771,47 @@ mod tests {
         (d, rebuilt, d2)
     }
 
+    /// The rebuilt file of a stack has the healthchecks the engine holds (it writes the key as
+    /// `Healthcheck`, which the model read as nothing before engine::wire).
+    #[test]
+    fn reconstructed_file_shows_healthchecks() {
+        let svc = |name: &str, hc: serde_json::Value| -> Service {
+            crate::engine::wire::from_engine(serde_json::json!({
+                "ID": name, "Version": {"Index": 3},
+                "Spec": {
+                    "Name": format!("st_{name}"),
+                    "Labels": {"com.docker.stack.namespace": "st", "com.docker.stack.image": "busybox:1"},
+                    "TaskTemplate": {"ContainerSpec": {"Image": "busybox:1", "Healthcheck": hc}},
+                    "Mode": {"Replicated": {"Replicas": 1}}
+                }
+            }))
+            .unwrap()
+        };
+        let services = [
+            svc(
+                "web",
+                serde_json::json!({"Test": ["CMD-SHELL", "wget -qO- localhost"], "Interval": 5_000_000_000i64, "Timeout": 2_000_000_000i64, "Retries": 3, "StartPeriod": 10_000_000_000i64}),
+            ),
+            svc("off", serde_json::json!({"Test": ["NONE"]})),
+        ];
+        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
+        let file: yaml_serde::Value = yaml_serde::from_str(&rebuilt).unwrap();
+        let web = &file["services"]["web"]["healthcheck"];
+        assert_eq!(
+            web,
+            &yaml_serde::from_str::<yaml_serde::Value>(
+                "{test: [CMD-SHELL, wget -qO- localhost], interval: 5s, timeout: 2s, retries: 3, start_period: 10s}"
+            )
+            .unwrap(),
+            "{rebuilt}"
+        );
+        assert_eq!(
+            file["services"]["off"]["healthcheck"]["disable"],
+            yaml_serde::Value::Bool(true),
+            "{rebuilt}"
+        );
+    }
+
     /// Found by the compose_roundtrip fuzzer: `stop_grace_period: 0s` (stop at once) was left
     /// out of the rebuilt file, which gives the engine's default of 10s.
     #[test]

@@ -3,111 +3,7 @@
 //! (`8080:80/udp`), short volume specs (`data:/var/lib:ro`) and image references. Each parser
 //! returns a plain message on bad input; the caller adds the file and the place.
 
-/// A Go `time.ParseDuration` value in nanoseconds: `300ms`, `1.5h`, `2h45m`, `-1s`, `0`.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let bad = || format!("invalid duration {s:?} (use a number with a unit: 10s, 1m30s, 500ms)");
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    let mut total: u128 = 0;
-    while !rest.is_empty() {
-        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let int_part = &rest[..int_len];
-        rest = &rest[int_len..];
-        let mut frac_part = "";
-        if let Some(r) = rest.strip_prefix('.') {
-            let n = r.bytes().take_while(u8::is_ascii_digit).count();
-            frac_part = &r[..n];
-            rest = &r[n..];
-        }
-        if int_part.is_empty() && frac_part.is_empty() {
-            return Err(bad());
-        }
-        let unit_len = rest
-            .char_indices()
-            .find(|(_, c)| c.is_ascii_digit() || *c == '.')
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
-        let unit = &rest[..unit_len];
-        rest = &rest[unit_len..];
-        let scale: u128 = match unit {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return Err(bad()),
-        };
-        let whole: u128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().map_err(|_| bad())?
-        };
-        let mut v = whole.checked_mul(scale).ok_or_else(bad)?;
-        if !frac_part.is_empty() {
-            // Go truncates the fraction to whole nanoseconds. Digits past the 24th are worth
-            // less than 3.6e-12 ns even in hours, and keeping them would overflow `frac * scale`.
-            let digits = frac_part.len().min(24) as u32;
-            let frac: u128 = frac_part[..digits as usize].parse().map_err(|_| bad())?;
-            v = v
-                .checked_add(frac * scale / 10u128.pow(digits))
-                .ok_or_else(bad)?;
-        }
-        total = total.checked_add(v).ok_or_else(bad)?;
-    }
-    if total > i64::MAX as u128 {
-        return Err(bad());
-    }
-    let t = total as i64;
-    Ok(if neg { -t } else { t })
-}
-
-/// Formats nanoseconds the way Go's `time.Duration.String` does (`1m30s`, `500ms`, `0s`).
-pub fn format_duration(ns: i64) -> String {
-    if ns == 0 {
-        return "0s".into();
-    }
-    let neg = ns < 0;
-    let u = ns.unsigned_abs();
-    let sign = if neg { "-" } else { "" };
-    if u < 1_000_000_000 {
-        let (v, unit) = if u < 1_000 {
-            return format!("{sign}{u}ns");
-        } else if u < 1_000_000 {
-            (u as f64 / 1e3, "µs")
-        } else {
-            (u as f64 / 1e6, "ms")
-        };
-        return format!("{sign}{}{unit}", trim_float(v));
-    }
-    let h = u / 3_600_000_000_000;
-    let m = (u / 60_000_000_000) % 60;
-    let s_ns = u % 60_000_000_000;
-    let secs = trim_float(s_ns as f64 / 1e9);
-    let mut out = String::from(sign);
-    if h > 0 {
-        out.push_str(&format!("{h}h{m}m"));
-    } else if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    out.push_str(&format!("{secs}s"));
-    out
-}
-
-fn trim_float(v: f64) -> String {
-    let s = format!("{v:.9}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
+pub use crate::duration::{format_go as format_duration, parse as parse_duration};
 
 /// A size in bytes as docker's `RAMInBytes` reads it: `512`, `1k`, `64M`, `1.5g`, `2GiB`.
 pub fn parse_ram_bytes(s: &str) -> Result<i64, String> {
@@ -563,28 +459,6 @@ mod tests {
         ] {
             assert_eq!(go_float32(v), want, "{v}");
         }
-    }
-
-    #[test]
-    fn durations_like_go() {
-        assert_eq!(parse_duration("1s"), Ok(1_000_000_000));
-        assert_eq!(parse_duration("1m30s"), Ok(90_000_000_000));
-        assert_eq!(parse_duration("1.5h"), Ok(5_400_000_000_000));
-        assert_eq!(parse_duration("300ms"), Ok(300_000_000));
-        assert_eq!(parse_duration("10us"), Ok(10_000));
-        assert_eq!(parse_duration("0"), Ok(0));
-        assert_eq!(parse_duration("-2s"), Ok(-2_000_000_000));
-        // found by the fuzzer (fuzz/ values): a long fraction overflowed `frac * scale`
-        let long = format!("1.5{}h", "2".repeat(120));
-        assert_eq!(parse_duration(&long), Ok(5_479_999_999_999));
-        assert!(parse_duration(&format!("{}h", "9".repeat(40))).is_err());
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("1x").is_err());
-        assert!(parse_duration("").is_err());
-        assert_eq!(format_duration(90_000_000_000), "1m30s");
-        assert_eq!(format_duration(1_000_000_000), "1s");
-        assert_eq!(format_duration(500_000_000), "500ms");
-        assert_eq!(format_duration(3_600_000_000_000), "1h0m0s");
     }
 
     #[test]

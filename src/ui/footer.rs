@@ -138,7 +138,8 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
     }
     for a in hints(scope) {
         let keys = state.keymap.key_label(scope, *a);
-        if keys.is_empty() {
+        // a read-only session does not offer what it would refuse
+        if keys.is_empty() || (state.read_only.is_some() && a.changes_cluster()) {
             continue;
         }
         spans.push(Span::styled(format!(" {keys}"), theme.key));

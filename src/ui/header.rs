@@ -41,7 +41,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.header,
         ));
     }
-    if state.read_only {
+    if state.read_only.is_some() {
         top.push(Span::styled("│ read-only ", theme.header));
     }
     f.render_widget(

@@ -18,6 +18,7 @@ pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
         .iter()
         .filter_map(|r| match r {
             HelpRow::Binding { keys, .. } => Some(keys.chars().count()),
+            HelpRow::Command { usage, .. } => Some(usage.chars().count()),
             _ => None,
         })
         .max()
@@ -27,6 +28,11 @@ pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
         .map(|r| match r {
             HelpRow::Title(s) => Line::from(Span::styled(s.name().to_string(), theme.title)),
             HelpRow::Blank => Line::default(),
+            HelpRow::CommandsTitle => Line::from(Span::styled("commands (type :)", theme.title)),
+            HelpRow::Command { usage, about } => Line::from(vec![
+                Span::styled(format!("  {usage:<kw$}  "), theme.key),
+                Span::styled(about.to_string(), theme.text),
+            ]),
             HelpRow::Binding { keys, action } => Line::from(vec![
                 Span::styled(format!("  {keys:<kw$}  "), theme.key),
                 Span::styled(action.describe().to_string(), theme.text),
@@ -125,13 +131,10 @@ mod tests {
         update(&mut s, key(KeyCode::Char('?')));
         update(&mut s, key(KeyCode::Char('G')));
         let out = render(&s, 80, 24);
-        // the last global binding is in view, the first nodes one is scrolled away
-        assert!(
-            out.contains("reload everything from the engine now"),
-            "{out}"
-        );
+        // the last command is in view, the first nodes binding is scrolled away
+        assert!(out.contains(":map"), "{out}");
+        assert!(out.contains("show the map"), "{out}");
         assert!(!out.contains("drain the node"), "{out}");
-        assert!(out.contains("ctrl-d ctrl-f"), "vim's page keys: {out}");
         assert!(out.contains("k/j ctrl-u/ctrl-d scroll"), "{out}");
         insta::assert_snapshot!(out);
     }
@@ -139,9 +142,9 @@ mod tests {
     #[test]
     fn help_that_fits_says_any_key_closes() {
         let mut s = sample_state();
-        s.size = (120, 60);
+        s.size = (120, 100);
         update(&mut s, key(KeyCode::Char('?')));
-        let out = render(&s, 120, 60);
+        let out = render(&s, 120, 100);
         assert!(out.contains("any key closes"), "{out}");
     }
 }

@@ -195,6 +195,9 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod theme_tests;
+
+#[cfg(test)]
 pub(crate) mod tests {
     use chrono::Utc;
     use ratatui::Terminal;
@@ -237,6 +240,7 @@ pub(crate) mod tests {
                 engine_version: "20.10.24".into(),
                 api_version: "1.41".into(),
                 switched_from: None,
+                read_only: None,
             }),
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
@@ -260,6 +264,7 @@ pub(crate) mod tests {
                 Msg::Switched {
                     context: "prod".into(),
                     settings: Box::new(settings),
+                    read_only: None,
                 },
             );
             let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -278,6 +283,27 @@ pub(crate) mod tests {
         assert_eq!(text(&red), text(&plain), "the same screen");
         assert_eq!(red[(0, 0)].style().bg, red_theme.header.bg);
         assert_eq!(plain[(0, 0)].style().bg, plain_theme.header.bg);
+    }
+
+    /// Footers offered `D drain` in a read-only session, which refuses it.
+    #[test]
+    fn a_read_only_footer_offers_no_write() {
+        let footer = |read_only: bool| {
+            let mut s = sample_state();
+            if read_only {
+                s.read_only = Some("--read-only".into());
+            }
+            let out = render(&s, 120, 24);
+            out.lines().rev().nth(1).unwrap_or_default().to_string()
+        };
+        let writable = footer(false);
+        assert!(
+            writable.contains("drain") && writable.contains("activate"),
+            "{writable}"
+        );
+        let ro = footer(true);
+        assert!(!ro.contains("drain") && !ro.contains("activate"), "{ro}");
+        assert!(ro.contains("describe") && ro.contains("help"), "{ro}");
     }
 
     #[test]

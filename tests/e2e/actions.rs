@@ -92,7 +92,10 @@ fn drain_and_activate_a_node() {
     t.wait_for(Duration::from_secs(10), "Drain shown", |s| {
         line_with(s, "node2").is_some_and(|l| l.contains("Drain"))
     });
+    // every write asks, with what changes
     t.send(&["a"]);
+    t.wait_text(Duration::from_secs(5), "availability: drain -> active");
+    t.send(&["y"]);
     eventually(Duration::from_secs(20), "node2 active", || {
         (inspect(&lab, "node", "node2", "{{.Spec.Availability}}") == "active").then_some(())
     });
@@ -201,6 +204,8 @@ fn scale_roll_out_with_the_form_and_roll_back() {
     t.send(&["C-u"]);
     t.type_text("5");
     t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "-> 5");
+    t.send(&["y"]);
     eventually(Duration::from_secs(60), "5/5 in docker service ls", || {
         let r = lab.docker_ok(&[
             "service",
@@ -223,6 +228,8 @@ fn scale_roll_out_with_the_form_and_roll_back() {
     t.send(&["Tab", "C-u"]);
     t.type_text("0s");
     t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(5), &format!("-> {}", lab.image(2)));
+    t.send(&["y"]);
     // the rollout view follows it, slot by slot
     let screen = t.wait_text(Duration::from_secs(15), &format!("rollout of {svc}"));
     assert!(screen.contains("PROGRESS"), "{screen}");
@@ -284,6 +291,12 @@ fn create_a_secret_from_the_form_without_showing_it() {
     let screen = t.capture();
     assert!(!screen.contains(value), "typed secret is masked: {screen}");
     t.send(&["C-s"]);
+    let screen = t.wait_text(Duration::from_secs(5), &format!("secret: (none) -> {name}"));
+    assert!(
+        !screen.contains(value),
+        "the dialog shows no value: {screen}"
+    );
+    t.send(&["y"]);
     eventually(
         Duration::from_secs(20),
         "the secret in docker secret ls",

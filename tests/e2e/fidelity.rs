@@ -304,6 +304,78 @@ fn swarmtop_ok(lab: &Lab, args: &[&str]) -> String {
     out
 }
 
+/// `swarmtop node promote|demote NODE`. A role change needs the managers' raft to agree; on a
+/// loaded machine the engine can answer "context deadline exceeded" while the change still
+/// goes through a little later, for the docker CLI as for swarmtop. That is the engine's
+/// timing, not a difference between the two tools: wait for the role to settle, and accept
+/// the answer only if the role is then the one asked for.
+fn swarmtop_role(lab: &Lab, verb: &str, node: &str) {
+    let mut c = lab.swarmtop();
+    c.args(["-H", &lab.manager()]).args(["node", verb, node]);
+    role_change(lab, c, verb, node);
+}
+
+/// The same with the docker CLI.
+fn docker_role(lab: &Lab, verb: &str, node: &str) {
+    let mut c = std::process::Command::new(docker_cli());
+    c.args(["-H", &lab.manager(), "node", verb, node]);
+    role_change(lab, c, verb, node);
+}
+
+fn role_change(lab: &Lab, mut c: std::process::Command, verb: &str, node: &str) {
+    let want = if verb == "promote" {
+        "manager"
+    } else {
+        "worker"
+    };
+    let (ok, out, err) = run(&mut c);
+    if ok {
+        return;
+    }
+    assert!(
+        err.contains("did not agree in time") || err.contains("context deadline exceeded"),
+        "{c:?} failed: {out}{err}"
+    );
+    settled(lab, node);
+    let role = lab.docker_ok(&["node", "inspect", node, "--format", "{{.Spec.Role}}"]);
+    assert_eq!(role.trim(), want, "node {verb} {node}: {err}");
+}
+
+/// After a promote: the node's own engine runs as a manager. dockerd 20.10 can leave a
+/// promoted node's engine a worker (seen on the lab after a few role changes under load: the
+/// leader counts it as a reachable manager, so every write then waits for its vote and times
+/// out, for the docker CLI too). That is the engine's fault and not what is compared here:
+/// restart that node's engine once, as an operator would, so the swarm stays writable.
+fn took_up_the_manager_role(lab: &Lab, n: u8) {
+    let sock = lab.var(&format!("LAB_N{n}"));
+    let manager = || {
+        let out = std::process::Command::new(docker_cli())
+            .args([
+                "-H",
+                &sock,
+                "info",
+                "--format",
+                "{{.Swarm.ControlAvailable}}",
+            ])
+            .output();
+        out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "true")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if manager() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    eprintln!("node{n}: promoted, but its engine still runs as a worker: restarting it");
+    assert!(lab.sh(&["stop", &n.to_string()]) && lab.sh(&["start", &n.to_string()]));
+    eventually(
+        Duration::from_secs(60),
+        "the node's engine to run as a manager",
+        || manager().then_some(()),
+    );
+}
+
 fn service_version(lab: &Lab, name: &str) -> u64 {
     lab.docker_ok(&["service", "inspect", name, "--format", "{{.Version.Index}}"])
         .trim()
@@ -548,17 +620,19 @@ fn node_writes_equal_the_docker_clis() {
     // promote then demote, by swarmtop, then by the docker CLI (a role change takes the engine
     // up to half a minute to settle, so each is done once)
     let base = spec();
-    swarmtop_ok(&lab, &["node", "promote", node]);
+    swarmtop_role(&lab, "promote", node);
     let promoted_by_us = spec();
     settled(&lab, node);
-    swarmtop_ok(&lab, &["node", "demote", node]);
+    took_up_the_manager_role(&lab, 3);
+    swarmtop_role(&lab, "demote", node);
     let demoted_by_us = spec();
     settled(&lab, node);
     assert_same("demote", &demoted_by_us, &base);
-    lab.docker_ok(&["node", "promote", node]);
+    docker_role(&lab, "promote", node);
     assert_same("promote", &promoted_by_us, &spec());
     settled(&lab, node);
-    lab.docker_ok(&["node", "demote", node]);
+    took_up_the_manager_role(&lab, 3);
+    docker_role(&lab, "demote", node);
     assert_same("demote", &demoted_by_us, &spec());
     settled(&lab, node);
 }

@@ -15,5 +15,6 @@ mod nothing_lost;
 mod panes;
 mod resilience;
 mod sim_contract;
+mod stack_fidelity;
 mod stacks;
 mod tutorial;

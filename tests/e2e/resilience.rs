@@ -206,6 +206,8 @@ fn no_secret_value_in_anything_swarmtop_writes() {
     t.send(&["C-r"]);
     seen.push_str(&t.capture());
     t.send(&["C-s"]);
+    seen.push_str(&t.wait_text(Duration::from_secs(5), "secret: (none) ->"));
+    t.send(&["y"]);
     eventually(Duration::from_secs(20), "secret created", || {
         lab.docker(&["secret", "inspect", &s1])
             .status
@@ -502,16 +504,20 @@ fn lost_managers_and_a_lost_quorum_show_in_the_header_soon_after_the_cli() {
     t.wait_for(Duration::from_secs(30), "live, 3 managers", |s| {
         s.contains("● live") && s.contains("managers 3/3")
     });
-    assert!(lab.sh(&["stop", "3"]));
+    // first a manager that is not the leader (no election: only its reachability changes)
+    let ls = cli_node_ls(&lab);
+    let (first, second) = if ls.contains("node3 Ready Leader") {
+        ("2", "3")
+    } else {
+        ("3", "2")
+    };
+    assert!(lab.sh(&["stop", first]));
     let _again = StartAgain(&lab, &["2", "3"]);
+    let unreachable = format!("node{first} Ready Unreachable");
     eventually(
         Duration::from_secs(60),
-        "the CLI shows node3 unreachable",
-        || {
-            cli_node_ls(&lab)
-                .contains("node3 Ready Unreachable")
-                .then_some(())
-        },
+        "the CLI shows it unreachable",
+        || cli_node_ls(&lab).contains(&unreachable).then_some(()),
     );
     let cli = Instant::now();
     t.wait_for(soon, "managers 2/3 soon after the CLI", |s| {
@@ -519,24 +525,25 @@ fn lost_managers_and_a_lost_quorum_show_in_the_header_soon_after_the_cli() {
     });
     eprintln!("one manager lost: header {:?} after the CLI", cli.elapsed());
 
-    // the second one: no quorum. The connected manager, leader still, says node2 is
-    // unreachable at once; it steps down about ten seconds later and then answers every read
-    // with "The swarm does not have a leader"
-    assert!(lab.sh(&["stop", "2"]));
+    // the second one: no quorum. A leader still answers for about ten seconds (the stopped
+    // managers unreachable), then steps down; from then on every read is answered "The swarm
+    // does not have a leader"
+    assert!(lab.sh(&["stop", second]));
+    let unreachable = format!("node{second} Ready Unreachable");
     eventually(
         Duration::from_secs(60),
-        "the CLI shows node2 unreachable",
+        "the CLI shows it unreachable",
         || {
             let out = cli_node_ls(&lab);
-            (out.contains("node2 Ready Unreachable") || out.contains("does not have a leader"))
-                .then_some(())
+            (out.contains(&unreachable) || out.contains("does not have a leader")).then_some(())
         },
     );
     let cli = Instant::now();
+    // the leader itself gone: nothing can say 1/3, and reads hang during the election
     t.wait_for(
         soon,
-        "managers 1/3 (or no leader) soon after the CLI",
-        |s| s.contains("managers 1/3") || s.contains("NO LEADER"),
+        "managers 1/3, no leader or stale soon after the CLI",
+        |s| s.contains("managers 1/3") || s.contains("NO LEADER") || s.contains("STALE"),
     );
     eprintln!(
         "two managers lost: header {:?} after the CLI",
@@ -566,4 +573,239 @@ fn lost_managers_and_a_lost_quorum_show_in_the_header_soon_after_the_cli() {
         s.contains("● live") && s.contains("managers 3/3")
     });
     t.send(&["q"]);
+}
+
+struct RemoveService<'a>(&'a Lab, String);
+impl Drop for RemoveService<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.docker(&["service", "rm", &self.1]);
+    }
+}
+
+/// The highest `n=N` on screen.
+fn highest_n(screen: &str) -> Option<u64> {
+    screen
+        .split("n=")
+        .skip(1)
+        .filter_map(|r| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .max()
+}
+
+/// Issue 15: after a crash of the connected manager the session moved but the log view
+/// retried the dead socket every 10 s (after a cut it said "streaming" with no lines for 89 s).
+/// The stream now follows the session to the new manager, says so, and goes on.
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn logs_follow_the_session_when_the_manager_crashes() {
+    let lab = three_managers();
+    let (n1, n2) = (lab.var("LAB_N1"), lab.var("LAB_N2"));
+    let svc = unique("follow");
+    let _rm = RemoveService(&lab, svc.clone());
+    // on node3, so the crash of node1 does not stop the writer
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &svc,
+        "--constraint",
+        "node.hostname==node3",
+        &lab.image(1),
+        "sh",
+        "-c",
+        "i=0; while true; do i=$((i+1)); echo n=$i; sleep 0.3; done",
+    ]);
+    let t = Tmux::start(
+        &format!("{} --host {n1} --host {n2}", swarmtop_bin().display()),
+        140,
+        30,
+        &[],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t.send(&["2", "/"]);
+    t.type_text(&svc);
+    t.send(&["Enter", "l"]);
+    let before = t.wait_for(Duration::from_secs(60), "log lines", |s| {
+        highest_n(s).is_some_and(|n| n > 3)
+    });
+    let n_before = highest_n(&before).unwrap_or(0);
+    assert!(lab.sh(&["crash", "1"]));
+    let _again = StartAgain(&lab, &["1"]);
+    t.wait_for(
+        Duration::from_secs(60),
+        "the log view follows the move",
+        |s| s.contains(&format!("the session is now on {n2}")),
+    );
+    // and lines written after the crash come in, from node2
+    let after = t.wait_for(Duration::from_secs(60), "newer lines after the move", |s| {
+        highest_n(s).is_some_and(|n| n > n_before + 20)
+    });
+    assert!(!after.contains("resuming in 10s"), "{after}");
+    t.send(&["q"]);
+}
+
+/// Issue 15: a scale sent while the connection to the manager was cut failed after the 30 s
+/// request timeout and was not retried after the session moved. Now it stops waiting when the
+/// session moves and, a scale being safe to repeat (it sets a value, against the version
+/// read), is sent once more on the new manager.
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn a_scale_in_flight_during_a_cut_is_sent_again_on_the_new_manager() {
+    let lab = three_managers();
+    let (tls, n2) = (lab.var("LAB_TLS"), lab.var("LAB_N2"));
+    let certs = lab.var("LAB_TLS_CERTS");
+    struct Heal<'a>(&'a Lab);
+    impl Drop for Heal<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.sh(&["heal", "1"]);
+        }
+    }
+    let svc = unique("inflight");
+    let _rm = RemoveService(&lab, svc.clone());
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &svc,
+        "--replicas",
+        "1",
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    let t = Tmux::start(
+        &format!("{} --host {tls} --host {n2}", swarmtop_bin().display()),
+        160,
+        30,
+        &[
+            ("DOCKER_TLS_VERIFY", "1".to_string()),
+            ("DOCKER_CERT_PATH", certs),
+        ],
+    );
+    t.wait_for(Duration::from_secs(30), "live on node1 over TLS", |s| {
+        s.contains("● live") && s.contains(&tls)
+    });
+    t.send(&["2"]);
+    select_row(&t, &svc);
+    t.send(&["s"]);
+    t.wait_text(Duration::from_secs(5), &format!("scale {svc} to:"));
+    t.send(&["C-u"]);
+    t.type_text("3");
+    t.send(&["Enter"]);
+    // every write asks first, with from -> to
+    t.wait_text(Duration::from_secs(5), "-> 3");
+    // the cut comes first: the scale's requests go into silence
+    assert!(lab.sh(&["cut", "1"]));
+    let _heal = Heal(&lab);
+    let sent = Instant::now();
+    t.send(&["y"]);
+    let screen = t.wait_for(Duration::from_secs(60), "sent again on node2", |s| {
+        s.contains(&format!("sent again on {n2}"))
+    });
+    eprintln!("scale done on node2 {:?} after it was sent", sent.elapsed());
+    assert!(!screen.contains("failed"), "{screen}");
+    eventually(Duration::from_secs(30), "3 replicas asked", || {
+        let r = lab.docker_ok(&[
+            "service",
+            "inspect",
+            &svc,
+            "--format",
+            "{{.Spec.Mode.Replicated.Replicas}}",
+        ]);
+        (r.trim() == "3").then_some(())
+    });
+    t.send(&["q"]);
+}
+
+/// `docker -H HOST ARGS`: stdout, or "" when it fails.
+fn docker_on(host: &str, args: &[&str]) -> String {
+    let out = Command::new(docker_cli())
+        .arg("-H")
+        .arg(host)
+        .args(args)
+        .output()
+        .expect("run docker");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Issue 15: a deploy from the editor cut by a crash said only "deploy failed"; what was
+/// already created was only in the log file. Now the swarm is read again where the session
+/// moved, the editor says what is in place and what is not, and `y` deploys the rest.
+#[test]
+#[ignore = "needs a 3-manager lab swarm: run scripts/test.sh"]
+fn a_deploy_cut_by_a_crash_says_what_was_done_and_deploys_the_rest_again() {
+    const SERVICES: usize = 60;
+    let lab = three_managers();
+    let (n1, n2) = (lab.var("LAB_N1"), lab.var("LAB_N2"));
+    let stack = unique("cut");
+    struct RemoveStack(String, String);
+    impl Drop for RemoveStack {
+        fn drop(&mut self) {
+            let _ = docker_on(&self.0, &["stack", "rm", &self.1]);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut text = String::from("version: \"3.8\"\nservices:\n");
+    for i in 0..SERVICES {
+        text.push_str(&format!(
+            "  s{i:02}:\n    image: {}\n    command: [\"sleep\", \"3600\"]\n    deploy:\n      replicas: 0\n",
+            lab.image(1)
+        ));
+    }
+    std::fs::write(dir.path().join(format!("{stack}.yml")), text).unwrap();
+    let t = Tmux::start(
+        &format!(
+            "cd {} && {} --host {n1} --host {n2}",
+            dir.path().display(),
+            swarmtop_bin().display()
+        ),
+        160,
+        40,
+        &[("XDG_STATE_HOME", state.path().display().to_string())],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t.send(&[":"]);
+    t.type_text(&format!("edit {stack}.yml"));
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(10), "ok: the file is valid");
+    t.send(&["C-g"]);
+    t.wait_text(Duration::from_secs(30), "deploy?");
+    let _rm = RemoveStack(n2.clone(), stack.clone());
+    t.send(&["y"]);
+    // the first services are there: the connected manager crashes in the middle
+    let filter = format!("label=com.docker.stack.namespace={stack}");
+    eventually(Duration::from_secs(30), "the deploy under way", || {
+        let n = docker_on(&n2, &["service", "ls", "-q", "--filter", &filter])
+            .lines()
+            .count();
+        (n >= 1).then_some(())
+    });
+    assert!(lab.sh(&["crash", "1"]));
+    let _again = StartAgain(&lab, &["1"]);
+    let screen = t.wait_text(Duration::from_secs(120), "the deploy was cut off");
+    let there = docker_on(&n2, &["service", "ls", "-q", "--filter", &filter])
+        .lines()
+        .count();
+    assert!(
+        there < SERVICES,
+        "the crash came after the deploy ({there} services): nothing was cut\n{screen}"
+    );
+    // "read again from HOST: D done, L not done", then the lists (scrolled with j/k)
+    let summary = line_with(&screen, &format!("read again from {n2}:"))
+        .unwrap_or_else(|| panic!("no account read from node2:\n{screen}"));
+    assert!(!summary.contains(" 0 not done"), "{screen}");
+    assert!(screen.contains("+ created service"), "{screen}");
+    // deploy the rest: every service is there
+    t.send(&["y"]);
+    eventually(Duration::from_secs(120), "every service deployed", || {
+        let n = docker_on(&n2, &["service", "ls", "-q", "--filter", &filter])
+            .lines()
+            .count();
+        (n == SERVICES).then_some(())
+    });
+    t.send(&["Escape"]);
 }

@@ -47,7 +47,7 @@ impl Drop for Cleanup<'_> {
     }
 }
 
-fn cli_deploy(lab: &Lab, stack: &str, files: &[&str], env: &[(&str, String)]) {
+pub(crate) fn cli_deploy(lab: &Lab, stack: &str, files: &[&str], env: &[(&str, String)]) {
     let mut c = Command::new(docker_cli());
     c.current_dir(stacks_dir()).args([
         "-H",
@@ -68,7 +68,7 @@ fn cli_deploy(lab: &Lab, stack: &str, files: &[&str], env: &[(&str, String)]) {
     assert!(ok, "docker stack deploy {stack} failed: {err}\n{out}");
 }
 
-fn swarmtop_deploy(
+pub(crate) fn swarmtop_deploy(
     lab: &Lab,
     stack: &str,
     files: &[&str],
@@ -96,7 +96,7 @@ fn swarmtop_deploy(
     run(&mut c)
 }
 
-fn ids(lab: &Lab, kind: &str, stack: &str) -> Vec<String> {
+pub(crate) fn ids(lab: &Lab, kind: &str, stack: &str) -> Vec<String> {
     let filter = format!("label={LABEL}={stack}");
     let mut args = vec![kind, "ls", "-q", "--filter", filter.as_str()];
     if kind == "network" {
@@ -109,7 +109,7 @@ fn ids(lab: &Lab, kind: &str, stack: &str) -> Vec<String> {
         .collect()
 }
 
-fn inspect(lab: &Lab, kind: &str, ids: &[String]) -> Vec<Value> {
+pub(crate) fn inspect(lab: &Lab, kind: &str, ids: &[String]) -> Vec<Value> {
     if ids.is_empty() {
         return Vec::new();
     }
@@ -642,7 +642,7 @@ fn a_cli_deployed_stack_gets_a_reconstructed_file_that_deploys_the_same() {
 }
 
 /// A bad file: one line on stderr naming the file and the place, and nothing in the swarm.
-fn refused(lab: &Lab, text: &str, env: &[(&str, String)], expect: &str, placed: bool) {
+pub(crate) fn refused(lab: &Lab, text: &str, env: &[(&str, String)], expect: &str, placed: bool) {
     let stack = unique("bad");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("bad.yml");

@@ -46,6 +46,8 @@ fn a_label_set_from_the_keyboard_places_a_constrained_service() {
     t.send(&["C-u"]);
     t.type_text("zone=blue");
     t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(5), "label zone: (none) -> blue");
+    t.send(&["y"]);
     eventually(
         Duration::from_secs(20),
         "label in docker node inspect",

@@ -1,0 +1,663 @@
+//! From the files on disk and the command line to the settings in force: the user's files are
+//! read once ([`Files::read`]); [`Files::resolve`] is then pure, so it can be done again for
+//! another context. Precedence: flags > the context's overrides > config.yaml > built-ins.
+//! A broken file is reported and its built-in counterpart used instead; swarmtop still starts.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::Intervals;
+use super::file::{ConfigFile, Named};
+use super::paths::{ConfigPaths, shown, yaml_names};
+use super::problem::{Problem, ProblemKind, did_you_mean};
+use crate::keymap::{self, Keymap};
+use crate::theme::{self, Theme};
+
+/// A user file's text and the name messages give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub shown: String,
+    pub text: String,
+}
+
+/// The user's settings files, read.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub paths: Option<ConfigPaths>,
+    pub config: Option<Source>,
+    pub keymaps: BTreeMap<String, Source>,
+    pub themes: BTreeMap<String, Source>,
+    /// Files that are there but could not be read.
+    pub unreadable: Vec<Problem>,
+}
+
+/// What the command line says; it wins over every file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub theme: Option<String>,
+    pub keymap: Option<String>,
+    /// `--read-only`: on wins; absent leaves it to the files (swarmtop's `access` decides).
+    pub read_only: bool,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub keymap: Keymap,
+    pub keymap_name: String,
+    pub theme: Theme,
+    pub theme_name: String,
+    pub intervals: Intervals,
+    pub log_capacity: usize,
+    /// Each problem met, and what was used instead: one line each.
+    pub warnings: Vec<String>,
+}
+
+impl Settings {
+    /// The status line at start: the first problem, and how many more there are.
+    pub fn status_line(&self) -> Option<String> {
+        let first = self.warnings.first()?;
+        Some(match self.warnings.len() {
+            1 => first.clone(),
+            n => format!("{first} (and {} more: swarmtop config check)", n - 1),
+        })
+    }
+}
+
+impl Files {
+    /// No user files: the built-in settings only.
+    pub fn builtin() -> Files {
+        Files::default()
+    }
+
+    /// Reads config.yaml and every keymaps/*.yaml and themes/*.yaml that exist.
+    pub fn read(paths: &ConfigPaths) -> Files {
+        let mut files = Files {
+            paths: Some(paths.clone()),
+            ..Files::default()
+        };
+        if let Some(p) = paths.config_file() {
+            files.config = files.read_one(p);
+        }
+        for (dir, is_keymap) in [(paths.keymaps_dir(), true), (paths.themes_dir(), false)] {
+            let Some(dir) = dir else { continue };
+            for name in yaml_names(&dir) {
+                if let Some(src) = files.read_one(dir.join(format!("{name}.yaml"))) {
+                    let map = if is_keymap {
+                        &mut files.keymaps
+                    } else {
+                        &mut files.themes
+                    };
+                    map.insert(name, src);
+                }
+            }
+        }
+        files
+    }
+
+    fn read_one(&mut self, path: PathBuf) -> Option<Source> {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(Source {
+                shown: shown(&path),
+                path,
+                text,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                self.unreadable.push(Problem::new(
+                    ProblemKind::Io,
+                    &shown(&path),
+                    format!("cannot read it: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// config.yaml, read (built-in settings when there is none).
+    pub fn config_file(&self) -> (ConfigFile, Vec<Problem>) {
+        match &self.config {
+            Some(src) => ConfigFile::parse(&src.text, &src.shown),
+            None => (ConfigFile::default(), Vec::new()),
+        }
+    }
+
+    /// Every keymap name there is: built in, then the user's.
+    pub fn keymap_names(&self) -> Vec<String> {
+        names(keymap::SHIPPED, &self.keymaps)
+    }
+
+    pub fn theme_names(&self) -> Vec<String> {
+        names(theme::SHIPPED, &self.themes)
+    }
+
+    /// A `--theme`/`--keymap` that names nothing is a mistake on the command line: say so
+    /// before anything starts.
+    pub fn check_flags(&self, flags: &Flags) -> Result<(), String> {
+        for (flag, given, known) in [
+            ("--theme", &flags.theme, self.theme_names()),
+            ("--keymap", &flags.keymap, self.keymap_names()),
+        ] {
+            if let Some(name) = given
+                && !known.contains(name)
+            {
+                let what = &flag[2..];
+                return Err(format!(
+                    "{flag} {name}: there is no {what} of that name{} ({what}s: {})",
+                    did_you_mean(name, known.iter().map(String::as_str)),
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The settings for a docker context.
+    pub fn resolve(&self, context: &str, flags: &Flags) -> Settings {
+        let (cfg, problems) = self.config_file();
+        let mut warnings: Vec<String> = self.unreadable.iter().map(|p| p.to_string()).collect();
+        warnings.extend(
+            problems
+                .iter()
+                .map(|p| format!("{p} (that setting is not used)")),
+        );
+        let layer = cfg.layer_for(context);
+
+        let keymap_choice = self.choice(flags.keymap.as_deref(), layer.keymap.as_ref());
+        let (keymap, keymap_name) = match self.named(&keymap_choice, "keymap", true, &mut warnings)
+        {
+            Some(name) => {
+                let (km, w) = self.keymap(&name);
+                warnings.extend(w);
+                (km, name)
+            }
+            None => (Keymap::default_keymap(), "default".to_string()),
+        };
+        let theme_choice = self.choice(flags.theme.as_deref(), layer.theme.as_ref());
+        let (theme, theme_name) = match self.named(&theme_choice, "theme", false, &mut warnings) {
+            Some(name) => {
+                let (t, w) = self.theme(&name);
+                warnings.extend(w);
+                (t, name)
+            }
+            None => (Theme::default_theme(), "default".to_string()),
+        };
+
+        let mut intervals = Intervals::default();
+        if let Some(d) = layer.refresh.tasks {
+            intervals.tasks = d;
+        }
+        if let Some(d) = layer.refresh.services {
+            intervals.services = d;
+        }
+        if let Some(d) = layer.refresh.resync {
+            intervals.resync = d;
+        }
+        Settings {
+            keymap,
+            keymap_name,
+            theme,
+            theme_name,
+            intervals,
+            log_capacity: layer.log_buffer.unwrap_or(super::file::LOG_BUFFER_DEFAULT),
+            warnings,
+        }
+    }
+
+    /// The flag's name, else the file's (with its place), else the default.
+    fn choice(&self, flag: Option<&str>, file: Option<&Named>) -> Choice {
+        match (flag, file) {
+            (Some(f), _) => Choice::Flag(f.to_string()),
+            (None, Some(n)) => Choice::File(n.clone()),
+            (None, None) => Choice::Default,
+        }
+    }
+
+    /// The name to use, or None for the default (after saying why when the name is unknown).
+    fn named(
+        &self,
+        c: &Choice,
+        what: &str,
+        is_keymap: bool,
+        warnings: &mut Vec<String>,
+    ) -> Option<String> {
+        let known = if is_keymap {
+            self.keymap_names()
+        } else {
+            self.theme_names()
+        };
+        match c {
+            Choice::Default => None,
+            // checked by check_flags before start; an unknown one here falls back like a file's
+            Choice::Flag(n) | Choice::File(Named { name: n, .. }) if known.contains(n) => {
+                Some(n.clone())
+            }
+            Choice::Flag(n) => {
+                warnings.push(format!("--{what} {n}: no such {what} (using the default)"));
+                None
+            }
+            Choice::File(n) => {
+                warnings.push(format!(
+                    "{} (using the default {what})",
+                    self.unknown_name(n, what, &known)
+                ));
+                None
+            }
+        }
+    }
+
+    fn unknown_name(&self, n: &Named, what: &str, known: &[String]) -> Problem {
+        let file = self
+            .config
+            .as_ref()
+            .map(|s| s.shown.clone())
+            .unwrap_or_default();
+        Problem {
+            kind: ProblemKind::UnknownName,
+            file,
+            line: n.line,
+            key: Some(n.key.clone()),
+            message: format!(
+                "there is no {what} named {:?}{} ({what}s: {})",
+                n.name,
+                did_you_mean(&n.name, known.iter().map(String::as_str)),
+                known.join(", ")
+            ),
+        }
+    }
+
+    /// Keymap `name`: the default, the built-in one of that name over it, the user's file of
+    /// that name over that. A broken user file is left out, with a warning.
+    pub fn keymap(&self, name: &str) -> (Keymap, Vec<String>) {
+        let shipped = Keymap::shipped(name);
+        let base_name = if shipped.is_some() { name } else { "default" };
+        let mut km = shipped.unwrap_or_else(Keymap::default_keymap);
+        let mut warnings = Vec::new();
+        if let Some(src) = self.keymaps.get(name)
+            && let Err(p) = Keymap::parse(&src.text, &src.shown).and_then(|u| km.overlay(&u))
+        {
+            warnings.push(format!("{p} (using the built-in {base_name} keymap)"));
+        }
+        (km, warnings)
+    }
+
+    /// Theme `name`: the built-in one of that name (else the default), with the user's file of
+    /// that name over it. A broken user file is left out, with a warning.
+    pub fn theme(&self, name: &str) -> (Theme, Vec<String>) {
+        let shipped = Theme::shipped(name);
+        let base_name = if shipped.is_some() { name } else { "default" };
+        let base = shipped.unwrap_or_else(Theme::default_theme);
+        let mut warnings = Vec::new();
+        let theme = match self.themes.get(name) {
+            Some(src) => match Theme::parse_over(&base, &src.text, &src.shown) {
+                Ok(t) => t,
+                Err(p) => {
+                    warnings.push(format!("{p} (using the built-in {base_name} theme)"));
+                    base
+                }
+            },
+            None => base,
+        };
+        (theme, warnings)
+    }
+
+    /// Every problem in every file, whether in use or not: `swarmtop config check`.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut out = self.unreadable.clone();
+        let (cfg, problems) = self.config_file();
+        out.extend(problems);
+        for (what, n) in cfg.names() {
+            let known = if what == "theme" {
+                self.theme_names()
+            } else {
+                self.keymap_names()
+            };
+            if !known.contains(&n.name) {
+                out.push(self.unknown_name(n, what, &known));
+            }
+        }
+        for (name, src) in &self.keymaps {
+            let mut base = Keymap::shipped(name).unwrap_or_else(Keymap::default_keymap);
+            if let Err(p) = Keymap::parse(&src.text, &src.shown).and_then(|u| base.overlay(&u)) {
+                out.push(p);
+            }
+        }
+        for (name, src) in &self.themes {
+            let base = Theme::shipped(name).unwrap_or_else(Theme::default_theme);
+            if let Err(p) = Theme::parse_over(&base, &src.text, &src.shown) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// What `swarmtop config check` prints, and whether everything was fine.
+    pub fn check_report(&self) -> (String, bool) {
+        let problems = self.check();
+        let mut out = String::new();
+        let all: Vec<&Source> = self
+            .config
+            .iter()
+            .chain(self.keymaps.values())
+            .chain(self.themes.values())
+            .collect();
+        if all.is_empty() && self.unreadable.is_empty() {
+            out.push_str("no settings files: swarmtop uses its built-in settings\n");
+        }
+        for src in &all {
+            if !problems.iter().any(|p| p.file == src.shown) {
+                out.push_str(&format!("ok      {}\n", src.shown));
+            }
+        }
+        for p in &problems {
+            out.push_str(&format!("error   {p}\n"));
+        }
+        if !problems.is_empty() {
+            out.push_str(&format!(
+                "{} problem{}: swarmtop starts anyway, with the built-in settings in place of what is wrong\n",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ));
+        }
+        (out, problems.is_empty())
+    }
+}
+
+enum Choice {
+    Flag(String),
+    File(Named),
+    Default,
+}
+
+fn names(shipped: &[(&str, &str)], user: &BTreeMap<String, Source>) -> Vec<String> {
+    let mut out: Vec<String> = shipped.iter().map(|(n, _)| n.to_string()).collect();
+    for n in user.keys() {
+        if !out.contains(n) {
+            out.push(n.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::keymap::{Action, Key, Scope};
+
+    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = d.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        d
+    }
+
+    fn k(s: &str) -> Key {
+        Key::parse(s).unwrap()
+    }
+
+    /// What the settings say of read-only for `context` (the flag, else the context's layer
+    /// of config.yaml); `access` makes the decision from this and its memory.
+    fn read_only(files: &Files, context: &str, flags: &Flags) -> bool {
+        flags.read_only || files.config_file().0.layer_for(context).read_only == Some(true)
+    }
+
+    #[test]
+    fn no_files_means_the_built_in_settings() {
+        let d = tempfile::tempdir().unwrap();
+        let s = Files::read(&ConfigPaths::in_dir(d.path().join("none")))
+            .resolve("default", &Flags::default());
+        assert_eq!(s.keymap, Keymap::default_keymap());
+        assert_eq!(s.theme, Theme::default_theme());
+        assert_eq!(s.log_capacity, super::super::file::LOG_BUFFER_DEFAULT);
+        assert_eq!(s.intervals.tasks, Intervals::default().tasks);
+        assert!(s.warnings.is_empty());
+        assert_eq!(s.status_line(), None);
+    }
+
+    #[test]
+    fn a_user_keymap_chosen_in_config_yaml_overrides_only_what_it_names() {
+        let d = dir_with(&[
+            ("config.yaml", "keymap: mine\n"),
+            ("keymaps/mine.yaml", "global:\n  pane_services: [x]\n"),
+        ]);
+        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert_eq!(s.keymap_name, "mine");
+        assert_eq!(
+            s.keymap.action(Scope::Nodes, &k("x")),
+            Some(Action::PaneServices)
+        );
+        assert_eq!(s.keymap.action(Scope::Nodes, &k("2")), None);
+        assert_eq!(s.keymap.action(Scope::Nodes, &k("D")), Some(Action::Drain));
+    }
+
+    #[test]
+    fn a_user_file_named_like_a_built_in_one_changes_that_one() {
+        let d = dir_with(&[
+            ("keymaps/vim.yaml", "nodes:\n  drain: [x]\n"),
+            ("themes/mono.yaml", "selected: {underline: true}\n"),
+        ]);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let s = files.resolve(
+            "default",
+            &Flags {
+                keymap: Some("vim".into()),
+                theme: Some("mono".into()),
+                read_only: false,
+            },
+        );
+        // vim's own bindings stay, the user's drain is added
+        assert_eq!(
+            s.keymap.action(Scope::Nodes, &k("ctrl-d")),
+            Some(Action::PageDown)
+        );
+        assert_eq!(s.keymap.action(Scope::Nodes, &k("x")), Some(Action::Drain));
+        assert_eq!(s.theme.header, Theme::shipped("mono").unwrap().header);
+        assert!(
+            s.theme
+                .selected
+                .add_modifier
+                .contains(ratatui::style::Modifier::UNDERLINED)
+        );
+    }
+
+    #[test]
+    fn a_user_theme_overrides_only_the_styles_it_names() {
+        let d = dir_with(&[
+            ("config.yaml", "theme: calm\n"),
+            ("themes/calm.yaml", "selected: {fg: white, bg: magenta}\n"),
+        ]);
+        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        let def = Theme::default_theme();
+        assert_eq!(s.theme.selected.bg, Some(ratatui::style::Color::Magenta));
+        assert_eq!(s.theme.header, def.header);
+        assert_eq!(s.theme_name, "calm");
+    }
+
+    const PROD: &str = "\
+theme: light
+log_buffer: 1000
+refresh: {tasks: 4s}
+contexts:
+  prod:
+    theme: red-alert
+    read_only: true
+    refresh: {resync: 5m}
+";
+
+    #[test]
+    fn per_context_overrides_apply_to_their_context_only() {
+        let d = dir_with(&[("config.yaml", PROD)]);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let prod = files.resolve("prod", &Flags::default());
+        assert!(read_only(&files, "prod", &Flags::default()));
+        assert_eq!(prod.theme_name, "red-alert");
+        assert_eq!(prod.theme, Theme::shipped("red-alert").unwrap());
+        assert_eq!(prod.log_capacity, 1000);
+        assert_eq!(prod.intervals.tasks, Duration::from_secs(4));
+        assert_eq!(prod.intervals.resync, Duration::from_secs(300));
+        let dev = files.resolve("dev", &Flags::default());
+        assert!(!read_only(&files, "dev", &Flags::default()));
+        assert_eq!(dev.theme_name, "light");
+        assert_eq!(dev.intervals.resync, Intervals::default().resync);
+    }
+
+    #[test]
+    fn flags_win_over_the_files() {
+        let d = dir_with(&[("config.yaml", PROD)]);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let flags = Flags {
+            theme: Some("mono".into()),
+            keymap: Some("tmux".into()),
+            read_only: true,
+        };
+        let prod = files.resolve("prod", &flags);
+        assert_eq!(
+            (prod.theme_name.as_str(), prod.keymap_name.as_str()),
+            ("mono", "tmux")
+        );
+        let dev = files.resolve("dev", &flags);
+        assert!(
+            read_only(&files, "dev", &flags),
+            "--read-only makes any context read-only"
+        );
+        assert_eq!(dev.theme_name, "mono");
+    }
+
+    #[test]
+    fn unknown_flag_names_are_refused_before_start() {
+        let files = Files::builtin();
+        let e = files
+            .check_flags(&Flags {
+                theme: Some("mnoo".into()),
+                ..Flags::default()
+            })
+            .unwrap_err();
+        assert_eq!(
+            e,
+            "--theme mnoo: there is no theme of that name (did you mean mono?) (themes: default, light, mono, red-alert)"
+        );
+        assert!(files.check_flags(&Flags::default()).is_ok());
+    }
+
+    #[test]
+    fn a_broken_keymap_falls_back_and_says_where() {
+        let d = dir_with(&[
+            ("config.yaml", "keymap: mine\ntheme: mine\n"),
+            (
+                "keymaps/mine.yaml",
+                "global:\n  pane_services: [x]\nnodes:\n  drian: [y]\n",
+            ),
+            ("themes/mine.yaml", "ok: {fg: grean}\n"),
+        ]);
+        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        assert_eq!(
+            s.keymap,
+            Keymap::default_keymap(),
+            "the whole file is left out"
+        );
+        assert_eq!(s.theme, Theme::default_theme());
+        let file = shown(&d.path().join("keymaps/mine.yaml"));
+        assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
+        assert_eq!(
+            s.warnings[0],
+            format!(
+                "{file}:4: nodes.drian: unknown action (did you mean drain?) (swarmtop keys lists them) \
+                 (using the built-in default keymap)"
+            )
+        );
+        assert!(
+            s.warnings[1].contains("themes/mine.yaml:1: ok.fg: unknown colour"),
+            "{:?}",
+            s.warnings
+        );
+        let line = s.status_line().unwrap();
+        assert!(
+            line.starts_with(&format!("{file}:4: nodes.drian")),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("(and 1 more: swarmtop config check)"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_clash_with_a_default_key_is_reported_in_the_user_file() {
+        let d = dir_with(&[
+            ("config.yaml", "keymap: mine\n"),
+            (
+                "keymaps/mine.yaml",
+                "nodes:\n  # drain where activate is\n  drain: [a]\n",
+            ),
+        ]);
+        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        assert_eq!(s.keymap, Keymap::default_keymap());
+        let w = &s.warnings[0];
+        assert!(
+            w.contains("keymaps/mine.yaml:3: nodes.drain: key a is also bound to activate"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_name_in_config_yaml_is_placed_and_the_rest_applies() {
+        let d = dir_with(&[(
+            "config.yaml",
+            "read_only: true\ncontexts:\n  prod:\n    theme: red-alrt\n",
+        )]);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let s = files.resolve("prod", &Flags::default());
+        assert!(read_only(&files, "prod", &Flags::default()));
+        assert_eq!(s.theme_name, "default");
+        let file = shown(&d.path().join("config.yaml"));
+        assert_eq!(
+            s.warnings,
+            vec![format!(
+                "{file}:4: contexts.prod.theme: there is no theme named \"red-alrt\" (did you mean red-alert?) \
+                 (themes: default, light, mono, red-alert) (using the default theme)"
+            )]
+        );
+    }
+
+    #[test]
+    fn check_finds_problems_in_files_not_in_use() {
+        let d = dir_with(&[
+            ("config.yaml", "contexts:\n  prod: {keymap: nope}\n"),
+            ("keymaps/good.yaml", "nodes:\n  drain: [x]\n"),
+            ("keymaps/bad.yaml", "nodes: [x]\n"),
+            ("themes/bad.yaml", "selected: {fg: purple}\n"),
+        ]);
+        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let problems = files.check();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let (report, ok) = files.check_report();
+        assert!(!ok);
+        assert!(
+            report.contains("ok      ") && report.contains("keymaps/good.yaml"),
+            "{report}"
+        );
+        assert!(
+            report
+                .contains("config.yaml:2: contexts.prod.keymap: there is no keymap named \"nope\""),
+            "{report}"
+        );
+        assert!(
+            report.contains("keymaps/bad.yaml:1: nodes: expected actions"),
+            "{report}"
+        );
+        assert!(
+            report.contains("themes/bad.yaml:1: selected.fg: unknown colour \"purple\""),
+            "{report}"
+        );
+        assert!(report.ends_with("3 problems: swarmtop starts anyway, with the built-in settings in place of what is wrong\n"), "{report}");
+        let (report, ok) = Files::builtin().check_report();
+        assert!(ok, "{report}");
+    }
+}
