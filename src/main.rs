@@ -45,10 +45,6 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cli)) {
-        // stopped by a signal: the conventional 128 + signal
-        Ok(_) if let Some(sig) = swarmtop::watchdog::stopped_by() => {
-            ExitCode::from(swarmtop::watchdog::exit_status(sig))
-        }
         Ok(code) => code,
         Err(e) => {
             runtime::restore_terminal_if_raw();

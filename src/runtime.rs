@@ -368,19 +368,16 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
             },
             _ = tick.tick() => Msg::Tick(Utc::now()),
             _ = sigterm.recv() => {
-                crate::watchdog::note(libc::SIGTERM);
                 crate::logfile::log("stopped by SIGTERM");
                 ended = Ended::Signal(libc::SIGTERM);
                 break
             }
             _ = sighup.recv() => {
-                crate::watchdog::note(libc::SIGHUP);
                 crate::logfile::log("stopped by SIGHUP (the terminal went away)");
                 ended = Ended::Signal(libc::SIGHUP);
                 break
             }
             _ = sigint.recv() => {
-                crate::watchdog::note(libc::SIGINT);
                 crate::logfile::log("stopped by SIGINT");
                 ended = Ended::Signal(libc::SIGINT);
                 break

@@ -1,10 +1,11 @@
 //! The way out when the UI task is stuck (a write to a pipe nobody reads, a hung file system):
 //! a thread of its own, with its own signal listeners, ends the program on SIGTERM, SIGHUP or
 //! SIGINT if the UI has not done so within a grace period, with the conventional status
-//! 128 + signal. While the UI loop has not come round for a while it also gives ctrl-c back to
-//! the terminal (ISIG on), so ctrl-c sends SIGINT again although the TUI reads no keys.
+//! 128 + signal (`crate::exit`). While the UI loop has not come round for a while it also
+//! gives ctrl-c back to the terminal (ISIG on), so ctrl-c sends SIGINT again although the TUI
+//! reads no keys.
 
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::signal::unix::{SignalKind, signal};
@@ -14,31 +15,12 @@ pub const GRACE: Duration = Duration::from_secs(3);
 /// The UI loop comes round at least once a second (its tick): this long without means stuck.
 pub const STUCK: Duration = Duration::from_secs(3);
 
-static SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// When the UI loop last came round, in ms since `START`.
 static HEARTBEAT_MS: AtomicU64 = AtomicU64::new(0);
 static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 fn since_start() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_millis() as u64
-}
-
-/// The signal that stopped the program, if one did (for its exit status).
-pub fn stopped_by() -> Option<i32> {
-    match SIGNAL.load(Ordering::SeqCst) {
-        0 => None,
-        s => Some(s),
-    }
-}
-
-/// The exit status for a stop by `signal` (decided in `exit`, the one place).
-pub fn exit_status(signal: i32) -> u8 {
-    crate::exit::status(crate::exit::Ended::Signal(signal))
-}
-
-/// Records the signal the UI stopped for.
-pub fn note(signal: i32) {
-    let _ = SIGNAL.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
 }
 
 /// The UI loop came round.
@@ -101,7 +83,6 @@ async fn watch() {
             }
         }
     };
-    note(sig);
     tokio::time::sleep(GRACE).await;
     // still here: the UI did not stop by itself. No log line: the log file may be what the UI
     // is stuck on (a pipe nobody reads), and its lock is held there
@@ -109,7 +90,9 @@ async fn watch() {
     eprintln!(
         "swarmtop: stopped by signal {sig} while the screen was not answering (unsaved editor text is in the last autosave)"
     );
-    std::process::exit(i32::from(exit_status(sig)));
+    std::process::exit(i32::from(crate::exit::status(crate::exit::Ended::Signal(
+        sig,
+    ))));
 }
 
 /// Turns the terminal's signal keys (ctrl-c) on or off, when stdin is a terminal in raw mode.
@@ -135,13 +118,6 @@ fn set_isig(on: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn exit_status_is_128_plus_the_signal() {
-        assert_eq!(exit_status(libc::SIGTERM), 143);
-        assert_eq!(exit_status(libc::SIGHUP), 129);
-        assert_eq!(exit_status(libc::SIGINT), 130);
-    }
 
     #[test]
     fn stuck_only_after_the_loop_missed_its_ticks() {
