@@ -308,7 +308,14 @@ impl Tmux {
         loop {
             let screen = self.capture();
             if pred(&screen) {
-                return screen;
+                // a capture can catch the terminal half-way through drawing a frame (the
+                // title already new, the rows below still the old screen's): the screen a
+                // moment later, if it still answers, is the one returned
+                std::thread::sleep(Duration::from_millis(150));
+                let settled = self.capture();
+                if pred(&settled) {
+                    return settled;
+                }
             }
             if start.elapsed() > timeout {
                 panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");

@@ -130,8 +130,13 @@ fn a_stack_deployed_from_the_editor_matches_docker_stack_deploy() {
     t.send(&["/"]);
     t.type_text(&ours);
     t.send(&["Enter", "e"]);
-    let screen = t.wait_text(Duration::from_secs(20), "as deployed (stored in the swarm)");
-    assert!(screen.contains("MODE: editor"), "{screen}");
+    // the title can be on screen before the rest of the frame (a capture taken while the
+    // terminal is still drawing it): wait for the file's text too
+    t.wait_for(
+        Duration::from_secs(20),
+        "the stored file, whole, in the editor",
+        |s| s.contains("as deployed (stored in the swarm)") && s.contains("MODE: editor"),
+    );
     t.send(&["Escape"]);
     // and for the CLI's stack, a file rebuilt from the live specs, said so
     t.send(&["Escape", "Escape", "/"]);
