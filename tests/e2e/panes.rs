@@ -266,6 +266,18 @@ fn panes_agree_with_the_docker_cli_and_follow_its_changes() {
         .then_some(())
     });
 
+    // every service settled as the CLI sees it, so the screen and the CLI are compared on
+    // the same state (the stack's service was once still starting: 0/1 on screen, 1/1 later)
+    eventually(
+        Duration::from_secs(60),
+        "every service at its replicas",
+        || {
+            lab.docker_ok(&["service", "ls", "--format", "{{.Replicas}}"])
+                .lines()
+                .all(|r| r.split_once('/').is_some_and(|(a, b)| a == b))
+                .then_some(())
+        },
+    );
     let t = start_on(&lab, 200, 50);
     let sorted = |mut v: Vec<String>| {
         v.sort();
@@ -273,14 +285,21 @@ fn panes_agree_with_the_docker_cli_and_follow_its_changes() {
     };
     // services: names and replicas as docker service ls says
     t.send(&["2"]);
-    let screen = t.wait_for(Duration::from_secs(15), "web 2/2", |s| {
-        line_with(s, &web).is_some_and(|l| l.contains("2/2"))
-    });
     let cli: Vec<String> = lab
         .docker_ok(&["service", "ls", "--format", "{{.Name}} {{.Replicas}}"])
         .lines()
         .map(str::to_string)
         .collect();
+    let screen = t.wait_for(
+        Duration::from_secs(15),
+        "every service as the CLI says",
+        |s| {
+            cli.iter().all(|l| {
+                let (name, rep) = l.split_once(' ').unwrap_or((l, ""));
+                line_with(s, name).is_some_and(|row| row.contains(rep))
+            })
+        },
+    );
     for l in &cli {
         let (name, rep) = l.split_once(' ').unwrap();
         let row = line_with(&screen, name).unwrap_or_else(|| panic!("{name} on screen:\n{screen}"));
