@@ -20,12 +20,6 @@ use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info}
 use crate::ops::validate::{parse_image, parse_replicas};
 use crate::ops::{Availability, Op, Role};
 
-/// Actions that change the cluster: refused at once in read-only mode (the keymap's table
-/// says which).
-pub fn changes_cluster(a: Action) -> bool {
-    a.changes_cluster()
-}
-
 /// Asks before `op` changes anything (refused at once in read-only mode).
 fn ask(state: &mut State, op: Op) -> Vec<Effect> {
     if let Some(why) = &state.read_only {
@@ -79,7 +73,7 @@ fn target_node(state: &State) -> Option<(String, String)> {
 
 /// Runs an operator action; returns None when `action` is not one.
 pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    if !changes_cluster(action) || action == Action::Deploy {
+    if !action.changes_cluster() || action == Action::Deploy {
         return None;
     }
     if let Some(why) = &state.read_only {
