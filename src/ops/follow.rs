@@ -17,21 +17,6 @@ use crate::engine::Engine;
 /// How long a failed action waits for the session to move before giving up on a retry.
 const MOVE_WAIT: Duration = Duration::from_secs(30);
 
-impl Op {
-    /// Running it twice leaves what running it once does (it sets values).
-    pub fn repeatable(&self) -> bool {
-        match self {
-            Op::SetAvailability { .. }
-            | Op::SetRole { .. }
-            | Op::Scale { .. }
-            | Op::SetImage { .. }
-            | Op::SetNodeLabels { .. } => true,
-            Op::Update { form, .. } => !form.force,
-            _ => false,
-        }
-    }
-}
-
 /// Runs `op` on the session's engine, following the session if it moves meanwhile.
 pub async fn run_following(
     mut engines: watch::Receiver<Engine>,

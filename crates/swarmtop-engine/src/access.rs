@@ -145,10 +145,8 @@ impl Access {
     }
 }
 
-/// One wording for every refusal.
-pub fn refusal(why: &str, what: &str) -> String {
-    format!("read-only ({why}): {what} refused, nothing was changed")
-}
+/// One wording for every refusal (shared with the app core).
+pub use swarmtop_model::feed::refusal;
 
 /// What the memory keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

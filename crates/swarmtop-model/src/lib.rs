@@ -6,3 +6,5 @@
 
 pub mod cluster;
 pub mod duration;
+pub mod feed;
+pub mod host;

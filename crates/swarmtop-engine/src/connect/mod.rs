@@ -1,7 +1,8 @@
 //! Choosing the engine endpoint the way the docker CLI does. No network I/O here.
 
 pub mod context_store;
-pub mod host;
+/// The URL grammar is data (model crate); kept at this path for the code that connects.
+pub use swarmtop_model::host;
 pub mod resolve;
 
 pub use context_store::{ContextStore, StoredContext, TlsFiles};

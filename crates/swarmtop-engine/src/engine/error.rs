@@ -7,6 +7,7 @@ use std::io;
 use thiserror::Error;
 
 use super::transport::ssh::SshFailure;
+pub use swarmtop_model::feed::Failure;
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum EngineError {
@@ -63,17 +64,6 @@ impl EngineError {
             _ => None,
         }
     }
-}
-
-/// Why the data on screen stopped being refreshed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    /// Nothing answered (refused, cut, timed out).
-    Connection,
-    /// The engine answered, with an error.
-    Answered,
-    /// The engine answered that the swarm has no leader: a majority of managers is gone.
-    NoLeader,
 }
 
 /// How `explain` starts the engine's "does not have a leader".

@@ -16,64 +16,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::client::Engine;
 use super::error::from_bollard;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogTarget {
-    Service { id: String, name: String },
-    Task { id: String, name: String },
-}
-
-impl LogTarget {
-    pub fn name(&self) -> &str {
-        match self {
-            LogTarget::Service { name, .. } | LogTarget::Task { name, .. } => name,
-        }
-    }
-}
-
-/// What to load first: the last `tail` lines, or everything since a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogRequest {
-    pub target: LogTarget,
-    /// Unix seconds; None: from the tail.
-    pub since: Option<i64>,
-    pub tail: u32,
-    pub follow: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamKind {
-    Stdout,
-    Stderr,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogLine {
-    /// Nanoseconds since the epoch (0 when the engine sent no timestamp).
-    pub ts: i64,
-    pub task_id: String,
-    pub node_id: String,
-    pub stream: StreamKind,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum LogEvent {
-    Lines(Vec<LogLine>),
-    /// The stream ended or failed and will be resumed; shown as a marker line.
-    Interrupted {
-        reason: String,
-        retry_in: Duration,
-    },
-    Resumed,
-    /// The session moved to another manager (or reconnected): the stream follows it there,
-    /// from the last line received.
-    Moved {
-        to: String,
-    },
-    /// The engine cannot serve these logs (e.g. the log driver); no retry.
-    Failed(String),
-}
+pub use swarmtop_model::feed::{LogEvent, LogLine, LogRequest, LogTarget, StreamKind};
 
 /// Splits `<timestamp> <k=v,...> <message>` as the engine writes it with timestamps and details.
 pub fn parse_line(raw: &str, stream: StreamKind) -> LogLine {

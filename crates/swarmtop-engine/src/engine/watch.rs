@@ -21,68 +21,11 @@ use super::cadence::{Cadence, ServiceFacts};
 use super::client::Engine;
 use super::error::{EngineError, Failure, from_bollard};
 use super::load::{TaskScope, load_objects, task_filters, tracked_tasks};
-use super::tracker::{Keep, TaskDelta, Tracker};
+use super::tracker::{Keep, Tracker};
 use crate::connect::Endpoint;
+use swarmtop_model::cluster::TaskSet;
 use swarmtop_model::cluster::problems::FAILURE_WINDOW_MINUTES;
-use swarmtop_model::cluster::{Cluster, TaskSet};
-
-/// What the worker tells the UI.
-#[derive(Debug, Clone)]
-pub enum EngineMsg {
-    /// Connected (again) to an engine.
-    Connected {
-        endpoint: String,
-        engine_version: String,
-        api_version: String,
-        /// The manager that stopped answering, when this is another one.
-        switched_from: Option<String>,
-        /// Why nothing may be changed through this connection (its transport's gate).
-        read_only: Option<String>,
-    },
-    /// A fresh view of the cluster's objects. It carries no tasks: the UI keeps the tasks it
-    /// has, and they are refreshed on their own (`Part::Tasks`, `Part::TaskDelta`).
-    Loaded(Box<Cluster>),
-    /// Part of the cluster, refreshed after events or a poll.
-    Part(Part),
-    /// A swarm event, for the event timeline.
-    Event(Box<EventMessage>),
-    /// The connection failed, or the engine answered polls with errors; the UI keeps the old
-    /// data, marked stale, and says why.
-    Lost {
-        error: String,
-        retry_in: Duration,
-        failure: Failure,
-    },
-    /// A service being rolled out, re-read, with the tasks on its current spec.
-    Rollout {
-        service: Box<bollard::models::Service>,
-        up_to_date: Vec<swarmtop_model::cluster::Task>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum Part {
-    Nodes(Vec<bollard::models::Node>),
-    Services(Vec<bollard::models::Service>),
-    /// Every task of the set, replacing the ones the UI has of it (small swarms).
-    Tasks(TaskSet, Vec<swarmtop_model::cluster::Task>),
-    /// What changed in the tasks the UI holds (large swarms).
-    TaskDelta(TaskDelta),
-    Secrets(Vec<bollard::models::Secret>),
-    Configs(Vec<bollard::models::Config>),
-    Networks(Vec<bollard::models::Network>),
-}
-
-/// What the UI asks of the worker.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EngineCmd {
-    /// Reload everything now.
-    Refresh,
-    /// The tasks the UI shows; polled while set.
-    WatchTasks(TaskScope),
-    /// Follow one service's rollout closely (every second), or stop.
-    WatchRollout(Option<String>),
-}
+pub use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
 
 /// A setting (config.yaml `refresh`), so it lives with the settings.
 pub use swarmtop_settings::config::Intervals;

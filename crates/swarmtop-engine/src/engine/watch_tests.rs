@@ -7,7 +7,7 @@ use bollard::models::TaskState;
 use tokio::sync::mpsc;
 
 use super::*;
-use swarmtop_model::cluster::{task_is_active, task_state};
+use swarmtop_model::cluster::{Cluster, task_is_active, task_state};
 use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 struct Setup {

@@ -1,7 +1,7 @@
 //! Guards in front of actions that can hurt the cluster: the raft quorum (demoting managers)
 //! and what a drain would leave unscheduled. Pure: they read the cluster, they do not act.
 
-use bollard::models::{NodeSpecRoleEnum, Reachability};
+use bollard_stubs::models::{NodeSpecRoleEnum, Reachability};
 
 use crate::cluster::placement::{Move, drain_preview};
 use crate::cluster::{Cluster, node_hostname, node_reachability, node_role};
@@ -136,7 +136,7 @@ pub fn drain_lines(c: &Cluster, node_id: &str) -> (Vec<String>, bool) {
 
 #[cfg(test)]
 mod tests {
-    use bollard::models::ManagerStatus;
+    use bollard_stubs::models::ManagerStatus;
 
     use super::*;
     use crate::cluster::fixtures::sample;

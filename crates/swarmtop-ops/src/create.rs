@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use bollard::models::{
+use bollard_stubs::models::{
     EndpointPortConfig, EndpointPortConfigProtocolEnum, EndpointPortConfigPublishModeEnum,
     EndpointSpec, EndpointSpecModeEnum, Limit, ResourceObject, ServiceSpec, ServiceSpecMode,
     ServiceSpecModeReplicated, ServiceSpecRollbackConfig,
@@ -268,7 +268,7 @@ pub fn spec(d: &ServiceDraft) -> ServiceSpec {
                 dns_config: Some(Default::default()),
                 secrets: (!secrets.is_empty()).then_some(secrets),
                 configs: (!configs.is_empty()).then_some(configs),
-                isolation: Some(bollard::models::TaskSpecContainerSpecIsolationEnum::DEFAULT),
+                isolation: Some(bollard_stubs::models::TaskSpecContainerSpecIsolationEnum::DEFAULT),
                 ..Default::default()
             }),
             resources: Some(TaskSpecResources {
