@@ -10,7 +10,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 use crate::app::Msg;
-use crate::app::{autosave, editor};
+use crate::app::editor;
+use crate::autosave;
 
 /// How long typing must pause before the text is checked and autosaved.
 pub const QUIET: Duration = Duration::from_millis(250);

@@ -74,7 +74,13 @@ impl Executor {
                 path,
                 contents,
                 overwrite,
-            } => now.push(save_file(&path, &contents, overwrite)),
+            } => {
+                let p = path.clone();
+                self.blocking(
+                    move || save_file(&path, &contents, overwrite),
+                    move |e| Msg::Saved(Err(format!("cannot write {p}: {e}"))),
+                );
+            }
             Effect::LoadStackFile { stack } => {
                 let engine = self.engine.clone();
                 self.spawn(async move {
@@ -218,6 +224,19 @@ impl Executor {
         Next::Continue
     }
 
+    /// Runs blocking file work off the UI task (a slow disk or a full NFS mount must not
+    /// freeze the screen); `lost` is the answer when the work itself panicked.
+    fn blocking<F>(&self, work: F, lost: impl FnOnce(String) -> Msg + Send + 'static)
+    where
+        F: FnOnce() -> Msg + Send + 'static,
+    {
+        self.spawn(async move {
+            tokio::task::spawn_blocking(work)
+                .await
+                .unwrap_or_else(|e| lost(e.to_string()))
+        });
+    }
+
     fn spawn<F>(&self, job: F) -> JoinHandle<()>
     where
         F: std::future::Future<Output = Msg> + Send + 'static,
@@ -249,7 +268,13 @@ impl Executor {
                 text,
                 expected,
                 force,
-            } => now.push(save_edited_file(path, &text, expected.as_deref(), force)),
+            } => {
+                let p = path.display().to_string();
+                self.blocking(
+                    move || save_edited_file(path, &text, expected.as_deref(), force),
+                    move |e| Msg::EditorSaved(Err(format!("cannot write {p}: {e}"))),
+                );
+            }
             EditorEffect::Edited { generation } => self.editor_jobs.edited(generation),
             EditorEffect::Check {
                 generation,

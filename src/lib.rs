@@ -6,6 +6,7 @@
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
 pub mod app;
+pub mod autosave;
 pub mod background;
 pub mod cli;
 /// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.

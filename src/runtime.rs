@@ -283,7 +283,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         )))
         .await;
     // an editor buffer left by a session that was cut off is offered back
-    let found = crate::app::autosave::find(&state_dir);
+    let found = crate::autosave::find(&state_dir);
     if !found.is_empty() {
         update(&mut state, Msg::Autosaves(found));
     }
@@ -435,7 +435,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
     // the autosave waits for a pause in typing: what was typed just before the end is
     // written now, whatever the way out
     if let Some((record, replaces)) = state.editor.as_ref().and_then(|e| e.unsaved()) {
-        let _ = crate::app::autosave::write(&state_dir, &record, replaces.as_deref());
+        let _ = crate::autosave::write(&state_dir, &record, replaces.as_deref());
     }
     Ok(ended)
 }
