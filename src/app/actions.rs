@@ -5,8 +5,8 @@
 
 use bollard::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum};
 
-use super::Effect;
 use super::form::{Form, FormOutcome, Submit};
+use super::msg::Effect;
 use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
 use super::state::{Mode, State};
@@ -23,7 +23,7 @@ use crate::ops::{Availability, Op, Role};
 /// Asks before `op` changes anything (refused at once in read-only mode).
 fn ask(state: &mut State, op: Op) -> Vec<Effect> {
     if let Some(why) = &state.read_only {
-        state.error(crate::access::refusal(why, &op.describe()));
+        state.error(swarmtop_model::feed::refusal(why, &op.describe()));
         return Vec::new();
     }
     super::ask::ask(state, op);
@@ -33,7 +33,7 @@ fn ask(state: &mut State, op: Op) -> Vec<Effect> {
 /// The one place an op leaves the UI: after its dialog was answered `y` (see `ask`).
 pub fn run_op(state: &mut State, op: Op) -> Vec<Effect> {
     if let Some(why) = &state.read_only {
-        state.error(crate::access::refusal(why, &op.describe()));
+        state.error(swarmtop_model::feed::refusal(why, &op.describe()));
         return Vec::new();
     }
     state.info(format!("{}…", op.describe()));
@@ -77,7 +77,7 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
         return None;
     }
     if let Some(why) = &state.read_only {
-        state.error(crate::access::refusal(why, action.name()));
+        state.error(swarmtop_model::feed::refusal(why, action.name()));
         return Some(Vec::new());
     }
     let fx = match action {
@@ -621,7 +621,10 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
         }) => {
             state.mode = Mode::Normal;
             if let Some(why) = &state.read_only {
-                state.error(crate::access::refusal(why, &format!("creating {name}")));
+                state.error(swarmtop_model::feed::refusal(
+                    why,
+                    &format!("creating {name}"),
+                ));
                 return Vec::new();
             }
             let kind = if secret { "secret" } else { "config" };

@@ -145,7 +145,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         "host" => {
             let needs = ":host needs a URL, e.g. :host ssh://root@10.0.0.12";
             let url = one("host", "URL", needs, &args)?;
-            crate::connect::HostUrl::parse(url, false).map_err(|e| format!(":host: {e}"))?;
+            swarmtop_model::host::HostUrl::parse(url, false).map_err(|e| format!(":host: {e}"))?;
             Command::Host(url.to_string())
         }
         "join" => Command::Join(rest.to_string()),

@@ -24,6 +24,10 @@ use crate::stack::error::FileError;
 use crate::stack::interpolate::Env;
 use crate::stack::load::{Loaded, Source, check_sources};
 
+/// How the account of a cut-off deploy starts (`swarmtop::stack::cut` writes it): the editor
+/// offers to deploy again on it.
+pub const CUT_OFF: &str = "the deploy was cut off";
+
 /// A new edit generation, unique in the process: a result that comes back late for an
 /// editor closed meanwhile can never pass for one of a newer editor.
 pub fn next_generation() -> u64 {
@@ -464,7 +468,7 @@ impl EditorState {
         self.status = Some(match result {
             Ok(summary) => summary,
             // what is in place and what is not, with `y` to deploy the rest
-            Err(e) if e.starts_with(crate::stack::cut::CUT_OFF) => {
+            Err(e) if e.starts_with(CUT_OFF) => {
                 let again = !e.contains("nothing left to deploy");
                 self.mode = EditorMode::Plan {
                     text: e,
@@ -858,7 +862,7 @@ mod tests {
         let mut s = editor("services:\n  web:\n    image: busybox\n");
         let account = format!(
             "{}: stack web: failed to create service web_web: …\n  + created network web_default\n  ~ create service web_web\ny deploys again",
-            crate::stack::cut::CUT_OFF
+            CUT_OFF
         );
         s.deployed(Err(account.clone()));
         assert!(matches!(&s.mode, EditorMode::Plan { text, deploy: true, .. } if *text == account));

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::KeyEvent;
 
-use super::Effect;
 use super::editor::{self, Autosave, EditorEffect, EditorState, Origin};
+use super::msg::Effect;
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
 use super::state::{Mode, State};
 use crate::keymap::{Action, Keymap, Scope};
@@ -286,7 +286,7 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 let why = state.read_only.as_deref().unwrap_or_default();
                 ed.status = Some(format!(
                     "{} ({plan} still shows the plan)",
-                    crate::access::refusal(why, "deploying")
+                    swarmtop_model::feed::refusal(why, "deploying")
                 ));
             }
             other => out.push(Effect::Editor(other)),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{TimeZone, Utc};
 use regex::Regex;
 
-use crate::engine::logs::{LogLine, LogRequest, LogTarget, StreamKind};
+use swarmtop_model::feed::{LogLine, LogRequest, LogTarget, StreamKind};
 
 /// The setting's default (settings sit below the app core).
 pub use crate::config::file::LOG_BUFFER_DEFAULT as DEFAULT_CAPACITY;

@@ -2,14 +2,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::Effect;
 use super::logs::{LogView, SavePrompt, Since};
+use super::msg::Effect;
 use super::panes::Pane;
 use super::state::{Mode, State};
 use crate::cluster::format::short_id;
 use crate::cluster::service_name;
-use crate::engine::logs::{LogEvent, LogTarget};
 use crate::keymap::{Action, Key, Scope};
+use swarmtop_model::feed::{LogEvent, LogTarget};
 
 /// Log drivers the engine can read back (`docker service logs` works only with these).
 const READABLE_DRIVERS: &[&str] = &["json-file", "local", "journald"];

@@ -454,7 +454,7 @@ mod tests {
 
         use crate::app::panes::Pane;
         use crate::app::{Msg, State, update};
-        use crate::engine::{EngineMsg, Part};
+        use swarmtop_model::feed::{EngineMsg, Part};
         let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         let mut s = State::new(
             "default".into(),

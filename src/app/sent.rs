@@ -2,10 +2,8 @@
 //! until the engine answers, and comes back with the answer in place when it refuses (a port
 //! in use, a name taken meanwhile), so nothing typed has to be typed again.
 
-use super::Effect;
 use super::form::Form;
 use super::prompt::Prompt;
-use super::state::{Mode, State};
 
 pub enum Typed {
     Form(Box<Form>),
@@ -16,54 +14,4 @@ pub enum Typed {
 pub struct Sent {
     pub what: String,
     pub typed: Typed,
-}
-
-/// The action in `fx`, as the engine's answer will name it.
-fn action_of(fx: &[Effect]) -> Option<String> {
-    fx.iter().find_map(|e| match e {
-        Effect::Run(op) => Some(op.describe()),
-        Effect::CreateFromFile { secret, name, .. } => Some(format!(
-            "create {} {name}",
-            if *secret { "secret" } else { "config" }
-        )),
-        _ => None,
-    })
-}
-
-/// Keeps `typed` until the answer to the action in `fx` (nothing to keep without one).
-pub fn remember(state: &mut State, fx: &[Effect], typed: Typed) {
-    if let Some(what) = action_of(fx) {
-        state.sent = Some(Sent { what, typed });
-    }
-}
-
-/// The engine answered `what`. Refused: the form or prompt opens again as it was typed, the
-/// refusal shown in it (unless the user is busy elsewhere: then the status line says it).
-/// True when it was opened again.
-pub fn answered(state: &mut State, what: &str, error: Option<&str>) -> bool {
-    if state.sent.as_ref().is_none_or(|s| s.what != what) {
-        return false;
-    }
-    let Some(sent) = state.sent.take() else {
-        return false;
-    };
-    let Some(e) = error else {
-        return false;
-    };
-    if state.mode != Mode::Normal {
-        return false;
-    }
-    let why = format!("{what} failed: {e}");
-    match sent.typed {
-        Typed::Form(mut f) => {
-            f.error = Some(why);
-            state.form = Some(*f);
-            state.mode = Mode::Form;
-        }
-        Typed::Prompt(mut p) => {
-            p.error = Some(why);
-            state.mode = Mode::Prompt(p);
-        }
-    }
-    true
 }

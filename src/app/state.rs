@@ -22,7 +22,7 @@ pub enum Conn {
         error: String,
         since: DateTime<Utc>,
         retry_at: DateTime<Utc>,
-        failure: crate::engine::error::Failure,
+        failure: swarmtop_model::feed::Failure,
     },
 }
 

@@ -5,16 +5,16 @@ use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::describe::{self, Describe};
+use super::msg::{Effect, Msg};
 use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt};
 use super::state::{Conn, EVENTS_KEPT, Mode, State};
-use super::{Effect, Msg};
 use super::{actions, editor_update, logs_update};
 use crate::cluster::events::describe as describe_event;
 use crate::cluster::problems::{Subject, find};
-use crate::engine::{EngineCmd, EngineMsg, Part, TaskScope};
 use crate::keymap::{Action, Key, Scope};
 use crate::ops::FollowUp;
+use swarmtop_model::feed::{EngineCmd, EngineMsg, Part, TaskScope};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = update_deferred(state, msg);
@@ -126,7 +126,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Join(r) => {
-            super::join::on_join(state, r);
+            super::join_update::on_join(state, r);
             Vec::new()
         }
         Msg::Switched {
@@ -187,7 +187,7 @@ fn on_op_done(
 ) -> Vec<Effect> {
     match result {
         Ok(done) => {
-            super::sent::answered(state, &what, None);
+            super::sent_update::answered(state, &what, None);
             state.info(format!("done: {done}"));
             let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
             match then {
@@ -203,7 +203,7 @@ fn on_op_done(
             fx
         }
         Err(e) => {
-            if !super::sent::answered(state, &what, Some(&e)) {
+            if !super::sent_update::answered(state, &what, Some(&e)) {
                 state.error(format!("{what} failed: {e}"));
             }
             Vec::new()
@@ -315,23 +315,6 @@ fn on_engine(state: &mut State, m: EngineMsg) {
     }
 }
 
-pub fn scope_of(pane: Pane) -> Scope {
-    match pane {
-        Pane::Problems => Scope::Problems,
-        Pane::Nodes => Scope::Nodes,
-        Pane::Services => Scope::Services,
-        Pane::Tasks => Scope::Tasks,
-        Pane::Stacks => Scope::Stacks,
-        Pane::Secrets => Scope::Secrets,
-        Pane::Configs => Scope::Configs,
-        Pane::Networks => Scope::Networks,
-        Pane::Events => Scope::Global,
-        // the actions of the service being rolled work there (rollback one key away)
-        Pane::Rollout => Scope::Services,
-        Pane::Map => Scope::Global,
-    }
-}
-
 fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
@@ -345,7 +328,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         return editor_update::cancel_read(state);
     }
     match state.mode.clone() {
-        Mode::Help => super::help::on_key(state, k),
+        Mode::Help => super::help_update::on_key(state, k),
         Mode::Describe(d) => {
             on_describe_key(state, *d, k);
             Vec::new()
@@ -355,7 +338,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         Mode::Prompt(p) => on_prompt_key(state, *p, k),
         Mode::Confirm(c) => on_confirm_key(state, *c, k),
         Mode::Form => actions::on_form_key(state, k),
-        Mode::Join(j) => super::join::on_key(state, *j, k),
+        Mode::Join(j) => super::join_update::on_key(state, *j, k),
         Mode::Command(buf) => on_command_key(state, buf, k),
         Mode::Filter => {
             on_filter_key(state, k);
@@ -365,7 +348,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             let Some(key) = Key::from_event(&k) else {
                 return Vec::new();
             };
-            match state.keymap.action(scope_of(state.pane()), &key) {
+            match state.keymap.action(state.pane().scope(), &key) {
                 Some(a) => run_action(state, a),
                 None => Vec::new(),
             }
@@ -742,7 +725,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
                 host: Some(u),
             }]
         }
-        Command::Join(rest) => super::join::command(state, &rest),
+        Command::Join(rest) => super::join_update::command(state, &rest),
         Command::Info => {
             let lines = crate::cluster::info::lines(&state.cluster, state.now);
             state.mode = Mode::Describe(Box::new(Describe::new(
@@ -773,7 +756,7 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
                 Ok(fx) => {
                     match state.mode {
                         Mode::Normal => {
-                            super::sent::remember(
+                            super::sent_update::remember(
                                 state,
                                 &fx,
                                 super::sent::Typed::Prompt(Box::new(p)),
@@ -844,9 +827,9 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             let prompt = state.prompt_behind.take();
             let fx = actions::run_op(state, op);
             if let Some(f) = form {
-                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
             } else if let Some(p) = prompt {
-                super::sent::remember(state, &fx, super::sent::Typed::Prompt(p));
+                super::sent_update::remember(state, &fx, super::sent::Typed::Prompt(p));
             }
             fx
         }
@@ -874,7 +857,10 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
         ) => {
             let form = state.form.take();
             if let Some(why) = &state.read_only {
-                state.error(crate::access::refusal(why, &format!("creating {name}")));
+                state.error(swarmtop_model::feed::refusal(
+                    why,
+                    &format!("creating {name}"),
+                ));
                 return Vec::new();
             }
             state.info(format!("creating {name} from {}…", path.display()));
@@ -886,7 +872,7 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             }];
             // the form stays at hand until the engine has answered
             if let Some(f) = form {
-                super::sent::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
             }
             fx
         }
@@ -987,7 +973,7 @@ mod tests {
             Msg::Engine(EngineMsg::Lost {
                 error: "connection refused".into(),
                 retry_in: std::time::Duration::from_secs(2),
-                failure: crate::engine::error::Failure::Connection,
+                failure: swarmtop_model::feed::Failure::Connection,
             }),
         );
         assert!(s.is_stale());

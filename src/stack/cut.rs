@@ -14,8 +14,8 @@ use super::interpolate::Env;
 use super::plan::{Action, Kind, Plan, PlanOptions, Step};
 use crate::engine::Engine;
 
-/// How an account of a cut-off deploy starts (the editor offers to deploy again on it).
-pub const CUT_OFF: &str = "the deploy was cut off";
+/// How an account of a cut-off deploy starts: the editor's (it offers to deploy again on it).
+pub use crate::app::editor::CUT_OFF;
 
 /// How long to try reading the swarm again after a failure (a new leader is being elected, the
 /// session is moving to another manager).

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::state::{Conn, Mode, State};
-use crate::engine::error::Failure;
 use crate::keymap::{Action, Scope};
 use crate::theme::Theme;
+use swarmtop_model::feed::Failure;
 
 /// The actions a pane's footer advertises, most useful first.
 pub fn hints(scope: Scope) -> &'static [Action] {

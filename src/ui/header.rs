@@ -8,8 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::state::{Conn, State};
 use crate::cluster::format::ago;
-use crate::engine::error::Failure;
 use crate::theme::Theme;
+use swarmtop_model::feed::Failure;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // live/stale comes first so it survives truncation on narrow terminals

@@ -11,14 +11,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::logs::{Line as LogLine, LogView, plain};
-use crate::engine::logs::StreamKind;
 use crate::theme::Theme;
+use swarmtop_model::feed::StreamKind;
 
 /// Most telling first, as narrow terminals cut the end.
 fn title(v: &LogView) -> String {
     let what = match &v.target {
-        crate::engine::logs::LogTarget::Service { name, .. } => format!("service {name}"),
-        crate::engine::logs::LogTarget::Task { name, .. } => format!("task {name}"),
+        swarmtop_model::feed::LogTarget::Service { name, .. } => format!("service {name}"),
+        swarmtop_model::feed::LogTarget::Task { name, .. } => format!("task {name}"),
     };
     let mut t = format!(" logs of {what} ");
     if !v.search_text.is_empty() {
@@ -191,9 +191,9 @@ pub fn draw(f: &mut Frame, area: Rect, v: &LogView, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::logs::{LogLine as Raw, LogTarget};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
+    use swarmtop_model::feed::{LogLine as Raw, LogTarget};
 
     fn sample() -> LogView {
         let mut v = LogView::new(

@@ -18,7 +18,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::panes::Pane;
 use crate::app::state::{Conn, Mode, State};
-use crate::app::update::scope_of;
 use crate::theme::Theme;
 
 /// Draws the whole screen with the theme in force (`State.theme`: the one `:ctx` switches to).
@@ -48,7 +47,7 @@ pub fn draw(f: &mut Frame, state: &State) {
     let scope = if matches!(state.mode, Mode::Logs) || state.logs_open() {
         crate::keymap::Scope::Logs
     } else {
-        scope_of(state.pane())
+        state.pane().scope()
     };
     footer::draw_hints(f, hints, state, theme, scope);
     footer::draw_status(f, status, state, theme);
@@ -207,8 +206,8 @@ pub(crate) mod tests {
     use crate::app::{Msg, update};
     use crate::cluster::fixtures::{NOW, sample};
     use crate::cluster::format::parse_time;
-    use crate::engine::EngineMsg;
     use crate::keymap::Keymap;
+    use swarmtop_model::feed::EngineMsg;
 
     pub fn render(state: &State, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -324,7 +323,7 @@ pub(crate) mod tests {
             Msg::Engine(EngineMsg::Lost {
                 error: "cannot reach the engine: connection refused".into(),
                 retry_in: std::time::Duration::from_secs(4),
-                failure: crate::engine::error::Failure::Connection,
+                failure: swarmtop_model::feed::Failure::Connection,
             }),
         );
         let out = render(&s, 120, 10);
@@ -341,7 +340,7 @@ pub(crate) mod tests {
             Msg::Engine(EngineMsg::Lost {
                 error: "the swarm has no leader right now (…)".into(),
                 retry_in: std::time::Duration::from_secs(4),
-                failure: crate::engine::error::Failure::NoLeader,
+                failure: swarmtop_model::feed::Failure::NoLeader,
             }),
         );
         let out = render(&s, 160, 10);

@@ -157,3 +157,23 @@ impl View {
         }
     }
 }
+
+impl Pane {
+    /// The keymap scope whose keys work in this pane.
+    pub fn scope(self) -> crate::keymap::Scope {
+        match self {
+            Pane::Problems => crate::keymap::Scope::Problems,
+            Pane::Nodes => crate::keymap::Scope::Nodes,
+            Pane::Services => crate::keymap::Scope::Services,
+            Pane::Tasks => crate::keymap::Scope::Tasks,
+            Pane::Stacks => crate::keymap::Scope::Stacks,
+            Pane::Secrets => crate::keymap::Scope::Secrets,
+            Pane::Configs => crate::keymap::Scope::Configs,
+            Pane::Networks => crate::keymap::Scope::Networks,
+            Pane::Events => crate::keymap::Scope::Global,
+            // the actions of the service being rolled work there (rollback one key away)
+            Pane::Rollout => crate::keymap::Scope::Services,
+            Pane::Map => crate::keymap::Scope::Global,
+        }
+    }
+}
