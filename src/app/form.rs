@@ -5,6 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::line_input::{LineKey, edit_line};
+
 use crate::ops::validate::{
     check_object_name, format_duration, parse_duration, parse_image, parse_labels,
 };
@@ -314,13 +316,7 @@ pub fn key(form: &mut Form, k: KeyEvent, existing: &dyn Known) -> FormOutcome {
             };
             f.value = opts[next].to_string();
         }
-        (FieldKind::Text, KeyCode::Backspace) => {
-            f.value.pop();
-            f.error = None;
-        }
-        (FieldKind::Text, KeyCode::Char('u')) if ctrl => f.value.clear(),
-        (FieldKind::Text, KeyCode::Char(c)) if !ctrl => {
-            f.value.push(c);
+        (FieldKind::Text, _) if edit_line(&mut f.value, &k) == LineKey::Edited => {
             f.error = None;
         }
         _ => {}

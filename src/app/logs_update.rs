@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::line_input::{LineKey, edit_line};
 use super::logs::{LogView, SavePrompt, Since};
 use super::msg::Effect;
 use super::panes::Pane;
@@ -152,9 +153,9 @@ pub fn on_logs_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec<Effect> {
     // typing a search
     if let Some(mut typed) = view.typing.take() {
-        match k.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => match view.set_search(&typed, h) {
+        match edit_line(&mut typed, &k) {
+            LineKey::Cancel => {}
+            LineKey::Submit => match view.set_search(&typed, h) {
                 Ok(()) => {
                     if view.search.is_some() && view.current_match.is_none() {
                         state.info(format!("no line matches /{typed}/"));
@@ -166,15 +167,9 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
                     view.typing = Some(typed);
                 }
             },
-            KeyCode::Backspace => {
-                typed.pop();
-                view.typing = Some(typed);
+            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {
+                view.typing = Some(typed)
             }
-            KeyCode::Char(c) => {
-                typed.push(c);
-                view.typing = Some(typed);
-            }
-            _ => view.typing = Some(typed),
         }
         return Vec::new();
     }
@@ -260,9 +255,9 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
 
 fn save_key(state: &mut State, view: &mut LogView, prompt: SavePrompt, k: KeyEvent) -> Vec<Effect> {
     match prompt {
-        SavePrompt::Path(mut path) => match k.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
+        SavePrompt::Path(mut path) => match edit_line(&mut path, &k) {
+            LineKey::Cancel => {}
+            LineKey::Submit => {
                 let p = path.trim().to_string();
                 if p.is_empty() {
                     state.error("give a file name to save the logs to");
@@ -277,15 +272,9 @@ fn save_key(state: &mut State, view: &mut LogView, prompt: SavePrompt, k: KeyEve
                     overwrite: false,
                 }];
             }
-            KeyCode::Backspace => {
-                path.pop();
-                view.save = Some(SavePrompt::Path(path));
+            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {
+                view.save = Some(SavePrompt::Path(path))
             }
-            KeyCode::Char(c) => {
-                path.push(c);
-                view.save = Some(SavePrompt::Path(path));
-            }
-            _ => view.save = Some(SavePrompt::Path(path)),
         },
         SavePrompt::ConfirmOverwrite(path) => match k.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {

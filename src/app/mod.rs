@@ -13,6 +13,7 @@ pub mod help;
 pub mod help_update;
 pub mod join;
 pub mod join_update;
+pub mod line_input;
 pub mod logs;
 pub mod logs_update;
 pub mod msg;

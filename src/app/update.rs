@@ -5,6 +5,7 @@ use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::describe::{self, Describe};
+use super::line_input::{LineKey, edit_line};
 use super::msg::{Effect, Msg};
 use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt};
@@ -616,18 +617,10 @@ fn describe(state: &mut State) {
 fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
     let h = state.page_height();
     if let Some(mut typed) = d.typing.take() {
-        match k.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => d.set_search(&typed, h),
-            KeyCode::Backspace => {
-                typed.pop();
-                d.typing = Some(typed);
-            }
-            KeyCode::Char(c) => {
-                typed.push(c);
-                d.typing = Some(typed);
-            }
-            _ => d.typing = Some(typed),
+        match edit_line(&mut typed, &k) {
+            LineKey::Cancel => {}
+            LineKey::Submit => d.set_search(&typed, h),
+            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
         }
         state.mode = Mode::Describe(Box::new(d));
         return;
@@ -662,26 +655,17 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
 }
 
 fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
-    match k.code {
-        KeyCode::Esc => {
+    match edit_line(&mut buf, &k) {
+        LineKey::Cancel | LineKey::BackspaceOnEmpty => {
             state.mode = Mode::Normal;
             Vec::new()
         }
-        KeyCode::Enter => run_command(state, buf),
-        KeyCode::Backspace => {
-            if buf.pop().is_none() {
-                state.mode = Mode::Normal;
-            } else {
-                state.mode = Mode::Command(buf);
-            }
-            Vec::new()
-        }
-        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-            buf.push(c);
+        LineKey::Submit => run_command(state, buf),
+        LineKey::Edited => {
             state.mode = Mode::Command(buf);
             Vec::new()
         }
-        _ => Vec::new(),
+        LineKey::Other => Vec::new(),
     }
 }
 
@@ -744,12 +728,12 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
 }
 
 fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
-    match k.code {
-        KeyCode::Esc => {
+    match edit_line(&mut p.text, &k) {
+        LineKey::Cancel => {
             state.mode = Mode::Normal;
             return Vec::new();
         }
-        KeyCode::Enter => {
+        LineKey::Submit => {
             let text = p.text.clone();
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
@@ -776,12 +760,7 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
                 }
             };
         }
-        KeyCode::Backspace => {
-            p.text.pop();
-        }
-        KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => p.text.clear(),
-        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => p.text.push(c),
-        _ => {}
+        LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {}
     }
     p.error = None;
     state.mode = Mode::Prompt(Box::new(p));
@@ -886,19 +865,14 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_filter_key(state: &mut State, k: KeyEvent) {
-    match k.code {
-        KeyCode::Esc => {
+    match edit_line(&mut state.current_mut().filter, &k) {
+        LineKey::Cancel => {
             state.current_mut().filter.clear();
             state.mode = Mode::Normal;
         }
-        KeyCode::Enter => state.mode = Mode::Normal,
-        KeyCode::Backspace => {
-            state.current_mut().filter.pop();
-        }
-        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-            state.current_mut().filter.push(c);
-        }
-        _ => return,
+        LineKey::Submit => state.mode = Mode::Normal,
+        LineKey::Edited | LineKey::BackspaceOnEmpty => {}
+        LineKey::Other => return,
     }
     state.show();
 }
