@@ -26,5 +26,6 @@ pub mod runtime;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
+pub mod terminal;
 pub mod ui;
 pub mod watchdog;

@@ -47,7 +47,7 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            runtime::restore_terminal_if_raw();
+            swarmtop::terminal::restore_terminal_if_raw();
             eprintln!("swarmtop: {}", escape_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
-use super::load::TaskScope;
+use super::scope::TaskScope;
 pub use swarmtop_model::cluster::TaskDelta;
 use swarmtop_model::cluster::format::parse_time;
 use swarmtop_model::cluster::{Task, TaskSet};
