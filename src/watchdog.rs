@@ -96,6 +96,8 @@ async fn watch() {
 }
 
 /// Turns the terminal's signal keys (ctrl-c) on or off, when stdin is a terminal in raw mode.
+// termios through libc: std has no safe way to switch ISIG
+#[allow(unsafe_code)]
 fn set_isig(on: bool) -> bool {
     if !crossterm::terminal::is_raw_mode_enabled().unwrap_or(false) {
         return false;

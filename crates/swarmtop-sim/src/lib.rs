@@ -23,6 +23,8 @@
 //! Faults: `Sim::faults()` (latency, error answers per route, cutting streams),
 //! `Sim::node_down`/`node_up`, or over HTTP under `/_sim/` (see `control`).
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod changes;
 mod control;

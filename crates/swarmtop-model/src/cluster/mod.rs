@@ -462,6 +462,8 @@ impl Cluster {
 }
 
 #[cfg(any(test, feature = "fixtures"))]
+// test data for the tests of the crates above: a fixture that does not parse fails them loudly
+#[allow(clippy::expect_used)]
 pub mod fixtures;
 
 #[cfg(test)]
