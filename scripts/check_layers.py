@@ -622,9 +622,27 @@ def self_test() -> None:
     # lexing: raw strings, lifetimes, nested comments
     code = blank("fn f<'a>(x: &'a str) { r#\"crate::x\"#; /* /* crate::y */ */ '\\''; }")
     assert "crate" not in code and "'a" in code, code
-    # the layers are a ladder: no crate may reach itself
+    # the layers are a ladder: no crate may reach itself; what is below is below transitively
     for name in LAYERS:
         assert name not in allowed_below(name), name
+    assert "swarmtop-model" in allowed_below("swarmtop-ui")
+    assert "swarmtop-engine" not in allowed_below("swarmtop-app")
+    # a workspace whose model depends upwards, and a member not placed
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+
+        def crate(path: str, name: str, deps: str) -> None:
+            (root / path).mkdir(parents=True, exist_ok=True)
+            (root / path / "Cargo.toml").write_text(f'[package]\nname = "{name}"\n{deps}')
+
+        crate(".", "swarmtop", '[workspace]\nmembers = [".", "m", "e", "x"]\n')
+        crate("m", "swarmtop-model", '[dependencies]\nswarmtop-engine = { path = "../e" }\n')
+        crate("e", "swarmtop-engine", '[dev-dependencies]\nswarmtop-sim = "1"\n[target.\'cfg(unix)\'.dependencies]\nmodel = { package = "swarmtop-model", path = "../m" }\n')
+        crate("x", "swarmtop-extra", "")
+        errors, _ = check_crates(root)
+        assert len(errors) == 2 and "swarmtop-model -> swarmtop-engine" in errors[0] and "swarmtop-extra" in errors[1], errors
     print("check_layers: self-test passed")
 
 
