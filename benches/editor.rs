@@ -14,6 +14,8 @@
 //! `BENCH_REPEAT=N` multiplies the samples (default 1; the old code took seconds per key on
 //! the nested file). p50, p99 and max in ms.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 mod common;
 
 use std::path::PathBuf;

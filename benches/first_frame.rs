@@ -18,6 +18,8 @@
 //!
 //! `BENCH_SIZES=S,M,L`, `BENCH_ROUNDS=7`. Medians with (min–max).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 mod common;
 
 use std::time::{Duration, Instant};
@@ -90,6 +92,8 @@ fn docker(host: &str) -> Option<(Duration, Duration)> {
     Some((run(&["node", "ls"])?, run(&["service", "ls"])?))
 }
 
+// SIGTERM to our child through libc: std only has SIGKILL
+#[allow(unsafe_code)]
 fn binary(host: &str, home: &std::path::Path) -> Duration {
     let mut cmd = std::process::Command::new(BIN);
     cmd.args(["--host", host])

@@ -14,6 +14,8 @@
 //! after the idle phases, and again after visiting every pane (0..7, then 3 until every task is
 //! in: 40,000 at L).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -14,6 +14,8 @@
 //!
 //! `BENCH_SIZES=S,M,L` (default all three), `BENCH_REPEAT=N` multiplies the samples. p50, p99 and max in ms.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 mod common;
 
 use std::time::Instant;

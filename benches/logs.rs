@@ -2,6 +2,8 @@
 //! Parses 1,000,000 lines in the engine's format (timestamp, details, message; some with colour
 //! codes) into a 50,000-line ring, then draws frames of the logs view while lines stream in.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 use std::time::Instant;
 
 use ratatui::Terminal;

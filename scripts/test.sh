@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/test.sh - runs every test of swarmtop: format and lint checks, unit and snapshot tests,
+# scripts/test.sh - runs every test of swarmtop: format, layering and lint checks, unit and snapshot tests,
 # then the end-to-end suite against a real multi-node swarm (tests/lab/lab.sh), once on Debian's
 # engine (dockerd 20.10, API 1.41) and once on a recent one (dockerd 26, API 1.45).
 #
@@ -40,6 +40,9 @@ fi
 
 say "cargo fmt --check"
 cargo fmt --all --check || fail "cargo fmt: run cargo fmt --all"
+say "layering: crates depend downwards, no module import cycles (scripts/check_layers.py)"
+python3 scripts/check_layers.py --self-test
+python3 scripts/check_layers.py || fail "layering: see above; the rules are in scripts/check_layers.py"
 say "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 say "unit and snapshot tests"

@@ -23,6 +23,7 @@ pub fn host_name() -> String {
 }
 
 /// True when `pid` is a live process (ours or another user's).
+#[allow(unsafe_code)] // kill(pid, 0): see the SAFETY note
 fn alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;

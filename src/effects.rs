@@ -530,6 +530,8 @@ mod tests {
     }
 
     #[test]
+    // a FIFO for the test: std has no mkfifo
+    #[allow(unsafe_code)]
     fn the_editor_opens_only_regular_files() {
         let m = open_file("/dev/zero".into(), "zero".into());
         match m {
@@ -569,6 +571,8 @@ mod tests {
     }
 
     #[test]
+    // a FIFO for the test: std has no mkfifo
+    #[allow(unsafe_code)]
     fn logs_are_not_saved_into_a_fifo_or_a_device() {
         match save_file("/dev/null", "x\n", true) {
             Msg::Saved(Err(e)) => assert!(e.contains("not a regular file"), "{e}"),

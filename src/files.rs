@@ -206,6 +206,8 @@ mod tests {
     }
 
     #[test]
+    // a FIFO for the test: std has no mkfifo
+    #[allow(unsafe_code)]
     fn a_fifo_is_refused_without_waiting_for_a_writer() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("pipe");

@@ -34,19 +34,25 @@ fn grammar() -> (String, String, String, String) {
     (domain, remote, tag, digest)
 }
 
+/// Compiles one of the fixed patterns of the grammar above. They are constants of the program,
+/// never input: a mistake in one fails every test of this module, not a user's run.
+#[allow(clippy::expect_used)]
+fn fixed(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("a fixed pattern of the reference grammar")
+}
+
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let (domain, remote, tag, digest) = grammar();
     let name = format!("(?:{domain}/)?{remote}");
-    Regex::new(&format!("^({name})(?::({tag}))?(?:@({digest}))?$")).expect("reference grammar")
+    fixed(&format!("^({name})(?::({tag}))?(?:@({digest}))?$"))
 });
 
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     let (domain, remote, _, _) = grammar();
-    Regex::new(&format!("^(?:({domain})/)?({remote})$")).expect("name grammar")
+    fixed(&format!("^(?:({domain})/)?({remote})$"))
 });
 
-static IDENTIFIER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("^[a-f0-9]{64}$").expect("identifier"));
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| fixed("^[a-f0-9]{64}$"));
 
 /// A parsed, normalized reference: `docker.io/library/busybox:1`.
 #[derive(Debug, Clone, PartialEq, Eq)]

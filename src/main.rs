@@ -22,6 +22,8 @@ use swarmtop_sim::demo::Demo;
 /// half-empty arenas (peak RSS at L 78 MB with the default, 72 MB with two arenas, 65 MB with
 /// one; BENCHMARKS.md). Allocation is not contended here: one arena does.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+// mallopt through libc: std has no allocator tuning
+#[allow(unsafe_code)]
 fn limit_malloc_arenas() {
     // SAFETY: sets an allocator parameter; called first in main, before any other thread exists.
     unsafe {
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            runtime::restore_terminal_if_raw();
+            swarmtop::terminal::restore_terminal_if_raw();
             eprintln!("swarmtop: {}", escape_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }

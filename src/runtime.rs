@@ -7,10 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
+use crossterm::event::{EnableBracketedPaste, Event, EventStream};
+use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use crossterm::{cursor, execute};
 use futures_util::StreamExt;
 use ratatui::Terminal;
@@ -27,6 +25,8 @@ use crate::engine::logs::LogEvent;
 use crate::engine::watch::{Intervals, Worker};
 use crate::engine::{Engine, EngineCmd};
 use crate::ui;
+// the restore lives apart so the watchdog can use it without importing the runtime
+pub use crate::terminal::{restore_terminal, restore_terminal_if_raw};
 
 /// Puts the terminal back however we leave.
 struct TerminalGuard;
@@ -46,24 +46,6 @@ impl TerminalGuard {
         let terminal = Terminal::new(CrosstermBackend::new(out))?;
         Ok((guard, terminal))
     }
-}
-
-/// For error paths outside the TUI: restore only if raw mode is on, so a plain CLI error
-/// never prints terminal escape codes.
-pub fn restore_terminal_if_raw() {
-    if crossterm::terminal::is_raw_mode_enabled().unwrap_or(false) {
-        restore_terminal();
-    }
-}
-
-pub fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
-        io::stdout(),
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
 }
 
 impl Drop for TerminalGuard {

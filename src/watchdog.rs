@@ -86,7 +86,7 @@ async fn watch() {
     tokio::time::sleep(GRACE).await;
     // still here: the UI did not stop by itself. No log line: the log file may be what the UI
     // is stuck on (a pipe nobody reads), and its lock is held there
-    crate::runtime::restore_terminal_if_raw();
+    crate::terminal::restore_terminal_if_raw();
     eprintln!(
         "swarmtop: stopped by signal {sig} while the screen was not answering (unsaved editor text is in the last autosave)"
     );
@@ -96,6 +96,8 @@ async fn watch() {
 }
 
 /// Turns the terminal's signal keys (ctrl-c) on or off, when stdin is a terminal in raw mode.
+// termios through libc: std has no safe way to switch ISIG
+#[allow(unsafe_code)]
 fn set_isig(on: bool) -> bool {
     if !crossterm::terminal::is_raw_mode_enabled().unwrap_or(false) {
         return false;

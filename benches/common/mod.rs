@@ -240,6 +240,8 @@ pub struct PtyRun {
 }
 
 /// Starts `cmd` in a new pseudo-terminal (its controlling terminal) of `cols` x `rows`.
+// a pty through libc: std has none
+#[allow(unsafe_code)]
 pub fn spawn_in_pty(mut cmd: Command, cols: u16, rows: u16, marker: &'static str) -> PtyRun {
     let mut master = 0;
     let mut slave = 0;

@@ -3,6 +3,8 @@
 //! simulator's end-to-end tests that need no lab, and the headless ones in `config`, run in a
 //! plain `cargo test`: they need the docker CLI and tmux, not root.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
+
 mod actions;
 mod common;
 mod config;

@@ -4,6 +4,8 @@
 //! once and closes the gate every request goes through. Depends on the model and settings
 //! crates only.
 
+#![forbid(unsafe_code)]
+
 pub mod access;
 pub mod connect;
 pub mod engine;

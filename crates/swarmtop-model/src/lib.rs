@@ -4,6 +4,8 @@
 //! Docker client, nothing of swarmtop above it. The engine fills it, the app core and the
 //! drawing read it.
 
+#![forbid(unsafe_code)]
+
 pub mod cluster;
 pub mod duration;
 pub mod feed;

@@ -4,6 +4,8 @@
 //! the network; depends on no other swarmtop crate. `yaml_locate` is also what the compose
 //! code uses to place its errors.
 
+#![forbid(unsafe_code)]
+
 pub mod config;
 pub mod keymap;
 pub mod settings_problem;

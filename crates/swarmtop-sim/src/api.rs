@@ -16,13 +16,13 @@ use hyper::Request;
 use hyper::body::Incoming;
 use serde::Serialize;
 
-use super::Shared;
 use super::control;
 use super::http::{
     API_VERSION, MIN_API_VERSION, Reply, accept, empty, error, json, parse_filters, parse_query,
     raw_json, sim_error, split_version, text, version_tuple,
 };
 use super::model::{Model, SimError, SimService, SimTask, TaskQuery, labels_match, node_hostname};
+use super::shared::Shared;
 use super::streams::{self, Target};
 use super::system;
 use super::time;

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use bollard::models::TaskState;
 
-use super::Shared;
 use super::faults::{ErrorRule, LatencyRule, Route};
 use super::http::{Reply, empty, error, json};
+use super::shared::Shared;
 use super::time;
 
 pub(crate) fn handle(

@@ -8,10 +8,11 @@ use std::path::PathBuf;
 
 use bollard::models::{ConfigSpec, NetworkCreateRequest, SecretSpec, ServiceSpec};
 
+use super::Sim;
 use super::model::{LABEL_EXIT_CODE, LABEL_RUN_SECONDS, Model};
 use super::seed::{NodeShape, ServiceShape, node, service_spec};
+use super::server::{PrivateDir, SimServer};
 use super::time::{Nanos, SECOND};
-use super::{PrivateDir, Sim, SimServer};
 
 const MINUTE: Nanos = 60 * SECOND;
 const HOUR: Nanos = 60 * MINUTE;
@@ -390,6 +391,16 @@ fn next_patch(image: &str) -> String {
             None => format!("{repo}:{tag}.1"),
         },
         None => format!("{image}:1"),
+    }
+}
+
+impl Sim {
+    /// The `--demo` cluster: a node down, a service that cannot be scheduled, one that keeps
+    /// crashing, one in a rolling update.
+    pub fn demo() -> Sim {
+        let sim = Sim::new(build(super::time::now()));
+        sim.set_director(Box::new(director()));
+        sim
     }
 }
 

@@ -15,7 +15,8 @@ use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{Shared, api};
+use super::api;
+use super::shared::Shared;
 
 /// A running server; it stops when dropped.
 pub struct SimServer {

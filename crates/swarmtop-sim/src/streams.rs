@@ -11,11 +11,11 @@ use bytes::Bytes;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
-use super::Shared;
 use super::events::EventFilter;
 use super::http::{Reply, parse_filters, sim_error, stream};
 use super::logs::{LogRequest, Source, collect};
 use super::model::{Model, SimError};
+use super::shared::Shared;
 use super::time::{self, Nanos, parse_api_time};
 
 /// How often a followed log is topped up.

@@ -1,8 +1,10 @@
 //! The events pane: what changed in the swarm, newest first, in words.
 
 use crate::app::rows::{Cell, Column, Row, Tone, col, grow};
+use crate::cluster::events::EventRow;
 
-use super::EventLog;
+/// The event timeline, newest first.
+pub type EventLog = std::collections::VecDeque<EventRow>;
 
 pub const COLUMNS: &[Column] = &[
     col("UTC", 8, 8, 1),

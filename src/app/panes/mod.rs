@@ -14,10 +14,8 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{Column, Row};
 use crate::cluster::Cluster;
-use crate::cluster::events::EventRow;
 
-/// The event timeline, newest first.
-pub type EventLog = std::collections::VecDeque<EventRow>;
+pub use events::EventLog;
 
 /// Tasks on each service's current spec, for rollout views.
 pub type UpToDate = std::collections::HashMap<String, Vec<crate::cluster::Task>>;

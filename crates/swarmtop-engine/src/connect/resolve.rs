@@ -10,7 +10,7 @@ use thiserror::Error;
 use super::context_store::{
     ContextError, ContextStore, DEFAULT_CONTEXT, TlsFiles, current_context,
 };
-use super::host::{DEFAULT_SOCKET, HostError, HostUrl};
+use swarmtop_model::host::{DEFAULT_SOCKET, HostError, HostUrl};
 
 /// The connection flags shared by the TUI and every subcommand.
 #[derive(Debug, Clone, Default)]

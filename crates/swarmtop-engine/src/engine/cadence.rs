@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use bollard::models::Service;
 
-use super::watch::Intervals;
 use swarmtop_model::cluster::{
     service_counts, service_id, service_is_degraded, service_update_state,
 };
+use swarmtop_settings::config::Intervals;
 
 /// The intervals in force for one swarm.
 #[derive(Debug, Clone, PartialEq)]

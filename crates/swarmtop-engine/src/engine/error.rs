@@ -93,7 +93,7 @@ pub fn from_bollard(endpoint: &str, err: &bollard::errors::Error) -> EngineError
         },
         B::RequestTimeoutError => EngineError::Timeout {
             endpoint: endpoint.to_string(),
-            secs: super::transport::REQUEST_TIMEOUT_SECS,
+            secs: super::timeout::REQUEST_TIMEOUT_SECS,
         },
         B::SocketNotFoundError(path) => EngineError::Unreachable {
             endpoint: endpoint.to_string(),

@@ -9,7 +9,6 @@ use super::error::EngineError;
 use super::raw::with_filters;
 use super::tracker::{Keep, TaskDelta, Tracker, parse};
 use swarmtop_model::cluster::{Cluster, TaskSet};
-pub use swarmtop_model::feed::TaskScope;
 
 /// Engine filters for a set of tasks.
 pub fn task_filters(set: &TaskSet) -> HashMap<String, Vec<String>> {

@@ -9,6 +9,7 @@ pub mod json_array;
 pub mod load;
 pub mod logs;
 pub mod raw;
+pub mod timeout;
 pub mod tracker;
 pub mod transport;
 pub mod watch;
@@ -16,5 +17,6 @@ pub mod wire;
 
 pub use client::Engine;
 pub use error::EngineError;
-pub use load::{TaskScope, load_cluster, load_objects, task_filters};
+pub use load::{load_cluster, load_objects, task_filters};
+pub use swarmtop_model::feed::TaskScope;
 pub use watch::{EngineCmd, EngineMsg, Part};

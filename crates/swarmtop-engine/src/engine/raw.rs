@@ -38,7 +38,7 @@ pub struct Raw {
 }
 
 /// Headers must come within this time, and each chunk of the body within it after the last.
-const WAIT: Duration = Duration::from_secs(super::transport::REQUEST_TIMEOUT_SECS);
+const WAIT: Duration = Duration::from_secs(super::timeout::REQUEST_TIMEOUT_SECS);
 
 impl Raw {
     async fn get(&self, path: &str) -> Result<Response<Incoming>, bollard::errors::Error> {

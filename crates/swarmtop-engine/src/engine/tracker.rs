@@ -13,10 +13,10 @@ use std::collections::{HashMap, HashSet};
 use bollard::models::{ObjectVersion, TaskState, TaskStatus};
 use serde::Deserialize;
 
-use super::load::TaskScope;
 pub use swarmtop_model::cluster::TaskDelta;
 use swarmtop_model::cluster::format::parse_time;
 use swarmtop_model::cluster::{Task, TaskSet};
+use swarmtop_model::feed::TaskScope;
 
 /// The fields of a task swarmtop uses; the rest of the engine's answer is skipped unread.
 #[derive(Debug, Deserialize)]

@@ -20,11 +20,12 @@ use tokio::time::{Instant, sleep_until};
 use super::cadence::{Cadence, ServiceFacts};
 use super::client::Engine;
 use super::error::{EngineError, Failure, from_bollard};
-use super::load::{TaskScope, load_objects, task_filters, tracked_tasks};
+use super::load::{load_objects, task_filters, tracked_tasks};
 use super::tracker::{Keep, Tracker};
 use crate::connect::Endpoint;
 use swarmtop_model::cluster::TaskSet;
 use swarmtop_model::cluster::problems::FAILURE_WINDOW_MINUTES;
+use swarmtop_model::feed::TaskScope;
 pub use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
 
 /// A setting (config.yaml `refresh`), so it lives with the settings.

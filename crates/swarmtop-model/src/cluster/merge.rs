@@ -4,25 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Cluster, Task};
-
-/// Changes to the tasks the UI holds (data: the engine's tracker makes them, the cluster
-/// applies them).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TaskDelta {
-    /// The UI's tasks are replaced by `upsert` (the first answer).
-    pub replace_all: bool,
-    /// New tasks, and tasks whose version changed.
-    pub upsert: Vec<Task>,
-    /// IDs of tasks gone, or no longer wanted.
-    pub remove: Vec<String>,
-}
-
-impl TaskDelta {
-    pub fn is_empty(&self) -> bool {
-        !self.replace_all && self.upsert.is_empty() && self.remove.is_empty()
-    }
-}
+use super::Cluster;
+use super::delta::TaskDelta;
+use super::task::Task;
 
 impl Cluster {
     /// Applies a large swarm's task changes.

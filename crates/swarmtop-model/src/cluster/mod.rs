@@ -1,6 +1,7 @@
 //! The cluster as swarmtop knows it: the engine's objects plus what is derived from them (names,
 //! stacks, health counts). Pure data, no I/O, shared by the TUI and the headless commands.
 
+mod delta;
 pub mod events;
 pub mod format;
 pub mod info;
@@ -16,7 +17,7 @@ use bollard_stubs::models::{
     Secret, Service, SystemInfo, TaskState,
 };
 
-pub use merge::TaskDelta;
+pub use delta::TaskDelta;
 pub use task::Task;
 
 /// The label `docker stack deploy` puts on everything it makes.
@@ -461,6 +462,8 @@ impl Cluster {
 }
 
 #[cfg(any(test, feature = "fixtures"))]
+// test data for the tests of the crates above: a fixture that does not parse fails them loudly
+#[allow(clippy::expect_used)]
 pub mod fixtures;
 
 #[cfg(test)]

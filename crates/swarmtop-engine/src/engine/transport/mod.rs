@@ -19,8 +19,7 @@ use super::raw::{Raw, SendFn};
 use crate::access::Gate;
 use crate::connect::{Endpoint, HostUrl};
 
-/// Seconds bollard waits for response headers of a request (streams are not bounded by it).
-pub const REQUEST_TIMEOUT_SECS: u64 = 30;
+pub use super::timeout::REQUEST_TIMEOUT_SECS;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
