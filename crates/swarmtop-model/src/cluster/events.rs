@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use bollard::models::{EventMessage, EventMessageTypeEnum};
+use bollard_stubs::models::{EventMessage, EventMessageTypeEnum};
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::format::image_short;

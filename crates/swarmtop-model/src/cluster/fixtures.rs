@@ -189,7 +189,7 @@ pub fn sample() -> Cluster {
         None,
         serde_json::from_value(nodes).expect("fixture nodes"),
         serde_json::from_value(services).expect("fixture services"),
-        serde_json::from_value::<Vec<bollard::models::Task>>(tasks)
+        serde_json::from_value::<Vec<bollard_stubs::models::Task>>(tasks)
             .expect("fixture tasks")
             .into_iter()
             .map(super::Task::from)

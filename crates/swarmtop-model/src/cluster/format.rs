@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Cluster, Task, node_is_leader, node_reachability, service_counts, service_mode, task_state,
 };
-use bollard::models::{Node, Reachability, Service};
+use bollard_stubs::models::{Node, Reachability, Service};
 
 /// The 12-character form of an ID, as `docker service ls` prints it.
 pub fn short_id(id: &str) -> &str {

@@ -91,7 +91,7 @@ mod tests {
         let mut c = sample();
         let before = ids(&c);
         let mut changed = c.tasks[0].clone();
-        changed.desired_state = Some(bollard::models::TaskState::SHUTDOWN);
+        changed.desired_state = Some(bollard_stubs::models::TaskState::SHUTDOWN);
         let gone = c.tasks[1].id.clone().unwrap();
         let mut new = c.tasks[2].clone();
         new.id = Some("new-task".into());
@@ -105,7 +105,10 @@ mod tests {
         assert!(after.contains(&"new-task".to_string()));
         assert!(!after.contains(&gone));
         let t = c.tasks.iter().find(|t| t.id == changed.id).unwrap();
-        assert_eq!(t.desired_state, Some(bollard::models::TaskState::SHUTDOWN));
+        assert_eq!(
+            t.desired_state,
+            Some(bollard_stubs::models::TaskState::SHUTDOWN)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod task;
 
 use std::collections::{BTreeMap, HashMap};
 
-use bollard::models::{
+use bollard_stubs::models::{
     Config, Network, Node, NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,
     Secret, Service, SystemInfo, TaskState,
 };
@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn a_running_task_has_no_exit_code_yet() {
-        use bollard::models::{ContainerStatus, TaskStatus};
+        use bollard_stubs::models::{ContainerStatus, TaskStatus};
         let task = |state, code| super::Task {
             status: Some(TaskStatus {
                 state: Some(state),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use bollard::models::{Node, NodeSpecAvailabilityEnum, NodeState, Service};
+use bollard_stubs::models::{Node, NodeSpecAvailabilityEnum, NodeState, Service};
 
 use super::{
     Cluster, Task, node_availability, node_capacity, node_hostname, node_id, node_role, node_state,

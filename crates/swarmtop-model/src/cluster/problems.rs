@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use bollard::models::{
+use bollard_stubs::models::{
     NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,
     ServiceUpdateStatusStateEnum, TaskState,
 };
@@ -237,7 +237,7 @@ fn not_running_reasons(c: &Cluster, tasks: &[&Task]) -> Vec<(usize, String)> {
 
 /// A placement constraint no usable node meets, in words ("constraint node.labels.zone==mars
 /// matches no node"), so "scheduling constraints not satisfied" says which one.
-fn unsatisfiable(c: &Cluster, s: &bollard::models::Service) -> Option<String> {
+fn unsatisfiable(c: &Cluster, s: &bollard_stubs::models::Service) -> Option<String> {
     use super::placement::service_constraints;
     let usable: Vec<_> = c
         .nodes
@@ -513,7 +513,7 @@ mod tests {
         let mut nodes = c.nodes.clone();
         for n in nodes.iter_mut().take(3) {
             n.spec.as_mut().unwrap().role = Some(NodeSpecRoleEnum::MANAGER);
-            n.manager_status = Some(bollard::models::ManagerStatus {
+            n.manager_status = Some(bollard_stubs::models::ManagerStatus {
                 leader: Some(false),
                 reachability: Some(Reachability::UNREACHABLE),
                 addr: None,
@@ -537,7 +537,7 @@ mod tests {
         let mut nodes = c.nodes.clone();
         for n in nodes.iter_mut() {
             n.spec.as_mut().unwrap().role = Some(NodeSpecRoleEnum::MANAGER);
-            n.manager_status = Some(bollard::models::ManagerStatus {
+            n.manager_status = Some(bollard_stubs::models::ManagerStatus {
                 leader: Some(false),
                 reachability: Some(Reachability::REACHABLE),
                 addr: None,

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use bollard::models::{
+use bollard_stubs::models::{
     GenericResources, ObjectVersion, TaskSpec, TaskSpecContainerSpec, TaskState, TaskStatus,
 };
 
@@ -30,8 +30,8 @@ pub struct Task {
     pub job_iteration: Option<ObjectVersion>,
 }
 
-impl From<bollard::models::Task> for Task {
-    fn from(t: bollard::models::Task) -> Self {
+impl From<bollard_stubs::models::Task> for Task {
+    fn from(t: bollard_stubs::models::Task) -> Self {
         let image = t
             .spec
             .as_ref()
@@ -59,7 +59,7 @@ impl From<bollard::models::Task> for Task {
 
 impl Task {
     /// The engine's form, for describing it: the spec as read, or one naming only the image.
-    pub fn to_engine(&self) -> bollard::models::Task {
+    pub fn to_engine(&self) -> bollard_stubs::models::Task {
         let spec = match (&self.spec, &self.image) {
             (Some(s), _) => Some((**s).clone()),
             (None, Some(image)) => Some(TaskSpec {
@@ -71,7 +71,7 @@ impl Task {
             }),
             (None, None) => None,
         };
-        bollard::models::Task {
+        bollard_stubs::models::Task {
             id: self.id.clone(),
             version: self.version.clone(),
             created_at: self.created_at.clone(),
@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn a_task_is_a_fraction_of_the_engines_form() {
         assert!(
-            std::mem::size_of::<Task>() * 3 < std::mem::size_of::<bollard::models::Task>(),
+            std::mem::size_of::<Task>() * 3 < std::mem::size_of::<bollard_stubs::models::Task>(),
             "{} bytes",
             std::mem::size_of::<Task>()
         );
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_engines_form_comes_back_whole() {
-        let t = bollard::models::Task {
+        let t = bollard_stubs::models::Task {
             id: Some("t1".into()),
             name: Some("web.1".into()),
             spec: Some(TaskSpec {
