@@ -1,7 +1,7 @@
 //! The files a stack names (the compose files, env files, secret and config files), read
 //! through [`Files`] so that this crate does no I/O of its own: swarmtop reads the disk
-//! (`swarmtop::files::Disk`: bounded, regular files only, never waiting on a FIFO), tests and
-//! fuzzing read [`MemFiles`].
+//! (`swarmtop::files::Disk`: bounded, regular files only, never waiting on a FIFO), tests read
+//! [`MemFiles`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -33,7 +33,7 @@ pub trait Files {
     }
 }
 
-/// Files held in memory, by absolute path: for tests, fuzzing and benchmarks.
+/// Files held in memory, by absolute path: for tests.
 #[derive(Debug, Clone, Default)]
 pub struct MemFiles {
     files: BTreeMap<PathBuf, Vec<u8>>,

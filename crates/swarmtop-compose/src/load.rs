@@ -13,7 +13,7 @@ use super::files::{EDITOR_LIMIT, ENV_FILE_LIMIT, Files};
 use super::interpolate::{Env, interpolate};
 use super::locate::{Seg, locate, path_text};
 use super::model::*;
-pub use super::scalar::scalar_text;
+use super::scalar::scalar_text;
 
 /// One compose file's text and the name to show in messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
