@@ -2,74 +2,25 @@
 //! never waiting on a FIFO or a device (`:edit /dev/zero`, an `env_file` that is a pipe).
 //! Callers on the UI's side run these on a blocking thread; the reads themselves are bounded.
 
-use std::fmt;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The most the stack editor opens: a bigger stack file is almost certainly not one.
-pub const EDITOR_LIMIT: u64 = 8 * 1024 * 1024;
-/// What the engine accepts for a secret or a config (swarmkit's `MaxSecretSize`, 500 KiB).
-pub const OBJECT_LIMIT: u64 = 500 * 1024;
-/// An env file of a compose service.
-pub const ENV_FILE_LIMIT: u64 = 4 * 1024 * 1024;
+// The error and the limits are the compose crate's, which reads through `Files`.
+pub use swarmtop_compose::files::{
+    EDITOR_LIMIT, ENV_FILE_LIMIT, Files, MemFiles, OBJECT_LIMIT, ReadError,
+};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
-    NotFound(PathBuf),
-    /// A FIFO, a device, a socket or a directory: reading could block or never end.
-    NotRegular {
-        path: PathBuf,
-        kind: &'static str,
-    },
-    TooBig {
-        path: PathBuf,
-        limit: u64,
-    },
-    Io {
-        path: PathBuf,
-        why: String,
-    },
-}
+/// The disk, read as [`read_bytes`] reads it: what the compose code reads in the app.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Disk;
 
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::NotFound(p) => write!(f, "{}: no such file", p.display()),
-            ReadError::NotRegular { path, kind } => {
-                write!(f, "{} is not a regular file ({kind})", path.display())
-            }
-            ReadError::TooBig { path, limit } => write!(
-                f,
-                "{} is larger than {}: not read",
-                path.display(),
-                human(*limit)
-            ),
-            ReadError::Io { path, why } => write!(f, "cannot read {}: {why}", path.display()),
-        }
+impl Files for Disk {
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+        read_bytes(path, limit)
     }
-}
 
-impl std::error::Error for ReadError {}
-
-impl ReadError {
-    /// What is wrong, without the path (for messages that name the file already).
-    pub fn reason(&self) -> String {
-        match self {
-            ReadError::NotFound(_) => "no such file".into(),
-            ReadError::NotRegular { kind, .. } => format!("not a regular file ({kind})"),
-            ReadError::TooBig { limit, .. } => format!("larger than {}: not read", human(*limit)),
-            ReadError::Io { why, .. } => why.clone(),
-        }
-    }
-}
-
-fn human(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
+    fn exists(&self, path: &Path) -> Result<(), ReadError> {
+        std::fs::metadata(path).map(drop).map_err(|e| io(path, &e))
     }
 }
 
@@ -148,11 +99,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 
 /// The same, as UTF-8 text.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
-    let bytes = read_bytes(path, limit)?;
-    String::from_utf8(bytes).map_err(|_| ReadError::Io {
-        path: path.to_path_buf(),
-        why: "not UTF-8 text".into(),
-    })
+    Disk.read_text(path, limit)
 }
 
 #[cfg(test)]

@@ -19,15 +19,14 @@ pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate
 pub mod effects;
 pub mod exit;
 pub mod files;
-pub mod image_ref;
+/// Docker's image reference grammar: the compose crate's, used by ops too.
+pub use swarmtop_compose::image_ref;
 pub mod keydoc;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
 pub mod sim_cmd;
 pub mod snapshot;
-// TODO(layers): being moved; lint applied after the move (a test's libc::mkfifo)
-#[allow(unsafe_code)]
 pub mod stack;
 pub mod terminal;
 pub mod ui;

@@ -7,6 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use swarmtop::files::Disk;
 use swarmtop::stack::convert::convert;
 use swarmtop::stack::load::{Source, check_sources, parse_env_file};
 use swarmtop_fuzz::{base_env, check_file_error, parts, scratch};
@@ -64,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
             o.file = Some(data_file.clone());
         }
     }
-    match convert("fz", &loaded) {
+    match convert(&Disk, "fz", &loaded) {
         Ok(d) => {
             for name in d.services.keys() {
                 assert!(

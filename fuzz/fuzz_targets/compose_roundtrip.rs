@@ -10,6 +10,7 @@
 
 use bollard::models::{Config, Network, Secret, Service};
 use libfuzzer_sys::fuzz_target;
+use swarmtop::files::Disk;
 use swarmtop::stack::convert::{Desired, convert};
 use swarmtop::stack::interpolate::Env;
 use swarmtop::stack::load::{Loaded, Source, check_sources, parse_env_file};
@@ -31,7 +32,7 @@ fn load(sources: &[Source], env: &Env) -> Result<(Loaded, Desired), String> {
             o.file = Some(data_file.clone());
         }
     }
-    let d = convert("fz", &l).map_err(|e| e.to_string())?;
+    let d = convert(&Disk, "fz", &l).map_err(|e| e.to_string())?;
     Ok((l, d))
 }
 

@@ -13,11 +13,12 @@ use super::convert::convert;
 use super::error::check_stack_name;
 use super::interpolate::Env;
 use super::load::load_files;
-use super::plan::{Live, Plan, PlanOptions, ResolveImage, make_plan};
+use super::plan::{Plan, PlanOptions, ResolveImage, make_plan, read_live};
 use super::source::{SourceFile, StackFile, reconstruct, stored};
 use super::{NAMESPACE_LABEL, StackError};
 use crate::engine::Engine;
 use crate::engine::error::from_bollard;
+use crate::files::Disk;
 
 /// The process environment, for interpolation.
 pub fn process_env() -> Env {
@@ -34,9 +35,9 @@ pub async fn plan_files(
     options: PlanOptions,
 ) -> Result<Plan, StackError> {
     check_stack_name(stack)?;
-    let loaded = load_files(files, env)?;
-    let desired = convert(stack, &loaded)?;
-    let live = Live::read(engine, stack).await?;
+    let loaded = load_files(&Disk, files, env)?;
+    let desired = convert(&Disk, stack, &loaded)?;
+    let live = read_live(engine, stack).await?;
     let source = SourceFile::new(stack, &loaded.sources);
     let mut plan = make_plan(desired, &live, options, Some(source));
     plan.warnings.extend(loaded.warnings);
@@ -298,9 +299,9 @@ pub async fn plan_text(
         name: name.to_string(),
         text: text.to_string(),
     }];
-    let loaded = super::load::load_sources(&sources, dir, env)?;
-    let desired = convert(stack, &loaded)?;
-    let live = Live::read(engine, stack).await?;
+    let loaded = super::load::load_sources(&Disk, &sources, dir, env)?;
+    let desired = convert(&Disk, stack, &loaded)?;
+    let live = read_live(engine, stack).await?;
     let mut plan = make_plan(
         desired,
         &live,

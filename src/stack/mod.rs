@@ -6,27 +6,21 @@
 //! the types, and [`paths`] for bind sources), [`convert`] turns them into engine specs,
 //! [`plan`] compares them with what runs, [`deploy`] applies a plan, [`remove`] removes a stack,
 //! [`source`] keeps the deployed file in the swarm (or rebuilds one from the live specs).
+//!
+//! The compose half does no I/O and lives in `crates/swarmtop-compose` (re-exported here under
+//! its old paths); what talks to the engine is here.
 
-pub mod checks;
+pub use swarmtop_compose::{
+    IMAGE_LABEL, NAMESPACE_LABEL, checks, convert, interpolate, load, locate, model, paths, scalar,
+    source, values,
+};
 pub mod commands;
-pub mod convert;
 pub mod cut;
 pub mod deploy;
 pub mod error;
-pub mod interpolate;
-pub mod load;
-/// Where a value sits in a YAML text: shared with the settings files, so it lives below both.
-pub use crate::yaml_locate as locate;
-pub mod model;
-pub mod paths;
 pub mod plan;
 pub mod remove;
-pub mod source;
-pub mod values;
+#[cfg(test)]
+mod tests;
 
 pub use error::{FileError, StackError};
-
-/// The label on everything a stack owns; its value is the stack's name.
-pub const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
-/// The label with the image as written in the compose file.
-pub const IMAGE_LABEL: &str = "com.docker.stack.image";

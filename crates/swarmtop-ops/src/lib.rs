@@ -3,6 +3,8 @@
 //! (`resolve`). Pure: the engine calls behind the ops are the binary's (`swarmtop::ops::run`),
 //! so the app core can describe, check and ask for an op without a Docker client.
 
+#![forbid(unsafe_code)]
+
 pub mod create;
 pub mod guards;
 pub mod resolve;

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use base64::Engine as _;
-use bollard::models::{
+use bollard_stubs::models::{
     ConfigSpec, Driver, EndpointPortConfig, EndpointPortConfigProtocolEnum,
     EndpointPortConfigPublishModeEnum, EndpointSpec, EndpointSpecModeEnum, GenericResourcesInner,
     GenericResourcesInnerDiscreteResourceSpec, HealthConfig, Ipam, IpamConfig, Limit, Mount,
@@ -26,12 +26,13 @@ use bollard::models::{
 };
 
 use super::error::FileError;
+use super::files::{Files, OBJECT_LIMIT};
+use super::image_ref::as_docker_sends;
 use super::load::Loaded;
 use super::locate::Seg;
 use super::model::*;
 use super::values::{go_float32, parse_duration, parse_nano_cpus, parse_ram_bytes};
 use super::{IMAGE_LABEL, NAMESPACE_LABEL};
-use crate::image_ref::as_docker_sends;
 
 /// Everything a stack file asks for, as engine specs, by full object name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,12 +78,12 @@ fn opts_map(m: &Option<BTreeMap<String, Scalar>>) -> Option<HashMap<String, Stri
 type Fail = (Vec<Seg>, String);
 
 /// Converts the loaded files for the stack `stack`. Files named by secrets and configs are
-/// read here; everything else was checked by the loader.
-pub fn convert(stack: &str, loaded: &Loaded) -> Result<Desired, FileError> {
-    convert_inner(stack, &loaded.config).map_err(|(path, msg)| loaded.error_at(&path, msg))
+/// read here, from `files`; everything else was checked by the loader.
+pub fn convert(files: &dyn Files, stack: &str, loaded: &Loaded) -> Result<Desired, FileError> {
+    convert_inner(files, stack, &loaded.config).map_err(|(path, msg)| loaded.error_at(&path, msg))
 }
 
-fn convert_inner(stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
+fn convert_inner(files: &dyn Files, stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
     let mut d = Desired {
         stack: stack.to_string(),
         ..Default::default()
@@ -154,7 +155,7 @@ fn convert_inner(stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
         let path = [Seg::Key("secrets".into()), Seg::Key(key.clone())];
         let data = match &o.driver {
             Some(_) => Vec::new(),
-            None => read_object(o, &path)?,
+            None => read_object(files, o, &path)?,
         };
         d.secrets.insert(
             name.clone(),
@@ -180,7 +181,7 @@ fn convert_inner(stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
             continue;
         }
         let path = [Seg::Key("configs".into()), Seg::Key(key.clone())];
-        let data = read_object(o, &path)?;
+        let data = read_object(files, o, &path)?;
         d.configs.insert(
             name.clone(),
             ConfigSpec {
@@ -203,15 +204,17 @@ fn convert_inner(stack: &str, c: &ComposeFile) -> Result<Desired, Fail> {
     Ok(d)
 }
 
-fn read_object(o: &FileObject, path: &[Seg]) -> Result<Vec<u8>, Fail> {
+fn read_object(files: &dyn Files, o: &FileObject, path: &[Seg]) -> Result<Vec<u8>, Fail> {
     let Some(f) = &o.file else {
         return Err((path.to_vec(), "needs `file:`".into()));
     };
-    crate::files::read_bytes(std::path::Path::new(f), crate::files::OBJECT_LIMIT).map_err(|e| {
-        let mut p = path.to_vec();
-        p.push(Seg::Key("file".into()));
-        (p, format!("cannot read {f}: {}", e.reason()))
-    })
+    files
+        .read(std::path::Path::new(f), OBJECT_LIMIT)
+        .map_err(|e| {
+            let mut p = path.to_vec();
+            p.push(Seg::Key("file".into()));
+            (p, format!("cannot read {f}: {}", e.reason()))
+        })
 }
 
 fn dur(v: &Option<String>, path: Vec<Seg>) -> Result<Option<i64>, Fail> {
@@ -1030,8 +1033,8 @@ fn rollback_config(
     u: &Option<UpdateConfig>,
     path: &[Seg],
 ) -> Result<Option<ServiceSpecRollbackConfig>, Fail> {
-    use bollard::models::ServiceSpecRollbackConfigOrderEnum as RO;
-    use bollard::models::ServiceSpecUpdateConfigOrderEnum as UO;
+    use bollard_stubs::models::ServiceSpecRollbackConfigOrderEnum as RO;
+    use bollard_stubs::models::ServiceSpecUpdateConfigOrderEnum as UO;
     let Some(raw) = u else { return Ok(None) };
     let failure_action = raw
         .failure_action
@@ -1099,11 +1102,13 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::stack::interpolate::Env;
-    use crate::stack::load::{Source, load_sources};
+    use crate::files::MemFiles;
+    use crate::interpolate::Env;
+    use crate::load::{Source, load_sources};
 
     fn conv(text: &str) -> Desired {
         let l = load_sources(
+            &MemFiles::new(),
             &[Source {
                 name: "s.yml".into(),
                 text: text.into(),
@@ -1112,7 +1117,7 @@ mod tests {
             &Env::new(),
         )
         .unwrap();
-        convert("st", &l).unwrap()
+        convert(&MemFiles::new(), "st", &l).unwrap()
     }
 
     fn json(v: &impl serde::Serialize) -> serde_json::Value {
@@ -1262,19 +1267,20 @@ mod tests {
 
     #[test]
     fn secrets_and_configs_read_their_files() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("pw"), "hunter2").unwrap();
-        std::fs::write(dir.path().join("app.conf"), "a=1\n").unwrap();
-        let l = load_sources(
+        let dir = Path::new("/stack");
+        let files = MemFiles::new()
+            .with(dir.join("pw"), "hunter2")
+            .with(dir.join("app.conf"), "a=1\n");
+        let l = load_sources(&files,
             &[Source {
                 name: "s.yml".into(),
                 text: "services:\n  web:\n    image: a\n    secrets: [pw]\n    configs:\n      - source: conf\n        target: /etc/app.conf\n        mode: 0400\nsecrets:\n  pw: {file: pw}\n  ext: {external: true}\nconfigs:\n  conf: {file: app.conf, labels: {v: 1}}\n".into(),
             }],
-            dir.path(),
+            dir,
             &Env::new(),
         )
         .unwrap();
-        let mut d = convert("st", &l).unwrap();
+        let mut d = convert(&files, "st", &l).unwrap();
         assert_eq!(d.secrets["st_pw"].data.as_deref(), Some("aHVudGVyMg=="));
         assert_eq!(d.external_secrets, ["ext"]);
         assert_eq!(d.configs["st_conf"].labels.as_ref().unwrap()["v"], "1");
@@ -1313,6 +1319,7 @@ mod tests {
     #[test]
     fn bad_values_are_placed() {
         let l = load_sources(
+            &MemFiles::new(),
             &[Source {
                 name: "s.yml".into(),
                 text: "services:\n  web:\n    image: a\n    stop_grace_period: soon\n".into(),
@@ -1321,7 +1328,7 @@ mod tests {
             &Env::new(),
         )
         .unwrap();
-        let e = convert("st", &l).unwrap_err();
+        let e = convert(&MemFiles::new(), "st", &l).unwrap_err();
         assert_eq!((e.line, e.column), (Some(4), Some(5)), "{e}");
         assert!(e.message.contains("invalid duration \"soon\""), "{e}");
     }

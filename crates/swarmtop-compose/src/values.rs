@@ -3,7 +3,7 @@
 //! (`8080:80/udp`), short volume specs (`data:/var/lib:ro`) and image references. Each parser
 //! returns a plain message on bad input; the caller adds the file and the place.
 
-pub use crate::duration::{format_go as format_duration, parse as parse_duration};
+pub use swarmtop_model::duration::{format_go as format_duration, parse as parse_duration};
 
 /// A size in bytes as docker's `RAMInBytes` reads it: `512`, `1k`, `64M`, `1.5g`, `2GiB`.
 pub fn parse_ram_bytes(s: &str) -> Result<i64, String> {

@@ -260,7 +260,7 @@ fn walk(
             for (k, item) in m.iter_mut() {
                 let key = match k {
                     Value::String(s) => s.clone(),
-                    other => super::load::scalar_text(other),
+                    other => super::scalar::scalar_text(other),
                 };
                 path.push(Seg::Key(key));
                 walk(item, path, env)?;

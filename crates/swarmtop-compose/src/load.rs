@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use yaml_serde::Value;
 
 use super::error::FileError;
+use super::files::{EDITOR_LIMIT, ENV_FILE_LIMIT, Files};
 use super::interpolate::{Env, interpolate};
 use super::locate::{Seg, locate, path_text};
 use super::model::*;
+use super::scalar::scalar_text;
 
 /// One compose file's text and the name to show in messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,8 +124,8 @@ const FORBIDDEN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Reads the files from disk and loads them. `env` is the environment for interpolation.
-pub fn load_files(paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
+/// Reads the files and loads them. `env` is the environment for interpolation.
+pub fn load_files(files: &dyn Files, paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
     let Some(first) = paths.first() else {
         return Err(FileError::new(
             "swarmtop",
@@ -132,7 +134,8 @@ pub fn load_files(paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
     };
     let mut sources = Vec::new();
     for p in paths {
-        let text = crate::files::read_text(p, crate::files::EDITOR_LIMIT)
+        let text = files
+            .read_text(p, EDITOR_LIMIT)
             .map_err(|e| FileError::new(p.display().to_string(), e.reason()))?;
         sources.push(Source {
             name: p.display().to_string(),
@@ -143,15 +146,7 @@ pub fn load_files(paths: &[PathBuf], env: &Env) -> Result<Loaded, FileError> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    load_sources(&sources, &dir, env)
-}
-
-pub fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+    load_sources(files, &sources, &dir, env)
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -164,18 +159,30 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-/// Loads texts already in memory (the editor's buffer); relative paths resolve in `dir`.
-pub fn load_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded, FileError> {
-    load_with(sources, dir, env, true)
+/// Loads texts already in memory (the editor's buffer); relative paths resolve in `dir`, and
+/// env files and secret files are read from `files`.
+pub fn load_sources(
+    files: &dyn Files,
+    sources: &[Source],
+    dir: &Path,
+    env: &Env,
+) -> Result<Loaded, FileError> {
+    load_with(sources, dir, env, Some(files))
 }
 
 /// Checks texts without touching the disk (env files and secret files are not read): what the
 /// editor runs on every keystroke.
 pub fn check_sources(sources: &[Source], dir: &Path, env: &Env) -> Result<Loaded, FileError> {
-    load_with(sources, dir, env, false)
+    load_with(sources, dir, env, None)
 }
 
-fn load_with(sources: &[Source], dir: &Path, env: &Env, io: bool) -> Result<Loaded, FileError> {
+/// `io`: where env files and secret files are read, or None to leave them unread.
+fn load_with(
+    sources: &[Source],
+    dir: &Path,
+    env: &Env,
+    io: Option<&dyn Files>,
+) -> Result<Loaded, FileError> {
     let mut warnings = Vec::new();
     let mut files = Vec::new();
     let mut first_version: Option<String> = None;
@@ -201,23 +208,12 @@ fn load_with(sources: &[Source], dir: &Path, env: &Env, io: bool) -> Result<Load
     Ok(loaded)
 }
 
-/// Text for a YAML key or scalar that is not a string (`1:`, `true:`).
-pub fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".into(),
-        _ => "?".into(),
-    }
-}
-
 fn parse_one(
     src: &Source,
     dir: &Path,
     env: &Env,
     warnings: &mut Vec<String>,
-    io: bool,
+    io: Option<&dyn Files>,
 ) -> Result<(ComposeFile, String), FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| {
@@ -381,7 +377,7 @@ fn normalize(
     src: &Source,
     dir: &Path,
     env: &Env,
-    io: bool,
+    io: Option<&dyn Files>,
 ) -> Result<ComposeFile, FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
     for (name, svc) in f.services.iter_mut() {
@@ -403,7 +399,11 @@ fn normalize(
                 environment.insert(k, val.map(Scalar::Str));
             }
         };
-        if let Some(files) = svc.env_file.take().filter(|_| io) {
+        // taken even when not read: the loaded file has env files only as `environment`
+        let env_files = svc.env_file.take();
+        if let Some(disk) = io
+            && let Some(files) = env_files
+        {
             for (i, file) in files.as_list().iter().enumerate() {
                 let path = resolve_path(dir, file, env);
                 let seg = match &files {
@@ -411,10 +411,9 @@ fn normalize(
                     StringOrList::List(_) => sp(&[Seg::Key("env_file".into()), Seg::Index(i)]),
                 };
                 // bounded, and never waiting on a FIFO: this runs while the editor waits
-                let text =
-                    crate::files::read_text(&path, crate::files::ENV_FILE_LIMIT).map_err(|e| {
-                        here(&seg, format!("env file {}: {}", path.display(), e.reason()))
-                    })?;
+                let text = disk.read_text(&path, ENV_FILE_LIMIT).map_err(|e| {
+                    here(&seg, format!("env file {}: {}", path.display(), e.reason()))
+                })?;
                 let vars = parse_env_file(&text, env).map_err(|(line, msg)| {
                     FileError::new(path.display().to_string(), msg).at(line, 1)
                 })?;
@@ -906,7 +905,7 @@ fn merge_file(base: &mut ComposeFile, over: ComposeFile) {
 
 /// Checks that need the merged configuration: every service has an image that parses, and
 /// every network, secret, config and volume a service uses is defined.
-fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
+fn validate(l: &Loaded, io: Option<&dyn Files>) -> Result<(), FileError> {
     let c = &l.config;
     if c.services.is_empty() {
         return Err(l.error_at(&[Seg::Key("services".into())], "the stack has no services"));
@@ -963,9 +962,9 @@ fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
             }
         }
     }
-    if !io {
+    let Some(disk) = io else {
         return Ok(());
-    }
+    };
     // secret and config files must exist before anything is created
     for (kind, objs) in [("secrets", &c.secrets), ("configs", &c.configs)] {
         for (name, o) in objs {
@@ -973,7 +972,7 @@ fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
                 continue;
             }
             if let Some(f) = &o.file
-                && let Err(e) = std::fs::metadata(f)
+                && let Err(e) = disk.exists(Path::new(f))
             {
                 return Err(l.error_at(
                     &[
@@ -984,7 +983,7 @@ fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
                     format!(
                         "{} {name}: file {f}: {}",
                         &kind[..kind.len() - 1],
-                        io_words(&e)
+                        e.reason()
                     ),
                 ));
             }
@@ -996,6 +995,7 @@ fn validate(l: &Loaded, io: bool) -> Result<(), FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::MemFiles;
 
     fn src(name: &str, text: &str) -> Source {
         Source {
@@ -1005,7 +1005,12 @@ mod tests {
     }
 
     fn load(text: &str) -> Result<Loaded, FileError> {
-        load_sources(&[src("stack.yml", text)], Path::new("/srv"), &Env::new())
+        load_sources(
+            &MemFiles::new(),
+            &[src("stack.yml", text)],
+            Path::new("/srv"),
+            &Env::new(),
+        )
     }
 
     #[test]
@@ -1094,6 +1099,7 @@ mod tests {
     #[test]
     fn required_variable_is_an_error_at_its_place() {
         let e = load_sources(
+            &MemFiles::new(),
             &[src(
                 "s.yml",
                 "services:\n  web:\n    image: busybox:${TAG:?give a tag}\n",
@@ -1113,7 +1119,7 @@ mod tests {
         let env: Env = [("FROM_ENV".to_string(), "e".to_string())]
             .into_iter()
             .collect();
-        let l = load_sources(
+        let l = load_sources(&MemFiles::new(),
             &[src(
                 "s.yml",
                 "services:\n  a:\n    image: x\n    environment: [A=1, FROM_ENV, UNSET, EMPTY=]\n  b:\n    image: x\n    environment:\n      N: 1.0\n      T: true\n      Z: null\n",
@@ -1142,39 +1148,17 @@ mod tests {
     }
 
     #[test]
-    fn an_env_file_that_is_a_fifo_is_refused_not_waited_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("app.env");
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let e = load_sources(
-            &[src(
-                "s.yml",
-                "services:\n  a:\n    image: x\n    env_file: app.env\n",
-            )],
-            dir.path(),
-            &Env::new(),
-        )
-        .unwrap_err();
-        assert!(
-            e.message.contains("app.env: not a regular file (a FIFO)"),
-            "{e:?}"
-        );
-        assert_eq!(e.line, Some(4));
-    }
-
-    #[test]
     fn env_files_and_relative_paths() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("app.env"), "# c\nA=from file\nB=2\n").unwrap();
-        std::fs::write(dir.path().join("s.txt"), "x").unwrap();
-        let l = load_sources(
+        let dir = Path::new("/stack");
+        let files = MemFiles::new()
+            .with(dir.join("app.env"), "# c\nA=from file\nB=2\n")
+            .with(dir.join("s.txt"), "x");
+        let l = load_sources(&files,
             &[src(
                 "s.yml",
                 "services:\n  a:\n    image: x\n    env_file: app.env\n    environment: {B: 3}\n    volumes: [./data:/data]\n    secrets: [s]\nsecrets:\n  s:\n    file: s.txt\n",
             )],
-            dir.path(),
+            dir,
             &Env::new(),
         )
         .unwrap();
@@ -1187,18 +1171,18 @@ mod tests {
         };
         assert_eq!(
             v.source.as_deref(),
-            Some(dir.path().join("data").to_str().unwrap())
+            Some(dir.join("data").to_str().unwrap())
         );
         assert_eq!(
             l.config.secrets["s"].file.as_deref(),
-            Some(dir.path().join("s.txt").to_str().unwrap())
+            Some(dir.join("s.txt").to_str().unwrap())
         );
     }
 
     #[test]
     fn bind_sources_are_resolved_and_cleaned_like_the_cli() {
         let env = Env::from([("HOME".to_string(), "/home/ops".to_string())]);
-        let l = load_sources(
+        let l = load_sources(&MemFiles::new(),
             &[src(
                 "s.yml",
                 "services:\n  a:\n    image: x\n    volumes:\n      - ./alertmanager/:/etc/am\n      - {type: bind, source: ../conf/./x, target: /x}\n      - ~/.cache:/c\n      - /srv/./abs/:/abs\n",
@@ -1231,6 +1215,7 @@ mod tests {
     fn checks_docker_makes_are_placed() {
         // two -c files with different versions
         let e = load_sources(
+            &MemFiles::new(),
             &[
                 src("a.yml", "version: '3.7'\nservices:\n  web:\n    image: x\n"),
                 src("b.yml", "version: '3.3'\nservices:\n  web:\n    image: y\n"),
@@ -1277,7 +1262,7 @@ mod tests {
         assert!(e.message.contains("$PROXY_NET is not set"), "{e}");
         // set, it loads
         let env = Env::from([("PROXY_NET".to_string(), "traefik".to_string())]);
-        let l = load_sources(
+        let l = load_sources(&MemFiles::new(),
             &[src(
                 "s.yml",
                 "services:\n  web:\n    image: x\n    networks: [proxy]\nnetworks:\n  proxy:\n    external: true\n    name: ${PROXY_NET}\n",
@@ -1291,13 +1276,15 @@ mod tests {
 
     #[test]
     fn missing_secret_file_is_placed() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Path::new("/stack");
+        let files = MemFiles::new();
         let e = load_sources(
+            &files,
             &[src(
                 "s.yml",
                 "services:\n  a:\n    image: x\nsecrets:\n  s:\n    file: ./nope.txt\n",
             )],
-            dir.path(),
+            dir,
             &Env::new(),
         )
         .unwrap_err();
@@ -1310,6 +1297,7 @@ mod tests {
         let a = "services:\n  web:\n    image: a:1\n    environment: {A: 1, B: 1}\n    ports: ['80:80']\n    deploy:\n      replicas: 1\n      labels: [x=1]\n  db:\n    image: db\n";
         let b = "services:\n  web:\n    image: a:2\n    environment: [B=2]\n    ports: ['81:81']\n    deploy:\n      replicas: 3\n    command: sleep 1\n  cache:\n    image: c\n";
         let l = load_sources(
+            &MemFiles::new(),
             &[src("a.yml", a), src("b.yml", b)],
             Path::new("/"),
             &Env::new(),
@@ -1330,6 +1318,7 @@ mod tests {
         // an error in the second file names the second file
         let bad = "services:\n  web:\n    imag: x\n";
         let e = load_sources(
+            &MemFiles::new(),
             &[src("a.yml", a), src("b.yml", bad)],
             Path::new("/"),
             &Env::new(),
@@ -1341,11 +1330,11 @@ mod tests {
 
     #[test]
     fn octal_modes_read_like_go() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s"), "x").unwrap();
-        let l = load_sources(
+        let dir = Path::new("/stack");
+        let files = MemFiles::new().with(dir.join("s"), "x");
+        let l = load_sources(&files,
             &[src("s.yml", "services:\n  a:\n    image: x\n    secrets:\n      - source: s\n        mode: 0440\nsecrets:\n  s: {file: s}\n")],
-            dir.path(),
+            dir,
             &Env::new(),
         )
         .unwrap();

@@ -12,7 +12,7 @@ use super::locate::Seg;
 pub fn file_version(root: &Value) -> String {
     let v = match root.get("version") {
         None => return DEFAULT_VERSION.into(),
-        Some(v) => super::load::scalar_text(v),
+        Some(v) => super::scalar::scalar_text(v),
     };
     match v.as_str() {
         "" | "3" => DEFAULT_VERSION.into(),
@@ -64,7 +64,7 @@ pub fn unique_items(root: &Value) -> Result<(), (Vec<Seg>, String)> {
         return Ok(());
     };
     for (name, svc) in services {
-        let name = super::load::scalar_text(name);
+        let name = super::scalar::scalar_text(name);
         for keys in UNIQUE_SERVICE_LISTS {
             let mut path = vec![Seg::Key("services".into()), Seg::Key(name.clone())];
             let mut v = Some(svc);
@@ -80,7 +80,7 @@ pub fn unique_items(root: &Value) -> Result<(), (Vec<Seg>, String)> {
                     Seg::Key("services".into()),
                     Seg::Key(name.clone()),
                     Seg::Key("networks".into()),
-                    Seg::Key(super::load::scalar_text(net)),
+                    Seg::Key(super::scalar::scalar_text(net)),
                     Seg::Key("aliases".into()),
                 ];
                 check_list(cfg.get("aliases"), path)?;
@@ -94,7 +94,7 @@ pub fn unique_items(root: &Value) -> Result<(), (Vec<Seg>, String)> {
         for (key, obj) in objs {
             let path = vec![
                 Seg::Key(section.into()),
-                Seg::Key(super::load::scalar_text(key)),
+                Seg::Key(super::scalar::scalar_text(key)),
                 Seg::Key("labels".into()),
             ];
             check_list(obj.get("labels"), path)?;
@@ -139,7 +139,7 @@ fn path_words(path: &[Seg]) -> String {
 fn item_text(v: &Value) -> String {
     match v {
         Value::String(s) => format!("{s:?}"),
-        Value::Number(_) | Value::Bool(_) | Value::Null => super::load::scalar_text(v),
+        Value::Number(_) | Value::Bool(_) | Value::Null => super::scalar::scalar_text(v),
         other => yaml_serde::to_string(other)
             .map(|s| format!("{{{}}}", s.trim().replace('\n', ", ")))
             .unwrap_or_else(|_| "an item".into()),
@@ -158,7 +158,7 @@ pub fn external_network_names(
         return Ok(());
     };
     for (key, net) in nets {
-        let key = super::load::scalar_text(key);
+        let key = super::scalar::scalar_text(key);
         let external = net.get("external");
         let is_external = matches!(external, Some(Value::Bool(true)) | Some(Value::Mapping(_)));
         if !is_external {

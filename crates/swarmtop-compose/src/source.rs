@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use base64::Engine as _;
-use bollard::models::{Config, ConfigSpec, MountType, Network, Secret, Service, ServiceSpec};
+use bollard_stubs::models::{Config, ConfigSpec, MountType, Network, Secret, Service, ServiceSpec};
 use sha2::{Digest, Sha256};
 
 use super::NAMESPACE_LABEL;
@@ -668,9 +668,10 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::stack::convert::{Desired, convert};
-    use crate::stack::interpolate::Env;
-    use crate::stack::load::load_sources;
+    use crate::convert::{Desired, convert};
+    use crate::files::MemFiles;
+    use crate::interpolate::Env;
+    use crate::load::load_sources;
 
     #[test]
     fn stored_file_round_trips_through_a_config() {
@@ -697,6 +698,7 @@ mod tests {
     fn reconstructed_file_converts_back_to_the_same_specs() {
         let text = "services:\n  web:\n    image: busybox:1\n    command: [sleep, '3600']\n    environment: [A=1]\n    stop_grace_period: 1s\n    networks:\n      front: {aliases: [www]}\n    ports: ['8080:80']\n    deploy:\n      replicas: 2\n      placement: {constraints: [node.role==worker]}\n      resources: {limits: {cpus: '0.5', memory: 64M}}\n      update_config: {parallelism: 2, delay: 5s}\nnetworks:\n  front: {attachable: true}\n";
         let l = load_sources(
+            &MemFiles::new(),
             &[Source {
                 name: "s.yml".into(),
                 text: text.into(),
@@ -705,7 +707,7 @@ mod tests {
             &Env::new(),
         )
         .unwrap();
-        let d = convert("st", &l).unwrap();
+        let d = convert(&MemFiles::new(), "st", &l).unwrap();
         let services = live_services(&d);
         let networks: Vec<Network> = d
             .networks
@@ -724,6 +726,7 @@ mod tests {
             "{rebuilt}"
         );
         let l2 = load_sources(
+            &MemFiles::new(),
             &[Source {
                 name: "r.yml".into(),
                 text: rebuilt.clone(),
@@ -732,7 +735,7 @@ mod tests {
             &Env::new(),
         )
         .unwrap_or_else(|e| panic!("{e}\n{rebuilt}"));
-        let d2 = convert("st", &l2).unwrap();
+        let d2 = convert(&MemFiles::new(), "st", &l2).unwrap();
         assert_eq!(d2.services, d.services, "{rebuilt}");
         assert_eq!(d2.networks, d.networks, "{rebuilt}");
     }
@@ -760,56 +763,15 @@ mod tests {
                 name: "s.yml".into(),
                 text: text.into(),
             };
-            let l =
-                load_sources(&[src], Path::new("/"), env).unwrap_or_else(|e| panic!("{e}\n{text}"));
-            convert("st", &l).unwrap_or_else(|e| panic!("{e}\n{text}"))
+            let l = load_sources(&MemFiles::new(), &[src], Path::new("/"), env)
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            convert(&MemFiles::new(), "st", &l).unwrap_or_else(|e| panic!("{e}\n{text}"))
         };
         let d = load(text);
         let services = live_services(&d);
         let rebuilt = reconstruct("st", &services, &[], &[], &[]);
         let d2 = load(&rebuilt);
         (d, rebuilt, d2)
-    }
-
-    /// The rebuilt file of a stack has the healthchecks the engine holds (it writes the key as
-    /// `Healthcheck`, which the model read as nothing before engine::wire).
-    #[test]
-    fn reconstructed_file_shows_healthchecks() {
-        let svc = |name: &str, hc: serde_json::Value| -> Service {
-            crate::engine::wire::from_engine(serde_json::json!({
-                "ID": name, "Version": {"Index": 3},
-                "Spec": {
-                    "Name": format!("st_{name}"),
-                    "Labels": {"com.docker.stack.namespace": "st", "com.docker.stack.image": "busybox:1"},
-                    "TaskTemplate": {"ContainerSpec": {"Image": "busybox:1", "Healthcheck": hc}},
-                    "Mode": {"Replicated": {"Replicas": 1}}
-                }
-            }))
-            .unwrap()
-        };
-        let services = [
-            svc(
-                "web",
-                serde_json::json!({"Test": ["CMD-SHELL", "wget -qO- localhost"], "Interval": 5_000_000_000i64, "Timeout": 2_000_000_000i64, "Retries": 3, "StartPeriod": 10_000_000_000i64}),
-            ),
-            svc("off", serde_json::json!({"Test": ["NONE"]})),
-        ];
-        let rebuilt = reconstruct("st", &services, &[], &[], &[]);
-        let file: yaml_serde::Value = yaml_serde::from_str(&rebuilt).unwrap();
-        let web = &file["services"]["web"]["healthcheck"];
-        assert_eq!(
-            web,
-            &yaml_serde::from_str::<yaml_serde::Value>(
-                "{test: [CMD-SHELL, wget -qO- localhost], interval: 5s, timeout: 2s, retries: 3, start_period: 10s}"
-            )
-            .unwrap(),
-            "{rebuilt}"
-        );
-        assert_eq!(
-            file["services"]["off"]["healthcheck"]["disable"],
-            yaml_serde::Value::Bool(true),
-            "{rebuilt}"
-        );
     }
 
     /// Found by the compose_roundtrip fuzzer: `stop_grace_period: 0s` (stop at once) was left
@@ -875,8 +837,9 @@ mod tests {
                 text: text.into(),
             };
             convert(
+                &MemFiles::new(),
                 "st",
-                &load_sources(&[src], Path::new("/"), &Env::new()).unwrap(),
+                &load_sources(&MemFiles::new(), &[src], Path::new("/"), &Env::new()).unwrap(),
             )
             .unwrap()
         };
@@ -890,9 +853,9 @@ mod tests {
                 name: Some(n.name.clone()),
                 driver: n.driver.clone(),
                 labels: n.labels.clone(),
-                ipam: Some(bollard::models::Ipam {
+                ipam: Some(bollard_stubs::models::Ipam {
                     driver: Some("default".into()),
-                    config: Some(vec![bollard::models::IpamConfig {
+                    config: Some(vec![bollard_stubs::models::IpamConfig {
                         subnet: Some("10.231.0.0/24".into()),
                         gateway: Some("10.231.0.1".into()),
                         ..Default::default()
