@@ -5,7 +5,8 @@
 //! to a terminal; `snapshot` is the headless output; `config` reads the user's settings files
 //! (the keymap and theme formats are `keymap` and `theme`; `keydoc` writes them out as docs).
 
-pub mod app;
+/// The core and the drawing live in their own crates (`crates/swarmtop-app`, `crates/swarmtop-ui`).
+pub use swarmtop_app as app;
 pub mod autosave;
 pub mod background;
 pub mod cli;
@@ -29,5 +30,5 @@ pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
 pub mod terminal;
-pub mod ui;
+pub use swarmtop_ui as ui;
 pub mod watchdog;

@@ -1,0 +1,133 @@
+//! The help overlay's keys: moving keys (up, down, page, top, bottom) scroll it; any other key
+//! closes it. What it shows is `help`.
+
+use crossterm::event::KeyEvent;
+
+use super::help::{HelpState, rows};
+use super::msg::Effect;
+use super::state::{Mode, State};
+use swarmtop_settings::keymap::{Action, Key, Scope};
+
+/// The scope whose keys the overlay shows first: the logs view's, or the pane's.
+pub fn scope(state: &State) -> Scope {
+    if matches!(state.mode, Mode::Logs) || state.logs_open() {
+        Scope::Logs
+    } else {
+        state.pane().scope()
+    }
+}
+
+/// Rows of help that fit inside the overlay at the current terminal size (the overlay leaves a
+/// line above and below, and has a border).
+pub fn visible_rows(state: &State) -> usize {
+    (state.size.1 as usize).saturating_sub(4).max(1)
+}
+
+/// The furthest the overlay scrolls: the last row at the bottom.
+pub fn max_offset(state: &State) -> usize {
+    rows(&state.keymap, scope(state))
+        .len()
+        .saturating_sub(visible_rows(state))
+}
+
+/// A key while the help overlay is open.
+pub fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let action = Key::from_event(&k).and_then(|key| state.keymap.action(Scope::Global, &key));
+    let page = visible_rows(state) as isize;
+    let max = max_offset(state);
+    let delta = match action {
+        Some(Action::Up) => -1,
+        Some(Action::Down) => 1,
+        Some(Action::PageUp) => -page,
+        Some(Action::PageDown) => page,
+        Some(Action::Top) => isize::MIN / 2,
+        Some(Action::Bottom) => isize::MAX / 2,
+        _ => {
+            state.help = HelpState::default();
+            state.mode = if state.logs.is_some() {
+                Mode::Logs
+            } else {
+                Mode::Normal
+            };
+            return Vec::new();
+        }
+    };
+    let next = (state.help.offset as isize).saturating_add(delta);
+    state.help.offset = next.clamp(0, max as isize) as usize;
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::help::HelpRow;
+    use crate::{Msg, update};
+    use swarmtop_settings::keymap::Keymap;
+
+    fn press(s: &mut State, c: KeyCode) {
+        update(s, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    }
+
+    fn state(keymap: Keymap) -> State {
+        let mut s = State::new("default".into(), "unix:///x".into(), keymap, Utc::now());
+        s.size = (80, 24);
+        s
+    }
+
+    #[test]
+    fn moving_keys_scroll_within_bounds_and_other_keys_close() {
+        let mut s = state(Keymap::default_keymap());
+        press(&mut s, KeyCode::Char('?'));
+        assert_eq!(s.mode, Mode::Help);
+        press(&mut s, KeyCode::Char('k'));
+        assert_eq!(s.help.offset, 0, "cannot scroll above the top");
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Down);
+        assert_eq!(s.help.offset, 2);
+        press(&mut s, KeyCode::Char('G'));
+        let max = max_offset(&s);
+        assert!(max > 0, "the default nodes help overflows 80x24");
+        assert_eq!(s.help.offset, max);
+        press(&mut s, KeyCode::PageDown);
+        assert_eq!(s.help.offset, max, "cannot scroll past the end");
+        press(&mut s, KeyCode::Char('x'));
+        assert_eq!(s.mode, Mode::Normal);
+        press(&mut s, KeyCode::Char('?'));
+        assert_eq!(s.help.offset, 0, "opens at the top again");
+        press(&mut s, KeyCode::Esc);
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn scrolling_follows_the_keymap() {
+        let mut s = state(Keymap::shipped("vim").unwrap());
+        press(&mut s, KeyCode::Char('?'));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        assert_eq!(s.help.offset, visible_rows(&s).min(max_offset(&s)));
+        // vim has no arrow keys: down closes the overlay
+        press(&mut s, KeyCode::Down);
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn rows_list_the_scope_then_global() {
+        let r = rows(&Keymap::default_keymap(), Scope::Nodes);
+        assert_eq!(r[0], HelpRow::Title(Scope::Nodes));
+        assert!(r.contains(&HelpRow::Title(Scope::Global)));
+        assert!(r.contains(&HelpRow::Binding {
+            keys: "D".into(),
+            action: Action::Drain
+        }));
+        let g = rows(&Keymap::default_keymap(), Scope::Global);
+        assert_eq!(
+            g.iter().filter(|r| matches!(r, HelpRow::Title(_))).count(),
+            1
+        );
+    }
+}

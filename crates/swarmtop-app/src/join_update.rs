@@ -1,0 +1,83 @@
+//! The `:join` dialog's command and keys (what it shows is `join`).
+
+use crossterm::event::KeyEvent;
+
+use super::join::JoinView;
+use super::msg::Effect;
+use super::prompt::{Confirm, Pending};
+use super::state::{Mode, State};
+use swarmtop_ops::Op;
+use swarmtop_settings::keymap::{Action, Key, Scope};
+
+/// `:join ...`: which token.
+pub fn command(state: &mut State, arg: &str) -> Vec<Effect> {
+    let manager = match arg.trim() {
+        "worker" | "" => false,
+        "manager" => true,
+        other => {
+            state.error(format!(":join {other}: say :join worker or :join manager"));
+            return Vec::new();
+        }
+    };
+    // the manager token hands over the swarm: a read-only session does not show it
+    if manager && let Some(why) = &state.read_only {
+        state.error(swarmtop_model::feed::refusal(
+            why,
+            "showing the manager join token",
+        ));
+        return Vec::new();
+    }
+    state.info(format!(
+        "asking the swarm for the {} join token…",
+        if manager { "manager" } else { "worker" }
+    ));
+    vec![Effect::LoadJoin { manager }]
+}
+
+pub fn on_join(state: &mut State, result: Result<JoinView, String>) {
+    match result {
+        Ok(j) => state.mode = Mode::Join(Box::new(j)),
+        Err(e) => state.error(format!("cannot get the join token: {e}")),
+    }
+}
+
+pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
+    let action = Key::from_event(&k).and_then(|key| state.keymap.action(Scope::Global, &key));
+    match action {
+        Some(Action::Copy) => {
+            state.info("join command copied to the clipboard (OSC 52)");
+            let text = j.command.clone();
+            state.mode = Mode::Join(Box::new(j));
+            vec![Effect::Copy(text)]
+        }
+        Some(Action::RotateToken) => {
+            if let Some(why) = &state.read_only {
+                state.error(swarmtop_model::feed::refusal(
+                    why,
+                    "rotating the join token",
+                ));
+                state.mode = Mode::Join(Box::new(j));
+                return Vec::new();
+            }
+            let which = if j.manager { "manager" } else { "worker" };
+            state.mode = Mode::Confirm(Box::new(Confirm {
+                title: format!(" rotate the {which} join token "),
+                lines: vec![
+                    format!(
+                        "Make a new {which} join token? The current one stops working at once."
+                    ),
+                    "Nodes already in the swarm are not affected.".into(),
+                ],
+                pending: Pending::Run(Op::RotateJoinToken { manager: j.manager }),
+                danger: true,
+                yes_key: 'y',
+            }));
+            Vec::new()
+        }
+        _ => {
+            // any other key closes; the token goes with the dialog
+            state.mode = Mode::Normal;
+            Vec::new()
+        }
+    }
+}

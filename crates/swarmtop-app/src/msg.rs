@@ -1,0 +1,139 @@
+//! What reaches the core ([`Msg`]: keys, engine messages, answers of effects) and what it
+//! asks of the runtime ([`Effect`]). Data only.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use swarmtop_model::feed::{EngineCmd, EngineMsg};
+use swarmtop_model::feed::{LogEvent, LogRequest};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Once a second: ages and the stale timer move on.
+    Tick(DateTime<Utc>),
+    Engine(EngineMsg),
+    /// From the log stream started with that generation.
+    Logs(u64, LogEvent),
+    /// A file was written (the path), or not (why).
+    Saved(Result<String, String>),
+    /// The file exists: saving needs the user's yes.
+    SaveExists(String),
+    /// A stack's file for the editor (stored in the swarm or rebuilt).
+    StackFile {
+        stack: String,
+        result: Result<swarmtop_compose::source::StackFile, String>,
+    },
+    /// A file read for the editor; `Ok(None)`: it does not exist yet.
+    FileOpened {
+        path: std::path::PathBuf,
+        stack: String,
+        result: Result<Option<String>, String>,
+    },
+    EditorSaved(Result<std::path::PathBuf, String>),
+    /// The file the editor saves to changed on disk since it was opened or saved from there.
+    EditorSaveConflict(std::path::PathBuf),
+    /// The plan asked for with that generation of the text.
+    EditorPlan {
+        generation: u64,
+        result: Result<String, String>,
+    },
+    /// No edit came for a moment after generation `.0`: time to check and autosave it.
+    EditorQuiet(u64),
+    /// The background check of that generation of the editor's text.
+    EditorChecked {
+        generation: u64,
+        result: super::editor::CheckResult,
+    },
+    /// The autosave could not be written (why).
+    AutosaveFailed(String),
+    /// A bracketed paste: the text pasted, as one event.
+    Paste(String),
+    EditorDeployed(Result<String, String>),
+    /// Editor buffers left by an earlier session, found at start-up.
+    Autosaves(Vec<super::editor::Autosave>),
+    /// Connected elsewhere (`:ctx`, `:host`), with the settings for that context.
+    Switched {
+        context: String,
+        settings: Box<swarmtop_settings::config::Settings>,
+        /// Why the new target is read-only, if it is.
+        read_only: Option<String>,
+    },
+    SwitchFailed(String),
+    /// `:ctx`: the contexts, one line each.
+    Contexts(Vec<String>),
+    /// The join command (`:join`), or why it could not be had.
+    Join(Result<super::join::JoinView, String>),
+    /// An operator action finished: what it was, and what happened.
+    OpDone {
+        what: String,
+        /// What to show once it is done (`Op::follow_up`).
+        then: Option<swarmtop_ops::FollowUp>,
+        result: Result<String, String>,
+    },
+}
+
+/// What `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    Engine(EngineCmd),
+    /// Start (or restart) the log stream; its messages carry `generation`.
+    StartLogs {
+        generation: u64,
+        request: LogRequest,
+    },
+    StopLogs,
+    /// Write a file; without `overwrite` an existing file is left alone (Msg::SaveExists).
+    SaveFile {
+        path: String,
+        contents: String,
+        overwrite: bool,
+    },
+    /// Fetch a stack's file (stored or rebuilt) for the editor.
+    LoadStackFile {
+        stack: String,
+    },
+    /// Read a file for the editor (off the UI task; bounded; regular files only).
+    OpenFile {
+        path: std::path::PathBuf,
+        stack: String,
+    },
+    /// Stop reading the file for the editor (Esc while it is read).
+    CancelRead,
+    /// What the stack editor asked for (save, plan, deploy, autosave).
+    Editor(super::editor::EditorEffect),
+    /// This session's autosave of `stack` is not needed any more (and `also`, the autosave a
+    /// restored edit came from).
+    DiscardAutosave {
+        stack: String,
+        also: Option<std::path::PathBuf>,
+    },
+    /// Delete an autosave the user said to delete.
+    RemoveAutosave {
+        path: std::path::PathBuf,
+    },
+    /// Change the cluster.
+    Run(swarmtop_ops::Op),
+    /// Fetch the join token and the manager address.
+    LoadJoin {
+        manager: bool,
+    },
+    /// Connect elsewhere for this session (`:ctx NAME`, `:host URL`); done by the runtime.
+    Switch {
+        context: Option<String>,
+        host: Option<String>,
+    },
+    /// List the docker contexts (`:ctx`).
+    ListContexts,
+    /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
+    Copy(String),
+    /// Create a secret or config from a file (read by the runtime; an empty one is refused).
+    CreateFromFile {
+        secret: bool,
+        name: String,
+        path: std::path::PathBuf,
+        labels: Vec<(String, String)>,
+    },
+}

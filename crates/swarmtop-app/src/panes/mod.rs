@@ -1,0 +1,177 @@
+//! One module per pane: what it lists and its columns. Pure functions of the cluster.
+
+pub mod events;
+pub mod networks;
+pub mod nodes;
+pub mod objects;
+pub mod problems;
+pub mod rollout;
+pub mod services;
+pub mod stacks;
+pub mod tasks;
+
+use chrono::{DateTime, Utc};
+
+use super::rows::{Column, Row};
+use swarmtop_model::cluster::Cluster;
+
+pub use events::EventLog;
+
+/// Tasks on each service's current spec, for rollout views.
+pub type UpToDate = std::collections::HashMap<String, Vec<swarmtop_model::cluster::Task>>;
+
+/// The list panes, in the order of their number keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pane {
+    Problems,
+    Nodes,
+    Services,
+    Tasks,
+    Stacks,
+    Secrets,
+    Configs,
+    Networks,
+    /// The event timeline (`:events`; no number key).
+    Events,
+    /// One service's rolling update or rollback, slot by slot.
+    Rollout,
+    /// Nodes side by side with their tasks (`:map`); drawn by `ui::map`, no rows.
+    Map,
+}
+
+/// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Drill {
+    #[default]
+    None,
+    Node(String),
+    Service(String),
+    Stack(String),
+}
+
+/// What is on screen: a pane, maybe narrowed. Each view keeps its own cursor and filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct View {
+    pub pane: Pane,
+    pub drill: Drill,
+}
+
+impl View {
+    pub fn top(pane: Pane) -> View {
+        View {
+            pane,
+            drill: Drill::None,
+        }
+    }
+}
+
+impl Pane {
+    pub const ALL: &'static [Pane] = &[
+        Pane::Problems,
+        Pane::Nodes,
+        Pane::Services,
+        Pane::Tasks,
+        Pane::Stacks,
+        Pane::Secrets,
+        Pane::Configs,
+        Pane::Networks,
+        Pane::Events,
+        Pane::Rollout,
+        Pane::Map,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Problems => "problems",
+            Pane::Nodes => "nodes",
+            Pane::Services => "services",
+            Pane::Tasks => "tasks",
+            Pane::Stacks => "stacks",
+            Pane::Secrets => "secrets",
+            Pane::Configs => "configs",
+            Pane::Networks => "networks",
+            Pane::Events => "events",
+            Pane::Rollout => "rollout",
+            Pane::Map => "map",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Pane> {
+        Pane::ALL.iter().copied().find(|p| p.name() == s)
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Pane::Problems => problems::COLUMNS,
+            Pane::Nodes => nodes::COLUMNS,
+            Pane::Services => services::COLUMNS,
+            Pane::Tasks => tasks::COLUMNS,
+            Pane::Stacks => stacks::COLUMNS,
+            Pane::Secrets | Pane::Configs => objects::COLUMNS,
+            Pane::Networks => networks::COLUMNS,
+            Pane::Events => events::COLUMNS,
+            Pane::Rollout => rollout::COLUMNS,
+            Pane::Map => &[],
+        }
+    }
+}
+
+impl View {
+    pub fn rows(
+        &self,
+        c: &Cluster,
+        now: DateTime<Utc>,
+        events: &EventLog,
+        up_to_date: &UpToDate,
+    ) -> Vec<Row> {
+        match (self.pane, &self.drill) {
+            (Pane::Events, _) => events::rows(events),
+            (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),
+            (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
+            (Pane::Problems, _) => problems::rows(c, now),
+            (Pane::Nodes, _) => nodes::rows(c),
+            (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),
+            (Pane::Services, _) => services::rows(c, None),
+            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, tasks::Filter::Service(id)),
+            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, tasks::Filter::Node(id)),
+            (Pane::Tasks, _) => tasks::rows(c, tasks::Filter::All),
+            (Pane::Stacks, _) => stacks::rows(c),
+            (Pane::Secrets, _) => objects::secret_rows(c),
+            (Pane::Configs, _) => objects::config_rows(c),
+            (Pane::Networks, _) => networks::rows(c),
+        }
+    }
+
+    /// The pane's title: "tasks of web", "tasks on node3", "services of stack shop".
+    pub fn title(&self, c: &Cluster) -> String {
+        match &self.drill {
+            Drill::None => self.pane.name().to_string(),
+            Drill::Node(id) => format!("{} on {}", self.pane.name(), c.node_name(id)),
+            Drill::Service(id) if self.pane == Pane::Rollout => {
+                format!("rollout of {}", c.service_name_of(id))
+            }
+            Drill::Service(id) => format!("{} of {}", self.pane.name(), c.service_name_of(id)),
+            Drill::Stack(name) => format!("{} of stack {name}", self.pane.name()),
+        }
+    }
+}
+
+impl Pane {
+    /// The keymap scope whose keys work in this pane.
+    pub fn scope(self) -> swarmtop_settings::keymap::Scope {
+        match self {
+            Pane::Problems => swarmtop_settings::keymap::Scope::Problems,
+            Pane::Nodes => swarmtop_settings::keymap::Scope::Nodes,
+            Pane::Services => swarmtop_settings::keymap::Scope::Services,
+            Pane::Tasks => swarmtop_settings::keymap::Scope::Tasks,
+            Pane::Stacks => swarmtop_settings::keymap::Scope::Stacks,
+            Pane::Secrets => swarmtop_settings::keymap::Scope::Secrets,
+            Pane::Configs => swarmtop_settings::keymap::Scope::Configs,
+            Pane::Networks => swarmtop_settings::keymap::Scope::Networks,
+            Pane::Events => swarmtop_settings::keymap::Scope::Global,
+            // the actions of the service being rolled work there (rollback one key away)
+            Pane::Rollout => swarmtop_settings::keymap::Scope::Services,
+            Pane::Map => swarmtop_settings::keymap::Scope::Global,
+        }
+    }
+}

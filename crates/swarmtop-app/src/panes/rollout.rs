@@ -1,0 +1,189 @@
+//! The rollout view: one service's rolling update or rollback, slot by slot: which task runs
+//! the new spec and which the old, their states and errors, and the overall progress counted
+//! the way `docker service update` counts it (cli/command/service/progress): per slot, the
+//! up-to-date task with the lowest desired state; a slot is done when that task runs.
+
+use std::collections::{BTreeMap, HashSet};
+
+use bollard_stubs::models::{NodeState, TaskState};
+
+use crate::rows::{Cell, Column, Row, Tone, col, grow};
+use swarmtop_model::cluster::format::{image_short, parse_time, short_id, title};
+use swarmtop_model::cluster::{
+    Cluster, Task, node_state, service_mode, service_spec_replicas, task_desired_state, task_error,
+    task_image, task_is_active, task_state, task_timestamp,
+};
+
+use super::tasks::state_tone;
+
+pub const COLUMNS: &[Column] = &[
+    col("SLOT", 4, 20, 1),
+    col("PROGRESS", 8, 24, 1),
+    col("STATE", 7, 10, 1),
+    col("NODE", 5, 20, 2),
+    grow("ERROR", 5, 120, 2),
+    col("AGE", 3, 4, 3),
+    col("IMAGE", 8, 40, 4),
+    col("TASK", 12, 12, 5),
+];
+
+fn terminal(s: TaskState) -> bool {
+    s > TaskState::RUNNING
+}
+
+/// Slot key: the slot number, or the node for global services.
+fn slot_of(t: &Task) -> String {
+    match t.slot {
+        Some(s) if s > 0 => format!("{s:06}"),
+        _ => t.node_id.clone().unwrap_or_default(),
+    }
+}
+
+/// The CLI's pick of a slot's task among the up-to-date ones.
+fn pick_new<'a>(c: &Cluster, tasks: &'a [Task]) -> BTreeMap<String, &'a Task> {
+    let mut by_slot: BTreeMap<String, &Task> = BTreeMap::new();
+    // a rollback's target spec is the old one: its shut-down tasks count as up to date too,
+    // but only tasks the orchestrator still wants say anything about progress
+    for t in tasks.iter().filter(|t| !terminal(task_desired_state(t))) {
+        if let Some(n) = t.node_id.as_deref().and_then(|n| c.node_by_id(n))
+            && node_state(n) == NodeState::DOWN
+        {
+            continue;
+        }
+        let key = slot_of(t);
+        let better = match by_slot.get(&key) {
+            None => true,
+            Some(e) => {
+                let (ed, td) = (task_desired_state(e), task_desired_state(t));
+                td < ed || (td == ed && task_state(t) < task_state(e))
+            }
+        };
+        if better {
+            by_slot.insert(key, t);
+        }
+    }
+    by_slot
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Slots whose up-to-date task runs.
+    pub done: u64,
+    pub total: u64,
+    pub state: String,
+    pub message: String,
+}
+
+pub fn progress(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Option<Progress> {
+    let s = c.service_by_id(service_id)?;
+    let empty = Vec::new();
+    let up = up.unwrap_or(&empty);
+    let picked = pick_new(c, up);
+    let done = picked
+        .values()
+        .filter(|t| !terminal(task_desired_state(t)) && task_state(t) == TaskState::RUNNING)
+        .count() as u64;
+    let total = match service_mode(s) {
+        "replicated" => service_spec_replicas(s).unwrap_or(0).max(0) as u64,
+        _ => picked.len().max(done as usize) as u64,
+    };
+    let u = s.update_status.as_ref();
+    Some(Progress {
+        done,
+        total,
+        state: u
+            .and_then(|u| u.state)
+            .map(|x| x.to_string())
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| "no update yet".into()),
+        message: u.and_then(|u| u.message.clone()).unwrap_or_default(),
+    })
+}
+
+pub fn rows(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Vec<Row> {
+    let empty = Vec::new();
+    let up_tasks = up.unwrap_or(&empty);
+    let new_ids: HashSet<&str> = up_tasks.iter().filter_map(|t| t.id.as_deref()).collect();
+    let picked = pick_new(c, up_tasks);
+    // the old spec's tasks still active, per slot
+    let mut old: BTreeMap<String, &Task> = BTreeMap::new();
+    for t in c.tasks.iter().filter(|t| {
+        t.service_id.as_deref() == Some(service_id)
+            && task_is_active(t)
+            && !new_ids.contains(t.id.as_deref().unwrap_or(""))
+    }) {
+        old.insert(slot_of(t), t);
+    }
+    let mut slots: Vec<String> = picked.keys().chain(old.keys()).cloned().collect();
+    slots.sort();
+    slots.dedup();
+    slots
+        .into_iter()
+        .map(|slot| {
+            let new = picked.get(&slot).copied();
+            let old_t = old.get(&slot).copied();
+            let (t, spec, spec_tone) = match (new, old_t) {
+                (Some(n), _) if task_state(n) == TaskState::RUNNING => (n, "done", Tone::Ok),
+                (Some(n), Some(_)) => (n, "starting (old still up)", Tone::Warn),
+                (Some(n), None) => (n, "starting", Tone::Warn),
+                (None, Some(o)) => (o, "waiting", Tone::Dim),
+                (None, None) => unreachable!("a slot comes from one of the two maps"),
+            };
+            let label = match t.slot {
+                Some(s) if s > 0 => s.to_string(),
+                _ => t
+                    .node_id
+                    .as_deref()
+                    .map(|n| c.node_name(n).to_string())
+                    .unwrap_or_default(),
+            };
+            let err = task_error(t);
+            let tone = state_tone(t);
+            Row {
+                id: slot.clone(),
+                cells: vec![
+                    Cell::text(label),
+                    Cell::text(spec).tone(spec_tone),
+                    Cell::text(title(&task_state(t).to_string())).tone(tone),
+                    Cell::text(t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("")),
+                    Cell::text(err).tone(if err.is_empty() {
+                        Tone::Normal
+                    } else {
+                        Tone::Bad
+                    }),
+                    Cell::age(task_timestamp(t).and_then(parse_time)),
+                    Cell::text(image_short(task_image(t))).tone(Tone::Dim),
+                    Cell::text(short_id(t.id.as_deref().unwrap_or(""))).tone(Tone::Dim),
+                ],
+                tone: if spec_tone == Tone::Dim {
+                    Tone::Normal
+                } else {
+                    tone
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use swarmtop_model::cluster::fixtures::sample;
+
+    #[test]
+    fn slots_show_new_and_old_and_progress_counts_like_the_cli() {
+        let c = sample();
+        // web: slots 1-3; say the engine reports the task of slot 1 as up to date
+        let up: Vec<Task> = c
+            .tasks
+            .iter()
+            .filter(|t| t.id.as_deref() == Some("t1aaaaaaaaaaaaaaaaaaaaaaa"))
+            .cloned()
+            .collect();
+        let r = rows(&c, "s1webwebwebwebwebwebwebwe", Some(&up));
+        let spec: Vec<&str> = r.iter().map(|r| r.cells[1].search_text()).collect();
+        assert_eq!(spec, vec!["done", "waiting", "waiting"]);
+        let p = progress(&c, "s1webwebwebwebwebwebwebwe", Some(&up)).unwrap();
+        assert_eq!((p.done, p.total), (1, 3));
+    }
+}

@@ -1,0 +1,197 @@
+//! The tasks pane: `docker service ps` for all services, one service (with each slot's
+//! history under its current task), or one node (with where replaced tasks run now).
+
+use std::collections::HashMap;
+
+use bollard_stubs::models::TaskState;
+
+use crate::rows::{Cell, Column, Row, Tone, col, grow};
+use swarmtop_model::cluster::format::{image_short, parse_time, short_id, title};
+use swarmtop_model::cluster::{
+    Cluster, Task, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
+    task_state, task_timestamp,
+};
+
+pub const COLUMNS: &[Column] = &[
+    col("NAME", 8, 30, 1),
+    col("STATE", 7, 10, 1),
+    col("NODE", 5, 20, 2),
+    grow("ERROR", 5, 120, 2),
+    col("EXIT", 4, 4, 3),
+    col("AGE", 3, 4, 3),
+    col("DESIRED", 7, 8, 4),
+    col("IMAGE", 8, 40, 5),
+    col("NOW ON", 6, 20, 6),
+    col("ID", 12, 12, 7),
+];
+
+/// Which tasks the pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter<'a> {
+    All,
+    Service(&'a str),
+    Node(&'a str),
+}
+
+pub fn state_tone(t: &Task) -> Tone {
+    let st = task_state(t);
+    let desired = task_desired_state(t);
+    match st {
+        TaskState::RUNNING => Tone::Ok,
+        TaskState::FAILED | TaskState::REJECTED | TaskState::ORPHANED => Tone::Bad,
+        TaskState::COMPLETE | TaskState::SHUTDOWN | TaskState::REMOVE => Tone::Dim,
+        _ if desired <= TaskState::RUNNING => Tone::Warn,
+        _ => Tone::Dim,
+    }
+}
+
+/// Which slot a task fills: replicated tasks by slot number, global tasks by node. Borrowed,
+/// so keying 40,000 tasks allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot<'a> {
+    Num(i64),
+    Node(&'a str),
+}
+
+impl Slot<'_> {
+    /// Slots order as their zero-padded numbers and node IDs order as text (`docker service
+    /// ps` order); the number is written out only to compare it with a node ID.
+    fn cmp_key(&self, other: &Self) -> std::cmp::Ordering {
+        match (self, other) {
+            (Slot::Num(a), Slot::Num(b))
+                if (0..100_000_000).contains(a) && (0..100_000_000).contains(b) =>
+            {
+                a.cmp(b)
+            }
+            (Slot::Node(a), Slot::Node(b)) => a.cmp(b),
+            (a, b) => a.text().cmp(&b.text()),
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Slot::Num(n) => format!("{n:08}"),
+            Slot::Node(n) => n.to_string(),
+        }
+    }
+}
+
+/// Slot key: (service ID, slot).
+fn slot_key(t: &Task) -> (&str, Slot<'_>) {
+    let svc = t.service_id.as_deref().unwrap_or("");
+    match t.slot {
+        Some(s) if s > 0 => (svc, Slot::Num(s)),
+        _ => (svc, Slot::Node(t.node_id.as_deref().unwrap_or(""))),
+    }
+}
+
+fn is_current(t: &Task) -> bool {
+    task_is_active(t)
+}
+
+pub fn rows(c: &Cluster, filter: Filter) -> Vec<Row> {
+    let tasks: Vec<&Task> = c
+        .tasks
+        .iter()
+        .filter(|t| match filter {
+            Filter::All => true,
+            Filter::Service(id) => t.service_id.as_deref() == Some(id),
+            Filter::Node(id) => t.node_id.as_deref() == Some(id),
+        })
+        .collect();
+
+    // the current task of every slot, to say where a replaced task's slot runs now
+    let mut current_of_slot: HashMap<(&str, Slot), &Task> = HashMap::with_capacity(c.tasks.len());
+    for t in &c.tasks {
+        if is_current(t) {
+            current_of_slot.insert(slot_key(t), t);
+        }
+    }
+
+    // order: service name, slot, current task first, then history newest first
+    struct Keyed<'a> {
+        name: &'a str,
+        key: (&'a str, Slot<'a>),
+        history: bool,
+        time: std::cmp::Reverse<Option<&'a str>>,
+        task: &'a Task,
+    }
+    let mut keyed: Vec<Keyed> = tasks
+        .iter()
+        .map(|t| {
+            let key = slot_key(t);
+            Keyed {
+                name: c.service_name_of(key.0),
+                key,
+                history: !is_current(t),
+                time: std::cmp::Reverse(task_timestamp(t)),
+                task: t,
+            }
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.name
+            .cmp(b.name)
+            .then_with(|| a.key.1.cmp_key(&b.key.1))
+            .then(a.history.cmp(&b.history))
+            .then_with(|| a.time.cmp(&b.time))
+    });
+
+    let mut prev_slot: Option<(&str, Slot)> = None;
+    keyed
+        .into_iter()
+        .map(|k| {
+            let (t, key) = (k.task, k.key);
+            // on a node, a slot's tasks are not together: no history marks there
+            let history = !matches!(filter, Filter::Node(_)) && prev_slot == Some(key);
+            prev_slot = Some(key);
+            let name = c.task_name(t);
+            let shown = if history {
+                format!(" \\_ {name}")
+            } else {
+                name
+            };
+            let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
+            let now_on = if is_current(t) {
+                String::new()
+            } else {
+                current_of_slot
+                    .get(&key)
+                    .filter(|cur| cur.id != t.id)
+                    .and_then(|cur| cur.node_id.as_deref())
+                    .map(|n| c.node_name(n).to_string())
+                    .unwrap_or_default()
+            };
+            let exit = task_exit_code(t);
+            let tone = state_tone(t);
+            let err = task_error(t);
+            Row {
+                id: t.id.clone().unwrap_or_default(),
+                cells: vec![
+                    Cell::text(shown),
+                    Cell::text(title(&task_state(t).to_string())).tone(tone),
+                    Cell::text(node),
+                    Cell::text(err).tone(if err.is_empty() {
+                        Tone::Normal
+                    } else {
+                        Tone::Bad
+                    }),
+                    match exit {
+                        Some(code) => Cell::num(code as f64, code.to_string()).tone(if code == 0 {
+                            Tone::Dim
+                        } else {
+                            Tone::Bad
+                        }),
+                        None => Cell::num(-1.0, ""),
+                    },
+                    Cell::age(task_timestamp(t).and_then(parse_time)),
+                    Cell::text(title(&task_desired_state(t).to_string())).tone(Tone::Dim),
+                    Cell::text(image_short(task_image(t))).tone(Tone::Dim),
+                    Cell::text(now_on),
+                    Cell::text(short_id(t.id.as_deref().unwrap_or(""))).tone(Tone::Dim),
+                ],
+                tone: if history { Tone::Dim } else { tone },
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,1777 @@
+//! `update`: the only place state changes. Keys become actions through the keymap; engine
+//! messages replace data and rebuild the affected panes.
+
+use chrono::Duration as ChronoDuration;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::describe::{self, Describe};
+use super::line_input::{LineKey, edit_line};
+use super::msg::{Effect, Msg};
+use super::panes::{Drill, Pane, View};
+use super::prompt::{Confirm, Pending, Prompt};
+use super::state::{Conn, EVENTS_KEPT, Mode, State};
+use super::{actions, editor_update, logs_update};
+use swarmtop_model::cluster::events::describe as describe_event;
+use swarmtop_model::cluster::problems::{Subject, find};
+use swarmtop_model::feed::{EngineCmd, EngineMsg, Part, TaskScope};
+use swarmtop_ops::FollowUp;
+use swarmtop_settings::keymap::{Action, Key, Scope};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = update_deferred(state, msg);
+    state.catch_up();
+    effects
+}
+
+/// As [`update`], but rows that only need rebuilding are left behind until
+/// [`State::catch_up`]: the runtime handles a burst of messages, then rebuilds once.
+pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) => on_key(state, k),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Engine(m) => {
+            on_engine(state, m);
+            Vec::new()
+        }
+        Msg::Logs(generation, ev) => {
+            logs_update::on_log_event(state, generation, ev);
+            Vec::new()
+        }
+        Msg::Saved(r) => {
+            logs_update::on_saved(state, r);
+            Vec::new()
+        }
+        Msg::SaveExists(path) => {
+            logs_update::on_save_exists(state, path);
+            Vec::new()
+        }
+        Msg::StackFile { stack, result } => editor_update::on_stack_file(state, stack, result),
+        Msg::FileOpened {
+            path,
+            stack,
+            result,
+        } => editor_update::on_file_opened(state, path, stack, result),
+        Msg::EditorSaved(r) => match (state.editor.as_mut(), r) {
+            (Some(ed), Ok(path)) => {
+                if ed.saved(path) {
+                    editor_update::close_editor(state)
+                } else {
+                    Vec::new()
+                }
+            }
+            (Some(ed), Err(e)) => {
+                ed.save_failed(e);
+                Vec::new()
+            }
+            (None, Err(e)) => {
+                state.error(e);
+                Vec::new()
+            }
+            (None, Ok(_)) => Vec::new(),
+        },
+        Msg::EditorSaveConflict(path) => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.save_conflict(&path);
+            }
+            Vec::new()
+        }
+        Msg::EditorPlan { generation, result } => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.show_plan(generation, result);
+            }
+            Vec::new()
+        }
+        Msg::EditorQuiet(generation) => editor_update::on_quiet(state, generation),
+        Msg::EditorChecked { generation, result } => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.checked(generation, result);
+            }
+            Vec::new()
+        }
+        Msg::AutosaveFailed(why) => {
+            match state.editor.as_mut() {
+                Some(ed) => ed.status = Some(why),
+                None => state.error(why),
+            }
+            Vec::new()
+        }
+        Msg::Paste(text) => on_paste(state, &text),
+        Msg::EditorDeployed(r) => {
+            let ok = r.is_ok();
+            let stack = state
+                .editor
+                .as_ref()
+                .map(|e| (e.stack.clone(), e.restored_from.clone()));
+            if let Some(ed) = state.editor.as_mut() {
+                ed.deployed(r);
+            }
+            // deployed: the swarm holds the file now, the autosave is not needed
+            match stack {
+                Some((stack, also)) if ok => vec![
+                    Effect::DiscardAutosave { stack, also },
+                    Effect::Engine(EngineCmd::Refresh),
+                ],
+                _ => Vec::new(),
+            }
+        }
+        Msg::Autosaves(found) => {
+            editor_update::on_autosaves(state, found);
+            Vec::new()
+        }
+        Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
+        Msg::Join(r) => {
+            super::join_update::on_join(state, r);
+            Vec::new()
+        }
+        Msg::Switched {
+            context,
+            settings,
+            read_only,
+        } => {
+            state.switching = None;
+            state.read_only = read_only;
+            // another swarm perhaps: nothing of the old one must pass for it
+            let warning = settings.status_line();
+            state.context = context.clone();
+            state.keymap = settings.keymap;
+            state.theme = settings.theme;
+            state.log_capacity = settings.log_capacity;
+            state.conn = Conn::Connecting;
+            state.cluster = Default::default();
+            state.data_at = None;
+            state.events.clear();
+            state.event_keys.clear();
+            state.up_to_date.clear();
+            state.lists.clear();
+            let pane = state.pane();
+            state.info(format!(
+                "switching to context {context} (for this session only)"
+            ));
+            if let Some(w) = warning {
+                state.error(w);
+            } else if let Some(why) = &state.read_only {
+                state.info(format!("read-only: {why}"));
+            }
+            go(state, View::top(pane), false)
+        }
+        Msg::SwitchFailed(why) => {
+            state.error(format!("cannot switch: {why}"));
+            // the line comes back to be fixed
+            if let Some(line) = state.switching.take() {
+                state.mode = Mode::Command(line);
+            }
+            Vec::new()
+        }
+        Msg::Contexts(lines) => {
+            state.mode = Mode::Describe(Box::new(Describe::new(
+                "docker contexts".into(),
+                &lines.join("\n"),
+            )));
+            Vec::new()
+        }
+    }
+}
+
+/// An operator action came back: say so; follow a rollout; refresh at once.
+fn on_op_done(
+    state: &mut State,
+    what: String,
+    then: Option<swarmtop_ops::FollowUp>,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(done) => {
+            super::sent_update::answered(state, &what, None);
+            state.info(format!("done: {done}"));
+            let mut fx = vec![Effect::Engine(EngineCmd::Refresh)];
+            match then {
+                // a rotated token: show the new join command
+                Some(FollowUp::JoinCommand { manager }) => {
+                    fx.push(Effect::LoadJoin { manager });
+                }
+                Some(FollowUp::Rollout(sid)) if state.view.pane != Pane::Rollout => {
+                    fx.extend(go(state, actions::rollout_view(&sid), true));
+                }
+                _ => {}
+            }
+            fx
+        }
+        Err(e) => {
+            if !super::sent_update::answered(state, &what, Some(&e)) {
+                state.error(format!("{what} failed: {e}"));
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Adds one event to the timeline (newest first, bounded, each event once).
+fn add_event(state: &mut State, ev: &bollard_stubs::models::EventMessage) {
+    let row = describe_event(ev);
+    if !state.event_keys.insert(row.key.clone()) {
+        return;
+    }
+    // keep newest first even when history and live events interleave
+    let pos = state
+        .events
+        .iter()
+        .position(|e| e.time <= row.time)
+        .unwrap_or(state.events.len());
+    state.events.insert(pos, row);
+    while state.events.len() > EVENTS_KEPT {
+        if let Some(old) = state.events.pop_back() {
+            state.event_keys.remove(&old.key);
+        }
+    }
+}
+
+fn on_engine(state: &mut State, m: EngineMsg) {
+    match m {
+        EngineMsg::Connected {
+            endpoint,
+            engine_version,
+            api_version,
+            switched_from,
+            read_only,
+        } => {
+            // the transport's gate is the truth: a swarm remembered read-only closes it
+            if read_only.is_some() && state.read_only.is_none() {
+                state.info(format!(
+                    "read-only: {}",
+                    read_only.as_deref().unwrap_or_default()
+                ));
+            }
+            state.read_only = read_only;
+            match switched_from {
+                Some(from) => state.info(format!("moved to {endpoint}: {from} stopped answering")),
+                None if matches!(state.conn, Conn::Lost { .. }) => state.info("reconnected"),
+                None => {}
+            }
+            state.endpoint = endpoint;
+            state.engine_version = engine_version;
+            state.api_version = api_version;
+        }
+        EngineMsg::Loaded(c) => {
+            // the tasks are refreshed on their own: keep the ones known until then
+            state.cluster.reload_keeping_tasks(*c);
+            state.conn = Conn::Live;
+            state.data_at = Some(state.now);
+            state.rebuild();
+        }
+        EngineMsg::Part(p) => {
+            state.data_at = Some(state.now);
+            match p {
+                Part::Nodes(n) => state.cluster.set_nodes(n),
+                Part::Services(s) => state.cluster.set_services(s),
+                Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
+                Part::TaskDelta(d) => state.cluster.apply_task_delta(d),
+                Part::Secrets(s) => state.cluster.secrets = s,
+                Part::Configs(c) => state.cluster.configs = c,
+                Part::Networks(n) => state.cluster.networks = n,
+            }
+            state.rebuild();
+        }
+        EngineMsg::Event(ev) => {
+            add_event(state, &ev);
+            if state.pane() == Pane::Events {
+                state.rows_behind = true;
+            }
+        }
+        EngineMsg::Rollout {
+            service,
+            up_to_date,
+        } => {
+            let sid = service.id.clone().unwrap_or_default();
+            state.cluster.upsert_service(*service);
+            state.up_to_date.insert(sid, up_to_date);
+            state.data_at = Some(state.now);
+            if state.view.pane == Pane::Rollout {
+                state.rebuild();
+            }
+        }
+        EngineMsg::Lost {
+            error,
+            retry_in,
+            failure,
+        } => {
+            let since = match &state.conn {
+                Conn::Lost { since, .. } => *since,
+                _ => state.now,
+            };
+            state.conn = Conn::Lost {
+                error,
+                failure,
+                since,
+                retry_at: state.now
+                    + ChronoDuration::from_std(retry_in).unwrap_or(ChronoDuration::seconds(1)),
+            };
+        }
+    }
+}
+
+fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    if k.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // ctrl-c always quits, whatever has the keyboard
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    if state.reading.is_some() && k.code == KeyCode::Esc {
+        return editor_update::cancel_read(state);
+    }
+    match state.mode.clone() {
+        Mode::Help => super::help_update::on_key(state, k),
+        Mode::Describe(d) => {
+            on_describe_key(state, *d, k);
+            Vec::new()
+        }
+        Mode::Logs => logs_update::on_logs_key(state, k),
+        Mode::Editor => editor_update::on_editor_key(state, k),
+        Mode::Prompt(p) => on_prompt_key(state, *p, k),
+        Mode::Confirm(c) => on_confirm_key(state, *c, k),
+        Mode::Form => actions::on_form_key(state, k),
+        Mode::Join(j) => super::join_update::on_key(state, *j, k),
+        Mode::Command(buf) => on_command_key(state, buf, k),
+        Mode::Filter => {
+            on_filter_key(state, k);
+            Vec::new()
+        }
+        Mode::Normal => {
+            let Some(key) = Key::from_event(&k) else {
+                return Vec::new();
+            };
+            match state.keymap.action(state.pane().scope(), &key) {
+                Some(a) => run_action(state, a),
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+/// A bracketed paste: one edit in the editor; typed text in a one-line prompt (its line
+/// breaks and control characters dropped: a paste must not press Enter); ignored elsewhere,
+/// where letters are commands.
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let line = || -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    match state.mode.clone() {
+        Mode::Editor => editor_update::on_paste(state, text),
+        Mode::Prompt(mut p) => {
+            p.text.push_str(&line());
+            p.error = None;
+            state.mode = Mode::Prompt(p);
+            Vec::new()
+        }
+        Mode::Command(mut buf) => {
+            buf.push_str(&line());
+            state.mode = Mode::Command(buf);
+            Vec::new()
+        }
+        Mode::Filter => {
+            state.current_mut().filter.push_str(&line());
+            state.show();
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Runs one named action in the current pane.
+pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page_height() as isize;
+    let pane = state.pane();
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help => state.mode = Mode::Help,
+        Action::Command => state.mode = Mode::Command(String::new()),
+        Action::Filter => state.mode = Mode::Filter,
+        Action::Up => state.current_mut().move_by(-1),
+        Action::Down => state.current_mut().move_by(1),
+        Action::PageUp => state.current_mut().move_by(-page),
+        Action::PageDown => state.current_mut().move_by(page),
+        Action::Top => state.current_mut().select(0),
+        Action::Bottom => {
+            let n = state.current().rows.len();
+            state.current_mut().select(n.saturating_sub(1));
+        }
+        Action::Back => return back(state),
+        Action::Open => return open(state),
+        Action::Describe => describe(state),
+        Action::Logs => return logs_update::open_logs(state),
+        Action::EditStack if pane == Pane::Stacks => {
+            return match state.current().selected_id.clone() {
+                Some(stack) => {
+                    state.info(format!("opening the file of stack {stack}…"));
+                    vec![Effect::LoadStackFile { stack }]
+                }
+                None => Vec::new(),
+            };
+        }
+        Action::NewStack if pane == Pane::Stacks => editor_update::new_stack(state),
+        Action::SortNext => {
+            let ncols = pane.columns().len().max(1);
+            // cycles through the columns, then back to the pane's own order
+            let l = state.current_mut();
+            l.sort_col = match l.sort_col {
+                None => Some(0),
+                Some(c) if c + 1 < ncols => Some(c + 1),
+                Some(_) => None,
+            };
+            let col = l.sort_col;
+            state.show();
+            match col.and_then(|c| pane.columns().get(c)) {
+                Some(c) => state.info(format!("sorted by {}", c.title)),
+                None => state.info("natural order"),
+            }
+        }
+        Action::SortReverse => {
+            let l = state.current_mut();
+            l.reverse = !l.reverse;
+            state.show();
+        }
+        Action::Refresh => {
+            state.info("reloading from the engine");
+            return vec![Effect::Engine(EngineCmd::Refresh)];
+        }
+        Action::PaneProblems => return switch_pane(state, Pane::Problems),
+        Action::PaneNodes => return switch_pane(state, Pane::Nodes),
+        Action::PaneServices => return switch_pane(state, Pane::Services),
+        Action::PaneTasks => return switch_pane(state, Pane::Tasks),
+        Action::PaneStacks => return switch_pane(state, Pane::Stacks),
+        Action::PaneSecrets => return switch_pane(state, Pane::Secrets),
+        Action::PaneConfigs => return switch_pane(state, Pane::Configs),
+        Action::PaneNetworks => return switch_pane(state, Pane::Networks),
+        Action::ScrollLeft if pane == Pane::Map => {
+            state.map_offset = state.map_offset.saturating_sub(1);
+        }
+        Action::ScrollRight if pane == Pane::Map => {
+            state.map_offset = (state.map_offset + 1).min(state.cluster.nodes.len());
+        }
+        Action::Rollout => {
+            let sid = match (&state.view.pane, &state.view.drill) {
+                (Pane::Services, _) => state.current().selected_id.clone(),
+                _ => None,
+            };
+            return match sid {
+                Some(sid) => go(state, actions::rollout_view(&sid), true),
+                None => Vec::new(),
+            };
+        }
+        other => match actions::operator_action(state, other) {
+            Some(fx) => return fx,
+            None => state.info(format!("{} does nothing here", other.name())),
+        },
+    }
+    let h = state.page_height();
+    state.current_mut().scroll_into_view(h);
+    Vec::new()
+}
+
+/// The tasks the engine should keep fresh for a view.
+pub fn task_scope(view: &View) -> TaskScope {
+    match (&view.pane, &view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
+        (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
+        (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
+        (Pane::Tasks, _) => TaskScope::All,
+        // the map shows every running task, as the summary holds them
+        (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => TaskScope::Summary,
+        _ => TaskScope::None,
+    }
+}
+
+/// Shows `view`, remembering the current one for Esc when `push`.
+fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
+    if push {
+        let cur = state.view.clone();
+        state.history.push(cur);
+    } else {
+        state.history.clear();
+    }
+    state.view = view;
+    state.show();
+    watch(state)
+}
+
+/// Tells the engine worker what the view on screen needs polled.
+fn watch(state: &State) -> Vec<Effect> {
+    let rollout = match (&state.view.pane, &state.view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => Some(id.clone()),
+        _ => None,
+    };
+    vec![
+        Effect::Engine(EngineCmd::WatchTasks(task_scope(&state.view))),
+        Effect::Engine(EngineCmd::WatchRollout(rollout)),
+    ]
+}
+
+fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
+    go(state, View::top(pane), false)
+}
+
+/// Esc: clear the filter first, then go back one view.
+fn back(state: &mut State) -> Vec<Effect> {
+    if !state.current().filter.is_empty() {
+        state.current_mut().filter.clear();
+        state.show();
+        return Vec::new();
+    }
+    match state.history.pop() {
+        Some(v) => {
+            state.view = v;
+            state.show();
+            watch(state)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object.
+fn open(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    match state.pane() {
+        Pane::Nodes => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Node(id),
+            },
+            true,
+        ),
+        Pane::Services => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Service(id),
+            },
+            true,
+        ),
+        Pane::Stacks => go(
+            state,
+            View {
+                pane: Pane::Services,
+                drill: Drill::Stack(id),
+            },
+            true,
+        ),
+        Pane::Problems => {
+            let subject = find(&state.cluster, state.now)
+                .into_iter()
+                .find(|p| p.key == id)
+                .map(|p| p.subject);
+            match subject {
+                Some(Subject::Service(sid)) => go(
+                    state,
+                    View {
+                        pane: Pane::Tasks,
+                        drill: Drill::Service(sid),
+                    },
+                    true,
+                ),
+                Some(Subject::Node(nid)) => {
+                    let fx = go(state, View::top(Pane::Nodes), true);
+                    if let Some(pos) = state.current().rows.iter().position(|r| r.id == nid) {
+                        state.current_mut().select(pos);
+                        let h = state.page_height();
+                        state.current_mut().scroll_into_view(h);
+                    }
+                    fx
+                }
+                Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
+                None => Vec::new(),
+            }
+        }
+        Pane::Tasks => logs_update::open_logs(state),
+        Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
+        Pane::Secrets | Pane::Configs | Pane::Networks => {
+            describe(state);
+            Vec::new()
+        }
+    }
+}
+
+fn describe(state: &mut State) {
+    let Some(id) = state.current().selected_id.clone() else {
+        state.info("nothing selected");
+        return;
+    };
+    match describe::build(&state.cluster, &state.view, &id, state.now) {
+        Some(d) => state.mode = Mode::Describe(Box::new(d)),
+        None => state.info("that object is gone"),
+    }
+}
+
+fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
+    let h = state.page_height();
+    if let Some(mut typed) = d.typing.take() {
+        match edit_line(&mut typed, &k) {
+            LineKey::Cancel => {}
+            LineKey::Submit => d.set_search(&typed, h),
+            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
+        }
+        state.mode = Mode::Describe(Box::new(d));
+        return;
+    }
+    let action = Key::from_event(&k).and_then(|key| {
+        state
+            .keymap
+            .action(Scope::Logs, &key)
+            .filter(|a| matches!(a, Action::Search | Action::NextMatch | Action::PrevMatch))
+            .or_else(|| state.keymap.action(Scope::Global, &key))
+    });
+    match action {
+        Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
+            state.mode = Mode::Normal;
+            return;
+        }
+        Some(Action::Up) => d.scroll(-1, h),
+        Some(Action::Down) => d.scroll(1, h),
+        Some(Action::PageUp) => d.scroll(-(h as isize), h),
+        Some(Action::PageDown) => d.scroll(h as isize, h),
+        Some(Action::Top) => d.offset = 0,
+        Some(Action::Bottom) => d.scroll(isize::MAX / 2, h),
+        Some(Action::Search) | Some(Action::Filter) => d.typing = Some(String::new()),
+        Some(Action::NextMatch) => d.next_match(true, h),
+        Some(Action::PrevMatch) => d.next_match(false, h),
+        Some(Action::ShowData) if !d.toggle_data() => {
+            state.info("only a config's data can be shown (secret data never is)");
+        }
+        _ => {}
+    }
+    state.mode = Mode::Describe(Box::new(d));
+}
+
+fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
+    match edit_line(&mut buf, &k) {
+        LineKey::Cancel | LineKey::BackspaceOnEmpty => {
+            state.mode = Mode::Normal;
+            Vec::new()
+        }
+        LineKey::Submit => run_command(state, buf),
+        LineKey::Edited => {
+            state.mode = Mode::Command(buf);
+            Vec::new()
+        }
+        LineKey::Other => Vec::new(),
+    }
+}
+
+/// `:q`, `:nodes` ... through the command table (`command`). A line that is not understood
+/// keeps the prompt and its text so it can be fixed, and changes nothing.
+fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
+    use super::command::{Command, parse};
+    let cmd = match parse(&buf) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            state.mode = Mode::Normal;
+            return Vec::new();
+        }
+        Err(why) => {
+            state.error(why);
+            state.mode = Mode::Command(buf);
+            return Vec::new();
+        }
+    };
+    state.mode = Mode::Normal;
+    match cmd {
+        Command::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Command::Contexts => vec![Effect::ListContexts],
+        // the connection in use stays until the new one answers as a manager
+        Command::Context(n) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to context {n}…"));
+            vec![Effect::Switch {
+                context: Some(n),
+                host: None,
+            }]
+        }
+        Command::Host(u) => {
+            state.switching = Some(buf.clone());
+            state.info(format!("connecting to {u}…"));
+            vec![Effect::Switch {
+                context: None,
+                host: Some(u),
+            }]
+        }
+        Command::Join(rest) => super::join_update::command(state, &rest),
+        Command::Info => {
+            let lines = swarmtop_model::cluster::info::lines(&state.cluster, state.now);
+            state.mode = Mode::Describe(Box::new(Describe::new(
+                "swarm info (docker info, the swarm part)".into(),
+                &lines.join("\n"),
+            )));
+            Vec::new()
+        }
+        Command::Edit(path) => {
+            let path = state.work_dir.join(path);
+            let stack = editor_update::stack_name_for(&path);
+            editor_update::open_file(state, path, stack)
+        }
+        Command::Pane(p) => switch_pane(state, p),
+    }
+}
+
+fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
+    match edit_line(&mut p.text, &k) {
+        LineKey::Cancel => {
+            state.mode = Mode::Normal;
+            return Vec::new();
+        }
+        LineKey::Submit => {
+            let text = p.text.clone();
+            let result = actions::submit_prompt(state, &p.kind, &text);
+            return match result {
+                Ok(fx) => {
+                    match state.mode {
+                        Mode::Normal => {
+                            super::sent_update::remember(
+                                state,
+                                &fx,
+                                super::sent::Typed::Prompt(Box::new(p)),
+                            );
+                        }
+                        // a dialog asks first: the prompt waits behind it
+                        Mode::Confirm(_) => state.prompt_behind = Some(Box::new(p)),
+                        _ => {}
+                    }
+                    fx
+                }
+                Err(why) => {
+                    // refused: keep the text, say why
+                    p.error = Some(why);
+                    state.mode = Mode::Prompt(Box::new(p));
+                    Vec::new()
+                }
+            };
+        }
+        LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {}
+    }
+    p.error = None;
+    state.mode = Mode::Prompt(Box::new(p));
+    Vec::new()
+}
+
+fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+    // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
+    if let Pending::RestoreAutosave(a) = &c.pending {
+        let answer = match k.code {
+            KeyCode::Char(ch @ ('y' | 'd' | 'n')) => ch,
+            KeyCode::Char('Y') => 'y',
+            KeyCode::Esc => 'n',
+            _ => {
+                state.mode = Mode::Confirm(Box::new(c));
+                return Vec::new();
+            }
+        };
+        let a = a.clone();
+        state.mode = Mode::Normal;
+        return editor_update::on_autosave_answer(state, a, answer);
+    }
+    // an override asks for its own key (F), so a reflexive `y` cannot do it
+    let yes = match c.yes_key {
+        'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
+        key => k.code == KeyCode::Char(key),
+    };
+    let no = matches!(
+        k.code,
+        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
+    );
+    if !yes && !no {
+        state.mode = Mode::Confirm(Box::new(c));
+        return Vec::new();
+    }
+    state.mode = Mode::Normal;
+    match (c.pending, yes) {
+        // answered above
+        (Pending::RestoreAutosave(_), _) => Vec::new(),
+        (Pending::Run(op), true) => {
+            // the form or prompt stays at hand until the engine has answered
+            let form = state.form.take();
+            let prompt = state.prompt_behind.take();
+            let fx = actions::run_op(state, op);
+            if let Some(f) = form {
+                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            } else if let Some(p) = prompt {
+                super::sent_update::remember(state, &fx, super::sent::Typed::Prompt(p));
+            }
+            fx
+        }
+        (Pending::Run(op), false) => {
+            // a form's or prompt's op said no to: back to it, as typed
+            if state.form.is_some() {
+                state.mode = Mode::Form;
+                return Vec::new();
+            }
+            if let Some(p) = state.prompt_behind.take() {
+                state.mode = Mode::Prompt(p);
+                return Vec::new();
+            }
+            state.info(format!("cancelled: {}", op.describe()));
+            Vec::new()
+        }
+        (
+            Pending::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            },
+            true,
+        ) => {
+            let form = state.form.take();
+            if let Some(why) = &state.read_only {
+                state.error(swarmtop_model::feed::refusal(
+                    why,
+                    &format!("creating {name}"),
+                ));
+                return Vec::new();
+            }
+            state.info(format!("creating {name} from {}…", path.display()));
+            let fx = vec![Effect::CreateFromFile {
+                secret,
+                name,
+                path,
+                labels,
+            }];
+            // the form stays at hand until the engine has answered
+            if let Some(f) = form {
+                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            }
+            fx
+        }
+        (Pending::CreateFromFile { .. }, false) => {
+            if state.form.is_some() {
+                state.mode = Mode::Form;
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_filter_key(state: &mut State, k: KeyEvent) {
+    match edit_line(&mut state.current_mut().filter, &k) {
+        LineKey::Cancel => {
+            state.current_mut().filter.clear();
+            state.mode = Mode::Normal;
+        }
+        LineKey::Submit => state.mode = Mode::Normal,
+        LineKey::Edited | LineKey::BackspaceOnEmpty => {}
+        LineKey::Other => return,
+    }
+    state.show();
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::panes::{Drill, View};
+    use swarmtop_model::cluster::fixtures::sample;
+    use swarmtop_settings::keymap::Keymap;
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    fn loaded() -> State {
+        let mut s = State::new(
+            "default".into(),
+            "unix:///x".into(),
+            Keymap::default_keymap(),
+            Utc::now(),
+        );
+        update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
+        s
+    }
+
+    #[test]
+    fn loaded_data_makes_the_state_live() {
+        let s = loaded();
+        assert_eq!(s.conn, Conn::Live);
+        assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
+    }
+
+    #[test]
+    fn cursor_follows_the_object_across_refreshes() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('j')));
+        assert_eq!(
+            s.list(Pane::Nodes).selected_id.as_deref(),
+            Some("n2bbbbbbbbbbbbbbbbbbbbbbb")
+        );
+        let mut c = sample();
+        let mut nodes = c.nodes.clone();
+        nodes.reverse();
+        c.set_nodes(Vec::new());
+        update(&mut s, Msg::Engine(EngineMsg::Part(Part::Nodes(nodes))));
+        let l = s.list(Pane::Nodes);
+        assert_eq!(l.selected_id.as_deref(), Some("n2bbbbbbbbbbbbbbbbbbbbbbb"));
+        assert_eq!(l.rows[l.selected].id, "n2bbbbbbbbbbbbbbbbbbbbbbb");
+    }
+
+    #[test]
+    fn filter_narrows_and_esc_clears() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('/')));
+        for c in "node3".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        assert_eq!(s.list(Pane::Nodes).rows.len(), 1);
+        update(&mut s, key(KeyCode::Esc));
+        assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn q_quits_and_lost_connection_keeps_data() {
+        let mut s = loaded();
+        update(
+            &mut s,
+            Msg::Engine(EngineMsg::Lost {
+                error: "connection refused".into(),
+                retry_in: std::time::Duration::from_secs(2),
+                failure: swarmtop_model::feed::Failure::Connection,
+            }),
+        );
+        assert!(s.is_stale());
+        assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
+        assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn unknown_command_keeps_what_was_typed() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char(':')));
+        for c in "nodez".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.mode, Mode::Command("nodez".into()));
+        assert!(s.status.as_ref().unwrap().error);
+        assert!(s.status.as_ref().unwrap().text.contains(":nodez"));
+    }
+
+    fn keys(s: &mut State, text: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for c in text.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                '\x08' => KeyCode::Backspace,
+                '\t' => KeyCode::Tab,
+                c => KeyCode::Char(c),
+            };
+            fx.extend(update(s, key(code)));
+        }
+        fx
+    }
+
+    #[test]
+    fn a_failed_switch_gives_the_line_back_and_changes_nothing() {
+        let mut s = loaded();
+        let fx = keys(&mut s, ":host tcp://10.255.0.1:2375\n");
+        assert_eq!(
+            fx,
+            vec![Effect::Switch {
+                context: None,
+                host: Some("tcp://10.255.0.1:2375".into())
+            }]
+        );
+        update(
+            &mut s,
+            Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
+        );
+        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
+        let status = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert!(
+            status.contains("cannot switch") && status.contains("timed out"),
+            "{status}"
+        );
+        assert_eq!(s.context, "default", "still on the same swarm");
+        assert_eq!(s.endpoint, "unix:///x", "the header's endpoint kept");
+        assert!(!s.cluster.nodes.is_empty(), "its data kept");
+    }
+
+    #[test]
+    fn a_host_typo_is_an_error_and_switches_nothing() {
+        for (line, says) in [
+            (
+                ":host ssh://a@b c\n",
+                "what follows it is not understood: \"c\"",
+            ),
+            (":host ssh://-oProxyCommand=x\n", "begins with '-'"),
+            (":host htp://x\n", ":host: "),
+            (":host\n", "needs a URL"),
+            (":ctx prod extra\n", "what follows it is not understood"),
+        ] {
+            let mut s = loaded();
+            let fx = keys(&mut s, line);
+            assert!(fx.is_empty(), "{line}: {fx:?}");
+            let typed = line.trim_start_matches(':').trim_end_matches('\n');
+            assert_eq!(
+                s.mode,
+                Mode::Command(typed.into()),
+                "{line}: the line is kept"
+            );
+            let status = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
+            assert!(status.contains(says), "{line}: {status}");
+            assert_eq!(s.endpoint, "unix:///x");
+            assert!(s.switching.is_none());
+        }
+    }
+
+    #[test]
+    fn enter_drills_down_and_esc_comes_back() {
+        let mut s = loaded();
+        // services are sorted by name: monitor, shop_api, web
+        let fx = keys(&mut s, "2j\n");
+        assert_eq!(
+            s.view,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Service("s2apiapiapiapiapiapiapiap".into())
+            }
+        );
+        assert!(
+            fx.contains(&Effect::Engine(EngineCmd::WatchTasks(TaskScope::Service(
+                "s2apiapiapiapiapiapiapiap".into()
+            ))))
+        );
+        assert!(
+            s.current()
+                .rows
+                .iter()
+                .all(|r| r.cells[0].search_text().contains("shop_api"))
+        );
+        keys(&mut s, "\x1b");
+        assert_eq!(s.view, View::top(Pane::Services));
+        assert_eq!(
+            s.current().selected_id.as_deref(),
+            Some("s2apiapiapiapiapiapiapiap"),
+            "cursor kept"
+        );
+    }
+
+    #[test]
+    fn stack_opens_its_services() {
+        let mut s = loaded();
+        keys(&mut s, "4\n");
+        assert_eq!(s.view.drill, Drill::Stack("shop".into()));
+        assert_eq!(s.current().rows.len(), 1);
+    }
+
+    #[test]
+    fn a_problem_jumps_to_its_object() {
+        let mut s = loaded();
+        keys(&mut s, "0");
+        let pos = s
+            .current()
+            .rows
+            .iter()
+            .position(|r| r.id.ends_with(":replicas"))
+            .unwrap();
+        s.current_mut().select(pos);
+        keys(&mut s, "\n");
+        assert_eq!(
+            s.view.drill,
+            Drill::Service("s2apiapiapiapiapiapiapiap".into())
+        );
+        keys(&mut s, "\x1b0");
+        let pos = s
+            .current()
+            .rows
+            .iter()
+            .position(|r| r.id.ends_with(":state"))
+            .unwrap();
+        s.current_mut().select(pos);
+        keys(&mut s, "\n");
+        assert_eq!(s.view, View::top(Pane::Nodes));
+        assert_eq!(
+            s.current().selected_id.as_deref(),
+            Some("n3ccccccccccccccccccccccc")
+        );
+    }
+
+    #[test]
+    fn describe_scrolls_searches_and_closes() {
+        let mut s = loaded();
+        keys(&mut s, "d");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("not describing")
+        };
+        assert!(d.title.starts_with("node "));
+        keys(&mut s, "/hostname\n");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("not describing")
+        };
+        assert!(!d.matches.is_empty());
+        keys(&mut s, "\x1b");
+        assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn every_pane_has_rows_from_the_sample() {
+        let mut s = loaded();
+        for (k, n) in [
+            ("0", 5),
+            ("1", 3),
+            ("2", 3),
+            ("3", 9),
+            ("4", 1),
+            ("5", 1),
+            ("6", 1),
+            ("7", 2),
+        ] {
+            keys(&mut s, k);
+            assert!(
+                s.current().rows.len() >= n,
+                "pane {k}: {} rows",
+                s.current().rows.len()
+            );
+        }
+    }
+
+    #[test]
+    fn the_event_timeline_keeps_the_newest_in_view() {
+        let mut s = loaded();
+        let ev = |t: i64, name: &str| {
+            let e: bollard_stubs::models::EventMessage =
+                serde_json::from_value(serde_json::json!({
+                    "Type": "service", "Action": "create", "timeNano": t,
+                    "Actor": {"ID": name, "Attributes": {"name": name}}
+                }))
+                .unwrap();
+            Msg::Engine(EngineMsg::Event(Box::new(e)))
+        };
+        update(&mut s, ev(1_000, "old"));
+        keys(&mut s, ":events\n");
+        for i in 0..100 {
+            update(&mut s, ev(2_000 + i, &format!("new{i}")));
+        }
+        let l = s.current();
+        assert_eq!(l.selected, 0);
+        assert_eq!(l.offset, 0);
+        assert!(l.rows[0].cells[3].search_text().contains("new99"));
+        // the same event twice (history and live overlap) is shown once
+        update(&mut s, ev(2_099, "new99"));
+        assert_eq!(s.current().rows.len(), 101);
+    }
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    #[test]
+    fn e_on_a_stack_fetches_its_file_and_opens_the_editor() {
+        let mut s = loaded();
+        keys(&mut s, "4");
+        let fx = keys(&mut s, "e");
+        assert_eq!(
+            fx,
+            vec![Effect::LoadStackFile {
+                stack: "shop".into()
+            }]
+        );
+        update(
+            &mut s,
+            Msg::StackFile {
+                stack: "shop".into(),
+                result: Ok(swarmtop_compose::source::StackFile::Reconstructed {
+                    text: "services:\n  api:\n    image: busybox:1\n".into(),
+                }),
+            },
+        );
+        assert_eq!(s.mode, Mode::Editor);
+        let ed = s.editor.as_ref().unwrap();
+        assert!(ed.status.as_deref().unwrap_or("").contains("RECONSTRUCTED"));
+        // typing is noted (the check and the autosave wait for a pause), ctrl-g asks for a
+        // plan first
+        let fx = keys(&mut s, "\n");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Editor(crate::editor::EditorEffect::Edited { .. })]
+        ));
+        let fx = update(&mut s, ctrl('g'));
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Editor(
+                crate::editor::EditorEffect::PlanForDeploy { .. }
+            )]
+        ));
+    }
+
+    #[test]
+    fn a_paste_in_a_one_line_prompt_never_presses_enter() {
+        let mut s = loaded();
+        keys(&mut s, ":");
+        let fx = update(&mut s, Msg::Paste("edit a.yml\nq\n".into()));
+        assert!(fx.is_empty());
+        assert_eq!(s.mode, Mode::Command("edit a.ymlq".into()));
+        // in a pane, pasted letters are not taken for commands
+        keys(&mut s, "\u{1b}");
+        let before = s.mode.clone();
+        assert!(update(&mut s, Msg::Paste("qD".into())).is_empty());
+        assert_eq!(s.mode, before);
+        assert!(!s.quit);
+    }
+
+    #[test]
+    fn a_refused_service_create_gives_the_form_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2n");
+        assert_eq!(s.mode, Mode::Form);
+        keys(&mut s, "webx\tbusybox:1\t\t\t\t\t8080:80");
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty(), "asks first: {fx:?}");
+        let fx = keys(&mut s, "y");
+        assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // the engine refuses: the form is back with every value and the reason in it
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "create service webx".into(),
+                then: None,
+                result: Err("port 8080 is already in use".into()),
+            },
+        );
+        assert_eq!(s.mode, Mode::Form);
+        let f = s.form.as_ref().expect("the form");
+        let value = |label: &str| {
+            f.fields
+                .iter()
+                .find(|x| x.label == label)
+                .map(|x| x.value.clone())
+        };
+        assert_eq!(value("name").as_deref(), Some("webx"));
+        assert_eq!(value("image").as_deref(), Some("busybox:1"));
+        assert_eq!(value("ports").as_deref(), Some("8080:80"));
+        assert!(
+            f.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("port 8080 is already in use")
+        );
+        // accepted next time: nothing kept
+        keys(&mut s, "\u{1b}");
+        assert!(s.sent.is_none());
+    }
+
+    /// What follows an op comes from the op, not from the words of its description (a rotated
+    /// token was recognised by "join token" in the text).
+    #[test]
+    fn the_follow_up_of_an_op_is_what_the_op_says() {
+        let rotate = swarmtop_ops::Op::RotateJoinToken { manager: true };
+        assert_eq!(
+            rotate.follow_up(),
+            Some(FollowUp::JoinCommand { manager: true })
+        );
+        let mut s = loaded();
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "a new token for joining managers".into(),
+                then: rotate.follow_up(),
+                result: Ok("done".into()),
+            },
+        );
+        assert!(fx.contains(&Effect::LoadJoin { manager: true }), "{fx:?}");
+        // words alone follow nothing
+        let fx = update(
+            &mut s,
+            Msg::OpDone {
+                what: "rotate the worker join token".into(),
+                then: None,
+                result: Ok("done".into()),
+            },
+        );
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::LoadJoin { .. })),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn a_refused_scale_gives_the_prompt_back_as_typed() {
+        let mut s = loaded();
+        keys(&mut s, "2Gs"); // web
+        let Mode::Prompt(_) = &s.mode else {
+            panic!("no prompt: {:?}", s.mode)
+        };
+        keys(&mut s, "\x08\x08\x087\n");
+        // the dialog says from -> to; yes sends it
+        let Mode::Confirm(_) = &s.mode else {
+            panic!("no dialog: {:?}", s.mode)
+        };
+        keys(&mut s, "y");
+        let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
+            panic!("nothing kept; mode {:?}", s.mode)
+        };
+        update(
+            &mut s,
+            Msg::OpDone {
+                what,
+                then: None,
+                result: Err("the swarm has no leader".into()),
+            },
+        );
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt not back: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "7");
+        assert!(p.error.as_deref().unwrap_or("").contains("no leader"));
+    }
+
+    #[test]
+    fn read_only_refuses_a_deploy_where_the_effect_is_made() {
+        let mut s = loaded();
+        s.read_only = Some("--read-only".into());
+        update(
+            &mut s,
+            Msg::FileOpened {
+                path: "/tmp/x.yml".into(),
+                stack: "x".into(),
+                result: Ok(Some("services:\n  a:\n    image: busybox:1\n".into())),
+            },
+        );
+        let fx = update(&mut s, ctrl('g'));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            s.editor
+                .as_ref()
+                .unwrap()
+                .status
+                .as_deref()
+                .unwrap()
+                .contains("read-only")
+        );
+    }
+
+    #[test]
+    fn a_bad_stack_name_keeps_what_was_typed() {
+        let mut s = loaded();
+        keys(&mut s, "4n");
+        keys(&mut s, "my shop\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("prompt closed: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "my shop");
+        assert!(p.error.as_deref().unwrap().contains("' '"));
+        // fixed, it opens the file
+        keys(&mut s, "\x08");
+    }
+
+    #[test]
+    fn edit_command_opens_a_file_named_after_its_stack() {
+        let mut s = loaded();
+        s.work_dir = "/srv".into();
+        let fx = keys(&mut s, ":edit shop.yml\n");
+        assert_eq!(
+            fx,
+            vec![Effect::OpenFile {
+                path: "/srv/shop.yml".into(),
+                stack: "shop".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn esc_stops_waiting_for_a_file_and_its_late_answer_is_dropped() {
+        let mut s = loaded();
+        s.work_dir = "/srv".into();
+        keys(&mut s, ":edit pipe.yml\n");
+        assert_eq!(
+            s.reading.as_deref(),
+            Some(std::path::Path::new("/srv/pipe.yml"))
+        );
+        assert_eq!(keys(&mut s, "\u{1b}"), vec![Effect::CancelRead]);
+        assert_eq!(s.reading, None);
+        update(
+            &mut s,
+            Msg::FileOpened {
+                path: "/srv/pipe.yml".into(),
+                stack: "pipe".into(),
+                result: Ok(Some("services: {}\n".into())),
+            },
+        );
+        assert_eq!(s.mode, Mode::Normal, "not opened after Esc");
+        assert!(s.editor.is_none());
+    }
+
+    fn an_autosave() -> crate::editor::Autosave {
+        crate::editor::Autosave {
+            stack: "shop".into(),
+            text: "services: {}\n# mine\n".into(),
+            file: Some("/srv/shop.yml".into()),
+            on_disk: Some("services: {}\n".into()),
+            pid: Some(4242),
+            host: Some("h".into()),
+            path: "/state/editor/shop.4242.autosave.json".into(),
+        }
+    }
+
+    #[test]
+    fn an_autosave_is_offered_back_with_its_file() {
+        let mut s = loaded();
+        update(&mut s, Msg::Autosaves(vec![an_autosave()]));
+        assert!(matches!(s.mode, Mode::Confirm(_)));
+        keys(&mut s, "y");
+        assert_eq!(s.mode, Mode::Editor);
+        let ed = s.editor.as_mut().unwrap();
+        assert_eq!(ed.text(), "services: {}\n# mine\n");
+        // it can be saved back to its file, checked against what the file held
+        assert!(ed.is_dirty());
+        assert_eq!(
+            ed.path.as_deref(),
+            Some(std::path::Path::new("/srv/shop.yml"))
+        );
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Editor(crate::editor::EditorEffect::Save { path, expected: Some(e), .. })]
+                    if path == std::path::Path::new("/srv/shop.yml") && e == "services: {}\n"
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn only_d_deletes_an_offered_autosave_esc_keeps_it() {
+        for (key, deleted) in [("\u{1b}", false), ("n", false), ("q", false), ("d", true)] {
+            let mut s = loaded();
+            update(&mut s, Msg::Autosaves(vec![an_autosave()]));
+            let fx = keys(&mut s, key);
+            assert_eq!(
+                fx.iter().any(|e| matches!(
+                    e,
+                    Effect::RemoveAutosave { .. } | Effect::DiscardAutosave { .. }
+                )),
+                deleted,
+                "{key:?}: {fx:?}"
+            );
+            if key == "q" {
+                // not an answer: still asking
+                assert!(matches!(s.mode, Mode::Confirm(_)));
+            } else {
+                assert_eq!(s.mode, Mode::Normal, "{key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn read_only_refuses_when_the_key_is_pressed() {
+        let mut s = loaded();
+        s.read_only = Some("context prod is read_only in config.yaml".into());
+        let fx = keys(&mut s, "1D");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
+        assert_eq!(s.mode, Mode::Normal);
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("read-only (context prod is read_only in config.yaml): drain refused")
+        );
+    }
+
+    #[test]
+    fn drain_asks_first_and_says_what_would_stay_pending() {
+        let mut s = loaded();
+        keys(&mut s, "1");
+        let fx = keys(&mut s, "D");
+        assert!(fx.is_empty());
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        let text = c.lines.join("\n");
+        assert!(text.contains("shop_api.1 WOULD STAY PENDING"), "{text}");
+        assert!(c.danger);
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(swarmtop_ops::Op::SetAvailability { .. })]
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn demoting_the_only_manager_is_refused() {
+        let mut s = loaded();
+        let fx = keys(&mut s, "1-");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
+        assert!(s.status.as_ref().unwrap().text.contains("only manager"));
+    }
+
+    #[test]
+    fn scale_prompts_with_the_current_count_and_checks_the_answer() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web
+        keys(&mut s, "s");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "3");
+        keys(&mut s, "\x08\x08-1\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "-1", "what was typed is kept");
+        assert!(p.error.as_deref().unwrap().contains("negative"));
+        update(&mut s, key(KeyCode::Backspace));
+        update(&mut s, key(KeyCode::Backspace));
+        assert!(keys(&mut s, "7\n").is_empty(), "asked first");
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(swarmtop_ops::Op::Scale { replicas: 7, .. })]
+            ),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn a_finished_update_opens_its_rollout() {
+        let mut s = loaded();
+        keys(&mut s, "2");
+        update(
+            &mut s,
+            Msg::OpDone {
+                what: "set image".into(),
+                then: Some(FollowUp::Rollout("s1webwebwebwebwebwebwebwe".into())),
+                result: Ok("set image".into()),
+            },
+        );
+        assert_eq!(s.view.pane, Pane::Rollout);
+        // R there rolls back this service, after asking
+        keys(&mut s, "R");
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(matches!(
+            c.pending,
+            Pending::Run(swarmtop_ops::Op::Rollback { .. })
+        ));
+    }
+
+    /// The dialog open now, or a panic naming the mode.
+    fn dialog(s: &State) -> &crate::prompt::Confirm {
+        match &s.mode {
+            Mode::Confirm(c) => c,
+            other => panic!("no dialog: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_label_edit_asks_with_from_and_to_and_sends_only_that_change() {
+        let mut s = loaded();
+        keys(&mut s, "1L"); // node1 has zone=eu
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(p.text, "", "nothing typed yet: Enter changes nothing");
+        assert!(p.label.contains("zone=\"eu\""), "{}", p.label);
+        let fx = keys(&mut s, "\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert_eq!(s.mode, Mode::Normal);
+        // a value with a comma and spaces is one value
+        keys(&mut s, "L");
+        let fx = keys(&mut s, "zone=eu-1, eu-2 \n");
+        assert!(fx.is_empty(), "asked first: {fx:?}");
+        let d = dialog(&s);
+        assert!(
+            d.lines
+                .iter()
+                .any(|l| l == "label zone: eu -> \"eu-1, eu-2 \""),
+            "{:?}",
+            d.lines
+        );
+        let fx = keys(&mut s, "y");
+        match fx.as_slice() {
+            [Effect::Run(swarmtop_ops::Op::SetNodeLabels { set, remove, .. })] => {
+                assert_eq!(set, &vec![("zone".to_string(), "eu-1, eu-2 ".to_string())]);
+                assert!(remove.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        // removing one names it; a label that is not there is said in the prompt
+        keys(&mut s, "L");
+        keys(&mut s, "-nope\n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(p.error.as_deref().unwrap().contains("has no label nope"));
+    }
+
+    #[test]
+    fn text_typed_into_a_pane_writes_nothing_without_y() {
+        let mut s = loaded();
+        keys(&mut s, "1G"); // node3, drained
+        // `a` of "cat" opens the dialog; the `n` of "notes" cancels it
+        let fx = keys(&mut s, "cat notes.txt\n");
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))), "{fx:?}");
+        keys(&mut s, "\x1b");
+        for (k, change) in [
+            ('a', "availability: drain -> active"),
+            ('p', "availability: drain -> pause"),
+        ] {
+            let fx = keys(&mut s, &k.to_string());
+            assert!(fx.is_empty(), "{k}: {fx:?}");
+            let d = dialog(&s);
+            assert!(d.lines.iter().any(|l| l == change), "{k}: {:?}", d.lines);
+            // other keys leave the dialog open and send nothing
+            assert!(keys(&mut s, "xq").is_empty());
+            let fx = keys(&mut s, "y");
+            assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{k}: {fx:?}");
+        }
+    }
+
+    #[test]
+    fn scale_and_image_ask_with_from_and_to() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web: 3 replicas, swarmtest/busybox:1
+        keys(&mut s, "s");
+        keys(&mut s, "\x08");
+        let fx = keys(&mut s, "5\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
+        // no: back to the prompt as typed (as a form's dialog goes back to the form)
+        keys(&mut s, "n");
+        let Mode::Prompt(p) = &s.mode else {
+            panic!("not back at the prompt: {:?}", s.mode)
+        };
+        assert_eq!(p.text, "5");
+        keys(&mut s, "\x1b");
+        assert_eq!(s.mode, Mode::Normal);
+        keys(&mut s, "i");
+        for _ in 0..30 {
+            keys(&mut s, "\x08");
+        }
+        let fx = keys(&mut s, "swarmtest/busybox:2\n");
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            dialog(&s)
+                .lines
+                .iter()
+                .any(|l| l == "image: swarmtest/busybox:1 -> swarmtest/busybox:2"),
+            "{:?}",
+            dialog(&s).lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::Run(swarmtop_ops::Op::SetImage { .. })]
+        ));
+    }
+
+    #[test]
+    fn removing_nodes_a_manager_a_down_one_and_an_up_one() {
+        let mut s = loaded();
+        keys(&mut s, "1");
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("is a manager: demote it first")
+        );
+        keys(&mut s, "G"); // node3, down
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(c.yes_key, 'y');
+        assert!(matches!(
+            c.pending,
+            Pending::Run(swarmtop_ops::Op::RemoveNode { force: false, .. })
+        ));
+        keys(&mut s, "n");
+        keys(&mut s, "k"); // node2, up: force, with its own key
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Mode::Confirm(c) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(c.yes_key, 'F');
+        assert!(keys(&mut s, "y").is_empty() || matches!(s.mode, Mode::Normal));
+    }
+
+    #[test]
+    fn a_configs_data_is_shown_on_request_a_secrets_never() {
+        let mut s = loaded();
+        let mut cfgs = s.cluster.configs.clone();
+        cfgs[0].spec.as_mut().unwrap().data = Some("c2VydmVyIHsgbGlzdGVuIDgwOyB9".into());
+        s.cluster.configs = cfgs;
+        keys(&mut s, "6d");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(!d.lines.join("\n").contains("server {"));
+        keys(&mut s, "v");
+        let Mode::Describe(d) = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(d.lines.join("\n").contains("server { listen 80; }"));
+        keys(&mut s, "\x1b5d");
+        keys(&mut s, "v");
+        assert!(
+            s.status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("secret data never")
+        );
+    }
+
+    #[test]
+    fn sort_by_next_column() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('o'))); // HOSTNAME
+        update(&mut s, key(KeyCode::Char('o'))); // STATUS
+        let first = &s.list(Pane::Nodes).rows[0];
+        assert_eq!(first.id, "n3ccccccccccccccccccccccc"); // "down" < "ready"
+    }
+}

@@ -1,0 +1,107 @@
+//! A yes/no question over the screen, with what it will do in words.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use swarmtop_app::prompt::Confirm;
+use swarmtop_settings::theme::Theme;
+
+pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(90);
+    let text_w = w.saturating_sub(2).max(1) as usize;
+    // room for wrapped lines plus the key line
+    let rows: usize = c
+        .lines
+        .iter()
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
+        .sum::<usize>()
+        + 2;
+    let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5);
+    let r = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    let border = if c.danger { theme.error } else { theme.border };
+    let mut lines: Vec<Line> = c
+        .lines
+        .iter()
+        .map(|l| Line::from(Span::styled(l.clone(), theme.text)))
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.key),
+        Span::styled(" yes   ", theme.dim),
+        Span::styled("n", theme.key),
+        Span::styled("/", theme.dim),
+        Span::styled("esc", theme.key),
+        Span::styled(" no", theme.dim),
+    ]));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(border)
+                    .title(Span::styled(c.title.clone(), theme.title)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+/// The join command, with its keys.
+pub fn draw_join(
+    f: &mut Frame,
+    area: Rect,
+    j: &swarmtop_app::join::JoinView,
+    keymap: &swarmtop_settings::keymap::Keymap,
+    theme: &Theme,
+) {
+    use swarmtop_settings::keymap::{Action, Scope};
+    let which = if j.manager { "manager" } else { "worker" };
+    let w = area.width.saturating_sub(4).min(100);
+    let h = 9u16.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("To add a {which}, run this on the new machine:"),
+            theme.text,
+        )),
+        Line::default(),
+        Line::from(Span::styled(j.command.clone(), theme.key)),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(keymap.key_label(Scope::Global, Action::Copy), theme.key),
+            Span::styled(" copy   ", theme.dim),
+            Span::styled(
+                keymap.key_label(Scope::Global, Action::RotateToken),
+                theme.key,
+            ),
+            Span::styled(" rotate the token   ", theme.dim),
+            Span::styled("any other key", theme.key),
+            Span::styled(" close", theme.dim),
+        ]),
+    ];
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border)
+                    .title(Span::styled(format!(" join a {which} "), theme.title)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
