@@ -101,7 +101,13 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
         }
         Action::RemoveSecret | Action::RemoveConfig => remove_object(state, action),
         Action::RemoveStack => remove_stack(state),
-        _ => service_action(state, action),
+        Action::Scale
+        | Action::RollingUpdate
+        | Action::SetImage
+        | Action::Rollback
+        | Action::Restart
+        | Action::RemoveService => service_action(state, action),
+        _ => return None,
     };
     Some(fx)
 }

@@ -468,10 +468,55 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             };
         }
-        other => match actions::operator_action(state, other) {
+        // the writes: each asks first, or is refused in read-only mode (`actions`)
+        a @ (Action::Drain
+        | Action::Activate
+        | Action::Pause
+        | Action::Promote
+        | Action::Demote
+        | Action::Labels
+        | Action::RemoveNode
+        | Action::Scale
+        | Action::RollingUpdate
+        | Action::SetImage
+        | Action::Rollback
+        | Action::Restart
+        | Action::RemoveService
+        | Action::CreateService
+        | Action::CreateSecret
+        | Action::RemoveSecret
+        | Action::CreateConfig
+        | Action::RemoveConfig
+        | Action::RemoveStack) => match actions::operator_action(state, a) {
             Some(fx) => return fx,
-            None => state.info(format!("{} does nothing here", other.name())),
+            None => state.info(format!("{} does nothing here", a.name())),
         },
+        // keys of the other views (describe, logs, editor, the join dialog) and pane keys
+        // pressed in another pane: said, not done. Every action is named in this match, so a
+        // new one cannot be forgotten: it does not compile until it is placed.
+        a @ (Action::EditStack
+        | Action::NewStack
+        | Action::ScrollLeft
+        | Action::ScrollRight
+        | Action::ShowData
+        | Action::Copy
+        | Action::RotateToken
+        | Action::Save
+        | Action::Plan
+        | Action::Deploy
+        | Action::Leave
+        | Action::Follow
+        | Action::Timestamps
+        | Action::Wrap
+        | Action::Search
+        | Action::NextMatch
+        | Action::PrevMatch
+        | Action::Since1m
+        | Action::Since5m
+        | Action::Since15m
+        | Action::Since1h
+        | Action::SinceAll
+        | Action::SaveLogs) => state.info(format!("{} does nothing here", a.name())),
     }
     let h = state.page_height();
     state.current_mut().scroll_into_view(h);
@@ -899,6 +944,45 @@ mod tests {
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
         s
+    }
+
+    #[test]
+    fn every_action_of_another_view_says_it_does_nothing_in_a_pane() {
+        // the keys of describe, the logs, the editor and the join dialog, pressed over a pane
+        let elsewhere = [
+            Action::ShowData,
+            Action::Copy,
+            Action::RotateToken,
+            Action::Save,
+            Action::Plan,
+            Action::Deploy,
+            Action::Leave,
+            Action::Follow,
+            Action::Wrap,
+            Action::SaveLogs,
+            Action::SinceAll,
+        ];
+        for a in elsewhere {
+            let mut s = loaded();
+            assert!(run_action(&mut s, a).is_empty(), "{a:?}");
+            let said = s.status.map(|l| l.text).unwrap_or_default();
+            assert_eq!(said, format!("{} does nothing here", a.name()), "{a:?}");
+            assert_eq!(s.mode, Mode::Normal, "{a:?}");
+        }
+        // and every action at all runs in these panes without a panic
+        for pane in [
+            Pane::Nodes,
+            Pane::Services,
+            Pane::Stacks,
+            Pane::Secrets,
+            Pane::Map,
+        ] {
+            for a in Action::ALL {
+                let mut s = loaded();
+                switch_pane(&mut s, pane);
+                let _ = run_action(&mut s, *a);
+            }
+        }
     }
 
     #[test]
