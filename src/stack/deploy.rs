@@ -13,6 +13,7 @@ use super::StackError;
 use super::convert::fill_ids;
 use super::plan::{Action, Kind, Plan, ResolveImage, keep_live_fields};
 use crate::engine::Engine;
+use crate::engine::edit::once_more_if_out_of_sequence;
 use crate::engine::error::{EngineError, from_bollard};
 
 /// What a deploy did, line by line, in the CLI's words.
@@ -240,35 +241,28 @@ async fn update_service(
         version: v as i32,
         ..Default::default()
     };
-    match d
-        .update_service(id, spec.clone(), opts(version), None)
-        .await
-    {
-        Ok(r) => {
-            report.warnings.extend(r.warnings.unwrap_or_default());
-            Ok(())
-        }
-        Err(e) => {
-            let e = err(e);
-            if !e.to_string().contains("out of sequence") {
-                return Err(e);
-            }
-            let fresh = engine.service(id).await?.ok_or_else(|| {
-                EngineError::Other(format!("service {id} was removed while deploying"))
-            })?;
-            let mut spec = spec;
-            if let Some(live) = &fresh.spec {
-                keep_live_fields(&mut spec, live, plan.options.resolve_image);
-            }
-            let v = fresh.version.and_then(|v| v.index).unwrap_or(0) as i64;
-            let r = d
-                .update_service(id, spec, opts(v), None)
+    let (err, opts, spec) = (&err, &opts, &spec);
+    let sent = once_more_if_out_of_sequence(|attempt| async move {
+        if attempt == 0 {
+            return d
+                .update_service(id, spec.clone(), opts(version), None)
                 .await
-                .map_err(err)?;
-            report.warnings.extend(r.warnings.unwrap_or_default());
-            Ok(())
+                .map_err(err);
         }
-    }
+        // changed since the plan read it: send the same spec on what is there now
+        let fresh = engine.service(id).await?.ok_or_else(|| {
+            EngineError::Other(format!("service {id} was removed while deploying"))
+        })?;
+        let mut spec = spec.clone();
+        if let Some(live) = &fresh.spec {
+            keep_live_fields(&mut spec, live, plan.options.resolve_image);
+        }
+        let v = fresh.version.and_then(|v| v.index).unwrap_or(0) as i64;
+        d.update_service(id, spec, opts(v), None).await.map_err(err)
+    })
+    .await?;
+    report.warnings.extend(sent.warnings.unwrap_or_default());
+    Ok(())
 }
 
 /// `--resolve-image always|changed`: pin the image to the digest the registry has, and the

@@ -135,18 +135,28 @@ pub async fn edit(
     query: &[(&str, &str)],
     change: impl Fn(&Live, &mut Map<String, Value>) -> Result<(), String>,
 ) -> Result<Vec<String>, EngineError> {
-    let mut last = None;
-    for _ in 0..2 {
+    let change = &change;
+    once_more_if_out_of_sequence(|_| async move {
         let live = read(engine, target).await?;
         let mut spec = live.spec.clone();
         change(&live, &mut spec).map_err(EngineError::Other)?;
-        match write(engine, target, live.version, &spec, query).await {
-            Ok(w) => return Ok(w),
-            Err(e) if out_of_sequence(&e) => last = Some(e),
-            Err(e) => return Err(e),
-        }
+        write(engine, target, live.version, &spec, query).await
+    })
+    .await
+}
+
+/// The one retry rule of every write: `attempt(0)`, and `attempt(1)` when the engine answers
+/// "update out of sequence" (the object changed since it was read; the second attempt reads
+/// it again). Never more: a write that keeps losing the race says so.
+pub async fn once_more_if_out_of_sequence<T, F, Fut>(mut attempt: F) -> Result<T, EngineError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<T, EngineError>>,
+{
+    match attempt(0).await {
+        Err(e) if out_of_sequence(&e) => attempt(1).await,
+        other => other,
     }
-    Err(last.unwrap_or_else(|| EngineError::Other("update out of sequence".into())))
 }
 
 /// The object at `path` under `root`, made (empty) where it is missing or null. A value of
@@ -189,6 +199,44 @@ pub fn existing<'a>(root: &'a Map<String, Value>, path: &[&str]) -> Option<&'a M
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn raced() -> EngineError {
+        EngineError::Api {
+            status: 500,
+            message: "rpc error: code = Unknown desc = update out of sequence".into(),
+        }
+    }
+
+    /// How many attempts a write makes when the engine answers with `answers` in turn.
+    async fn attempts(answers: Vec<Result<u8, EngineError>>) -> (usize, Result<u8, EngineError>) {
+        let answers = std::sync::Mutex::new(answers.into_iter());
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let (answers, made_ref) = (&answers, &made);
+        let r = once_more_if_out_of_sequence(|_| async move {
+            made_ref.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            answers.lock().unwrap().next().unwrap()
+        })
+        .await;
+        (made.into_inner(), r)
+    }
+
+    #[tokio::test]
+    async fn a_write_is_tried_once_more_only_when_it_lost_a_race() {
+        let (n, r) = attempts(vec![Ok(1)]).await;
+        assert_eq!((n, r.unwrap()), (1, 1));
+        let (n, r) = attempts(vec![Err(raced()), Ok(2)]).await;
+        assert_eq!((n, r.unwrap()), (2, 2), "read again and sent once more");
+        let (n, r) = attempts(vec![Err(raced()), Err(raced()), Ok(3)]).await;
+        assert_eq!(n, 2, "never a third time");
+        assert!(out_of_sequence(&r.unwrap_err()));
+        let refused = EngineError::Api {
+            status: 400,
+            message: "invalid mount".into(),
+        };
+        let (n, r) = attempts(vec![Err(refused), Ok(4)]).await;
+        assert_eq!(n, 1, "any other refusal is final");
+        assert_eq!(r.unwrap_err().status(), Some(400));
+    }
 
     #[test]
     fn an_object_is_read_whole_with_its_version() {
