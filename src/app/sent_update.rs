@@ -9,10 +9,7 @@ use super::state::{Mode, State};
 fn action_of(fx: &[Effect]) -> Option<String> {
     fx.iter().find_map(|e| match e {
         Effect::Run(op) => Some(op.describe()),
-        Effect::CreateFromFile { secret, name, .. } => Some(format!(
-            "create {} {name}",
-            if *secret { "secret" } else { "config" }
-        )),
+        Effect::CreateFromFile { kind, name, .. } => Some(format!("create {} {name}", kind.word())),
         _ => None,
     })
 }

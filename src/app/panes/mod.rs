@@ -13,8 +13,8 @@ pub mod tasks;
 use chrono::{DateTime, Utc};
 
 use super::rows::{Column, Row};
-use crate::cluster::Cluster;
 use crate::cluster::events::EventRow;
+use crate::cluster::{Cluster, ObjectKind};
 
 /// The event timeline, newest first.
 pub type EventLog = std::collections::VecDeque<EventRow>;
@@ -138,8 +138,8 @@ impl View {
             (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, tasks::Filter::Node(id)),
             (Pane::Tasks, _) => tasks::rows(c, tasks::Filter::All),
             (Pane::Stacks, _) => stacks::rows(c),
-            (Pane::Secrets, _) => objects::secret_rows(c),
-            (Pane::Configs, _) => objects::config_rows(c),
+            (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
+            (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
             (Pane::Networks, _) => networks::rows(c),
         }
     }
@@ -159,6 +159,15 @@ impl View {
 }
 
 impl Pane {
+    /// The kind of object this pane lists, for the secrets and configs panes.
+    pub fn object_kind(self) -> Option<ObjectKind> {
+        match self {
+            Pane::Secrets => Some(ObjectKind::Secret),
+            Pane::Configs => Some(ObjectKind::Config),
+            _ => None,
+        }
+    }
+
     /// The keymap scope whose keys work in this pane.
     pub fn scope(self) -> crate::keymap::Scope {
         match self {

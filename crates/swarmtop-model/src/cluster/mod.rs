@@ -5,6 +5,7 @@ pub mod events;
 pub mod format;
 pub mod info;
 mod merge;
+mod object;
 pub mod placement;
 pub mod problems;
 mod task;
@@ -17,6 +18,7 @@ use bollard_stubs::models::{
 };
 
 pub use merge::TaskDelta;
+pub use object::{ObjectKind, ObjectRef};
 pub use task::Task;
 
 /// The label `docker stack deploy` puts on everything it makes.
@@ -438,22 +440,14 @@ impl Cluster {
                 entry(&mut map, ns).networks += 1;
             }
         }
-        let label_of = |labels: Option<&HashMap<String, String>>| {
-            labels.and_then(|l| l.get(STACK_LABEL)).cloned()
-        };
-        for ns in self
-            .secrets
-            .iter()
-            .filter_map(|x| label_of(x.spec.as_ref().and_then(|s| s.labels.as_ref())))
-        {
-            entry(&mut map, &ns).secrets += 1;
-        }
-        for ns in self
-            .configs
-            .iter()
-            .filter_map(|x| label_of(x.spec.as_ref().and_then(|s| s.labels.as_ref())))
-        {
-            entry(&mut map, &ns).configs += 1;
+        for kind in ObjectKind::ALL {
+            for ns in self.objects(kind).into_iter().filter_map(|o| o.stack()) {
+                let e = entry(&mut map, ns);
+                match kind {
+                    ObjectKind::Secret => e.secrets += 1,
+                    ObjectKind::Config => e.configs += 1,
+                }
+            }
         }
         // `docker stack ls` lists a stack only while it has services
         map.into_values().filter(|s| s.services > 0).collect()
