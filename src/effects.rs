@@ -167,7 +167,7 @@ impl Executor {
                 path,
                 labels,
             } => {
-                let what = format!("create {} {name}", kind.word());
+                let what = crate::ops::Op::create_words(kind, &name);
                 if let Some(why) = self.gate.why() {
                     let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {

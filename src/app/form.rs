@@ -59,11 +59,7 @@ impl Field {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
-    RollingUpdate {
-        service_id: String,
-        service: String,
-    },
-    /// A new secret or config.
+    RollingUpdate { service_id: String, service: String },
     CreateObject(ObjectKind),
     CreateService,
 }

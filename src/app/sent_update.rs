@@ -9,7 +9,9 @@ use super::state::{Mode, State};
 fn action_of(fx: &[Effect]) -> Option<String> {
     fx.iter().find_map(|e| match e {
         Effect::Run(op) => Some(op.describe()),
-        Effect::CreateFromFile { kind, name, .. } => Some(format!("create {} {name}", kind.word())),
+        Effect::CreateFromFile { kind, name, .. } => {
+            Some(crate::ops::Op::create_words(*kind, name))
+        }
         _ => None,
     })
 }

@@ -176,7 +176,7 @@ impl Op {
             Op::Restart { service, .. } => format!("restart {service} (force update)"),
             Op::Rollback { service, .. } => format!("roll back {service}"),
             Op::RemoveService { service, .. } => format!("remove service {service}"),
-            Op::CreateObject { kind, name, .. } => format!("create {} {name}", kind.word()),
+            Op::CreateObject { kind, name, .. } => Op::create_words(*kind, name),
             Op::RemoveObject { kind, name, .. } => format!("remove {} {name}", kind.word()),
             Op::SetNodeLabels { node, .. } => format!("change the labels of node {node}"),
             Op::RemoveNode {
@@ -190,6 +190,12 @@ impl Op {
             Op::RotateJoinToken { manager: false } => "rotate the worker join token".into(),
             Op::RemoveStack { name } => format!("remove stack {name}"),
         }
+    }
+
+    /// `describe` of a create, before its data is read (a create from a file): the answer to
+    /// it is matched by these words.
+    pub fn create_words(kind: ObjectKind, name: &str) -> String {
+        format!("create {} {name}", kind.word())
     }
 
     /// Running it twice leaves what running it once does (it sets values): an op cut off by
