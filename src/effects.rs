@@ -162,13 +162,12 @@ impl Executor {
                 });
             }
             Effect::CreateFromFile {
-                secret,
+                kind,
                 name,
                 path,
                 labels,
             } => {
-                let kind = if secret { "secret" } else { "config" };
-                let what = format!("create {kind} {name}");
+                let what = crate::ops::Op::create_words(kind, &name);
                 if let Some(why) = self.gate.why() {
                     let refused = crate::access::refusal(why, &what);
                     now.push(Msg::OpDone {
@@ -195,12 +194,12 @@ impl Executor {
                         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
                     };
                     let op = match data {
-                        Ok(data) if secret => crate::ops::Op::CreateSecret {
+                        Ok(data) => crate::ops::Op::CreateObject {
+                            kind,
                             name,
                             data: crate::ops::SecretBytes(data),
                             labels,
                         },
-                        Ok(data) => crate::ops::Op::CreateConfig { name, data, labels },
                         Err(e) => {
                             return Msg::OpDone {
                                 what,

@@ -217,7 +217,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Secret { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, "secret create").await?;
             let swarmtop::cli::SecretCommand::Create { name, source } = cmd;
-            let out = swarmtop::ops::commands::secret_create(&engine, name, source).await?;
+            let out = swarmtop::ops::commands::object_create(
+                &engine,
+                swarmtop::ops::ObjectKind::Secret,
+                name,
+                source,
+            )
+            .await?;
             print!("{}", escape_controls(&out));
         }
         Some(Command::Stack { cmd }) => {

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use crate::cluster::format::{image_short, manager_status, ports, short_id, title};
 use crate::cluster::{
-    Cluster, node_addr, node_availability, node_capacity, node_engine_version, node_hostname,
-    node_id, node_role, node_state, service_counts, service_id, service_image, service_mode,
-    service_name, service_stack, service_update_state, task_desired_state, task_error,
-    task_exit_code, task_image, task_state, task_timestamp,
+    Cluster, ObjectKind, node_addr, node_availability, node_capacity, node_engine_version,
+    node_hostname, node_id, node_role, node_state, service_counts, service_id, service_image,
+    service_mode, service_name, service_stack, service_update_state, task_desired_state,
+    task_error, task_exit_code, task_image, task_state, task_timestamp,
 };
 
 #[derive(Debug, Serialize)]
@@ -108,6 +108,22 @@ pub struct ObjectDoc {
     pub created: Option<String>,
     pub updated: Option<String>,
     pub labels: HashMap<String, String>,
+}
+
+impl ObjectDoc {
+    /// The secrets or the configs, metadata only.
+    fn all(c: &Cluster, kind: ObjectKind) -> Vec<ObjectDoc> {
+        c.objects(kind)
+            .into_iter()
+            .map(|o| ObjectDoc {
+                id: o.id().to_string(),
+                name: o.name().to_string(),
+                created: o.created().map(str::to_string),
+                updated: o.updated().map(str::to_string),
+                labels: o.labels().cloned().unwrap_or_default(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -226,44 +242,8 @@ impl Snapshot {
                     configs: s.configs,
                 })
                 .collect(),
-            secrets: c
-                .secrets
-                .iter()
-                .map(|x| ObjectDoc {
-                    id: x.id.clone().unwrap_or_default(),
-                    name: x
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.name.clone())
-                        .unwrap_or_default(),
-                    created: x.created_at.clone(),
-                    updated: x.updated_at.clone(),
-                    labels: x
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.labels.clone())
-                        .unwrap_or_default(),
-                })
-                .collect(),
-            configs: c
-                .configs
-                .iter()
-                .map(|x| ObjectDoc {
-                    id: x.id.clone().unwrap_or_default(),
-                    name: x
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.name.clone())
-                        .unwrap_or_default(),
-                    created: x.created_at.clone(),
-                    updated: x.updated_at.clone(),
-                    labels: x
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.labels.clone())
-                        .unwrap_or_default(),
-                })
-                .collect(),
+            secrets: ObjectDoc::all(c, ObjectKind::Secret),
+            configs: ObjectDoc::all(c, ObjectKind::Config),
             networks: c
                 .networks
                 .iter()

@@ -9,7 +9,7 @@ use crate::engine::{Engine, load_cluster};
 use crate::ops::guards::{QuorumVerdict, demote_check, drain_lines};
 pub use crate::ops::resolve::{find_node, find_service};
 use crate::ops::validate::{check_object_name, parse_image, parse_replicas};
-use crate::ops::{Availability, Op, Role, SecretBytes, UpdateForm, run};
+use crate::ops::{Availability, ObjectKind, Op, Role, SecretBytes, UpdateForm, run};
 
 pub enum NodeVerb {
     Drain,
@@ -296,35 +296,40 @@ pub async fn rollback(engine: &Engine, key: &str) -> anyhow::Result<String> {
     Ok(format!("{done}: started\n"))
 }
 
-/// `swarmtop secret create NAME FILE|-`: the data is read from the file or stdin, checked not
-/// to be empty, sent, and never printed.
-pub async fn secret_create(engine: &Engine, name: &str, source: &str) -> anyhow::Result<String> {
-    check_object_name("secret", name).map_err(anyhow::Error::msg)?;
+/// `swarmtop secret create NAME FILE|-` (any kind: the words are the kind's): the data is read
+/// from the file or stdin, checked not to be empty, sent, and never printed.
+pub async fn object_create(
+    engine: &Engine,
+    kind: ObjectKind,
+    name: &str,
+    source: &str,
+) -> anyhow::Result<String> {
+    let word = kind.word();
+    check_object_name(word, name).map_err(anyhow::Error::msg)?;
     let data = if source == "-" {
         let mut b = Vec::new();
         std::io::stdin()
             .read_to_end(&mut b)
-            .map_err(|e| anyhow::anyhow!("cannot read the secret from stdin: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot read the {word} from stdin: {e}"))?;
         b
     } else {
         crate::files::read_bytes(std::path::Path::new(source), crate::files::OBJECT_LIMIT)?
     };
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         let from = if source == "-" { "stdin" } else { source };
-        anyhow::bail!("the secret from {from} is empty: nothing to store");
+        anyhow::bail!("the {word} from {from} is empty: nothing to store");
     }
     let c = load_cluster(engine).await?;
-    if c.secrets
-        .iter()
-        .any(|s| s.spec.as_ref().and_then(|x| x.name.as_deref()) == Some(name))
-    {
+    if c.objects(kind).iter().any(|o| o.name() == name) {
         anyhow::bail!(
-            "a secret named {name} exists already (secrets cannot be changed: pick a new name)"
+            "a {word} named {name} exists already ({} cannot be changed: pick a new name)",
+            kind.plural()
         );
     }
     let done = run::run(
         engine,
-        &Op::CreateSecret {
+        &Op::CreateObject {
+            kind,
             name: name.to_string(),
             data: SecretBytes(data),
             labels: Vec::new(),

@@ -7,7 +7,7 @@ use crate::access::*;
 use crate::cluster::{service_id, service_name};
 use crate::connect::Endpoint;
 use crate::engine::{Engine, EngineError};
-use crate::ops::{Availability, Op, SecretBytes, run};
+use crate::ops::{Availability, ObjectKind, Op, SecretBytes, run};
 use swarmtop_sim::{PrivateDir, SeedSpec, Sim};
 
 /// The gate in the real transport, against the simulated engine on a unix socket: with it
@@ -53,7 +53,8 @@ async fn a_closed_gate_sends_only_reads() {
             availability: Availability::Drain,
         },
         // bollard's own calls
-        Op::CreateSecret {
+        Op::CreateObject {
+            kind: ObjectKind::Secret,
             name: "x".into(),
             data: SecretBytes(b"v".to_vec()),
             labels: Vec::new(),

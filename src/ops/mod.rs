@@ -11,3 +11,5 @@ pub use swarmtop_ops::*;
 
 #[cfg(test)]
 mod gate_tests;
+#[cfg(test)]
+mod object_tests;

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use bollard::models::{ConfigSpec, SecretSpec};
 use serde_json::{Map, Value, json};
 
-use super::{Op, Role, UpdateForm};
+use super::{ObjectKind, Op, Role, UpdateForm};
 use crate::engine::edit::{self, Target, object_at};
 use crate::engine::{Engine, EngineError};
 use crate::image_ref::as_docker_sends;
@@ -309,34 +309,43 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
                 .await
                 .map_err(api)?;
         }
-        Op::CreateSecret {
+        Op::CreateObject {
+            kind,
             name,
             data,
             labels: l,
         } => {
-            let spec = SecretSpec {
-                name: Some(name.clone()),
-                labels: labels(l),
-                data: Some(base64::engine::general_purpose::STANDARD.encode(&data.0)),
-                ..Default::default()
-            };
-            engine.docker.create_secret(spec).await.map_err(api)?;
+            let (name, labels, data) = (
+                Some(name.clone()),
+                labels(l),
+                Some(base64::engine::general_purpose::STANDARD.encode(&data.0)),
+            );
+            // bollard has a call and a spec type per kind
+            match kind {
+                ObjectKind::Secret => {
+                    let spec = SecretSpec {
+                        name,
+                        labels,
+                        data,
+                        ..Default::default()
+                    };
+                    engine.docker.create_secret(spec).await.map_err(api)?;
+                }
+                ObjectKind::Config => {
+                    let spec = ConfigSpec {
+                        name,
+                        labels,
+                        data,
+                        ..Default::default()
+                    };
+                    engine.docker.create_config(spec).await.map_err(api)?;
+                }
+            }
         }
-        Op::CreateConfig {
-            name,
-            data,
-            labels: l,
-        } => {
-            let spec = ConfigSpec {
-                name: Some(name.clone()),
-                labels: labels(l),
-                data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
-                ..Default::default()
-            };
-            engine.docker.create_config(spec).await.map_err(api)?;
-        }
-        Op::RemoveSecret { id, .. } => engine.docker.delete_secret(id).await.map_err(api)?,
-        Op::RemoveConfig { id, .. } => engine.docker.delete_config(id).await.map_err(api)?,
+        Op::RemoveObject { kind, id, .. } => match kind {
+            ObjectKind::Secret => engine.docker.delete_secret(id).await.map_err(api)?,
+            ObjectKind::Config => engine.docker.delete_config(id).await.map_err(api)?,
+        },
         Op::SetNodeLabels {
             node_id,
             set,
@@ -593,7 +602,8 @@ mod tests {
     fn secret_bytes_never_print() {
         let s = super::super::SecretBytes(b"hunter2".to_vec());
         assert!(!format!("{s:?}").contains("hunter2"));
-        let op = Op::CreateSecret {
+        let op = Op::CreateObject {
+            kind: ObjectKind::Secret,
             name: "pw".into(),
             data: s,
             labels: vec![],

@@ -17,7 +17,7 @@ use swarmtop_model::cluster::{
 };
 use swarmtop_ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info};
 use swarmtop_ops::validate::{parse_image, parse_replicas};
-use swarmtop_ops::{Availability, Op, Role};
+use swarmtop_ops::{Availability, ObjectKind, Op, Role};
 use swarmtop_settings::keymap::Action;
 
 /// Asks before `op` changes anything (refused at once in read-only mode).
@@ -94,8 +94,7 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
             Vec::new()
         }
         Action::CreateSecret | Action::CreateConfig => {
-            let secret = action == Action::CreateSecret;
-            state.form = Some(Form::create_object(secret));
+            state.form = Some(Form::create_object(object_kind(action)));
             state.mode = Mode::Form;
             Vec::new()
         }
@@ -406,10 +405,17 @@ fn remove_stack(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The secret or config an object action is about (the keymap has one action per kind).
+fn object_kind(action: Action) -> ObjectKind {
+    match action {
+        Action::CreateSecret | Action::RemoveSecret => ObjectKind::Secret,
+        _ => ObjectKind::Config,
+    }
+}
+
 fn remove_object(state: &mut State, action: Action) -> Vec<Effect> {
-    let secret = action == Action::RemoveSecret;
-    let want = if secret { Pane::Secrets } else { Pane::Configs };
-    if state.view.pane != want {
+    let kind = object_kind(action);
+    if state.view.pane.object_kind() != Some(kind) {
         return Vec::new();
     }
     let Some(id) = state.current().selected_id.clone() else {
@@ -426,23 +432,19 @@ fn remove_object(state: &mut State, action: Action) -> Vec<Effect> {
         .and_then(|r| r.cells.get(1))
         .map(|c| c.search_text().to_string())
         .unwrap_or_default();
-    let kind = if secret { "secret" } else { "config" };
-    let mut lines = vec![format!("Remove {kind} {name}? This cannot be undone.")];
+    let mut lines = vec![format!(
+        "Remove {} {name}? This cannot be undone.",
+        kind.word()
+    )];
     if !used.is_empty() {
         lines.push(format!(
             "It is used by: {used}. The engine refuses to remove it while they use it."
         ));
     }
-    let op = if secret {
-        Op::RemoveSecret {
-            id,
-            name: name.clone(),
-        }
-    } else {
-        Op::RemoveConfig {
-            id,
-            name: name.clone(),
-        }
+    let op = Op::RemoveObject {
+        kind,
+        id,
+        name: name.clone(),
     };
     confirm(state, format!(" remove {name} "), lines, op, true);
     Vec::new()
@@ -526,38 +528,25 @@ pub fn submit_prompt(
 /// Names the cluster has, for a form's checks.
 struct ClusterNames {
     taken: Vec<String>,
-    secrets: std::collections::HashMap<String, String>,
-    configs: std::collections::HashMap<String, String>,
+    /// Secret and config IDs by kind and name.
+    ids: std::collections::HashMap<(ObjectKind, String), String>,
 }
 
 impl ClusterNames {
     fn new(state: &State, kind: &super::form::FormKind) -> ClusterNames {
         use super::form::FormKind;
-        let by_name = |items: Vec<(Option<String>, Option<String>)>| {
-            items
-                .into_iter()
-                .filter_map(|(id, name)| Some((name?, id?)))
-                .collect::<std::collections::HashMap<String, String>>()
-        };
-        let secrets = by_name(
-            state
-                .cluster
-                .secrets
-                .iter()
-                .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
-                .collect(),
-        );
-        let configs = by_name(
-            state
-                .cluster
-                .configs
-                .iter()
-                .map(|s| (s.id.clone(), s.spec.as_ref().and_then(|x| x.name.clone())))
-                .collect(),
-        );
+        let ids: std::collections::HashMap<(ObjectKind, String), String> = ObjectKind::ALL
+            .into_iter()
+            .flat_map(|k| state.cluster.objects(k))
+            .filter(|o| !o.id().is_empty() && !o.name().is_empty())
+            .map(|o| ((o.kind(), o.name().to_string()), o.id().to_string()))
+            .collect();
         let taken = match kind {
-            FormKind::CreateSecret => secrets.keys().cloned().collect(),
-            FormKind::CreateConfig => configs.keys().cloned().collect(),
+            FormKind::CreateObject(k) => ids
+                .keys()
+                .filter(|(of, _)| of == k)
+                .map(|(_, name)| name.clone())
+                .collect(),
             FormKind::CreateService => state
                 .cluster
                 .services
@@ -566,11 +555,7 @@ impl ClusterNames {
                 .collect(),
             FormKind::RollingUpdate { .. } => Vec::new(),
         };
-        ClusterNames {
-            taken,
-            secrets,
-            configs,
-        }
+        ClusterNames { taken, ids }
     }
 }
 
@@ -578,11 +563,8 @@ impl super::form::Known for ClusterNames {
     fn exists(&self, name: &str) -> bool {
         self.taken.iter().any(|t| t == name)
     }
-    fn secret_id(&self, name: &str) -> Option<String> {
-        self.secrets.get(name).cloned()
-    }
-    fn config_id(&self, name: &str) -> Option<String> {
-        self.configs.get(name).cloned()
+    fn object_id(&self, kind: ObjectKind, name: &str) -> Option<String> {
+        self.ids.get(&(kind, name.to_string())).cloned()
     }
 }
 
@@ -621,7 +603,7 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             ask(state, op)
         }
         FormOutcome::Submit(Submit::FromFile {
-            secret,
+            kind,
             name,
             path,
             labels,
@@ -634,19 +616,19 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
                 ));
                 return Vec::new();
             }
-            let kind = if secret { "secret" } else { "config" };
+            let word = kind.word();
             let mut lines = vec![
-                format!("Create {kind} {name} from the file {path}?"),
-                format!("{kind}: (none) -> {name}"),
+                format!("Create {word} {name} from the file {path}?"),
+                format!("{word}: (none) -> {name}"),
             ];
             lines.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
             lines.push("y: do it · n or Esc: cancel".into());
             state.form = Some(form);
             state.mode = Mode::Confirm(Box::new(Confirm {
-                title: format!(" create {kind} {name} "),
+                title: format!(" create {word} {name} "),
                 lines,
                 pending: Pending::CreateFromFile {
-                    secret,
+                    kind,
                     name,
                     path: state.work_dir.join(path),
                     labels,

@@ -78,19 +78,16 @@ pub fn lines(c: &Cluster, op: &Op) -> (Vec<String>, bool) {
         Op::Update {
             service_id, form, ..
         } => out.extend(update_lines(c, service_id, form)),
-        Op::CreateSecret { name, data, labels } => {
+        Op::CreateObject {
+            kind,
+            name,
+            data,
+            labels,
+        } => {
             out.push(from_to(
-                "secret",
+                kind.word(),
                 "(none)",
                 &format!("{name}, {} bytes", data.0.len()),
-            ));
-            out.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
-        }
-        Op::CreateConfig { name, data, labels } => {
-            out.push(from_to(
-                "config",
-                "(none)",
-                &format!("{name}, {} bytes", data.len()),
             ));
             out.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
         }
@@ -119,8 +116,7 @@ pub fn lines(c: &Cluster, op: &Op) -> (Vec<String>, bool) {
             out.push("Other labels stay as they are when this is written.".into());
         }
         Op::RemoveService { .. }
-        | Op::RemoveSecret { .. }
-        | Op::RemoveConfig { .. }
+        | Op::RemoveObject { .. }
         | Op::RemoveNode { .. }
         | Op::RemoveStack { .. } => {
             out.push("This cannot be undone.".into());

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::panes::{Pane, View};
 use swarmtop_model::cluster::problems::{Subject, find};
-use swarmtop_model::cluster::{Cluster, STACK_LABEL, service_stack};
+use swarmtop_model::cluster::{Cluster, ObjectKind, ObjectRef, STACK_LABEL, service_stack};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Describe {
@@ -143,49 +143,7 @@ pub fn build(
                 &yaml(&t.to_engine()),
             ))
         }
-        Pane::Secrets => {
-            let mut s = c
-                .secrets
-                .iter()
-                .find(|s| s.id.as_deref() == Some(id))?
-                .clone();
-            if let Some(spec) = s.spec.as_mut() {
-                spec.data = None;
-            }
-            let name = s
-                .spec
-                .as_ref()
-                .and_then(|x| x.name.clone())
-                .unwrap_or_default();
-            Some(Describe::new(
-                format!("secret {name} (data is never shown)"),
-                &yaml(&s),
-            ))
-        }
-        Pane::Configs => {
-            let mut s = c
-                .configs
-                .iter()
-                .find(|s| s.id.as_deref() == Some(id))?
-                .clone();
-            if let Some(spec) = s.spec.as_mut() {
-                spec.data = None;
-            }
-            let name = s
-                .spec
-                .as_ref()
-                .and_then(|x| x.name.clone())
-                .unwrap_or_default();
-            let raw = c
-                .configs
-                .iter()
-                .find(|s| s.id.as_deref() == Some(id))
-                .and_then(|s| s.spec.as_ref())
-                .and_then(|s| s.data.clone());
-            let mut d = Describe::new(format!("config {name} (v shows its data)"), &yaml(&s));
-            d.config_data = Some(decode(raw.as_deref()));
-            Some(d)
-        }
+        Pane::Secrets | Pane::Configs => object(c, view.pane.object_kind()?, id),
         Pane::Networks => {
             let n = c.networks.iter().find(|n| n.id.as_deref() == Some(id))?;
             Some(Describe::new(
@@ -226,6 +184,38 @@ fn service(c: &Cluster, id: &str) -> Option<Describe> {
     ))
 }
 
+/// A secret or config: its spec without the data; a config's data kept apart for `v`.
+fn object(c: &Cluster, kind: ObjectKind, id: &str) -> Option<Describe> {
+    let o = c.object(kind, id)?;
+    // bollard has a type per kind; either way the data is not in the spec shown
+    let spec = match o {
+        ObjectRef::Secret(x) => {
+            let mut x = x.clone();
+            if let Some(spec) = x.spec.as_mut() {
+                spec.data = None;
+            }
+            yaml(&x)
+        }
+        ObjectRef::Config(x) => {
+            let mut x = x.clone();
+            if let Some(spec) = x.spec.as_mut() {
+                spec.data = None;
+            }
+            yaml(&x)
+        }
+    };
+    let (word, name) = (kind.word(), o.name());
+    if !kind.data_shown() {
+        return Some(Describe::new(
+            format!("{word} {name} (data is never shown)"),
+            &spec,
+        ));
+    }
+    let mut d = Describe::new(format!("{word} {name} (v shows its data)"), &spec);
+    d.config_data = Some(decode(o.data()));
+    Some(d)
+}
+
 /// A stack has no engine object: show what carries its label.
 fn stack(c: &Cluster, name: &str) -> Option<Describe> {
     #[derive(Serialize)]
@@ -238,6 +228,13 @@ fn stack(c: &Cluster, name: &str) -> Option<Describe> {
     }
     let has = |l: Option<&std::collections::HashMap<String, String>>| {
         l.and_then(|l| l.get(STACK_LABEL)).map(String::as_str) == Some(name)
+    };
+    let names = |kind| {
+        c.objects(kind)
+            .into_iter()
+            .filter(|o| o.stack() == Some(name))
+            .map(|o| o.name())
+            .collect()
     };
     let doc = StackDoc {
         stack: name,
@@ -252,18 +249,8 @@ fn stack(c: &Cluster, name: &str) -> Option<Describe> {
             .filter(|n| has(n.labels.as_ref()))
             .filter_map(|n| n.name.as_deref())
             .collect(),
-        secrets: c
-            .secrets
-            .iter()
-            .filter(|s| has(s.spec.as_ref().and_then(|x| x.labels.as_ref())))
-            .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.as_deref()))
-            .collect(),
-        configs: c
-            .configs
-            .iter()
-            .filter(|s| has(s.spec.as_ref().and_then(|x| x.labels.as_ref())))
-            .filter_map(|s| s.spec.as_ref().and_then(|x| x.name.as_deref()))
-            .collect(),
+        secrets: names(ObjectKind::Secret),
+        configs: names(ObjectKind::Config),
     };
     if doc.services.is_empty() {
         return None;

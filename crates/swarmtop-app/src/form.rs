@@ -10,7 +10,7 @@ use super::line_input::{LineKey, edit_line};
 use swarmtop_ops::validate::{
     check_object_name, format_duration, parse_duration, parse_image, parse_labels,
 };
-use swarmtop_ops::{Op, SecretBytes, UpdateForm};
+use swarmtop_ops::{ObjectKind, Op, SecretBytes, UpdateForm};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
@@ -62,8 +62,7 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
     RollingUpdate { service_id: String, service: String },
-    CreateSecret,
-    CreateConfig,
+    CreateObject(ObjectKind),
     CreateService,
 }
 
@@ -74,7 +73,7 @@ pub enum Submit {
     Op(Op),
     /// Create a secret/config from a file: the runtime reads it (and refuses an empty one).
     FromFile {
-        secret: bool,
+        kind: ObjectKind,
         name: String,
         path: String,
         labels: Vec<(String, String)>,
@@ -178,17 +177,13 @@ impl Form {
         }
     }
 
-    pub fn create_object(secret: bool) -> Form {
+    pub fn create_object(kind: ObjectKind) -> Form {
         let mut ta = TextArea::default();
-        if secret {
+        if !kind.data_shown() {
             ta.set_mask_char('•');
         }
         Form {
-            kind: if secret {
-                FormKind::CreateSecret
-            } else {
-                FormKind::CreateConfig
-            },
+            kind: FormKind::CreateObject(kind),
             fields: vec![
                 Field::text("name", "", "letters, digits, '-', '_', '.'"),
                 Field::text("labels", "", "optional: key=value, key2=value2"),
@@ -208,8 +203,7 @@ impl Form {
     pub fn title(&self) -> String {
         match &self.kind {
             FormKind::RollingUpdate { service, .. } => format!(" rolling update of {service} "),
-            FormKind::CreateSecret => " new secret ".into(),
-            FormKind::CreateConfig => " new config ".into(),
+            FormKind::CreateObject(kind) => format!(" new {} ", kind.word()),
             FormKind::CreateService => " new service ".into(),
         }
     }
@@ -218,8 +212,9 @@ impl Form {
         self.fields.len() + usize::from(self.content.is_some())
     }
 
+    /// The content is masked until revealed (a secret's).
     pub fn is_secret(&self) -> bool {
-        self.kind == FormKind::CreateSecret
+        matches!(self.kind, FormKind::CreateObject(k) if !k.data_shown())
     }
 
     fn toggle_reveal(&mut self) {
@@ -255,18 +250,14 @@ pub enum FormOutcome {
 /// secrets and configs by name.
 pub trait Known {
     fn exists(&self, name: &str) -> bool;
-    fn secret_id(&self, name: &str) -> Option<String>;
-    fn config_id(&self, name: &str) -> Option<String>;
+    fn object_id(&self, kind: ObjectKind, name: &str) -> Option<String>;
 }
 
 impl<F: Fn(&str) -> bool> Known for F {
     fn exists(&self, name: &str) -> bool {
         self(name)
     }
-    fn secret_id(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn config_id(&self, _: &str) -> Option<String> {
+    fn object_id(&self, _: ObjectKind, _: &str) -> Option<String> {
         None
     }
 }
@@ -341,7 +332,7 @@ fn submit(form: &mut Form, existing: &dyn Known) -> FormOutcome {
                 form: f,
             })
         }),
-        FormKind::CreateSecret | FormKind::CreateConfig => check_object(form, existing),
+        FormKind::CreateObject(kind) => check_object(form, kind, existing),
         FormKind::CreateService => check_service(form, existing),
     };
     match result {
@@ -439,20 +430,18 @@ fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
         )
     })?;
     let delay = parse_duration(&v(9)).map_err(|e| (Some(9), e))?;
-    let mut secrets = Vec::new();
-    for n in list(10) {
-        let id = known
-            .secret_id(&n)
-            .ok_or_else(|| (Some(10), format!("no secret named {n}")))?;
-        secrets.push((id, n));
-    }
-    let mut configs = Vec::new();
-    for n in list(11) {
-        let id = known
-            .config_id(&n)
-            .ok_or_else(|| (Some(11), format!("no config named {n}")))?;
-        configs.push((id, n));
-    }
+    // (ID, name) of each secret or config named in field `i`
+    let refs = |kind: ObjectKind, i: usize| -> Result<Vec<(String, String)>, FieldError> {
+        list(i)
+            .into_iter()
+            .map(|n| match known.object_id(kind, &n) {
+                Some(id) => Ok((id, n)),
+                None => Err((Some(i), format!("no {} named {n}", kind.word()))),
+            })
+            .collect()
+    };
+    let secrets = refs(ObjectKind::Secret, 10)?;
+    let configs = refs(ObjectKind::Config, 11)?;
     let draft = ServiceDraft {
         name: name.clone(),
         image: v(1),
@@ -478,16 +467,15 @@ fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
     }))
 }
 
-fn check_object(form: &Form, existing: &dyn Known) -> Result<Submit, FieldError> {
-    let secret = form.is_secret();
-    let kind = if secret { "secret" } else { "config" };
+fn check_object(form: &Form, kind: ObjectKind, existing: &dyn Known) -> Result<Submit, FieldError> {
+    let word = kind.word();
     let name = form.fields[0].value.trim().to_string();
-    check_object_name(kind, &name).map_err(|e| (Some(0), e))?;
+    check_object_name(word, &name).map_err(|e| (Some(0), e))?;
     if existing.exists(&name) {
         return Err((
             Some(0),
             format!(
-                "a {kind} named {name} exists already (they cannot be changed: pick a new name)"
+                "a {word} named {name} exists already (they cannot be changed: pick a new name)"
             ),
         ));
     }
@@ -499,7 +487,7 @@ fn check_object(form: &Form, existing: &dyn Known) -> Result<Submit, FieldError>
             return Err((Some(2), "give a file or type the content, not both".into()));
         }
         return Ok(Submit::FromFile {
-            secret,
+            kind,
             name,
             path,
             labels,
@@ -508,21 +496,14 @@ fn check_object(form: &Form, existing: &dyn Known) -> Result<Submit, FieldError>
     if content.iter().all(|b| b.is_ascii_whitespace()) {
         return Err((
             None,
-            format!("the {kind} is empty: type its content below (Tab) or give a file"),
+            format!("the {word} is empty: type its content below (Tab) or give a file"),
         ));
     }
-    Ok(Submit::Op(if secret {
-        Op::CreateSecret {
-            name,
-            data: SecretBytes(content),
-            labels,
-        }
-    } else {
-        Op::CreateConfig {
-            name,
-            data: content,
-            labels,
-        }
+    Ok(Submit::Op(Op::CreateObject {
+        kind,
+        name,
+        data: SecretBytes(content),
+        labels,
     }))
 }
 
@@ -611,7 +592,7 @@ mod tests {
 
     #[test]
     fn a_secret_is_masked_checked_and_never_empty() {
-        let mut f = Form::create_object(true);
+        let mut f = Form::create_object(ObjectKind::Secret);
         type_in(&mut f, "db_pw");
         assert!(matches!(
             key(&mut f, ctrl_s(), &|_: &str| false),
@@ -628,7 +609,12 @@ mod tests {
         ));
         assert!(f.fields[0].error.as_deref().unwrap().contains("exists"));
         match key(&mut f, ctrl_s(), &|_: &str| false) {
-            FormOutcome::Submit(Submit::Op(Op::CreateSecret { name, data, .. })) => {
+            FormOutcome::Submit(Submit::Op(Op::CreateObject {
+                kind: ObjectKind::Secret,
+                name,
+                data,
+                ..
+            })) => {
                 assert_eq!(name, "db_pw");
                 assert_eq!(data.0, b"hunter2");
             }

@@ -131,7 +131,7 @@ pub enum Effect {
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).
     CreateFromFile {
-        secret: bool,
+        kind: swarmtop_model::cluster::ObjectKind,
         name: String,
         path: std::path::PathBuf,
         labels: Vec<(String, String)>,

@@ -51,7 +51,7 @@ pub enum Pending {
     Run(swarmtop_ops::Op),
     /// Create a secret or config from a file (read once the answer is yes).
     CreateFromFile {
-        secret: bool,
+        kind: swarmtop_model::cluster::ObjectKind,
         name: String,
         path: std::path::PathBuf,
         labels: Vec<(String, String)>,

@@ -9,10 +9,9 @@ use super::state::{Mode, State};
 fn action_of(fx: &[Effect]) -> Option<String> {
     fx.iter().find_map(|e| match e {
         Effect::Run(op) => Some(op.describe()),
-        Effect::CreateFromFile { secret, name, .. } => Some(format!(
-            "create {} {name}",
-            if *secret { "secret" } else { "config" }
-        )),
+        Effect::CreateFromFile { kind, name, .. } => {
+            Some(swarmtop_ops::Op::create_words(*kind, name))
+        }
         _ => None,
     })
 }

@@ -872,7 +872,7 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
         }
         (
             Pending::CreateFromFile {
-                secret,
+                kind,
                 name,
                 path,
                 labels,
@@ -889,7 +889,7 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             }
             state.info(format!("creating {name} from {}…", path.display()));
             let fx = vec![Effect::CreateFromFile {
-                secret,
+                kind,
                 name,
                 path,
                 labels,

@@ -13,9 +13,12 @@ pub mod validate;
 // The model's modules, at the paths the ops have always used.
 use swarmtop_model::{cluster, duration};
 
+pub use swarmtop_model::cluster::ObjectKind;
+
 use std::fmt;
 
-/// Bytes of a secret. Its `Debug` never shows them, so no log or panic message can.
+/// Bytes of a secret (or a config: one type for both). Its `Debug` never shows them, so no log
+/// or panic message can.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretBytes(pub Vec<u8>);
 
@@ -105,21 +108,15 @@ pub enum Op {
         service_id: String,
         service: String,
     },
-    CreateSecret {
+    /// A new secret or config.
+    CreateObject {
+        kind: ObjectKind,
         name: String,
         data: SecretBytes,
         labels: Vec<(String, String)>,
     },
-    CreateConfig {
-        name: String,
-        data: Vec<u8>,
-        labels: Vec<(String, String)>,
-    },
-    RemoveSecret {
-        id: String,
-        name: String,
-    },
-    RemoveConfig {
+    RemoveObject {
+        kind: ObjectKind,
         id: String,
         name: String,
     },
@@ -181,10 +178,8 @@ impl Op {
             Op::Restart { service, .. } => format!("restart {service} (force update)"),
             Op::Rollback { service, .. } => format!("roll back {service}"),
             Op::RemoveService { service, .. } => format!("remove service {service}"),
-            Op::CreateSecret { name, .. } => format!("create secret {name}"),
-            Op::CreateConfig { name, .. } => format!("create config {name}"),
-            Op::RemoveSecret { name, .. } => format!("remove secret {name}"),
-            Op::RemoveConfig { name, .. } => format!("remove config {name}"),
+            Op::CreateObject { kind, name, .. } => Op::create_words(*kind, name),
+            Op::RemoveObject { kind, name, .. } => format!("remove {} {name}", kind.word()),
             Op::SetNodeLabels { node, .. } => format!("change the labels of node {node}"),
             Op::RemoveNode {
                 node, force: false, ..
@@ -197,6 +192,12 @@ impl Op {
             Op::RotateJoinToken { manager: false } => "rotate the worker join token".into(),
             Op::RemoveStack { name } => format!("remove stack {name}"),
         }
+    }
+
+    /// `describe` of a create, before its data is read (a create from a file): the answer to
+    /// it is matched by these words.
+    pub fn create_words(kind: ObjectKind, name: &str) -> String {
+        format!("create {} {name}", kind.word())
     }
 
     /// Running it twice leaves what running it once does (it sets values): an op cut off by

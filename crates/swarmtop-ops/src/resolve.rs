@@ -3,7 +3,7 @@
 //! unique ID prefix. An empty key is refused: as a prefix it would match everything, and a script
 //! with an unset variable (`swarmtop service scale "$SVC=0"`) must not scale the only service.
 
-use crate::cluster::{Cluster, node_hostname, node_id, service_id, service_name};
+use crate::cluster::{Cluster, ObjectKind, node_hostname, node_id, service_id, service_name};
 
 /// The ID and the name of the one object `key` means, or why there is none.
 pub fn resolve<'a>(
@@ -70,37 +70,12 @@ pub fn find_service(c: &Cluster, key: &str) -> Result<(String, String), String> 
     .map_err(|e| format!("{e} (see docker service ls)"))
 }
 
-/// A secret by ID, name or unique ID prefix.
-pub fn find_secret(c: &Cluster, key: &str) -> Result<(String, String), String> {
+/// A secret or config by ID, name or unique ID prefix.
+pub fn find_object(c: &Cluster, kind: ObjectKind, key: &str) -> Result<(String, String), String> {
     resolve(
-        "secret",
+        kind.word(),
         key,
-        c.secrets.iter().map(|s| {
-            (
-                s.id.as_deref().unwrap_or(""),
-                s.spec
-                    .as_ref()
-                    .and_then(|x| x.name.as_deref())
-                    .unwrap_or(""),
-            )
-        }),
-    )
-}
-
-/// A config by ID, name or unique ID prefix.
-pub fn find_config(c: &Cluster, key: &str) -> Result<(String, String), String> {
-    resolve(
-        "config",
-        key,
-        c.configs.iter().map(|s| {
-            (
-                s.id.as_deref().unwrap_or(""),
-                s.spec
-                    .as_ref()
-                    .and_then(|x| x.name.as_deref())
-                    .unwrap_or(""),
-            )
-        }),
+        c.objects(kind).into_iter().map(|o| (o.id(), o.name())),
     )
 }
 
@@ -188,18 +163,18 @@ mod tests {
     fn secrets_and_configs_resolve_the_same_way() {
         let c = sample();
         assert!(
-            find_secret(&c, "")
+            find_object(&c, ObjectKind::Secret, "")
                 .unwrap_err()
                 .contains("empty secret name")
         );
         assert!(
-            find_config(&c, "")
+            find_object(&c, ObjectKind::Config, "")
                 .unwrap_err()
                 .contains("empty config name")
         );
         if let Some(s) = c.secrets.first() {
             let name = s.spec.as_ref().and_then(|x| x.name.clone()).unwrap();
-            assert_eq!(find_secret(&c, &name).unwrap().1, name);
+            assert_eq!(find_object(&c, ObjectKind::Secret, &name).unwrap().1, name);
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod tasks;
 use chrono::{DateTime, Utc};
 
 use super::rows::{Column, Row};
-use swarmtop_model::cluster::Cluster;
+use swarmtop_model::cluster::{Cluster, ObjectKind};
 
 pub use events::EventLog;
 
@@ -136,8 +136,8 @@ impl View {
             (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, tasks::Filter::Node(id)),
             (Pane::Tasks, _) => tasks::rows(c, tasks::Filter::All),
             (Pane::Stacks, _) => stacks::rows(c),
-            (Pane::Secrets, _) => objects::secret_rows(c),
-            (Pane::Configs, _) => objects::config_rows(c),
+            (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
+            (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
             (Pane::Networks, _) => networks::rows(c),
         }
     }
@@ -157,6 +157,15 @@ impl View {
 }
 
 impl Pane {
+    /// The kind of object this pane lists, for the secrets and configs panes.
+    pub fn object_kind(self) -> Option<ObjectKind> {
+        match self {
+            Pane::Secrets => Some(ObjectKind::Secret),
+            Pane::Configs => Some(ObjectKind::Config),
+            _ => None,
+        }
+    }
+
     /// The keymap scope whose keys work in this pane.
     pub fn scope(self) -> swarmtop_settings::keymap::Scope {
         match self {

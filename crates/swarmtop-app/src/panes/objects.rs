@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use bollard_stubs::models::{Config, Secret, Service};
+use bollard_stubs::models::Service;
 
 use crate::rows::{Cell, Column, Row, Tone, col, grow};
 use swarmtop_model::cluster::format::parse_time;
-use swarmtop_model::cluster::{Cluster, STACK_LABEL, service_name};
+use swarmtop_model::cluster::{Cluster, ObjectKind, STACK_LABEL, service_name};
 
 pub const COLUMNS: &[Column] = &[
     col("NAME", 8, 40, 1),
@@ -18,38 +18,14 @@ pub const COLUMNS: &[Column] = &[
     col("ID", 25, 25, 5),
 ];
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Secret,
-    Config,
-}
-
 /// Service names per secret/config ID.
-fn users(services: &[Service], kind: Kind) -> HashMap<String, Vec<String>> {
+fn users(services: &[Service], kind: ObjectKind) -> HashMap<String, Vec<String>> {
     let mut m: HashMap<String, Vec<String>> = HashMap::new();
     for s in services {
-        let cs = s
-            .spec
-            .as_ref()
-            .and_then(|sp| sp.task_template.as_ref())
-            .and_then(|t| t.container_spec.as_ref());
-        let ids: Vec<String> = match (kind, cs) {
-            (Kind::Secret, Some(cs)) => cs
-                .secrets
-                .iter()
-                .flatten()
-                .filter_map(|r| r.secret_id.clone())
-                .collect(),
-            (Kind::Config, Some(cs)) => cs
-                .configs
-                .iter()
-                .flatten()
-                .filter_map(|r| r.config_id.clone())
-                .collect(),
-            _ => Vec::new(),
-        };
-        for id in ids {
-            m.entry(id).or_default().push(service_name(s).to_string());
+        for id in kind.used_by(s) {
+            m.entry(id.to_string())
+                .or_default()
+                .push(service_name(s).to_string());
         }
     }
     m
@@ -90,28 +66,20 @@ fn row(
     }
 }
 
-/// What secrets and configs share: their rows are made alike.
-struct Meta<'a> {
-    id: &'a str,
-    name: &'a str,
-    created: Option<&'a str>,
-    updated: Option<&'a str>,
-    labels: Option<&'a HashMap<String, String>>,
-}
-
-fn object_rows<'a>(
-    metas: impl Iterator<Item = Meta<'a>>,
-    users: &HashMap<String, Vec<String>>,
-) -> Vec<Row> {
-    let mut v: Vec<Row> = metas
-        .map(|m| {
+/// The rows of the secrets or the configs pane, by name.
+pub fn rows(c: &Cluster, kind: ObjectKind) -> Vec<Row> {
+    let users = users(&c.services, kind);
+    let mut v: Vec<Row> = c
+        .objects(kind)
+        .into_iter()
+        .map(|o| {
             row(
-                m.id,
-                m.name,
-                m.created,
-                m.updated,
-                m.labels,
-                users.get(m.id),
+                o.id(),
+                o.name(),
+                o.created(),
+                o.updated(),
+                o.labels(),
+                users.get(o.id()),
             )
         })
         .collect();
@@ -122,32 +90,4 @@ fn object_rows<'a>(
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     v
-}
-
-pub fn secret_rows(c: &Cluster) -> Vec<Row> {
-    let metas = c.secrets.iter().map(|x: &Secret| {
-        let spec = x.spec.as_ref();
-        Meta {
-            id: x.id.as_deref().unwrap_or(""),
-            name: spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
-            created: x.created_at.as_deref(),
-            updated: x.updated_at.as_deref(),
-            labels: spec.and_then(|s| s.labels.as_ref()),
-        }
-    });
-    object_rows(metas, &users(&c.services, Kind::Secret))
-}
-
-pub fn config_rows(c: &Cluster) -> Vec<Row> {
-    let metas = c.configs.iter().map(|x: &Config| {
-        let spec = x.spec.as_ref();
-        Meta {
-            id: x.id.as_deref().unwrap_or(""),
-            name: spec.and_then(|s| s.name.as_deref()).unwrap_or(""),
-            created: x.created_at.as_deref(),
-            updated: x.updated_at.as_deref(),
-            labels: spec.and_then(|s| s.labels.as_ref()),
-        }
-    });
-    object_rows(metas, &users(&c.services, Kind::Config))
 }

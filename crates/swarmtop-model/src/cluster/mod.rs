@@ -5,7 +5,9 @@ mod delta;
 pub mod events;
 pub mod format;
 pub mod info;
+mod labels;
 mod merge;
+mod object;
 pub mod placement;
 pub mod problems;
 mod task;
@@ -18,10 +20,10 @@ use bollard_stubs::models::{
 };
 
 pub use delta::TaskDelta;
+pub use object::{ObjectKind, ObjectRef};
 pub use task::Task;
 
-/// The label `docker stack deploy` puts on everything it makes.
-pub const STACK_LABEL: &str = "com.docker.stack.namespace";
+pub use labels::STACK_LABEL;
 
 /// The cluster's objects. Change nodes, services and tasks through the `set_*`/`merge_*`
 /// methods so the lookup indexes stay right.
@@ -439,25 +441,32 @@ impl Cluster {
                 entry(&mut map, ns).networks += 1;
             }
         }
-        let label_of = |labels: Option<&HashMap<String, String>>| {
-            labels.and_then(|l| l.get(STACK_LABEL)).cloned()
-        };
-        for ns in self
-            .secrets
-            .iter()
-            .filter_map(|x| label_of(x.spec.as_ref().and_then(|s| s.labels.as_ref())))
-        {
-            entry(&mut map, &ns).secrets += 1;
-        }
-        for ns in self
-            .configs
-            .iter()
-            .filter_map(|x| label_of(x.spec.as_ref().and_then(|s| s.labels.as_ref())))
-        {
-            entry(&mut map, &ns).configs += 1;
+        for kind in ObjectKind::ALL {
+            for ns in self.objects(kind).into_iter().filter_map(|o| o.stack()) {
+                let e = entry(&mut map, ns);
+                match kind {
+                    ObjectKind::Secret => e.secrets += 1,
+                    ObjectKind::Config => e.configs += 1,
+                }
+            }
         }
         // `docker stack ls` lists a stack only while it has services
         map.into_values().filter(|s| s.services > 0).collect()
+    }
+}
+
+impl Cluster {
+    /// The secrets or the configs, in the order the engine listed them.
+    pub fn objects(&self, kind: ObjectKind) -> Vec<ObjectRef<'_>> {
+        match kind {
+            ObjectKind::Secret => self.secrets.iter().map(ObjectRef::Secret).collect(),
+            ObjectKind::Config => self.configs.iter().map(ObjectRef::Config).collect(),
+        }
+    }
+
+    /// The secret or config with this ID.
+    pub fn object(&self, kind: ObjectKind, id: &str) -> Option<ObjectRef<'_>> {
+        self.objects(kind).into_iter().find(|o| o.id() == id)
     }
 }
 
