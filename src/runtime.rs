@@ -416,7 +416,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         .await;
     // the autosave waits for a pause in typing: what was typed just before the end is
     // written now, whatever the way out
-    if let Some((record, replaces)) = state.editor.as_ref().and_then(|e| e.unsaved()) {
+    if let Some((record, replaces)) = state.editor().and_then(|e| e.unsaved()) {
         let _ = crate::autosave::write(&state_dir, &record, replaces.as_deref());
     }
     Ok(ended)

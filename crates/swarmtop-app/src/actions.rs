@@ -9,7 +9,8 @@ use super::form::{Form, FormOutcome, Submit};
 use super::msg::Effect;
 use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
-use super::state::{Mode, State};
+use super::sent::Typed;
+use super::state::{Overlay, State};
 use swarmtop_model::cluster::format::image_short;
 use swarmtop_model::cluster::{
     node_availability, node_hostname, node_role, service_counts, service_image, service_mode,
@@ -41,13 +42,13 @@ pub fn run_op(state: &mut State, op: Op) -> Vec<Effect> {
 }
 
 fn confirm(state: &mut State, title: String, lines: Vec<String>, op: Op, danger: bool) {
-    state.mode = Mode::Confirm(Box::new(Confirm {
+    state.confirm(Confirm {
         title,
         lines,
         pending: Pending::Run(op),
         danger,
         yes_key: 'y',
-    }));
+    });
 }
 
 /// The service an action in this view is about: the selected row, or the service a rollout
@@ -89,13 +90,13 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
         | Action::Labels
         | Action::RemoveNode => node_action(state, action),
         Action::CreateService => {
-            state.form = Some(Form::create_service());
-            state.mode = Mode::Form;
+            state.overlay = Some(Overlay::Form(Box::new(Form::create_service())));
             Vec::new()
         }
         Action::CreateSecret | Action::CreateConfig => {
-            state.form = Some(Form::create_object(object_kind(action)));
-            state.mode = Mode::Form;
+            state.overlay = Some(Overlay::Form(Box::new(Form::create_object(object_kind(
+                action,
+            )))));
             Vec::new()
         }
         Action::RemoveSecret | Action::RemoveConfig => remove_object(state, action),
@@ -193,14 +194,14 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 shown.join(" ")
             };
-            state.mode = Mode::Prompt(Box::new(Prompt::new(
+            state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
                 PromptKind::NodeLabels {
                     node_id: id,
                     node: name.clone(),
                 },
                 format!("labels of {name} ({now}): key=value sets one, -key removes one:"),
                 String::new(),
-            )));
+            ))));
             Vec::new()
         }
         Action::RemoveNode => {
@@ -227,7 +228,7 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                 };
                 confirm(state, format!(" remove node {name} "), lines, op, true);
             } else {
-                state.mode = Mode::Confirm(Box::new(Confirm {
+                state.confirm(Confirm {
                     title: format!(" {name} is up: force-remove it? "),
                     lines: vec![
                         format!("{name} is ready and still runs its tasks. Removing it by force drops it from the swarm's view without stopping them: they keep running unmanaged there, and their replacements start elsewhere."),
@@ -241,7 +242,7 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                     }),
                     danger: true,
                     yes_key: 'F',
-                }));
+                });
             }
             Vec::new()
         }
@@ -263,13 +264,13 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                 QuorumVerdict::Refuse(why) => {
                     let mut lines = why;
                     lines.push("Refused. Press F to override and demote anyway (only if you know the missing managers will not come back), n to cancel.".into());
-                    state.mode = Mode::Confirm(Box::new(Confirm {
+                    state.confirm(Confirm {
                         title: format!(" REFUSED: demoting {name} would lose quorum "),
                         lines,
                         pending: Pending::Run(op),
                         danger: true,
                         yes_key: 'F',
-                    }));
+                    });
                 }
             }
             Vec::new()
@@ -296,18 +297,18 @@ fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let (_, desired) = service_counts(&svc);
-            state.mode = Mode::Prompt(Box::new(Prompt::new(
+            state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
                 PromptKind::Scale {
                     service_id: id,
                     service: name.clone(),
                 },
                 format!("scale {name} to:"),
                 desired.to_string(),
-            )));
+            ))));
             Vec::new()
         }
         Action::SetImage => {
-            state.mode = Mode::Prompt(Box::new(Prompt::new(
+            state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
                 PromptKind::SetImage {
                     service_id: id,
                     service: name.clone(),
@@ -318,7 +319,7 @@ fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
                     .next()
                     .unwrap_or("")
                     .to_string(),
-            )));
+            ))));
             Vec::new()
         }
         Action::RollingUpdate => {
@@ -328,8 +329,9 @@ fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
                 .unwrap_or("")
                 .to_string();
             let current = svc.spec.as_ref().and_then(|s| s.update_config.as_ref());
-            state.form = Some(Form::rolling_update(&id, &name, &image, current));
-            state.mode = Mode::Form;
+            state.overlay = Some(Overlay::Form(Box::new(Form::rolling_update(
+                &id, &name, &image, current,
+            ))));
             Vec::new()
         }
         Action::Rollback => {
@@ -462,7 +464,7 @@ pub fn submit_prompt(
             service,
         } => {
             let n = parse_replicas(text)?;
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Ok(ask(
                 state,
                 Op::Scale {
@@ -477,7 +479,7 @@ pub fn submit_prompt(
             service,
         } => {
             let image = parse_image(text)?;
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Ok(ask(
                 state,
                 Op::SetImage {
@@ -498,7 +500,7 @@ pub fn submit_prompt(
                 .unwrap_or_default();
             let (set, remove) = match parse_label_edit(text)? {
                 None => {
-                    state.mode = Mode::Normal;
+                    state.overlay = None;
                     state.info(format!("labels of {node}: nothing changed"));
                     return Ok(Vec::new());
                 }
@@ -511,7 +513,7 @@ pub fn submit_prompt(
                 Some(LabelEdit::Set(k, v)) => (vec![(k, v)], Vec::new()),
                 Some(LabelEdit::Remove(k)) => (Vec::new(), vec![k]),
             };
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Ok(ask(
                 state,
                 Op::SetNodeLabels {
@@ -569,19 +571,19 @@ impl super::form::Known for ClusterNames {
 }
 
 /// Keys while a form is open.
-pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effect> {
-    let Some(mut form) = state.form.take() else {
-        state.mode = Mode::Normal;
-        return Vec::new();
-    };
+pub fn on_form_key(
+    state: &mut State,
+    mut form: Form,
+    k: crossterm::event::KeyEvent,
+) -> Vec<Effect> {
     let known = ClusterNames::new(state, &form.kind);
     match super::form::key(&mut form, k, &known) {
         FormOutcome::Stay => {
-            state.form = Some(form);
+            state.overlay = Some(Overlay::Form(Box::new(form)));
             Vec::new()
         }
         FormOutcome::Cancel => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Vec::new()
         }
         FormOutcome::Submit(Submit::Op(op @ Op::CreateService { .. })) => {
@@ -593,14 +595,15 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             let mut lines = vec![format!("Create service {name} with this spec?")];
             lines.extend(yaml.lines().map(str::to_string));
             let title = format!(" create {name} ");
-            state.form = Some(form);
             confirm(state, title, lines, op, false);
+            state.put_behind(Typed::Form(Box::new(form)));
             Vec::new()
         }
         FormOutcome::Submit(Submit::Op(op)) => {
             // kept until the dialog is answered: `n` goes back to it as typed
-            state.form = Some(form);
-            ask(state, op)
+            let fx = ask(state, op);
+            state.put_behind(Typed::Form(Box::new(form)));
+            fx
         }
         FormOutcome::Submit(Submit::FromFile {
             kind,
@@ -608,7 +611,7 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             path,
             labels,
         }) => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             if let Some(why) = &state.read_only {
                 state.error(swarmtop_model::feed::refusal(
                     why,
@@ -623,8 +626,7 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
             ];
             lines.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
             lines.push("y: do it · n or Esc: cancel".into());
-            state.form = Some(form);
-            state.mode = Mode::Confirm(Box::new(Confirm {
+            state.confirm(Confirm {
                 title: format!(" create {word} {name} "),
                 lines,
                 pending: Pending::CreateFromFile {
@@ -635,7 +637,8 @@ pub fn on_form_key(state: &mut State, k: crossterm::event::KeyEvent) -> Vec<Effe
                 },
                 danger: false,
                 yes_key: 'y',
-            }));
+            });
+            state.put_behind(Typed::Form(Box::new(form)));
             Vec::new()
         }
     }

@@ -4,7 +4,7 @@
 //! it is on screen.
 
 use super::prompt::{Confirm, Pending};
-use super::state::{Mode, State};
+use super::state::State;
 use swarmtop_model::cluster::format::image_short;
 use swarmtop_model::cluster::{Cluster, node_availability, service_counts, service_image};
 use swarmtop_ops::validate::format_duration;
@@ -13,13 +13,13 @@ use swarmtop_ops::{Availability, Op, UpdateForm};
 /// Opens the dialog for `op`.
 pub fn ask(state: &mut State, op: Op) {
     let (lines, danger) = lines(&state.cluster, &op);
-    state.mode = Mode::Confirm(Box::new(Confirm {
+    state.confirm(Confirm {
         title: format!(" {} ", op.describe()),
         lines,
         pending: Pending::Run(op),
         danger,
         yes_key: 'y',
-    }));
+    });
 }
 
 fn from_to(what: &str, from: &str, to: &str) -> String {

@@ -9,7 +9,7 @@ use crossterm::event::KeyEvent;
 use super::editor::{self, Autosave, EditorEffect, EditorState, Origin};
 use super::msg::Effect;
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
-use super::state::{Mode, State};
+use super::state::{Overlay, Screen, State};
 use swarmtop_compose::source::StackFile;
 use swarmtop_settings::keymap::{Action, Keymap, Scope};
 
@@ -84,8 +84,8 @@ fn open(state: &mut State, mut ed: EditorState) -> Vec<Effect> {
                 .into(),
         );
     }
-    state.editor = Some(ed);
-    state.mode = Mode::Editor;
+    state.screen = Screen::Editor(Box::new(ed));
+    state.overlay = None;
     vec![check]
 }
 
@@ -169,7 +169,7 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
             Some(f) => format!("{} (stack {})", f.display(), a.stack),
             None => format!("stack {}", a.stack),
         };
-        state.mode = Mode::Confirm(Box::new(Confirm {
+        state.confirm(Confirm {
             title: " unsaved stack edit found ".into(),
             lines: vec![
                 format!("An edit of {of} was not saved when swarmtop last stopped."),
@@ -181,7 +181,7 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
             pending: Pending::RestoreAutosave(a),
             danger: false,
             yes_key: 'y',
-        }));
+        });
     }
 }
 
@@ -211,11 +211,11 @@ pub fn restore(state: &mut State, a: Autosave) -> Vec<Effect> {
 
 /// `n` in stacks: ask for the name.
 pub fn new_stack(state: &mut State) {
-    state.mode = Mode::Prompt(Box::new(Prompt::new(
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
         PromptKind::NewStack,
         "new stack name (opens NAME.yml here):",
         "",
-    )));
+    ))));
 }
 
 /// The new-stack prompt's answer.
@@ -223,7 +223,7 @@ pub fn submit_new_stack(state: &mut State, name: &str) -> Result<Vec<Effect>, St
     let name = name.trim();
     valid_stack_name(name)?;
     let path = state.work_dir.join(format!("{name}.yml"));
-    state.mode = Mode::Normal;
+    state.overlay = None;
     Ok(open_file(state, path, name.to_string()))
 }
 
@@ -245,7 +245,7 @@ pub fn cancel_read(state: &mut State) -> Vec<Effect> {
 
 /// Typing paused: the editor's text goes to the background check and the autosave.
 pub fn on_quiet(state: &mut State, generation: u64) -> Vec<Effect> {
-    match state.editor.as_mut() {
+    match state.editor_mut() {
         Some(ed) => ed
             .quiet(generation)
             .into_iter()
@@ -257,7 +257,7 @@ pub fn on_quiet(state: &mut State, generation: u64) -> Vec<Effect> {
 
 /// A bracketed paste while the editor is open: one edit.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
-    match state.editor.as_mut() {
+    match state.editor_mut() {
         Some(ed) => ed.paste(text).into_iter().map(Effect::Editor).collect(),
         None => Vec::new(),
     }
@@ -265,8 +265,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 
 /// Keys while the editor is open.
 pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(mut ed) = state.editor.take() else {
-        state.mode = Mode::Normal;
+    let Some(mut ed) = state.take_editor() else {
         return Vec::new();
     };
     let effects = editor::update(&mut ed, k, &state.keymap);
@@ -292,10 +291,9 @@ pub fn on_editor_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             other => out.push(Effect::Editor(other)),
         }
     }
-    if leave {
-        state.mode = Mode::Normal;
-    } else {
-        state.editor = Some(ed);
+    // leaving, the editor goes (its screen was taken above): the panes are back
+    if !leave {
+        state.screen = Screen::Editor(ed);
     }
     out
 }
@@ -310,10 +308,9 @@ fn discard_autosave(ed: &EditorState) -> Effect {
 
 /// Closes the editor (after "save and leave" wrote the file).
 pub fn close_editor(state: &mut State) -> Vec<Effect> {
-    state.mode = Mode::Normal;
+    state.overlay = None;
     state
-        .editor
-        .take()
+        .take_editor()
         .map(|ed| discard_autosave(&ed))
         .into_iter()
         .collect()

@@ -5,15 +5,16 @@ use crossterm::event::KeyEvent;
 
 use super::help::{HelpState, rows};
 use super::msg::Effect;
-use super::state::{Mode, State};
+use super::state::{Overlay, Screen, State};
 use swarmtop_settings::keymap::{Action, Key, Scope};
 
-/// The scope whose keys the overlay shows first: the logs view's, or the pane's.
+/// The scope whose keys the overlay shows first: the screen's under it (the logs view's,
+/// the editor's, or the pane's).
 pub fn scope(state: &State) -> Scope {
-    if matches!(state.mode, Mode::Logs) || state.logs_open() {
-        Scope::Logs
-    } else {
-        state.pane().scope()
+    match state.screen {
+        Screen::Logs(_) => Scope::Logs,
+        Screen::Editor(_) => Scope::Editor,
+        Screen::Panes => state.pane().scope(),
     }
 }
 
@@ -30,8 +31,8 @@ pub fn max_offset(state: &State) -> usize {
         .saturating_sub(visible_rows(state))
 }
 
-/// A key while the help overlay is open.
-pub fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+/// A key while the help overlay is open (scrolled to `help`).
+pub fn on_key(state: &mut State, mut help: HelpState, k: KeyEvent) -> Vec<Effect> {
     let action = Key::from_event(&k).and_then(|key| state.keymap.action(Scope::Global, &key));
     let page = visible_rows(state) as isize;
     let max = max_offset(state);
@@ -42,18 +43,12 @@ pub fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         Some(Action::PageDown) => page,
         Some(Action::Top) => isize::MIN / 2,
         Some(Action::Bottom) => isize::MAX / 2,
-        _ => {
-            state.help = HelpState::default();
-            state.mode = if state.logs.is_some() {
-                Mode::Logs
-            } else {
-                Mode::Normal
-            };
-            return Vec::new();
-        }
+        // any other key closes it, back to the screen under it
+        _ => return Vec::new(),
     };
-    let next = (state.help.offset as isize).saturating_add(delta);
-    state.help.offset = next.clamp(0, max as isize) as usize;
+    let next = (help.offset as isize).saturating_add(delta);
+    help.offset = next.clamp(0, max as isize) as usize;
+    state.overlay = Some(Overlay::Help(help));
     Vec::new()
 }
 
@@ -71,6 +66,13 @@ mod tests {
         update(s, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
     }
 
+    fn offset(s: &State) -> usize {
+        match &s.overlay {
+            Some(Overlay::Help(h)) => h.offset,
+            _ => panic!("help is not open: {:?}", s.overlay_name()),
+        }
+    }
+
     fn state(keymap: Keymap) -> State {
         let mut s = State::new("default".into(), "unix:///x".into(), keymap, Utc::now());
         s.size = (80, 24);
@@ -81,24 +83,24 @@ mod tests {
     fn moving_keys_scroll_within_bounds_and_other_keys_close() {
         let mut s = state(Keymap::default_keymap());
         press(&mut s, KeyCode::Char('?'));
-        assert_eq!(s.mode, Mode::Help);
+        assert_eq!(s.overlay_name(), Some("help"));
         press(&mut s, KeyCode::Char('k'));
-        assert_eq!(s.help.offset, 0, "cannot scroll above the top");
+        assert_eq!(offset(&s), 0, "cannot scroll above the top");
         press(&mut s, KeyCode::Char('j'));
         press(&mut s, KeyCode::Down);
-        assert_eq!(s.help.offset, 2);
+        assert_eq!(offset(&s), 2);
         press(&mut s, KeyCode::Char('G'));
         let max = max_offset(&s);
         assert!(max > 0, "the default nodes help overflows 80x24");
-        assert_eq!(s.help.offset, max);
+        assert_eq!(offset(&s), max);
         press(&mut s, KeyCode::PageDown);
-        assert_eq!(s.help.offset, max, "cannot scroll past the end");
+        assert_eq!(offset(&s), max, "cannot scroll past the end");
         press(&mut s, KeyCode::Char('x'));
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
         press(&mut s, KeyCode::Char('?'));
-        assert_eq!(s.help.offset, 0, "opens at the top again");
+        assert_eq!(offset(&s), 0, "opens at the top again");
         press(&mut s, KeyCode::Esc);
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
     }
 
     #[test]
@@ -109,10 +111,10 @@ mod tests {
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
         );
-        assert_eq!(s.help.offset, visible_rows(&s).min(max_offset(&s)));
+        assert_eq!(offset(&s), visible_rows(&s).min(max_offset(&s)));
         // vim has no arrow keys: down closes the overlay
         press(&mut s, KeyCode::Down);
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 use super::join::JoinView;
 use super::msg::Effect;
 use super::prompt::{Confirm, Pending};
-use super::state::{Mode, State};
+use super::state::{Overlay, State};
 use swarmtop_ops::Op;
 use swarmtop_settings::keymap::{Action, Key, Scope};
 
@@ -36,7 +36,7 @@ pub fn command(state: &mut State, arg: &str) -> Vec<Effect> {
 
 pub fn on_join(state: &mut State, result: Result<JoinView, String>) {
     match result {
-        Ok(j) => state.mode = Mode::Join(Box::new(j)),
+        Ok(j) => state.overlay = Some(Overlay::Join(Box::new(j))),
         Err(e) => state.error(format!("cannot get the join token: {e}")),
     }
 }
@@ -47,7 +47,7 @@ pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
         Some(Action::Copy) => {
             state.info("join command copied to the clipboard (OSC 52)");
             let text = j.command.clone();
-            state.mode = Mode::Join(Box::new(j));
+            state.overlay = Some(Overlay::Join(Box::new(j)));
             vec![Effect::Copy(text)]
         }
         Some(Action::RotateToken) => {
@@ -56,11 +56,11 @@ pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
                     why,
                     "rotating the join token",
                 ));
-                state.mode = Mode::Join(Box::new(j));
+                state.overlay = Some(Overlay::Join(Box::new(j)));
                 return Vec::new();
             }
             let which = if j.manager { "manager" } else { "worker" };
-            state.mode = Mode::Confirm(Box::new(Confirm {
+            state.confirm(Confirm {
                 title: format!(" rotate the {which} join token "),
                 lines: vec![
                     format!(
@@ -71,12 +71,12 @@ pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
                 pending: Pending::Run(Op::RotateJoinToken { manager: j.manager }),
                 danger: true,
                 yes_key: 'y',
-            }));
+            });
             Vec::new()
         }
         _ => {
             // any other key closes; the token goes with the dialog
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Vec::new()
         }
     }

@@ -6,7 +6,7 @@ use super::line_input::{LineKey, edit_line};
 use super::logs::{LogView, SavePrompt, Since};
 use super::msg::Effect;
 use super::panes::Pane;
-use super::state::{Mode, State};
+use super::state::{Overlay, Screen, State};
 use swarmtop_model::cluster::format::short_id;
 use swarmtop_model::cluster::service_name;
 use swarmtop_model::feed::{LogEvent, LogTarget};
@@ -48,7 +48,7 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
     };
     let mut view = LogView::new(target.clone(), state.log_capacity);
     view.follow_key = state.keymap.key_label(Scope::Logs, Action::Follow);
-    state.mode = Mode::Logs;
+    state.overlay = None;
     // a driver the engine cannot read back gives nothing: say so instead of an empty pane
     let service_id = match &target {
         LogTarget::Service { id, .. } => Some(id.clone()),
@@ -68,12 +68,12 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
             target.name()
         ));
         view.status = "no logs".into();
-        state.logs = Some(view);
+        state.screen = Screen::Logs(Box::new(view));
         return Vec::new();
     }
     let request = view.request(state.now.timestamp());
     let generation = view.generation;
-    state.logs = Some(view);
+    state.screen = Screen::Logs(Box::new(view));
     vec![Effect::StartLogs {
         generation,
         request,
@@ -98,7 +98,7 @@ fn source_label(state: &State, task_id: &str, node_id: &str) -> String {
 }
 
 pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) {
-    let Some(mut view) = state.logs.take() else {
+    let Some(mut view) = state.take_logs() else {
         return;
     };
     if view.generation == generation {
@@ -129,7 +129,7 @@ pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) {
             }
         }
     }
-    state.logs = Some(view);
+    state.screen = Screen::Logs(view);
 }
 
 fn height(state: &State) -> usize {
@@ -137,15 +137,14 @@ fn height(state: &State) -> usize {
 }
 
 pub fn on_logs_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(mut view) = state.logs.take() else {
-        state.mode = Mode::Normal;
+    let Some(mut view) = state.take_logs() else {
         return Vec::new();
     };
     let h = height(state);
     let fx = logs_key(state, &mut view, k, h);
-    // the view lives on under the help overlay; leaving the logs drops it
-    if matches!(state.mode, Mode::Logs | Mode::Help) {
-        state.logs = Some(view);
+    // stopping the stream is leaving the view (Back, Quit): it goes with it
+    if !fx.contains(&Effect::StopLogs) {
+        state.screen = Screen::Logs(view);
     }
     fx
 }
@@ -198,7 +197,6 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
                 let _ = view.set_search("", h);
                 return Vec::new();
             }
-            state.mode = Mode::Normal;
             return vec![Effect::StopLogs];
         }
         Some(Action::Quit) => {
@@ -247,7 +245,7 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
                 .collect();
             view.save = Some(SavePrompt::Path(format!("{name}-{stamp}.log")));
         }
-        Some(Action::Help) => state.mode = Mode::Help,
+        Some(Action::Help) => state.overlay = Some(Overlay::Help(Default::default())),
         _ => {}
     }
     Vec::new()
@@ -293,22 +291,22 @@ fn save_key(state: &mut State, view: &mut LogView, prompt: SavePrompt, k: KeyEve
 
 /// The runtime wrote the file, or could not.
 pub fn on_saved(state: &mut State, result: Result<String, String>) {
-    if let Some(v) = state.logs.as_mut() {
-        match &result {
-            Ok(path) => {
-                v.save = None;
-                let n = v.lines.iter().filter(|l| !l.is_marker()).count();
-                state.info(format!("saved {n} lines to {path}"));
-            }
-            Err(e) => state.error(e.clone()),
+    let saved = match (state.logs_mut(), &result) {
+        (Some(v), Ok(_)) => {
+            v.save = None;
+            Some(v.lines.iter().filter(|l| !l.is_marker()).count())
         }
-    } else if let Err(e) = result {
-        state.error(e);
+        _ => None,
+    };
+    match (saved, result) {
+        (Some(n), Ok(path)) => state.info(format!("saved {n} lines to {path}")),
+        (_, Err(e)) => state.error(e),
+        (None, Ok(_)) => {}
     }
 }
 
 pub fn on_save_exists(state: &mut State, path: String) {
-    if let Some(v) = state.logs.as_mut() {
+    if let Some(v) = state.logs_mut() {
         v.save = Some(SavePrompt::ConfirmOverwrite(path));
     }
 }

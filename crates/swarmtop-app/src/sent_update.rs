@@ -3,7 +3,7 @@
 
 use super::msg::Effect;
 use super::sent::{Sent, Typed};
-use super::state::{Mode, State};
+use super::state::{Screen, State};
 
 /// The action in `fx`, as the engine's answer will name it.
 fn action_of(fx: &[Effect]) -> Option<String> {
@@ -36,20 +36,16 @@ pub fn answered(state: &mut State, what: &str, error: Option<&str>) -> bool {
     let Some(e) = error else {
         return false;
     };
-    if state.mode != Mode::Normal {
+    // busy elsewhere (another dialog, the logs, the editor): the status line says it
+    if state.overlay.is_some() || !matches!(state.screen, Screen::Panes) {
         return false;
     }
     let why = format!("{what} failed: {e}");
-    match sent.typed {
-        Typed::Form(mut f) => {
-            f.error = Some(why);
-            state.form = Some(*f);
-            state.mode = Mode::Form;
-        }
-        Typed::Prompt(mut p) => {
-            p.error = Some(why);
-            state.mode = Mode::Prompt(p);
-        }
+    let mut typed = sent.typed;
+    match &mut typed {
+        Typed::Form(f) => f.error = Some(why),
+        Typed::Prompt(p) => p.error = Some(why),
     }
+    state.reopen(typed);
     true
 }

@@ -26,29 +26,57 @@ pub enum Conn {
     },
 }
 
-/// What has the keyboard.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mode {
-    Normal,
-    /// The `:` prompt and what has been typed.
+/// What fills the screen, under any overlay. Each view holds its own state, so what is open
+/// and what it shows cannot disagree.
+#[derive(Default)]
+pub enum Screen {
+    /// The panes (problems, nodes, services ... the map, a rollout).
+    #[default]
+    Panes,
+    /// The logs of a service or a task.
+    Logs(Box<LogView>),
+    /// The stack editor.
+    Editor(Box<super::editor::EditorState>),
+}
+
+/// What is over the screen and has the keyboard: at most one. Closing it gives the keyboard
+/// back to the screen beneath.
+pub enum Overlay {
+    /// The `:` line and what has been typed.
     Command(String),
     /// Typing a filter for the current pane (applied as typed).
     Filter,
-    Help,
+    Help(super::help::HelpState),
     /// The describe view of one object.
     Describe(Box<Describe>),
-    /// The logs view (its state is `State::logs`).
-    Logs,
-    /// The stack editor (its state is `State::editor`).
-    Editor,
     /// A one-line question (a number, a name, a path).
     Prompt(Box<super::prompt::Prompt>),
-    /// A yes/no question with its explanation.
-    Confirm(Box<super::prompt::Confirm>),
-    /// A form (its state is `State::form`).
-    Form,
+    /// A yes/no question with its explanation, and the form or prompt it is about: `n` goes
+    /// back to that as typed, `y` keeps it until the engine answers.
+    Confirm {
+        ask: Box<super::prompt::Confirm>,
+        behind: Option<super::sent::Typed>,
+    },
+    /// A form.
+    Form(Box<super::form::Form>),
     /// The join command dialog.
     Join(Box<super::join::JoinView>),
+}
+
+impl Overlay {
+    /// What it is, in a word (the debug log, tests).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Overlay::Command(_) => "command",
+            Overlay::Filter => "filter",
+            Overlay::Help(_) => "help",
+            Overlay::Describe(_) => "describe",
+            Overlay::Prompt(_) => "prompt",
+            Overlay::Confirm { .. } => "confirm",
+            Overlay::Form(_) => "form",
+            Overlay::Join(_) => "join",
+        }
+    }
 }
 
 /// The event timeline keeps this many events, newest first.
@@ -156,16 +184,12 @@ pub struct State {
     pub view: View,
     pub history: Vec<View>,
     pub lists: HashMap<View, ListState>,
-    pub mode: Mode,
-    /// Where the help overlay is scrolled to (while `Mode::Help`).
-    pub help: super::help::HelpState,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
     /// Why nothing may be changed, when it may not (`crate::access`): every refusal names it.
     pub read_only: Option<String>,
-    pub logs: Option<LogView>,
-    pub editor: Option<super::editor::EditorState>,
-    pub form: Option<super::form::Form>,
     /// For the rollout view: the tasks on the service's current spec (the engine's
     /// `_up-to-date` filter), by service ID.
     pub up_to_date: std::collections::HashMap<String, Vec<swarmtop_model::cluster::Task>>,
@@ -199,9 +223,6 @@ pub struct State {
     pub stopped_reading: Option<std::path::PathBuf>,
     /// The form or prompt of the action on its way to the engine, until it answers.
     pub sent: Option<super::sent::Sent>,
-    /// The prompt whose action a dialog is asking about: `n` goes back to it as typed, `y`
-    /// keeps it until the engine answers.
-    pub prompt_behind: Option<Box<super::prompt::Prompt>>,
 }
 
 impl State {
@@ -218,17 +239,14 @@ impl State {
             view: View::top(Pane::Nodes),
             history: Vec::new(),
             lists: HashMap::new(),
-            mode: Mode::Normal,
-            help: Default::default(),
+            screen: Screen::Panes,
+            overlay: None,
             status: None,
             keymap,
             read_only: None,
             problem_counts: (0, 0),
             map_offset: 0,
             data_gen: 0,
-            logs: None,
-            editor: None,
-            form: None,
             up_to_date: std::collections::HashMap::new(),
             env: Default::default(),
             work_dir: std::path::PathBuf::from("."),
@@ -243,7 +261,6 @@ impl State {
             reading: None,
             stopped_reading: None,
             sent: None,
-            prompt_behind: None,
         }
     }
 
@@ -331,9 +348,92 @@ impl State {
         (self.size.1 as usize).saturating_sub(7).max(1)
     }
 
-    /// The logs view is on screen (maybe under the help overlay).
-    pub fn logs_open(&self) -> bool {
-        self.logs.is_some() && matches!(self.mode, Mode::Logs | Mode::Help)
+    /// The logs view, when it is the screen.
+    pub fn logs(&self) -> Option<&LogView> {
+        match &self.screen {
+            Screen::Logs(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn logs_mut(&mut self) -> Option<&mut LogView> {
+        match &mut self.screen {
+            Screen::Logs(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Takes the logs view off the screen (to change it beside the rest of the state); the
+    /// caller puts it back. The screen is left as it is when it is not the logs.
+    pub fn take_logs(&mut self) -> Option<Box<LogView>> {
+        match std::mem::take(&mut self.screen) {
+            Screen::Logs(v) => Some(v),
+            other => {
+                self.screen = other;
+                None
+            }
+        }
+    }
+
+    /// Takes the editor off the screen, the same way.
+    pub fn take_editor(&mut self) -> Option<Box<super::editor::EditorState>> {
+        match std::mem::take(&mut self.screen) {
+            Screen::Editor(e) => Some(e),
+            other => {
+                self.screen = other;
+                None
+            }
+        }
+    }
+
+    /// The stack editor, when it is the screen.
+    pub fn editor(&self) -> Option<&super::editor::EditorState> {
+        match &self.screen {
+            Screen::Editor(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn editor_mut(&mut self) -> Option<&mut super::editor::EditorState> {
+        match &mut self.screen {
+            Screen::Editor(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Opens a yes/no question over the screen.
+    pub fn confirm(&mut self, ask: super::prompt::Confirm) {
+        self.overlay = Some(Overlay::Confirm {
+            ask: Box::new(ask),
+            behind: None,
+        });
+    }
+
+    /// Puts the form or prompt a question is about behind it (`n` goes back to it as typed).
+    /// With no question open it opens again itself: nothing typed is dropped.
+    pub fn put_behind(&mut self, typed: super::sent::Typed) {
+        match &mut self.overlay {
+            Some(Overlay::Confirm { behind, .. }) => *behind = Some(typed),
+            _ => self.reopen(typed),
+        }
+    }
+
+    /// Opens a form or prompt again, as it was typed.
+    pub fn reopen(&mut self, typed: super::sent::Typed) {
+        self.overlay = Some(match typed {
+            super::sent::Typed::Form(f) => Overlay::Form(f),
+            super::sent::Typed::Prompt(p) => Overlay::Prompt(p),
+        });
+    }
+
+    /// The overlay's name, if one is open.
+    pub fn overlay_name(&self) -> Option<&'static str> {
+        self.overlay.as_ref().map(Overlay::name)
+    }
+
+    /// Nothing is over the screen: its own keys work.
+    pub fn screen_has_keys(&self) -> bool {
+        self.overlay.is_none()
     }
 
     pub fn is_stale(&self) -> bool {

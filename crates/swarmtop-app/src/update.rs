@@ -9,7 +9,7 @@ use super::line_input::{LineKey, edit_line};
 use super::msg::{Effect, Msg};
 use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt};
-use super::state::{Conn, EVENTS_KEPT, Mode, State};
+use super::state::{Conn, EVENTS_KEPT, Overlay, Screen, State};
 use super::{actions, editor_update, logs_update};
 use swarmtop_model::cluster::events::describe as describe_event;
 use swarmtop_model::cluster::problems::{Subject, find};
@@ -58,7 +58,7 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             stack,
             result,
         } => editor_update::on_file_opened(state, path, stack, result),
-        Msg::EditorSaved(r) => match (state.editor.as_mut(), r) {
+        Msg::EditorSaved(r) => match (state.editor_mut(), r) {
             (Some(ed), Ok(path)) => {
                 if ed.saved(path) {
                     editor_update::close_editor(state)
@@ -77,26 +77,26 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             (None, Ok(_)) => Vec::new(),
         },
         Msg::EditorSaveConflict(path) => {
-            if let Some(ed) = state.editor.as_mut() {
+            if let Some(ed) = state.editor_mut() {
                 ed.save_conflict(&path);
             }
             Vec::new()
         }
         Msg::EditorPlan { generation, result } => {
-            if let Some(ed) = state.editor.as_mut() {
+            if let Some(ed) = state.editor_mut() {
                 ed.show_plan(generation, result);
             }
             Vec::new()
         }
         Msg::EditorQuiet(generation) => editor_update::on_quiet(state, generation),
         Msg::EditorChecked { generation, result } => {
-            if let Some(ed) = state.editor.as_mut() {
+            if let Some(ed) = state.editor_mut() {
                 ed.checked(generation, result);
             }
             Vec::new()
         }
         Msg::AutosaveFailed(why) => {
-            match state.editor.as_mut() {
+            match state.editor_mut() {
                 Some(ed) => ed.status = Some(why),
                 None => state.error(why),
             }
@@ -106,10 +106,9 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::EditorDeployed(r) => {
             let ok = r.is_ok();
             let stack = state
-                .editor
-                .as_ref()
+                .editor()
                 .map(|e| (e.stack.clone(), e.restored_from.clone()));
-            if let Some(ed) = state.editor.as_mut() {
+            if let Some(ed) = state.editor_mut() {
                 ed.deployed(r);
             }
             // deployed: the swarm holds the file now, the autosave is not needed
@@ -165,15 +164,15 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.error(format!("cannot switch: {why}"));
             // the line comes back to be fixed
             if let Some(line) = state.switching.take() {
-                state.mode = Mode::Command(line);
+                state.overlay = Some(Overlay::Command(line));
             }
             Vec::new()
         }
         Msg::Contexts(lines) => {
-            state.mode = Mode::Describe(Box::new(Describe::new(
+            state.overlay = Some(Overlay::Describe(Box::new(Describe::new(
                 "docker contexts".into(),
                 &lines.join("\n"),
-            )));
+            ))));
             Vec::new()
         }
     }
@@ -328,32 +327,35 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     if state.reading.is_some() && k.code == KeyCode::Esc {
         return editor_update::cancel_read(state);
     }
-    match state.mode.clone() {
-        Mode::Help => super::help_update::on_key(state, k),
-        Mode::Describe(d) => {
+    // the overlay has the keyboard; its handler puts it back unless the key closes it
+    match state.overlay.take() {
+        Some(Overlay::Help(h)) => super::help_update::on_key(state, h, k),
+        Some(Overlay::Describe(d)) => {
             on_describe_key(state, *d, k);
             Vec::new()
         }
-        Mode::Logs => logs_update::on_logs_key(state, k),
-        Mode::Editor => editor_update::on_editor_key(state, k),
-        Mode::Prompt(p) => on_prompt_key(state, *p, k),
-        Mode::Confirm(c) => on_confirm_key(state, *c, k),
-        Mode::Form => actions::on_form_key(state, k),
-        Mode::Join(j) => super::join_update::on_key(state, *j, k),
-        Mode::Command(buf) => on_command_key(state, buf, k),
-        Mode::Filter => {
+        Some(Overlay::Prompt(p)) => on_prompt_key(state, *p, k),
+        Some(Overlay::Confirm { ask, behind }) => on_confirm_key(state, *ask, behind, k),
+        Some(Overlay::Form(f)) => actions::on_form_key(state, *f, k),
+        Some(Overlay::Join(j)) => super::join_update::on_key(state, *j, k),
+        Some(Overlay::Command(buf)) => on_command_key(state, buf, k),
+        Some(Overlay::Filter) => {
             on_filter_key(state, k);
             Vec::new()
         }
-        Mode::Normal => {
-            let Some(key) = Key::from_event(&k) else {
-                return Vec::new();
-            };
-            match state.keymap.action(state.pane().scope(), &key) {
-                Some(a) => run_action(state, a),
-                None => Vec::new(),
+        None => match state.screen {
+            Screen::Logs(_) => logs_update::on_logs_key(state, k),
+            Screen::Editor(_) => editor_update::on_editor_key(state, k),
+            Screen::Panes => {
+                let Some(key) = Key::from_event(&k) else {
+                    return Vec::new();
+                };
+                match state.keymap.action(state.pane().scope(), &key) {
+                    Some(a) => run_action(state, a),
+                    None => Vec::new(),
+                }
             }
-        }
+        },
     }
 }
 
@@ -362,20 +364,18 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 /// where letters are commands.
 fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     let line = || -> String { text.chars().filter(|c| !c.is_control()).collect() };
-    match state.mode.clone() {
-        Mode::Editor => editor_update::on_paste(state, text),
-        Mode::Prompt(mut p) => {
+    match &mut state.overlay {
+        None if matches!(state.screen, Screen::Editor(_)) => editor_update::on_paste(state, text),
+        Some(Overlay::Prompt(p)) => {
             p.text.push_str(&line());
             p.error = None;
-            state.mode = Mode::Prompt(p);
             Vec::new()
         }
-        Mode::Command(mut buf) => {
+        Some(Overlay::Command(buf)) => {
             buf.push_str(&line());
-            state.mode = Mode::Command(buf);
             Vec::new()
         }
-        Mode::Filter => {
+        Some(Overlay::Filter) => {
             state.current_mut().filter.push_str(&line());
             state.show();
             Vec::new()
@@ -393,9 +393,9 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        Action::Help => state.mode = Mode::Help,
-        Action::Command => state.mode = Mode::Command(String::new()),
-        Action::Filter => state.mode = Mode::Filter,
+        Action::Help => state.overlay = Some(Overlay::Help(Default::default())),
+        Action::Command => state.overlay = Some(Overlay::Command(String::new())),
+        Action::Filter => state.overlay = Some(Overlay::Filter),
         Action::Up => state.current_mut().move_by(-1),
         Action::Down => state.current_mut().move_by(1),
         Action::PageUp => state.current_mut().move_by(-page),
@@ -654,7 +654,7 @@ fn describe(state: &mut State) {
         return;
     };
     match describe::build(&state.cluster, &state.view, &id, state.now) {
-        Some(d) => state.mode = Mode::Describe(Box::new(d)),
+        Some(d) => state.overlay = Some(Overlay::Describe(Box::new(d))),
         None => state.info("that object is gone"),
     }
 }
@@ -667,7 +667,7 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
             LineKey::Submit => d.set_search(&typed, h),
             LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
         }
-        state.mode = Mode::Describe(Box::new(d));
+        state.overlay = Some(Overlay::Describe(Box::new(d)));
         return;
     }
     let action = Key::from_event(&k).and_then(|key| {
@@ -679,7 +679,7 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
     });
     match action {
         Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             return;
         }
         Some(Action::Up) => d.scroll(-1, h),
@@ -696,21 +696,20 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
         }
         _ => {}
     }
-    state.mode = Mode::Describe(Box::new(d));
+    state.overlay = Some(Overlay::Describe(Box::new(d)));
 }
 
 fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
     match edit_line(&mut buf, &k) {
         LineKey::Cancel | LineKey::BackspaceOnEmpty => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             Vec::new()
         }
         LineKey::Submit => run_command(state, buf),
-        LineKey::Edited => {
-            state.mode = Mode::Command(buf);
+        LineKey::Edited | LineKey::Other => {
+            state.overlay = Some(Overlay::Command(buf));
             Vec::new()
         }
-        LineKey::Other => Vec::new(),
     }
 }
 
@@ -721,16 +720,16 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
     let cmd = match parse(&buf) {
         Ok(Some(c)) => c,
         Ok(None) => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             return Vec::new();
         }
         Err(why) => {
             state.error(why);
-            state.mode = Mode::Command(buf);
+            state.overlay = Some(Overlay::Command(buf));
             return Vec::new();
         }
     };
-    state.mode = Mode::Normal;
+    state.overlay = None;
     match cmd {
         Command::Quit => {
             state.quit = true;
@@ -757,10 +756,10 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
         Command::Join(rest) => super::join_update::command(state, &rest),
         Command::Info => {
             let lines = swarmtop_model::cluster::info::lines(&state.cluster, state.now);
-            state.mode = Mode::Describe(Box::new(Describe::new(
+            state.overlay = Some(Overlay::Describe(Box::new(Describe::new(
                 "swarm info (docker info, the swarm part)".into(),
                 &lines.join("\n"),
-            )));
+            ))));
             Vec::new()
         }
         Command::Edit(path) => {
@@ -775,7 +774,7 @@ fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
 fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
     match edit_line(&mut p.text, &k) {
         LineKey::Cancel => {
-            state.mode = Mode::Normal;
+            state.overlay = None;
             return Vec::new();
         }
         LineKey::Submit => {
@@ -783,24 +782,19 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
             let result = actions::submit_prompt(state, &p.kind, &text);
             return match result {
                 Ok(fx) => {
-                    match state.mode {
-                        Mode::Normal => {
-                            super::sent_update::remember(
-                                state,
-                                &fx,
-                                super::sent::Typed::Prompt(Box::new(p)),
-                            );
-                        }
+                    let typed = super::sent::Typed::Prompt(Box::new(p));
+                    match &state.overlay {
+                        None => super::sent_update::remember(state, &fx, typed),
                         // a dialog asks first: the prompt waits behind it
-                        Mode::Confirm(_) => state.prompt_behind = Some(Box::new(p)),
-                        _ => {}
+                        Some(Overlay::Confirm { .. }) => state.put_behind(typed),
+                        Some(_) => {}
                     }
                     fx
                 }
                 Err(why) => {
                     // refused: keep the text, say why
                     p.error = Some(why);
-                    state.mode = Mode::Prompt(Box::new(p));
+                    state.overlay = Some(Overlay::Prompt(Box::new(p)));
                     Vec::new()
                 }
             };
@@ -808,11 +802,16 @@ fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
         LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {}
     }
     p.error = None;
-    state.mode = Mode::Prompt(Box::new(p));
+    state.overlay = Some(Overlay::Prompt(Box::new(p)));
     Vec::new()
 }
 
-fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
+fn on_confirm_key(
+    state: &mut State,
+    c: Confirm,
+    behind: Option<super::sent::Typed>,
+    k: KeyEvent,
+) -> Vec<Effect> {
     // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
     if let Pending::RestoreAutosave(a) = &c.pending {
         let answer = match k.code {
@@ -820,12 +819,15 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             KeyCode::Char('Y') => 'y',
             KeyCode::Esc => 'n',
             _ => {
-                state.mode = Mode::Confirm(Box::new(c));
+                state.overlay = Some(Overlay::Confirm {
+                    ask: Box::new(c),
+                    behind,
+                });
                 return Vec::new();
             }
         };
         let a = a.clone();
-        state.mode = Mode::Normal;
+        state.overlay = None;
         return editor_update::on_autosave_answer(state, a, answer);
     }
     // an override asks for its own key (F), so a reflexive `y` cannot do it
@@ -838,36 +840,30 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
     );
     if !yes && !no {
-        state.mode = Mode::Confirm(Box::new(c));
+        state.overlay = Some(Overlay::Confirm {
+            ask: Box::new(c),
+            behind,
+        });
         return Vec::new();
     }
-    state.mode = Mode::Normal;
+    state.overlay = None;
     match (c.pending, yes) {
         // answered above
         (Pending::RestoreAutosave(_), _) => Vec::new(),
         (Pending::Run(op), true) => {
             // the form or prompt stays at hand until the engine has answered
-            let form = state.form.take();
-            let prompt = state.prompt_behind.take();
             let fx = actions::run_op(state, op);
-            if let Some(f) = form {
-                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
-            } else if let Some(p) = prompt {
-                super::sent_update::remember(state, &fx, super::sent::Typed::Prompt(p));
+            if let Some(typed) = behind {
+                super::sent_update::remember(state, &fx, typed);
             }
             fx
         }
         (Pending::Run(op), false) => {
             // a form's or prompt's op said no to: back to it, as typed
-            if state.form.is_some() {
-                state.mode = Mode::Form;
-                return Vec::new();
+            match behind {
+                Some(typed) => state.reopen(typed),
+                None => state.info(format!("cancelled: {}", op.describe())),
             }
-            if let Some(p) = state.prompt_behind.take() {
-                state.mode = Mode::Prompt(p);
-                return Vec::new();
-            }
-            state.info(format!("cancelled: {}", op.describe()));
             Vec::new()
         }
         (
@@ -879,7 +875,6 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
             },
             true,
         ) => {
-            let form = state.form.take();
             if let Some(why) = &state.read_only {
                 state.error(swarmtop_model::feed::refusal(
                     why,
@@ -895,14 +890,14 @@ fn on_confirm_key(state: &mut State, c: Confirm, k: KeyEvent) -> Vec<Effect> {
                 labels,
             }];
             // the form stays at hand until the engine has answered
-            if let Some(f) = form {
-                super::sent_update::remember(state, &fx, super::sent::Typed::Form(Box::new(f)));
+            if let Some(typed) = behind {
+                super::sent_update::remember(state, &fx, typed);
             }
             fx
         }
         (Pending::CreateFromFile { .. }, false) => {
-            if state.form.is_some() {
-                state.mode = Mode::Form;
+            if let Some(typed) = behind {
+                state.reopen(typed);
             }
             Vec::new()
         }
@@ -913,11 +908,14 @@ fn on_filter_key(state: &mut State, k: KeyEvent) {
     match edit_line(&mut state.current_mut().filter, &k) {
         LineKey::Cancel => {
             state.current_mut().filter.clear();
-            state.mode = Mode::Normal;
+            state.overlay = None;
         }
-        LineKey::Submit => state.mode = Mode::Normal,
-        LineKey::Edited | LineKey::BackspaceOnEmpty => {}
-        LineKey::Other => return,
+        LineKey::Submit => {}
+        LineKey::Edited | LineKey::BackspaceOnEmpty => state.overlay = Some(Overlay::Filter),
+        LineKey::Other => {
+            state.overlay = Some(Overlay::Filter);
+            return;
+        }
     }
     state.show();
 }
@@ -965,9 +963,13 @@ mod tests {
         for a in elsewhere {
             let mut s = loaded();
             assert!(run_action(&mut s, a).is_empty(), "{a:?}");
-            let said = s.status.map(|l| l.text).unwrap_or_default();
+            let said = s
+                .status
+                .as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_default();
             assert_eq!(said, format!("{} does nothing here", a.name()), "{a:?}");
-            assert_eq!(s.mode, Mode::Normal, "{a:?}");
+            assert_eq!(s.overlay_name(), None, "{a:?}");
         }
         // and every action at all runs in these panes without a panic
         for pane in [
@@ -983,6 +985,31 @@ mod tests {
                 let _ = run_action(&mut s, *a);
             }
         }
+    }
+
+    #[test]
+    fn an_overlay_closes_back_to_the_screen_under_it() {
+        let mut s = loaded();
+        switch_pane(&mut s, Pane::Services);
+        let fx = run_action(&mut s, Action::Logs);
+        assert!(
+            matches!(fx.as_slice(), [Effect::StartLogs { .. }]),
+            "{fx:?}"
+        );
+        assert!(s.logs().is_some() && s.overlay.is_none());
+        // help over the logs shows the logs' keys and gives them back when it closes
+        keys(&mut s, "?");
+        assert_eq!(s.overlay_name(), Some("help"));
+        assert_eq!(super::super::help_update::scope(&s), Scope::Logs);
+        assert!(s.logs().is_some(), "the logs stay under the help");
+        keys(&mut s, "\u{1b}");
+        assert_eq!(s.overlay_name(), None);
+        assert!(s.logs().is_some(), "back to the logs, not the panes");
+        // leaving the logs stops the stream and shows the panes again
+        let fx = keys(&mut s, "\u{1b}");
+        assert_eq!(fx, vec![Effect::StopLogs]);
+        assert!(matches!(s.screen, Screen::Panes));
+        assert_eq!(s.pane(), Pane::Services);
     }
 
     #[test]
@@ -1020,7 +1047,7 @@ mod tests {
         assert_eq!(s.list(Pane::Nodes).rows.len(), 1);
         update(&mut s, key(KeyCode::Esc));
         assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
     }
 
     #[test]
@@ -1047,7 +1074,7 @@ mod tests {
             update(&mut s, key(KeyCode::Char(c)));
         }
         update(&mut s, key(KeyCode::Enter));
-        assert_eq!(s.mode, Mode::Command("nodez".into()));
+        assert!(matches!(&s.overlay, Some(Overlay::Command(c)) if c == "nodez"));
         assert!(s.status.as_ref().unwrap().error);
         assert!(s.status.as_ref().unwrap().text.contains(":nodez"));
     }
@@ -1082,7 +1109,9 @@ mod tests {
             &mut s,
             Msg::SwitchFailed("tcp://10.255.0.1:2375: connection timed out".into()),
         );
-        assert_eq!(s.mode, Mode::Command("host tcp://10.255.0.1:2375".into()));
+        assert!(
+            matches!(&s.overlay, Some(Overlay::Command(c)) if c == "host tcp://10.255.0.1:2375")
+        );
         let status = s
             .status
             .as_ref()
@@ -1113,9 +1142,8 @@ mod tests {
             let fx = keys(&mut s, line);
             assert!(fx.is_empty(), "{line}: {fx:?}");
             let typed = line.trim_start_matches(':').trim_end_matches('\n');
-            assert_eq!(
-                s.mode,
-                Mode::Command(typed.into()),
+            assert!(
+                matches!(&s.overlay, Some(Overlay::Command(c)) if c == typed),
                 "{line}: the line is kept"
             );
             let status = s
@@ -1205,17 +1233,17 @@ mod tests {
     fn describe_scrolls_searches_and_closes() {
         let mut s = loaded();
         keys(&mut s, "d");
-        let Mode::Describe(d) = &s.mode else {
+        let Some(Overlay::Describe(d)) = &s.overlay else {
             panic!("not describing")
         };
         assert!(d.title.starts_with("node "));
         keys(&mut s, "/hostname\n");
-        let Mode::Describe(d) = &s.mode else {
+        let Some(Overlay::Describe(d)) = &s.overlay else {
             panic!("not describing")
         };
         assert!(!d.matches.is_empty());
         keys(&mut s, "\x1b");
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
     }
 
     #[test]
@@ -1290,8 +1318,8 @@ mod tests {
                 }),
             },
         );
-        assert_eq!(s.mode, Mode::Editor);
-        let ed = s.editor.as_ref().unwrap();
+        assert!(s.overlay.is_none() && s.editor().is_some());
+        let ed = s.editor().unwrap();
         assert!(ed.status.as_deref().unwrap_or("").contains("RECONSTRUCTED"));
         // typing is noted (the check and the autosave wait for a pause), ctrl-g asks for a
         // plan first
@@ -1315,12 +1343,12 @@ mod tests {
         keys(&mut s, ":");
         let fx = update(&mut s, Msg::Paste("edit a.yml\nq\n".into()));
         assert!(fx.is_empty());
-        assert_eq!(s.mode, Mode::Command("edit a.ymlq".into()));
+        assert!(matches!(&s.overlay, Some(Overlay::Command(c)) if c == "edit a.ymlq"));
         // in a pane, pasted letters are not taken for commands
         keys(&mut s, "\u{1b}");
-        let before = s.mode.clone();
+        assert_eq!(s.overlay_name(), None);
         assert!(update(&mut s, Msg::Paste("qD".into())).is_empty());
-        assert_eq!(s.mode, before);
+        assert_eq!(s.overlay_name(), None);
         assert!(!s.quit);
     }
 
@@ -1328,7 +1356,7 @@ mod tests {
     fn a_refused_service_create_gives_the_form_back_as_typed() {
         let mut s = loaded();
         keys(&mut s, "2n");
-        assert_eq!(s.mode, Mode::Form);
+        assert_eq!(s.overlay_name(), Some("form"));
         keys(&mut s, "webx\tbusybox:1\t\t\t\t\t8080:80");
         let fx = update(
             &mut s,
@@ -1337,7 +1365,7 @@ mod tests {
         assert!(fx.is_empty(), "asks first: {fx:?}");
         let fx = keys(&mut s, "y");
         assert!(matches!(fx.as_slice(), [Effect::Run(_)]), "{fx:?}");
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
         // the engine refuses: the form is back with every value and the reason in it
         update(
             &mut s,
@@ -1347,8 +1375,10 @@ mod tests {
                 result: Err("port 8080 is already in use".into()),
             },
         );
-        assert_eq!(s.mode, Mode::Form);
-        let f = s.form.as_ref().expect("the form");
+        assert_eq!(s.overlay_name(), Some("form"));
+        let Some(Overlay::Form(f)) = &s.overlay else {
+            panic!("the form is not open again")
+        };
         let value = |label: &str| {
             f.fields
                 .iter()
@@ -1407,17 +1437,17 @@ mod tests {
     fn a_refused_scale_gives_the_prompt_back_as_typed() {
         let mut s = loaded();
         keys(&mut s, "2Gs"); // web
-        let Mode::Prompt(_) = &s.mode else {
-            panic!("no prompt: {:?}", s.mode)
+        let Some(Overlay::Prompt(_)) = &s.overlay else {
+            panic!("no prompt: {:?}", s.overlay_name())
         };
         keys(&mut s, "\x08\x08\x087\n");
         // the dialog says from -> to; yes sends it
-        let Mode::Confirm(_) = &s.mode else {
-            panic!("no dialog: {:?}", s.mode)
+        let Some(Overlay::Confirm { ask: _, .. }) = &s.overlay else {
+            panic!("no dialog: {:?}", s.overlay_name())
         };
         keys(&mut s, "y");
         let Some(what) = s.sent.as_ref().map(|x| x.what.clone()) else {
-            panic!("nothing kept; mode {:?}", s.mode)
+            panic!("nothing kept; mode {:?}", s.overlay_name())
         };
         update(
             &mut s,
@@ -1427,8 +1457,8 @@ mod tests {
                 result: Err("the swarm has no leader".into()),
             },
         );
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("prompt not back: {:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("prompt not back: {:?}", s.overlay_name())
         };
         assert_eq!(p.text, "7");
         assert!(p.error.as_deref().unwrap_or("").contains("no leader"));
@@ -1449,8 +1479,7 @@ mod tests {
         let fx = update(&mut s, ctrl('g'));
         assert!(fx.is_empty(), "{fx:?}");
         assert!(
-            s.editor
-                .as_ref()
+            s.editor()
                 .unwrap()
                 .status
                 .as_deref()
@@ -1464,8 +1493,8 @@ mod tests {
         let mut s = loaded();
         keys(&mut s, "4n");
         keys(&mut s, "my shop\n");
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("prompt closed: {:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("prompt closed: {:?}", s.overlay_name())
         };
         assert_eq!(p.text, "my shop");
         assert!(p.error.as_deref().unwrap().contains("' '"));
@@ -1506,8 +1535,8 @@ mod tests {
                 result: Ok(Some("services: {}\n".into())),
             },
         );
-        assert_eq!(s.mode, Mode::Normal, "not opened after Esc");
-        assert!(s.editor.is_none());
+        assert_eq!(s.overlay_name(), None, "not opened after Esc");
+        assert!(s.editor().is_none());
     }
 
     fn an_autosave() -> crate::editor::Autosave {
@@ -1526,10 +1555,10 @@ mod tests {
     fn an_autosave_is_offered_back_with_its_file() {
         let mut s = loaded();
         update(&mut s, Msg::Autosaves(vec![an_autosave()]));
-        assert!(matches!(s.mode, Mode::Confirm(_)));
+        assert!(matches!(s.overlay, Some(Overlay::Confirm { .. })));
         keys(&mut s, "y");
-        assert_eq!(s.mode, Mode::Editor);
-        let ed = s.editor.as_mut().unwrap();
+        assert!(s.overlay.is_none() && s.editor().is_some());
+        let ed = s.editor_mut().unwrap();
         assert_eq!(ed.text(), "services: {}\n# mine\n");
         // it can be saved back to its file, checked against what the file held
         assert!(ed.is_dirty());
@@ -1567,9 +1596,9 @@ mod tests {
             );
             if key == "q" {
                 // not an answer: still asking
-                assert!(matches!(s.mode, Mode::Confirm(_)));
+                assert!(matches!(s.overlay, Some(Overlay::Confirm { .. })));
             } else {
-                assert_eq!(s.mode, Mode::Normal, "{key:?}");
+                assert_eq!(s.overlay_name(), None, "{key:?}");
             }
         }
     }
@@ -1580,7 +1609,7 @@ mod tests {
         s.read_only = Some("context prod is read_only in config.yaml".into());
         let fx = keys(&mut s, "1D");
         assert!(fx.iter().all(|e| !matches!(e, Effect::Run(_))));
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
         assert!(
             s.status
                 .as_ref()
@@ -1596,8 +1625,8 @@ mod tests {
         keys(&mut s, "1");
         let fx = keys(&mut s, "D");
         assert!(fx.is_empty());
-        let Mode::Confirm(c) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         let text = c.lines.join("\n");
         assert!(text.contains("shop_api.1 WOULD STAY PENDING"), "{text}");
@@ -1625,13 +1654,13 @@ mod tests {
         let mut s = loaded();
         keys(&mut s, "2G"); // web
         keys(&mut s, "s");
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert_eq!(p.text, "3");
         keys(&mut s, "\x08\x08-1\n");
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert_eq!(p.text, "-1", "what was typed is kept");
         assert!(p.error.as_deref().unwrap().contains("negative"));
@@ -1663,8 +1692,8 @@ mod tests {
         assert_eq!(s.view.pane, Pane::Rollout);
         // R there rolls back this service, after asking
         keys(&mut s, "R");
-        let Mode::Confirm(c) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert!(matches!(
             c.pending,
@@ -1674,9 +1703,9 @@ mod tests {
 
     /// The dialog open now, or a panic naming the mode.
     fn dialog(s: &State) -> &crate::prompt::Confirm {
-        match &s.mode {
-            Mode::Confirm(c) => c,
-            other => panic!("no dialog: {other:?}"),
+        match &s.overlay {
+            Some(Overlay::Confirm { ask, .. }) => ask,
+            other => panic!("no dialog: {:?}", other.as_ref().map(Overlay::name)),
         }
     }
 
@@ -1684,14 +1713,14 @@ mod tests {
     fn a_label_edit_asks_with_from_and_to_and_sends_only_that_change() {
         let mut s = loaded();
         keys(&mut s, "1L"); // node1 has zone=eu
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert_eq!(p.text, "", "nothing typed yet: Enter changes nothing");
         assert!(p.label.contains("zone=\"eu\""), "{}", p.label);
         let fx = keys(&mut s, "\n");
         assert!(fx.is_empty(), "{fx:?}");
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
         // a value with a comma and spaces is one value
         keys(&mut s, "L");
         let fx = keys(&mut s, "zone=eu-1, eu-2 \n");
@@ -1715,8 +1744,8 @@ mod tests {
         // removing one names it; a label that is not there is said in the prompt
         keys(&mut s, "L");
         keys(&mut s, "-nope\n");
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert!(p.error.as_deref().unwrap().contains("has no label nope"));
     }
@@ -1755,12 +1784,12 @@ mod tests {
         assert!(dialog(&s).lines.iter().any(|l| l == "replicas: 3 -> 5"));
         // no: back to the prompt as typed (as a form's dialog goes back to the form)
         keys(&mut s, "n");
-        let Mode::Prompt(p) = &s.mode else {
-            panic!("not back at the prompt: {:?}", s.mode)
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("not back at the prompt: {:?}", s.overlay_name())
         };
         assert_eq!(p.text, "5");
         keys(&mut s, "\x1b");
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
         keys(&mut s, "i");
         for _ in 0..30 {
             keys(&mut s, "\x08");
@@ -1802,8 +1831,8 @@ mod tests {
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
         );
-        let Mode::Confirm(c) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert_eq!(c.yes_key, 'y');
         assert!(matches!(
@@ -1816,11 +1845,11 @@ mod tests {
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
         );
-        let Mode::Confirm(c) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert_eq!(c.yes_key, 'F');
-        assert!(keys(&mut s, "y").is_empty() || matches!(s.mode, Mode::Normal));
+        assert!(keys(&mut s, "y").is_empty() || s.overlay.is_none());
     }
 
     #[test]
@@ -1830,13 +1859,13 @@ mod tests {
         cfgs[0].spec.as_mut().unwrap().data = Some("c2VydmVyIHsgbGlzdGVuIDgwOyB9".into());
         s.cluster.configs = cfgs;
         keys(&mut s, "6d");
-        let Mode::Describe(d) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Describe(d)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert!(!d.lines.join("\n").contains("server {"));
         keys(&mut s, "v");
-        let Mode::Describe(d) = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Some(Overlay::Describe(d)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
         };
         assert!(d.lines.join("\n").contains("server { listen 80; }"));
         keys(&mut s, "\x1b5d");

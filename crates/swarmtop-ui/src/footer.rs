@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use swarmtop_app::state::{Conn, Mode, State};
+use swarmtop_app::state::{Conn, Overlay, Screen, State};
 use swarmtop_model::feed::Failure;
 use swarmtop_settings::keymap::{Action, Scope};
 use swarmtop_settings::theme::Theme;
@@ -127,7 +127,7 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
         return;
     }
     let mut spans = Vec::new();
-    if matches!(state.mode, Mode::Describe(_)) {
+    if matches!(state.overlay, Some(Overlay::Describe(_))) {
         for (sc, a) in DESCRIBE_HINTS {
             let keys = state.keymap.key_label(*sc, *a);
             spans.push(Span::styled(format!(" {keys}"), theme.key));
@@ -173,8 +173,8 @@ fn short_name(a: Action) -> &'static str {
 }
 
 pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let line = match &state.mode {
-        Mode::Command(buf) => {
+    let line = match (&state.overlay, &state.screen) {
+        (Some(Overlay::Command(buf)), _) => {
             let mut spans = vec![
                 Span::styled(":", theme.prompt),
                 Span::styled(format!("{buf}█"), theme.text),
@@ -184,7 +184,7 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             Line::from(spans)
         }
-        Mode::Prompt(p) => {
+        (Some(Overlay::Prompt(p)), _) => {
             let mut spans = vec![
                 Span::styled(format!("{} ", p.label), theme.prompt),
                 Span::styled(format!("{}█", p.text), theme.text),
@@ -195,17 +195,13 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             Line::from(spans)
         }
-        Mode::Filter => Line::from(vec![
+        (Some(Overlay::Filter), _) => Line::from(vec![
             Span::styled("/", theme.prompt),
             Span::styled(format!("{}█", state.current().filter), theme.text),
             Span::styled("  enter keeps · esc clears", theme.dim),
         ]),
-        Mode::Logs if state.logs.as_ref().is_some_and(|v| v.typing.is_some()) => {
-            let typed = state
-                .logs
-                .as_ref()
-                .and_then(|v| v.typing.clone())
-                .unwrap_or_default();
+        (None, Screen::Logs(v)) if v.typing.is_some() => {
+            let typed = v.typing.clone().unwrap_or_default();
             let mut spans = vec![
                 Span::styled("/", theme.prompt),
                 Span::styled(format!("{typed}█"), theme.text),
@@ -216,29 +212,23 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             Line::from(spans)
         }
-        Mode::Logs if state.logs.as_ref().is_some_and(|v| v.save.is_some()) => {
-            match state.logs.as_ref().and_then(|v| v.save.clone()) {
-                Some(swarmtop_app::logs::SavePrompt::Path(p)) => {
-                    let mut spans = vec![
-                        Span::styled("save loaded lines to: ", theme.prompt),
-                        Span::styled(format!("{p}█"), theme.text),
-                    ];
-                    if let Some(s) = state.status.as_ref().filter(|s| s.error) {
-                        spans.push(Span::styled(format!("  {}", s.text), theme.error));
-                    }
-                    Line::from(spans)
+        (None, Screen::Logs(v)) if v.save.is_some() => match v.save.clone() {
+            Some(swarmtop_app::logs::SavePrompt::Path(p)) => {
+                let mut spans = vec![
+                    Span::styled("save loaded lines to: ", theme.prompt),
+                    Span::styled(format!("{p}█"), theme.text),
+                ];
+                if let Some(s) = state.status.as_ref().filter(|s| s.error) {
+                    spans.push(Span::styled(format!("  {}", s.text), theme.error));
                 }
-                Some(swarmtop_app::logs::SavePrompt::ConfirmOverwrite(p)) => {
-                    Line::from(Span::styled(
-                        format!(
-                            " {p} exists: overwrite it? y = yes, any other key = choose another name"
-                        ),
-                        theme.status_error,
-                    ))
-                }
-                None => Line::default(),
+                Line::from(spans)
             }
-        }
+            Some(swarmtop_app::logs::SavePrompt::ConfirmOverwrite(p)) => Line::from(Span::styled(
+                format!(" {p} exists: overwrite it? y = yes, any other key = choose another name"),
+                theme.status_error,
+            )),
+            None => Line::default(),
+        },
         _ => match &state.status {
             Some(s) if s.error => {
                 Line::from(Span::styled(format!(" {}", s.text), theme.status_error))

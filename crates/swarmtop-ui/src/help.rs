@@ -41,7 +41,7 @@ pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
         .collect()
 }
 
-pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scope) {
+pub fn draw(f: &mut Frame, area: Rect, state: &State, offset: usize, theme: &Theme, scope: Scope) {
     let w = area.width.saturating_sub(4).min(72);
     let h = area.height.saturating_sub(2);
     let rect = Rect {
@@ -52,10 +52,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope: Scop
     };
     let lines = lines(state, theme, scope);
     let inner = h.saturating_sub(2) as usize;
-    let offset = state
-        .help
-        .offset
-        .min(lines.len().saturating_sub(inner.max(1)));
+    let offset = offset.min(lines.len().saturating_sub(inner.max(1)));
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
@@ -104,7 +101,6 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use crate::tests::{render, sample_state};
-    use swarmtop_app::state::Mode;
     use swarmtop_app::{Msg, update};
     use swarmtop_settings::keymap::Keymap;
 
@@ -117,7 +113,7 @@ mod tests {
         let mut s = sample_state();
         update(&mut s, key(KeyCode::Char('2')));
         update(&mut s, key(KeyCode::Char('?')));
-        assert_eq!(s.mode, Mode::Help);
+        assert_eq!(s.overlay_name(), Some("help"));
         let out = render(&s, 80, 24);
         assert!(out.contains("scale the service"), "{out}");
         assert!(out.contains("1-20 of"), "{out}");

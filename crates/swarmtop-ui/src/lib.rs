@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use swarmtop_app::panes::Pane;
-use swarmtop_app::state::{Conn, Mode, State};
+use swarmtop_app::state::{Conn, Overlay, Screen, State};
 use swarmtop_settings::theme::Theme;
 
 /// Draws the whole screen with the theme in force (`State.theme`: the one `:ctx` switches to).
@@ -32,35 +32,28 @@ pub fn draw(f: &mut Frame, state: &State) {
     ])
     .areas(area);
     header::draw(f, head, state, theme);
-    match (&state.mode, &state.logs) {
-        (Mode::Editor, _) if state.editor.is_some() => {
-            if let Some(ed) = &state.editor {
-                editor::draw(f, body, ed, &state.keymap, theme);
-            }
-        }
-        (Mode::Describe(d), _) => describe::draw(f, body, d, theme),
-        _ if state.pane() == Pane::Map => map::draw(f, body, state, theme),
-        (Mode::Logs, Some(v)) => logs::draw(f, body, v, theme),
-        (Mode::Help, Some(v)) if state.logs_open() => logs::draw(f, body, v, theme),
-        _ => draw_pane(f, body, state, theme),
+    // the screen, unless describe covers it
+    match (&state.overlay, &state.screen) {
+        (Some(Overlay::Describe(d)), _) => describe::draw(f, body, d, theme),
+        (_, Screen::Editor(ed)) => editor::draw(f, body, ed, &state.keymap, theme),
+        (_, Screen::Logs(v)) => logs::draw(f, body, v, theme),
+        (_, Screen::Panes) if state.pane() == Pane::Map => map::draw(f, body, state, theme),
+        (_, Screen::Panes) => draw_pane(f, body, state, theme),
     }
-    let scope = if matches!(state.mode, Mode::Logs) || state.logs_open() {
-        swarmtop_settings::keymap::Scope::Logs
-    } else {
-        state.pane().scope()
+    let scope = match state.screen {
+        Screen::Logs(_) => swarmtop_settings::keymap::Scope::Logs,
+        _ => state.pane().scope(),
     };
     footer::draw_hints(f, hints, state, theme, scope);
     footer::draw_status(f, status, state, theme);
-    match &state.mode {
-        Mode::Help => help::draw(f, area, state, theme, scope),
-        Mode::Confirm(c) => dialog::draw(f, area, c, theme),
-        Mode::Join(j) => dialog::draw_join(f, area, j, &state.keymap, theme),
-        Mode::Form => {
-            if let Some(form_state) = &state.form {
-                form::draw(f, area, form_state, theme);
-            }
-        }
-        _ => {}
+    // the popups over it; the one-line ones are the status line's (`footer`)
+    match &state.overlay {
+        Some(Overlay::Help(h)) => help::draw(f, area, state, h.offset, theme, scope),
+        Some(Overlay::Confirm { ask, .. }) => dialog::draw(f, area, ask, theme),
+        Some(Overlay::Join(j)) => dialog::draw_join(f, area, j, &state.keymap, theme),
+        Some(Overlay::Form(form_state)) => form::draw(f, area, form_state, theme),
+        Some(Overlay::Command(_) | Overlay::Filter | Overlay::Prompt(_) | Overlay::Describe(_))
+        | None => {}
     }
 }
 
@@ -554,7 +547,7 @@ pub(crate) mod tests {
         );
         assert!(matches!(fx.as_slice(), [swarmtop_app::Effect::Copy(t)] if t.contains("SWMTKN")));
         press(&mut s, "x");
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.overlay_name(), None);
     }
 
     #[test]
@@ -567,7 +560,7 @@ pub(crate) mod tests {
     #[test]
     fn help_overlay_lists_node_keys() {
         let mut s = sample_state();
-        s.mode = Mode::Help;
+        s.overlay = Some(Overlay::Help(Default::default()));
         let out = render(&s, 80, 24);
         assert!(out.contains("drain the node"), "{out}");
         insta::assert_snapshot!(out);
