@@ -96,6 +96,85 @@ fn pane_about(p: Pane) -> &'static str {
     }
 }
 
+/// What Tab makes of a `:` line: the line completed as far as it is certain, and the
+/// commands it could still be when there is more than one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub line: String,
+    pub choices: Vec<&'static str>,
+}
+
+/// Completes the command's name from the table (its aliases too): one match is completed
+/// (with a space when arguments follow it), several are completed to what they share and
+/// listed. `:join`'s argument is completed the same way. Anything else is left as typed.
+pub fn complete(line: &str) -> Completion {
+    let keep = || Completion {
+        line: line.to_string(),
+        choices: Vec::new(),
+    };
+    let (word, args) = split(line);
+    let commands = all();
+    let typed_args = line.trim_start().len() > word.len();
+    if !typed_args {
+        let mut names: Vec<(&'static str, bool)> = Vec::new();
+        for c in &commands {
+            for n in std::iter::once(&c.name).chain(c.aliases.iter()) {
+                if n.starts_with(word) && !names.iter().any(|(m, _)| m == n) {
+                    names.push((n, !c.args.is_empty()));
+                }
+            }
+        }
+        return match names.as_slice() {
+            [] => keep(),
+            [(n, takes_args)] => Completion {
+                line: format!("{n}{}", if *takes_args { " " } else { "" }),
+                choices: Vec::new(),
+            },
+            many => Completion {
+                line: shared_prefix(many.iter().map(|(n, _)| *n)),
+                choices: many.iter().map(|(n, _)| *n).collect(),
+            },
+        };
+    }
+    // `:join w` -> `:join worker`
+    if word == "join" && args.len() <= 1 {
+        let typed = args.first().copied().unwrap_or("");
+        let fits: Vec<&'static str> = ["worker", "manager"]
+            .into_iter()
+            .filter(|a| a.starts_with(typed))
+            .collect();
+        return match fits.as_slice() {
+            [one] => Completion {
+                line: format!("join {one}"),
+                choices: Vec::new(),
+            },
+            [] => keep(),
+            many => Completion {
+                line: line.to_string(),
+                choices: many.to_vec(),
+            },
+        };
+    }
+    keep()
+}
+
+/// The longest start the names share.
+fn shared_prefix<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut end = first.chars().count();
+    for n in names {
+        end = first
+            .char_indices()
+            .zip(n.chars())
+            .take_while(|((_, a), b)| a == b)
+            .count()
+            .min(end);
+    }
+    first.chars().take(end).collect()
+}
+
 /// The command's name as typed first on the line, then its arguments.
 fn split(line: &str) -> (&str, Vec<&str>) {
     let mut words = line.split_whitespace();
@@ -173,6 +252,50 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tab_completes_from_the_table() {
+        let c = complete("no");
+        assert_eq!(c.line, "nodes");
+        assert!(c.choices.is_empty());
+        // arguments follow: the cursor is left after a space
+        assert_eq!(complete("ed").line, "edit ");
+        assert_eq!(
+            complete("con").line,
+            "con",
+            "configs and context share `con`"
+        );
+        assert_eq!(complete("con").choices, vec!["context", "configs"]);
+        // several: completed to what they share, and listed
+        let s = complete("s");
+        assert_eq!(s.line, "s");
+        assert!(s.choices.contains(&"services") && s.choices.contains(&"stacks"));
+        let se = complete("se");
+        assert_eq!(se.line, "se");
+        assert_eq!(se.choices, vec!["services", "secrets"]);
+        assert_eq!(complete("ser").line, "services");
+        assert_eq!(complete("join m").line, "join manager");
+        assert_eq!(complete("join ").choices, vec!["worker", "manager"]);
+        // nothing fits, or arguments of another command: left as typed
+        assert_eq!(
+            complete("zz"),
+            Completion {
+                line: "zz".into(),
+                choices: vec![]
+            }
+        );
+        assert_eq!(complete("edit a.y").line, "edit a.y");
+        // a whole name completes to itself, unless another name begins with it (`q`, `quit`)
+        for c in all() {
+            let longer = all()
+                .iter()
+                .flat_map(|o| std::iter::once(o.name).chain(o.aliases.iter().copied()))
+                .any(|n| n != c.name && n.starts_with(c.name));
+            if !longer {
+                assert_eq!(complete(c.name).line.trim_end(), c.name);
+            }
+        }
+    }
 
     #[test]
     fn every_command_in_the_table_parses_and_nothing_else_does() {

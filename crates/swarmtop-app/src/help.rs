@@ -28,8 +28,9 @@ pub enum HelpRow {
     Blank,
 }
 
-/// The rows: the scope's bindings, then the global ones.
-pub fn rows(keymap: &Keymap, scope: Scope) -> Vec<HelpRow> {
+/// The rows: the scope's bindings, then the global ones; without `writes` (a read-only
+/// session) the actions that change the cluster are left out.
+pub fn rows(keymap: &Keymap, scope: Scope, writes: bool) -> Vec<HelpRow> {
     let table = keymap.table();
     let mut out = Vec::new();
     let scopes: &[Scope] = if scope == Scope::Global {
@@ -38,7 +39,10 @@ pub fn rows(keymap: &Keymap, scope: Scope) -> Vec<HelpRow> {
         &[scope, Scope::Global]
     };
     for s in scopes {
-        let rows: Vec<_> = table.iter().filter(|(sc, _, _)| sc == s).collect();
+        let rows: Vec<_> = table
+            .iter()
+            .filter(|(sc, a, _)| sc == s && (writes || !a.changes_cluster()))
+            .collect();
         if rows.is_empty() {
             continue;
         }

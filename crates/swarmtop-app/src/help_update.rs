@@ -26,7 +26,7 @@ pub fn visible_rows(state: &State) -> usize {
 
 /// The furthest the overlay scrolls: the last row at the bottom.
 pub fn max_offset(state: &State) -> usize {
-    rows(&state.keymap, scope(state))
+    rows(&state.keymap, scope(state), state.read_only.is_none())
         .len()
         .saturating_sub(visible_rows(state))
 }
@@ -118,15 +118,39 @@ mod tests {
     }
 
     #[test]
+    fn a_read_only_session_is_not_shown_the_keys_that_write() {
+        let writes = |rows: &[HelpRow]| {
+            rows.iter()
+                .filter(
+                    |r| matches!(r, HelpRow::Binding { action, .. } if action.changes_cluster()),
+                )
+                .count()
+        };
+        for scope in [Scope::Nodes, Scope::Services, Scope::Stacks, Scope::Secrets] {
+            let all = rows(&Keymap::default_keymap(), scope, true);
+            assert!(writes(&all) > 0, "{scope:?} has writes to hide");
+            let shown = rows(&Keymap::default_keymap(), scope, false);
+            assert_eq!(writes(&shown), 0, "{scope:?}");
+            assert!(shown.iter().any(|r| matches!(
+                r,
+                HelpRow::Binding {
+                    action: Action::Describe,
+                    ..
+                }
+            )));
+        }
+    }
+
+    #[test]
     fn rows_list_the_scope_then_global() {
-        let r = rows(&Keymap::default_keymap(), Scope::Nodes);
+        let r = rows(&Keymap::default_keymap(), Scope::Nodes, true);
         assert_eq!(r[0], HelpRow::Title(Scope::Nodes));
         assert!(r.contains(&HelpRow::Title(Scope::Global)));
         assert!(r.contains(&HelpRow::Binding {
             keys: "D".into(),
             action: Action::Drain
         }));
-        let g = rows(&Keymap::default_keymap(), Scope::Global);
+        let g = rows(&Keymap::default_keymap(), Scope::Global, true);
         assert_eq!(
             g.iter().filter(|r| matches!(r, HelpRow::Title(_))).count(),
             1

@@ -700,6 +700,15 @@ fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
 }
 
 fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
+    if k.code == KeyCode::Tab {
+        let done = super::command::complete(&buf);
+        if done.choices.len() > 1 {
+            let listed: Vec<String> = done.choices.iter().map(|c| format!(":{c}")).collect();
+            state.info(listed.join(" "));
+        }
+        state.overlay = Some(Overlay::Command(done.line));
+        return Vec::new();
+    }
     match edit_line(&mut buf, &k) {
         LineKey::Cancel | LineKey::BackspaceOnEmpty => {
             state.overlay = None;
@@ -1010,6 +1019,26 @@ mod tests {
         assert_eq!(fx, vec![Effect::StopLogs]);
         assert!(matches!(s.screen, Screen::Panes));
         assert_eq!(s.pane(), Pane::Services);
+    }
+
+    #[test]
+    fn tab_completes_the_command_line() {
+        let mut s = loaded();
+        keys(&mut s, ":ser");
+        update(&mut s, key(KeyCode::Tab));
+        assert!(matches!(&s.overlay, Some(Overlay::Command(c)) if c == "services"));
+        keys(&mut s, "\n");
+        assert_eq!(s.pane(), Pane::Services);
+        // several commands fit: the status line lists them, the line stays as typed
+        keys(&mut s, ":se");
+        update(&mut s, key(KeyCode::Tab));
+        assert!(matches!(&s.overlay, Some(Overlay::Command(c)) if c == "se"));
+        let said = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert_eq!(said, ":services :secrets");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use swarmtop_settings::theme::Theme;
 
 /// Help lines for the current pane's scope, then the global one.
 pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
-    let rows = rows(&state.keymap, scope);
+    let rows = rows(&state.keymap, scope, state.read_only.is_none());
     // the keys column is as wide as the widest keys, within reason
     let kw = rows
         .iter()
