@@ -138,7 +138,7 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
         engine: Some(engine),
     };
     let handle = tokio::spawn(worker.run());
-    ctx.send(EngineCmd::WatchTasks(swarmtop::app::update::task_scope(
+    ctx.send(EngineCmd::WatchTasks(swarmtop::app::nav::task_scope(
         &state.view,
     )))
     .await

@@ -260,7 +260,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         read_task: None,
     };
     let _ = ctx
-        .send(EngineCmd::WatchTasks(crate::app::update::task_scope(
+        .send(EngineCmd::WatchTasks(crate::app::nav::task_scope(
             &state.view,
         )))
         .await;

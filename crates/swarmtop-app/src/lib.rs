@@ -3,9 +3,12 @@
 
 pub mod actions;
 pub mod ask;
+pub mod ask_update;
 pub mod autosave;
 pub mod command;
+pub mod command_update;
 pub mod describe;
+pub mod describe_update;
 pub mod editor;
 pub mod editor_update;
 pub mod form;
@@ -17,6 +20,7 @@ pub mod line_input;
 pub mod logs;
 pub mod logs_update;
 pub mod msg;
+pub mod nav;
 pub mod panes;
 pub mod prompt;
 pub mod rows;

@@ -4,18 +4,18 @@
 use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::describe::{self, Describe};
-use super::line_input::{LineKey, edit_line};
+use super::describe::Describe;
 use super::msg::{Effect, Msg};
-use super::panes::{Drill, Pane, View};
-use super::prompt::{Confirm, Pending, Prompt};
+use super::nav::{back, go, open, switch_pane};
+use super::panes::{Pane, View};
 use super::state::{Conn, EVENTS_KEPT, Overlay, Screen, State};
-use super::{actions, editor_update, logs_update};
+use super::{
+    actions, ask_update, command_update, describe_update, editor_update, logs_update, nav,
+};
 use swarmtop_model::cluster::events::describe as describe_event;
-use swarmtop_model::cluster::problems::{Subject, find};
-use swarmtop_model::feed::{EngineCmd, EngineMsg, Part, TaskScope};
+use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
 use swarmtop_ops::FollowUp;
-use swarmtop_settings::keymap::{Action, Key, Scope};
+use swarmtop_settings::keymap::{Action, Key};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = update_deferred(state, msg);
@@ -331,16 +331,18 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     match state.overlay.take() {
         Some(Overlay::Help(h)) => super::help_update::on_key(state, h, k),
         Some(Overlay::Describe(d)) => {
-            on_describe_key(state, *d, k);
+            describe_update::on_describe_key(state, *d, k);
             Vec::new()
         }
-        Some(Overlay::Prompt(p)) => on_prompt_key(state, *p, k),
-        Some(Overlay::Confirm { ask, behind }) => on_confirm_key(state, *ask, behind, k),
+        Some(Overlay::Prompt(p)) => ask_update::on_prompt_key(state, *p, k),
+        Some(Overlay::Confirm { ask, behind }) => {
+            ask_update::on_confirm_key(state, *ask, behind, k)
+        }
         Some(Overlay::Form(f)) => actions::on_form_key(state, *f, k),
         Some(Overlay::Join(j)) => super::join_update::on_key(state, *j, k),
-        Some(Overlay::Command(buf)) => on_command_key(state, buf, k),
+        Some(Overlay::Command(buf)) => command_update::on_command_key(state, buf, k),
         Some(Overlay::Filter) => {
-            on_filter_key(state, k);
+            nav::on_filter_key(state, k);
             Vec::new()
         }
         None => match state.screen {
@@ -407,7 +409,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back => return back(state),
         Action::Open => return open(state),
-        Action::Describe => describe(state),
+        Action::Describe => describe_update::describe(state),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {
@@ -523,420 +525,16 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The tasks the engine should keep fresh for a view.
-pub fn task_scope(view: &View) -> TaskScope {
-    match (&view.pane, &view.drill) {
-        (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
-        (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
-        (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
-        (Pane::Tasks, _) => TaskScope::All,
-        // the map shows every running task, as the summary holds them
-        (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => TaskScope::Summary,
-        _ => TaskScope::None,
-    }
-}
-
-/// Shows `view`, remembering the current one for Esc when `push`.
-fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
-    if push {
-        let cur = state.view.clone();
-        state.history.push(cur);
-    } else {
-        state.history.clear();
-    }
-    state.view = view;
-    state.show();
-    watch(state)
-}
-
-/// Tells the engine worker what the view on screen needs polled.
-fn watch(state: &State) -> Vec<Effect> {
-    let rollout = match (&state.view.pane, &state.view.drill) {
-        (Pane::Rollout, Drill::Service(id)) => Some(id.clone()),
-        _ => None,
-    };
-    vec![
-        Effect::Engine(EngineCmd::WatchTasks(task_scope(&state.view))),
-        Effect::Engine(EngineCmd::WatchRollout(rollout)),
-    ]
-}
-
-fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
-    go(state, View::top(pane), false)
-}
-
-/// Esc: clear the filter first, then go back one view.
-fn back(state: &mut State) -> Vec<Effect> {
-    if !state.current().filter.is_empty() {
-        state.current_mut().filter.clear();
-        state.show();
-        return Vec::new();
-    }
-    match state.history.pop() {
-        Some(v) => {
-            state.view = v;
-            state.show();
-            watch(state)
-        }
-        None => Vec::new(),
-    }
-}
-
-/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object.
-fn open(state: &mut State) -> Vec<Effect> {
-    let Some(id) = state.current().selected_id.clone() else {
-        return Vec::new();
-    };
-    match state.pane() {
-        Pane::Nodes => go(
-            state,
-            View {
-                pane: Pane::Tasks,
-                drill: Drill::Node(id),
-            },
-            true,
-        ),
-        Pane::Services => go(
-            state,
-            View {
-                pane: Pane::Tasks,
-                drill: Drill::Service(id),
-            },
-            true,
-        ),
-        Pane::Stacks => go(
-            state,
-            View {
-                pane: Pane::Services,
-                drill: Drill::Stack(id),
-            },
-            true,
-        ),
-        Pane::Problems => {
-            let subject = find(&state.cluster, state.now)
-                .into_iter()
-                .find(|p| p.key == id)
-                .map(|p| p.subject);
-            match subject {
-                Some(Subject::Service(sid)) => go(
-                    state,
-                    View {
-                        pane: Pane::Tasks,
-                        drill: Drill::Service(sid),
-                    },
-                    true,
-                ),
-                Some(Subject::Node(nid)) => {
-                    let fx = go(state, View::top(Pane::Nodes), true);
-                    if let Some(pos) = state.current().rows.iter().position(|r| r.id == nid) {
-                        state.current_mut().select(pos);
-                        let h = state.page_height();
-                        state.current_mut().scroll_into_view(h);
-                    }
-                    fx
-                }
-                Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
-                None => Vec::new(),
-            }
-        }
-        Pane::Tasks => logs_update::open_logs(state),
-        Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
-        Pane::Secrets | Pane::Configs | Pane::Networks => {
-            describe(state);
-            Vec::new()
-        }
-    }
-}
-
-fn describe(state: &mut State) {
-    let Some(id) = state.current().selected_id.clone() else {
-        state.info("nothing selected");
-        return;
-    };
-    match describe::build(&state.cluster, &state.view, &id, state.now) {
-        Some(d) => state.overlay = Some(Overlay::Describe(Box::new(d))),
-        None => state.info("that object is gone"),
-    }
-}
-
-fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
-    let h = state.page_height();
-    if let Some(mut typed) = d.typing.take() {
-        match edit_line(&mut typed, &k) {
-            LineKey::Cancel => {}
-            LineKey::Submit => d.set_search(&typed, h),
-            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
-        }
-        state.overlay = Some(Overlay::Describe(Box::new(d)));
-        return;
-    }
-    let action = Key::from_event(&k).and_then(|key| {
-        state
-            .keymap
-            .action(Scope::Logs, &key)
-            .filter(|a| matches!(a, Action::Search | Action::NextMatch | Action::PrevMatch))
-            .or_else(|| state.keymap.action(Scope::Global, &key))
-    });
-    match action {
-        Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
-            state.overlay = None;
-            return;
-        }
-        Some(Action::Up) => d.scroll(-1, h),
-        Some(Action::Down) => d.scroll(1, h),
-        Some(Action::PageUp) => d.scroll(-(h as isize), h),
-        Some(Action::PageDown) => d.scroll(h as isize, h),
-        Some(Action::Top) => d.offset = 0,
-        Some(Action::Bottom) => d.scroll(isize::MAX / 2, h),
-        Some(Action::Search) | Some(Action::Filter) => d.typing = Some(String::new()),
-        Some(Action::NextMatch) => d.next_match(true, h),
-        Some(Action::PrevMatch) => d.next_match(false, h),
-        Some(Action::ShowData) if !d.toggle_data() => {
-            state.info("only a config's data can be shown (secret data never is)");
-        }
-        _ => {}
-    }
-    state.overlay = Some(Overlay::Describe(Box::new(d)));
-}
-
-fn on_command_key(state: &mut State, mut buf: String, k: KeyEvent) -> Vec<Effect> {
-    if k.code == KeyCode::Tab {
-        let done = super::command::complete(&buf);
-        if done.choices.len() > 1 {
-            let listed: Vec<String> = done.choices.iter().map(|c| format!(":{c}")).collect();
-            state.info(listed.join(" "));
-        }
-        state.overlay = Some(Overlay::Command(done.line));
-        return Vec::new();
-    }
-    match edit_line(&mut buf, &k) {
-        LineKey::Cancel | LineKey::BackspaceOnEmpty => {
-            state.overlay = None;
-            Vec::new()
-        }
-        LineKey::Submit => run_command(state, buf),
-        LineKey::Edited | LineKey::Other => {
-            state.overlay = Some(Overlay::Command(buf));
-            Vec::new()
-        }
-    }
-}
-
-/// `:q`, `:nodes` ... through the command table (`command`). A line that is not understood
-/// keeps the prompt and its text so it can be fixed, and changes nothing.
-fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
-    use super::command::{Command, parse};
-    let cmd = match parse(&buf) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            state.overlay = None;
-            return Vec::new();
-        }
-        Err(why) => {
-            state.error(why);
-            state.overlay = Some(Overlay::Command(buf));
-            return Vec::new();
-        }
-    };
-    state.overlay = None;
-    match cmd {
-        Command::Quit => {
-            state.quit = true;
-            vec![Effect::Quit]
-        }
-        Command::Contexts => vec![Effect::ListContexts],
-        // the connection in use stays until the new one answers as a manager
-        Command::Context(n) => {
-            state.switching = Some(buf.clone());
-            state.info(format!("connecting to context {n}…"));
-            vec![Effect::Switch {
-                context: Some(n),
-                host: None,
-            }]
-        }
-        Command::Host(u) => {
-            state.switching = Some(buf.clone());
-            state.info(format!("connecting to {u}…"));
-            vec![Effect::Switch {
-                context: None,
-                host: Some(u),
-            }]
-        }
-        Command::Join(rest) => super::join_update::command(state, &rest),
-        Command::Info => {
-            let lines = swarmtop_model::cluster::info::lines(&state.cluster, state.now);
-            state.overlay = Some(Overlay::Describe(Box::new(Describe::new(
-                "swarm info (docker info, the swarm part)".into(),
-                &lines.join("\n"),
-            ))));
-            Vec::new()
-        }
-        Command::Edit(path) => {
-            let path = state.work_dir.join(path);
-            let stack = editor_update::stack_name_for(&path);
-            editor_update::open_file(state, path, stack)
-        }
-        Command::Pane(p) => switch_pane(state, p),
-    }
-}
-
-fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
-    match edit_line(&mut p.text, &k) {
-        LineKey::Cancel => {
-            state.overlay = None;
-            return Vec::new();
-        }
-        LineKey::Submit => {
-            let text = p.text.clone();
-            let result = actions::submit_prompt(state, &p.kind, &text);
-            return match result {
-                Ok(fx) => {
-                    let typed = super::sent::Typed::Prompt(Box::new(p));
-                    match &state.overlay {
-                        None => super::sent_update::remember(state, &fx, typed),
-                        // a dialog asks first: the prompt waits behind it
-                        Some(Overlay::Confirm { .. }) => state.put_behind(typed),
-                        Some(_) => {}
-                    }
-                    fx
-                }
-                Err(why) => {
-                    // refused: keep the text, say why
-                    p.error = Some(why);
-                    state.overlay = Some(Overlay::Prompt(Box::new(p)));
-                    Vec::new()
-                }
-            };
-        }
-        LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => {}
-    }
-    p.error = None;
-    state.overlay = Some(Overlay::Prompt(Box::new(p)));
-    Vec::new()
-}
-
-fn on_confirm_key(
-    state: &mut State,
-    c: Confirm,
-    behind: Option<super::sent::Typed>,
-    k: KeyEvent,
-) -> Vec<Effect> {
-    // an autosave offer has three answers, and none of them is a reflex: Esc is "not now"
-    if let Pending::RestoreAutosave(a) = &c.pending {
-        let answer = match k.code {
-            KeyCode::Char(ch @ ('y' | 'd' | 'n')) => ch,
-            KeyCode::Char('Y') => 'y',
-            KeyCode::Esc => 'n',
-            _ => {
-                state.overlay = Some(Overlay::Confirm {
-                    ask: Box::new(c),
-                    behind,
-                });
-                return Vec::new();
-            }
-        };
-        let a = a.clone();
-        state.overlay = None;
-        return editor_update::on_autosave_answer(state, a, answer);
-    }
-    // an override asks for its own key (F), so a reflexive `y` cannot do it
-    let yes = match c.yes_key {
-        'y' => matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')),
-        key => k.code == KeyCode::Char(key),
-    };
-    let no = matches!(
-        k.code,
-        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
-    );
-    if !yes && !no {
-        state.overlay = Some(Overlay::Confirm {
-            ask: Box::new(c),
-            behind,
-        });
-        return Vec::new();
-    }
-    state.overlay = None;
-    match (c.pending, yes) {
-        // answered above
-        (Pending::RestoreAutosave(_), _) => Vec::new(),
-        (Pending::Run(op), true) => {
-            // the form or prompt stays at hand until the engine has answered
-            let fx = actions::run_op(state, op);
-            if let Some(typed) = behind {
-                super::sent_update::remember(state, &fx, typed);
-            }
-            fx
-        }
-        (Pending::Run(op), false) => {
-            // a form's or prompt's op said no to: back to it, as typed
-            match behind {
-                Some(typed) => state.reopen(typed),
-                None => state.info(format!("cancelled: {}", op.describe())),
-            }
-            Vec::new()
-        }
-        (
-            Pending::CreateFromFile {
-                kind,
-                name,
-                path,
-                labels,
-            },
-            true,
-        ) => {
-            if let Some(why) = &state.read_only {
-                state.error(swarmtop_model::feed::refusal(
-                    why,
-                    &format!("creating {name}"),
-                ));
-                return Vec::new();
-            }
-            state.info(format!("creating {name} from {}…", path.display()));
-            let fx = vec![Effect::CreateFromFile {
-                kind,
-                name,
-                path,
-                labels,
-            }];
-            // the form stays at hand until the engine has answered
-            if let Some(typed) = behind {
-                super::sent_update::remember(state, &fx, typed);
-            }
-            fx
-        }
-        (Pending::CreateFromFile { .. }, false) => {
-            if let Some(typed) = behind {
-                state.reopen(typed);
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn on_filter_key(state: &mut State, k: KeyEvent) {
-    match edit_line(&mut state.current_mut().filter, &k) {
-        LineKey::Cancel => {
-            state.current_mut().filter.clear();
-            state.overlay = None;
-        }
-        LineKey::Submit => {}
-        LineKey::Edited | LineKey::BackspaceOnEmpty => state.overlay = Some(Overlay::Filter),
-        LineKey::Other => {
-            state.overlay = Some(Overlay::Filter);
-            return;
-        }
-    }
-    state.show();
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
 
     use super::*;
     use crate::panes::{Drill, View};
+    use crate::prompt::Pending;
     use swarmtop_model::cluster::fixtures::sample;
-    use swarmtop_settings::keymap::Keymap;
+    use swarmtop_model::feed::TaskScope;
+    use swarmtop_settings::keymap::{Keymap, Scope};
 
     fn key(c: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -1009,7 +607,7 @@ mod tests {
         // help over the logs shows the logs' keys and gives them back when it closes
         keys(&mut s, "?");
         assert_eq!(s.overlay_name(), Some("help"));
-        assert_eq!(super::super::help_update::scope(&s), Scope::Logs);
+        assert_eq!(crate::help_update::scope(&s), Scope::Logs);
         assert!(s.logs().is_some(), "the logs stay under the help");
         keys(&mut s, "\u{1b}");
         assert_eq!(s.overlay_name(), None);

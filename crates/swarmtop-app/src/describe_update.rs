@@ -1,0 +1,60 @@
+//! The describe view's keys (what it shows is `describe`): scrolling, searching, showing a
+//! config's data.
+
+use crossterm::event::KeyEvent;
+
+use super::describe::{self, Describe};
+use super::line_input::{LineKey, edit_line};
+use super::state::{Overlay, State};
+use swarmtop_settings::keymap::{Action, Key, Scope};
+
+pub fn describe(state: &mut State) {
+    let Some(id) = state.current().selected_id.clone() else {
+        state.info("nothing selected");
+        return;
+    };
+    match describe::build(&state.cluster, &state.view, &id, state.now) {
+        Some(d) => state.overlay = Some(Overlay::Describe(Box::new(d))),
+        None => state.info("that object is gone"),
+    }
+}
+
+pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
+    let h = state.page_height();
+    if let Some(mut typed) = d.typing.take() {
+        match edit_line(&mut typed, &k) {
+            LineKey::Cancel => {}
+            LineKey::Submit => d.set_search(&typed, h),
+            LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
+        }
+        state.overlay = Some(Overlay::Describe(Box::new(d)));
+        return;
+    }
+    let action = Key::from_event(&k).and_then(|key| {
+        state
+            .keymap
+            .action(Scope::Logs, &key)
+            .filter(|a| matches!(a, Action::Search | Action::NextMatch | Action::PrevMatch))
+            .or_else(|| state.keymap.action(Scope::Global, &key))
+    });
+    match action {
+        Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
+            state.overlay = None;
+            return;
+        }
+        Some(Action::Up) => d.scroll(-1, h),
+        Some(Action::Down) => d.scroll(1, h),
+        Some(Action::PageUp) => d.scroll(-(h as isize), h),
+        Some(Action::PageDown) => d.scroll(h as isize, h),
+        Some(Action::Top) => d.offset = 0,
+        Some(Action::Bottom) => d.scroll(isize::MAX / 2, h),
+        Some(Action::Search) | Some(Action::Filter) => d.typing = Some(String::new()),
+        Some(Action::NextMatch) => d.next_match(true, h),
+        Some(Action::PrevMatch) => d.next_match(false, h),
+        Some(Action::ShowData) if !d.toggle_data() => {
+            state.info("only a config's data can be shown (secret data never is)");
+        }
+        _ => {}
+    }
+    state.overlay = Some(Overlay::Describe(Box::new(d)));
+}

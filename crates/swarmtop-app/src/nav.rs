@@ -1,0 +1,153 @@
+//! Moving around: panes, drilling into an object and back, the filter of a list, and the
+//! tasks the engine keeps fresh for what is on screen.
+
+use crossterm::event::KeyEvent;
+
+use super::line_input::{LineKey, edit_line};
+use super::logs_update;
+use super::msg::Effect;
+use super::panes::{Drill, Pane, View};
+use super::state::{Overlay, State};
+use swarmtop_model::cluster::problems::{Subject, find};
+use swarmtop_model::feed::{EngineCmd, TaskScope};
+
+/// The tasks the engine should keep fresh for a view.
+pub fn task_scope(view: &View) -> TaskScope {
+    match (&view.pane, &view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => TaskScope::Service(id.clone()),
+        (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
+        (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
+        (Pane::Tasks, _) => TaskScope::All,
+        // the map shows every running task, as the summary holds them
+        (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => TaskScope::Summary,
+        _ => TaskScope::None,
+    }
+}
+
+/// Shows `view`, remembering the current one for Esc when `push`.
+pub fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
+    if push {
+        let cur = state.view.clone();
+        state.history.push(cur);
+    } else {
+        state.history.clear();
+    }
+    state.view = view;
+    state.show();
+    watch(state)
+}
+
+/// Tells the engine worker what the view on screen needs polled.
+pub fn watch(state: &State) -> Vec<Effect> {
+    let rollout = match (&state.view.pane, &state.view.drill) {
+        (Pane::Rollout, Drill::Service(id)) => Some(id.clone()),
+        _ => None,
+    };
+    vec![
+        Effect::Engine(EngineCmd::WatchTasks(task_scope(&state.view))),
+        Effect::Engine(EngineCmd::WatchRollout(rollout)),
+    ]
+}
+
+pub fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
+    go(state, View::top(pane), false)
+}
+
+/// Esc: clear the filter first, then go back one view.
+pub fn back(state: &mut State) -> Vec<Effect> {
+    if !state.current().filter.is_empty() {
+        state.current_mut().filter.clear();
+        state.show();
+        return Vec::new();
+    }
+    match state.history.pop() {
+        Some(v) => {
+            state.view = v;
+            state.show();
+            watch(state)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object.
+pub fn open(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    match state.pane() {
+        Pane::Nodes => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Node(id),
+            },
+            true,
+        ),
+        Pane::Services => go(
+            state,
+            View {
+                pane: Pane::Tasks,
+                drill: Drill::Service(id),
+            },
+            true,
+        ),
+        Pane::Stacks => go(
+            state,
+            View {
+                pane: Pane::Services,
+                drill: Drill::Stack(id),
+            },
+            true,
+        ),
+        Pane::Problems => {
+            let subject = find(&state.cluster, state.now)
+                .into_iter()
+                .find(|p| p.key == id)
+                .map(|p| p.subject);
+            match subject {
+                Some(Subject::Service(sid)) => go(
+                    state,
+                    View {
+                        pane: Pane::Tasks,
+                        drill: Drill::Service(sid),
+                    },
+                    true,
+                ),
+                Some(Subject::Node(nid)) => {
+                    let fx = go(state, View::top(Pane::Nodes), true);
+                    if let Some(pos) = state.current().rows.iter().position(|r| r.id == nid) {
+                        state.current_mut().select(pos);
+                        let h = state.page_height();
+                        state.current_mut().scroll_into_view(h);
+                    }
+                    fx
+                }
+                Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
+                None => Vec::new(),
+            }
+        }
+        Pane::Tasks => logs_update::open_logs(state),
+        Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
+        Pane::Secrets | Pane::Configs | Pane::Networks => {
+            super::describe_update::describe(state);
+            Vec::new()
+        }
+    }
+}
+
+pub fn on_filter_key(state: &mut State, k: KeyEvent) {
+    match edit_line(&mut state.current_mut().filter, &k) {
+        LineKey::Cancel => {
+            state.current_mut().filter.clear();
+            state.overlay = None;
+        }
+        LineKey::Submit => {}
+        LineKey::Edited | LineKey::BackspaceOnEmpty => state.overlay = Some(Overlay::Filter),
+        LineKey::Other => {
+            state.overlay = Some(Overlay::Filter);
+            return;
+        }
+    }
+    state.show();
+}
