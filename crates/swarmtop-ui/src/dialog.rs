@@ -3,7 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::popup::{centred, framed};
 
 use swarmtop_app::prompt::Confirm;
 use swarmtop_settings::theme::Theme;
@@ -19,12 +20,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         .sum::<usize>()
         + 2;
     let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5);
-    let r = Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
+    let r = centred(area, w, h);
     let border = if c.danger { theme.error } else { theme.border };
     let mut lines: Vec<Line> = c
         .lines
@@ -40,17 +36,13 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         Span::styled("esc", theme.key),
         Span::styled(" no", theme.dim),
     ]));
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(border)
-                    .title(Span::styled(c.title.clone(), theme.title)),
-            )
-            .wrap(Wrap { trim: false }),
+    framed(
+        f,
         r,
+        Span::styled(c.title.clone(), theme.title),
+        border,
+        lines,
+        0,
     );
 }
 
@@ -66,12 +58,7 @@ pub fn draw_join(
     let which = if j.manager { "manager" } else { "worker" };
     let w = area.width.saturating_sub(4).min(100);
     let h = 9u16.min(area.height);
-    let r = Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
+    let r = centred(area, w, h);
     let lines = vec![
         Line::from(Span::styled(
             format!("To add a {which}, run this on the new machine:"),
@@ -92,16 +79,12 @@ pub fn draw_join(
             Span::styled(" close", theme.dim),
         ]),
     ];
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(format!(" join a {which} "), theme.title)),
-            )
-            .wrap(Wrap { trim: false }),
+    framed(
+        f,
         r,
+        Span::styled(format!(" join a {which} "), theme.title),
+        theme.border,
+        lines,
+        0,
     );
 }

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use swarmtop_app::editor::{EditorMode, EditorState, Origin};
 use swarmtop_settings::keymap::{Action, Keymap, Scope};
@@ -171,24 +171,14 @@ fn popup(f: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: Vec<Line>
     let h = (lines.len() as u16 + 2)
         .min(area.height.saturating_sub(2))
         .max(3);
-    let r = Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(title.to_string(), theme.title)),
-            )
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    let r = crate::popup::centred(area, w, h);
+    crate::popup::framed(
+        f,
         r,
+        Span::styled(title.to_string(), theme.title),
+        theme.border,
+        lines,
+        scroll,
     );
 }
 
@@ -206,16 +196,7 @@ mod tests {
         let km = Keymap::default_keymap();
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| draw(f, f.area(), state, &km, &theme)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        crate::tests::screen_text(t.backend().buffer())
     }
 
     fn editor(text: &str, origin: Origin) -> EditorState {

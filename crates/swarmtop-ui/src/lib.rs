@@ -9,6 +9,7 @@ pub mod header;
 pub mod help;
 pub mod logs;
 pub mod map;
+pub mod popup;
 pub mod table;
 
 use ratatui::Frame;
@@ -205,7 +206,11 @@ pub(crate) mod tests {
     pub fn render(state: &State, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| draw(f, state)).unwrap();
-        let buf = t.backend().buffer().clone();
+        screen_text(t.backend().buffer())
+    }
+
+    /// What a test terminal shows, a line per row, trailing blanks cut: what a person reads.
+    pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
         let mut out = String::new();
         for y in 0..buf.area.height {
             let line: String = (0..buf.area.width)

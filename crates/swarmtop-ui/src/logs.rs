@@ -229,16 +229,7 @@ mod tests {
         let theme = Theme::default_theme();
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| draw(f, f.area(), v, &theme)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        crate::tests::screen_text(t.backend().buffer())
     }
 
     #[test]
