@@ -23,7 +23,9 @@ pub const SHIPPED: &[(&str, &str)] = &[
 macro_rules! actions {
     (@writes writes) => { true };
     (@writes) => { false };
-    ($($variant:ident = $name:literal : $desc:literal $(=> $writes:ident)?,)*) => {
+    (@short $name:literal $short:literal) => { $short };
+    (@short $name:literal) => { $name };
+    ($($variant:ident = $name:literal $([$short:literal])? : $desc:literal $(=> $writes:ident)?,)*) => {
         /// Every user intent swarmtop knows, by its keymap name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action { $($variant,)* }
@@ -35,6 +37,10 @@ macro_rules! actions {
             }
             pub fn describe(self) -> &'static str {
                 match self { $(Action::$variant => $desc,)* }
+            }
+            /// The word a footer shows beside its key (`["cmd"]` in the table; else its name).
+            pub fn short_name(self) -> &'static str {
+                match self { $(Action::$variant => actions!(@short $name $($short)?),)* }
             }
             /// Whether the action changes the cluster (`=> writes` in the table): refused in
             /// read-only mode and left out of its footers.
@@ -50,7 +56,7 @@ macro_rules! actions {
 
 actions! {
     Help = "help": "show the keys",
-    Command = "command": "command prompt (:nodes, :services, :q ...)",
+    Command = "command" ["cmd"]: "command prompt (:nodes, :services, :q ...)",
     Quit = "quit": "quit swarmtop",
     PaneProblems = "pane_problems": "problems: what is broken, worst first",
     PaneNodes = "pane_nodes": "nodes",
@@ -62,16 +68,16 @@ actions! {
     PaneNetworks = "pane_networks": "networks",
     Filter = "filter": "filter the list (fuzzy); Esc clears",
     Up = "up": "move up",
-    Down = "down": "move down",
+    Down = "down" ["scroll"]: "move down",
     Top = "top": "go to the first row",
     Bottom = "bottom": "go to the last row",
     PageUp = "page_up": "page up",
-    PageDown = "page_down": "page down",
+    PageDown = "page_down" ["page"]: "page down",
     Open = "open": "drill down into the selection",
     Back = "back": "back / close",
     Describe = "describe": "describe: spec and status as YAML",
     Logs = "logs": "logs of the selected service or task",
-    SortNext = "sort_next": "sort by the next column",
+    SortNext = "sort_next" ["sort"]: "sort by the next column",
     SortReverse = "sort_reverse": "reverse the sort order",
     Refresh = "refresh": "reload everything from the engine now",
     Drain = "drain": "drain the node (shows what would move)" => writes,
@@ -106,17 +112,17 @@ actions! {
     Deploy = "deploy": "deploy the stack (after the plan)" => writes,
     Leave = "leave": "leave the editor",
     Follow = "follow": "follow new lines on/off",
-    Timestamps = "timestamps": "timestamps on/off",
+    Timestamps = "timestamps" ["time"]: "timestamps on/off",
     Wrap = "wrap": "wrap long lines on/off",
     Search = "search": "search (regex)",
-    NextMatch = "next_match": "next match",
-    PrevMatch = "prev_match": "previous match",
+    NextMatch = "next_match" ["next"]: "next match",
+    PrevMatch = "prev_match" ["prev"]: "previous match",
     Since1m = "since_1m": "logs of the last minute",
-    Since5m = "since_5m": "logs of the last 5 minutes",
+    Since5m = "since_5m" ["5m (1-5: since)"]: "logs of the last 5 minutes",
     Since15m = "since_15m": "logs of the last 15 minutes",
     Since1h = "since_1h": "logs of the last hour",
     SinceAll = "since_all": "all logs (tail 1000)",
-    SaveLogs = "save_logs": "save the loaded lines to a file",
+    SaveLogs = "save_logs" ["save"]: "save the loaded lines to a file",
 }
 
 impl fmt::Display for Action {

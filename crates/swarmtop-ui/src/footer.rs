@@ -131,7 +131,7 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
         for (sc, a) in DESCRIBE_HINTS {
             let keys = state.keymap.key_label(*sc, *a);
             spans.push(Span::styled(format!(" {keys}"), theme.key));
-            spans.push(Span::styled(format!(" {}", short_name(*a)), theme.dim));
+            spans.push(Span::styled(format!(" {}", a.short_name()), theme.dim));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
@@ -143,33 +143,9 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
             continue;
         }
         spans.push(Span::styled(format!(" {keys}"), theme.key));
-        spans.push(Span::styled(format!(" {}", short_name(*a)), theme.dim));
+        spans.push(Span::styled(format!(" {}", a.short_name()), theme.dim));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn short_name(a: Action) -> &'static str {
-    match a {
-        Action::Open => "open",
-        Action::Describe => "describe",
-        Action::Filter => "filter",
-        Action::Command => "cmd",
-        Action::Help => "help",
-        Action::Quit => "quit",
-        Action::Back => "back",
-        Action::SortNext => "sort",
-        Action::Down => "scroll",
-        Action::PageDown => "page",
-        Action::Search => "search",
-        Action::NextMatch => "next",
-        Action::PrevMatch => "prev",
-        Action::Follow => "follow",
-        Action::Timestamps => "time",
-        Action::Wrap => "wrap",
-        Action::Since5m => "5m (1-5: since)",
-        Action::SaveLogs => "save",
-        other => other.name(),
-    }
 }
 
 pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
