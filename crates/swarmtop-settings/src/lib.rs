@@ -2,8 +2,8 @@
 //! `theme`; the shipped ones are compiled in from `keymaps/` and `themes/`), how a mistake in
 //! any of them is reported (`settings_problem`, placed with `yaml_locate`). Touches neither the
 //! network nor the file system nor the environment (files through `config::SettingsDisk`, the
-//! directories in `config::ConfigPaths`); depends on no other swarmtop crate. `yaml_locate` is also what the compose
-//! code uses to place its errors.
+//! directories in `config::ConfigPaths`); depends on no other swarmtop crate. `yaml_locate` is
+//! also what the compose code uses to place its errors.
 
 #![forbid(unsafe_code)]
 
