@@ -1,7 +1,8 @@
 //! From the files on disk and the command line to the settings in force: the user's files are
-//! read once ([`Files::read`], through a [`SettingsDisk`]); [`Files::resolve`] is then pure, so it can be done again for
-//! another context. Precedence: flags > the context's overrides > config.yaml > built-ins.
-//! A broken file is reported and its built-in counterpart used instead; swarmtop still starts.
+//! read once ([`Files::read`], through a [`SettingsDisk`]); [`Files::resolve`] is then pure, so
+//! it can be done again for another context. Precedence: flags > the context's overrides >
+//! config.yaml > built-ins. A broken file is reported and its built-in counterpart used
+//! instead; swarmtop still starts.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
