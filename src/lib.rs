@@ -26,6 +26,7 @@ pub mod keydoc;
 pub mod logfile;
 pub mod ops;
 pub mod runtime;
+pub mod settings_disk;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;

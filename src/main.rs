@@ -8,7 +8,7 @@ use swarmtop::access::{Access, Reading};
 use swarmtop::app::State;
 use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
 use swarmtop::cluster::format::escape_controls;
-use swarmtop::config::{ConfigPaths, Files, Settings};
+use swarmtop::config::{Files, Settings};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keydoc;
@@ -146,8 +146,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         swarmtop::logfile::open(p)
             .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e}", p.display()))?;
     }
-    let paths = ConfigPaths::from_env();
-    let files = Files::read(&paths);
+    let paths = swarmtop::settings_disk::config_paths();
+    let files = Files::read(&paths, &swarmtop::settings_disk::Disk);
     let flags = cli.flags();
     files.check_flags(&flags).map_err(anyhow::Error::msg)?;
     let (reading, memory_problem) = Reading::load(&files);
@@ -253,7 +253,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Some(Command::Config { cmd }) => match cmd {
-            ConfigCommand::Path => print!("{}", paths.report()),
+            ConfigCommand::Path => print!("{}", paths.report(&swarmtop::settings_disk::Disk)),
             ConfigCommand::Check => {
                 let (report, ok) = files.check_report();
                 print!("{report}");

@@ -266,10 +266,10 @@ impl Reading {
 
     /// Pure: the files as read, the memory as found.
     pub fn new(files: &Files, memory: Option<Memory>, memory_path: Option<PathBuf>) -> Reading {
-        let config_path = files.paths.as_ref().and_then(|p| p.config_file());
-        let file = config_path
-            .as_deref()
-            .map(swarmtop_settings::config::paths::shown)
+        let file = files
+            .paths
+            .as_ref()
+            .and_then(|p| p.config_file().map(|f| p.shown(&f)))
             .unwrap_or_else(|| "config.yaml".into());
         let unreadable = files
             .unreadable
@@ -506,13 +506,15 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use swarmtop_settings::config::ConfigPaths;
+    use swarmtop_settings::config::{ConfigPaths, MemDisk};
 
+    /// config.yaml in memory; the memory file on the disk, in `dir`.
     fn files(dir: &Path, text: Option<&str>) -> Files {
-        if let Some(t) = text {
-            std::fs::write(dir.join("config.yaml"), t).unwrap();
-        }
-        Files::read(&ConfigPaths::in_dir(dir))
+        let disk = match text {
+            Some(t) => MemDisk::new().with(dir.join("config.yaml"), t),
+            None => MemDisk::new(),
+        };
+        Files::read(&ConfigPaths::in_dir(dir), &disk)
     }
 
     const GOOD: &str =

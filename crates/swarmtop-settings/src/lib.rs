@@ -1,8 +1,9 @@
 //! swarmtop's settings: config.yaml (`config`), the keymap and theme formats (`keymap`,
 //! `theme`; the shipped ones are compiled in from `keymaps/` and `themes/`), how a mistake in
-//! any of them is reported (`settings_problem`, placed with `yaml_locate`). Reads files, never
-//! the network; depends on no other swarmtop crate. `yaml_locate` is also what the compose
-//! code uses to place its errors.
+//! any of them is reported (`settings_problem`, placed with `yaml_locate`). Touches neither the
+//! network nor the file system nor the environment (files through `config::SettingsDisk`, the
+//! directories in `config::ConfigPaths`); depends on no other swarmtop crate. `yaml_locate` is
+//! also what the compose code uses to place its errors.
 
 #![forbid(unsafe_code)]
 

@@ -1,8 +1,10 @@
 //! User settings: `config.yaml`, and keymaps and themes as files, under the config directory.
-//! `paths` says where they are, `file` reads config.yaml, `resolve` turns the files and the
+//! `paths` says where they are, `disk` is how they are read (a trait: this crate touches no
+//! file system), `file` reads config.yaml, `resolve` turns the files and the
 //! command line into the settings in force, `problem` is how every mistake is reported.
 //! The keymap and theme formats themselves live in `crate::keymap` and `crate::theme`.
 
+pub mod disk;
 pub mod file;
 pub mod intervals;
 pub mod paths;
@@ -11,6 +13,7 @@ pub mod paths;
 pub use crate::settings_problem as problem;
 pub mod resolve;
 
+pub use disk::{MemDisk, SettingsDisk};
 pub use intervals::Intervals;
 pub use paths::ConfigPaths;
 pub use problem::{Problem, ProblemKind};

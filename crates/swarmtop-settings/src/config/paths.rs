@@ -1,29 +1,26 @@
 //! Where user settings are looked up: the platform's config directory for swarmtop
 //! (`$XDG_CONFIG_HOME/swarmtop`, else `~/.config/swarmtop` on Linux), holding `config.yaml`,
-//! `keymaps/NAME.yaml` and `themes/NAME.yaml`.
+//! `keymaps/NAME.yaml` and `themes/NAME.yaml`. swarmtop finds both directories in the
+//! environment (`swarmtop::settings_disk::config_paths`); this crate reads no environment.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use super::disk::SettingsDisk;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigPaths {
     /// None when there is no home directory to find it from: built-in settings only.
     pub dir: Option<PathBuf>,
+    /// `$HOME`, for [`ConfigPaths::shown`]; None when unset or empty.
+    pub home: Option<PathBuf>,
 }
 
 impl ConfigPaths {
-    /// The directory from the environment, as `directories` finds it (it honours
-    /// XDG_CONFIG_HOME when that is an absolute path).
-    pub fn from_env() -> ConfigPaths {
-        ConfigPaths {
-            dir: directories::ProjectDirs::from("", "", "swarmtop")
-                .map(|d| d.config_dir().to_path_buf()),
-        }
-    }
-
     pub fn in_dir(dir: impl Into<PathBuf>) -> ConfigPaths {
         ConfigPaths {
             dir: Some(dir.into()),
+            home: None,
         }
     }
 
@@ -40,7 +37,7 @@ impl ConfigPaths {
     }
 
     /// What `swarmtop config path` prints: each place, and whether it is there.
-    pub fn report(&self) -> String {
+    pub fn report(&self, disk: &dyn SettingsDisk) -> String {
         let mut out = String::new();
         let Some(dir) = &self.dir else {
             out.push_str(
@@ -49,9 +46,14 @@ impl ConfigPaths {
             );
             return out;
         };
-        let _ = writeln!(out, "config directory  {}  {}", dir.display(), state(dir));
+        let _ = writeln!(
+            out,
+            "config directory  {}  {}",
+            dir.display(),
+            state(disk, dir)
+        );
         if let Some(f) = self.config_file() {
-            let what = if f.is_file() {
+            let what = if disk.is_file(&f) {
                 "(exists)".to_string()
             } else {
                 "(missing: built-in settings)".to_string()
@@ -63,8 +65,8 @@ impl ConfigPaths {
             ("themes", self.themes_dir()),
         ] {
             let Some(d) = d else { continue };
-            let names = yaml_names(&d);
-            let what = if !d.is_dir() {
+            let names = yaml_names(disk, &d);
+            let what = if !disk.is_dir(&d) {
                 "(missing)".to_string()
             } else if names.is_empty() {
                 "(exists, no .yaml files)".to_string()
@@ -82,35 +84,37 @@ impl ConfigPaths {
         );
         out
     }
+
+    /// A path as messages show it: under the home directory as `~/...`, to keep status lines
+    /// short.
+    pub fn shown(&self, path: &Path) -> String {
+        if let Some(home) = &self.home
+            && let Ok(rest) = path.strip_prefix(home)
+        {
+            return format!("~/{}", rest.display());
+        }
+        path.display().to_string()
+    }
 }
 
-fn state(p: &Path) -> &'static str {
-    if p.is_dir() { "(exists)" } else { "(missing)" }
+fn state(disk: &dyn SettingsDisk, p: &Path) -> &'static str {
+    if disk.is_dir(p) {
+        "(exists)"
+    } else {
+        "(missing)"
+    }
 }
 
 /// The names of the `.yaml` files in a directory, sorted (`mine` for `mine.yaml`).
-pub fn yaml_names(dir: &Path) -> Vec<String> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = rd
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml") && p.is_file())
+pub fn yaml_names(disk: &dyn SettingsDisk, dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = disk
+        .list(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml") && disk.is_file(p))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
     names.sort();
     names
-}
-
-/// A path as messages show it: under the home directory as `~/...`, to keep status lines short.
-pub fn shown(path: &Path) -> String {
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && let Ok(rest) = path.strip_prefix(Path::new(&home))
-    {
-        return format!("~/{}", rest.display());
-    }
-    path.display().to_string()
 }
 
 #[cfg(test)]
@@ -127,11 +131,11 @@ mod tests {
 
     #[test]
     fn the_report_says_what_exists() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(d.path().join("keymaps")).unwrap();
-        std::fs::write(d.path().join("keymaps/mine.yaml"), "").unwrap();
-        std::fs::write(d.path().join("keymaps/notes.txt"), "").unwrap();
-        let r = ConfigPaths::in_dir(d.path()).report();
+        let disk = crate::config::MemDisk::new()
+            .with("/c/swarmtop/keymaps/mine.yaml", "")
+            .with("/c/swarmtop/keymaps/notes.txt", "")
+            .with("/c/swarmtop/keymaps/old.yaml/x.yaml", "");
+        let r = ConfigPaths::in_dir("/c/swarmtop").report(&disk);
         assert!(
             r.contains("config.yaml  (missing: built-in settings)"),
             "{r}"
@@ -139,5 +143,24 @@ mod tests {
         assert!(r.contains("keymaps/  (exists: mine)"), "{r}");
         assert!(r.contains("themes/  (missing)"), "{r}");
         assert!(r.contains("themes: default, light, mono, red-alert"), "{r}");
+        assert!(
+            r.starts_with("config directory  /c/swarmtop  (exists)\n"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn paths_under_home_are_shown_short() {
+        let p = ConfigPaths {
+            dir: Some("/home/u/.config/swarmtop".into()),
+            home: Some("/home/u".into()),
+        };
+        let f = p.config_file().unwrap();
+        assert_eq!(p.shown(&f), "~/.config/swarmtop/config.yaml");
+        assert_eq!(p.shown(Path::new("/etc/x")), "/etc/x");
+        assert_eq!(
+            ConfigPaths::in_dir("/home/u").shown(&f),
+            f.display().to_string()
+        );
     }
 }

@@ -1,14 +1,16 @@
 //! From the files on disk and the command line to the settings in force: the user's files are
-//! read once ([`Files::read`]); [`Files::resolve`] is then pure, so it can be done again for
-//! another context. Precedence: flags > the context's overrides > config.yaml > built-ins.
-//! A broken file is reported and its built-in counterpart used instead; swarmtop still starts.
+//! read once ([`Files::read`], through a [`SettingsDisk`]); [`Files::resolve`] is then pure, so
+//! it can be done again for another context. Precedence: flags > the context's overrides >
+//! config.yaml > built-ins. A broken file is reported and its built-in counterpart used
+//! instead; swarmtop still starts.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::Intervals;
+use super::disk::SettingsDisk;
 use super::file::{ConfigFile, Named};
-use super::paths::{ConfigPaths, shown, yaml_names};
+use super::paths::{ConfigPaths, yaml_names};
 use super::problem::{Problem, ProblemKind, did_you_mean};
 use crate::keymap::{self, Keymap};
 use crate::theme::{self, Theme};
@@ -72,18 +74,18 @@ impl Files {
     }
 
     /// Reads config.yaml and every keymaps/*.yaml and themes/*.yaml that exist.
-    pub fn read(paths: &ConfigPaths) -> Files {
+    pub fn read(paths: &ConfigPaths, disk: &dyn SettingsDisk) -> Files {
         let mut files = Files {
             paths: Some(paths.clone()),
             ..Files::default()
         };
         if let Some(p) = paths.config_file() {
-            files.config = files.read_one(p);
+            files.config = files.read_one(paths, disk, p);
         }
         for (dir, is_keymap) in [(paths.keymaps_dir(), true), (paths.themes_dir(), false)] {
             let Some(dir) = dir else { continue };
-            for name in yaml_names(&dir) {
-                if let Some(src) = files.read_one(dir.join(format!("{name}.yaml"))) {
+            for name in yaml_names(disk, &dir) {
+                if let Some(src) = files.read_one(paths, disk, dir.join(format!("{name}.yaml"))) {
                     let map = if is_keymap {
                         &mut files.keymaps
                     } else {
@@ -96,10 +98,15 @@ impl Files {
         files
     }
 
-    fn read_one(&mut self, path: PathBuf) -> Option<Source> {
-        match std::fs::read_to_string(&path) {
+    fn read_one(
+        &mut self,
+        paths: &ConfigPaths,
+        disk: &dyn SettingsDisk,
+        path: PathBuf,
+    ) -> Option<Source> {
+        match disk.read_text(&path) {
             Ok(text) => Some(Source {
-                shown: shown(&path),
+                shown: paths.shown(&path),
                 path,
                 text,
             }),
@@ -107,7 +114,7 @@ impl Files {
             Err(e) => {
                 self.unreadable.push(Problem::new(
                     ProblemKind::Io,
-                    &shown(&path),
+                    &paths.shown(&path),
                     format!("cannot read it: {e}"),
                 ));
                 None
@@ -387,14 +394,18 @@ mod tests {
     use super::*;
     use crate::keymap::{Action, Key, Scope};
 
-    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let p = d.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        d
+    use crate::config::MemDisk;
+
+    /// Where the tests' files are: nowhere on disk, so a read that bypasses the disk it is given
+    /// finds nothing.
+    const DIR: &str = "/nonexistent/swarmtop";
+
+    /// The files under [`DIR`], read.
+    fn files_with(files: &[(&str, &str)]) -> Files {
+        let disk = files.iter().fold(MemDisk::new(), |d, (path, text)| {
+            d.with(format!("{DIR}/{path}"), *text)
+        });
+        Files::read(&ConfigPaths::in_dir(DIR), &disk)
     }
 
     fn k(s: &str) -> Key {
@@ -409,8 +420,7 @@ mod tests {
 
     #[test]
     fn no_files_means_the_built_in_settings() {
-        let d = tempfile::tempdir().unwrap();
-        let s = Files::read(&ConfigPaths::in_dir(d.path().join("none")))
+        let s = Files::read(&ConfigPaths::in_dir(DIR), &MemDisk::new())
             .resolve("default", &Flags::default());
         assert_eq!(s.keymap, Keymap::default_keymap());
         assert_eq!(s.theme, Theme::default_theme());
@@ -422,11 +432,11 @@ mod tests {
 
     #[test]
     fn a_user_keymap_chosen_in_config_yaml_overrides_only_what_it_names() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("config.yaml", "keymap: mine\n"),
             ("keymaps/mine.yaml", "global:\n  pane_services: [x]\n"),
         ]);
-        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        let s = files.resolve("default", &Flags::default());
         assert!(s.warnings.is_empty(), "{:?}", s.warnings);
         assert_eq!(s.keymap_name, "mine");
         assert_eq!(
@@ -439,11 +449,10 @@ mod tests {
 
     #[test]
     fn a_user_file_named_like_a_built_in_one_changes_that_one() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("keymaps/vim.yaml", "nodes:\n  drain: [x]\n"),
             ("themes/mono.yaml", "selected: {underline: true}\n"),
         ]);
-        let files = Files::read(&ConfigPaths::in_dir(d.path()));
         let s = files.resolve(
             "default",
             &Flags {
@@ -469,15 +478,61 @@ mod tests {
 
     #[test]
     fn a_user_theme_overrides_only_the_styles_it_names() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("config.yaml", "theme: calm\n"),
             ("themes/calm.yaml", "selected: {fg: white, bg: magenta}\n"),
         ]);
-        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        let s = files.resolve("default", &Flags::default());
         let def = Theme::default_theme();
         assert_eq!(s.theme.selected.bg, Some(ratatui::style::Color::Magenta));
         assert_eq!(s.theme.header, def.header);
         assert_eq!(s.theme_name, "calm");
+    }
+
+    #[test]
+    fn files_are_read_through_the_disk_given_and_named_from_home() {
+        let paths = ConfigPaths {
+            dir: Some("/home/u/.config/swarmtop".into()),
+            home: Some("/home/u".into()),
+        };
+        let disk = MemDisk::new()
+            .with(
+                "/home/u/.config/swarmtop/config.yaml",
+                "keymap: mine\ntheme: calm\n",
+            )
+            .with(
+                "/home/u/.config/swarmtop/keymaps/mine.yaml",
+                "global:\n  pane_services: [x]\n",
+            )
+            .with(
+                "/home/u/.config/swarmtop/themes/calm.yaml",
+                "selected: {bg: magenta}\n",
+            )
+            .with_unreadable(
+                "/home/u/.config/swarmtop/themes/odd.yaml",
+                "Permission denied",
+            );
+        let files = Files::read(&paths, &disk);
+        let s = files.resolve("default", &Flags::default());
+        assert_eq!(
+            (s.keymap_name.as_str(), s.theme_name.as_str()),
+            ("mine", "calm")
+        );
+        assert_eq!(
+            s.keymap.action(Scope::Nodes, &k("x")),
+            Some(Action::PaneServices)
+        );
+        assert_eq!(s.theme.selected.bg, Some(ratatui::style::Color::Magenta));
+        assert_eq!(
+            s.warnings,
+            vec!["~/.config/swarmtop/themes/odd.yaml: cannot read it: Permission denied"]
+        );
+        let (report, ok) = files.check_report();
+        assert!(!ok);
+        assert!(
+            report.starts_with("ok      ~/.config/swarmtop/config.yaml\n"),
+            "{report}"
+        );
     }
 
     const PROD: &str = "\
@@ -493,8 +548,7 @@ contexts:
 
     #[test]
     fn per_context_overrides_apply_to_their_context_only() {
-        let d = dir_with(&[("config.yaml", PROD)]);
-        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let files = files_with(&[("config.yaml", PROD)]);
         let prod = files.resolve("prod", &Flags::default());
         assert!(read_only(&files, "prod", &Flags::default()));
         assert_eq!(prod.theme_name, "red-alert");
@@ -510,8 +564,7 @@ contexts:
 
     #[test]
     fn flags_win_over_the_files() {
-        let d = dir_with(&[("config.yaml", PROD)]);
-        let files = Files::read(&ConfigPaths::in_dir(d.path()));
+        let files = files_with(&[("config.yaml", PROD)]);
         let flags = Flags {
             theme: Some("mono".into()),
             keymap: Some("tmux".into()),
@@ -548,7 +601,7 @@ contexts:
 
     #[test]
     fn a_broken_keymap_falls_back_and_says_where() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("config.yaml", "keymap: mine\ntheme: mine\n"),
             (
                 "keymaps/mine.yaml",
@@ -556,14 +609,14 @@ contexts:
             ),
             ("themes/mine.yaml", "ok: {fg: grean}\n"),
         ]);
-        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        let s = files.resolve("default", &Flags::default());
         assert_eq!(
             s.keymap,
             Keymap::default_keymap(),
             "the whole file is left out"
         );
         assert_eq!(s.theme, Theme::default_theme());
-        let file = shown(&d.path().join("keymaps/mine.yaml"));
+        let file = format!("{DIR}/keymaps/mine.yaml");
         assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
         assert_eq!(
             s.warnings[0],
@@ -590,14 +643,14 @@ contexts:
 
     #[test]
     fn a_clash_with_a_default_key_is_reported_in_the_user_file() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("config.yaml", "keymap: mine\n"),
             (
                 "keymaps/mine.yaml",
                 "nodes:\n  # drain where activate is\n  drain: [a]\n",
             ),
         ]);
-        let s = Files::read(&ConfigPaths::in_dir(d.path())).resolve("default", &Flags::default());
+        let s = files.resolve("default", &Flags::default());
         assert_eq!(s.keymap, Keymap::default_keymap());
         let w = &s.warnings[0];
         assert!(
@@ -608,15 +661,14 @@ contexts:
 
     #[test]
     fn an_unknown_name_in_config_yaml_is_placed_and_the_rest_applies() {
-        let d = dir_with(&[(
+        let files = files_with(&[(
             "config.yaml",
             "read_only: true\ncontexts:\n  prod:\n    theme: red-alrt\n",
         )]);
-        let files = Files::read(&ConfigPaths::in_dir(d.path()));
         let s = files.resolve("prod", &Flags::default());
         assert!(read_only(&files, "prod", &Flags::default()));
         assert_eq!(s.theme_name, "default");
-        let file = shown(&d.path().join("config.yaml"));
+        let file = format!("{DIR}/config.yaml");
         assert_eq!(
             s.warnings,
             vec![format!(
@@ -628,13 +680,12 @@ contexts:
 
     #[test]
     fn check_finds_problems_in_files_not_in_use() {
-        let d = dir_with(&[
+        let files = files_with(&[
             ("config.yaml", "contexts:\n  prod: {keymap: nope}\n"),
             ("keymaps/good.yaml", "nodes:\n  drain: [x]\n"),
             ("keymaps/bad.yaml", "nodes: [x]\n"),
             ("themes/bad.yaml", "selected: {fg: purple}\n"),
         ]);
-        let files = Files::read(&ConfigPaths::in_dir(d.path()));
         let problems = files.check();
         assert_eq!(problems.len(), 3, "{problems:?}");
         let (report, ok) = files.check_report();
