@@ -12,6 +12,7 @@ use bollard::query_parameters::{UpdateConfigOptions, UpdateSecretOptions, Update
 use super::StackError;
 use super::convert::fill_ids;
 use super::plan::{Action, Kind, Plan, ResolveImage, keep_live_fields};
+use crate::cluster::ObjectKind;
 use crate::engine::Engine;
 use crate::engine::edit::once_more_if_out_of_sequence;
 use crate::engine::error::{EngineError, from_bollard};
@@ -76,66 +77,61 @@ async fn apply(engine: &Engine, plan: &Plan, report: &mut Report) -> Result<(), 
         .iter()
         .filter(|s| matches!(s.kind, Kind::Secret | Kind::Config | Kind::Source))
     {
-        match (s.kind, &s.action) {
-            (Kind::Secret, Action::Create) => {
-                let spec = plan
-                    .desired
-                    .secrets
-                    .get(&s.name)
-                    .cloned()
-                    .unwrap_or_default();
-                let r = d
-                    .create_secret(spec)
-                    .await
+        let kind = match s.kind {
+            Kind::Secret => Some(ObjectKind::Secret),
+            Kind::Config => Some(ObjectKind::Config),
+            _ => None,
+        };
+        match (kind, &s.action) {
+            // a secret and a config go the same way; bollard has a call (and a spec type) each
+            (Some(kind), Action::Create) => {
+                let word = kind.word();
+                let created = match kind {
+                    ObjectKind::Secret => {
+                        let spec = plan.desired.secrets.get(&s.name).cloned();
+                        d.create_secret(spec.unwrap_or_default()).await
+                    }
+                    ObjectKind::Config => {
+                        let spec = plan.desired.configs.get(&s.name).cloned();
+                        d.create_config(spec.unwrap_or_default()).await
+                    }
+                };
+                let r = created
                     .map_err(err)
-                    .map_err(ctx(format!("failed to create secret {}", s.name)))?;
-                secret_ids.insert(s.name.clone(), r.id);
-                report.done.push(format!("Creating secret {}", s.name));
+                    .map_err(ctx(format!("failed to create {word} {}", s.name)))?;
+                let ids = match kind {
+                    ObjectKind::Secret => &mut secret_ids,
+                    ObjectKind::Config => &mut config_ids,
+                };
+                ids.insert(s.name.clone(), r.id);
+                report.done.push(format!("Creating {word} {}", s.name));
             }
-            (Kind::Secret, Action::Update { id, version, .. }) => {
-                let spec = plan
-                    .desired
-                    .secrets
-                    .get(&s.name)
-                    .cloned()
-                    .unwrap_or_default();
-                // the engine refuses data in a secret update unless it is the same: send labels only
-                let spec = bollard::models::SecretSpec { data: None, ..spec };
-                d.update_secret(id, spec, UpdateSecretOptions { version: *version })
-                    .await
+            (Some(kind), Action::Update { id, version, .. }) => {
+                let word = kind.word();
+                let updated = match kind {
+                    ObjectKind::Secret => {
+                        let spec = plan.desired.secrets.get(&s.name).cloned();
+                        // the engine refuses data in a secret update unless it is the same:
+                        // send labels only
+                        let spec = bollard::models::SecretSpec {
+                            data: None,
+                            ..spec.unwrap_or_default()
+                        };
+                        let opts = UpdateSecretOptions { version: *version };
+                        d.update_secret(id, spec, opts).await
+                    }
+                    ObjectKind::Config => {
+                        let spec = plan.desired.configs.get(&s.name).cloned();
+                        let opts = UpdateConfigOptions { version: *version };
+                        d.update_config(id, spec.unwrap_or_default(), opts).await
+                    }
+                };
+                updated
                     .map_err(err)
-                    .map_err(ctx(format!("failed to update secret {}", s.name)))?;
-                report.done.push(format!("Updating secret {}", s.name));
+                    .map_err(ctx(format!("failed to update {word} {}", s.name)))?;
+                report.done.push(format!("Updating {word} {}", s.name));
             }
-            (Kind::Config, Action::Create) => {
-                let spec = plan
-                    .desired
-                    .configs
-                    .get(&s.name)
-                    .cloned()
-                    .unwrap_or_default();
-                let r = d
-                    .create_config(spec)
-                    .await
-                    .map_err(err)
-                    .map_err(ctx(format!("failed to create config {}", s.name)))?;
-                config_ids.insert(s.name.clone(), r.id);
-                report.done.push(format!("Creating config {}", s.name));
-            }
-            (Kind::Config, Action::Update { id, version, .. }) => {
-                let spec = plan
-                    .desired
-                    .configs
-                    .get(&s.name)
-                    .cloned()
-                    .unwrap_or_default();
-                d.update_config(id, spec, UpdateConfigOptions { version: *version })
-                    .await
-                    .map_err(err)
-                    .map_err(ctx(format!("failed to update config {}", s.name)))?;
-                report.done.push(format!("Updating config {}", s.name));
-            }
-            (Kind::Source, Action::Create) => {
+            (None, Action::Create) if s.kind == Kind::Source => {
                 if let Some(src) = &plan.source {
                     d.create_config(src.config_spec(&plan.stack))
                         .await
