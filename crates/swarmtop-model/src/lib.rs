@@ -10,3 +10,4 @@ pub mod cluster;
 pub mod duration;
 pub mod feed;
 pub mod host;
+pub mod stats;
