@@ -198,6 +198,31 @@ impl Engine {
         }
     }
 
+    /// One reading of a container on this engine's node, as `docker stats --no-stream` takes it
+    /// (the engine waits for a second reading to fill `precpu_stats`, about a second).
+    pub async fn container_stats(
+        &self,
+        id: &str,
+    ) -> Result<swarmtop_model::stats::Sample, EngineError> {
+        let path = format!(
+            "{}/containers/{}/stats?stream=false",
+            self.api_prefix(),
+            percent_encode(id)
+        );
+        let bytes = self
+            .raw
+            .call(&self.label(), hyper::Method::GET, &path, None)
+            .await?;
+        let unreadable = || {
+            EngineError::Other(format!(
+                "the engine at {} sent stats of container {id} swarmtop cannot read",
+                self.label()
+            ))
+        };
+        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| unreadable())?;
+        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
+    }
+
     /// Tasks, optionally filtered (`service`, `node`, `desired-state`, ...).
     pub async fn tasks(
         &self,
