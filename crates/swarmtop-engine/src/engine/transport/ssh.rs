@@ -18,15 +18,19 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::connect::SshTarget;
 
-/// The `ssh` argument list (without the program): `-l`/`-p` from the URL, no prompts (the TUI
-/// owns the terminal), and `--` before the destination so it can never be read as an option.
-pub fn ssh_args(target: &SshTarget) -> Vec<String> {
+/// The `ssh` argument list (without the program): `-l`/`-p` from the URL, `-J` through a jump
+/// host (a node reached through its manager), no prompts (the TUI owns the terminal), and `--`
+/// before the destination so it can never be read as an option.
+pub fn ssh_args(target: &SshTarget, jump: Option<&SshTarget>) -> Vec<String> {
     let mut args = Vec::new();
     if let Some(u) = &target.user {
         args.extend(["-l".to_string(), u.clone()]);
     }
     if let Some(p) = target.port {
         args.extend(["-p".to_string(), p.to_string()]);
+    }
+    if let Some(j) = jump {
+        args.extend(["-J".to_string(), jump_spec(j)]);
     }
     args.extend(
         [
@@ -46,10 +50,30 @@ pub fn ssh_args(target: &SshTarget) -> Vec<String> {
     args
 }
 
+/// `[user@]host[:port]` as `ssh -J` reads it (an IPv6 host in brackets).
+fn jump_spec(j: &SshTarget) -> String {
+    let mut s = String::new();
+    if let Some(u) = &j.user {
+        s.push_str(u);
+        s.push('@');
+    }
+    if j.host.contains(':') {
+        s.push_str(&format!("[{}]", j.host));
+    } else {
+        s.push_str(&j.host);
+    }
+    if let Some(p) = j.port {
+        s.push_str(&format!(":{p}"));
+    }
+    s
+}
+
 /// A tower connector that yields one `ssh` process per connection.
 #[derive(Clone)]
 pub struct SshConnector {
     pub target: SshTarget,
+    /// The host to go through (`ssh -J`), for a node reached through its manager.
+    pub jump: Option<SshTarget>,
 }
 
 impl tower_service::Service<Uri> for SshConnector {
@@ -63,7 +87,8 @@ impl tower_service::Service<Uri> for SshConnector {
 
     fn call(&mut self, _uri: Uri) -> Self::Future {
         let target = self.target.clone();
-        Box::pin(async move { SshStream::spawn(&target).map(TokioIo::new) })
+        let jump = self.jump.clone();
+        Box::pin(async move { SshStream::spawn(&target, jump.as_ref()).map(TokioIo::new) })
     }
 }
 
@@ -82,9 +107,9 @@ pub struct SshStream {
 const STDERR_KEEP: usize = 2048;
 
 impl SshStream {
-    fn spawn(target: &SshTarget) -> io::Result<SshStream> {
+    fn spawn(target: &SshTarget, jump: Option<&SshTarget>) -> io::Result<SshStream> {
         let mut child = Command::new("ssh")
-            .args(ssh_args(target))
+            .args(ssh_args(target, jump))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -238,11 +263,38 @@ mod tests {
             host: "mgr".into(),
             port: Some(2222),
         };
-        let a = ssh_args(&t);
+        let a = ssh_args(&t, None);
         let dd = a.iter().position(|x| x == "--").unwrap();
         assert_eq!(&a[..4], ["-l", "root", "-p", "2222"]);
         assert_eq!(a[dd + 1], "mgr");
         assert_eq!(&a[dd + 2..], ["docker", "system", "dial-stdio"]);
         assert!(a.contains(&"BatchMode=yes".to_string()));
+        assert!(!a.contains(&"-J".to_string()));
+    }
+
+    #[test]
+    fn a_node_is_reached_through_its_manager_with_dash_j() {
+        let node = SshTarget {
+            user: Some("ops".into()),
+            host: "10.0.0.13".into(),
+            port: None,
+        };
+        let manager = SshTarget {
+            user: Some("ops".into()),
+            host: "mgr.example".into(),
+            port: Some(2222),
+        };
+        let a = ssh_args(&node, Some(&manager));
+        let j = a.iter().position(|x| x == "-J").unwrap();
+        let dd = a.iter().position(|x| x == "--").unwrap();
+        assert!(j < dd, "an option, before the destination");
+        assert_eq!(a[j + 1], "ops@mgr.example:2222");
+        assert_eq!(a[dd + 1], "10.0.0.13");
+        let v6 = SshTarget {
+            user: None,
+            host: "fd00::1".into(),
+            port: Some(22),
+        };
+        assert_eq!(jump_spec(&v6), "[fd00::1]:22");
     }
 }
