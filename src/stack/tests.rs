@@ -8,7 +8,7 @@ use bollard::models::Service;
 use super::convert::{Desired, convert};
 use super::interpolate::Env;
 use super::load::{Source, load_sources};
-use super::plan::{Action, FieldChange, Kind, Live, Plan, PlanOptions, make_plan};
+use super::plan::{Live, PlanOptions, make_plan};
 use super::source::reconstruct;
 use crate::files::{Disk, MemFiles};
 
@@ -28,17 +28,6 @@ fn desired(text: &str) -> Desired {
     )
     .unwrap();
     convert(&MemFiles::new(), "st", &l).unwrap()
-}
-
-fn service_changes(p: &Plan) -> Vec<FieldChange> {
-    p.steps
-        .iter()
-        .filter_map(|s| match &s.action {
-            Action::Update { changes, .. } if s.kind == Kind::Service => Some(changes.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 #[test]
@@ -85,7 +74,7 @@ fn healthchecks_are_compared_and_shown() {
         ..Default::default()
     };
     let p = make_plan(d, &live, PlanOptions::default(), None);
-    assert!(service_changes(&p).is_empty(), "{}", p.render());
+    assert!(p.service_changes().is_empty(), "{}", p.render());
     // a changed interval and a disabled check are shown field by field
     let p = make_plan(
         desired(

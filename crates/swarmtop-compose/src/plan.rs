@@ -136,6 +136,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Every field the plan changes in a service that stays (what a redeploy would alter).
+    pub fn service_changes(&self) -> Vec<FieldChange> {
+        self.steps
+            .iter()
+            .filter_map(|s| match &s.action {
+                Action::Update { changes, .. } if s.kind == Kind::Service => Some(changes.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
@@ -680,17 +692,6 @@ mod tests {
         }
     }
 
-    fn service_changes(p: &Plan) -> Vec<FieldChange> {
-        p.steps
-            .iter()
-            .filter_map(|s| match &s.action {
-                Action::Update { changes, .. } if s.kind == Kind::Service => Some(changes.clone()),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    }
-
     #[test]
     fn images_compare_as_the_docker_client_sends_them() {
         let d = desired("services:\n  web:\n    image: busybox\n");
@@ -701,7 +702,7 @@ mod tests {
             PlanOptions::default(),
             None,
         );
-        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        assert!(p.service_changes().is_empty(), "{}", p.render());
         // an older swarmtop sent `busybox`: the CLI's next deploy would send busybox:latest, and
         // so does ours, so the plan says so
         let p = make_plan(
@@ -710,7 +711,7 @@ mod tests {
             PlanOptions::default(),
             None,
         );
-        let c = service_changes(&p);
+        let c = p.service_changes();
         assert_eq!(c.len(), 1, "{}", p.render());
         assert_eq!(
             (c[0].old.as_deref(), c[0].new.as_deref()),
@@ -748,11 +749,11 @@ mod tests {
             ..Default::default()
         };
         let p = make_plan(d.clone(), &live, PlanOptions::default(), None);
-        assert!(service_changes(&p).is_empty(), "{}", p.render());
+        assert!(p.service_changes().is_empty(), "{}", p.render());
         // a port that really changes still shows
         let fewer = desired("services:\n  web:\n    image: a:1\n    ports: ['8000:80']\n");
         let p = make_plan(fewer, &live, PlanOptions::default(), None);
-        assert_eq!(service_changes(&p).len(), 1, "{}", p.render());
+        assert_eq!(p.service_changes().len(), 1, "{}", p.render());
     }
 
     #[test]
