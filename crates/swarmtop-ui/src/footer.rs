@@ -155,8 +155,15 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Span::styled(":", theme.prompt),
                 Span::styled(format!("{buf}█"), theme.text),
             ];
-            if let Some(s) = state.status.as_ref().filter(|s| s.error) {
-                spans.push(Span::styled(format!("  {}", s.text), theme.error));
+            match state.status.as_ref().filter(|s| s.error) {
+                Some(s) => spans.push(Span::styled(format!("  {}", s.text), theme.error)),
+                // the commands a started name can still be (Tab completes what they share)
+                None => {
+                    let fits = swarmtop_app::command::complete(buf).choices;
+                    if !buf.trim().is_empty() && fits.len() > 1 {
+                        spans.push(Span::styled(format!("  {}", fits.join(" ")), theme.dim));
+                    }
+                }
             }
             Line::from(spans)
         }

@@ -247,6 +247,34 @@ pub(crate) mod tests {
     /// `:ctx prod` with a theme set for prod: the screen is drawn in that theme (drawing once
     /// read a theme fixed at start while the switch set the state's).
     #[test]
+    fn the_command_line_shows_the_commands_a_started_name_can_be() {
+        let mut s = sample_state();
+        for c in ":se".chars() {
+            update(
+                &mut s,
+                Msg::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+            );
+        }
+        let screen = render(&s, 80, 24);
+        let last = screen.lines().last().unwrap_or_default();
+        assert_eq!(last, ":se█  services secrets");
+        update(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('r'),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+        assert_eq!(
+            render(&s, 80, 24).lines().last().unwrap_or_default(),
+            ":ser█"
+        );
+    }
+
+    #[test]
     fn a_context_switch_draws_in_that_contexts_theme() {
         let switched_to = |theme: &str| {
             let mut s = sample_state();
