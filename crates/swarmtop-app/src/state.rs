@@ -431,11 +431,6 @@ impl State {
         self.overlay.as_ref().map(Overlay::name)
     }
 
-    /// Nothing is over the screen: its own keys work.
-    pub fn screen_has_keys(&self) -> bool {
-        self.overlay.is_none()
-    }
-
     pub fn is_stale(&self) -> bool {
         !matches!(self.conn, Conn::Live)
     }
