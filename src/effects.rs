@@ -38,6 +38,8 @@ pub struct Executor {
     pub gate: crate::access::Gate,
     /// The file being read for the editor (aborted by Esc or a newer read).
     pub read_task: Option<JoinHandle<()>>,
+    /// The nodes' own engines (usage, containers, exec), reached lazily.
+    pub nodes: crate::nodes::NodeWorker,
 }
 
 /// What the runtime must do after an effect.
@@ -70,6 +72,7 @@ impl Executor {
                 ));
             }
             Effect::StopLogs => self.stop_logs(),
+            Effect::WatchNodes(w) => self.nodes.watch(w),
             Effect::SaveFile {
                 path,
                 contents,

@@ -21,6 +21,7 @@ pub mod logs;
 pub mod logs_update;
 pub mod msg;
 pub mod nav;
+pub mod node_data;
 pub mod panes;
 pub mod prompt;
 pub mod rows;

@@ -127,6 +127,8 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// What the screen needs from the nodes' own engines (the per-node worker).
+    WatchNodes(swarmtop_model::nodes::NodeWatch),
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).

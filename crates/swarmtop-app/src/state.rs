@@ -223,6 +223,8 @@ pub struct State {
     pub stopped_reading: Option<std::path::PathBuf>,
     /// The form or prompt of the action on its way to the engine, until it answers.
     pub sent: Option<super::sent::Sent>,
+    /// What the nodes' own engines said, and what was asked of them.
+    pub node_data: super::node_data::NodeData,
 }
 
 impl State {
@@ -248,6 +250,7 @@ impl State {
             map_offset: 0,
             data_gen: 0,
             up_to_date: std::collections::HashMap::new(),
+            node_data: Default::default(),
             env: Default::default(),
             work_dir: std::path::PathBuf::from("."),
             theme: swarmtop_settings::theme::Theme::default_theme(),

@@ -26,6 +26,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 /// As [`update`], but rows that only need rebuilding are left behind until
 /// [`State::catch_up`]: the runtime handles a burst of messages, then rebuilds once.
 pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, msg);
+    effects.extend(super::node_data::watch_effect(state));
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) => on_key(state, k),
         Msg::Resize(w, h) => {
@@ -292,6 +298,12 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             state.up_to_date.insert(sid, up_to_date);
             state.data_at = Some(state.now);
             if state.view.pane == Pane::Rollout {
+                state.rebuild();
+            }
+        }
+        EngineMsg::Node(m) => {
+            state.node_data.apply(m);
+            if matches!(state.pane(), Pane::Tasks | Pane::Services | Pane::Nodes) {
                 state.rebuild();
             }
         }

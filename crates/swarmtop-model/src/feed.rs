@@ -40,6 +40,8 @@ pub enum EngineMsg {
         service: Box<bollard_stubs::models::Service>,
         up_to_date: Vec<crate::cluster::Task>,
     },
+    /// What the nodes' own engines said (the per-node worker).
+    Node(crate::nodes::NodeMsg),
 }
 
 #[derive(Debug, Clone)]

@@ -10,4 +10,5 @@ pub mod cluster;
 pub mod duration;
 pub mod feed;
 pub mod host;
+pub mod nodes;
 pub mod stats;
