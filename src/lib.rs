@@ -24,6 +24,7 @@ pub mod files;
 pub use swarmtop_compose::image_ref;
 pub mod keydoc;
 pub mod logfile;
+pub mod nodes;
 pub mod ops;
 pub mod runtime;
 pub mod settings_disk;

@@ -258,6 +258,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         plan_task: None,
         gate: engine.gate.clone(),
         read_task: None,
+        nodes: crate::nodes::NodeWorker::new(engine.clone()),
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::nav::task_scope(
