@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::panes::{Pane, View};
 use super::node_data::{NodeData, problems};
+use super::panes::{Pane, View};
 use swarmtop_model::cluster::problems::Subject;
 use swarmtop_model::cluster::{Cluster, ObjectKind, ObjectRef, STACK_LABEL, service_stack};
 
@@ -161,7 +161,11 @@ pub fn build(
             super::panes::Drill::Service(sid) => service(c, sid),
             _ => None,
         },
-        Pane::Problems => match problems(c, now, nd).into_iter().find(|p| p.key == id)?.subject {
+        Pane::Problems => match problems(c, now, nd)
+            .into_iter()
+            .find(|p| p.key == id)?
+            .subject
+        {
             Subject::Node(n) => node(c, nd, &n),
             Subject::Service(s) => service(c, &s),
             Subject::Swarm => {

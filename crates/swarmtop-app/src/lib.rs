@@ -23,6 +23,8 @@ pub mod logs_update;
 pub mod msg;
 pub mod nav;
 pub mod node_data;
+#[cfg(test)]
+mod node_view_tests;
 pub mod node_watch;
 pub mod panes;
 pub mod prompt;

@@ -110,7 +110,8 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             true,
         ),
         Pane::Problems => {
-            let subject = state.problems()
+            let subject = state
+                .problems()
                 .into_iter()
                 .find(|p| p.key == id)
                 .map(|p| p.subject);

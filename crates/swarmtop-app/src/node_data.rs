@@ -163,7 +163,8 @@ impl NodeData {
             .retain(|id, _| watched.contains(id.as_str()));
         self.sum(c);
         let (services, nodes) = (&self.by_service, &self.by_node);
-        self.service_history.retain(|id, _| services.contains_key(id));
+        self.service_history
+            .retain(|id, _| services.contains_key(id));
         self.node_history.retain(|id, _| nodes.contains_key(id));
     }
 

@@ -142,13 +142,8 @@ pub struct Sources<'a> {
 
 impl View {
     pub fn rows(&self, src: &Sources) -> Vec<Row> {
-        let (c, now, events, up_to_date, nd) = (
-            src.cluster,
-            src.now,
-            src.events,
-            src.up_to_date,
-            src.nodes,
-        );
+        let (c, now, events, up_to_date, nd) =
+            (src.cluster, src.now, src.events, src.up_to_date, src.nodes);
         match (self.pane, &self.drill) {
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::node_data::{NodeData, problems};
 use crate::rows::{Cell, Column, Row, SortKey, Tone, col, grow};
 use swarmtop_model::cluster::Cluster;
-use crate::node_data::{NodeData, problems};
 use swarmtop_model::cluster::problems::Severity;
 
 pub const COLUMNS: &[Column] = &[

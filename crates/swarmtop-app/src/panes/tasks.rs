@@ -169,7 +169,11 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
                 )
             } else {
                 let none = || Cell::num(-1.0, "");
-                (none(), none(), usage::health(swarmtop_model::nodes::Health::None))
+                (
+                    none(),
+                    none(),
+                    usage::health(swarmtop_model::nodes::Health::None),
+                )
             };
             let now_on = if is_current(t) {
                 String::new()

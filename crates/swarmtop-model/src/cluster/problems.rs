@@ -10,12 +10,12 @@ use bollard_stubs::models::{
 use chrono::{DateTime, Duration, Utc};
 
 use super::format::{ago, parse_time};
-use crate::nodes::{ContainerFacts, Health};
 use super::{
     Cluster, Task, node_availability, node_hostname, node_id, node_reachability, node_role,
     node_state, service_counts, service_id, service_is_degraded, service_name, task_error,
     task_is_active, task_state, task_timestamp,
 };
+use crate::nodes::{ContainerFacts, Health};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -429,7 +429,11 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
 /// The running tasks whose healthcheck fails, one warning each.
 fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
     for f in containers.iter().filter(|f| f.health == Health::Unhealthy) {
-        let Some(t) = c.tasks.iter().find(|t| t.id.as_deref() == Some(f.task_id.as_str())) else {
+        let Some(t) = c
+            .tasks
+            .iter()
+            .find(|t| t.id.as_deref() == Some(f.task_id.as_str()))
+        else {
             continue;
         };
         if task_state(t) != TaskState::RUNNING {
