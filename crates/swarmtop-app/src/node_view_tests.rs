@@ -184,7 +184,8 @@ fn services_and_nodes_sum_their_running_tasks() {
     assert_eq!(cell(&s, N1, "CPU"), "9%/2");
     assert_eq!(cell(&s, N1, "MEMORY"), "14MiB/4GiB");
     // node3 has nothing read: its capacity alone
-    assert_eq!(cell(&s, "n3ccccccccccccccccccccccc", "CPU"), "-/4");
+    assert_eq!(cell(&s, "n3ccccccccccccccccccccccc", "CPU"), "4");
+    assert_eq!(cell(&s, "n3ccccccccccccccccccccccc", "MEMORY"), "8.0 GiB");
 }
 
 #[test]

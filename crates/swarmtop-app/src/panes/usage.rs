@@ -8,9 +8,9 @@ use swarmtop_model::nodes::Health;
 use swarmtop_model::stats::bytes_binary;
 
 /// A task's CPU %, memory and health.
-pub const CPU: Column = col("CPU", 3, 6, 2);
-pub const MEM: Column = col("MEM", 3, 9, 2);
-pub const HEALTH: Column = col("HEALTH", 6, 9, 2);
+pub const CPU: Column = col("CPU", 3, 6, 2).when_known();
+pub const MEM: Column = col("MEM", 3, 9, 2).when_known();
+pub const HEALTH: Column = col("HEALTH", 6, 9, 2).when_known();
 
 /// Unknown sorts below every reading (first ascending, last descending: `O` puts the busiest
 /// on top).
@@ -68,7 +68,7 @@ pub fn sum_cells(s: Option<&Sum>) -> [Cell; 2] {
 }
 
 /// A node's summed usage against its capacity: CPU as a share of its CPUs (`37%/2`), memory
-/// as used of all (`1.2GiB/7.8GiB`); the capacity alone while nothing was read (`-/2`), `n/a`
+/// as used of all (`1.2GiB/7.8GiB`); the capacity alone while nothing was read (`2`), `n/a`
 /// when its engine cannot be reached.
 pub fn node_cells(nd: &NodeData, node_id: &str, cpus: f64, mem_bytes: i64) -> [Cell; 2] {
     let mem_total = mem_bytes.max(0) as u64;
@@ -103,9 +103,10 @@ pub fn node_cells(nd: &NodeData, node_id: &str, cpus: f64, mem_bytes: i64) -> [C
                     .tone(tone(mem_share)),
             ]
         }
+        // nothing read: the capacity, as the pane showed before the nodes were reached
         None => [
-            Cell::num(UNKNOWN, format!("-/{cap_cpu}")),
-            Cell::num(UNKNOWN, format!("-/{cap_mem}")),
+            Cell::num(UNKNOWN, cap_cpu),
+            Cell::num(UNKNOWN, swarmtop_model::cluster::format::bytes(mem_bytes)),
         ],
     }
 }
