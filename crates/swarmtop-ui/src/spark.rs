@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Series, theme: &Theme) {
     f.render_widget(Line::from(Span::styled("▸ cpu", theme.key)), cpu_name);
     f.render_widget(
         Sparkline::default()
-            .data(&newest(s.cpu(), cpu_line.width))
+            .data(newest(s.cpu(), cpu_line.width))
             .style(theme.ok),
         cpu_line,
     );
@@ -56,7 +56,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &Series, theme: &Theme) {
     f.render_widget(Line::from(Span::styled("mem ", theme.key)), mem_name);
     f.render_widget(
         Sparkline::default()
-            .data(&newest(s.mem(), mem_line.width))
+            .data(newest(s.mem(), mem_line.width))
             .style(theme.ok),
         mem_line,
     );
