@@ -26,13 +26,19 @@ impl Lab {
             let Some(rest) = line.strip_prefix("export ") else {
                 continue;
             };
-            for kv in rest.split_whitespace() {
-                if let Some((k, v)) = kv.split_once('=') {
-                    env.insert(k.to_string(), v.to_string());
-                }
+            for (k, v) in export_words(rest) {
+                env.insert(k, v);
             }
         }
         Lab { env }
+    }
+
+    /// The nodes' own addresses (each runs an sshd on port 22 serving its engine), node1 first.
+    pub fn node_ips(&self) -> Vec<String> {
+        self.var("LAB_NODE_IPS")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn var(&self, k: &str) -> String {
@@ -107,6 +113,28 @@ impl Lab {
     pub fn image(&self, tag: u8) -> String {
         format!("{}:{tag}", self.var("LAB_IMAGE"))
     }
+}
+
+/// `K=V K2="v w"` as the shell reads it (double quotes keep spaces; nothing else is special).
+fn export_words(line: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut push = |word: &mut String| {
+        if let Some((k, v)) = word.split_once('=') {
+            out.push((k.to_string(), v.to_string()));
+        }
+        word.clear();
+    };
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => push(&mut word),
+            c => word.push(c),
+        }
+    }
+    push(&mut word);
+    out
 }
 
 pub fn docker_cli() -> String {
