@@ -306,9 +306,7 @@ impl Reader<'_> {
             self.problem(
                 ProblemKind::BadValue,
                 path,
-                format!(
-                    "{text:?} is not an engine URL: it starts with ssh://, tcp:// or unix://"
-                ),
+                format!("{text:?} is not an engine URL: it starts with ssh://, tcp:// or unix://"),
             );
             return None;
         }
@@ -325,7 +323,9 @@ impl Reader<'_> {
                     self.problem(
                         ProblemKind::BadValue,
                         path,
-                        format!("unknown {{{name}}}: the template knows {{addr}}, {{hostname}}, {{id}}"),
+                        format!(
+                            "unknown {{{name}}}: the template knows {{addr}}, {{hostname}}, {{id}}"
+                        ),
                     );
                     return None;
                 }
@@ -528,8 +528,14 @@ contexts:
         assert!(problems.is_empty(), "{problems:?}");
         let prod = c.layer_for("prod");
         assert_eq!(prod.nodes["node1"], "ssh://root@10.0.0.1", "inherited");
-        assert_eq!(prod.nodes["node2"], "tcp://10.9.0.2:2376", "the context's own");
-        assert_eq!(prod.node_template.as_deref(), Some("ssh://ops@{hostname}.prod"));
+        assert_eq!(
+            prod.nodes["node2"], "tcp://10.9.0.2:2376",
+            "the context's own"
+        );
+        assert_eq!(
+            prod.node_template.as_deref(),
+            Some("ssh://ops@{hostname}.prod")
+        );
         let other = c.layer_for("staging");
         assert_eq!(other.nodes["node2"], "ssh://root@10.0.0.2");
         assert_eq!(other.node_template.as_deref(), Some("ssh://root@{addr}"));
