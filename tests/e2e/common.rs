@@ -26,13 +26,19 @@ impl Lab {
             let Some(rest) = line.strip_prefix("export ") else {
                 continue;
             };
-            for kv in rest.split_whitespace() {
-                if let Some((k, v)) = kv.split_once('=') {
-                    env.insert(k.to_string(), v.to_string());
-                }
+            for (k, v) in export_words(rest) {
+                env.insert(k, v);
             }
         }
         Lab { env }
+    }
+
+    /// The nodes' own addresses (each runs an sshd on port 22 serving its engine), node1 first.
+    pub fn node_ips(&self) -> Vec<String> {
+        self.var("LAB_NODE_IPS")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn var(&self, k: &str) -> String {
@@ -68,6 +74,22 @@ impl Lab {
             .args(args)
             .output()
             .expect("run docker")
+    }
+
+    /// Runs the docker CLI against node `n`'s own engine (1-based); stdout, panics on failure.
+    pub fn docker_on(&self, n: u8, args: &[&str]) -> String {
+        let out = Command::new(docker_cli())
+            .arg("-H")
+            .arg(self.var(&format!("LAB_N{n}")))
+            .args(args)
+            .output()
+            .expect("run docker");
+        assert!(
+            out.status.success(),
+            "docker on node{n} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Runs the docker CLI and returns stdout; panics with stderr on failure.
@@ -107,6 +129,28 @@ impl Lab {
     pub fn image(&self, tag: u8) -> String {
         format!("{}:{tag}", self.var("LAB_IMAGE"))
     }
+}
+
+/// `K=V K2="v w"` as the shell reads it (double quotes keep spaces; nothing else is special).
+fn export_words(line: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut push = |word: &mut String| {
+        if let Some((k, v)) = word.split_once('=') {
+            out.push((k.to_string(), v.to_string()));
+        }
+        word.clear();
+    };
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => push(&mut word),
+            c => word.push(c),
+        }
+    }
+    push(&mut word);
+    out
 }
 
 pub fn docker_cli() -> String {

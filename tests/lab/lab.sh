@@ -2,7 +2,7 @@
 # tests/lab/lab.sh - swarmtop's test lab: a REAL multi-node Docker Swarm on one Linux machine.
 #
 #   lab.sh up        start LAB_NODES dockerd (each in its own net/mount/uts/pid namespaces), join them
-#                    into one swarm, load offline images, start a loopback sshd; writes $LAB_DIR/env
+#                    into one swarm, load offline images, start the sshds (below); writes $LAB_DIR/env
 #   lab.sh down      remove everything `up` made (idempotent; also cleans a crashed earlier run)
 #   lab.sh crash N   SIGKILL node N's dockerd (its containers die with it)
 #   lab.sh stop N    graceful stop of node N
@@ -15,6 +15,15 @@
 #                    dropped, nothing answers, no error comes back; the swarm's own traffic flows
 #   lab.sh heal N    undo cut
 #
+# SSH, as on real machines (one lab key, $LAB_DIR/ssh/id_lab; the wrapper $LAB_DIR/ssh/bin/ssh uses it):
+#   - 127.0.0.1:$LAB_SSH_PORT serves node1's engine (DOCKER_HOST set by the sshd), and allows TCP
+#     forwarding, so it is a jump host: ssh -J root@127.0.0.1:$LAB_SSH_PORT root@<node ip>
+#   - every node runs its own sshd in its network namespace on <node ip>:22, serving THAT node's
+#     engine: `ssh root@<node ip> docker system dial-stdio` works like ssh://root@{addr} does
+#     (the host reaches node IPs through the $PREFIX-host veth, $SUBNET.1)
+#   - the LAST node (LAB_NODES >= 2) cannot be reached: its sshd accepts another key only, so
+#     ssh says "Permission denied (publickey)". env names it: LAB_SSH_DENIED_NODE=node3
+#   env lists the nodes' addresses: LAB_NODE_IPS="10.213.7.11 10.213.7.12 10.213.7.13"
 # Needs root and Linux. Nothing leaves the machine: the nodes' namespaces have no route out.
 # Knobs: LAB_DIR (/tmp/swarmtop-lab)  LAB_PREFIX (stl)  LAB_SUBNET (10.213.7)  LAB_NODES (3)
 #        LAB_MANAGERS (1)  LAB_ENGINE_BIN (dir with a different dockerd/containerd, e.g. dockerd 26)
@@ -198,7 +207,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
-AllowTcpForwarding no
+AllowTcpForwarding yes
 X11Forwarding no
 SetEnv DOCKER_HOST=unix://$(sock 1) PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 EOF
@@ -225,10 +234,78 @@ EOF
   fail "sshd on 127.0.0.1:$SSH_PORT does not accept the lab key"
 }
 
+# The node whose sshd refuses the lab key (empty with one node).
+denied_node() { [ "$NODES" -ge 2 ] && echo "$NODES" || true; }
+
+# An sshd in node N's network namespace on its own address, port 22, serving node N's engine.
+# The denied node's sshd only knows a key nobody is given.
+start_node_sshd() {
+  local n=$1 s="$LAB_DIR/ssh" keys="$LAB_DIR/ssh/authorized_keys"
+  mkdir -p "$s/n$n"
+  if [ "$n" = "$(denied_node)" ]; then
+    ssh-keygen -q -t ed25519 -N '' -f "$s/id_other" <<<y >/dev/null 2>&1
+    cp "$s/id_other.pub" "$s/authorized_keys_other"
+    chmod 600 "$s/authorized_keys_other"
+    keys="$s/authorized_keys_other"
+  fi
+  cat >"$s/n$n/sshd_config" <<EOF
+Port 22
+ListenAddress $(node_ip "$n")
+HostKey $s/host_key
+PidFile $s/n$n/sshd.pid
+AuthorizedKeysFile $keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding no
+X11Forwarding no
+SetEnv DOCKER_HOST=unix://$(sock "$n") PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+EOF
+  nsenter --net="/run/netns/$PREFIX-n$n" -- /usr/sbin/sshd -f "$s/n$n/sshd_config" -E "$s/n$n/sshd.log"
+}
+
+stop_node_sshd() {
+  local f="$LAB_DIR/ssh/n$1/sshd.pid"
+  [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  rm -f "$f"
+}
+
+# Each node's engine answers over ssh on its own address; node2's through the jump host too;
+# the denied node says so.
+check_node_sshds() {
+  local s="$LAB_DIR/ssh" n want got i err d
+  d=$(denied_node)
+  for n in $(seq 1 "$NODES"); do
+    [ "$n" = "$d" ] && continue
+    want=$(dk "$n" info --format '{{.Swarm.NodeID}}')
+    got=""
+    for i in $(seq 1 50); do
+      got=$("$s/bin/ssh" -o BatchMode=yes "root@$(node_ip "$n")" docker info --format '{{.Swarm.NodeID}}' 2>/dev/null) && break
+      sleep 0.1
+    done
+    [ "$got" = "$want" ] || { cat "$s/n$n/sshd.log" >&2; fail "ssh root@$(node_ip "$n") docker info: '$got', want node$n's ID $want"; }
+  done
+  if [ "$NODES" -ge 2 ] && [ "$d" != 2 ]; then
+    want=$(dk 2 info --format '{{.Swarm.NodeID}}')
+    got=$("$s/bin/ssh" -o BatchMode=yes -J "root@127.0.0.1:$SSH_PORT" "root@$(node_ip 2)" docker info --format '{{.Swarm.NodeID}}' 2>&1) ||
+      fail "ssh -J root@127.0.0.1:$SSH_PORT root@$(node_ip 2): $got"
+    [ "$got" = "$want" ] || fail "ssh -J ... root@$(node_ip 2) docker info: '$got', want node2's ID $want"
+  fi
+  if [ -n "$d" ]; then
+    err=$("$s/bin/ssh" -o BatchMode=yes "root@$(node_ip "$d")" true 2>&1) && fail "node$d's sshd accepted the lab key"
+    case $err in
+      *"Permission denied (publickey)"*) ;;
+      *) fail "ssh root@$(node_ip "$d"): '$err', want Permission denied (publickey)" ;;
+    esac
+  fi
+}
+
 down() {
   [ -d "$LAB_DIR" ] || { clean_namespaces; return 0; }
   local f
-  for f in "$LAB_DIR/ssh/sshd.pid" "$LAB_DIR/socat.pid"; do
+  for f in "$LAB_DIR/ssh/sshd.pid" "$LAB_DIR"/ssh/n*/sshd.pid "$LAB_DIR/socat.pid"; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
   done
   local d n
@@ -322,18 +399,25 @@ up() {
   done
   start_tcp_relay
   start_sshd
+  for n in $(seq 1 "$NODES"); do start_node_sshd "$n"; done
+  check_node_sshds
+  local ips="" d
+  for n in $(seq 1 "$NODES"); do ips="$ips${ips:+ }$(node_ip "$n")"; done
+  d=$(denied_node)
   {
     echo "# written by tests/lab/lab.sh up"
     echo "export LAB_DIR=$LAB_DIR LAB_PREFIX=$PREFIX LAB_SUBNET=$SUBNET LAB_NODES=$NODES LAB_MANAGERS=$MANAGERS"
     echo "export LAB_IMAGE=$IMAGE LAB_SSH_PORT=$SSH_PORT"
     echo "export LAB_SSH_BIN=$LAB_DIR/ssh/bin"
+    echo "export LAB_NODE_IPS=\"$ips\""
+    [ -n "$d" ] && echo "export LAB_SSH_DENIED_NODE=node$d"
     echo "export LAB_TCP=tcp://127.0.0.1:$TCP_PORT"
     echo "export LAB_TLS=tcp://$(node_ip 1):2376 LAB_TLS_CERTS=$LAB_DIR/tls"
     for n in $(seq 1 "$NODES"); do echo "export LAB_N$n=unix://$(sock "$n")"; done
     echo "export LAB_ENGINE_VERSION=$(dk 1 version --format '{{.Server.Version}}')"
     echo "export LAB_API_VERSION=$(dk 1 version --format '{{.Server.APIVersion}}')"
   } >"$LAB_DIR/env"
-  say "up: $NODES nodes ($MANAGERS manager), ssh://root@127.0.0.1:$SSH_PORT, env in $LAB_DIR/env"
+  say "up: $NODES nodes ($MANAGERS manager), ssh://root@127.0.0.1:$SSH_PORT, ssh://root@<node ip> ($ips${d:+; node$d denied}), env in $LAB_DIR/env"
 }
 
 add_node() {
@@ -346,6 +430,7 @@ add_node() {
   ip -n "$PREFIX-n$n" addr add "$(node_ip "$n")/24" dev eth0
   ip -n "$PREFIX-n$n" link set eth0 up
   start_node "$n"
+  start_node_sshd "$n"
   dk "$n" load -q -i "$LAB_DIR/images.tar" >/dev/null
   say "node$n up at $(node_ip "$n") (not in the swarm): unix://$(sock "$n")"
 }
@@ -353,6 +438,7 @@ add_node() {
 rm_node() {
   local n=$1
   [ -n "$(init_pid "$n")" ] && { dk "$n" swarm leave --force >/dev/null 2>&1 || true; stop_node "$n"; }
+  stop_node_sshd "$n"
   ip netns del "$PREFIX-n$n" 2>/dev/null || true
   ip -n "$PREFIX-br" link del "v$n" 2>/dev/null || true
   for d in /sys/fs/cgroup/*/"$PREFIX-n$n"; do

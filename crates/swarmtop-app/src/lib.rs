@@ -7,6 +7,7 @@ pub mod ask_update;
 pub mod autosave;
 pub mod command;
 pub mod command_update;
+pub mod container_update;
 pub mod describe;
 pub mod describe_nodes;
 pub mod describe_update;
@@ -33,6 +34,7 @@ pub mod rowset;
 pub mod sent;
 pub mod sent_update;
 pub mod state;
+pub mod task_container;
 pub mod text_match;
 pub mod update;
 

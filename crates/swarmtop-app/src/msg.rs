@@ -65,6 +65,16 @@ pub enum Msg {
     Contexts(Vec<String>),
     /// The join command (`:join`), or why it could not be had.
     Join(Result<super::join::JoinView, String>),
+    /// The processes of a task's container (a table), or why not.
+    Processes {
+        container: super::task_container::TaskContainer,
+        result: Result<String, String>,
+    },
+    /// A task's container health, in words, for describe.
+    Health {
+        task_id: String,
+        result: Result<String, String>,
+    },
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
@@ -127,6 +137,10 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// Ask a task's node for the processes in its container.
+    LoadProcesses(super::task_container::TaskContainer),
+    /// Ask a task's node for its container's health (describe).
+    LoadHealth(super::task_container::TaskContainer),
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
