@@ -28,6 +28,7 @@ pub mod rows;
 pub mod rowset;
 pub mod sent;
 pub mod sent_update;
+pub mod shell;
 pub mod state;
 pub mod text_match;
 pub mod update;

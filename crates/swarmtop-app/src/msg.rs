@@ -65,6 +65,11 @@ pub enum Msg {
     Contexts(Vec<String>),
     /// The join command (`:join`), or why it could not be had.
     Join(Result<super::join::JoinView, String>),
+    /// The shell (or exec) in a task's container ended: how (`exit 0`), or what went wrong.
+    ShellEnded {
+        name: String,
+        result: Result<String, String>,
+    },
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
@@ -129,6 +134,8 @@ pub enum Effect {
     ListContexts,
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
+    /// Hand the terminal to a process in a task's container until it ends (the runtime).
+    Shell(super::shell::ShellRequest),
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).
