@@ -258,7 +258,11 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         plan_task: None,
         gate: engine.gate.clone(),
         read_task: None,
-        nodes: crate::nodes::NodeWorker::new(engine.clone()),
+        nodes: crate::nodes::NodeWorker::start(
+            engine.clone(),
+            &cfg.files.resolve(&state.context, &cfg.flags),
+            mtx.clone(),
+        ),
     };
     let _ = ctx
         .send(EngineCmd::WatchTasks(crate::app::nav::task_scope(
@@ -321,6 +325,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                     exec.stop_logs();
                     exec.gate = t.gate.clone();
                     exec.engine = engine.clone();
+                    exec.nodes =
+                        crate::nodes::NodeWorker::start(engine.clone(), &t.settings, mtx.clone());
                     let read_only = engine.read_only().map(str::to_string);
                     let (w, cmd) = spawn_worker(
                         t.endpoints,

@@ -76,6 +76,22 @@ impl Lab {
             .expect("run docker")
     }
 
+    /// Runs the docker CLI against node `n`'s own engine (1-based); stdout, panics on failure.
+    pub fn docker_on(&self, n: u8, args: &[&str]) -> String {
+        let out = Command::new(docker_cli())
+            .arg("-H")
+            .arg(self.var(&format!("LAB_N{n}")))
+            .args(args)
+            .output()
+            .expect("run docker");
+        assert!(
+            out.status.success(),
+            "docker on node{n} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs the docker CLI and returns stdout; panics with stderr on failure.
     pub fn docker_ok(&self, args: &[&str]) -> String {
         let out = self.docker(args);

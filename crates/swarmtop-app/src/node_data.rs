@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use swarmtop_model::nodes::{ContainerFacts, NodeFacts, NodeMsg, NodeReach, NodeWatch, Usage, Watched};
+use swarmtop_model::nodes::{
+    ContainerFacts, NodeFacts, NodeMsg, NodeReach, NodeWatch, Usage, Watched,
+};
 
 use super::msg::Effect;
 use super::panes::Pane;

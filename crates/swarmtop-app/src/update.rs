@@ -154,6 +154,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
             state.cluster = Default::default();
+            // the new session's node worker starts from nothing: ask it again
+            state.node_data = Default::default();
             state.data_at = None;
             state.events.clear();
             state.event_keys.clear();

@@ -9,3 +9,4 @@
 pub mod access;
 pub mod connect;
 pub mod engine;
+pub mod nodes;

@@ -56,7 +56,9 @@ pub enum ReachState {
     Unused,
     Connecting,
     /// Answering; the engine's version.
-    Reached { engine: String },
+    Reached {
+        engine: String,
+    },
     /// Why not, in words that start with the node's name (`node3: ssh: Permission denied`).
     Failed(String),
 }
@@ -146,7 +148,10 @@ mod tests {
 
     #[test]
     fn health_is_read_from_a_list_status() {
-        assert_eq!(health_from_status("Up 3 minutes (healthy)"), Health::Healthy);
+        assert_eq!(
+            health_from_status("Up 3 minutes (healthy)"),
+            Health::Healthy
+        );
         assert_eq!(
             health_from_status("Up 2 seconds (health: starting)"),
             Health::Starting

@@ -10,7 +10,7 @@ use thiserror::Error;
 use super::context_store::{
     ContextError, ContextStore, DEFAULT_CONTEXT, TlsFiles, current_context,
 };
-use swarmtop_model::host::{DEFAULT_SOCKET, HostError, HostUrl};
+use swarmtop_model::host::{DEFAULT_SOCKET, HostError, HostUrl, SshTarget};
 
 /// The connection flags shared by the TUI and every subcommand.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,8 @@ pub struct Endpoint {
     pub host: HostUrl,
     pub tls: Option<TlsSettings>,
     pub source: Source,
+    /// An ssh host to go through (`ssh -J`), for a node's engine reached through its manager.
+    pub jump: Option<SshTarget>,
 }
 
 impl Endpoint {
@@ -74,6 +76,7 @@ impl Endpoint {
             host: HostUrl::Unix(path.into()),
             tls: None,
             source: Source::HostFlag,
+            jump: None,
         }
     }
 
@@ -183,6 +186,7 @@ pub fn resolve(opts: &ConnectOptions, env: &dyn Env) -> Result<Vec<Endpoint>, Re
             host,
             tls,
             source,
+            jump: None,
         }]);
     }
 
@@ -213,6 +217,7 @@ pub fn resolve(opts: &ConnectOptions, env: &dyn Env) -> Result<Vec<Endpoint>, Re
                 tls: tls.clone().filter(|_| host.is_tcp()),
                 host,
                 source,
+                jump: None,
             })
         })
         .collect()

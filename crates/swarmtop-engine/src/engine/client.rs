@@ -223,6 +223,66 @@ impl Engine {
         swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
     }
 
+    /// One reading at once (`one-shot=true`, API 1.41+): no `precpu_stats`; the caller keeps the
+    /// previous reading to work out CPU % (older engines ignore the flag and wait a second).
+    pub async fn container_stats_now(
+        &self,
+        id: &str,
+    ) -> Result<swarmtop_model::stats::Sample, EngineError> {
+        let path = format!(
+            "{}/containers/{}/stats?stream=false&one-shot=true",
+            self.api_prefix(),
+            percent_encode(id)
+        );
+        let bytes = self
+            .raw
+            .call(&self.label(), hyper::Method::GET, &path, None)
+            .await?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(|| {
+            EngineError::Other(format!(
+                "the engine at {} sent stats of container {id} swarmtop cannot read",
+                self.label()
+            ))
+        })
+    }
+
+    /// The swarm node this engine is (`/info` `Swarm.NodeID`); empty when it is in no swarm.
+    pub async fn node_id(&self) -> Result<String, EngineError> {
+        let info = self.info().await?;
+        Ok(info.swarm.and_then(|s| s.node_id).unwrap_or_default())
+    }
+
+    /// Every swarm task's container on this engine's node (running or not), with its image and
+    /// health: one request for the whole node.
+    pub async fn swarm_containers(
+        &self,
+        node_id: &str,
+    ) -> Result<Vec<swarmtop_model::nodes::ContainerFacts>, EngineError> {
+        let mut filters = HashMap::new();
+        filters.insert(
+            "label".to_string(),
+            vec!["com.docker.swarm.task.id".to_string()],
+        );
+        let path = with_filters("/containers/json", &filters);
+        let bytes = self
+            .raw
+            .call(
+                &self.label(),
+                hyper::Method::GET,
+                &format!("{}{path}&all=1", self.api_prefix()),
+                None,
+            )
+            .await?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            EngineError::Other(format!(
+                "the engine at {} sent a container list swarmtop cannot read: {e}",
+                self.label()
+            ))
+        })?;
+        Ok(super::node_containers::read(&v, node_id))
+    }
+
     /// Tasks, optionally filtered (`service`, `node`, `desired-state`, ...).
     pub async fn tasks(
         &self,

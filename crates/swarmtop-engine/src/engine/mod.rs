@@ -9,6 +9,7 @@ pub mod exec;
 pub mod json_array;
 pub mod load;
 pub mod logs;
+pub mod node_containers;
 pub mod raw;
 pub mod timeout;
 pub mod tracker;

@@ -17,6 +17,8 @@ const SETTINGS: &[&str] = &[
     "read_only",
     "log_buffer",
     "refresh",
+    "nodes",
+    "node_template",
     "contexts",
 ];
 const REFRESH: &[&str] = &["tasks", "services", "resync"];
@@ -50,6 +52,10 @@ pub struct Layer {
     pub read_only: Option<bool>,
     pub log_buffer: Option<usize>,
     pub refresh: Refresh,
+    /// Where each node's own engine is (node hostname or ID -> URL).
+    pub nodes: BTreeMap<String, String>,
+    /// A URL with `{addr}`, `{hostname}`, `{id}` for the nodes without an entry.
+    pub node_template: Option<String>,
 }
 
 impl Layer {
@@ -65,6 +71,17 @@ impl Layer {
                 services: over.refresh.services.or(self.refresh.services),
                 resync: over.refresh.resync.or(self.refresh.resync),
             },
+            // a context's entries over the top level's, node by node
+            nodes: self
+                .nodes
+                .iter()
+                .chain(&over.nodes)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            node_template: over
+                .node_template
+                .clone()
+                .or_else(|| self.node_template.clone()),
         }
     }
 }
@@ -191,6 +208,8 @@ impl Reader<'_> {
                 },
                 "log_buffer" => layer.log_buffer = self.log_buffer(v, &path),
                 "refresh" => layer.refresh = self.refresh(v, &path),
+                "nodes" => layer.nodes = self.nodes(v, &path),
+                "node_template" => layer.node_template = self.endpoint(v, &path, true),
                 "contexts" if top => {}
                 "contexts" => self.problem(
                     ProblemKind::UnknownKey,
@@ -230,6 +249,90 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// `nodes:`: node hostname or ID -> the URL of its engine. A bad entry is reported and
+    /// left out; the others stay.
+    fn nodes(&mut self, v: &Value, path: &[&str]) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let m = match v {
+            Value::Null => return out,
+            Value::Mapping(m) => m,
+            other => {
+                self.problem(
+                    ProblemKind::BadValue,
+                    path,
+                    format!(
+                        "expected node names with the URL of each one's engine \
+                         (node3: ssh://root@10.0.0.3), found {}",
+                        shown(other)
+                    ),
+                );
+                return out;
+            }
+        };
+        for (k, v) in m {
+            let key = scalar_text(k);
+            let mut p: Vec<&str> = path.to_vec();
+            p.push(&key);
+            if let Some(url) = self.endpoint(v, &p, false) {
+                out.insert(key, url);
+            }
+        }
+        out
+    }
+
+    /// An engine URL (ssh://, tcp://, unix://), or a template of one.
+    fn endpoint(&mut self, v: &Value, path: &[&str], template: bool) -> Option<String> {
+        let text = match v {
+            Value::String(s) => s.trim().to_string(),
+            other => {
+                self.problem(
+                    ProblemKind::BadValue,
+                    path,
+                    format!(
+                        "expected an engine URL (ssh://user@host, tcp://host:2376, unix:///path), \
+                         found {}",
+                        shown(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        let scheme_ok = ["ssh://", "tcp://", "unix://"]
+            .iter()
+            .any(|s| text.starts_with(s));
+        if !scheme_ok {
+            self.problem(
+                ProblemKind::BadValue,
+                path,
+                format!("{text:?} is not an engine URL: it starts with ssh://, tcp:// or unix://"),
+            );
+            return None;
+        }
+        if template {
+            let mut rest = text.as_str();
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('}') else {
+                    self.problem(ProblemKind::BadValue, path, "a `{` is not closed");
+                    return None;
+                };
+                let name = &after[..close];
+                if !["addr", "hostname", "id"].contains(&name) {
+                    self.problem(
+                        ProblemKind::BadValue,
+                        path,
+                        format!(
+                            "unknown {{{name}}}: the template knows {{addr}}, {{hostname}}, {{id}}"
+                        ),
+                    );
+                    return None;
+                }
+                rest = &after[close + 1..];
+            }
+        }
+        Some(text)
     }
 
     fn log_buffer(&mut self, v: &Value, path: &[&str]) -> Option<usize> {
@@ -409,6 +512,53 @@ contexts:
     }
 
     #[test]
+    fn node_endpoints_per_context_over_the_top_level() {
+        let text = "\
+nodes:
+  node1: ssh://root@10.0.0.1
+  node2: ssh://root@10.0.0.2
+node_template: ssh://root@{addr}
+contexts:
+  prod:
+    nodes:
+      node2: tcp://10.9.0.2:2376
+    node_template: ssh://ops@{hostname}.prod
+";
+        let (c, problems) = ConfigFile::parse(text, "config.yaml");
+        assert!(problems.is_empty(), "{problems:?}");
+        let prod = c.layer_for("prod");
+        assert_eq!(prod.nodes["node1"], "ssh://root@10.0.0.1", "inherited");
+        assert_eq!(
+            prod.nodes["node2"], "tcp://10.9.0.2:2376",
+            "the context's own"
+        );
+        assert_eq!(
+            prod.node_template.as_deref(),
+            Some("ssh://ops@{hostname}.prod")
+        );
+        let other = c.layer_for("staging");
+        assert_eq!(other.nodes["node2"], "ssh://root@10.0.0.2");
+        assert_eq!(other.node_template.as_deref(), Some("ssh://root@{addr}"));
+    }
+
+    #[test]
+    fn a_bad_node_endpoint_is_named_and_the_others_stay() {
+        let text = "nodes:\n  node1: 10.0.0.1\n  node2: ssh://root@10.0.0.2\nnode_template: ssh://root@{address}\n";
+        let (c, problems) = ConfigFile::parse(text, "config.yaml");
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "config.yaml:2: nodes.node1: \"10.0.0.1\" is not an engine URL: it starts with ssh://, tcp:// or unix://",
+                "config.yaml:4: node_template: unknown {address}: the template knows {addr}, {hostname}, {id}",
+            ]
+        );
+        assert_eq!(c.base.nodes.len(), 1);
+        assert_eq!(c.base.nodes["node2"], "ssh://root@10.0.0.2");
+        assert_eq!(c.base.node_template, None);
+    }
+
+    #[test]
     fn a_mistake_costs_only_its_own_setting() {
         let text = "theme: mono\nrefresh:\n  taks: 5s\ncontexts:\n  prod:\n    read_only: yes\n    readonly: true\n    theme: red-alert\n";
         let (c, problems) = ConfigFile::parse(text, "config.yaml");
@@ -418,7 +568,7 @@ contexts:
             vec![
                 "config.yaml:3: refresh.taks: unknown interval (did you mean tasks?) (intervals: tasks, services, resync)",
                 "config.yaml:6: contexts.prod.read_only: expected true or false, found \"yes\"",
-                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh)",
+                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh, nodes, node_template)",
             ]
         );
         assert_eq!(c.base.theme.unwrap().name, "mono");

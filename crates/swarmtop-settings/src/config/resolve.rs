@@ -52,6 +52,10 @@ pub struct Settings {
     pub theme_name: String,
     pub intervals: Intervals,
     pub log_capacity: usize,
+    /// Node hostname or ID -> its engine's URL (`nodes:`).
+    pub nodes: std::collections::BTreeMap<String, String>,
+    /// `node_template:`, for the nodes without an entry.
+    pub node_template: Option<String>,
     /// Each problem met, and what was used instead: one line each.
     pub warnings: Vec<String>,
 }
@@ -208,6 +212,8 @@ impl Files {
             theme_name,
             intervals,
             log_capacity: layer.log_buffer.unwrap_or(super::file::LOG_BUFFER_DEFAULT),
+            nodes: layer.nodes.clone(),
+            node_template: layer.node_template.clone(),
             warnings,
         }
     }

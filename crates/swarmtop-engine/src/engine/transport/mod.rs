@@ -129,7 +129,7 @@ pub fn build_with_raw(ep: &Endpoint, gate: &Gate) -> Result<(Docker, Raw), Trans
         HostUrl::Ssh(target) => custom(
             ssh::SshConnector {
                 target: target.clone(),
-                jump: None,
+                jump: ep.jump.clone(),
             },
             // the URL is only a label: every connection is a fresh ssh process
             "http://docker".to_string(),
