@@ -135,7 +135,7 @@ pub enum Effect {
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
     /// Hand the terminal to a process in a task's container until it ends (the runtime).
-    Shell(super::shell::ShellRequest),
+    Shell(ShellRequest),
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).
@@ -145,4 +145,16 @@ pub enum Effect {
         path: std::path::PathBuf,
         labels: Vec<(String, String)>,
     },
+}
+
+/// What the runtime needs to start a process in a task's container (`crate::shell`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellRequest {
+    /// `web.1.abcdef123456`: how the status line names it.
+    pub name: String,
+    pub task_id: String,
+    /// The node the container runs on: its engine is the one to ask.
+    pub node_id: String,
+    pub container_id: String,
+    pub cmd: Vec<String>,
 }

@@ -8,21 +8,10 @@ use swarmtop_model::cluster::task_state;
 use swarmtop_settings::keymap::Action;
 
 use super::msg::Effect;
+pub use super::msg::ShellRequest;
 use super::panes::Pane;
 use super::prompt::{Prompt, PromptKind};
 use super::state::{Overlay, State};
-
-/// What the runtime needs to start the process.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShellRequest {
-    /// `web.1.abcdef123456`: how the status line names it.
-    pub name: String,
-    pub task_id: String,
-    /// The node the container runs on: its engine is the one to ask.
-    pub node_id: String,
-    pub container_id: String,
-    pub cmd: Vec<String>,
-}
 
 /// The command `shell` runs.
 pub const DEFAULT_COMMAND: &str = "sh";
