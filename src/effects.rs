@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::app::editor::EditorEffect;
 use crate::app::{Effect, Msg};
 use crate::background::{AutosaveJob, CheckJob};
-use crate::engine::logs::{self, LogEvent, LogRequest};
+use crate::engine::logs::{self, LogEvent, LogRequest, LogTarget};
 use crate::engine::{Engine, EngineCmd};
 use crate::stack::commands;
 use crate::stack::interpolate::Env;
@@ -64,12 +64,54 @@ impl Executor {
                 request,
             } => {
                 self.stop_logs();
-                self.log_task = Some(start_logs(
-                    self.engine_watch.subscribe(),
-                    generation,
-                    request,
-                    self.log_events.clone(),
-                ));
+                self.log_task = Some(match &request.target {
+                    // a container's own logs: from its node's engine, wherever the session is
+                    LogTarget::Container { node_id, .. } => start_container_logs(
+                        self.nodes.clone(),
+                        node_id.clone(),
+                        generation,
+                        request,
+                        self.log_events.clone(),
+                    ),
+                    _ => start_logs(
+                        self.engine_watch.subscribe(),
+                        generation,
+                        request,
+                        self.log_events.clone(),
+                    ),
+                });
+            }
+            Effect::LoadProcesses(c) => {
+                let nodes = self.nodes.clone();
+                self.spawn(async move {
+                    let result = match nodes.engine_for(&c.node_id).await {
+                        Ok(e) => e
+                            .container_processes(&c.container_id)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        Err(why) => Err(why),
+                    };
+                    Msg::Processes {
+                        container: c,
+                        result,
+                    }
+                });
+            }
+            Effect::LoadHealth(c) => {
+                let nodes = self.nodes.clone();
+                self.spawn(async move {
+                    let result = match nodes.engine_for(&c.node_id).await {
+                        Ok(e) => e
+                            .container_health(&c.container_id, &c.node)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        Err(why) => Err(why),
+                    };
+                    Msg::Health {
+                        task_id: c.task_id,
+                        result,
+                    }
+                });
             }
             Effect::StopLogs => self.stop_logs(),
             Effect::WatchNodes(w) => self.nodes.watch(w),
@@ -407,6 +449,35 @@ fn start_logs(
     tokio::spawn(async move {
         let (tx, mut rx) = mpsc::channel(64);
         let stream = tokio::spawn(logs::follow(engine, request, tx));
+        while let Some(ev) = rx.recv().await {
+            if out.send((generation, ev)).await.is_err() {
+                break;
+            }
+        }
+        stream.abort();
+    })
+}
+
+/// A container's logs, from its node's engine (reached first; the stream stays on that node).
+fn start_container_logs(
+    nodes: crate::nodes::NodeWorker,
+    node_id: String,
+    generation: u64,
+    request: LogRequest,
+    out: mpsc::Sender<(u64, LogEvent)>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let engine = match nodes.engine_for(&node_id).await {
+            Ok(e) => e,
+            Err(why) => {
+                let _ = out.send((generation, LogEvent::Failed(why))).await;
+                return;
+            }
+        };
+        // held for the stream's life: a closed channel would end the stream
+        let (_keep, engines) = tokio::sync::watch::channel(engine);
+        let (tx, mut rx) = mpsc::channel(64);
+        let stream = tokio::spawn(logs::follow(engines, request, tx));
         while let Some(ev) = rx.recv().await {
             if out.send((generation, ev)).await.is_err() {
                 break;

@@ -7,6 +7,7 @@ pub mod ask_update;
 pub mod autosave;
 pub mod command;
 pub mod command_update;
+pub mod container_update;
 pub mod describe;
 pub mod describe_update;
 pub mod editor;

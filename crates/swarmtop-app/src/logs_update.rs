@@ -52,7 +52,7 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
     // a driver the engine cannot read back gives nothing: say so instead of an empty pane
     let service_id = match &target {
         LogTarget::Service { id, .. } => Some(id.clone()),
-        LogTarget::Task { id, .. } => state
+        LogTarget::Task { id, .. } | LogTarget::Container { task_id: id, .. } => state
             .cluster
             .tasks
             .iter()
@@ -97,9 +97,9 @@ fn source_label(state: &State, task_id: &str, node_id: &str) -> String {
     format!("{task}@{node}")
 }
 
-pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) {
+pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) -> Vec<Effect> {
     let Some(mut view) = state.take_logs() else {
-        return;
+        return Vec::new();
     };
     if view.generation == generation {
         match ev {
@@ -124,12 +124,29 @@ pub fn on_log_event(state: &mut State, generation: u64, ev: LogEvent) {
                 );
             }
             LogEvent::Failed(why) => {
+                // a task's logs through the manager failed: its container's own, from its node
+                if let LogTarget::Task { id, .. } = &view.target
+                    && view.lines.is_empty()
+                {
+                    let id = id.clone();
+                    state.screen = Screen::Logs(view);
+                    if let Some(fx) =
+                        super::container_update::instead_of_task_logs(state, &id, &why)
+                    {
+                        return fx;
+                    }
+                    let Some(v) = state.take_logs() else {
+                        return Vec::new();
+                    };
+                    view = v;
+                }
                 view.status = "failed".into();
                 view.failed = Some(why);
             }
         }
     }
     state.screen = Screen::Logs(view);
+    Vec::new()
 }
 
 fn height(state: &State) -> usize {

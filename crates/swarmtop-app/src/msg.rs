@@ -70,6 +70,16 @@ pub enum Msg {
         name: String,
         result: Result<String, String>,
     },
+    /// The processes of a task's container (a table), or why not.
+    Processes {
+        container: super::container_update::TaskContainer,
+        result: Result<String, String>,
+    },
+    /// A task's container health, in words, for describe.
+    Health {
+        task_id: String,
+        result: Result<String, String>,
+    },
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
@@ -132,6 +142,10 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// Ask a task's node for the processes in its container.
+    LoadProcesses(super::container_update::TaskContainer),
+    /// Ask a task's node for its container's health (describe).
+    LoadHealth(super::container_update::TaskContainer),
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
     /// Hand the terminal to a process in a task's container until it ends (the runtime).

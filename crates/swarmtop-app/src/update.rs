@@ -46,8 +46,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_engine(state, m);
             Vec::new()
         }
-        Msg::Logs(generation, ev) => {
-            logs_update::on_log_event(state, generation, ev);
+        Msg::Logs(generation, ev) => logs_update::on_log_event(state, generation, ev),
+        Msg::Processes { container, result } => {
+            super::container_update::on_processes(state, container, result);
+            Vec::new()
+        }
+        Msg::Health { task_id, result } => {
+            super::container_update::on_health(state, &task_id, result);
             Vec::new()
         }
         Msg::Saved(r) => {
@@ -427,7 +432,16 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back => return back(state),
         Action::Open => return open(state),
-        Action::Describe => describe_update::describe(state),
+        Action::Describe => {
+            describe_update::describe(state);
+            if matches!(state.overlay, Some(Overlay::Describe(_))) {
+                return super::container_update::health_for_describe(state)
+                    .into_iter()
+                    .collect();
+            }
+        }
+        Action::ContainerLogs => return super::container_update::container_logs(state),
+        Action::Processes => return super::container_update::processes(state),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {

@@ -505,9 +505,25 @@ async fn connect(ep: &Endpoint, gate: &Gate, name: &str) -> Result<Engine, Strin
 /// it all (`ssh: ... Permission denied (publickey)`).
 fn short_error(e: &EngineError) -> String {
     match e {
-        EngineError::Unreachable { endpoint, detail } => format!("{endpoint}: {detail}"),
+        EngineError::Unreachable { endpoint, detail } => match ssh_said(detail) {
+            Some(said) => format!("ssh: {said}"),
+            None => format!("{endpoint}: {detail}"),
+        },
         other => other.to_string(),
     }
+}
+
+/// What ssh itself said, from `ssh to URL failed (exit status 255): root@host: Permission
+/// denied (publickey).`: `Permission denied (publickey)`.
+fn ssh_said(detail: &str) -> Option<String> {
+    let rest = detail.strip_prefix("ssh to ")?;
+    let (_, said) = rest.split_once("): ")?;
+    // ssh puts `user@host: ` before its own words
+    let said = match said.split_once(": ") {
+        Some((who, words)) if !who.contains(' ') => words,
+        _ => said,
+    };
+    Some(said.trim().trim_end_matches('.').to_string())
 }
 
 /// The session's own node, and which docker context is which node (each asked at once, with a
@@ -584,5 +600,36 @@ async fn round(
         node,
         containers,
         usage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ssh_refusal_is_said_in_sshs_own_words() {
+        let e = EngineError::Unreachable {
+            endpoint: "ssh://root@10.0.0.3".into(),
+            detail: "ssh to ssh://root@10.0.0.3 failed (exit status 255): root@10.0.0.3: \
+                     Permission denied (publickey)."
+                .into(),
+        };
+        assert_eq!(short_error(&e), "ssh: Permission denied (publickey)");
+        let e = EngineError::Unreachable {
+            endpoint: "ssh://root@10.0.0.3".into(),
+            detail: "ssh to ssh://root@10.0.0.3 failed (exit status 255): ssh: connect to host \
+                     10.0.0.3 port 22: Connection refused"
+                .into(),
+        };
+        assert_eq!(
+            short_error(&e),
+            "ssh: connect to host 10.0.0.3 port 22: Connection refused"
+        );
+        let e = EngineError::Unreachable {
+            endpoint: "unix:///x.sock".into(),
+            detail: "no such file".into(),
+        };
+        assert_eq!(short_error(&e), "unix:///x.sock: no such file");
     }
 }

@@ -97,14 +97,29 @@ pub enum Failure {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogTarget {
-    Service { id: String, name: String },
-    Task { id: String, name: String },
+    Service {
+        id: String,
+        name: String,
+    },
+    Task {
+        id: String,
+        name: String,
+    },
+    /// A task's container, read from its node's own engine.
+    Container {
+        node_id: String,
+        container_id: String,
+        task_id: String,
+        name: String,
+    },
 }
 
 impl LogTarget {
     pub fn name(&self) -> &str {
         match self {
-            LogTarget::Service { name, .. } | LogTarget::Task { name, .. } => name,
+            LogTarget::Service { name, .. }
+            | LogTarget::Task { name, .. }
+            | LogTarget::Container { name, .. } => name,
         }
     }
 }

@@ -126,6 +126,8 @@ actions! {
     Since1h = "since_1h": "logs of the last hour",
     SinceAll = "since_all": "all logs (tail 1000)",
     SaveLogs = "save_logs" ["save"]: "save the loaded lines to a file",
+    ContainerLogs = "container_logs" ["container"]: "logs of the task's own container, read from its node (exited attempts too)",
+    Processes = "processes" ["procs"]: "processes in the task's container (as docker top)",
 }
 
 impl fmt::Display for Action {

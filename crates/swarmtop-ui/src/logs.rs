@@ -19,6 +19,7 @@ fn title(v: &LogView) -> String {
     let what = match &v.target {
         swarmtop_model::feed::LogTarget::Service { name, .. } => format!("service {name}"),
         swarmtop_model::feed::LogTarget::Task { name, .. } => format!("task {name}"),
+        swarmtop_model::feed::LogTarget::Container { name, .. } => format!("task {name}"),
     };
     let mut t = format!(" logs of {what} ");
     if !v.search_text.is_empty() {

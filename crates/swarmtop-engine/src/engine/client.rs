@@ -247,6 +247,47 @@ impl Engine {
         })
     }
 
+    /// A GET whose answer is JSON, read as a value.
+    async fn get_value(&self, path: &str, what: &str) -> Result<serde_json::Value, EngineError> {
+        let bytes = self
+            .raw
+            .call(
+                &self.label(),
+                hyper::Method::GET,
+                &format!("{}{path}", self.api_prefix()),
+                None,
+            )
+            .await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            EngineError::Other(format!(
+                "the engine at {} sent {what} swarmtop cannot read: {e}",
+                self.label()
+            ))
+        })
+    }
+
+    /// The processes in a container on this engine's node, as `docker top` prints them.
+    pub async fn container_processes(&self, id: &str) -> Result<String, EngineError> {
+        let v = self
+            .get_value(
+                &format!("/containers/{}/top", percent_encode(id)),
+                "a process list",
+            )
+            .await?;
+        Ok(super::node_containers::processes_table(&v))
+    }
+
+    /// A container's health in words (its healthcheck's last outputs), `node` naming where.
+    pub async fn container_health(&self, id: &str, node: &str) -> Result<String, EngineError> {
+        let v = self
+            .get_value(
+                &format!("/containers/{}/json", percent_encode(id)),
+                "a container",
+            )
+            .await?;
+        Ok(super::node_containers::health_text(&v, node))
+    }
+
     /// The swarm node this engine is (`/info` `Swarm.NodeID`); empty when it is in no swarm.
     pub async fn node_id(&self) -> Result<String, EngineError> {
         let info = self.info().await?;

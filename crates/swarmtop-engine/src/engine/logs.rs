@@ -175,8 +175,14 @@ fn with_query(engine: &Engine, query: String) -> bollard::Docker {
 }
 
 fn query(req: &LogRequest, since_nanos: Option<i64>) -> String {
+    // details are the swarm's labels of a service or task line; a container's own logs have
+    // none to give (and a message would then be read as details)
+    let details = match req.target {
+        LogTarget::Container { .. } => 0,
+        _ => 1,
+    };
     let mut q = format!(
-        "stdout=1&stderr=1&timestamps=1&details=1&follow={}",
+        "stdout=1&stderr=1&timestamps=1&details={details}&follow={}",
         if req.follow { 1 } else { 0 }
     );
     match since_nanos {
@@ -217,6 +223,9 @@ pub async fn follow(
         let stream = match &req.target {
             LogTarget::Service { id, .. } => docker.service_logs(id, Some(options(&req))).boxed(),
             LogTarget::Task { id, .. } => docker.task_logs(id, Some(options(&req))).boxed(),
+            LogTarget::Container { container_id, .. } => {
+                docker.logs(container_id, Some(options(&req))).boxed()
+            }
         };
         let mut stream = stream.ready_chunks(512);
         if resumed && tx.send(LogEvent::Resumed).await.is_err() {
@@ -245,7 +254,15 @@ pub async fn follow(
                                     | LogOutput::Console { message }
                                     | LogOutput::StdIn { message } => (message, StreamKind::Stdout),
                                 };
-                                let line = parse_line(&String::from_utf8_lossy(bytes), kind);
+                                let mut line = parse_line(&String::from_utf8_lossy(bytes), kind);
+                                // a container's own lines carry no swarm details
+                                if let LogTarget::Container {
+                                    task_id, node_id, ..
+                                } = &req.target
+                                {
+                                    line.task_id.clone_from(task_id);
+                                    line.node_id.clone_from(node_id);
+                                }
                                 if resume.accept(&line) {
                                     batch.push(line);
                                 }

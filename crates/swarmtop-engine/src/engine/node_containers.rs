@@ -58,3 +58,119 @@ mod tests {
         assert!(got.iter().all(|c| c.node_id == "n1"));
     }
 }
+
+/// `GET /containers/{id}/top` as `docker top` prints it: the titles, then one row per process,
+/// in columns as wide as their widest cell.
+pub fn processes_table(v: &Value) -> String {
+    let cells = |row: &Value| -> Vec<String> {
+        row.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut rows = vec![cells(v.get("Titles").unwrap_or(&Value::Null))];
+    if let Some(ps) = v.get("Processes").and_then(Value::as_array) {
+        rows.extend(ps.iter().map(cells));
+    }
+    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..ncols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let mut line = String::new();
+            for (i, c) in r.iter().enumerate() {
+                if i + 1 == r.len() {
+                    // the last column (the command) is not padded
+                    line.push_str(c);
+                } else {
+                    line.push_str(&format!("{c:<w$}   ", w = widths[i]));
+                }
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A container's health from `GET /containers/{id}/json`, in words: its state, the failing
+/// streak, and the last check outputs (newest last), as describe shows them.
+pub fn health_text(v: &Value, node: &str) -> String {
+    let Some(h) = v.pointer("/State/Health") else {
+        return format!(
+            "# container health (from {node}): no healthcheck (the image and the service define none)"
+        );
+    };
+    let status = h.get("Status").and_then(Value::as_str).unwrap_or("unknown");
+    let streak = h.get("FailingStreak").and_then(Value::as_u64).unwrap_or(0);
+    let mut out = vec![
+        format!("# container health (from {node})"),
+        format!("health: {status}"),
+        format!("failing_streak: {streak}"),
+    ];
+    let log = h.get("Log").and_then(Value::as_array);
+    if let Some(log) = log.filter(|l| !l.is_empty()) {
+        out.push("last_checks:".into());
+        for e in log {
+            let start = e.get("Start").and_then(Value::as_str).unwrap_or("");
+            // `2026-12-06T02:30:01.123456789Z` -> `2026-12-06 02:30:01`
+            let when = start.get(..19).unwrap_or(start).replace('T', " ");
+            let code = e.get("ExitCode").and_then(Value::as_i64).unwrap_or(-1);
+            let output = e
+                .get("Output")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim_end();
+            out.push(format!(
+                "  - {when} exit {code}: {}",
+                output.replace('\n', " ⏎ ")
+            ));
+        }
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn processes_in_columns_as_docker_top() {
+        let v: Value = serde_json::from_str(
+            r#"{"Titles":["UID","PID","CMD"],"Processes":[["root","4711","sleep 3600"],["nobody","12","sh -c x"]]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            processes_table(&v),
+            "UID      PID    CMD\nroot     4711   sleep 3600\nnobody   12     sh -c x"
+        );
+    }
+
+    #[test]
+    fn health_says_the_streak_and_the_last_outputs() {
+        let v: Value = serde_json::from_str(
+            r#"{"State":{"Health":{"Status":"unhealthy","FailingStreak":3,"Log":[
+                {"Start":"2026-12-06T02:30:01.5Z","ExitCode":1,"Output":"wget: can't connect\n"},
+                {"Start":"2026-12-06T02:30:06.5Z","ExitCode":1,"Output":"wget: can't connect\n"}]}}}"#,
+        )
+        .unwrap();
+        let t = health_text(&v, "node2");
+        assert!(t.contains("health: unhealthy"), "{t}");
+        assert!(t.contains("failing_streak: 3"), "{t}");
+        assert!(
+            t.ends_with("  - 2026-12-06 02:30:06 exit 1: wget: can't connect"),
+            "{t}"
+        );
+        let none: Value = serde_json::from_str(r#"{"State":{"Status":"running"}}"#).unwrap();
+        assert!(health_text(&none, "node1").contains("no healthcheck"));
+    }
+}

@@ -209,6 +209,8 @@ impl Reader<'_> {
                 "log_buffer" => layer.log_buffer = self.log_buffer(v, &path),
                 "refresh" => layer.refresh = self.refresh(v, &path),
                 "nodes" => layer.nodes = self.nodes(v, &path),
+                // an empty `node_template:` is no template, as in the README's defaults
+                "node_template" if v.is_null() => layer.node_template = None,
                 "node_template" => layer.node_template = self.endpoint(v, &path, true),
                 "contexts" if top => {}
                 "contexts" => self.problem(
@@ -556,6 +558,32 @@ contexts:
         assert_eq!(c.base.nodes.len(), 1);
         assert_eq!(c.base.nodes["node2"], "ssh://root@10.0.0.2");
         assert_eq!(c.base.node_template, None);
+        // the README's defaults read without a word
+        let (_, problems) = ConfigFile::parse("nodes: {}\nnode_template:\n", "config.yaml");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn the_readmes_config_examples_read_without_a_word() {
+        let readme = include_str!("../../../../README.md");
+        let mut checked = 0;
+        for block in readme.split("```yaml\n").skip(1) {
+            let block = block.split("```").next().unwrap_or("");
+            // keymap and theme files have their own formats
+            let first = block.lines().next().unwrap_or("");
+            if first.starts_with("# ~/.config/swarmtop/keymaps/")
+                || first.starts_with("# ~/.config/swarmtop/themes/")
+            {
+                continue;
+            }
+            let (_, problems) = ConfigFile::parse(block, "README.md");
+            assert!(problems.is_empty(), "{block}\n{problems:?}");
+            checked += 1;
+        }
+        assert!(
+            checked >= 2,
+            "the README's config.yaml examples were not found"
+        );
     }
 
     #[test]

@@ -1,0 +1,237 @@
+//! Node reach as an operator meets it (issue "Node reach"): connected with `ssh://root@manager`
+//! and no settings, every node's engine is reached over ssh through the manager (`ssh -J`);
+//! the tasks pane shows each task's CPU, memory and health as `docker stats` on that node says;
+//! describe says why a task is unhealthy; a task's own container logs come from its node; the
+//! lab's node3 refuses the key and says so, in `:reach` and nowhere else.
+
+use std::time::Duration;
+
+use crate::common::*;
+
+struct Remove<'a>(&'a Lab, Vec<String>);
+
+impl Drop for Remove<'_> {
+    fn drop(&mut self) {
+        for s in &self.1 {
+            let _ = self.0.docker(&["service", "rm", s]);
+        }
+    }
+}
+
+/// The container of the running task of `svc`, and its node's number (1-based).
+fn container_of(lab: &Lab, svc: &str) -> (String, u8) {
+    eventually(
+        Duration::from_secs(90),
+        &format!("a running task of {svc}"),
+        || {
+            let ids = lab.docker_ok(&["service", "ps", "-q", "-f", "desired-state=running", svc]);
+            let t = ids.split_whitespace().next()?.to_string();
+            let out = lab.docker(&[
+                "inspect",
+                "--format",
+                "{{.Status.State}} {{.Status.ContainerStatus.ContainerID}} {{.NodeID}}",
+                &t,
+            ]);
+            let f = String::from_utf8_lossy(&out.stdout).to_string();
+            let f: Vec<&str> = f.split_whitespace().collect();
+            if f.len() != 3 || f[0] != "running" {
+                return None;
+            }
+            let host = lab.docker_ok(&[
+                "node",
+                "inspect",
+                "--format",
+                "{{.Description.Hostname}}",
+                f[2],
+            ]);
+            let n = host.trim().trim_start_matches("node").parse().ok()?;
+            Some((f[1].to_string(), n))
+        },
+    )
+}
+
+/// The figure cells of the row of `name` (`12.3%`, `1.2MiB`, ...).
+fn row_of<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(name))
+}
+
+fn cpu_cell(row: &str) -> Option<f64> {
+    row.split_whitespace()
+        .find_map(|w| w.trim_end_matches('│').strip_suffix('%')?.parse().ok())
+}
+
+fn docker_cpu(lab: &Lab, node: u8, container: &str) -> f64 {
+    let out = lab.docker_on(
+        node,
+        &[
+            "stats",
+            "--no-stream",
+            "--format",
+            "{{.CPUPerc}}",
+            container,
+        ],
+    );
+    out.trim().trim_end_matches('%').parse().unwrap_or(-1.0)
+}
+
+#[test]
+#[ignore]
+fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_why() {
+    let lab = Lab::get();
+    let denied = lab.var("LAB_SSH_DENIED_NODE");
+    assert_eq!(denied, "node3", "the lab's last node refuses the key");
+    let burn = unique("burn");
+    let idle = unique("idle");
+    let sick = unique("sick");
+    let far = unique("far");
+    let _cleanup = Remove(
+        &lab,
+        vec![burn.clone(), idle.clone(), sick.clone(), far.clone()],
+    );
+    let on = |n: &str| format!("node.hostname=={n}");
+    let create = |name: &str, node: &str, extra: &[&str], cmd: &str| {
+        let c = on(node);
+        let mut args = vec![
+            "service",
+            "create",
+            "-d",
+            "--no-resolve-image",
+            "--name",
+            name,
+            "--constraint",
+            &c,
+        ];
+        args.extend_from_slice(extra);
+        let image = lab.image(1);
+        args.extend_from_slice(&[&image, "sh", "-c", cmd]);
+        lab.docker_ok(&args);
+    };
+    create(&burn, "node2", &[], "while :; do :; done");
+    create(&idle, "node2", &[], "echo idle-says-hello; sleep 3600");
+    create(
+        &sick,
+        "node2",
+        &[
+            "--health-cmd",
+            "echo probe-failed-here; exit 1",
+            "--health-interval",
+            "1s",
+            "--health-retries",
+            "2",
+        ],
+        "sleep 3600",
+    );
+    create(&far, "node3", &[], "sleep 3600");
+    let (burn_c, burn_n) = container_of(&lab, &burn);
+    let (idle_c, idle_n) = container_of(&lab, &idle);
+    container_of(&lab, &sick);
+    container_of(&lab, &far);
+    assert_eq!((burn_n, idle_n), (2, 2));
+
+    let t = Tmux::start(
+        &format!("{} --host {}", swarmtop_bin().display(), lab.ssh_url()),
+        160,
+        40,
+        &[
+            ("PATH", lab.ssh_path()),
+            (
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir()
+                    .join("swarmtop-e2e-no-config")
+                    .display()
+                    .to_string(),
+            ),
+        ],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    t.send(&["3"]);
+
+    // the CPU-burning task and the idle one, as docker stats on node2 says (both sampled a
+    // moment apart: a busy loop is near a whole CPU in both, an idle one near nothing)
+    let screen = t.wait_for(
+        Duration::from_secs(60),
+        "figures for the tasks on node2",
+        |s| {
+            let b = row_of(s, &burn).and_then(cpu_cell);
+            let i = row_of(s, &idle).and_then(cpu_cell);
+            b.is_some_and(|b| b > 50.0) && i.is_some()
+        },
+    );
+    let ours_burn = row_of(&screen, &burn).and_then(cpu_cell).unwrap();
+    let ours_idle = row_of(&screen, &idle).and_then(cpu_cell).unwrap();
+    let theirs_burn = docker_cpu(&lab, 2, &burn_c);
+    let theirs_idle = docker_cpu(&lab, 2, &idle_c);
+    assert!(
+        theirs_burn > 50.0 && (ours_burn - theirs_burn).abs() < 40.0,
+        "burn: ours {ours_burn}%, docker stats {theirs_burn}%"
+    );
+    assert!(
+        ours_idle < 5.0 && theirs_idle < 5.0,
+        "idle: ours {ours_idle}%, docker stats {theirs_idle}%"
+    );
+    // the idle task's memory, as docker stats writes it
+    let mem = lab.docker_on(
+        2,
+        &["stats", "--no-stream", "--format", "{{.MemUsage}}", &idle_c],
+    );
+    let used = mem.split(" / ").next().unwrap().trim().to_string();
+    t.wait_for(
+        Duration::from_secs(20),
+        "the idle task's memory as docker says",
+        |s| row_of(s, &idle).is_some_and(|r| r.split_whitespace().any(|w| w == used)),
+    );
+
+    // the unhealthy task says so in its row, and describe says why in the check's own words
+    t.wait_for(Duration::from_secs(60), "the sick task unhealthy", |s| {
+        row_of(s, &sick).is_some_and(|r| r.contains("unhealthy"))
+    });
+    select_row(&t, &sick);
+    t.send(&["d"]);
+    t.wait_for(
+        Duration::from_secs(30),
+        "the last check's output in describe",
+        |s| s.contains("health: unhealthy") && s.contains("probe-failed-here"),
+    );
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+
+    // the task on node3: its figures are n/a, the rest went on
+    let screen = t.wait_for(
+        Duration::from_secs(60),
+        "node3's task marked unreachable",
+        |s| row_of(s, &far).is_some_and(|r| r.contains("n/a")),
+    );
+    assert!(
+        row_of(&screen, &burn).and_then(cpu_cell).is_some(),
+        "{screen}"
+    );
+
+    // a task's own container logs, read from node2 through the manager
+    select_row(&t, &idle);
+    t.send(&["C"]);
+    t.wait_for(
+        Duration::from_secs(30),
+        "the container's own log line",
+        |s| s.contains("container on node2") && s.contains("idle-says-hello"),
+    );
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+
+    // :reach says how each node is reached, and node3's refusal in ssh's words
+    t.send(&[":"]);
+    t.type_text("reach");
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(60), "node3's refusal in :reach", |s| {
+        s.contains("node3: ssh: Permission denied (publickey)")
+    });
+    let node1 = line_with(&screen, "node1").unwrap_or_default();
+    assert!(node1.contains("the session's own node"), "{screen}");
+    let node2 = line_with(&screen, "node2").unwrap_or_default();
+    assert!(
+        node2.contains("ssh through the manager") && node2.contains("reached"),
+        "{screen}"
+    );
+    assert!(node2.contains(" via ssh://root@127.0.0.1"), "{screen}");
+}
