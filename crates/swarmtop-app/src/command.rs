@@ -93,6 +93,8 @@ fn pane_about(p: Pane) -> &'static str {
         Pane::Events => "show what changed, newest first",
         Pane::Rollout => "show the rolling update of the selected service",
         Pane::Map => "show the map: each node with its tasks",
+        Pane::Top => "show the busiest running tasks: CPU, memory, I/O, as docker stats",
+        Pane::Reach => "show how each node's own engine is reached, and whether it works",
     }
 }
 

@@ -8,24 +8,13 @@ use super::logs::LogView;
 use super::msg::Effect;
 use super::panes::Pane;
 use super::state::{Overlay, Screen, State};
+pub use super::task_container::TaskContainer;
 use swarmtop_model::feed::LogTarget;
 use swarmtop_settings::keymap::{Action, Scope};
 
-/// A task's container: where it is and what to call it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskContainer {
-    pub task_id: String,
-    pub node_id: String,
-    pub container_id: String,
-    /// `web.2.abc123`.
-    pub name: String,
-    /// The node's hostname, for messages.
-    pub node: String,
-}
-
 /// The selected task's container, or why there is none (in words, for the status line).
 pub fn selected(state: &State) -> Result<TaskContainer, String> {
-    if !matches!(state.pane(), Pane::Tasks) {
+    if !matches!(state.pane(), Pane::Tasks | Pane::Top) {
         return Err("select a task in the tasks pane (3) first".into());
     }
     let id = state
@@ -164,7 +153,7 @@ pub fn on_health(state: &mut State, task_id: &str, result: Result<String, String
 /// Describe of a task also asks its node for the container's health (the manager's task
 /// objects carry none).
 pub fn health_for_describe(state: &State) -> Option<Effect> {
-    if state.pane() != Pane::Tasks {
+    if !matches!(state.pane(), Pane::Tasks | Pane::Top) {
         return None;
     }
     let id = state.current().selected_id.clone()?;

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::node_data::{NodeData, problems};
 use super::panes::{Pane, View};
-use swarmtop_model::cluster::problems::{Subject, find};
+use swarmtop_model::cluster::problems::Subject;
 use swarmtop_model::cluster::{Cluster, ObjectKind, ObjectRef, STACK_LABEL, service_stack};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,18 +130,20 @@ fn yaml<T: Serialize>(v: &T) -> String {
 /// The describe view of the object behind a row, if it exists.
 pub fn build(
     c: &Cluster,
+    nd: &NodeData,
     view: &View,
     id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Describe> {
     match view.pane {
-        Pane::Nodes => node(c, id),
+        Pane::Nodes => node(c, nd, id),
         Pane::Services => service(c, id),
-        Pane::Tasks => {
+        Pane::Tasks | Pane::Top => {
             let t = c.tasks.iter().find(|t| t.id.as_deref() == Some(id))?;
+            let head = super::describe_nodes::task_lines(c, nd, t);
             Some(Describe::new(
                 format!("task {}", c.task_name(t)),
-                &yaml(&t.to_engine()),
+                &format!("{head}{}", yaml(&t.to_engine())),
             ))
         }
         Pane::Secrets | Pane::Configs => object(c, view.pane.object_kind()?, id),
@@ -153,12 +156,17 @@ pub fn build(
         }
         Pane::Stacks => stack(c, id),
         Pane::Events | Pane::Map => None,
+        Pane::Reach => node(c, nd, id),
         Pane::Rollout => match &view.drill {
             super::panes::Drill::Service(sid) => service(c, sid),
             _ => None,
         },
-        Pane::Problems => match find(c, now).into_iter().find(|p| p.key == id)?.subject {
-            Subject::Node(n) => node(c, &n),
+        Pane::Problems => match problems(c, now, nd)
+            .into_iter()
+            .find(|p| p.key == id)?
+            .subject
+        {
+            Subject::Node(n) => node(c, nd, &n),
             Subject::Service(s) => service(c, &s),
             Subject::Swarm => {
                 let swarm = c.info.as_ref().and_then(|i| i.swarm.as_ref())?;
@@ -168,11 +176,12 @@ pub fn build(
     }
 }
 
-fn node(c: &Cluster, id: &str) -> Option<Describe> {
+fn node(c: &Cluster, nd: &NodeData, id: &str) -> Option<Describe> {
     let n = c.node_by_id(id)?;
+    let head = super::describe_nodes::node_lines(nd, id);
     Some(Describe::new(
         format!("node {}", swarmtop_model::cluster::node_hostname(n)),
-        &yaml(n),
+        &format!("{head}{}", yaml(n)),
     ))
 }
 
@@ -270,6 +279,7 @@ mod tests {
         c.secrets[0].spec.as_mut().unwrap().data = Some("c2VjcmV0".into());
         let d = build(
             &c,
+            &NodeData::default(),
             &View::top(Pane::Secrets),
             "sec1xxxxxxxxxxxxxxxxxxxxx",
             parse_time(NOW).unwrap(),

@@ -13,7 +13,13 @@ pub fn describe(state: &mut State) {
         state.info("nothing selected");
         return;
     };
-    match describe::build(&state.cluster, &state.view, &id, state.now) {
+    match describe::build(
+        &state.cluster,
+        &state.node_data,
+        &state.view,
+        &id,
+        state.now,
+    ) {
         Some(d) => state.overlay = Some(Overlay::Describe(Box::new(d))),
         None => state.info("that object is gone"),
     }

@@ -9,6 +9,7 @@ pub mod command;
 pub mod command_update;
 pub mod container_update;
 pub mod describe;
+pub mod describe_nodes;
 pub mod describe_update;
 pub mod editor;
 pub mod editor_update;
@@ -23,6 +24,9 @@ pub mod logs_update;
 pub mod msg;
 pub mod nav;
 pub mod node_data;
+#[cfg(test)]
+mod node_view_tests;
+pub mod node_watch;
 pub mod panes;
 pub mod prompt;
 pub mod rows;
@@ -31,6 +35,7 @@ pub mod sent;
 pub mod sent_update;
 pub mod shell;
 pub mod state;
+pub mod task_container;
 pub mod text_match;
 pub mod update;
 

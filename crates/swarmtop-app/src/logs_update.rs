@@ -29,7 +29,7 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
             },
             None => return Vec::new(),
         },
-        Pane::Tasks => match state
+        Pane::Tasks | Pane::Top => match state
             .cluster
             .tasks
             .iter()

@@ -72,7 +72,7 @@ pub enum Msg {
     },
     /// The processes of a task's container (a table), or why not.
     Processes {
-        container: super::container_update::TaskContainer,
+        container: super::task_container::TaskContainer,
         result: Result<String, String>,
     },
     /// A task's container health, in words, for describe.
@@ -143,9 +143,9 @@ pub enum Effect {
     /// List the docker contexts (`:ctx`).
     ListContexts,
     /// Ask a task's node for the processes in its container.
-    LoadProcesses(super::container_update::TaskContainer),
+    LoadProcesses(super::task_container::TaskContainer),
     /// Ask a task's node for its container's health (describe).
-    LoadHealth(super::container_update::TaskContainer),
+    LoadHealth(super::task_container::TaskContainer),
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
     /// Hand the terminal to a process in a task's container until it ends (the runtime).

@@ -8,7 +8,7 @@ use super::logs_update;
 use super::msg::Effect;
 use super::panes::{Drill, Pane, View};
 use super::state::{Overlay, State};
-use swarmtop_model::cluster::problems::{Subject, find};
+use swarmtop_model::cluster::problems::Subject;
 use swarmtop_model::feed::{EngineCmd, TaskScope};
 
 /// The tasks the engine should keep fresh for a view.
@@ -18,8 +18,11 @@ pub fn task_scope(view: &View) -> TaskScope {
         (Pane::Tasks, Drill::Service(id)) => TaskScope::Service(id.clone()),
         (Pane::Tasks, Drill::Node(id)) => TaskScope::Node(id.clone()),
         (Pane::Tasks, _) => TaskScope::All,
-        // the map shows every running task, as the summary holds them
-        (Pane::Nodes, _) | (Pane::Problems, _) | (Pane::Map, _) => TaskScope::Summary,
+        // the map shows every running task, as the summary holds them; the services and top
+        // views read the usage of the running tasks
+        (Pane::Nodes | Pane::Problems | Pane::Map | Pane::Services | Pane::Top, _) => {
+            TaskScope::Summary
+        }
         _ => TaskScope::None,
     }
 }
@@ -31,6 +34,12 @@ pub fn go(state: &mut State, view: View, push: bool) -> Vec<Effect> {
         state.history.push(cur);
     } else {
         state.history.clear();
+    }
+    // the top view starts busiest first
+    if view.pane == Pane::Top && !state.lists.contains_key(&view) {
+        let list = state.lists.entry(view.clone()).or_default();
+        list.sort_col = Some(super::panes::top::DEFAULT_SORT);
+        list.reverse = true;
     }
     state.view = view;
     state.show();
@@ -101,7 +110,8 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             true,
         ),
         Pane::Problems => {
-            let subject = find(&state.cluster, state.now)
+            let subject = state
+                .problems()
                 .into_iter()
                 .find(|p| p.key == id)
                 .map(|p| p.subject);
@@ -128,6 +138,36 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             }
         }
         Pane::Tasks => logs_update::open_logs(state),
+        // the task among its service's tasks, where its actions and history are
+        Pane::Top => {
+            let service = state
+                .cluster
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some(id.as_str()))
+                .and_then(|t| t.service_id.clone());
+            let Some(sid) = service else {
+                return Vec::new();
+            };
+            let fx = go(
+                state,
+                View {
+                    pane: Pane::Tasks,
+                    drill: Drill::Service(sid),
+                },
+                true,
+            );
+            if let Some(pos) = state.current().rows.iter().position(|r| r.id == id) {
+                state.current_mut().select(pos);
+                let h = state.page_height();
+                state.current_mut().scroll_into_view(h);
+            }
+            fx
+        }
+        Pane::Reach => {
+            super::describe_update::describe(state);
+            Vec::new()
+        }
         Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
         Pane::Secrets | Pane::Configs | Pane::Networks => {
             super::describe_update::describe(state);

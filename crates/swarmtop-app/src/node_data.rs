@@ -1,16 +1,87 @@
 //! What the nodes' own engines said (reach, containers with health and image, usage), kept for
-//! the views, and what the screen asks of them (`watch`): the per-node worker polls only the
-//! containers of what is shown.
+//! the views: the latest reading per task, sums per service and per node, and a few minutes of
+//! history of each for the sparklines. What the screen asks of the nodes is `node_watch`'s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
+use chrono::{DateTime, Duration, Utc};
+
+use swarmtop_model::cluster::Cluster;
+use swarmtop_model::cluster::problems::{Problem, find_with};
 use swarmtop_model::nodes::{
-    ContainerFacts, NodeFacts, NodeMsg, NodeReach, NodeWatch, Usage, Watched,
+    ContainerFacts, Health, NodeMsg, NodeReach, NodeWatch, ReachState, Usage,
 };
 
-use super::msg::Effect;
-use super::panes::Pane;
-use super::state::State;
+/// How far back the sparklines go.
+pub const HISTORY_MINUTES: i64 = 5;
+/// At most this many points per series, whatever the polling rate.
+pub const HISTORY_POINTS: usize = 300;
+
+/// One reading of a task, or a sum of readings.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    /// CPU %; 100 is one CPU busy.
+    pub cpu: f64,
+    /// Memory in use, as `docker stats` counts it.
+    pub mem: u64,
+}
+
+/// A bounded history of readings, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    points: VecDeque<(DateTime<Utc>, Point)>,
+}
+
+impl Series {
+    fn push(&mut self, at: DateTime<Utc>, p: Point) {
+        let from = at - Duration::minutes(HISTORY_MINUTES);
+        while self
+            .points
+            .front()
+            .is_some_and(|(t, _)| *t < from || self.points.len() >= HISTORY_POINTS)
+        {
+            self.points.pop_front();
+        }
+        // a second reading at the same moment (a round split in parts) replaces the first
+        match self.points.back_mut() {
+            Some((t, last)) if *t == at => *last = p,
+            _ => self.points.push_back((at, p)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// CPU % in hundredths, oldest first (sparklines draw integers).
+    pub fn cpu(&self) -> Vec<u64> {
+        self.points
+            .iter()
+            .map(|(_, p)| (p.cpu * 100.0).round().max(0.0) as u64)
+            .collect()
+    }
+
+    /// Memory in bytes, oldest first.
+    pub fn mem(&self) -> Vec<u64> {
+        self.points.iter().map(|(_, p)| p.mem).collect()
+    }
+
+    pub fn last(&self) -> Option<Point> {
+        self.points.back().map(|(_, p)| *p)
+    }
+}
+
+/// Usage summed over the running tasks read (of a service, or on a node).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sum {
+    pub cpu: f64,
+    pub mem: u64,
+    pub tasks: usize,
+}
 
 /// The nodes' own data, as last reported.
 #[derive(Debug, Default)]
@@ -18,16 +89,26 @@ pub struct NodeData {
     pub reach: Vec<NodeReach>,
     /// By task ID.
     pub containers: HashMap<String, ContainerFacts>,
-    /// By task ID: the latest reading.
+    /// By task ID: the latest reading of each watched task.
     pub usage: HashMap<String, Usage>,
+    /// The latest readings summed by service ID and by node ID.
+    pub by_service: HashMap<String, Sum>,
+    pub by_node: HashMap<String, Sum>,
+    /// History by task, service and node ID.
+    pub task_history: HashMap<String, Series>,
+    pub service_history: HashMap<String, Series>,
+    pub node_history: HashMap<String, Series>,
     /// What was last asked of the worker (sent again only when it changes).
     pub asked: NodeWatch,
-    /// The data and view it was worked out for: not worked out again while they stay.
-    asked_for: Option<(u64, super::panes::View)>,
+    /// A digest of what `asked` was worked out from (`node_watch`): not worked out again while
+    /// it stays.
+    pub asked_key: Option<u64>,
 }
 
 impl NodeData {
-    pub fn apply(&mut self, msg: NodeMsg) {
+    /// Takes in what a node said; `c` says which service each task is of, `now` dates the
+    /// readings.
+    pub fn apply(&mut self, msg: NodeMsg, c: &Cluster, now: DateTime<Utc>) {
         match msg {
             NodeMsg::Reach(r) => self.reach = r,
             NodeMsg::Containers {
@@ -41,74 +122,142 @@ impl NodeData {
             }
             NodeMsg::Usage(u) => {
                 for x in u {
+                    let p = point(&x);
+                    self.task_history
+                        .entry(x.task_id.clone())
+                        .or_default()
+                        .push(now, p);
                     self.usage.insert(x.task_id.clone(), x);
+                }
+                self.sum(c);
+                for (id, s) in &self.by_service {
+                    let p = Point {
+                        cpu: s.cpu,
+                        mem: s.mem,
+                    };
+                    self.service_history
+                        .entry(id.clone())
+                        .or_default()
+                        .push(now, p);
+                }
+                for (id, s) in &self.by_node {
+                    let p = Point {
+                        cpu: s.cpu,
+                        mem: s.mem,
+                    };
+                    self.node_history
+                        .entry(id.clone())
+                        .or_default()
+                        .push(now, p);
                 }
             }
         }
     }
-}
 
-/// What the screen needs from the nodes now.
-pub fn wanted(state: &State) -> NodeWatch {
-    let nodes: Vec<NodeFacts> = state
-        .cluster
-        .nodes
-        .iter()
-        .filter_map(|n| {
-            Some(NodeFacts {
-                id: n.id.clone()?,
-                hostname: n.description.as_ref()?.hostname.clone()?,
-                addr: n.status.as_ref()?.addr.clone().unwrap_or_default(),
-            })
-        })
-        .collect();
-    let shows_usage = matches!(state.pane(), Pane::Tasks | Pane::Services | Pane::Nodes);
-    let mut usage = Vec::new();
-    if shows_usage {
-        for t in state.cluster.tasks.iter() {
-            let running = t
-                .status
-                .as_ref()
-                .and_then(|s| s.state)
-                .is_some_and(|s| s == bollard_stubs::models::TaskState::RUNNING);
-            let container = t
-                .status
-                .as_ref()
-                .and_then(|s| s.container_status.as_ref())
-                .and_then(|c| c.container_id.clone());
-            if let (true, Some(task_id), Some(container_id), Some(node_id)) =
-                (running, t.id.clone(), container, t.node_id.clone())
-            {
-                usage.push(Watched {
-                    task_id,
-                    container_id,
-                    node_id,
-                });
+    /// Forgets the readings and history of what is no longer watched (the screen moved on).
+    pub fn keep_watched(&mut self, watch: &NodeWatch, c: &Cluster) {
+        let watched: std::collections::HashSet<&str> =
+            watch.usage.iter().map(|w| w.task_id.as_str()).collect();
+        self.usage.retain(|id, _| watched.contains(id.as_str()));
+        self.task_history
+            .retain(|id, _| watched.contains(id.as_str()));
+        self.sum(c);
+        let (services, nodes) = (&self.by_service, &self.by_node);
+        self.service_history
+            .retain(|id, _| services.contains_key(id));
+        self.node_history.retain(|id, _| nodes.contains_key(id));
+    }
+
+    /// Sums the latest readings by service and by node.
+    fn sum(&mut self, c: &Cluster) {
+        let mut service_of: Option<HashMap<&str, &str>> = None;
+        self.by_service.clear();
+        self.by_node.clear();
+        for (task_id, u) in &self.usage {
+            let p = point(u);
+            add(self.by_node.entry(u.node_id.clone()).or_default(), p);
+            let service = match self.containers.get(task_id) {
+                Some(f) if !f.service_id.is_empty() => Some(f.service_id.as_str()),
+                _ => service_of
+                    .get_or_insert_with(|| task_services(c))
+                    .get(task_id.as_str())
+                    .copied(),
+            };
+            if let Some(s) = service {
+                add(self.by_service.entry(s.to_string()).or_default(), p);
             }
         }
-        usage.sort();
     }
-    let mut containers_of: Vec<String> = usage.iter().map(|w| w.node_id.clone()).collect();
-    containers_of.dedup();
-    NodeWatch {
-        nodes,
-        usage,
-        containers_of,
-        probe_all: false,
+
+    /// The latest reading of a task's container.
+    pub fn task_point(&self, task_id: &str) -> Option<Point> {
+        self.usage.get(task_id).map(point)
+    }
+
+    pub fn health(&self, task_id: &str) -> Health {
+        self.containers
+            .get(task_id)
+            .map_or(Health::None, |c| c.health)
+    }
+
+    pub fn reach_of(&self, node_id: &str) -> Option<&NodeReach> {
+        self.reach.iter().find(|r| r.node_id == node_id)
+    }
+
+    /// Why the node's engine cannot be reached, when it cannot.
+    pub fn unreachable(&self, node_id: &str) -> Option<&str> {
+        match &self.reach_of(node_id)?.state {
+            ReachState::Failed(why) => Some(why),
+            _ => None,
+        }
     }
 }
 
-/// The effect that tells the worker, when what the screen needs changed.
-pub fn watch_effect(state: &mut State) -> Option<Effect> {
-    let key = (state.data_gen, state.view.clone());
-    if state.node_data.asked_for.as_ref() == Some(&key) {
-        return None;
+/// Every problem, worst first, with those the nodes' engines tell (health, image drift).
+pub fn problems(c: &Cluster, now: DateTime<Utc>, nd: &NodeData) -> Vec<Problem> {
+    let mut containers: Vec<&ContainerFacts> = nd.containers.values().collect();
+    containers.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+    find_with(c, now, &containers)
+}
+
+fn point(u: &Usage) -> Point {
+    Point {
+        cpu: u.sample.cpu_percent(),
+        mem: u.sample.mem_used(),
     }
-    state.node_data.asked_for = Some(key);
-    let want = wanted(state);
-    if want == state.node_data.asked {
-        return None;
+}
+
+fn add(s: &mut Sum, p: Point) {
+    s.cpu += p.cpu;
+    s.mem += p.mem;
+    s.tasks += 1;
+}
+
+/// Each task's service, for readings of containers not listed yet.
+fn task_services(c: &Cluster) -> HashMap<&str, &str> {
+    c.tasks
+        .iter()
+        .filter_map(|t| Some((t.id.as_deref()?, t.service_id.as_deref()?)))
+        .collect()
+}
+
+/// A CPU % as the usage columns write it: `0.25%`, `12.5%`, `250%`.
+pub fn cpu_text(pct: f64) -> String {
+    if pct < 10.0 {
+        format!("{pct:.2}%")
+    } else if pct < 100.0 {
+        format!("{pct:.1}%")
+    } else {
+        format!("{pct:.0}%")
     }
-    state.node_data.asked = want.clone();
-    Some(Effect::WatchNodes(want))
+}
+
+/// What a usage cell says when there is no reading: `n/a` when the task's node cannot be
+/// reached (why is in the reach view and describe), else nothing.
+pub fn missing_text(nd: &NodeData, node_id: &str) -> &'static str {
+    if nd.unreachable(node_id).is_some() {
+        "n/a"
+    } else {
+        ""
+    }
 }

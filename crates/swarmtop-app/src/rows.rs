@@ -119,6 +119,17 @@ pub struct Column {
     pub max: u16,
     pub priority: u8,
     pub grow: bool,
+    /// Left out while every row in view has it empty (figures from the nodes' engines,
+    /// which may not be reached at all): no width is spent on a column of blanks.
+    pub hide_empty: bool,
+}
+
+impl Column {
+    /// The column is left out while every row in view has it empty.
+    pub const fn when_known(mut self) -> Column {
+        self.hide_empty = true;
+        self
+    }
 }
 
 pub const fn col(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
@@ -128,6 +139,7 @@ pub const fn col(title: &'static str, min: u16, max: u16, priority: u8) -> Colum
         max,
         priority,
         grow: false,
+        hide_empty: false,
     }
 }
 
@@ -139,6 +151,7 @@ pub const fn grow(title: &'static str, min: u16, max: u16, priority: u8) -> Colu
         max,
         priority,
         grow: true,
+        hide_empty: false,
     }
 }
 

@@ -76,8 +76,11 @@ pub fn ended(state: &mut State, name: &str, result: Result<String, String>) {
 
 /// The selected task of the tasks pane, when it has a running container.
 fn target(state: &State) -> Result<ShellRequest, String> {
-    if state.pane() != Pane::Tasks {
-        return Err("a shell runs in a task: select one in the tasks pane".to_string());
+    // the tasks pane, and the top view (the busiest tasks)
+    if !matches!(state.pane(), Pane::Tasks | Pane::Top) {
+        return Err(
+            "a shell runs in a task: select one in the tasks pane or the top view".to_string(),
+        );
     }
     let Some(id) = state.current().selected_id.clone() else {
         return Err("no task selected".to_string());
@@ -299,7 +302,7 @@ mod tests {
         assert!(run(&mut s).is_empty());
         assert_eq!(
             status(&s),
-            "a shell runs in a task: select one in the tasks pane"
+            "a shell runs in a task: select one in the tasks pane or the top view"
         );
     }
 

@@ -209,6 +209,9 @@ pub struct State {
     /// Counts changes to what views are built from: a view's rows are rebuilt only when it
     /// changed since they were built (switching panes, sorting and filtering reuse them).
     pub data_gen: u64,
+    /// Counts changes to the cluster only (not to the nodes' own data): what the screen asks
+    /// of the nodes is worked out again when it changes (`node_watch`).
+    pub cluster_gen: u64,
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
@@ -249,6 +252,7 @@ impl State {
             problem_counts: (0, 0),
             map_offset: 0,
             data_gen: 0,
+            cluster_gen: 0,
             up_to_date: std::collections::HashMap::new(),
             node_data: Default::default(),
             env: Default::default(),
@@ -303,10 +307,17 @@ impl State {
     /// The cluster changed: counts the problems and rebuilds the rows of the view on screen.
     /// Views off screen are rebuilt when shown: work does not grow with what is not visible.
     pub fn rebuild(&mut self) {
-        use swarmtop_model::cluster::problems::{Severity, find};
+        self.cluster_gen += 1;
+        self.nodes_changed();
+    }
+
+    /// What the nodes' engines say of their containers (health, image) changed: counts the
+    /// problems and rebuilds the rows of the view on screen.
+    pub fn nodes_changed(&mut self) {
+        use swarmtop_model::cluster::problems::Severity;
         self.data_gen += 1;
         self.rows_behind = false;
-        let found = find(&self.cluster, self.now);
+        let found = self.problems();
         self.problem_counts = (
             found
                 .iter()
@@ -320,7 +331,13 @@ impl State {
         self.show();
     }
 
-    /// Only the event timeline changed (no problem to recount).
+    /// Every problem, worst first, with those the nodes' engines tell (health, image drift).
+    pub fn problems(&self) -> Vec<swarmtop_model::cluster::problems::Problem> {
+        super::node_data::problems(&self.cluster, self.now, &self.node_data)
+    }
+
+    /// Only the event timeline, the usage figures or the nodes' reach changed (no problem to
+    /// recount).
     pub fn events_changed(&mut self) {
         self.data_gen += 1;
         self.rows_behind = false;
@@ -334,9 +351,13 @@ impl State {
         if self.current().built_at == Some(generation) {
             self.current_mut().arrange();
         } else {
-            let rows = self
-                .view
-                .rows(&self.cluster, self.now, &self.events, &self.up_to_date);
+            let rows = self.view.rows(&super::panes::Sources {
+                cluster: &self.cluster,
+                now: self.now,
+                events: &self.events,
+                up_to_date: &self.up_to_date,
+                nodes: &self.node_data,
+            });
             let timeline = self.view.pane == Pane::Events;
             let list = self.current_mut();
             list.set_rows_following(rows, timeline);

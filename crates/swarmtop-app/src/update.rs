@@ -14,6 +14,7 @@ use super::{
 };
 use swarmtop_model::cluster::events::describe as describe_event;
 use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
+use swarmtop_model::nodes::NodeMsg;
 use swarmtop_ops::FollowUp;
 use swarmtop_settings::keymap::{Action, Key};
 
@@ -27,7 +28,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 /// [`State::catch_up`]: the runtime handles a burst of messages, then rebuilds once.
 pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
-    effects.extend(super::node_data::watch_effect(state));
+    effects.extend(super::node_watch::watch_effect(state));
     effects
 }
 
@@ -313,9 +314,16 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             }
         }
         EngineMsg::Node(m) => {
-            state.node_data.apply(m);
-            if matches!(state.pane(), Pane::Tasks | Pane::Services | Pane::Nodes) {
-                state.rebuild();
+            // containers (health, image) make problems; reach and readings only cells
+            let problems = matches!(m, NodeMsg::Containers { .. });
+            state.node_data.apply(m, &state.cluster, state.now);
+            if problems {
+                state.nodes_changed();
+            } else if matches!(
+                state.pane(),
+                Pane::Tasks | Pane::Services | Pane::Nodes | Pane::Top | Pane::Reach
+            ) {
+                state.events_changed();
             }
         }
         EngineMsg::Lost {
@@ -486,6 +494,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PaneSecrets => return switch_pane(state, Pane::Secrets),
         Action::PaneConfigs => return switch_pane(state, Pane::Configs),
         Action::PaneNetworks => return switch_pane(state, Pane::Networks),
+        Action::PaneTop => return switch_pane(state, Pane::Top),
         Action::ScrollLeft if pane == Pane::Map => {
             state.map_offset = state.map_offset.saturating_sub(1);
         }

@@ -66,6 +66,7 @@ actions! {
     PaneSecrets = "pane_secrets": "secrets",
     PaneConfigs = "pane_configs": "configs",
     PaneNetworks = "pane_networks": "networks",
+    PaneTop = "pane_top": "top: the busiest tasks of the swarm (CPU, memory, I/O)",
     Filter = "filter": "filter the list (fuzzy); Esc clears",
     Up = "up": "move up",
     Down = "down" ["scroll"]: "move down",

@@ -10,6 +10,7 @@ pub mod help;
 pub mod logs;
 pub mod map;
 pub mod popup;
+pub mod spark;
 pub mod table;
 
 use ratatui::Frame;
@@ -94,6 +95,15 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         rest
     } else {
         area
+    };
+    // the selected row's last minutes, one line under the list
+    let area = match spark::selected_series(state) {
+        Some(series) if area.height > 8 => {
+            let [a, s] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+            spark::draw(f, s, series, theme);
+            a
+        }
+        _ => area,
     };
     let (area, detail_area) = match &detail {
         Some(_) if area.height > 8 => {
@@ -187,6 +197,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
     ]
 }
 
+#[cfg(test)]
+mod node_tests;
 #[cfg(test)]
 mod theme_tests;
 

@@ -106,7 +106,12 @@ pub fn draw_table(f: &mut Frame, area: Rect, theme: &Theme, v: &TableView) {
         return;
     }
     let body = inner.height.saturating_sub(1) as usize;
-    let start = v.list.offset.min(v.list.rows.len());
+    let mut start = v.list.offset.min(v.list.rows.len());
+    // a strip under the list (details, sparklines) can make it shorter than a page: the
+    // cursor's row stays in view
+    if body > 0 && v.list.selected >= start + body {
+        start = v.list.selected + 1 - body;
+    }
     // only the rows in view are looked at: drawing does not grow with the list
     let visible: Vec<&swarmtop_app::rows::Row> = v.list.rows.window(start, body).collect();
 
@@ -140,7 +145,21 @@ pub fn draw_table(f: &mut Frame, area: Rect, theme: &Theme, v: &TableView) {
             w.min(u16::MAX as usize) as u16
         })
         .collect();
-    let fitted = fit_columns(v.columns, &natural, inner.width);
+    // columns of blanks that may stay blank (figures no node gave) take no width
+    let kept: Vec<usize> = (0..v.columns.len())
+        .filter(|&i| {
+            !v.columns[i].hide_empty
+                || texts
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(|t| !t.is_empty()))
+        })
+        .collect();
+    let kept_columns: Vec<Column> = kept.iter().map(|&i| v.columns[i]).collect();
+    let kept_natural: Vec<u16> = kept.iter().map(|&i| natural[i]).collect();
+    let fitted: Vec<(usize, u16)> = fit_columns(&kept_columns, &kept_natural, inner.width)
+        .into_iter()
+        .map(|(k, w)| (kept[k], w))
+        .collect();
 
     let header = TRow::new(fitted.iter().map(|(i, _)| {
         let mut t = v.columns[*i].title.to_string();

@@ -5,13 +5,17 @@ pub mod networks;
 pub mod nodes;
 pub mod objects;
 pub mod problems;
+pub mod reach;
 pub mod rollout;
 pub mod services;
 pub mod stacks;
 pub mod tasks;
+pub mod top;
+pub mod usage;
 
 use chrono::{DateTime, Utc};
 
+use super::node_data::NodeData;
 use super::rows::{Column, Row};
 use swarmtop_model::cluster::{Cluster, ObjectKind};
 
@@ -37,6 +41,10 @@ pub enum Pane {
     Rollout,
     /// Nodes side by side with their tasks (`:map`); drawn by `ui::map`, no rows.
     Map,
+    /// The busiest running tasks of the swarm (`:top`).
+    Top,
+    /// Every node's own engine: how it is reached and whether it works (`:reach`).
+    Reach,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -78,6 +86,8 @@ impl Pane {
         Pane::Events,
         Pane::Rollout,
         Pane::Map,
+        Pane::Top,
+        Pane::Reach,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +103,8 @@ impl Pane {
             Pane::Events => "events",
             Pane::Rollout => "rollout",
             Pane::Map => "map",
+            Pane::Top => "top",
+            Pane::Reach => "reach",
         }
     }
 
@@ -112,29 +124,39 @@ impl Pane {
             Pane::Events => events::COLUMNS,
             Pane::Rollout => rollout::COLUMNS,
             Pane::Map => &[],
+            Pane::Top => top::COLUMNS,
+            Pane::Reach => reach::COLUMNS,
         }
     }
 }
 
+/// What the rows of a view are built from.
+pub struct Sources<'a> {
+    pub cluster: &'a Cluster,
+    pub now: DateTime<Utc>,
+    pub events: &'a EventLog,
+    pub up_to_date: &'a UpToDate,
+    /// What the nodes' own engines said (usage, health, reach).
+    pub nodes: &'a NodeData,
+}
+
 impl View {
-    pub fn rows(
-        &self,
-        c: &Cluster,
-        now: DateTime<Utc>,
-        events: &EventLog,
-        up_to_date: &UpToDate,
-    ) -> Vec<Row> {
+    pub fn rows(&self, src: &Sources) -> Vec<Row> {
+        let (c, now, events, up_to_date, nd) =
+            (src.cluster, src.now, src.events, src.up_to_date, src.nodes);
         match (self.pane, &self.drill) {
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),
             (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
-            (Pane::Problems, _) => problems::rows(c, now),
-            (Pane::Nodes, _) => nodes::rows(c),
-            (Pane::Services, Drill::Stack(s)) => services::rows(c, Some(s)),
-            (Pane::Services, _) => services::rows(c, None),
-            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, tasks::Filter::Service(id)),
-            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, tasks::Filter::Node(id)),
-            (Pane::Tasks, _) => tasks::rows(c, tasks::Filter::All),
+            (Pane::Problems, _) => problems::rows(c, now, nd),
+            (Pane::Nodes, _) => nodes::rows(c, nd),
+            (Pane::Services, Drill::Stack(s)) => services::rows(c, nd, Some(s)),
+            (Pane::Services, _) => services::rows(c, nd, None),
+            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, nd, tasks::Filter::Service(id)),
+            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, nd, tasks::Filter::Node(id)),
+            (Pane::Tasks, _) => tasks::rows(c, nd, tasks::Filter::All),
+            (Pane::Top, _) => top::rows(c, nd),
+            (Pane::Reach, _) => reach::rows(c, nd),
             (Pane::Stacks, _) => stacks::rows(c),
             (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
             (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
@@ -181,6 +203,9 @@ impl Pane {
             // the actions of the service being rolled work there (rollback one key away)
             Pane::Rollout => swarmtop_settings::keymap::Scope::Services,
             Pane::Map => swarmtop_settings::keymap::Scope::Global,
+            // a task per row: the tasks pane's keys
+            Pane::Top => swarmtop_settings::keymap::Scope::Tasks,
+            Pane::Reach => swarmtop_settings::keymap::Scope::Global,
         }
     }
 }

@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use bollard_stubs::models::{NodeSpecAvailabilityEnum, NodeState, TaskState};
 
+use super::usage;
+use crate::node_data::NodeData;
 use crate::rows::{Cell, Column, Row, Tone, col};
-use swarmtop_model::cluster::format::{bytes, manager_status, title};
+use swarmtop_model::cluster::format::{manager_status, title};
 use swarmtop_model::cluster::{
     Cluster, node_addr, node_availability, node_capacity, node_engine_version, node_hostname,
     node_id, node_state, task_state,
@@ -18,13 +20,13 @@ pub const COLUMNS: &[Column] = &[
     col("MANAGER", 7, 11, 2),
     col("ENGINE", 6, 16, 4),
     col("TASKS", 5, 5, 3),
-    col("CPU", 3, 5, 5),
-    col("MEMORY", 6, 9, 5),
+    col("CPU", 3, 8, 3),
+    col("MEMORY", 6, 17, 3),
     col("ADDRESS", 7, 15, 6),
     col("ID", 12, 25, 7),
 ];
 
-pub fn rows(c: &Cluster) -> Vec<Row> {
+pub fn rows(c: &Cluster, nd: &NodeData) -> Vec<Row> {
     // running tasks per node, from whatever tasks are loaded
     let mut running: HashMap<&str, usize> = HashMap::new();
     for t in &c.tasks {
@@ -54,6 +56,7 @@ pub fn rows(c: &Cluster) -> Vec<Row> {
                 _ => Tone::Normal,
             };
             let (cpus, mem) = node_capacity(n);
+            let [cpu, mem] = usage::node_cells(nd, node_id(n), cpus, mem);
             let tasks = running.get(node_id(n)).copied().unwrap_or(0);
             let tone = [state_tone, mgr_tone, avail_tone]
                 .into_iter()
@@ -72,8 +75,8 @@ pub fn rows(c: &Cluster) -> Vec<Row> {
                     } else {
                         Cell::num(-1.0, "-").tone(Tone::Dim)
                     },
-                    Cell::num(cpus, format!("{cpus:.0}")),
-                    Cell::num(mem as f64, bytes(mem)),
+                    cpu,
+                    mem,
                     Cell::text(node_addr(n)).tone(Tone::Dim),
                     Cell::text(node_id(n)).tone(Tone::Dim),
                 ],

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::node_data::{NodeData, problems};
 use crate::rows::{Cell, Column, Row, SortKey, Tone, col, grow};
 use swarmtop_model::cluster::Cluster;
-use swarmtop_model::cluster::problems::{Severity, find};
+use swarmtop_model::cluster::problems::Severity;
 
 pub const COLUMNS: &[Column] = &[
     col("SEV", 4, 4, 1),
@@ -13,8 +14,8 @@ pub const COLUMNS: &[Column] = &[
     col("SINCE", 5, 5, 3),
 ];
 
-pub fn rows(c: &Cluster, now: DateTime<Utc>) -> Vec<Row> {
-    find(c, now)
+pub fn rows(c: &Cluster, now: DateTime<Utc>, nd: &NodeData) -> Vec<Row> {
+    problems(c, now, nd)
         .into_iter()
         .enumerate()
         .map(|(i, p)| {

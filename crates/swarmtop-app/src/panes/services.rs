@@ -1,5 +1,7 @@
 //! The services pane: `docker service ls` plus update state and age.
 
+use super::usage;
+use crate::node_data::NodeData;
 use crate::rows::{Cell, Column, Row, Tone, col, grow};
 use swarmtop_model::cluster::format::{image_short, parse_time, ports, replicas};
 use swarmtop_model::cluster::{
@@ -11,6 +13,8 @@ pub const COLUMNS: &[Column] = &[
     col("NAME", 8, 40, 1),
     col("MODE", 6, 14, 3),
     col("REPLICAS", 8, 24, 1),
+    usage::CPU,
+    usage::MEM,
     grow("IMAGE", 10, 60, 2),
     col("UPDATE", 6, 18, 2),
     col("PORTS", 5, 30, 4),
@@ -20,7 +24,7 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 /// `stack`: only the services of that stack.
-pub fn rows(c: &Cluster, stack: Option<&str>) -> Vec<Row> {
+pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
     let mut v: Vec<Row> = c
         .services
         .iter()
@@ -51,6 +55,7 @@ pub fn rows(c: &Cluster, stack: Option<&str>) -> Vec<Row> {
                 Tone::Normal
             };
             let rep = replicas(s);
+            let [cpu, mem] = usage::sum_cells(nd.by_service.get(service_id(s)));
             Row {
                 id: service_id(s).to_string(),
                 cells: vec![
@@ -62,6 +67,8 @@ pub fn rows(c: &Cluster, stack: Option<&str>) -> Vec<Row> {
                         rep,
                     )
                     .tone(rep_tone),
+                    cpu,
+                    mem,
                     Cell::text(image_short(service_image(s))),
                     Cell::text(update).tone(up_tone),
                     Cell::text(ports(s)),

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use bollard_stubs::models::TaskState;
 
+use super::usage;
+use crate::node_data::NodeData;
 use crate::rows::{Cell, Column, Row, Tone, col, grow};
 use swarmtop_model::cluster::format::{image_short, parse_time, short_id, title};
 use swarmtop_model::cluster::{
@@ -16,6 +18,9 @@ pub const COLUMNS: &[Column] = &[
     col("NAME", 8, 30, 1),
     col("STATE", 7, 10, 1),
     col("NODE", 5, 20, 2),
+    usage::CPU,
+    usage::MEM,
+    usage::HEALTH,
     grow("ERROR", 5, 120, 2),
     col("EXIT", 4, 4, 3),
     col("AGE", 3, 4, 3),
@@ -89,7 +94,7 @@ fn is_current(t: &Task) -> bool {
     task_is_active(t)
 }
 
-pub fn rows(c: &Cluster, filter: Filter) -> Vec<Row> {
+pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
     let tasks: Vec<&Task> = c
         .tasks
         .iter()
@@ -151,7 +156,25 @@ pub fn rows(c: &Cluster, filter: Filter) -> Vec<Row> {
             } else {
                 name
             };
+            let node_id = t.node_id.as_deref().unwrap_or("");
             let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
+            // figures only for running tasks: the others have no container to read
+            let id = t.id.as_deref().unwrap_or("");
+            let (cpu, mem, health) = if task_state(t) == TaskState::RUNNING {
+                let p = nd.task_point(id);
+                (
+                    usage::cpu(p, nd, node_id),
+                    usage::mem(p, nd, node_id),
+                    usage::health(nd.health(id)),
+                )
+            } else {
+                let none = || Cell::num(-1.0, "");
+                (
+                    none(),
+                    none(),
+                    usage::health(swarmtop_model::nodes::Health::None),
+                )
+            };
             let now_on = if is_current(t) {
                 String::new()
             } else {
@@ -171,6 +194,9 @@ pub fn rows(c: &Cluster, filter: Filter) -> Vec<Row> {
                     Cell::text(shown),
                     Cell::text(title(&task_state(t).to_string())).tone(tone),
                     Cell::text(node),
+                    cpu,
+                    mem,
+                    health,
                     Cell::text(err).tone(if err.is_empty() {
                         Tone::Normal
                     } else {

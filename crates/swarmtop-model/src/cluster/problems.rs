@@ -15,6 +15,7 @@ use super::{
     node_state, service_counts, service_id, service_is_degraded, service_name, task_error,
     task_is_active, task_state, task_timestamp,
 };
+use crate::nodes::{ContainerFacts, Health};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -58,10 +59,18 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 60;
 
 /// Every problem, worst first.
 pub fn find(c: &Cluster, now: DateTime<Utc>) -> Vec<Problem> {
+    find_with(c, now, &[])
+}
+
+/// Every problem, with those the nodes' own engines tell (`containers`: their swarm
+/// containers, health and image), worst first.
+pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]) -> Vec<Problem> {
     let mut out = Vec::new();
     quorum(c, &mut out);
     nodes(c, &mut out);
     services(c, now, &mut out);
+    unhealthy(c, containers, &mut out);
+    image_drift(c, containers, &mut out);
     // worst first; at equal severity the swarm-wide problem leads, then the newest
     out.sort_by(|a, b| {
         b.severity
@@ -415,6 +424,85 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// The running tasks whose healthcheck fails, one warning each.
+fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
+    for f in containers.iter().filter(|f| f.health == Health::Unhealthy) {
+        let Some(t) = c
+            .tasks
+            .iter()
+            .find(|t| t.id.as_deref() == Some(f.task_id.as_str()))
+        else {
+            continue;
+        };
+        if task_state(t) != TaskState::RUNNING {
+            continue;
+        }
+        let sid = t.service_id.clone().unwrap_or_default();
+        out.push(Problem {
+            key: format!("task:{}:health", f.task_id),
+            severity: Severity::Warning,
+            object: format!("service {}", c.service_name_of(&sid)),
+            subject: Subject::Service(sid),
+            text: format!(
+                "{} is unhealthy on {}: its healthcheck fails",
+                c.task_name(t),
+                c.node_name(&f.node_id)
+            ),
+            since: None,
+        });
+    }
+}
+
+/// A service whose running containers run different images: a tag (`:latest`) pulled at
+/// different times on different nodes (moby#37913).
+fn image_drift(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
+    // service -> image -> nodes
+    let mut by_service: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for f in containers
+        .iter()
+        .filter(|f| f.state == "running" && !f.image_id.is_empty() && !f.service_id.is_empty())
+    {
+        let nodes = by_service
+            .entry(&f.service_id)
+            .or_default()
+            .entry(&f.image_id)
+            .or_default();
+        let name = c.node_name(&f.node_id);
+        if !nodes.contains(&name) {
+            nodes.push(name);
+        }
+    }
+    for (sid, images) in by_service.into_iter().filter(|(_, i)| i.len() > 1) {
+        let each: Vec<String> = images
+            .iter()
+            .map(|(image, nodes)| {
+                let mut nodes = nodes.clone();
+                nodes.sort_unstable();
+                format!("{} on {}", short_image_id(image), nodes.join(", "))
+            })
+            .collect();
+        out.push(Problem {
+            key: format!("service:{sid}:drift"),
+            severity: Severity::Warning,
+            subject: Subject::Service(sid.to_string()),
+            object: format!("service {}", c.service_name_of(sid)),
+            text: format!(
+                "{} runs {} different images: {} (a tag pulled at different times; pin a digest)",
+                c.service_name_of(sid),
+                images.len(),
+                each.join("; ")
+            ),
+            since: None,
+        });
+    }
+}
+
+/// `sha256:0123456789abcdef...` as docker shows it: 12 hex digits.
+pub fn short_image_id(id: &str) -> &str {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    hex.get(..12).unwrap_or(hex)
 }
 
 #[cfg(test)]
