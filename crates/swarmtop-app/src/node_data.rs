@@ -103,21 +103,58 @@ pub struct NodeData {
     /// A digest of what `asked` was worked out from (`node_watch`): not worked out again while
     /// it stays.
     pub asked_key: Option<u64>,
+    /// What came since the views were last settled (`State::catch_up`): readings (`Rows`), or
+    /// containers too, whose health and images make problems (`Problems`).
+    pub behind: Behind,
+    /// When the views were last settled from what the nodes said: at most once a second, for
+    /// each node answers on its own (200 nodes every 2 s are 100 messages a second).
+    pub settled_at: Option<DateTime<Utc>>,
+    /// Readings came since the sums were last worked out.
+    new_readings: bool,
+}
+
+/// What the nodes' messages left to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Behind {
+    #[default]
+    Nothing,
+    /// Figures or reach: the sums, the histories and the rows.
+    Rows,
+    /// Containers (health, image) too: the problems.
+    Problems,
 }
 
 impl NodeData {
-    /// Takes in what a node said; `c` says which service each task is of, `now` dates the
-    /// readings.
-    pub fn apply(&mut self, msg: NodeMsg, c: &Cluster, now: DateTime<Utc>) {
-        match msg {
-            NodeMsg::Reach(r) => self.reach = r,
+    /// Takes in what a node said (`now` dates its readings); the sums, histories and views
+    /// follow when settled.
+    pub fn apply(&mut self, msg: NodeMsg, now: DateTime<Utc>) {
+        let behind = match msg {
+            NodeMsg::Reach(r) => {
+                self.reach = r;
+                Behind::Rows
+            }
             NodeMsg::Containers {
                 node_id,
                 containers,
             } => {
+                let before = self
+                    .containers
+                    .values()
+                    .filter(|c| c.node_id == node_id)
+                    .count();
+                // the same list as last time (the usual case) changes no problem
+                let same = before == containers.len()
+                    && containers
+                        .iter()
+                        .all(|c| self.containers.get(&c.task_id) == Some(c));
                 self.containers.retain(|_, c| c.node_id != node_id);
                 for c in containers {
                     self.containers.insert(c.task_id.clone(), c);
+                }
+                if same {
+                    Behind::Nothing
+                } else {
+                    Behind::Problems
                 }
             }
             NodeMsg::Usage(u) => {
@@ -129,28 +166,41 @@ impl NodeData {
                         .push(now, p);
                     self.usage.insert(x.task_id.clone(), x);
                 }
-                self.sum(c);
-                for (id, s) in &self.by_service {
-                    let p = Point {
-                        cpu: s.cpu,
-                        mem: s.mem,
-                    };
-                    self.service_history
-                        .entry(id.clone())
-                        .or_default()
-                        .push(now, p);
-                }
-                for (id, s) in &self.by_node {
-                    let p = Point {
-                        cpu: s.cpu,
-                        mem: s.mem,
-                    };
-                    self.node_history
-                        .entry(id.clone())
-                        .or_default()
-                        .push(now, p);
-                }
+                self.new_readings = true;
+                Behind::Rows
             }
+        };
+        self.behind = self.behind.max(behind);
+    }
+
+    /// Sums the latest readings by service and node and adds them to their histories (`c`
+    /// says which service each task is of).
+    pub fn settle(&mut self, c: &Cluster, now: DateTime<Utc>) {
+        self.settled_at = Some(now);
+        self.behind = Behind::Nothing;
+        if !std::mem::take(&mut self.new_readings) {
+            return;
+        }
+        self.sum(c);
+        for (id, s) in &self.by_service {
+            let p = Point {
+                cpu: s.cpu,
+                mem: s.mem,
+            };
+            self.service_history
+                .entry(id.clone())
+                .or_default()
+                .push(now, p);
+        }
+        for (id, s) in &self.by_node {
+            let p = Point {
+                cpu: s.cpu,
+                mem: s.mem,
+            };
+            self.node_history
+                .entry(id.clone())
+                .or_default()
+                .push(now, p);
         }
     }
 

@@ -102,8 +102,12 @@ pub fn facts(task: &str, node: &str, service: &str, image: &str, health: Health)
     }
 }
 
+/// A node's message, and the second after it (the views settle at most once a second).
 fn node_msg(s: &mut State, m: NodeMsg) -> Vec<Effect> {
-    update(s, Msg::Engine(EngineMsg::Node(m)))
+    let mut fx = update(s, Msg::Engine(EngineMsg::Node(m)));
+    let next = s.now + chrono::Duration::seconds(1);
+    fx.extend(update(s, Msg::Tick(next)));
+    fx
 }
 
 fn usage_round(s: &mut State) {
@@ -436,7 +440,7 @@ fn history_is_kept_per_task_service_and_node_and_bounded() {
     let mut s = loaded();
     key(&mut s, "3");
     for i in 0..400 {
-        s.now += chrono::Duration::seconds(2);
+        s.now += chrono::Duration::seconds(1);
         node_msg(
             &mut s,
             NodeMsg::Usage(vec![reading(WEB1, N1, f64::from(i % 50), 10)]),
@@ -448,4 +452,47 @@ fn history_is_kept_per_task_service_and_node_and_bounded() {
     assert!(t.len() <= 151 && t.len() >= 149, "{}", t.len());
     assert_eq!(nd.service_history[WEB].len(), t.len());
     assert_eq!(nd.node_history[N1].mem().last(), Some(&(10 << 20)));
+}
+
+#[test]
+fn many_node_answers_within_a_second_rebuild_the_views_once() {
+    let mut s = loaded();
+    key(&mut s, "3");
+    update(
+        &mut s,
+        Msg::Engine(EngineMsg::Node(NodeMsg::Usage(vec![reading(
+            WEB1, N1, 1.0, 1,
+        )]))),
+    );
+    let settled = s.data_gen;
+    assert_eq!(cell(&s, WEB1, "CPU"), "1.00%");
+    // the other nodes answer in the same second: kept, shown at the next tick
+    update(
+        &mut s,
+        Msg::Engine(EngineMsg::Node(NodeMsg::Usage(vec![reading(
+            WEB2, N2, 2.0, 1,
+        )]))),
+    );
+    update(
+        &mut s,
+        Msg::Engine(EngineMsg::Node(NodeMsg::Usage(vec![reading(
+            MON1, N1, 3.0, 1,
+        )]))),
+    );
+    assert_eq!(s.data_gen, settled);
+    assert_eq!(cell(&s, WEB2, "CPU"), "");
+    let next = s.now + chrono::Duration::seconds(1);
+    update(&mut s, Msg::Tick(next));
+    assert_eq!(s.data_gen, settled + 1);
+    assert_eq!(cell(&s, WEB2, "CPU"), "2.00%");
+    assert_eq!(cell(&s, MON1, "CPU"), "3.00%");
+    // the same containers again change no problem and rebuild nothing
+    let c = || NodeMsg::Containers {
+        node_id: N1.into(),
+        containers: vec![facts(WEB1, N1, WEB, "sha256:a", Health::Healthy)],
+    };
+    node_msg(&mut s, c());
+    let after = s.data_gen;
+    node_msg(&mut s, c());
+    assert_eq!(s.data_gen, after);
 }

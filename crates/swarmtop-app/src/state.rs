@@ -298,7 +298,23 @@ impl State {
     }
 
     /// Shows the events that a burst of messages left waiting (see `rows_behind`).
+    /// Also settles what the nodes' engines said, at most once a second (each node answers on
+    /// its own: the views are rebuilt once for many answers, not once per answer).
     pub fn catch_up(&mut self) {
+        use super::node_data::Behind;
+        let behind = self.node_data.behind;
+        if behind != Behind::Nothing && self.node_data.settled_at != Some(self.now) {
+            self.node_data.settle(&self.cluster, self.now);
+            let shown = matches!(
+                self.pane(),
+                Pane::Tasks | Pane::Services | Pane::Nodes | Pane::Top | Pane::Reach
+            );
+            if behind == Behind::Problems {
+                self.nodes_changed();
+            } else if shown {
+                self.events_changed();
+            }
+        }
         if self.rows_behind {
             self.events_changed();
         }

@@ -14,7 +14,6 @@ use super::{
 };
 use swarmtop_model::cluster::events::describe as describe_event;
 use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
-use swarmtop_model::nodes::NodeMsg;
 use swarmtop_ops::FollowUp;
 use swarmtop_settings::keymap::{Action, Key};
 
@@ -313,19 +312,8 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 state.rebuild();
             }
         }
-        EngineMsg::Node(m) => {
-            // containers (health, image) make problems; reach and readings only cells
-            let problems = matches!(m, NodeMsg::Containers { .. });
-            state.node_data.apply(m, &state.cluster, state.now);
-            if problems {
-                state.nodes_changed();
-            } else if matches!(
-                state.pane(),
-                Pane::Tasks | Pane::Services | Pane::Nodes | Pane::Top | Pane::Reach
-            ) {
-                state.events_changed();
-            }
-        }
+        // settled with the views at most once a second (`State::catch_up`)
+        EngineMsg::Node(m) => state.node_data.apply(m, state.now),
         EngineMsg::Lost {
             error,
             retry_in,

@@ -98,9 +98,9 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     };
     // the selected row's last minutes, one line under the list
     let area = match spark::selected_series(state) {
-        Some(series) if area.height > 8 => {
+        Some((series, cpus)) if area.height > 8 => {
             let [a, s] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-            spark::draw(f, s, series, theme);
+            spark::draw(f, s, series, cpus, theme);
             a
         }
         _ => area,

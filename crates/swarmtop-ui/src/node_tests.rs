@@ -30,8 +30,11 @@ fn press(s: &mut State, keys: &str) {
     }
 }
 
+/// A node's message, and the second after it (the views settle at most once a second).
 fn node(s: &mut State, m: NodeMsg) {
     update(s, Msg::Engine(EngineMsg::Node(m)));
+    let next = s.now + Duration::seconds(1);
+    update(s, Msg::Tick(next));
 }
 
 fn reading(task: &str, node: &str, cpu: f64, mib: u64) -> Usage {
@@ -154,7 +157,7 @@ fn reached() -> State {
         },
     );
     for i in 0..30u32 {
-        s.now += Duration::seconds(2);
+        s.now += Duration::seconds(1);
         let f = f64::from(i);
         node(
             &mut s,

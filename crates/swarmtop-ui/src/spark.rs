@@ -9,36 +9,44 @@ use ratatui::widgets::Sparkline;
 use swarmtop_app::node_data::{Series, cpu_text};
 use swarmtop_app::panes::Pane;
 use swarmtop_app::state::State;
+use swarmtop_model::cluster::node_capacity;
 use swarmtop_model::stats::bytes_binary;
 use swarmtop_settings::theme::Theme;
 
-/// The history of the selected row, when its pane has figures and there are two readings.
-pub fn selected_series(state: &State) -> Option<&Series> {
+/// The history of the selected row, when its pane has figures and there are two readings;
+/// for a node, its CPUs too (its CPU is said as a share of them, as in its row).
+pub fn selected_series(state: &State) -> Option<(&Series, Option<f64>)> {
     let id = state.current().selected_id.as_deref()?;
     let nd = &state.node_data;
-    let s = match state.pane() {
-        Pane::Tasks | Pane::Top => nd.task_history.get(id),
-        Pane::Services => nd.service_history.get(id),
-        Pane::Nodes => nd.node_history.get(id),
-        _ => None,
-    }?;
-    (s.len() >= 2).then_some(s)
+    let (s, cpus) = match state.pane() {
+        Pane::Tasks | Pane::Top => (nd.task_history.get(id)?, None),
+        Pane::Services => (nd.service_history.get(id)?, None),
+        Pane::Nodes => {
+            let cpus = state.cluster.node_by_id(id).map(|n| node_capacity(n).0);
+            (nd.node_history.get(id)?, cpus.filter(|c| *c > 0.0))
+        }
+        _ => return None,
+    };
+    (s.len() >= 2).then_some((s, cpus))
 }
 
 /// One line: `cpu ▁▂▅▇ 12.5%  mem ▁▁▂▃ 12MiB`, each sparkline the newest points that fit.
-pub fn draw(f: &mut Frame, area: Rect, s: &Series, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, s: &Series, cpus: Option<f64>, theme: &Theme) {
     let Some(last) = s.last() else {
         return;
     };
-    let cpu_label = format!(" {}", cpu_text(last.cpu));
+    let cpu_label = match cpus {
+        Some(n) => format!(" {:.0}%/{n:.0}", last.cpu / n),
+        None => format!(" {}", cpu_text(last.cpu)),
+    };
     let mem_label = format!(" {}", bytes_binary(last.mem));
     let [cpu_name, cpu_line, cpu_now, mem_name, mem_line, mem_now] = Layout::horizontal([
         Constraint::Length(6),
         Constraint::Fill(1),
-        Constraint::Length(cpu_label.len() as u16 + 2),
+        Constraint::Length(cpu_label.chars().count() as u16 + 2),
         Constraint::Length(4),
         Constraint::Fill(1),
-        Constraint::Length(mem_label.len() as u16),
+        Constraint::Length(mem_label.chars().count() as u16),
     ])
     .areas(area);
     let newest = |v: Vec<u64>, w: u16| -> Vec<u64> {

@@ -640,4 +640,83 @@ mod tests {
             q.text
         );
     }
+
+    fn container(
+        task: &str,
+        node: &str,
+        image: &str,
+        state: &str,
+        health: Health,
+    ) -> ContainerFacts {
+        ContainerFacts {
+            container_id: format!("c-{task}"),
+            node_id: node.into(),
+            task_id: task.into(),
+            service_id: "s1webwebwebwebwebwebwebwe".into(),
+            image_id: image.into(),
+            state: state.into(),
+            health,
+        }
+    }
+
+    #[test]
+    fn the_nodes_engines_add_unhealthy_tasks_and_image_drift() {
+        let c = sample();
+        let now = parse_time(NOW).unwrap();
+        let n1 = "n1aaaaaaaaaaaaaaaaaaaaaaa";
+        let n2 = "n2bbbbbbbbbbbbbbbbbbbbbbb";
+        let facts = [
+            container(
+                "t1aaaaaaaaaaaaaaaaaaaaaaa",
+                n1,
+                "sha256:aaaaaaaaaaaa0000",
+                "running",
+                Health::Healthy,
+            ),
+            container(
+                "t2aaaaaaaaaaaaaaaaaaaaaaa",
+                n2,
+                "sha256:bbbbbbbbbbbb0000",
+                "running",
+                Health::Unhealthy,
+            ),
+            container(
+                "t3aaaaaaaaaaaaaaaaaaaaaaa",
+                n2,
+                "sha256:bbbbbbbbbbbb0000",
+                "running",
+                Health::Starting,
+            ),
+            // an exited container of the same service runs no image any more: no drift from it
+            container(
+                "t4aaaaaaaaaaaaaaaaaaaaaaa",
+                n2,
+                "sha256:cccccccccccc0000",
+                "exited",
+                Health::Unhealthy,
+            ),
+        ];
+        let refs: Vec<&ContainerFacts> = facts.iter().collect();
+        let base = find(&c, now);
+        let p = find_with(&c, now, &refs);
+        let new: Vec<&Problem> = p.iter().filter(|x| !base.contains(x)).collect();
+        let texts: Vec<&str> = new.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "web.2 is unhealthy on node2: its healthcheck fails",
+                "web runs 2 different images: aaaaaaaaaaaa on node1; bbbbbbbbbbbb on node2 (a tag pulled at different times; pin a digest)",
+            ]
+        );
+        assert!(new.iter().all(|p| p.severity == Severity::Warning
+            && p.subject == Subject::Service("s1webwebwebwebwebwebwebwe".into())));
+        // one image everywhere: no drift
+        let one = [facts[1].clone(), facts[2].clone()];
+        let refs: Vec<&ContainerFacts> = one.iter().collect();
+        assert!(
+            !find_with(&c, now, &refs)
+                .iter()
+                .any(|p| p.key.ends_with(":drift"))
+        );
+    }
 }
