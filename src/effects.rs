@@ -165,7 +165,8 @@ impl Executor {
             }
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
-            Effect::Switch { .. } | Effect::ListContexts => {}
+            // the runtime's: they need the terminal or the UI loop itself
+            Effect::Switch { .. } | Effect::ListContexts | Effect::Shell(_) => {}
             Effect::LoadJoin { manager } => {
                 if manager && let Some(why) = self.gate.why() {
                     let why = crate::access::refusal(why, "showing the manager join token");

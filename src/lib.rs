@@ -28,6 +28,7 @@ pub mod nodes;
 pub mod ops;
 pub mod runtime;
 pub mod settings_disk;
+pub mod shell;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;

@@ -392,6 +392,49 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                     crate::app::Effect::ListContexts => {
                         pending.push(Msg::Contexts(list_contexts(&state.context)));
                     }
+                    crate::app::Effect::Shell(req) => {
+                        // "starting sh in ..." is on screen while the node is reached
+                        state.catch_up();
+                        terminal.draw(|f| ui::draw(f, &state))?;
+                        // crossterm's reader must not take the keys meant for the container
+                        drop(input);
+                        let engine = exec.nodes.engine_for(&req.node_id).await;
+                        let stops = crate::shell::Stops {
+                            term: &mut sigterm,
+                            hup: &mut sighup,
+                        };
+                        let outcome = crate::shell::run(engine, &req, stops).await;
+                        input = EventStream::new();
+                        // the alternate screen came back blank: a new terminal (its last frame
+                        // blank too) draws all of it, at today's size. Not `clear()`: it asks
+                        // the terminal where the cursor is and reads the answer as a key.
+                        let _ = execute!(
+                            io::stdout(),
+                            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                        );
+                        terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+                        if let Ok(size) = terminal.size() {
+                            pending.push(Msg::Resize(size.width, size.height));
+                        }
+                        match outcome {
+                            crate::shell::Outcome::Ended(result) => {
+                                if let Err(why) = &result {
+                                    crate::logfile::log(&format!("shell in {}: {why}", req.name));
+                                }
+                                pending.insert(
+                                    0,
+                                    Msg::ShellEnded {
+                                        name: req.name.clone(),
+                                        result,
+                                    },
+                                );
+                            }
+                            crate::shell::Outcome::Signal(sig) => {
+                                ended = Ended::Signal(sig);
+                                break 'main;
+                            }
+                        }
+                    }
                     crate::app::Effect::Switch { context, host } => {
                         match switch_target(&cfg, context, host, exec.gate.why()) {
                             Err(why) => pending.push(Msg::SwitchFailed(why)),

@@ -304,6 +304,16 @@ impl Tmux {
         }
     }
 
+    /// Resizes the pane's window, as a person resizing the terminal (the program gets SIGWINCH).
+    pub fn resize(&self, width: u16, height: u16) {
+        let st = Command::new("tmux")
+            .args(["-L", TMUX_SOCKET, "resize-window", "-t", &self.session])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .expect("tmux resize-window");
+        assert!(st.success());
+    }
+
     /// Sends literal text.
     pub fn type_text(&self, text: &str) {
         let st = Command::new("tmux")

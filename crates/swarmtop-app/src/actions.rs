@@ -490,6 +490,7 @@ pub fn submit_prompt(
             ))
         }
         PromptKind::NewStack => super::editor_update::submit_new_stack(state, text),
+        PromptKind::Exec { task_id, .. } => super::shell::submit(state, task_id, text),
         PromptKind::NodeLabels { node_id, node } => {
             use swarmtop_ops::validate::{LabelEdit, parse_label_edit};
             let current = state

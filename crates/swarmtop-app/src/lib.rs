@@ -33,6 +33,7 @@ pub mod rows;
 pub mod rowset;
 pub mod sent;
 pub mod sent_update;
+pub mod shell;
 pub mod state;
 pub mod task_container;
 pub mod text_match;

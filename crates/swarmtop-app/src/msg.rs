@@ -65,6 +65,11 @@ pub enum Msg {
     Contexts(Vec<String>),
     /// The join command (`:join`), or why it could not be had.
     Join(Result<super::join::JoinView, String>),
+    /// The shell (or exec) in a task's container ended: how (`exit 0`), or what went wrong.
+    ShellEnded {
+        name: String,
+        result: Result<String, String>,
+    },
     /// The processes of a task's container (a table), or why not.
     Processes {
         container: super::task_container::TaskContainer,
@@ -143,6 +148,8 @@ pub enum Effect {
     LoadHealth(super::task_container::TaskContainer),
     /// What the screen needs from the nodes' own engines (the per-node worker).
     WatchNodes(swarmtop_model::nodes::NodeWatch),
+    /// Hand the terminal to a process in a task's container until it ends (the runtime).
+    Shell(ShellRequest),
     /// Put text on the user's clipboard with OSC 52 (works through SSH and tmux).
     Copy(String),
     /// Create a secret or config from a file (read by the runtime; an empty one is refused).
@@ -152,4 +159,16 @@ pub enum Effect {
         path: std::path::PathBuf,
         labels: Vec<(String, String)>,
     },
+}
+
+/// What the runtime needs to start a process in a task's container (`crate::shell`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellRequest {
+    /// `web.1.abcdef123456`: how the status line names it.
+    pub name: String,
+    pub task_id: String,
+    /// The node the container runs on: its engine is the one to ask.
+    pub node_id: String,
+    pub container_id: String,
+    pub cmd: Vec<String>,
 }

@@ -20,6 +20,11 @@ pub enum PromptKind {
         service_id: String,
         service: String,
     },
+    /// `exec`: the command to run in the task's container.
+    Exec {
+        task_id: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

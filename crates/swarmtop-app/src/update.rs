@@ -136,6 +136,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
+        Msg::ShellEnded { name, result } => {
+            super::shell::ended(state, &name, result);
+            Vec::new()
+        }
         Msg::Join(r) => {
             super::join_update::on_join(state, r);
             Vec::new()
@@ -485,6 +489,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScrollRight if pane == Pane::Map => {
             state.map_offset = (state.map_offset + 1).min(state.cluster.nodes.len());
         }
+        Action::Shell | Action::Exec => return super::shell::open(state, action),
         Action::Rollout => {
             let sid = match (&state.view.pane, &state.view.drill) {
                 (Pane::Services, _) => state.current().selected_id.clone(),

@@ -96,6 +96,9 @@ actions! {
     RemoveService = "remove_service": "remove the service" => writes,
     CreateService = "create_service": "create a service" => writes,
     Rollout = "rollout": "follow the service's rolling update slot by slot",
+    // a process in a container can change anything there: read-only forbids it like a write
+    Shell = "shell": "shell (sh) in the task's container, on its node; exit comes back" => writes,
+    Exec = "exec": "exec: run a command you type in the task's container, with a terminal" => writes,
     ShowData = "show_data": "show a config's data (decoded) in describe",
     ScrollLeft = "scroll_left": "scroll left (the map's node columns)",
     ScrollRight = "scroll_right": "scroll right (the map's node columns)",

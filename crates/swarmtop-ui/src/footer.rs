@@ -43,7 +43,17 @@ pub fn hints(scope: Scope) -> &'static [Action] {
             Action::SaveLogs,
             Action::Back,
         ],
-        Scope::Tasks | Scope::Problems | Scope::Stacks => &[
+        Scope::Tasks => &[
+            Action::Open,
+            Action::Describe,
+            Action::Shell,
+            Action::Filter,
+            Action::SortNext,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ],
+        Scope::Problems | Scope::Stacks => &[
             Action::Open,
             Action::Describe,
             Action::Filter,

@@ -425,6 +425,30 @@ pub(crate) mod tests {
         }
     }
 
+    /// `S` on a task: the line to type the command in, `sh` to start from, the task named.
+    #[test]
+    fn exec_prompt_80x24() {
+        let mut s = sample_state();
+        for t in &mut s.cluster.tasks {
+            let id = t.id.clone().unwrap_or_default();
+            if let Some(st) = t.status.as_mut() {
+                st.container_status = Some(bollard_stubs::models::ContainerStatus {
+                    container_id: Some(format!("c-{id}")),
+                    ..Default::default()
+                });
+            }
+        }
+        press(&mut s, "3");
+        let selected = s.current().selected_id.clone().unwrap();
+        press(&mut s, "S");
+        let out = render(&s, 80, 24);
+        let last = out.lines().rev().find(|l| !l.is_empty()).unwrap();
+        assert!(last.starts_with("run in "), "{out}");
+        assert!(last.contains(&selected[..12]), "{out}");
+        assert!(last.contains(": sh█"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
     #[test]
     fn service_tasks_show_slot_history() {
         let mut s = sample_state();

@@ -5,6 +5,7 @@ pub mod cadence;
 pub mod client;
 pub mod edit;
 pub mod error;
+pub mod exec;
 pub mod json_array;
 pub mod load;
 pub mod logs;

@@ -1,0 +1,222 @@
+//! The terminal handed to a process in a task's container (`Effect::Shell`), and taken back.
+//!
+//! While it runs, the process has the terminal as `docker exec -it` gives it: the TUI leaves the
+//! alternate screen, raw mode stays (every key, ctrl-c too, goes to the container as bytes),
+//! crossterm's event reader is stopped (the runtime drops its `EventStream` before calling
+//! [`run`]: a reader left running would take keys meant for the container), and the keys are
+//! read here from a descriptor of our own (`/dev/tty`, non-blocking on that descriptor only, so
+//! stdout stays as it was). SIGWINCH resizes the process's TTY. When the process ends (or its
+//! connection drops) the alternate screen comes back and the runtime redraws everything.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::time::Duration;
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::signal::unix::{Signal, SignalKind, signal};
+
+use crate::app::shell::ShellRequest;
+use crate::engine::Engine;
+use crate::engine::exec::{Attached, ExecSpec};
+
+/// Connecting to the node and starting the process: longer than this is a failure.
+const START_DEADLINE: Duration = Duration::from_secs(40);
+
+/// How the hand-over ended.
+pub enum Outcome {
+    /// The process ended (`exit 0`), or why there was none or it was cut off.
+    Ended(Result<String, String>),
+    /// SIGTERM or SIGHUP came while it ran: swarmtop ends too.
+    Signal(i32),
+}
+
+/// The signals that end swarmtop, which the runtime listens to; they must still work while a
+/// shell runs.
+pub struct Stops<'a> {
+    pub term: &'a mut Signal,
+    pub hup: &'a mut Signal,
+}
+
+/// Keeps the watchdog fed while `work` runs (it takes a UI loop that does not come round for a
+/// few seconds for a stuck one).
+async fn beating<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::pin!(work);
+    let mut beat = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tokio::select! {
+            r = &mut work => return r,
+            _ = beat.tick() => crate::watchdog::beat(),
+        }
+    }
+}
+
+/// Runs `req` in its container on `engine` with the terminal, until it ends. The caller has
+/// stopped crossterm's event reader; the alternate screen is entered again before this returns
+/// (the caller must clear and redraw).
+pub async fn run(engine: Result<Engine, String>, req: &ShellRequest, stops: Stops<'_>) -> Outcome {
+    // everything that can fail before the screen changes does so first: a refusal is a line in
+    // the status bar, not a flash of the shell's screen
+    let engine = match engine {
+        Ok(e) => e,
+        Err(why) => return Outcome::Ended(Err(why)),
+    };
+    if let Some(why) = engine.read_only() {
+        return Outcome::Ended(Err(crate::access::refusal(why, "exec")));
+    }
+    let tty = match open_tty() {
+        Ok(t) => t,
+        Err(e) => return Outcome::Ended(Err(format!("cannot read the terminal (/dev/tty): {e}"))),
+    };
+    let mut winch = match signal(SignalKind::window_change()) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Ended(Err(format!("cannot follow the terminal's size: {e}"))),
+    };
+    let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+    let spec = ExecSpec {
+        container: req.container_id.clone(),
+        cmd: req.cmd.clone(),
+        env: vec![format!(
+            "TERM={}",
+            std::env::var("TERM").unwrap_or_else(|_| "xterm".to_string())
+        )],
+        width,
+        height,
+    };
+    let started = beating(tokio::time::timeout(
+        START_DEADLINE,
+        engine.exec_attached(&spec),
+    ))
+    .await;
+    let attached = match started {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return Outcome::Ended(Err(e.to_string())),
+        Err(_) => {
+            return Outcome::Ended(Err(format!(
+                "the engine at {} did not start it within {} s",
+                engine.label(),
+                START_DEADLINE.as_secs()
+            )));
+        }
+    };
+    crate::logfile::log(&format!(
+        "exec {} in {} ({})",
+        req.cmd.join(" "),
+        req.name,
+        attached.id
+    ));
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        LeaveAlternateScreen,
+        DisableBracketedPaste,
+        cursor::Show
+    );
+    let _ = write!(
+        out,
+        "\r\nswarmtop: {} in {} (the TUI comes back when it ends)\r\n",
+        req.cmd.join(" "),
+        req.name
+    );
+    let _ = out.flush();
+    let id = attached.id.clone();
+    let copied = beating(copy(&engine, attached, &tty, &mut winch, stops)).await;
+    let _ = execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    );
+    drop(tty);
+    match copied {
+        Copied::Signal(s) => Outcome::Signal(s),
+        Copied::TerminalGone => Outcome::Ended(Err("the terminal closed".to_string())),
+        Copied::Broken(why) => Outcome::Ended(Err(why)),
+        Copied::Eof => Outcome::Ended(match engine.exec_exit_code(&id).await {
+            Ok(Some(code)) => Ok(format!("exit {code}")),
+            // the stream ended but the process did not: its connection was cut
+            Ok(None) => Err(format!(
+                "the connection to {} ended while it ran",
+                engine.label()
+            )),
+            Err(e) => Err(format!("it ended; its exit status is unknown: {e}")),
+        }),
+    }
+}
+
+/// The terminal, on a descriptor of its own: non-blocking there only (stdout shares the
+/// terminal's first descriptor, and a non-blocking stdout fails writes with EAGAIN).
+#[allow(unsafe_code)]
+fn open_tty() -> std::io::Result<AsyncFd<std::fs::File>> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open("/dev/tty")?;
+    // SAFETY: `f` owns the descriptor just opened; nothing else closes or replaces it while
+    // the AsyncFd holds it, and it is dropped with the AsyncFd.
+    Ok(unsafe { AsyncFd::register(f) }?)
+}
+
+enum Copied {
+    /// The process's output ended.
+    Eof,
+    TerminalGone,
+    Broken(String),
+    Signal(i32),
+}
+
+/// Keys to the process, its output to the screen, the terminal's size to its TTY.
+async fn copy(
+    engine: &Engine,
+    mut attached: Attached,
+    tty: &AsyncFd<std::fs::File>,
+    winch: &mut Signal,
+    stops: Stops<'_>,
+) -> Copied {
+    let mut from = vec![0u8; 16 * 1024];
+    let mut keys = [0u8; 4096];
+    let mut out = std::io::stdout();
+    loop {
+        tokio::select! {
+            n = attached.output.read(&mut from) => match n {
+                Ok(0) => return Copied::Eof,
+                Ok(n) => {
+                    if out.write_all(&from[..n]).and_then(|_| out.flush()).is_err() {
+                        return Copied::TerminalGone;
+                    }
+                }
+                // a connection cut (ssh gone, engine restarted) reads as an error or an end
+                Err(e) => return Copied::Broken(format!("the connection to {} broke: {e}", engine.label())),
+            },
+            ready = tty.readable() => {
+                let mut guard = match ready {
+                    Ok(g) => g,
+                    Err(_) => return Copied::TerminalGone,
+                };
+                match guard.try_io(|f| f.get_ref().read(&mut keys)) {
+                    Ok(Ok(0)) | Ok(Err(_)) => return Copied::TerminalGone,
+                    Ok(Ok(n)) => {
+                        let sent = async {
+                            attached.input.write_all(&keys[..n]).await?;
+                            attached.input.flush().await
+                        };
+                        if let Err(e) = sent.await {
+                            return Copied::Broken(format!("the connection to {} broke: {e}", engine.label()));
+                        }
+                    }
+                    Err(_would_block) => continue,
+                }
+            }
+            _ = winch.recv() => {
+                if let Ok((w, h)) = crossterm::terminal::size() {
+                    let _ = engine.exec_resize(&attached.id, w, h).await;
+                }
+            }
+            _ = stops.term.recv() => return Copied::Signal(libc::SIGTERM),
+            _ = stops.hup.recv() => return Copied::Signal(libc::SIGHUP),
+        }
+    }
+}

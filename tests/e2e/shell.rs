@@ -1,0 +1,217 @@
+//! A shell in a task's container from the tasks pane (issue "Node reach": `s` opens `sh` over
+//! the engine's exec API; the TUI steps aside and comes back with its screen).
+
+use std::time::Duration;
+
+use crate::common::*;
+
+struct Remove<'a>(&'a Lab, String);
+
+impl Drop for Remove<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.docker(&["service", "rm", &self.1]);
+    }
+}
+
+/// A service of one task on node `n` (1-based); its task's container ID once it runs.
+fn service_on(lab: &Lab, svc: &str, n: u8) -> String {
+    let constraint = format!("node.hostname==node{n}");
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        svc,
+        "--constraint",
+        &constraint,
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    eventually(Duration::from_secs(60), "the task's container", || {
+        let id = lab.docker_ok(&[
+            "service",
+            "ps",
+            "-q",
+            "--no-trunc",
+            "--filter",
+            "desired-state=running",
+            svc,
+        ]);
+        let task = id.lines().next()?.trim().to_string();
+        let st = lab.docker_ok(&["inspect", "--format", "{{json .Status}}", &task]);
+        let st: serde_json::Value = serde_json::from_str(st.trim()).ok()?;
+        let c = st["ContainerStatus"]["ContainerID"].as_str()?;
+        (st["State"] == "running" && !c.is_empty()).then(|| c.to_string())
+    })
+}
+
+/// The tasks pane with the service's task selected.
+fn on_its_task(t: &Tmux, svc: &str) {
+    t.send(&["3"]);
+    t.wait_text(Duration::from_secs(10), "┌ tasks");
+    select_row(t, svc);
+    t.wait_for(Duration::from_secs(30), "the task running", |s| {
+        line_with(s, svc).is_some_and(|l| l.contains("Running"))
+    });
+}
+
+/// The shell's own lines (what the TUI does not draw): the output of `cmd`, once it shows.
+fn run_in_shell(t: &Tmux, cmd: &str, want: &str) -> String {
+    t.type_text(cmd);
+    t.send(&["Enter"]);
+    t.wait_for(Duration::from_secs(20), &format!("{cmd} -> {want}"), |s| {
+        s.lines().any(|l| l.trim() == want)
+    })
+}
+
+#[test]
+#[ignore]
+fn a_shell_in_a_task_runs_there_follows_the_size_and_gives_the_screen_back() {
+    let lab = Lab::get();
+    let svc = unique("shell");
+    let container = service_on(&lab, &svc, 1);
+    let _cleanup = Remove(&lab, svc.clone());
+    let t = start_on(&lab, 100, 30);
+    on_its_task(&t, &svc);
+
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell's prompt", |s| {
+        s.contains(&format!("swarmtop: sh in {svc}.1.")) && s.contains("/ #")
+    });
+    assert!(!t.alternate_screen(), "the shell has the normal screen");
+    // the container's hostname is its ID's first 12 characters
+    run_in_shell(&t, "hostname", &container[..12]);
+    run_in_shell(&t, "stty size", "30 100");
+    t.resize(90, 26);
+    run_in_shell(&t, "stty size", "26 90");
+    // ctrl-c reaches the container (it stops the sleep there), not swarmtop
+    t.type_text("sleep 600");
+    t.send(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.send(&["C-c"]);
+    run_in_shell(&t, "echo still-$((40+2))", "still-42");
+
+    t.type_text("exit 3");
+    t.send(&["Enter"]);
+    let screen = t.wait_text(Duration::from_secs(20), "┌ tasks");
+    assert!(t.alternate_screen(), "swarmtop has its screen back");
+    assert!(
+        screen.contains(&format!("shell in {svc}.1.")) && screen.contains("ended (exit 3)"),
+        "{screen}"
+    );
+    // the whole screen is swarmtop's again, at the new size: the shell's lines are gone
+    assert!(line_with(&screen, &svc).is_some(), "{screen}");
+    assert!(!screen.contains("/ #"), "{screen}");
+    assert!(!screen.contains("still-42"), "{screen}");
+    // and it still takes keys
+    t.send(&["2"]);
+    t.wait_text(Duration::from_secs(10), "┌ services");
+}
+
+/// A task on another node: its engine is reached as the node reach says (here: ssh through
+/// the manager the session is on, as a jump host), the hijacked stream over `ssh ... docker
+/// system dial-stdio`.
+#[test]
+#[ignore]
+fn a_shell_on_another_node_goes_over_ssh_through_the_manager() {
+    let lab = Lab::get();
+    let svc = unique("shell2");
+    let container = service_on(&lab, &svc, 2);
+    let _cleanup = Remove(&lab, svc.clone());
+    let t = Tmux::start(
+        &format!("{} --host {}", swarmtop_bin().display(), lab.ssh_url()),
+        100,
+        30,
+        &[
+            ("PATH", lab.ssh_path()),
+            ("DOCKER_CONFIG", "/nonexistent-swarmtop-e2e".to_string()),
+        ],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    on_its_task(&t, &svc);
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(60), "the shell's prompt", |s| {
+        s.contains("/ #")
+    });
+    run_in_shell(&t, "hostname", &container[..12]);
+    t.type_text("exit");
+    t.send(&["Enter"]);
+    let screen = t.wait_text(Duration::from_secs(20), "ended (exit 0)");
+    assert!(screen.contains("┌ tasks"), "{screen}");
+}
+
+#[test]
+#[ignore]
+fn read_only_refuses_a_shell_and_starts_nothing() {
+    let lab = Lab::get();
+    let svc = unique("shellro");
+    let container = service_on(&lab, &svc, 1);
+    let _cleanup = Remove(&lab, svc.clone());
+    let t = Tmux::start(
+        &format!(
+            "{} --read-only --host {}",
+            swarmtop_bin().display(),
+            lab.manager()
+        ),
+        100,
+        30,
+        &[],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    on_its_task(&t, &svc);
+    for key in ["s", "S"] {
+        t.send(&[key]);
+        let name = if key == "s" { "shell" } else { "exec" };
+        let screen = t.wait_text(
+            Duration::from_secs(10),
+            &format!("read-only (--read-only): {name} refused, nothing was changed"),
+        );
+        assert!(t.alternate_screen(), "{screen}");
+        assert!(!screen.contains("run in "), "no prompt: {screen}");
+    }
+    // nothing was created in the container
+    let execs = lab.docker_ok(&["inspect", "--format", "{{json .ExecIDs}}", &container]);
+    assert_eq!(execs.trim(), "null", "no exec was created");
+}
+
+/// The hijacked exec stream over every transport the session can use to the manager's own
+/// node: plain tcp and TLS (unix and ssh are above).
+#[test]
+#[ignore]
+fn a_shell_over_tcp_and_tls() {
+    let lab = Lab::get();
+    let svc = unique("shelltcp");
+    let container = service_on(&lab, &svc, 1);
+    let _cleanup = Remove(&lab, svc.clone());
+    let certs = lab.var("LAB_TLS_CERTS");
+    let tls = format!(
+        "--host {} --tlsverify --tlscacert {certs}/ca.pem --tlscert {certs}/cert.pem --tlskey {certs}/key.pem",
+        lab.var("LAB_TLS")
+    );
+    for (what, args) in [
+        ("tcp", format!("--host {}", lab.var("LAB_TCP"))),
+        ("tls", tls),
+    ] {
+        let t = Tmux::start(
+            &format!("{} {args}", swarmtop_bin().display()),
+            100,
+            30,
+            &[],
+        );
+        t.wait_text(Duration::from_secs(30), "● live");
+        on_its_task(&t, &svc);
+        t.send(&["s"]);
+        t.wait_for(
+            Duration::from_secs(30),
+            &format!("{what}: the shell's prompt"),
+            |s| s.contains("/ #"),
+        );
+        run_in_shell(&t, "hostname", &container[..12]);
+        t.type_text("exit");
+        t.send(&["Enter"]);
+        let screen = t.wait_text(Duration::from_secs(20), "ended (exit 0)");
+        assert!(screen.contains("┌ tasks"), "{what}: {screen}");
+    }
+}
