@@ -57,12 +57,23 @@ async fn beating<T>(work: impl std::future::Future<Output = T>) -> T {
 /// Runs `req` in its container on `engine` with the terminal, until it ends. The caller has
 /// stopped crossterm's event reader; the alternate screen is entered again before this returns
 /// (the caller must clear and redraw).
-pub async fn run(engine: Result<Engine, String>, req: &ShellRequest, stops: Stops<'_>) -> Outcome {
+pub async fn run(
+    engine: impl std::future::Future<Output = Result<Engine, String>>,
+    req: &ShellRequest,
+    stops: Stops<'_>,
+) -> Outcome {
     // everything that can fail before the screen changes does so first: a refusal is a line in
-    // the status bar, not a flash of the shell's screen
-    let engine = match engine {
-        Ok(e) => e,
-        Err(why) => return Outcome::Ended(Err(why)),
+    // the status bar, not a flash of the shell's screen. Reaching the node may take seconds (an
+    // ssh connection): the watchdog is fed meanwhile.
+    let engine = match beating(tokio::time::timeout(START_DEADLINE, engine)).await {
+        Ok(Ok(e)) => e,
+        Ok(Err(why)) => return Outcome::Ended(Err(why)),
+        Err(_) => {
+            return Outcome::Ended(Err(format!(
+                "its node did not answer within {} s",
+                START_DEADLINE.as_secs()
+            )));
+        }
     };
     if let Some(why) = engine.read_only() {
         return Outcome::Ended(Err(crate::access::refusal(why, "exec")));
