@@ -34,7 +34,8 @@ fn container_of(lab: &Lab, svc: &str) -> (String, u8) {
             ]);
             let f = String::from_utf8_lossy(&out.stdout).to_string();
             let f: Vec<&str> = f.split_whitespace().collect();
-            if f.len() != 3 || f[0] != "running" {
+            // a task with a healthcheck is `starting` until its check first passes
+            if f.len() != 3 || !["running", "starting"].contains(&f[0]) {
                 return None;
             }
             let host = lab.docker_ok(&[
@@ -116,8 +117,10 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
             "echo probe-failed-here; exit 1",
             "--health-interval",
             "1s",
+            // failing, but not yet as often as it may: swarm kills an unhealthy task at once,
+            // so the question an operator has is about this one, still starting
             "--health-retries",
-            "2",
+            "10000",
         ],
         "sleep 3600",
     );
@@ -146,15 +149,16 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
     t.wait_text(Duration::from_secs(30), "● live");
     t.send(&["3"]);
 
-    // the CPU-burning task and the idle one, as docker stats on node2 says (both sampled a
-    // moment apart: a busy loop is near a whole CPU in both, an idle one near nothing)
+    // the CPU-burning task and the idle one, as docker stats on node2 says (sampled a moment
+    // apart on a shared machine: a busy loop is busy in both, by about as much; an idle one
+    // near nothing)
     let screen = t.wait_for(
         Duration::from_secs(60),
         "figures for the tasks on node2",
         |s| {
             let b = row_of(s, &burn).and_then(cpu_cell);
             let i = row_of(s, &idle).and_then(cpu_cell);
-            b.is_some_and(|b| b > 50.0) && i.is_some()
+            b.is_some_and(|b| b > 20.0) && i.is_some()
         },
     );
     let ours_burn = row_of(&screen, &burn).and_then(cpu_cell).unwrap();
@@ -162,7 +166,7 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
     let theirs_burn = docker_cpu(&lab, 2, &burn_c);
     let theirs_idle = docker_cpu(&lab, 2, &idle_c);
     assert!(
-        theirs_burn > 50.0 && (ours_burn - theirs_burn).abs() < 40.0,
+        theirs_burn > 20.0 && (ours_burn - theirs_burn).abs() < 40.0,
         "burn: ours {ours_burn}%, docker stats {theirs_burn}%"
     );
     assert!(
@@ -181,16 +185,22 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
         |s| row_of(s, &idle).is_some_and(|r| r.split_whitespace().any(|w| w == used)),
     );
 
-    // the unhealthy task says so in its row, and describe says why in the check's own words
-    t.wait_for(Duration::from_secs(60), "the sick task unhealthy", |s| {
-        row_of(s, &sick).is_some_and(|r| r.contains("unhealthy"))
+    // the task whose check fails says so in its row, and describe says why in the check's
+    // own words
+    t.wait_for(Duration::from_secs(60), "the sick task's health", |s| {
+        row_of(s, &sick).is_some_and(|r| r.contains("starting"))
     });
     select_row(&t, &sick);
     t.send(&["d"]);
     t.wait_for(
         Duration::from_secs(30),
         "the last check's output in describe",
-        |s| s.contains("health: unhealthy") && s.contains("probe-failed-here"),
+        |s| {
+            s.contains("health: starting")
+                && s.contains("failing_streak: ")
+                && !s.contains("failing_streak: 0")
+                && s.contains("exit 1: probe-failed-here")
+        },
     );
     t.send(&["Escape"]);
     std::thread::sleep(Duration::from_millis(400));

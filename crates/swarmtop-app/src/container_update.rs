@@ -143,11 +143,18 @@ pub fn on_health(state: &mut State, task_id: &str, result: Result<String, String
     if !d.title.contains(task_id) && !d.lines.iter().any(|l| l.contains(task_id)) {
         return;
     }
-    d.lines.push(String::new());
-    match result {
-        Ok(text) => d.lines.extend(text.lines().map(str::to_string)),
-        Err(why) => d.lines.push(format!("# container health: {why}")),
-    }
+    let text: Vec<String> = match result {
+        Ok(text) => text.lines().map(str::to_string).collect(),
+        Err(why) => vec![format!("# container health: {why}")],
+    };
+    // on top, after describe's own `#` summary lines: the answer to "why is it unhealthy"
+    // must not hide under the spec
+    let at = d
+        .lines
+        .iter()
+        .position(|l| !l.starts_with('#'))
+        .unwrap_or(d.lines.len());
+    d.lines.splice(at..at, text);
 }
 
 /// Describe of a task also asks its node for the container's health (the manager's task
@@ -336,6 +343,8 @@ mod tests {
         let Some(Overlay::Describe(d)) = &s.overlay else {
             panic!("describe closed");
         };
-        assert_eq!(d.lines.last().unwrap(), "health: unhealthy");
+        let at = d.lines.iter().position(|l| l == "health: unhealthy");
+        let spec = d.lines.iter().position(|l| l.starts_with("ID: "));
+        assert!(at.is_some() && at < spec, "{:?}", d.lines);
     }
 }

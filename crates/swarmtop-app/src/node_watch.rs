@@ -36,7 +36,9 @@ fn key(state: &State) -> u64 {
 }
 
 fn watched(t: &Task) -> Option<Watched> {
-    if task_state(t) != TaskState::RUNNING {
+    // a task whose healthcheck has not passed yet is `starting`, its container running: its
+    // figures and health are what an operator asks about
+    if !matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
         return None;
     }
     let container = t

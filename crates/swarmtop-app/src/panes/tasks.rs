@@ -158,23 +158,25 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
             };
             let node_id = t.node_id.as_deref().unwrap_or("");
             let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
-            // figures only for running tasks: the others have no container to read
+            // figures only for running tasks (and starting ones: their check has not passed
+            // yet): the others have no container to read
             let id = t.id.as_deref().unwrap_or("");
-            let (cpu, mem, health) = if task_state(t) == TaskState::RUNNING {
-                let p = nd.task_point(id);
-                (
-                    usage::cpu(p, nd, node_id),
-                    usage::mem(p, nd, node_id),
-                    usage::health(nd.health(id)),
-                )
-            } else {
-                let none = || Cell::num(-1.0, "");
-                (
-                    none(),
-                    none(),
-                    usage::health(swarmtop_model::nodes::Health::None),
-                )
-            };
+            let (cpu, mem, health) =
+                if matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
+                    let p = nd.task_point(id);
+                    (
+                        usage::cpu(p, nd, node_id),
+                        usage::mem(p, nd, node_id),
+                        usage::health(nd.health(id)),
+                    )
+                } else {
+                    let none = || Cell::num(-1.0, "");
+                    (
+                        none(),
+                        none(),
+                        usage::health(swarmtop_model::nodes::Health::None),
+                    )
+                };
             let now_on = if is_current(t) {
                 String::new()
             } else {

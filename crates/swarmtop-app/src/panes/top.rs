@@ -28,7 +28,7 @@ pub fn rows(c: &Cluster, nd: &NodeData) -> Vec<Row> {
     let mut rows: Vec<Row> = c
         .tasks
         .iter()
-        .filter(|t| task_state(t) == TaskState::RUNNING)
+        .filter(|t| matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING))
         .map(|t| {
             let id = t.id.as_deref().unwrap_or("");
             let node_id = t.node_id.as_deref().unwrap_or("");
