@@ -82,7 +82,7 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .columns()
         .iter()
         .position(|c| c.grow)
-        .filter(|_| matches!(pane, Pane::Problems | Pane::Tasks))
+        .filter(|_| matches!(pane, Pane::Problems | Pane::Tasks | Pane::Reach))
         .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
         .map(|c| c.search_text().to_string())
         .filter(|t| !t.is_empty());

@@ -213,6 +213,8 @@ fn the_top_view_80x24_and_wide() {
 fn the_reach_view_80x24() {
     let mut s = reached();
     press(&mut s, ":reach\n");
+    // node2, whose refusal is also written out whole under the list
+    press(&mut s, "j");
     let out = render(&s, 80, 24);
     assert!(out.contains("Permission denied"), "{out}");
     insta::assert_snapshot!(out);

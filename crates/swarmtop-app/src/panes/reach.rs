@@ -8,7 +8,7 @@ use swarmtop_model::nodes::ReachState;
 
 pub const COLUMNS: &[Column] = &[
     col("HOSTNAME", 8, 24, 1),
-    col("ENDPOINT", 8, 70, 2),
+    col("ENDPOINT", 8, 70, 1),
     col("FROM", 4, 30, 3),
     grow("STATE", 10, 200, 1),
 ];

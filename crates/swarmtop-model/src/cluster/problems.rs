@@ -426,7 +426,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
     }
 }
 
-/// The running tasks whose healthcheck fails, one warning each.
+/// The running (or starting) tasks whose healthcheck fails, one warning each.
 fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
     for f in containers.iter().filter(|f| f.health == Health::Unhealthy) {
         let Some(t) = c
@@ -436,7 +436,8 @@ fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>
         else {
             continue;
         };
-        if task_state(t) != TaskState::RUNNING {
+        // a task whose check has not passed yet is `starting` in the swarm, its container up
+        if !matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
             continue;
         }
         let sid = t.service_id.clone().unwrap_or_default();
