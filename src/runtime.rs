@@ -408,7 +408,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                         terminal.draw(|f| ui::draw(f, &state))?;
                         // crossterm's reader must not take the keys meant for the container
                         drop(input);
-                        let engine = exec.nodes.engine_for(&req.node_id).await;
+                        let engine = exec.nodes.engine_for(&req.node_id);
                         let stops = crate::shell::Stops {
                             term: &mut sigterm,
                             hup: &mut sighup,

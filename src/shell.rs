@@ -57,12 +57,23 @@ async fn beating<T>(work: impl std::future::Future<Output = T>) -> T {
 /// Runs `req` in its container on `engine` with the terminal, until it ends. The caller has
 /// stopped crossterm's event reader; the alternate screen is entered again before this returns
 /// (the caller must clear and redraw).
-pub async fn run(engine: Result<Engine, String>, req: &ShellRequest, stops: Stops<'_>) -> Outcome {
+pub async fn run(
+    engine: impl std::future::Future<Output = Result<Engine, String>>,
+    req: &ShellRequest,
+    stops: Stops<'_>,
+) -> Outcome {
     // everything that can fail before the screen changes does so first: a refusal is a line in
-    // the status bar, not a flash of the shell's screen
-    let engine = match engine {
-        Ok(e) => e,
-        Err(why) => return Outcome::Ended(Err(why)),
+    // the status bar, not a flash of the shell's screen. Reaching the node may take seconds (an
+    // ssh connection): the watchdog is fed meanwhile.
+    let engine = match beating(tokio::time::timeout(START_DEADLINE, engine)).await {
+        Ok(Ok(e)) => e,
+        Ok(Err(why)) => return Outcome::Ended(Err(why)),
+        Err(_) => {
+            return Outcome::Ended(Err(format!(
+                "its node did not answer within {} s",
+                START_DEADLINE.as_secs()
+            )));
+        }
     };
     if let Some(why) = engine.read_only() {
         return Outcome::Ended(Err(crate::access::refusal(why, "exec")));
@@ -117,7 +128,7 @@ pub async fn run(engine: Result<Engine, String>, req: &ShellRequest, stops: Stop
     );
     let _ = write!(
         out,
-        "\r\nswarmtop: {} in {} (the TUI comes back when it ends)\r\n",
+        "\r\nswarmtop: {} in {} (the TUI comes back when it ends; ctrl-p ctrl-q leaves it)\r\n",
         req.cmd.join(" "),
         req.name
     );
@@ -133,6 +144,8 @@ pub async fn run(engine: Result<Engine, String>, req: &ShellRequest, stops: Stop
     drop(tty);
     match copied {
         Copied::Signal(s) => Outcome::Signal(s),
+        // the connection is dropped: a shell reads the end of its input and exits
+        Copied::Left => Outcome::Ended(Ok("left with ctrl-p ctrl-q".to_string())),
         Copied::TerminalGone => Outcome::Ended(Err("the terminal closed".to_string())),
         Copied::Broken(why) => Outcome::Ended(Err(why)),
         Copied::Eof => Outcome::Ended(match engine.exec_exit_code(&id).await {
@@ -160,9 +173,44 @@ fn open_tty() -> std::io::Result<AsyncFd<std::fs::File>> {
     Ok(unsafe { AsyncFd::register(f) }?)
 }
 
+/// `ctrl-p ctrl-q` leaves the process, as with `docker exec -it` (and the way out when its
+/// connection hangs: nothing else reaches swarmtop while the process has the keys). A `ctrl-p`
+/// is held until the next key says whether it was the start of that.
+#[derive(Default)]
+struct Detach {
+    held: bool,
+}
+
+const CTRL_P: u8 = 0x10;
+const CTRL_Q: u8 = 0x11;
+
+impl Detach {
+    /// The keys to send on, and whether they asked to leave.
+    fn keys(&mut self, input: &[u8]) -> (Vec<u8>, bool) {
+        let mut out = Vec::with_capacity(input.len() + 1);
+        for &b in input {
+            if self.held {
+                self.held = false;
+                if b == CTRL_Q {
+                    return (out, true);
+                }
+                out.push(CTRL_P);
+            }
+            if b == CTRL_P {
+                self.held = true;
+            } else {
+                out.push(b);
+            }
+        }
+        (out, false)
+    }
+}
+
 enum Copied {
     /// The process's output ended.
     Eof,
+    /// ctrl-p ctrl-q.
+    Left,
     TerminalGone,
     Broken(String),
     Signal(i32),
@@ -179,6 +227,7 @@ async fn copy(
     let mut from = vec![0u8; 16 * 1024];
     let mut keys = [0u8; 4096];
     let mut out = std::io::stdout();
+    let mut detach = Detach::default();
     loop {
         tokio::select! {
             n = attached.output.read(&mut from) => match n {
@@ -199,12 +248,16 @@ async fn copy(
                 match guard.try_io(|f| f.get_ref().read(&mut keys)) {
                     Ok(Ok(0)) | Ok(Err(_)) => return Copied::TerminalGone,
                     Ok(Ok(n)) => {
+                        let (keys, leave) = detach.keys(&keys[..n]);
                         let sent = async {
-                            attached.input.write_all(&keys[..n]).await?;
+                            attached.input.write_all(&keys).await?;
                             attached.input.flush().await
                         };
                         if let Err(e) = sent.await {
                             return Copied::Broken(format!("the connection to {} broke: {e}", engine.label()));
+                        }
+                        if leave {
+                            return Copied::Left;
                         }
                     }
                     Err(_would_block) => continue,
@@ -212,11 +265,35 @@ async fn copy(
             }
             _ = winch.recv() => {
                 if let Ok((w, h)) = crossterm::terminal::size() {
-                    let _ = engine.exec_resize(&attached.id, w, h).await;
+                    // beside the copying: a hung connection must not stop the keys
+                    let (engine, id) = (engine.clone(), attached.id.clone());
+                    tokio::spawn(async move { engine.exec_resize(&id, w, h).await });
                 }
             }
             _ = stops.term.recv() => return Copied::Signal(libc::SIGTERM),
             _ = stops.hup.recv() => return Copied::Signal(libc::SIGHUP),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctrl_p_ctrl_q_leaves_and_a_lone_ctrl_p_is_sent_with_the_next_key() {
+        let mut d = Detach::default();
+        assert_eq!(d.keys(b"ls\r"), (b"ls\r".to_vec(), false));
+        // held at the end of a read, until the next key says what it was
+        assert_eq!(d.keys(&[b'a', CTRL_P]), (vec![b'a'], false));
+        assert_eq!(d.keys(b"x"), (vec![CTRL_P, b'x'], false));
+        assert_eq!(
+            d.keys(&[CTRL_P, CTRL_P, b'y']),
+            (vec![CTRL_P, CTRL_P, b'y'], false)
+        );
+        assert_eq!(d.keys(&[b'z', CTRL_P, CTRL_Q, b'w']), (vec![b'z'], true));
+        let mut d = Detach::default();
+        assert_eq!(d.keys(&[CTRL_P]), (vec![], false));
+        assert_eq!(d.keys(&[CTRL_Q]), (vec![], true));
     }
 }

@@ -105,9 +105,83 @@ fn a_shell_in_a_task_runs_there_follows_the_size_and_gives_the_screen_back() {
     assert!(line_with(&screen, &svc).is_some(), "{screen}");
     assert!(!screen.contains("/ #"), "{screen}");
     assert!(!screen.contains("still-42"), "{screen}");
+
+    // ctrl-p ctrl-q leaves, as with docker exec -it
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell again", |s| {
+        s.contains("/ #")
+    });
+    t.send(&["C-p"]);
+    t.send(&["C-q"]);
+    let screen = t.wait_text(Duration::from_secs(20), "ended (left with ctrl-p ctrl-q)");
+    assert!(
+        screen.contains("┌ tasks") && t.alternate_screen(),
+        "{screen}"
+    );
+
+    // the container killed under the shell: the process ended, and how
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell again", |s| {
+        s.contains("/ #")
+    });
+    lab.docker_ok(&["kill", &container]);
+    let screen = t.wait_text(Duration::from_secs(30), "ended (exit 137)");
+    assert!(
+        screen.contains("┌ tasks") && t.alternate_screen(),
+        "{screen}"
+    );
+
     // and it still takes keys
     t.send(&["2"]);
     t.wait_text(Duration::from_secs(10), "┌ services");
+}
+
+/// The connection to the engine cut while the shell runs (packets dropped, no error ever comes
+/// back): nothing answers the keys, and ctrl-p ctrl-q is the way back to swarmtop.
+#[test]
+#[ignore]
+fn a_shell_whose_connection_is_cut_is_left_with_ctrl_p_ctrl_q() {
+    let lab = Lab::get();
+    let svc = unique("shellcut");
+    service_on(&lab, &svc, 1);
+    let _cleanup = Remove(&lab, svc.clone());
+    struct Heal<'a>(&'a Lab);
+    impl Drop for Heal<'_> {
+        fn drop(&mut self) {
+            self.0.sh(&["heal", "1"]);
+        }
+    }
+    let certs = lab.var("LAB_TLS_CERTS");
+    let t = Tmux::start(
+        &format!(
+            "{} --host {} --tlsverify --tlscacert {certs}/ca.pem --tlscert {certs}/cert.pem --tlskey {certs}/key.pem",
+            swarmtop_bin().display(),
+            lab.var("LAB_TLS")
+        ),
+        100,
+        30,
+        &[],
+    );
+    t.wait_text(Duration::from_secs(30), "● live");
+    on_its_task(&t, &svc);
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell's prompt", |s| {
+        s.contains("/ #")
+    });
+    run_in_shell(&t, "echo before-$((1+1))", "before-2");
+    assert!(lab.sh(&["cut", "1"]), "lab.sh cut 1");
+    let _heal = Heal(&lab);
+    t.type_text("echo after-$((2+2))");
+    t.send(&["Enter"]);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        !t.capture().contains("after-4"),
+        "the cut lets nothing through"
+    );
+    t.send(&["C-p"]);
+    t.send(&["C-q"]);
+    let screen = t.wait_text(Duration::from_secs(10), "ended (left with ctrl-p ctrl-q)");
+    assert!(t.alternate_screen(), "{screen}");
 }
 
 /// A task on another node: its engine is reached as the node reach says (here: ssh through
