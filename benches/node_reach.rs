@@ -1,5 +1,6 @@
 //! The cost of node reach at S, M and L: `cargo bench --bench node_reach` (`BENCH_SIZES=L` for
-//! one, `BENCH_PHASE` seconds per view, default 60; `BENCH_VIEWS=secrets,nodes,tasks,top`).
+//! one, `BENCH_PHASE` seconds per view, default 60;
+//! `BENCH_VIEWS=secrets,problems,services,tasks,nodes,top`).
 //!
 //! The simulator runs in this process with each node's own engine on a socket of its own
 //! (`Sim::serve_nodes`), so its counters see only swarmtop's requests, per node. The real
@@ -11,8 +12,10 @@
 //! swarmtop's CPU (utime+stime from /proc/<pid>/stat, share of one core), its RSS at the end
 //! and the connections open to node sockets at the end.
 //!
-//! Views: a pane without usage (`:secrets`), the nodes pane (usage summed per node), the tasks
-//! pane over every task (usage columns), and `:top` (every running task of the swarm).
+//! Views: a pane without usage (`:secrets`), the problems pane (health and image drift: the
+//! container lists of every node that runs tasks), the services, tasks and nodes panes (usage
+//! columns for the rows near the screen; a service or node row sums its tasks), and `:top`
+//! (every running task of the swarm).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
 
@@ -122,7 +125,8 @@ fn phase(view: &str, a: &Reading, b: &Reading, pid: u32, conns: &BTreeMap<String
 fn main() {
     let phase_s = setting("BENCH_PHASE", 60, 3) as u64;
     let settle = setting("BENCH_SETTLE", 15, 3) as u64;
-    let views = std::env::var("BENCH_VIEWS").unwrap_or_else(|_| "secrets,nodes,tasks,top".into());
+    let views = std::env::var("BENCH_VIEWS")
+        .unwrap_or_else(|_| "secrets,problems,services,tasks,nodes,top".into());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

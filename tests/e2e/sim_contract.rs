@@ -1417,6 +1417,30 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
                 break;
             }
         }
+        // then one round per ROUND on a node, however quickly its engine answers: over a
+        // while, at most a reading per watched container per round (a slow machine only
+        // makes fewer)
+        let stats_on_up = || {
+            sim.node_requests()
+                .get(&up.hostname)
+                .and_then(|r| r.get("GET /containers/{id}/stats").copied())
+                .unwrap_or(0)
+        };
+        let before = stats_on_up();
+        let t0 = tokio::time::Instant::now();
+        while t0.elapsed() < Duration::from_secs(5) {
+            let _ = tokio::time::timeout(Duration::from_millis(200), mrx.recv()).await;
+        }
+        let read = stats_on_up() - before;
+        let rounds = (t0.elapsed().as_secs_f64() / swarmtop_engine::nodes::ROUND.as_secs_f64())
+            .ceil() as u64
+            + 1;
+        let n_up = watched.iter().filter(|w| w.node_id == up.id).count() as u64;
+        assert!(
+            read <= rounds * n_up,
+            "{read} readings of {n_up} containers in {:?}: rounds run back to back",
+            t0.elapsed()
+        );
         worker.abort();
         (reach, containers, usage)
     });

@@ -61,6 +61,9 @@ struct Slot {
     retry_at: Option<Instant>,
     connecting: bool,
     busy: bool,
+    /// The next round may not start before this: one round per `ROUND`, however often the
+    /// watch changes or a round ends.
+    next_round: Option<Instant>,
     waiters: Vec<oneshot::Sender<Result<Engine, String>>>,
 }
 
@@ -153,6 +156,7 @@ impl Worker {
                 retry_at: None,
                 connecting: false,
                 busy: false,
+                next_round: None,
                 waiters: Vec::new(),
             });
             if slot.facts != *n {
@@ -252,9 +256,11 @@ impl Worker {
                 }
                 continue;
             }
-            if slot.busy || !needed.contains(id) {
+            if slot.busy || !needed.contains(id) || slot.next_round.is_some_and(|t| t > now) {
                 continue;
             }
+            // the tick that is due a little early still starts the round
+            slot.next_round = Some(now + ROUND - ROUND / 8);
             let Some(engine) = slot.engine.clone() else {
                 continue;
             };
