@@ -188,7 +188,7 @@ fn tasks_with_usage_health_and_the_selected_tasks_sparklines_80x24() {
 
 #[test]
 fn tasks_with_usage_wide() {
-    let mut s = reached("3");
+    let s = reached("3");
     insta::assert_snapshot!(render(&s, 140, 16));
 }
 
@@ -205,7 +205,7 @@ fn services_and_nodes_with_usage_80x24() {
 
 #[test]
 fn the_top_view_80x24_and_wide() {
-    let mut s = reached("8");
+    let s = reached("8");
     insta::assert_snapshot!("top_80x24", render(&s, 80, 24));
     insta::assert_snapshot!("top_wide", render(&s, 140, 14));
 }
