@@ -335,6 +335,11 @@ pub struct SimArgs {
     /// TCP address to serve on (plain HTTP), e.g. 127.0.0.1:2375.
     #[arg(long, value_name = "ADDR")]
     pub tcp: Option<std::net::SocketAddr>,
+    /// Serve each node's own engine on DIR/<hostname>.sock (containers, stats, health, top,
+    /// logs of its tasks); default: nodes/ beside --socket. Prints the config.yaml
+    /// node_template line that points swarmtop at them.
+    #[arg(long, value_name = "DIR")]
+    pub nodes_dir: Option<PathBuf>,
     /// Serve the --demo cluster instead of a generated one.
     #[arg(long = "demo-cluster")]
     pub demo_cluster: bool,

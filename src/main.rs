@@ -295,6 +295,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     files: files.clone(),
                     flags: flags.clone(),
                     connect: cli.conn.options(),
+                    // the demo's nodes answer on sockets of their own
+                    node_template: _demo.as_ref().map(|d| d.node_template()),
                 },
             )
             .await?;

@@ -73,6 +73,9 @@ pub struct UiConfig {
     pub files: crate::config::Files,
     pub flags: crate::config::Flags,
     pub connect: crate::connect::ConnectOptions,
+    /// The nodes' own engines of a simulated swarm (`--demo`): this `node_template` over
+    /// config.yaml's `nodes` and `node_template`.
+    pub node_template: Option<String>,
 }
 
 /// The engine worker and its channels; replaced when `:ctx` or `:host` switch managers.
@@ -260,7 +263,14 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         read_task: None,
         nodes: crate::nodes::NodeWorker::start(
             engine.clone(),
-            &cfg.files.resolve(&state.context, &cfg.flags),
+            &{
+                let mut s = cfg.files.resolve(&state.context, &cfg.flags);
+                if let Some(t) = &cfg.node_template {
+                    s.node_template = Some(t.clone());
+                    s.nodes.clear();
+                }
+                s
+            },
             mtx.clone(),
         ),
     };

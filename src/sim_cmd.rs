@@ -1,5 +1,5 @@
 //! `swarmtop sim`: serve a simulated swarm manager until interrupted (for scripts, the docker
-//! CLI and benchmarks).
+//! CLI and benchmarks), and each node's own engine on a socket of its own (`--nodes-dir`).
 
 use anyhow::{Context, Result, bail};
 use tokio::signal::unix::{SignalKind, signal};
@@ -41,10 +41,29 @@ pub async fn run(a: &SimArgs) -> Result<()> {
             .with_context(|| format!("cannot serve on {addr}"))?;
         servers.push(s);
     }
+    let nodes_dir = a.nodes_dir.clone().or_else(|| {
+        a.socket.as_ref().map(|p| {
+            p.parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join("nodes")
+        })
+    });
+    let node_sockets = match &nodes_dir {
+        Some(d) => Some(
+            sim.serve_nodes(d)
+                .await
+                .with_context(|| format!("cannot serve the nodes' engines in {}", d.display()))?,
+        ),
+        None => None,
+    };
     let (nodes, services, tasks) =
         sim.with(|m| (m.nodes().count(), m.services().count(), m.tasks().count()));
     for s in &servers {
         println!("{}", s.host());
+    }
+    if let Some(n) = &node_sockets {
+        // the config.yaml line (top level, or under the context) for the nodes' own engines
+        println!("node_template: {}", n.template());
     }
     eprintln!("swarmtop sim: {nodes} nodes, {services} services, {tasks} tasks; ctrl-c to stop");
     let mut term = signal(SignalKind::terminate())?;
@@ -53,5 +72,6 @@ pub async fn run(a: &SimArgs) -> Result<()> {
         _ = term.recv() => {}
     }
     drop(servers);
+    drop(node_sockets);
     Ok(())
 }

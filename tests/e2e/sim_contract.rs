@@ -1034,10 +1034,27 @@ fn sim_subcommand_serves_until_stopped() {
     let host = format!("unix://{}", sock.display());
     let nodes = dk(&host, &["node", "ls", "-q"]);
     let services = dk(&host, &["service", "ls", "-q"]);
+    // each node's own engine beside it, answering as that node
+    let names = dk(&host, &["node", "ls", "--format", "{{.Hostname}} {{.ID}}"]);
+    let (name, id) = names.lines().last().unwrap().split_once(' ').unwrap();
+    let node_sock = dir.path().join("nodes").join(format!("{name}.sock"));
+    while !node_sock.exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no node socket");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let info = api_get(&format!("unix://{}", node_sock.display()), "/info");
     let _ = child.kill();
-    let _ = child.wait();
+    let out = child.wait_with_output().unwrap();
     assert_eq!(nodes.lines().count(), 5);
     assert_eq!(services.lines().count(), 7);
+    assert_eq!(info["Swarm"]["NodeID"], id.trim());
+    // the config.yaml line that points swarmtop at them
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let want = format!(
+        "node_template: unix://{}/{{hostname}}.sock",
+        dir.path().join("nodes").display()
+    );
+    assert!(printed.lines().any(|l| l == want), "{printed}");
 }
 
 /// What a node going down looks like, in forms that do not depend on IDs or timing.
@@ -1258,4 +1275,202 @@ fn sim_contract_a_node_going_down() {
         on_sim.event.keys().collect::<Vec<_>>(),
         on_lab.event.keys().collect::<Vec<_>>()
     );
+}
+
+/// swarmtop's per-node worker against the simulator's node sockets (`node_template`, as
+/// `swarmtop sim` prints it): each node's containers and figures come from its own engine (the
+/// manager's through the session), and a node that is down is said to be unreachable, in
+/// words that name it, while the others report.
+#[test]
+fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
+    use std::collections::HashMap;
+    use swarmtop::access::Gate;
+    use swarmtop::connect::Endpoint;
+    use swarmtop::engine::Engine;
+    use swarmtop_engine::connect::node_reach::ReachSettings;
+    use swarmtop_engine::nodes::{NodeRequest, NodeSetup, run};
+    use swarmtop_model::nodes::{NodeFacts, NodeMsg, NodeWatch, ReachState, Watched};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = PrivateDir::new("swarmtop-e2e-nodes").expect("dir");
+    let sock = dir.path().join("docker.sock");
+    let sim = Sim::seeded(&SeedSpec {
+        nodes: 3,
+        managers: 1,
+        services: 8,
+        tasks_per_service: 3,
+        history: 0,
+        seed: 7,
+    });
+    let (_server, nodes) = rt.block_on(async {
+        (
+            sim.serve_unix(&sock).await.expect("serve"),
+            sim.serve_nodes(dir.path().join("nodes"))
+                .await
+                .expect("serve nodes"),
+        )
+    });
+    let facts: Vec<NodeFacts> = sim.with(|m| {
+        m.nodes()
+            .map(|n| NodeFacts {
+                id: n.id.clone().unwrap(),
+                hostname: n.description.as_ref().unwrap().hostname.clone().unwrap(),
+                addr: n.status.as_ref().unwrap().addr.clone().unwrap_or_default(),
+            })
+            .collect()
+    });
+    let manager = sim.with(|m| m.local_node.clone());
+    let up = facts.iter().find(|f| f.id != manager).unwrap().clone();
+    let down = facts
+        .iter()
+        .find(|f| f.id != manager && f.id != up.id)
+        .unwrap()
+        .clone();
+    let watched: Vec<Watched> = sim.with(|m| {
+        m.tasks()
+            .filter(|t| t.state() == bollard::models::TaskState::RUNNING)
+            .filter(|t| t.node() == Some(manager.as_str()) || t.node() == Some(up.id.as_str()))
+            .map(|t| Watched {
+                task_id: t.id().to_string(),
+                container_id: t
+                    .task
+                    .status
+                    .as_ref()
+                    .unwrap()
+                    .container_status
+                    .as_ref()
+                    .unwrap()
+                    .container_id
+                    .clone()
+                    .unwrap(),
+                node_id: t.node().unwrap().to_string(),
+            })
+            .collect()
+    });
+    assert!(watched.iter().any(|w| w.node_id == manager));
+    assert!(watched.iter().any(|w| w.node_id == up.id));
+    sim.node_down(&down.hostname).unwrap();
+    // the node's socket follows within a moment: refused, as a dead node's engine
+    let down_sock = nodes.socket(&down.hostname);
+    wait_until("the down node's socket refuses", || {
+        UnixStream::connect(&down_sock)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+    });
+
+    let session = rt
+        .block_on(Engine::connect(
+            &Endpoint::unix_socket("sim", &sock),
+            &Gate::open(),
+        ))
+        .expect("connect to the simulated manager");
+    let setup = NodeSetup {
+        session,
+        settings: ReachSettings {
+            nodes: BTreeMap::new(),
+            template: Some(nodes.template()),
+        },
+        contexts: Vec::new(),
+        gate: Gate::open(),
+    };
+    let watch = NodeWatch {
+        nodes: facts.clone(),
+        usage: watched.clone(),
+        containers_of: facts.iter().map(|f| f.id.clone()).collect(),
+        probe_all: false,
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (mtx, mut mrx) = tokio::sync::mpsc::channel(64);
+    let (reach, containers, usage) = rt.block_on(async {
+        let worker = tokio::spawn(run(setup, rx, mtx));
+        tx.send(NodeRequest::Watch(watch)).unwrap();
+        let mut reach = Vec::new();
+        let mut containers = HashMap::new();
+        let mut usage: HashMap<String, Vec<swarmtop_model::stats::Sample>> = HashMap::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while tokio::time::Instant::now() < deadline {
+            let Ok(Some(m)) = tokio::time::timeout(Duration::from_secs(5), mrx.recv()).await else {
+                continue;
+            };
+            match m {
+                NodeMsg::Reach(r) => reach = r,
+                NodeMsg::Containers {
+                    node_id,
+                    containers: c,
+                } => {
+                    containers.insert(node_id, c);
+                }
+                NodeMsg::Usage(u) => {
+                    for x in u {
+                        usage.entry(x.task_id).or_default().push(x.sample);
+                    }
+                }
+            }
+            let two_rounds = usage.len() == watched.len() && usage.values().all(|v| v.len() >= 2);
+            let down_said = reach.iter().any(|r: &swarmtop_model::nodes::NodeReach| {
+                r.node_id == down.id && matches!(r.state, ReachState::Failed(_))
+            });
+            if two_rounds && containers.len() == 2 && down_said {
+                break;
+            }
+        }
+        worker.abort();
+        (reach, containers, usage)
+    });
+
+    let row = |id: &str| reach.iter().find(|r| r.node_id == id).unwrap().clone();
+    let d = row(&down.id);
+    match &d.state {
+        ReachState::Failed(why) => {
+            assert!(why.starts_with(&format!("{}: ", down.hostname)), "{why}");
+            assert!(why.contains(&*down_sock.to_string_lossy()), "{why}");
+        }
+        other => panic!(
+            "{} is down and should be unreachable: {other:?}",
+            down.hostname
+        ),
+    }
+    assert_eq!(d.source, "config.yaml node_template");
+    let u = row(&up.id);
+    assert!(matches!(u.state, ReachState::Reached { .. }), "{u:?}");
+    assert_eq!(
+        u.endpoint,
+        format!("unix://{}", nodes.socket(&up.hostname).display())
+    );
+    let m = row(&manager);
+    assert_eq!(m.source, "the session's own node");
+    assert!(matches!(m.state, ReachState::Reached { .. }), "{m:?}");
+    assert!(!containers.contains_key(&down.id));
+
+    for w in &watched {
+        let listed = containers[&w.node_id]
+            .iter()
+            .find(|c| c.task_id == w.task_id)
+            .unwrap_or_else(|| panic!("{}'s list has task {}", w.node_id, w.task_id));
+        assert_eq!(listed.container_id, w.container_id);
+        assert_eq!(listed.state, "running");
+        assert!(listed.image_id.starts_with("sha256:"), "{listed:?}");
+        // CPU from swarmtop's previous reading: the service's steady rate
+        let service = sim.with(|m| m.task(&w.task_id).unwrap().service().to_string());
+        let want = swarmtop_sim::containers::Rates::of(&service, &w.task_id).cores * 100.0;
+        let got = usage[&w.task_id].last().unwrap().cpu_percent();
+        assert!(
+            (got - want).abs() <= want * 0.05 + 0.01,
+            "{}: {got} % vs {want} %",
+            w.task_id
+        );
+        assert!(usage[&w.task_id].last().unwrap().mem_usage > 0);
+    }
+    // the worker's requests: on the worker's own socket, on the manager's for its own node,
+    // none on the down node's
+    let per_node = sim.node_requests();
+    let on_up = &per_node[&up.hostname];
+    let n_up = watched.iter().filter(|w| w.node_id == up.id).count() as u64;
+    assert!(on_up["GET /containers/json"] >= 1, "{on_up:?}");
+    assert!(on_up["GET /containers/{id}/stats"] >= 2 * n_up, "{on_up:?}");
+    assert!(!per_node.contains_key(&down.hostname), "{per_node:?}");
+    assert!(sim.requests()["GET /containers/json"] >= 1);
 }

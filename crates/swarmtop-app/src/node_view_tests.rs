@@ -427,6 +427,13 @@ fn a_long_tasks_list_asks_for_the_rows_near_the_screen_only() {
         "{}",
         w.usage.len()
     );
+    // scrolling row by row within a page works nothing out again
+    key(&mut s, &"j".repeat(2 * page));
+    assert_eq!(s.current().offset, page + 1);
+    let before = s.node_data.asked_key;
+    key(&mut s, "jj");
+    assert_eq!(s.current().offset, page + 3);
+    assert_eq!(s.node_data.asked_key, before);
     // paging down moves what is asked
     key(&mut s, "G");
     let last = s.current().selected_id.clone().unwrap();

@@ -13,12 +13,15 @@ use super::msg::Effect;
 use super::panes::Pane;
 use super::state::State;
 
-/// The row IDs in view and a page either side (tasks, services or nodes, by pane): O(page).
+/// The row IDs in view and about a page either side (tasks, services or nodes, by pane):
+/// O(page). The window moves a page at a time, so scrolling row by row does not change what
+/// is asked (nor work it out again over every task) until a page boundary is crossed.
 fn near_rows(state: &State) -> Vec<&str> {
     let list = state.current();
-    let page = state.page_height();
+    let page = state.page_height().max(1);
+    let block = list.offset / page * page;
     list.rows
-        .window(list.offset.saturating_sub(page), page * 3)
+        .window(block.saturating_sub(page), page * 3)
         .map(|r| r.id.as_str())
         .collect()
 }

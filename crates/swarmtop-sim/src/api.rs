@@ -18,11 +18,12 @@ use serde::Serialize;
 
 use super::control;
 use super::http::{
-    API_VERSION, MIN_API_VERSION, Reply, accept, empty, error, json, parse_filters, parse_query,
-    raw_json, sim_error, split_version, text, version_tuple,
+    API_VERSION, MIN_API_VERSION, Reply, accept, empty, error, flag, json, parse_filters,
+    parse_query, raw_json, sim_error, split_version, text, version_tuple,
 };
 use super::model::{Model, SimError, SimService, SimTask, TaskQuery, labels_match, node_hostname};
-use super::shared::Shared;
+use super::node_api;
+use super::shared::{Shared, Who};
 use super::streams::{self, Target};
 use super::system;
 use super::time;
@@ -66,11 +67,14 @@ fn service_out<'a>(m: &Model, s: &'a SimService, status: bool) -> ServiceOut<'a>
 /// The route without IDs, for request counts (`GET /services/{id}/logs`).
 fn route_key(method: &str, path: &str) -> String {
     const WORDS: [&str; 5] = ["create", "update", "logs", "_ping", "events"];
+    // what follows a container's ID (or names the list) is the route's own
+    const CONTAINER_WORDS: [&str; 3] = ["json", "stats", "top"];
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let containers = segs.first() == Some(&"containers");
     let mut key = format!("{method} ");
     for (i, s) in segs.iter().enumerate() {
         key.push('/');
-        if i == 0 || WORDS.contains(s) {
+        if i == 0 || WORDS.contains(s) || (containers && CONTAINER_WORDS.contains(s)) {
             key.push_str(s);
         } else {
             key.push_str("{id}");
@@ -79,7 +83,7 @@ fn route_key(method: &str, path: &str) -> String {
     key
 }
 
-pub(crate) async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Reply {
+pub(crate) async fn handle(shared: Arc<Shared>, who: &Who, req: Request<Incoming>) -> Reply {
     let method = req.method().as_str().to_string();
     let full_path = req.uri().path().to_string();
     let q = parse_query(req.uri().query());
@@ -115,13 +119,24 @@ pub(crate) async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Reply
         None => max,
     };
     let path = path.to_string();
-    shared.count(route_key(&method, &path));
+    match who {
+        Who::Manager => shared.count(route_key(&method, &path)),
+        Who::Node { hostname, .. } => shared.count_node(hostname, route_key(&method, &path)),
+    }
     let verdict = shared.faults.check(&method, &path);
     if !verdict.delay.is_zero() {
         tokio::time::sleep(verdict.delay).await;
     }
     if let Some((status, message)) = verdict.error {
         return error(status, &message);
+    }
+    if let Some(r) = node_api::containers(&shared, who, &method, &path, &q, api).await {
+        return r;
+    }
+    if let Who::Node { id, .. } = who
+        && let Some(r) = node_api::own(&shared, id, &method, &path)
+    {
+        return r;
     }
     let body = read_body(req).await;
     let reply = dispatch(&shared, &method, &path, &q, &body, api);
@@ -152,11 +167,6 @@ fn version_param(q: &HashMap<String, String>, what: &str) -> Result<u64, SimErro
         };
         SimError::Invalid(format!("invalid {what} version '{raw}': {why}"))
     })
-}
-
-fn flag(q: &HashMap<String, String>, k: &str) -> bool {
-    q.get(k)
-        .is_some_and(|v| !matches!(v.as_str(), "" | "0" | "false" | "False"))
 }
 
 fn reply<T: Serialize>(status: u16, r: Result<T, SimError>) -> Reply {
@@ -581,6 +591,15 @@ mod tests {
             "POST /services/create"
         );
         assert_eq!(route_key("HEAD", "/_ping"), "HEAD /_ping");
+        assert_eq!(route_key("GET", "/containers/json"), "GET /containers/json");
+        assert_eq!(
+            route_key("GET", "/containers/abc/stats"),
+            "GET /containers/{id}/stats"
+        );
+        assert_eq!(
+            route_key("GET", "/containers/abc/json"),
+            "GET /containers/{id}/json"
+        );
     }
 }
 

@@ -3,13 +3,14 @@
 //!
 //! | request | effect |
 //! |---|---|
-//! | `GET /_sim/stats` | request counts per route, object counts |
+//! | `GET /_sim/stats` | request counts per route (`node_requests`: per node socket), connections per socket, object counts |
 //! | `GET /_sim/faults` | the active latency and error rules |
 //! | `POST /_sim/latency?ms=N[&path=/tasks][&method=GET]` | delay requests (all, or matching) |
 //! | `POST /_sim/errors` body `{"path":"/tasks","status":500,"message":"...","times":3}` | fail requests |
 //! | `POST /_sim/clear` | remove latency and error rules |
 //! | `POST /_sim/drop-streams` | end every open event and log stream |
 //! | `POST /_sim/nodes/{id or hostname}/down` and `/up` | a node stops or resumes heartbeats |
+//! | `POST /_sim/unhealthy?service=S&tasks=N` | the lowest N running slots of S fail their healthcheck |
 //! | `POST /_sim/speed?x=F` | the simulated swarm runs F times faster |
 //! | `POST /_sim/log-rate?lines=F` | each task writes F log lines per second |
 
@@ -48,6 +49,8 @@ pub(crate) fn handle(
                 200,
                 &serde_json::json!({
                     "requests": shared.requests(),
+                    "node_requests": shared.node_requests(),
+                    "connections": shared.connections(),
                     "nodes": m.nodes().count(),
                     "services": m.services().count(),
                     "tasks": m.tasks().count(),
@@ -103,6 +106,13 @@ pub(crate) fn handle(
                 Err(e) => error(e.status(), &e.to_string()),
             }
         }
+        ("POST", ["unhealthy"]) => match (q.get("service"), num("tasks")) {
+            (Some(svc), Some(n)) if n >= 0.0 => {
+                shared.faults.set_unhealthy(svc, n as u32);
+                empty(204)
+            }
+            _ => error(400, "unhealthy needs service=S&tasks=N"),
+        },
         ("POST", ["speed"]) => match num("x") {
             Some(x) if x > 0.0 => {
                 shared.model().speed = x;

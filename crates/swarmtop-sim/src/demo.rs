@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use bollard::models::{ConfigSpec, NetworkCreateRequest, SecretSpec, ServiceSpec};
 
 use super::Sim;
+use super::containers::{LABEL_IMAGE_DRIFT, LABEL_UNHEALTHY};
 use super::model::{LABEL_EXIT_CODE, LABEL_RUN_SECONDS, Model};
 use super::seed::{NodeShape, ServiceShape, node, service_spec};
-use super::server::{PrivateDir, SimServer};
+use super::server::{NodeSockets, PrivateDir, SimServer};
 use super::time::{Nanos, SECOND};
 
 const MINUTE: Nanos = 60 * SECOND;
@@ -26,6 +27,10 @@ pub const PENDING_SERVICE: &str = "analytics_spark";
 pub const CRASHING_SERVICE: &str = "billing_worker";
 /// The service in a rolling update.
 pub const UPDATING_SERVICE: &str = "shop_web";
+/// The service with a task failing its healthcheck.
+pub const UNHEALTHY_SERVICE: &str = "shop_api";
+/// The service whose replicas run two image IDs (`:latest` pulled at different times).
+pub const DRIFTING_SERVICE: &str = "shop_cart";
 
 struct Svc<'a> {
     name: &'a str,
@@ -37,6 +42,8 @@ struct Svc<'a> {
     memory: i64,
     labels: &'a [(&'a str, &'a str)],
     update_delay: Nanos,
+    /// The healthcheck command, if any.
+    health: Option<&'a str>,
 }
 
 impl<'a> Svc<'a> {
@@ -51,6 +58,7 @@ impl<'a> Svc<'a> {
             memory: 0,
             labels: &[],
             update_delay: 10 * SECOND,
+            health: None,
         }
     }
 
@@ -60,7 +68,7 @@ impl<'a> Svc<'a> {
             .ok()
             .and_then(|n| n.id.clone());
         let constraints: Vec<String> = self.constraints.iter().map(|c| c.to_string()).collect();
-        service_spec(&ServiceShape {
+        let mut spec = service_spec(&ServiceShape {
             name: self.name,
             stack: Some(self.stack),
             image: self.image,
@@ -74,7 +82,23 @@ impl<'a> Svc<'a> {
             memory_reservation: self.memory,
             container_labels: self.labels,
             update_delay: self.update_delay,
-        })
+        });
+        if let (Some(cmd), Some(c)) = (
+            self.health,
+            spec.task_template
+                .as_mut()
+                .and_then(|t| t.container_spec.as_mut()),
+        ) {
+            c.health_check = Some(bollard::models::HealthConfig {
+                test: Some(vec!["CMD-SHELL".into(), cmd.into()]),
+                interval: Some(10 * SECOND),
+                timeout: Some(3 * SECOND),
+                retries: Some(3),
+                start_period: Some(0),
+                start_interval: None,
+            });
+        }
+        spec
     }
 }
 
@@ -231,6 +255,7 @@ pub fn build(now: Nanos) -> Model {
         Svc {
             port: Some(8080),
             update_delay: 40 * SECOND,
+            health: Some("curl -fsS http://localhost:8080/healthz"),
             ..Svc::new(
                 UPDATING_SERVICE,
                 "shop",
@@ -238,21 +263,29 @@ pub fn build(now: Nanos) -> Model {
                 6,
             )
         },
-        Svc::new(
-            "shop_api",
-            "shop",
-            "registry.example.com/shop/api:5.12.0",
-            4,
-        ),
-        Svc::new(
-            "shop_cart",
-            "shop",
-            "registry.example.com/shop/cart:1.8.3",
-            2,
-        ),
+        Svc {
+            health: Some("curl -fsS http://localhost:8080/healthz"),
+            labels: &[(LABEL_UNHEALTHY, "1")],
+            ..Svc::new(
+                UNHEALTHY_SERVICE,
+                "shop",
+                "registry.example.com/shop/api:5.12.0",
+                4,
+            )
+        },
+        Svc {
+            labels: &[(LABEL_IMAGE_DRIFT, "1")],
+            ..Svc::new(
+                DRIFTING_SERVICE,
+                "shop",
+                "registry.example.com/shop/cart:latest",
+                2,
+            )
+        },
         Svc {
             constraints: &["node.labels.db==true"],
             memory: 2 << 30,
+            health: Some("pg_isready -U postgres"),
             ..Svc::new("shop_db", "shop", "postgres:16.2", 1)
         },
         Svc::new("shop_cache", "shop", "redis:7.2.4-alpine", 1),
@@ -262,7 +295,10 @@ pub fn build(now: Nanos) -> Model {
             "registry.example.com/billing/api:3.4.1",
             2,
         ),
-        Svc::new("auth_api", "auth", "registry.example.com/auth/api:2.0.7", 3),
+        Svc {
+            health: Some("wget -qO- http://localhost:9000/health"),
+            ..Svc::new("auth_api", "auth", "registry.example.com/auth/api:2.0.7", 3)
+        },
         Svc {
             constraints: &["node.role==worker"],
             ..Svc::new("auth_db", "auth", "postgres:15.6", 1)
@@ -404,10 +440,12 @@ impl Sim {
     }
 }
 
-/// The demo served on a private socket, for the UI to connect to like any engine.
+/// The demo served on a private socket, for the UI to connect to like any engine, and each
+/// node's own engine on `nodes/<hostname>.sock` beside it.
 pub struct Demo {
     pub sim: Sim,
     pub socket: PathBuf,
+    pub nodes: NodeSockets,
     _server: SimServer,
     _dir: PrivateDir,
 }
@@ -418,12 +456,19 @@ impl Demo {
         let dir = PrivateDir::new("swarmtop-demo")?;
         let socket = dir.path().join("docker.sock");
         let server = sim.serve_unix(&socket).await?;
+        let nodes = sim.serve_nodes(dir.path().join("nodes")).await?;
         Ok(Demo {
             sim,
             socket,
+            nodes,
             _server: server,
             _dir: dir,
         })
+    }
+
+    /// config.yaml's `node_template` for the demo's node sockets.
+    pub fn node_template(&self) -> String {
+        self.nodes.template()
     }
 }
 

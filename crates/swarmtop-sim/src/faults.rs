@@ -62,6 +62,8 @@ pub struct LatencyRule {
 struct State {
     latency: Vec<LatencyRule>,
     errors: Vec<ErrorRule>,
+    /// Service (name or ID) -> how many of its running slots fail their healthcheck.
+    unhealthy: std::collections::HashMap<String, u32>,
 }
 
 pub struct Faults {
@@ -110,11 +112,23 @@ impl Faults {
         self.lock().errors.push(rule);
     }
 
-    /// Removes every latency and error rule (streams already cut stay cut).
+    /// Removes every latency, error and health rule (streams already cut stay cut).
     pub fn clear(&self) {
         let mut s = self.lock();
         s.latency.clear();
         s.errors.clear();
+        s.unhealthy.clear();
+    }
+
+    /// The lowest `tasks` running slots of a service (name or ID) fail their healthcheck (when
+    /// its template has one); 0 makes them all pass again. Over the service's own
+    /// `swarmtop.sim.unhealthy` label.
+    pub fn set_unhealthy(&self, service: &str, tasks: u32) {
+        self.lock().unhealthy.insert(service.to_string(), tasks);
+    }
+
+    pub fn unhealthy_rules(&self) -> std::collections::HashMap<String, u32> {
+        self.lock().unhealthy.clone()
     }
 
     /// Ends every open event and log stream now; later streams are unaffected.

@@ -165,6 +165,12 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A query flag that is set (`1`, `true`, ...).
+pub fn flag(q: &HashMap<String, String>, k: &str) -> bool {
+    q.get(k)
+        .is_some_and(|v| !matches!(v.as_str(), "" | "0" | "false" | "False"))
+}
+
 /// The `filters` parameter in either of the engine's forms: `{"k":["v"]}` (what bollard
 /// sends) or `{"k":{"v":true}}` (what the docker CLI sends).
 pub fn parse_filters(

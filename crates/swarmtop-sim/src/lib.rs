@@ -18,7 +18,9 @@
 //! `rollout` (rolling updates), `placement` (where tasks may run), `seed` (clusters by size and
 //! seed), `demo` (the `--demo` cluster), `api`/`http`/`system`/`streams`/`control` (HTTP),
 //! `server` (sockets), `shared` (what the handles share), `faults`, `events`, `logs`, `rng`,
-//! `time`. `swarmtop sim` and `--demo` are swarmtop's; this crate depends on no swarmtop crate.
+//! `time`; `containers` and `node_api` are each node's own engine (`Sim::serve_nodes`: one
+//! socket per node). `swarmtop sim` and `--demo` are swarmtop's; this crate depends on no
+//! swarmtop crate.
 //!
 //! Faults: `Sim::faults()` (latency, error answers per route, cutting streams),
 //! `Sim::node_down`/`node_up`, or over HTTP under `/_sim/` (see `control`).
@@ -27,6 +29,7 @@
 
 pub mod api;
 pub mod changes;
+pub mod containers;
 mod control;
 pub mod demo;
 pub mod events;
@@ -34,6 +37,7 @@ pub mod faults;
 pub mod http;
 pub mod logs;
 pub mod model;
+mod node_api;
 pub mod objects;
 pub mod placement;
 pub mod rng;
@@ -55,9 +59,9 @@ use std::time::Duration;
 pub use faults::{ErrorRule, Faults, LatencyRule, Route};
 pub use model::{Model, SimError};
 pub use seed::SeedSpec;
-pub use server::{PrivateDir, SimServer};
-pub use shared::Director;
+pub use server::{NodeSockets, PrivateDir, SimServer};
 use shared::Shared;
+pub use shared::{Connections, Director};
 
 /// With nothing due, simulated time is still advanced this often (the director runs then).
 const IDLE: Duration = Duration::from_secs(1);
@@ -125,6 +129,23 @@ impl Sim {
     /// Requests served so far, per route (`GET /tasks`, `GET /services/{id}/logs`, ...).
     pub fn requests(&self) -> BTreeMap<String, u64> {
         self.shared.requests()
+    }
+
+    /// Requests served so far on each node's own socket, by hostname, then route.
+    pub fn node_requests(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        self.shared.node_requests()
+    }
+
+    /// Connections accepted and open now, per socket (`manager`, or a node's hostname).
+    pub fn connections(&self) -> BTreeMap<String, Connections> {
+        self.shared.connections()
+    }
+
+    /// Serves each node's own engine on `<dir>/<hostname>.sock` (containers, stats, health,
+    /// top, logs of the tasks placed on it) while the node is up; see `NodeSockets::template`.
+    pub async fn serve_nodes(&self, dir: impl AsRef<Path>) -> std::io::Result<NodeSockets> {
+        self.start_clock();
+        server::serve_nodes(self.shared.clone(), dir.as_ref()).await
     }
 
     /// Serves the Engine API on a unix socket, and lets simulated time run.

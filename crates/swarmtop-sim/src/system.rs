@@ -102,7 +102,14 @@ pub fn swarm(m: &Model) -> serde_json::Value {
 
 /// `GET /info`: a manager of an active swarm.
 pub fn info(m: &Model) -> SystemInfo {
-    let local = m.nodes.get(&m.local_node);
+    info_for(m, &m.local_node)
+}
+
+/// `GET /info` of one node's engine: its own node ID, and whether it is a manager.
+pub fn info_for(m: &Model, node_id: &str) -> SystemInfo {
+    let local = m.nodes.get(node_id);
+    let manager = local.and_then(|n| n.spec.as_ref()).and_then(|s| s.role)
+        == Some(bollard::models::NodeSpecRoleEnum::MANAGER);
     let hostname = local.map(node_hostname).unwrap_or("manager").to_string();
     let addr = local
         .and_then(|n| n.status.as_ref())
@@ -118,16 +125,22 @@ pub fn info(m: &Model) -> SystemInfo {
             addr: n.manager_status.as_ref().and_then(|s| s.addr.clone()),
         })
         .collect();
-    let running = m
-        .tasks_on_node(&m.local_node)
-        .filter(|t| t.state() == bollard::models::TaskState::RUNNING)
-        .count() as i64;
+    let containers = super::containers::on_node(m, node_id);
+    let running = containers.iter().filter(|c| c.running).count() as i64;
+    let all = containers.len() as i64;
     SystemInfo {
-        id: Some(format!("SIM:{}", m.cluster.id.to_uppercase())),
-        containers: Some(running),
+        id: Some(if node_id == m.local_node {
+            format!("SIM:{}", m.cluster.id.to_uppercase())
+        } else {
+            format!(
+                "SIM:{}",
+                super::containers::hex64(node_id)[..32].to_uppercase()
+            )
+        }),
+        containers: Some(all),
         containers_running: Some(running),
         containers_paused: Some(0),
-        containers_stopped: Some(0),
+        containers_stopped: Some(all - running),
         images: Some(0),
         driver: Some("overlay2".into()),
         name: Some(hostname),
@@ -144,16 +157,17 @@ pub fn info(m: &Model) -> SystemInfo {
         labels: Some(Vec::new()),
         experimental_build: Some(false),
         live_restore_enabled: Some(false),
+        // a worker's engine knows the managers, not the cluster (as dockerd says)
         swarm: Some(SwarmInfo {
-            node_id: Some(m.local_node.clone()),
+            node_id: Some(node_id.to_string()),
             node_addr: Some(addr),
             local_node_state: Some(LocalNodeState::ACTIVE),
-            control_available: Some(true),
+            control_available: Some(manager),
             error: Some(String::new()),
             remote_managers: Some(remote),
-            nodes: Some(m.nodes.len() as i64),
-            managers: Some(m.managers().count() as i64),
-            cluster: Some(cluster_info(m)),
+            nodes: manager.then_some(m.nodes.len() as i64),
+            managers: manager.then_some(m.managers().count() as i64),
+            cluster: manager.then(|| cluster_info(m)),
         }),
         warnings: Some(Vec::new()),
         ..Default::default()
