@@ -222,7 +222,7 @@ fn each_nodes_containers_come_from_its_own_engine_and_an_unreachable_one_says_wh
         .nodes
         .insert("node3".into(), "unix:///nonexistent/docker.sock".into());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (mtx, mut mrx) = tokio::sync::mpsc::channel(64);
+    let (mtx, mut mrx) = tokio::sync::mpsc::unbounded_channel();
     let setup = NodeSetup {
         session,
         settings,

@@ -304,7 +304,17 @@ impl State {
         use super::node_data::Behind;
         let behind = self.node_data.behind;
         if behind != Behind::Nothing && self.node_data.settled_at != Some(self.now) {
-            self.node_data.settle(&self.cluster, self.now);
+            // a task's history is kept while its row is near the screen: the top view reads
+            // every running task, and 40,000 histories would be hundreds of megabytes
+            let near: std::collections::HashSet<String> = match self.pane() {
+                Pane::Tasks | Pane::Top => self
+                    .rows_near_screen()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                _ => Default::default(),
+            };
+            self.node_data.settle(&self.cluster, self.now, &near);
             let shown = matches!(
                 self.pane(),
                 Pane::Tasks | Pane::Services | Pane::Nodes | Pane::Top | Pane::Reach
@@ -374,13 +384,29 @@ impl State {
                 up_to_date: &self.up_to_date,
                 nodes: &self.node_data,
             });
-            let timeline = self.view.pane == Pane::Events;
+            // newest events and the busiest tasks come in on top: a cursor on the first row
+            // stays there
+            let timeline = matches!(self.view.pane, Pane::Events | Pane::Top);
             let list = self.current_mut();
             list.set_rows_following(rows, timeline);
             list.built_at = Some(generation);
         }
         let h = self.page_height();
         self.current_mut().scroll_into_view(h);
+    }
+
+    /// The row IDs in view and about a page either side (tasks, services or nodes, by pane):
+    /// O(page). The window moves a page at a time, so scrolling row by row does not change
+    /// what is asked of the nodes (nor work it out again over every task) until a page
+    /// boundary is crossed.
+    pub fn rows_near_screen(&self) -> Vec<&str> {
+        let list = self.current();
+        let page = self.page_height().max(1);
+        let block = list.offset / page * page;
+        list.rows
+            .window(block.saturating_sub(page), page * 3)
+            .map(|r| r.id.as_str())
+            .collect()
     }
 
     /// Rows that fit the table body at the current terminal size (header, borders, footer).
