@@ -237,6 +237,18 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
     t.send(&["Escape"]);
     std::thread::sleep(Duration::from_millis(400));
 
+    // a shell in the task on node3: refused in ssh's words at once, swarmtop goes on (it froze
+    // once: the worker waited on the runtime, which waited on the shell, which waited on it)
+    t.send(&["Escape"]); // the filter of the last selection
+    std::thread::sleep(Duration::from_millis(400));
+    select_row(&t, &far);
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell's refusal", |s| {
+        s.contains("node3: ssh: Permission denied (publickey)") && s.contains("shell in far")
+    });
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+
     // :reach says how each node is reached, and node3's refusal in ssh's words
     t.send(&[":"]);
     t.type_text("reach");
