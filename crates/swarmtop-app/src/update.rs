@@ -1335,6 +1335,44 @@ mod tests {
     }
 
     #[test]
+    fn typing_replaces_the_prefilled_count_and_editing_keys_keep_it() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web, 3 replicas
+        keys(&mut s, "s");
+        // `s 2 Enter` asks to scale 3 -> 2, not 32
+        assert!(keys(&mut s, "2\n").is_empty(), "asked first");
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
+        };
+        assert!(
+            matches!(
+                c.pending,
+                Pending::Run(swarmtop_ops::Op::Scale { replicas: 2, .. })
+            ),
+            "{:?}",
+            c.pending
+        );
+        assert!(
+            c.lines.iter().any(|l| l == "replicas: 3 -> 2"),
+            "{:?}",
+            c.lines
+        );
+        update(&mut s, key(KeyCode::Esc));
+        // an editing key first (End, Backspace, arrows) keeps the value to edit
+        s.overlay = None;
+        keys(&mut s, "s");
+        update(&mut s, key(KeyCode::End));
+        keys(&mut s, "0");
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
+        };
+        assert_eq!(
+            p.text, "30",
+            "an editing key first: the value is kept to edit"
+        );
+    }
+
+    #[test]
     fn a_finished_update_opens_its_rollout() {
         let mut s = loaded();
         keys(&mut s, "2");
