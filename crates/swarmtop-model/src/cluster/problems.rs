@@ -428,12 +428,21 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
 
 /// The running (or starting) tasks whose healthcheck fails, one warning each.
 fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
-    for f in containers.iter().filter(|f| f.health == Health::Unhealthy) {
-        let Some(t) = c
-            .tasks
-            .iter()
-            .find(|t| t.id.as_deref() == Some(f.task_id.as_str()))
-        else {
+    let sick: Vec<&&ContainerFacts> = containers
+        .iter()
+        .filter(|f| f.health == Health::Unhealthy)
+        .collect();
+    if sick.is_empty() {
+        return;
+    }
+    // one pass over the tasks, however many are sick
+    let tasks: HashMap<&str, &Task> = c
+        .tasks
+        .iter()
+        .filter_map(|t| Some((t.id.as_deref()?, t)))
+        .collect();
+    for f in sick {
+        let Some(t) = tasks.get(f.task_id.as_str()) else {
             continue;
         };
         // a task whose check has not passed yet is `starting` in the swarm, its container up
