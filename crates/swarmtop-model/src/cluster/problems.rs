@@ -71,15 +71,21 @@ pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]
     services(c, now, &mut out);
     unhealthy(c, containers, &mut out);
     image_drift(c, containers, &mut out);
-    // worst first; at equal severity the swarm-wide problem leads, then the newest
+    // worst first; at equal severity the swarm-wide problem leads, then by object and key:
+    // an order that holds while the figures move (ordered by time, rows swapped every refresh
+    // as a crash-looping service's last failure moved, and the cursor jumped)
+    worst_first(&mut out);
+    out
+}
+
+fn worst_first(out: &mut [Problem]) {
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| (b.subject == Subject::Swarm).cmp(&(a.subject == Subject::Swarm)))
-            .then_with(|| a.since.cmp(&b.since).reverse())
             .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| a.key.cmp(&b.key))
     });
-    out
 }
 
 fn quorum(c: &Cluster, out: &mut Vec<Problem>) {
@@ -670,6 +676,27 @@ mod tests {
     }
 
     #[test]
+    fn problems_keep_their_order_while_their_times_move() {
+        let now: DateTime<Utc> = NOW.parse().unwrap();
+        let p = |object: &str, minutes: i64| Problem {
+            key: format!("k {object}"),
+            severity: Severity::Warning,
+            subject: Subject::Swarm,
+            object: object.into(),
+            text: String::new(),
+            since: Some(now - chrono::Duration::minutes(minutes)),
+        };
+        let mut a = vec![p("service api", 1), p("service web", 9)];
+        worst_first(&mut a);
+        // web failed again, now newer than api: the rows stay where the cursor left them
+        let mut b = vec![p("service web", 0), p("service api", 1)];
+        worst_first(&mut b);
+        let objects = |v: &[Problem]| v.iter().map(|p| p.object.clone()).collect::<Vec<_>>();
+        assert_eq!(objects(&a), ["service api", "service web"]);
+        assert_eq!(objects(&b), objects(&a));
+    }
+
+    #[test]
     fn the_nodes_engines_add_unhealthy_tasks_and_image_drift() {
         let c = sample();
         let now = parse_time(NOW).unwrap();
@@ -714,8 +741,8 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "web.2 is unhealthy on node2: its healthcheck fails",
                 "web runs 2 different images: aaaaaaaaaaaa on node1; bbbbbbbbbbbb on node2 (a tag pulled at different times; pin a digest)",
+                "web.2 is unhealthy on node2: its healthcheck fails",
             ]
         );
         assert!(new.iter().all(|p| p.severity == Severity::Warning
