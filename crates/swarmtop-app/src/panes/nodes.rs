@@ -101,7 +101,7 @@ fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
             (None, Some(_)) => return std::cmp::Ordering::Less,
             (Some(_), None) => return std::cmp::Ordering::Greater,
             (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let mut take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
                     let mut n = String::new();
                     while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
                         n.push(c);
