@@ -293,6 +293,43 @@ fn recent_failures<'a>(tasks: &[&'a Task], cutoff: DateTime<Utc>) -> Vec<&'a Tas
     v
 }
 
+/// How many tasks per slot the swarm keeps (`TaskHistoryRetentionLimit`, 5 by default).
+fn history_limit(c: &Cluster) -> usize {
+    c.info
+        .as_ref()
+        .and_then(|i| {
+            i.swarm
+                .as_ref()?
+                .cluster
+                .as_ref()?
+                .spec
+                .as_ref()?
+                .orchestration
+                .as_ref()
+        })
+        .and_then(|o| o.task_history_retention_limit)
+        .filter(|n| *n > 0)
+        .map_or(5, |n| n as usize)
+}
+
+/// The failures counted, in words: the engine forgets a slot's older tasks beyond its history
+/// limit, so a slot whose kept tasks all failed may have failed many more times ("at least 6"
+/// for a service that crashed dozens of times).
+fn failure_count(failures: &[&Task], limit: usize) -> String {
+    let mut per_slot: HashMap<(Option<i64>, Option<&str>), usize> = HashMap::new();
+    for t in failures {
+        // a global service's slot is its node
+        let node = t.slot.is_none().then_some(t.node_id.as_deref()).flatten();
+        *per_slot.entry((t.slot, node)).or_default() += 1;
+    }
+    let capped = per_slot.values().any(|n| *n + 1 >= limit);
+    if capped {
+        format!("at least {}", failures.len())
+    } else {
+        failures.len().to_string()
+    }
+}
+
 fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
     // by hash, not by order: at 40,000 tasks this runs on every refresh
     let mut by_service: HashMap<&str, Vec<&Task>> = HashMap::with_capacity(c.services.len());
@@ -353,7 +390,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
             if let Some(f) = &last_failure {
                 why.push(format!(
                     "{} failed in the last hour (last: {f})",
-                    failures.len()
+                    failure_count(&failures, history_limit(c))
                 ));
             }
             let since = tasks
@@ -386,7 +423,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 object: format!("service {name}"),
                 text: format!(
                     "{name}: {} task{} failed in the last hour (last: {})",
-                    failures.len(),
+                    failure_count(&failures, history_limit(c)),
                     if failures.len() == 1 { "" } else { "s" },
                     last_failure.unwrap_or_default()
                 ),
@@ -673,6 +710,26 @@ mod tests {
             state: state.into(),
             health,
         }
+    }
+
+    #[test]
+    fn failures_capped_by_the_engines_history_say_at_least() {
+        let task = |slot: i64| -> Task {
+            serde_json::from_value::<bollard_stubs::models::Task>(serde_json::json!({
+                "ID": format!("t{slot}"), "Slot": slot, "NodeID": "n1",
+                "Status": {"State": "failed"}, "DesiredState": "shutdown"}))
+            .unwrap()
+            .into()
+        };
+        // slot 1 kept 4 failures of a history of 5 (the 5th is the task running now): the
+        // engine forgot the ones before
+        let many: Vec<Task> = (0..4).map(|_| task(1)).collect();
+        let refs: Vec<&Task> = many.iter().collect();
+        assert_eq!(failure_count(&refs, 5), "at least 4");
+        // two slots failing once each: the count is whole
+        let few = [task(1), task(2)];
+        let refs: Vec<&Task> = few.iter().collect();
+        assert_eq!(failure_count(&refs, 5), "2");
     }
 
     #[test]
