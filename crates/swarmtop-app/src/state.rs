@@ -86,7 +86,12 @@ pub const EVENTS_KEPT: usize = 20_000;
 pub struct StatusLine {
     pub text: String,
     pub error: bool,
+    /// When it was said: information goes after `INFO_KEPT`, errors stay to be read.
+    pub at: DateTime<Utc>,
 }
+
+/// How long an information line (not an error) stays on the status line.
+pub const INFO_KEPT: chrono::TimeDelta = chrono::TimeDelta::seconds(8);
 
 /// One pane's list: its rows after filter and sort, and where the cursor is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -505,6 +510,7 @@ impl State {
         self.status = Some(StatusLine {
             text: text.into(),
             error: false,
+            at: self.now,
         });
     }
 
@@ -512,6 +518,23 @@ impl State {
         self.status = Some(StatusLine {
             text: text.into(),
             error: true,
+            at: self.now,
         });
+    }
+
+    /// Information said long enough ago goes; an error stays.
+    pub fn expire_info(&mut self) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|st| !st.error && self.now - st.at >= INFO_KEPT)
+        {
+            self.status = None;
+        }
+    }
+
+    /// Where the user is: the screen and the pane. Moving elsewhere clears information.
+    pub fn place(&self) -> (std::mem::Discriminant<Screen>, Pane) {
+        (std::mem::discriminant(&self.screen), self.pane())
     }
 }

@@ -33,13 +33,14 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(k) => on_key(state, k),
+        Msg::Key(k) => on_key_status(state, k),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             Vec::new()
         }
         Msg::Tick(now) => {
             state.now = now;
+            state.expire_info();
             Vec::new()
         }
         Msg::Engine(m) => {
@@ -334,6 +335,19 @@ fn on_engine(state: &mut State, m: EngineMsg) {
     }
 }
 
+/// A key, and what it means for the status line: information that was there goes when the
+/// key moves to another pane or screen (it was about the place left).
+fn on_key_status(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let before = (state.place(), state.status.clone());
+    let effects = on_key(state, k);
+    let (place, status) = before;
+    let unchanged = state.status == status;
+    if unchanged && place != state.place() && status.is_some_and(|st| !st.error) {
+        state.status = None;
+    }
+    effects
+}
+
 fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
@@ -372,7 +386,11 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                     return Vec::new();
                 };
                 match state.keymap.action(state.pane().scope(), &key) {
-                    Some(a) => run_action(state, a),
+                    Some(a) => {
+                        // a key that does something: what was said before has been read
+                        state.status = None;
+                        run_action(state, a)
+                    }
                     None => Vec::new(),
                 }
             }
@@ -579,6 +597,35 @@ mod tests {
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
         s
+    }
+
+    #[test]
+    fn information_goes_after_a_while_and_errors_stay() {
+        let mut s = loaded();
+        let start = s.now;
+        s.info("scaled web to 3");
+        update(&mut s, Msg::Tick(start + chrono::TimeDelta::seconds(2)));
+        assert!(s.status.is_some(), "gone too soon");
+        update(&mut s, Msg::Tick(start + crate::state::INFO_KEPT));
+        assert_eq!(s.status, None);
+        s.error("cannot scale web: no such service");
+        update(&mut s, Msg::Tick(start + chrono::TimeDelta::minutes(5)));
+        assert!(s.status.as_ref().is_some_and(|l| l.error));
+    }
+
+    #[test]
+    fn moving_on_clears_information_and_a_key_that_does_something_clears_errors() {
+        let mut s = loaded();
+        s.info("copied node1's ID");
+        update(&mut s, key(KeyCode::Char('2')));
+        assert_eq!(s.pane(), Pane::Services);
+        assert_eq!(s.status, None, "information about the place left stayed");
+        s.error("cannot drain node1: permission denied");
+        // a key bound to nothing leaves the error to be read
+        update(&mut s, key(KeyCode::F(12)));
+        assert!(s.status.is_some());
+        update(&mut s, key(KeyCode::Char('j')));
+        assert_eq!(s.status, None);
     }
 
     #[test]
