@@ -147,7 +147,7 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>> {
     use swarmtop_app::panes::rollout::progress;
     use swarmtop_settings::keymap::{Action, Scope};
-    let Some(p) = progress(&state.cluster, sid, state.up_to_date.get(sid)) else {
+    let Some(p) = progress(&state.cluster, sid, state.up_to_date.get(sid), state.now) else {
         return vec![Line::from(Span::styled(" the service is gone", theme.warn))];
     };
     let what = match p.state.as_str() {
