@@ -1420,6 +1420,45 @@ mod tests {
     }
 
     #[test]
+    fn l_in_the_problems_and_rollout_views_opens_the_services_logs() {
+        let mut s = loaded();
+        switch_pane(&mut s, Pane::Problems);
+        let at = |s: &State, needle: &str| {
+            s.current()
+                .rows
+                .iter()
+                .position(|r| r.id.contains(needle))
+                .unwrap_or_else(|| panic!("no problem row {needle}"))
+        };
+        let i = at(&s, "s2apiapiapiapiapiapiapiap");
+        s.current_mut().select(i);
+        let fx = keys(&mut s, "l");
+        let Some(Effect::StartLogs { request, .. }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(request.target.name(), "shop_api");
+        // a node's problem has no logs to show: said, nothing opened
+        let mut s = loaded();
+        switch_pane(&mut s, Pane::Problems);
+        let i = at(&s, "n3ccccccccccccccccccccccc");
+        s.current_mut().select(i);
+        assert!(keys(&mut s, "l").is_empty());
+        assert!(s.logs().is_none());
+        // the rollout view follows one service
+        let mut s = loaded();
+        go(
+            &mut s,
+            actions::rollout_view("s1webwebwebwebwebwebwebwe"),
+            false,
+        );
+        let fx = keys(&mut s, "l");
+        let Some(Effect::StartLogs { request, .. }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(request.target.name(), "web");
+    }
+
+    #[test]
     fn a_finished_update_opens_its_rollout() {
         let mut s = loaded();
         keys(&mut s, "2");
