@@ -225,6 +225,9 @@ pub struct State {
     pub rows_behind: bool,
     /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
     pub switching: Option<String>,
+    /// What to say once connected: the context, or the URL `:host` named (its context is
+    /// only "default", which is not where it went).
+    pub switching_to: Option<String>,
     /// A file being read for the editor (off the UI task); Esc stops waiting for it.
     pub reading: Option<std::path::PathBuf>,
     /// The read Esc stopped: its answer, if it still comes, is dropped.
@@ -270,6 +273,7 @@ impl State {
             quit: false,
             rows_behind: false,
             switching: None,
+            switching_to: None,
             reading: None,
             stopped_reading: None,
             sent: None,

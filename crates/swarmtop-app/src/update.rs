@@ -151,6 +151,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             read_only,
         } => {
             state.switching = None;
+            let said = state
+                .switching_to
+                .take()
+                .unwrap_or_else(|| format!("switched to context {context}"));
             state.read_only = read_only;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
@@ -168,9 +172,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.up_to_date.clear();
             state.lists.clear();
             let pane = state.pane();
-            state.info(format!(
-                "switching to context {context} (for this session only)"
-            ));
+            state.info(format!("{said} (for this session only)"));
             if let Some(w) = warning {
                 state.error(w);
             } else if let Some(why) = &state.read_only {
@@ -180,6 +182,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SwitchFailed(why) => {
             state.error(format!("cannot switch: {why}"));
+            state.switching_to = None;
             // the line comes back to be fixed
             if let Some(line) = state.switching.take() {
                 state.overlay = Some(Overlay::Command(line));
@@ -862,6 +865,32 @@ mod tests {
     }
 
     #[test]
+    fn host_says_where_it_connected_not_the_context_default() {
+        let mut s = loaded();
+        let fx = keys(&mut s, ":host tcp://10.0.0.5:2375\n");
+        assert!(matches!(fx.as_slice(), [Effect::Switch { .. }]), "{fx:?}");
+        let settings = swarmtop_settings::config::Files::builtin()
+            .resolve("default", &swarmtop_settings::config::Flags::default());
+        update(
+            &mut s,
+            Msg::Switched {
+                context: "default".into(),
+                settings: Box::new(settings),
+                read_only: None,
+            },
+        );
+        let said = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            said,
+            "connected to tcp://10.0.0.5:2375 (for this session only)"
+        );
+    }
+
+    #[test]
     fn enter_drills_down_and_esc_comes_back() {
         let mut s = loaded();
         // services are sorted by name: monitor, shop_api, web
@@ -996,6 +1025,28 @@ mod tests {
         // the same event twice (history and live overlap) is shown once
         update(&mut s, ev(2_099, "new99"));
         assert_eq!(s.current().rows.len(), 101);
+    }
+
+    #[test]
+    fn d_and_enter_on_a_node_event_open_that_node() {
+        let mut s = loaded();
+        // the engine names a node by its hostname in an event; it is found by its ID
+        let e: bollard_stubs::models::EventMessage = serde_json::from_value(serde_json::json!({
+            "Type": "node", "Action": "update", "timeNano": 5_000,
+            "Actor": {"ID": "n2bbbbbbbbbbbbbbbbbbbbbbb",
+                      "Attributes": {"name": "node2", "state.old": "ready", "state.new": "down"}}
+        }))
+        .unwrap();
+        update(&mut s, Msg::Engine(EngineMsg::Event(Box::new(e))));
+        keys(&mut s, ":events\n");
+        for key in ["d", "\n"] {
+            s.overlay = None;
+            keys(&mut s, key);
+            match &s.overlay {
+                Some(Overlay::Describe(d)) => assert_eq!(d.title, "node node2", "{key:?}"),
+                _ => panic!("{key:?}: no describe, status {:?}", s.status),
+            }
+        }
     }
 
     fn ctrl(c: char) -> Msg {
