@@ -426,6 +426,59 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
 }
 
+/// `c` in a list: the selected object's ID on the clipboard (OSC 52, through ssh and tmux);
+/// a stack, which has none, by its name. IDs are what other tools take and nobody types.
+fn copy_selected(state: &mut State) -> Vec<Effect> {
+    let Some(row) = state.current().rows.get(state.current().selected).cloned() else {
+        state.info("nothing selected to copy");
+        return Vec::new();
+    };
+    let name = match row.cells.first().map(|c| &c.value) {
+        Some(crate::rows::Value::Text(t)) => t.trim().trim_start_matches("\\_").trim().to_string(),
+        _ => String::new(),
+    };
+    let cells = || {
+        row.cells
+            .iter()
+            .filter_map(|c| match &c.value {
+                crate::rows::Value::Text(t) if !t.is_empty() => Some(t.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (what, text) = match state.pane() {
+        // a problem or an event in words, to paste where the incident is discussed
+        Pane::Problems => (
+            "the problem",
+            state
+                .problems()
+                .into_iter()
+                .find(|p| p.key == row.id)
+                .map(|p| p.text)
+                .unwrap_or_default(),
+        ),
+        Pane::Events => ("the event", cells()),
+        Pane::Stacks | Pane::Map | Pane::Rollout => ("the name of", name.clone()),
+        _ => ("the ID of", row.id.clone()),
+    };
+    let name = match state.pane() {
+        Pane::Problems | Pane::Events => String::new(),
+        _ => name,
+    };
+    if text.is_empty() {
+        state.info("nothing selected to copy");
+        return Vec::new();
+    }
+    let said = if name.is_empty() {
+        format!("copied {what}: {text}")
+    } else {
+        format!("copied {what} {name}: {text}")
+    };
+    state.info(said);
+    vec![Effect::Copy(text)]
+}
+
 /// Runs one named action in the current pane.
 pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.page_height() as isize;
@@ -457,6 +510,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
                     .collect();
             }
         }
+        Action::Copy => return copy_selected(state),
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
         Action::Logs => return logs_update::open_logs(state),
@@ -552,7 +606,6 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ScrollLeft
         | Action::ScrollRight
         | Action::ShowData
-        | Action::Copy
         | Action::RotateToken
         | Action::Save
         | Action::Plan
@@ -636,7 +689,6 @@ mod tests {
         // the keys of describe, the logs, the editor and the join dialog, pressed over a pane
         let elsewhere = [
             Action::ShowData,
-            Action::Copy,
             Action::RotateToken,
             Action::Save,
             Action::Plan,
@@ -1468,6 +1520,25 @@ mod tests {
             p.text, "30",
             "an editing key first: the value is kept to edit"
         );
+    }
+
+    #[test]
+    fn c_copies_the_selected_id_or_the_problem_in_words() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web
+        let fx = keys(&mut s, "c");
+        assert_eq!(fx, vec![Effect::Copy("s1webwebwebwebwebwebwebwe".into())]);
+        assert_eq!(
+            s.status.as_ref().unwrap().text,
+            "copied the ID of web: s1webwebwebwebwebwebwebwe"
+        );
+        switch_pane(&mut s, Pane::Problems);
+        let fx = keys(&mut s, "c");
+        let Some(Effect::Copy(text)) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        let first = s.problems().into_iter().next().unwrap();
+        assert_eq!(*text, first.text);
     }
 
     #[test]

@@ -102,7 +102,7 @@ actions! {
     ShowData = "show_data": "show a config's data (decoded) in describe",
     ScrollLeft = "scroll_left": "scroll left (the map's node columns)",
     ScrollRight = "scroll_right": "scroll right (the map's node columns)",
-    Copy = "copy": "copy to the clipboard (join command; OSC 52, works over SSH)",
+    Copy = "copy": "copy to the clipboard: the selected ID (a problem or event in words), the join command (OSC 52, works over SSH)",
     RotateToken = "rotate_token": "rotate the join token shown",
     CreateSecret = "create_secret": "create a secret" => writes,
     RemoveSecret = "remove_secret": "remove the secret" => writes,
