@@ -558,6 +558,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PaneConfigs => return switch_pane(state, Pane::Configs),
         Action::PaneNetworks => return switch_pane(state, Pane::Networks),
         Action::PaneTop => return switch_pane(state, Pane::Top),
+        Action::PaneEvents => return switch_pane(state, Pane::Events),
         Action::ScrollLeft if pane == Pane::Map => {
             state.map_offset = state.map_offset.saturating_sub(1);
         }

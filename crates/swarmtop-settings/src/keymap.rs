@@ -67,6 +67,7 @@ actions! {
     PaneConfigs = "pane_configs": "configs",
     PaneNetworks = "pane_networks": "networks",
     PaneTop = "pane_top": "top: the busiest tasks of the swarm (CPU, memory, I/O)",
+    PaneEvents = "pane_events": "events: what changed in the swarm, newest first",
     Filter = "filter": "filter the list (fuzzy); Esc clears",
     Up = "up": "move up",
     Down = "down" ["scroll"]: "move down",
