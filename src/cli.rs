@@ -86,6 +86,8 @@ impl Cli {
             theme: self.theme.clone(),
             keymap: self.keymap.clone(),
             read_only: self.read_only,
+            // no-color.org: set and not empty
+            no_colour: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         }
     }
 }

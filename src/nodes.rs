@@ -52,7 +52,7 @@ impl NodeWorker {
             gate,
         };
         let (tx, rx) = mpsc::unbounded_channel::<NodeRequest>();
-        let (mtx, mut mrx) = mpsc::channel(64);
+        let (mtx, mut mrx) = mpsc::unbounded_channel();
         let worker = tokio::spawn(swarmtop_engine::nodes::run(setup, rx, mtx));
         let forward = tokio::spawn(async move {
             while let Some(m) = mrx.recv().await {

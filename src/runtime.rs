@@ -17,6 +17,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{Msg, State, update, update_deferred};
+use crate::colour_out::ColourOut;
 
 /// Engine messages handled together before the screen is drawn again.
 const BURST: usize = 512;
@@ -28,11 +29,18 @@ use crate::ui;
 // the restore lives apart so the watchdog can use it without importing the runtime
 pub use crate::terminal::{restore_terminal, restore_terminal_if_raw};
 
+type Backend = CrosstermBackend<ColourOut<Stdout>>;
+
+/// The screen's output, its colours as the terminal can show them.
+fn backend(out: Stdout) -> Backend {
+    CrosstermBackend::new(ColourOut::new(out, crate::colour_out::sixteen_only_here()))
+}
+
 /// Puts the terminal back however we leave.
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>)> {
+    fn enter() -> Result<(TerminalGuard, Terminal<Backend>)> {
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         let guard = TerminalGuard;
         let mut out = io::stdout();
@@ -43,7 +51,7 @@ impl TerminalGuard {
             EnableBracketedPaste,
             cursor::Hide
         )?;
-        let terminal = Terminal::new(CrosstermBackend::new(out))?;
+        let terminal = Terminal::new(backend(out))?;
         Ok((guard, terminal))
     }
 }
@@ -422,7 +430,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                             io::stdout(),
                             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
                         );
-                        terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+                        terminal = Terminal::new(backend(io::stdout()))?;
                         if let Ok(size) = terminal.size() {
                             pending.push(Msg::Resize(size.width, size.height));
                         }

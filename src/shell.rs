@@ -148,7 +148,15 @@ pub async fn run(
         Copied::Left => Outcome::Ended(Ok("left with ctrl-p ctrl-q".to_string())),
         Copied::TerminalGone => Outcome::Ended(Err("the terminal closed".to_string())),
         Copied::Broken(why) => Outcome::Ended(Err(why)),
-        Copied::Eof => Outcome::Ended(match engine.exec_exit_code(&id).await {
+        Copied::Eof(tail) => Outcome::Ended(match engine.exec_exit_code(&id).await {
+            // the command could not be run (not found, not executable): the runtime's reason
+            // is the last thing it wrote, gone with the screen, so it is said here
+            Ok(Some(code @ (126 | 127))) => {
+                Ok(match last_line(&tail).map(|l| runtime_reason(&l)) {
+                    Some(why) => format!("exit {code}: {why}"),
+                    None => format!("exit {code}"),
+                })
+            }
             Ok(Some(code)) => Ok(format!("exit {code}")),
             // the stream ended but the process did not: its connection was cut
             Ok(None) => Err(format!(
@@ -206,9 +214,48 @@ impl Detach {
     }
 }
 
+/// How much of the end of the output is kept (for [`last_line`]).
+const TAIL: usize = 512;
+
+/// The last line of `out` with text in it, control characters and escape sequences left out.
+fn last_line(out: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(out);
+    text.lines()
+        .map(|l| {
+            let mut clean = String::new();
+            let mut chars = l.chars();
+            while let Some(c) = chars.next() {
+                if c == '\u{1b}' {
+                    // CSI: ESC [ params final-byte
+                    if chars.clone().next() == Some('[') {
+                        chars.next();
+                        for c in chars.by_ref() {
+                            if ('@'..='~').contains(&c) {
+                                break;
+                            }
+                        }
+                    }
+                } else if !c.is_control() {
+                    clean.push(c);
+                }
+            }
+            clean.trim().to_string()
+        })
+        .rfind(|l| !l.is_empty())
+        .map(|l| l.chars().take(200).collect())
+}
+
+/// The part of an OCI runtime's refusal that says what is wrong: `OCI runtime exec failed: exec
+/// failed: unable to start container process: exec: "x": executable file not found in $PATH:
+/// unknown` is `exec: "x": executable file not found in $PATH` (the status line is one line).
+fn runtime_reason(line: &str) -> String {
+    let from = line.rfind("exec: \"").unwrap_or(0);
+    line[from..].trim_end_matches(": unknown").to_string()
+}
+
 enum Copied {
-    /// The process's output ended.
-    Eof,
+    /// The process's output ended; its last bytes.
+    Eof(Vec<u8>),
     /// ctrl-p ctrl-q.
     Left,
     TerminalGone,
@@ -228,11 +275,15 @@ async fn copy(
     let mut keys = [0u8; 4096];
     let mut out = std::io::stdout();
     let mut detach = Detach::default();
+    let mut tail = Vec::with_capacity(TAIL);
     loop {
         tokio::select! {
             n = attached.output.read(&mut from) => match n {
-                Ok(0) => return Copied::Eof,
+                Ok(0) => return Copied::Eof(tail),
                 Ok(n) => {
+                    tail.extend_from_slice(&from[..n]);
+                    let cut = tail.len().saturating_sub(TAIL);
+                    tail.drain(..cut);
                     if out.write_all(&from[..n]).and_then(|_| out.flush()).is_err() {
                         return Copied::TerminalGone;
                     }
@@ -279,6 +330,25 @@ async fn copy(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_runtimes_reason_is_the_last_line_with_text() {
+        let out = b"\x1b[31mOCI runtime exec failed: exec: \"nosuchcmd\": executable file not found in $PATH: unknown\x1b[0m\r\n\r\n";
+        assert_eq!(
+            last_line(out).as_deref(),
+            Some(
+                "OCI runtime exec failed: exec: \"nosuchcmd\": executable file not found in $PATH: unknown"
+            )
+        );
+        assert_eq!(last_line(b"\r\n \x07\r\n"), None);
+        assert_eq!(
+            runtime_reason(
+                "OCI runtime exec failed: exec failed: unable to start container process: exec: \"x\": executable file not found in $PATH: unknown"
+            ),
+            "exec: \"x\": executable file not found in $PATH"
+        );
+        assert_eq!(runtime_reason("permission denied"), "permission denied");
+    }
 
     #[test]
     fn ctrl_p_ctrl_q_leaves_and_a_lone_ctrl_p_is_sent_with_the_next_key() {

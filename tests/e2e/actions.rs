@@ -194,17 +194,17 @@ fn scale_roll_out_with_the_form_and_roll_back() {
     t.send(&["2"]);
     select_row(&t, &svc);
 
-    // scale to 5, after a refused answer that keeps what was typed
+    // scale to 5, after a refused answer that keeps what was typed; the prompt holds today's
+    // count (2), and what is typed replaces it (it was appended: `s 5` asked for 25)
     t.send(&["s"]);
-    t.wait_text(Duration::from_secs(5), &format!("scale {svc} to:"));
-    t.send(&["C-u"]);
+    t.wait_text(Duration::from_secs(5), &format!("scale {svc} to: 2"));
     t.type_text("lots");
     t.send(&["Enter"]);
     t.wait_text(Duration::from_secs(5), "\"lots\" is not a whole number");
     t.send(&["C-u"]);
     t.type_text("5");
     t.send(&["Enter"]);
-    t.wait_text(Duration::from_secs(5), "-> 5");
+    t.wait_text(Duration::from_secs(5), "replicas: 2 -> 5");
     t.send(&["y"]);
     eventually(Duration::from_secs(60), "5/5 in docker service ls", || {
         let r = lab.docker_ok(&[

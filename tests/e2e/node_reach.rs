@@ -107,7 +107,13 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
         args.extend_from_slice(&[&image, "sh", "-c", cmd]);
         lab.docker_ok(&args);
     };
-    create(&burn, "node2", &[], "while :; do :; done");
+    // capped at half a CPU, so what it gets does not depend on how busy the machine is
+    create(
+        &burn,
+        "node2",
+        &["--limit-cpu", "0.5"],
+        "while :; do :; done",
+    );
     create(&idle, "node2", &[], "echo idle-says-hello; sleep 3600");
     create(
         &sick,
@@ -158,7 +164,7 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
         |s| {
             let b = row_of(s, &burn).and_then(cpu_cell);
             let i = row_of(s, &idle).and_then(cpu_cell);
-            b.is_some_and(|b| b > 20.0) && i.is_some()
+            b.is_some_and(|b| b > 5.0) && i.is_some()
         },
     );
     let ours_burn = row_of(&screen, &burn).and_then(cpu_cell).unwrap();
@@ -166,7 +172,9 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
     let theirs_burn = docker_cpu(&lab, 2, &burn_c);
     let theirs_idle = docker_cpu(&lab, 2, &idle_c);
     assert!(
-        theirs_burn > 20.0 && (ours_burn - theirs_burn).abs() < 40.0,
+        (5.0..=60.0).contains(&theirs_burn)
+            && (5.0..=60.0).contains(&ours_burn)
+            && (ours_burn - theirs_burn).abs() < 35.0,
         "burn: ours {ours_burn}%, docker stats {theirs_burn}%"
     );
     assert!(
@@ -229,12 +237,26 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
     t.send(&["Escape"]);
     std::thread::sleep(Duration::from_millis(400));
 
+    // a shell in the task on node3: refused in ssh's words at once, swarmtop goes on (it froze
+    // once: the worker waited on the runtime, which waited on the shell, which waited on it)
+    t.send(&["Escape"]); // the filter of the last selection
+    std::thread::sleep(Duration::from_millis(400));
+    select_row(&t, &far);
+    t.send(&["s"]);
+    t.wait_for(Duration::from_secs(30), "the shell's refusal", |s| {
+        s.contains("node3: ssh: Permission denied (publickey)") && s.contains("shell in far")
+    });
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+
     // :reach says how each node is reached, and node3's refusal in ssh's words
     t.send(&[":"]);
     t.type_text("reach");
     t.send(&["Enter"]);
-    let screen = t.wait_for(Duration::from_secs(60), "node3's refusal in :reach", |s| {
+    // node1 was not needed before (no task of the test runs there): the view asks for it
+    let screen = t.wait_for(Duration::from_secs(60), "every node in :reach", |s| {
         s.contains("node3: ssh: Permission denied (publickey)")
+            && line_with(s, "node1").is_some_and(|l| l.contains("reached"))
     });
     let node1 = line_with(&screen, "node1").unwrap_or_default();
     assert!(node1.contains("the session's own node"), "{screen}");

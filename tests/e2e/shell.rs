@@ -136,6 +136,47 @@ fn a_shell_in_a_task_runs_there_follows_the_size_and_gives_the_screen_back() {
     t.wait_text(Duration::from_secs(10), "┌ services");
 }
 
+/// `S`: a command typed in the prompt runs as words, without a shell; one that cannot be run
+/// says why (the runtime's words, which it wrote on the screen that went away).
+#[test]
+#[ignore]
+fn exec_runs_the_typed_command_and_says_why_one_cannot_run() {
+    let lab = Lab::get();
+    let svc = unique("shellexec");
+    service_on(&lab, &svc, 1);
+    let _cleanup = Remove(&lab, svc.clone());
+    let t = start_on(&lab, 100, 30);
+    on_its_task(&t, &svc);
+
+    t.send(&["S"]);
+    t.wait_for(Duration::from_secs(10), "the exec prompt", |s| {
+        s.contains(&format!("run in {svc}.1.")) && s.contains(": sh█")
+    });
+    t.send(&["C-u"]);
+    t.type_text("sh -c 'echo typed-$((6*7)); read x; exit 5'");
+    t.send(&["Enter"]);
+    t.wait_for(Duration::from_secs(30), "the command's output", |s| {
+        s.lines().any(|l| l.trim() == "typed-42")
+    });
+    t.send(&["Enter"]);
+    t.wait_text(Duration::from_secs(20), "ended (exit 5)");
+
+    t.send(&["S"]);
+    t.wait_text(Duration::from_secs(10), ": sh█");
+    t.send(&["C-u"]);
+    t.type_text("no-such-command");
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(30), "why it could not run", |s| {
+        s.contains("ended (exit 12")
+    });
+    let line = line_with(&screen, "ended (exit 12").unwrap();
+    assert!(
+        line.contains("no-such-command") || line.contains("not found"),
+        "{screen}"
+    );
+    assert!(t.alternate_screen(), "{screen}");
+}
+
 /// The connection to the engine cut while the shell runs (packets dropped, no error ever comes
 /// back): nothing answers the keys, and ctrl-p ctrl-q is the way back to swarmtop.
 #[test]

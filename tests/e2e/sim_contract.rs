@@ -1383,7 +1383,7 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
         probe_all: false,
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (mtx, mut mrx) = tokio::sync::mpsc::channel(64);
+    let (mtx, mut mrx) = tokio::sync::mpsc::unbounded_channel();
     let (reach, containers, usage) = rt.block_on(async {
         let worker = tokio::spawn(run(setup, rx, mtx));
         tx.send(NodeRequest::Watch(watch)).unwrap();

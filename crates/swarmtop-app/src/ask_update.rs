@@ -10,6 +10,13 @@ use super::state::{Overlay, State};
 use super::{actions, editor_update};
 
 pub fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effect> {
+    let typed_char = matches!(k.code, KeyCode::Char(_))
+        && !k.modifiers.intersects(
+            crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+        );
+    if std::mem::take(&mut p.prefilled) && typed_char {
+        p.text.clear();
+    }
     match edit_line(&mut p.text, &k) {
         LineKey::Cancel => {
             state.overlay = None;

@@ -57,6 +57,7 @@ pub fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
         // the connection in use stays until the new one answers as a manager
         Command::Context(n) => {
             state.switching = Some(buf.clone());
+            state.switching_to = Some(format!("switched to context {n}"));
             state.info(format!("connecting to context {n}…"));
             vec![Effect::Switch {
                 context: Some(n),
@@ -65,6 +66,7 @@ pub fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
         }
         Command::Host(u) => {
             state.switching = Some(buf.clone());
+            state.switching_to = Some(format!("connected to {u}"));
             state.info(format!("connecting to {u}…"));
             vec![Effect::Switch {
                 context: None,

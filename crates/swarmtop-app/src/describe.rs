@@ -116,7 +116,13 @@ fn decode(b64: Option<&str>) -> String {
     };
     match base64::engine::general_purpose::STANDARD.decode(b64) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => crate::logs::plain(&crate::logs::sanitize(&text)),
+            // line by line: sanitizing drops control characters, newlines among them, and a
+            // config's lines ran together (`listen=80mode=prod`)
+            Ok(text) => text
+                .lines()
+                .map(|l| crate::logs::plain(&crate::logs::sanitize(l)))
+                .collect::<Vec<_>>()
+                .join("\n"),
             Err(e) => format!("({} bytes of binary data, not shown)", e.as_bytes().len()),
         },
         Err(_) => "(the engine sent data that is not base64)".into(),
@@ -299,5 +305,13 @@ mod tests {
         assert_eq!(d.current, 1);
         d.next_match(true, 2);
         assert_eq!(d.current, 0);
+    }
+
+    #[test]
+    fn a_configs_data_keeps_its_lines() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD
+            .encode("listen=80\r\nmode=prod\n\x1b[31mred\x1b[0m\n");
+        assert_eq!(decode(Some(&b64)), "listen=80\nmode=prod\nred");
     }
 }

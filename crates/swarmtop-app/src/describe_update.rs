@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 
 use super::describe::{self, Describe};
 use super::line_input::{LineKey, edit_line};
+use super::panes::{Pane, View};
 use super::state::{Overlay, State};
 use swarmtop_settings::keymap::{Action, Key, Scope};
 
@@ -13,16 +14,36 @@ pub fn describe(state: &mut State) {
         state.info("nothing selected");
         return;
     };
-    match describe::build(
-        &state.cluster,
-        &state.node_data,
-        &state.view,
-        &id,
-        state.now,
-    ) {
+    let (view, id) = match state.pane() {
+        Pane::Events => match event_object(state, &id) {
+            Ok(found) => found,
+            Err(why) => return state.info(why),
+        },
+        _ => (state.view.clone(), id),
+    };
+    match describe::build(&state.cluster, &state.node_data, &view, &id, state.now) {
         Some(d) => state.overlay = Some(Overlay::Describe(Box::new(d))),
         None => state.info("that object is gone"),
     }
+}
+
+/// An event's object: the pane that lists objects of its kind, and the event's actor ID, by
+/// which the object is found there (a node's name in an event is not what nodes are keyed by).
+fn event_object(state: &State, key: &str) -> Result<(View, String), String> {
+    let ev = state
+        .events
+        .iter()
+        .find(|e| e.key == key)
+        .ok_or("that event is no longer kept")?;
+    let pane = match ev.kind {
+        "node" => Pane::Nodes,
+        "service" => Pane::Services,
+        "secret" => Pane::Secrets,
+        "config" => Pane::Configs,
+        "network" => Pane::Networks,
+        other => return Err(format!("a {other} event has no object to describe")),
+    };
+    Ok((View::top(pane), ev.actor.clone()))
 }
 
 pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {

@@ -44,11 +44,11 @@ pub fn on_join(state: &mut State, result: Result<JoinView, String>) {
 pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
     let action = Key::from_event(&k).and_then(|key| state.keymap.action(Scope::Global, &key));
     match action {
+        // copied, the dialog has done its job: it closes, so the next keys are not taken
+        // for its own (a `:` after a copy closed it and the rest ran as commands)
         Some(Action::Copy) => {
-            state.info("join command copied to the clipboard (OSC 52)");
-            let text = j.command.clone();
-            state.overlay = Some(Overlay::Join(Box::new(j)));
-            vec![Effect::Copy(text)]
+            state.info("copied the join command to the clipboard (OSC 52)");
+            vec![Effect::Copy(j.command)]
         }
         Some(Action::RotateToken) => {
             if let Some(why) = &state.read_only {

@@ -17,11 +17,37 @@ const READABLE_DRIVERS: &[&str] = &["json-file", "local", "journald"];
 
 /// `l` on a service or task, or Enter on a task.
 pub fn open_logs(state: &mut State) -> Vec<Effect> {
-    let Some(id) = state.current().selected_id.clone() else {
+    // the rollout view is about its service, whatever row is selected (or none yet)
+    let rollout_of = match (&state.view.pane, &state.view.drill) {
+        (Pane::Rollout, super::panes::Drill::Service(sid)) => Some(sid.clone()),
+        _ => None,
+    };
+    let Some(id) = rollout_of.or_else(|| state.current().selected_id.clone()) else {
         state.info("nothing selected");
         return Vec::new();
     };
-    let target = match state.pane() {
+    // the problems view and the rollout view are about a service: its logs
+    let about_service = match (state.pane(), &state.view.drill) {
+        (Pane::Problems, _) => state
+            .problems()
+            .into_iter()
+            .find(|p| p.key == id)
+            .and_then(|p| match p.subject {
+                swarmtop_model::cluster::problems::Subject::Service(sid) => Some(sid),
+                _ => None,
+            }),
+        (Pane::Rollout, _) => Some(id.clone()),
+        _ => None,
+    };
+    if matches!(state.pane(), Pane::Problems | Pane::Rollout) && about_service.is_none() {
+        state.info("this problem is not about a service: logs are for services and tasks");
+        return Vec::new();
+    }
+    let (pane, id) = match about_service {
+        Some(sid) => (Pane::Services, sid),
+        None => (state.pane(), id),
+    };
+    let target = match pane {
         Pane::Services => match state.cluster.service_by_id(&id) {
             Some(s) => LogTarget::Service {
                 id: id.clone(),

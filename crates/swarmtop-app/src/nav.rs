@@ -79,7 +79,8 @@ pub fn back(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object.
+/// Enter: node -> its tasks, service -> its tasks, stack -> its services, problem -> its object,
+/// event -> its object described.
 pub fn open(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.current().selected_id.clone() else {
         return Vec::new();
@@ -168,8 +169,8 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             super::describe_update::describe(state);
             Vec::new()
         }
-        Pane::Events | Pane::Rollout | Pane::Map => Vec::new(),
-        Pane::Secrets | Pane::Configs | Pane::Networks => {
+        Pane::Rollout | Pane::Map => Vec::new(),
+        Pane::Events | Pane::Secrets | Pane::Configs | Pane::Networks => {
             super::describe_update::describe(state);
             Vec::new()
         }

@@ -2,7 +2,7 @@
 //! the views: the latest reading per task, sums per service and per node, and a few minutes of
 //! history of each for the sparklines. What the screen asks of the nodes is `node_watch`'s.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -174,10 +174,11 @@ impl NodeData {
     }
 
     /// Sums the latest readings by service and node and adds them to their histories (`c`
-    /// says which service each task is of).
-    pub fn settle(&mut self, c: &Cluster, now: DateTime<Utc>) {
+    /// says which service each task is of); keeps the history of the tasks in `near` only.
+    pub fn settle(&mut self, c: &Cluster, now: DateTime<Utc>, near: &HashSet<String>) {
         self.settled_at = Some(now);
         self.behind = Behind::Nothing;
+        self.task_history.retain(|id, _| near.contains(id));
         if !std::mem::take(&mut self.new_readings) {
             return;
         }
@@ -206,8 +207,7 @@ impl NodeData {
 
     /// Forgets the readings and history of what is no longer watched (the screen moved on).
     pub fn keep_watched(&mut self, watch: &NodeWatch, c: &Cluster) {
-        let watched: std::collections::HashSet<&str> =
-            watch.usage.iter().map(|w| w.task_id.as_str()).collect();
+        let watched: HashSet<&str> = watch.usage.iter().map(|w| w.task_id.as_str()).collect();
         self.usage.retain(|id, _| watched.contains(id.as_str()));
         self.task_history
             .retain(|id, _| watched.contains(id.as_str()));

@@ -503,3 +503,44 @@ fn many_node_answers_within_a_second_rebuild_the_views_once() {
     node_msg(&mut s, c());
     assert_eq!(s.data_gen, after);
 }
+
+#[test]
+fn the_top_view_reads_every_task_but_keeps_history_only_near_the_screen() {
+    let mut s = loaded();
+    let mut c = s.cluster.clone();
+    let template = c.tasks[0].clone();
+    for i in 0..200 {
+        let mut t = template.clone();
+        t.id = Some(format!("x{i:04}"));
+        t.slot = Some(100 + i);
+        if let Some(st) = t.status.as_mut() {
+            st.container_status = Some(bollard_stubs::models::ContainerStatus {
+                container_id: Some(format!("c{i}")),
+                ..Default::default()
+            });
+        }
+        c.tasks.push(t);
+    }
+    update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(c))));
+    key(&mut s, "8");
+    assert_eq!(
+        s.node_data.asked.usage.len(),
+        200,
+        "every running task with a container"
+    );
+    let all: Vec<Usage> = (0..200)
+        .map(|i| reading(&format!("x{i:04}"), N1, f64::from(i), 1))
+        .collect();
+    for _ in 0..3 {
+        node_msg(&mut s, NodeMsg::Usage(all.clone()));
+    }
+    let page = s.page_height();
+    assert_eq!(s.node_data.usage.len(), 200);
+    assert!(s.node_data.task_history.len() <= 3 * page);
+    // the busiest, on top, has its minutes
+    // the cursor on the first row stays on the busiest
+    let top = s.current().selected_id.clone().unwrap();
+    assert_eq!(top, "x0199");
+    // its history from when it came near the screen: the first reading sorted it there
+    assert_eq!(s.node_data.task_history[&top].len(), 2);
+}

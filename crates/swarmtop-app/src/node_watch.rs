@@ -13,19 +13,6 @@ use super::msg::Effect;
 use super::panes::Pane;
 use super::state::State;
 
-/// The row IDs in view and about a page either side (tasks, services or nodes, by pane):
-/// O(page). The window moves a page at a time, so scrolling row by row does not change what
-/// is asked (nor work it out again over every task) until a page boundary is crossed.
-fn near_rows(state: &State) -> Vec<&str> {
-    let list = state.current();
-    let page = state.page_height().max(1);
-    let block = list.offset / page * page;
-    list.rows
-        .window(block.saturating_sub(page), page * 3)
-        .map(|r| r.id.as_str())
-        .collect()
-}
-
 /// What changes `wanted`: the cluster, the view, the rows near the screen (not for the top
 /// view, which watches every running task) and whether the reach view is open.
 fn key(state: &State) -> u64 {
@@ -33,7 +20,7 @@ fn key(state: &State) -> u64 {
     state.cluster_gen.hash(&mut h);
     state.view.hash(&mut h);
     if matches!(state.pane(), Pane::Tasks | Pane::Services | Pane::Nodes) {
-        near_rows(state).hash(&mut h);
+        state.rows_near_screen().hash(&mut h);
     }
     h.finish()
 }
@@ -70,7 +57,7 @@ pub fn wanted(state: &State) -> NodeWatch {
             })
         })
         .collect();
-    let near: HashSet<&str> = near_rows(state).into_iter().collect();
+    let near: HashSet<&str> = state.rows_near_screen().into_iter().collect();
     let running = || c.tasks.iter().filter_map(watched);
     let mut usage: Vec<Watched> = match state.pane() {
         // the rows near the screen are tasks

@@ -34,6 +34,10 @@ pub struct Prompt {
     pub text: String,
     /// Why the last Enter was refused (the text stays).
     pub error: Option<String>,
+    /// The text is the value given before any key (the current replicas, the image): the first
+    /// character typed replaces it, as a selected field does; an editing key (backspace,
+    /// arrows) keeps it to edit. `s 2 Enter` scaled 5 replicas to 52 when typing appended.
+    pub prefilled: bool,
 }
 
 impl Prompt {
@@ -41,6 +45,7 @@ impl Prompt {
         Prompt {
             kind,
             label: label.into(),
+            prefilled: true,
             text: text.into(),
             error: None,
         }

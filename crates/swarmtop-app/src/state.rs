@@ -86,7 +86,12 @@ pub const EVENTS_KEPT: usize = 20_000;
 pub struct StatusLine {
     pub text: String,
     pub error: bool,
+    /// When it was said: information goes after `INFO_KEPT`, errors stay to be read.
+    pub at: DateTime<Utc>,
 }
+
+/// How long an information line (not an error) stays on the status line.
+pub const INFO_KEPT: chrono::TimeDelta = chrono::TimeDelta::seconds(8);
 
 /// One pane's list: its rows after filter and sort, and where the cursor is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -220,6 +225,9 @@ pub struct State {
     pub rows_behind: bool,
     /// The `:ctx`/`:host` line being tried: given back to the prompt if it fails.
     pub switching: Option<String>,
+    /// What to say once connected: the context, or the URL `:host` named (its context is
+    /// only "default", which is not where it went).
+    pub switching_to: Option<String>,
     /// A file being read for the editor (off the UI task); Esc stops waiting for it.
     pub reading: Option<std::path::PathBuf>,
     /// The read Esc stopped: its answer, if it still comes, is dropped.
@@ -265,6 +273,7 @@ impl State {
             quit: false,
             rows_behind: false,
             switching: None,
+            switching_to: None,
             reading: None,
             stopped_reading: None,
             sent: None,
@@ -304,7 +313,17 @@ impl State {
         use super::node_data::Behind;
         let behind = self.node_data.behind;
         if behind != Behind::Nothing && self.node_data.settled_at != Some(self.now) {
-            self.node_data.settle(&self.cluster, self.now);
+            // a task's history is kept while its row is near the screen: the top view reads
+            // every running task, and 40,000 histories would be hundreds of megabytes
+            let near: std::collections::HashSet<String> = match self.pane() {
+                Pane::Tasks | Pane::Top => self
+                    .rows_near_screen()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                _ => Default::default(),
+            };
+            self.node_data.settle(&self.cluster, self.now, &near);
             let shown = matches!(
                 self.pane(),
                 Pane::Tasks | Pane::Services | Pane::Nodes | Pane::Top | Pane::Reach
@@ -374,13 +393,29 @@ impl State {
                 up_to_date: &self.up_to_date,
                 nodes: &self.node_data,
             });
-            let timeline = self.view.pane == Pane::Events;
+            // newest events and the busiest tasks come in on top: a cursor on the first row
+            // stays there
+            let timeline = matches!(self.view.pane, Pane::Events | Pane::Top);
             let list = self.current_mut();
             list.set_rows_following(rows, timeline);
             list.built_at = Some(generation);
         }
         let h = self.page_height();
         self.current_mut().scroll_into_view(h);
+    }
+
+    /// The row IDs in view and about a page either side (tasks, services or nodes, by pane):
+    /// O(page). The window moves a page at a time, so scrolling row by row does not change
+    /// what is asked of the nodes (nor work it out again over every task) until a page
+    /// boundary is crossed.
+    pub fn rows_near_screen(&self) -> Vec<&str> {
+        let list = self.current();
+        let page = self.page_height().max(1);
+        let block = list.offset / page * page;
+        list.rows
+            .window(block.saturating_sub(page), page * 3)
+            .map(|r| r.id.as_str())
+            .collect()
     }
 
     /// Rows that fit the table body at the current terminal size (header, borders, footer).
@@ -479,6 +514,7 @@ impl State {
         self.status = Some(StatusLine {
             text: text.into(),
             error: false,
+            at: self.now,
         });
     }
 
@@ -486,6 +522,23 @@ impl State {
         self.status = Some(StatusLine {
             text: text.into(),
             error: true,
+            at: self.now,
         });
+    }
+
+    /// Information said long enough ago goes; an error stays.
+    pub fn expire_info(&mut self) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|st| !st.error && self.now - st.at >= INFO_KEPT)
+        {
+            self.status = None;
+        }
+    }
+
+    /// Where the user is: the screen and the pane. Moving elsewhere clears information.
+    pub fn place(&self) -> (std::mem::Discriminant<Screen>, Pane) {
+        (std::mem::discriminant(&self.screen), self.pane())
     }
 }

@@ -33,13 +33,14 @@ pub fn update_deferred(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(k) => on_key(state, k),
+        Msg::Key(k) => on_key_status(state, k),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             Vec::new()
         }
         Msg::Tick(now) => {
             state.now = now;
+            state.expire_info();
             Vec::new()
         }
         Msg::Engine(m) => {
@@ -150,6 +151,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             read_only,
         } => {
             state.switching = None;
+            let said = state
+                .switching_to
+                .take()
+                .unwrap_or_else(|| format!("switched to context {context}"));
             state.read_only = read_only;
             // another swarm perhaps: nothing of the old one must pass for it
             let warning = settings.status_line();
@@ -167,9 +172,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.up_to_date.clear();
             state.lists.clear();
             let pane = state.pane();
-            state.info(format!(
-                "switching to context {context} (for this session only)"
-            ));
+            state.info(format!("{said} (for this session only)"));
             if let Some(w) = warning {
                 state.error(w);
             } else if let Some(why) = &state.read_only {
@@ -179,6 +182,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SwitchFailed(why) => {
             state.error(format!("cannot switch: {why}"));
+            state.switching_to = None;
             // the line comes back to be fixed
             if let Some(line) = state.switching.take() {
                 state.overlay = Some(Overlay::Command(line));
@@ -334,6 +338,19 @@ fn on_engine(state: &mut State, m: EngineMsg) {
     }
 }
 
+/// A key, and what it means for the status line: information that was there goes when the
+/// key moves to another pane or screen (it was about the place left).
+fn on_key_status(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let before = (state.place(), state.status.clone());
+    let effects = on_key(state, k);
+    let (place, status) = before;
+    let unchanged = state.status == status;
+    if unchanged && place != state.place() && status.is_some_and(|st| !st.error) {
+        state.status = None;
+    }
+    effects
+}
+
 fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
@@ -372,7 +389,11 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                     return Vec::new();
                 };
                 match state.keymap.action(state.pane().scope(), &key) {
-                    Some(a) => run_action(state, a),
+                    Some(a) => {
+                        // a key that does something: what was said before has been read
+                        state.status = None;
+                        run_action(state, a)
+                    }
                     None => Vec::new(),
                 }
             }
@@ -403,6 +424,59 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// `c` in a list: the selected object's ID on the clipboard (OSC 52, through ssh and tmux);
+/// a stack, which has none, by its name. IDs are what other tools take and nobody types.
+fn copy_selected(state: &mut State) -> Vec<Effect> {
+    let Some(row) = state.current().rows.get(state.current().selected).cloned() else {
+        state.info("nothing selected to copy");
+        return Vec::new();
+    };
+    let name = match row.cells.first().map(|c| &c.value) {
+        Some(crate::rows::Value::Text(t)) => t.trim().trim_start_matches("\\_").trim().to_string(),
+        _ => String::new(),
+    };
+    let cells = || {
+        row.cells
+            .iter()
+            .filter_map(|c| match &c.value {
+                crate::rows::Value::Text(t) if !t.is_empty() => Some(t.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (what, text) = match state.pane() {
+        // a problem or an event in words, to paste where the incident is discussed
+        Pane::Problems => (
+            "the problem",
+            state
+                .problems()
+                .into_iter()
+                .find(|p| p.key == row.id)
+                .map(|p| p.text)
+                .unwrap_or_default(),
+        ),
+        Pane::Events => ("the event", cells()),
+        Pane::Stacks | Pane::Map | Pane::Rollout => ("the name of", name.clone()),
+        _ => ("the ID of", row.id.clone()),
+    };
+    let name = match state.pane() {
+        Pane::Problems | Pane::Events => String::new(),
+        _ => name,
+    };
+    if text.is_empty() {
+        state.info("nothing selected to copy");
+        return Vec::new();
+    }
+    let said = if name.is_empty() {
+        format!("copied {what}: {text}")
+    } else {
+        format!("copied {what} {name}: {text}")
+    };
+    state.info(said);
+    vec![Effect::Copy(text)]
 }
 
 /// Runs one named action in the current pane.
@@ -436,6 +510,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
                     .collect();
             }
         }
+        Action::Copy => return copy_selected(state),
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
         Action::Logs => return logs_update::open_logs(state),
@@ -483,6 +558,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PaneConfigs => return switch_pane(state, Pane::Configs),
         Action::PaneNetworks => return switch_pane(state, Pane::Networks),
         Action::PaneTop => return switch_pane(state, Pane::Top),
+        Action::PaneEvents => return switch_pane(state, Pane::Events),
         Action::ScrollLeft if pane == Pane::Map => {
             state.map_offset = state.map_offset.saturating_sub(1);
         }
@@ -531,7 +607,6 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ScrollLeft
         | Action::ScrollRight
         | Action::ShowData
-        | Action::Copy
         | Action::RotateToken
         | Action::Save
         | Action::Plan
@@ -582,11 +657,39 @@ mod tests {
     }
 
     #[test]
+    fn information_goes_after_a_while_and_errors_stay() {
+        let mut s = loaded();
+        let start = s.now;
+        s.info("scaled web to 3");
+        update(&mut s, Msg::Tick(start + chrono::TimeDelta::seconds(2)));
+        assert!(s.status.is_some(), "gone too soon");
+        update(&mut s, Msg::Tick(start + crate::state::INFO_KEPT));
+        assert_eq!(s.status, None);
+        s.error("cannot scale web: no such service");
+        update(&mut s, Msg::Tick(start + chrono::TimeDelta::minutes(5)));
+        assert!(s.status.as_ref().is_some_and(|l| l.error));
+    }
+
+    #[test]
+    fn moving_on_clears_information_and_a_key_that_does_something_clears_errors() {
+        let mut s = loaded();
+        s.info("copied node1's ID");
+        update(&mut s, key(KeyCode::Char('2')));
+        assert_eq!(s.pane(), Pane::Services);
+        assert_eq!(s.status, None, "information about the place left stayed");
+        s.error("cannot drain node1: permission denied");
+        // a key bound to nothing leaves the error to be read
+        update(&mut s, key(KeyCode::F(12)));
+        assert!(s.status.is_some());
+        update(&mut s, key(KeyCode::Char('j')));
+        assert_eq!(s.status, None);
+    }
+
+    #[test]
     fn every_action_of_another_view_says_it_does_nothing_in_a_pane() {
         // the keys of describe, the logs, the editor and the join dialog, pressed over a pane
         let elsewhere = [
             Action::ShowData,
-            Action::Copy,
             Action::RotateToken,
             Action::Save,
             Action::Plan,
@@ -815,6 +918,32 @@ mod tests {
     }
 
     #[test]
+    fn host_says_where_it_connected_not_the_context_default() {
+        let mut s = loaded();
+        let fx = keys(&mut s, ":host tcp://10.0.0.5:2375\n");
+        assert!(matches!(fx.as_slice(), [Effect::Switch { .. }]), "{fx:?}");
+        let settings = swarmtop_settings::config::Files::builtin()
+            .resolve("default", &swarmtop_settings::config::Flags::default());
+        update(
+            &mut s,
+            Msg::Switched {
+                context: "default".into(),
+                settings: Box::new(settings),
+                read_only: None,
+            },
+        );
+        let said = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            said,
+            "connected to tcp://10.0.0.5:2375 (for this session only)"
+        );
+    }
+
+    #[test]
     fn enter_drills_down_and_esc_comes_back() {
         let mut s = loaded();
         // services are sorted by name: monitor, shop_api, web
@@ -949,6 +1078,28 @@ mod tests {
         // the same event twice (history and live overlap) is shown once
         update(&mut s, ev(2_099, "new99"));
         assert_eq!(s.current().rows.len(), 101);
+    }
+
+    #[test]
+    fn d_and_enter_on_a_node_event_open_that_node() {
+        let mut s = loaded();
+        // the engine names a node by its hostname in an event; it is found by its ID
+        let e: bollard_stubs::models::EventMessage = serde_json::from_value(serde_json::json!({
+            "Type": "node", "Action": "update", "timeNano": 5_000,
+            "Actor": {"ID": "n2bbbbbbbbbbbbbbbbbbbbbbb",
+                      "Attributes": {"name": "node2", "state.old": "ready", "state.new": "down"}}
+        }))
+        .unwrap();
+        update(&mut s, Msg::Engine(EngineMsg::Event(Box::new(e))));
+        keys(&mut s, ":events\n");
+        for key in ["d", "\n"] {
+            s.overlay = None;
+            keys(&mut s, key);
+            match &s.overlay {
+                Some(Overlay::Describe(d)) => assert_eq!(d.title, "node node2", "{key:?}"),
+                _ => panic!("{key:?}: no describe, status {:?}", s.status),
+            }
+        }
     }
 
     fn ctrl(c: char) -> Msg {
@@ -1332,6 +1483,102 @@ mod tests {
             ),
             "{fx:?}"
         );
+    }
+
+    #[test]
+    fn typing_replaces_the_prefilled_count_and_editing_keys_keep_it() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web, 3 replicas
+        keys(&mut s, "s");
+        // `s 2 Enter` asks to scale 3 -> 2, not 32
+        assert!(keys(&mut s, "2\n").is_empty(), "asked first");
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
+        };
+        assert!(
+            matches!(
+                c.pending,
+                Pending::Run(swarmtop_ops::Op::Scale { replicas: 2, .. })
+            ),
+            "{:?}",
+            c.pending
+        );
+        assert!(
+            c.lines.iter().any(|l| l == "replicas: 3 -> 2"),
+            "{:?}",
+            c.lines
+        );
+        update(&mut s, key(KeyCode::Esc));
+        // an editing key first (End, Backspace, arrows) keeps the value to edit
+        s.overlay = None;
+        keys(&mut s, "s");
+        update(&mut s, key(KeyCode::End));
+        keys(&mut s, "0");
+        let Some(Overlay::Prompt(p)) = &s.overlay else {
+            panic!("{:?}", s.overlay_name())
+        };
+        assert_eq!(
+            p.text, "30",
+            "an editing key first: the value is kept to edit"
+        );
+    }
+
+    #[test]
+    fn c_copies_the_selected_id_or_the_problem_in_words() {
+        let mut s = loaded();
+        keys(&mut s, "2G"); // web
+        let fx = keys(&mut s, "c");
+        assert_eq!(fx, vec![Effect::Copy("s1webwebwebwebwebwebwebwe".into())]);
+        assert_eq!(
+            s.status.as_ref().unwrap().text,
+            "copied the ID of web: s1webwebwebwebwebwebwebwe"
+        );
+        switch_pane(&mut s, Pane::Problems);
+        let fx = keys(&mut s, "c");
+        let Some(Effect::Copy(text)) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        let first = s.problems().into_iter().next().unwrap();
+        assert_eq!(*text, first.text);
+    }
+
+    #[test]
+    fn l_in_the_problems_and_rollout_views_opens_the_services_logs() {
+        let mut s = loaded();
+        switch_pane(&mut s, Pane::Problems);
+        let at = |s: &State, needle: &str| {
+            s.current()
+                .rows
+                .iter()
+                .position(|r| r.id.contains(needle))
+                .unwrap_or_else(|| panic!("no problem row {needle}"))
+        };
+        let i = at(&s, "s2apiapiapiapiapiapiapiap");
+        s.current_mut().select(i);
+        let fx = keys(&mut s, "l");
+        let Some(Effect::StartLogs { request, .. }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(request.target.name(), "shop_api");
+        // a node's problem has no logs to show: said, nothing opened
+        let mut s = loaded();
+        switch_pane(&mut s, Pane::Problems);
+        let i = at(&s, "n3ccccccccccccccccccccccc");
+        s.current_mut().select(i);
+        assert!(keys(&mut s, "l").is_empty());
+        assert!(s.logs().is_none());
+        // the rollout view follows one service
+        let mut s = loaded();
+        go(
+            &mut s,
+            actions::rollout_view("s1webwebwebwebwebwebwebwe"),
+            false,
+        );
+        let fx = keys(&mut s, "l");
+        let Some(Effect::StartLogs { request, .. }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(request.target.name(), "web");
     }
 
     #[test]

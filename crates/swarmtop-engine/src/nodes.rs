@@ -88,7 +88,9 @@ enum Done {
 pub async fn run(
     setup: NodeSetup,
     mut rx: mpsc::UnboundedReceiver<NodeRequest>,
-    tx: mpsc::Sender<NodeMsg>,
+    // unbounded: the worker never waits on its reader (the runtime does not read while a shell
+    // runs, and that shell waits on this worker for its node's engine)
+    tx: mpsc::UnboundedSender<NodeMsg>,
 ) {
     let mut w = Worker {
         setup,
@@ -129,7 +131,7 @@ pub async fn run(
 
 struct Worker {
     setup: NodeSetup,
-    tx: mpsc::Sender<NodeMsg>,
+    tx: mpsc::UnboundedSender<NodeMsg>,
     watch: NodeWatch,
     slots: HashMap<String, Slot>,
     known: Option<Known>,
@@ -380,13 +382,10 @@ impl Worker {
                 if let Some(c) = containers {
                     match c {
                         Ok(containers) => {
-                            let _ = self
-                                .tx
-                                .send(NodeMsg::Containers {
-                                    node_id: node.clone(),
-                                    containers,
-                                })
-                                .await;
+                            let _ = self.tx.send(NodeMsg::Containers {
+                                node_id: node.clone(),
+                                containers,
+                            });
                         }
                         Err(e) if e.is_connection() => lost = Some(e.to_string()),
                         Err(_) => {}
@@ -411,7 +410,7 @@ impl Worker {
                     }
                 }
                 if !out.is_empty() {
-                    let _ = self.tx.send(NodeMsg::Usage(out)).await;
+                    let _ = self.tx.send(NodeMsg::Usage(out));
                 }
                 if let (Some(why), Some(slot)) = (lost, self.slots.get_mut(&node)) {
                     // the connection broke: said once, tried again later
@@ -451,7 +450,7 @@ impl Worker {
         rows.sort_by(|a, b| a.hostname.cmp(&b.hostname));
         if rows != self.last_reach {
             self.last_reach = rows.clone();
-            let _ = self.tx.send(NodeMsg::Reach(rows)).await;
+            let _ = self.tx.send(NodeMsg::Reach(rows));
         }
     }
 }

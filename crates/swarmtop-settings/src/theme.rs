@@ -151,6 +151,37 @@ impl Theme {
     pub fn parse(text: &str, file: &str) -> Result<Theme, Problem> {
         Theme::parse_over(&Theme::plain(), text, file)
     }
+
+    /// The theme for a terminal told to show no colour (`NO_COLOR`): colours go, and what a
+    /// background colour marked (the selected row, the header bar, an error) is reversed
+    /// instead, or the selection would be invisible.
+    pub fn without_colour(mut self) -> Theme {
+        for role in Theme::ROLES {
+            if let Some(st) = self.role_mut(role) {
+                *st = uncoloured(*st);
+            }
+        }
+        // the selection is marked in every theme, whatever it says
+        if !self.selected.add_modifier.contains(Modifier::REVERSED) {
+            self.selected = self.selected.add_modifier(Modifier::REVERSED);
+        }
+        self.palette.clear();
+        self.log_colours = false;
+        self
+    }
+}
+
+fn uncoloured(st: Style) -> Style {
+    let marked = st.bg.is_some_and(|c| c != Color::Reset);
+    let mut out = Style {
+        fg: None,
+        bg: None,
+        ..st
+    };
+    if marked {
+        out = out.add_modifier(Modifier::REVERSED);
+    }
+    out
 }
 
 fn colour(text: &str, file: &str, path: &[&str], v: &Value) -> Result<Color, Problem> {
@@ -304,6 +335,26 @@ mod tests {
         assert!(t.palette.is_empty());
         assert!(!t.log_colours);
         assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn without_colour_every_theme_still_marks_the_selection() {
+        for (name, _) in SHIPPED {
+            let t = Theme::shipped(name).unwrap().without_colour();
+            for role in Theme::ROLES {
+                let s = *t.clone().role_mut(role).unwrap();
+                assert_eq!((s.fg, s.bg), (None, None), "{name}.{role}: {s:?}");
+            }
+            assert!(
+                t.selected.add_modifier.contains(Modifier::REVERSED),
+                "{name}: the selection is unmarked"
+            );
+            assert!(t.palette.is_empty() && !t.log_colours);
+        }
+        // a background marked the header bar: it is reversed instead
+        let t = Theme::default_theme().without_colour();
+        assert!(t.header.add_modifier.contains(Modifier::REVERSED));
+        assert!(!t.ok.add_modifier.contains(Modifier::REVERSED));
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     );
 }
 
-/// The join command, with its keys.
+/// The join command, with its keys. The command is drawn on one line when it fits, else as a
+/// shell command over lines (`\` at their ends) with the token on a line of its own, so that
+/// it is never broken in the middle where the width allows it whole.
 pub fn draw_join(
     f: &mut Frame,
     area: Rect,
@@ -56,29 +58,39 @@ pub fn draw_join(
 ) {
     use swarmtop_settings::keymap::{Action, Scope};
     let which = if j.manager { "manager" } else { "worker" };
-    let w = area.width.saturating_sub(4).min(100);
-    let h = 9u16.min(area.height);
+    let w = area.width.saturating_sub(4).min(110);
+    let text_w = usize::from(w.saturating_sub(2).max(1));
+    let command = command_lines(&j.command, text_w);
+    let rows: usize = command
+        .iter()
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
+        .sum();
+    let h = (rows as u16 + 6).min(area.height);
     let r = centred(area, w, h);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(Span::styled(
             format!("To add a {which}, run this on the new machine:"),
             theme.text,
         )),
         Line::default(),
-        Line::from(Span::styled(j.command.clone(), theme.key)),
-        Line::default(),
-        Line::from(vec![
-            Span::styled(keymap.key_label(Scope::Global, Action::Copy), theme.key),
-            Span::styled(" copy   ", theme.dim),
-            Span::styled(
-                keymap.key_label(Scope::Global, Action::RotateToken),
-                theme.key,
-            ),
-            Span::styled(" rotate the token   ", theme.dim),
-            Span::styled("any other key", theme.key),
-            Span::styled(" close", theme.dim),
-        ]),
     ];
+    lines.extend(
+        command
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme.key))),
+    );
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(keymap.key_label(Scope::Global, Action::Copy), theme.key),
+        Span::styled(" copy and close   ", theme.dim),
+        Span::styled(
+            keymap.key_label(Scope::Global, Action::RotateToken),
+            theme.key,
+        ),
+        Span::styled(" rotate the token   ", theme.dim),
+        Span::styled("any other key", theme.key),
+        Span::styled(" close", theme.dim),
+    ]));
     framed(
         f,
         r,
@@ -87,4 +99,21 @@ pub fn draw_join(
         lines,
         0,
     );
+}
+
+/// `docker swarm join --token T ADDR` as it is shown `width` wide: whole, or over three lines
+/// with the token alone on the middle one.
+fn command_lines(command: &str, width: usize) -> Vec<String> {
+    if command.chars().count() <= width {
+        return vec![command.to_string()];
+    }
+    let Some((head, rest)) = command.split_once(" --token ") else {
+        return vec![command.to_string()];
+    };
+    let (token, addr) = rest.split_once(' ').unwrap_or((rest, ""));
+    let mut lines = vec![format!("{head} --token \\"), format!("  {token} \\")];
+    if !addr.is_empty() {
+        lines.push(format!("  {addr}"));
+    }
+    lines
 }

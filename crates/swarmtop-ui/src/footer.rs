@@ -178,9 +178,16 @@ pub fn draw_status(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Line::from(spans)
         }
         (Some(Overlay::Prompt(p)), _) => {
+            // a pre-filled value shows as selected: typing replaces it
+            let text_style = if p.prefilled && !p.text.is_empty() {
+                theme.selected
+            } else {
+                theme.text
+            };
             let mut spans = vec![
                 Span::styled(format!("{} ", p.label), theme.prompt),
-                Span::styled(format!("{}█", p.text), theme.text),
+                Span::styled(p.text.clone(), text_style),
+                Span::styled("█", theme.text),
             ];
             match &p.error {
                 Some(e) => spans.push(Span::styled(format!("  {e}"), theme.error)),

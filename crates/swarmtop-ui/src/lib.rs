@@ -147,7 +147,7 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>> {
     use swarmtop_app::panes::rollout::progress;
     use swarmtop_settings::keymap::{Action, Scope};
-    let Some(p) = progress(&state.cluster, sid, state.up_to_date.get(sid)) else {
+    let Some(p) = progress(&state.cluster, sid, state.up_to_date.get(sid), state.now) else {
         return vec![Line::from(Span::styled(" the service is gone", theme.warn))];
     };
     let what = match p.state.as_str() {
@@ -615,8 +615,33 @@ pub(crate) mod tests {
             )),
         );
         assert!(matches!(fx.as_slice(), [swarmtop_app::Effect::Copy(t)] if t.contains("SWMTKN")));
-        press(&mut s, "x");
+        // copied, it closes (the next keys are not the dialog's) and says so
         assert_eq!(s.overlay_name(), None);
+        let said = s
+            .status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert!(said.starts_with("copied"), "{said}");
+    }
+
+    #[test]
+    fn a_real_join_token_is_drawn_whole_on_its_own_line() {
+        let token = format!("SWMTKN-1-{}-{}", "4".repeat(50), "d".repeat(25));
+        let mut s = sample_state();
+        update(
+            &mut s,
+            Msg::Join(Ok(swarmtop_app::join::JoinView {
+                manager: true,
+                command: format!("docker swarm join --token {token} 10.0.0.11:2377"),
+            })),
+        );
+        let out = render(&s, 100, 24);
+        assert!(
+            out.lines().any(|l| l.contains(&token)),
+            "the token is broken across lines:\n{out}"
+        );
+        insta::assert_snapshot!(out);
     }
 
     #[test]

@@ -75,8 +75,12 @@ fn facts(task: &str, node: &str, service: &str, image: &str, health: Health) -> 
 /// The sample swarm with node1 reached, node2 refusing swarmtop (after it listed its
 /// containers), node3 down; a minute of readings (web.1 getting busier), health, and web on
 /// two images.
-fn reached() -> State {
+///
+/// `keys` are pressed first: a task's history is kept while its row is near the screen, so
+/// the tasks and top views are opened before the readings come.
+fn reached(keys: &str) -> State {
     let mut s = sample_state();
+    press(&mut s, keys);
     let reach = |id: &str, host: &str, addr: &str, state: ReachState| NodeReach {
         node_id: id.into(),
         hostname: host.into(),
@@ -173,8 +177,7 @@ fn reached() -> State {
 
 #[test]
 fn tasks_with_usage_health_and_the_selected_tasks_sparklines_80x24() {
-    let mut s = reached();
-    press(&mut s, "3");
+    let mut s = reached("3");
     // web.1, the busy one
     press(&mut s, "ggjjjjj");
     let out = render(&s, 80, 24);
@@ -185,14 +188,13 @@ fn tasks_with_usage_health_and_the_selected_tasks_sparklines_80x24() {
 
 #[test]
 fn tasks_with_usage_wide() {
-    let mut s = reached();
-    press(&mut s, "3");
+    let s = reached("3");
     insta::assert_snapshot!(render(&s, 140, 16));
 }
 
 #[test]
 fn services_and_nodes_with_usage_80x24() {
-    let mut s = reached();
+    let mut s = reached("");
     press(&mut s, "2");
     insta::assert_snapshot!("services_with_usage_80x24", render(&s, 80, 24));
     press(&mut s, "1");
@@ -203,15 +205,14 @@ fn services_and_nodes_with_usage_80x24() {
 
 #[test]
 fn the_top_view_80x24_and_wide() {
-    let mut s = reached();
-    press(&mut s, "8");
+    let s = reached("8");
     insta::assert_snapshot!("top_80x24", render(&s, 80, 24));
     insta::assert_snapshot!("top_wide", render(&s, 140, 14));
 }
 
 #[test]
 fn the_reach_view_80x24() {
-    let mut s = reached();
+    let mut s = reached("");
     press(&mut s, ":reach\n");
     // node2, whose refusal is also written out whole under the list
     press(&mut s, "j");
@@ -222,7 +223,7 @@ fn the_reach_view_80x24() {
 
 #[test]
 fn problems_with_health_and_image_drift_80x24() {
-    let mut s = reached();
+    let mut s = reached("");
     press(&mut s, "0");
     let out = render(&s, 80, 24);
     assert!(out.contains("unhealthy"), "{out}");

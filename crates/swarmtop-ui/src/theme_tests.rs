@@ -61,3 +61,26 @@ fn mono_draws_no_colour_and_still_marks_the_selection() {
             .contains(Modifier::REVERSED | Modifier::BOLD)
     );
 }
+
+#[test]
+fn without_colour_the_default_theme_still_marks_the_selection() {
+    let buf = nodes_pane(&Theme::default_theme().without_colour(), 80, 12);
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| (c.fg, c.bg) == (Color::Reset, Color::Reset))
+    );
+    let row_of = |needle: &str| {
+        (0..buf.area.height)
+            .find(|y| {
+                let line: String = (0..buf.area.width)
+                    .map(|x| buf[(x, *y)].symbol().to_string())
+                    .collect();
+                line.contains(needle)
+            })
+            .unwrap_or_else(|| panic!("no row with {needle}"))
+    };
+    let reversed = |y: u16| buf[(5, y)].modifier.contains(Modifier::REVERSED);
+    assert!(reversed(row_of("node1")), "the selection is not marked");
+    assert!(!reversed(row_of("node2")));
+}

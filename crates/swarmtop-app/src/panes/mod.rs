@@ -146,7 +146,7 @@ impl View {
             (src.cluster, src.now, src.events, src.up_to_date, src.nodes);
         match (self.pane, &self.drill) {
             (Pane::Events, _) => events::rows(events),
-            (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id)),
+            (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id), now),
             (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
             (Pane::Problems, _) => problems::rows(c, now, nd),
             (Pane::Nodes, _) => nodes::rows(c, nd),

@@ -37,8 +37,14 @@ pub fn rows(c: &Cluster, nd: &NodeData) -> Vec<Row> {
         }
     }
     let have_tasks = !c.tasks.is_empty();
-    c.nodes
-        .iter()
+    // by hostname, as people name and look for them (node2 before node10); the engine lists
+    // nodes in no order a person expects
+    let mut nodes: Vec<_> = c.nodes.iter().collect();
+    nodes.sort_by(|a, b| {
+        by_name(node_hostname(a), node_hostname(b)).then_with(|| node_id(a).cmp(node_id(b)))
+    });
+    nodes
+        .into_iter()
         .map(|n| {
             let state = node_state(n);
             let avail = node_availability(n);
@@ -84,4 +90,52 @@ pub fn rows(c: &Cluster, nd: &NodeData) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// Names in the order a person reads them: runs of digits compare as numbers.
+fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut n = String::new();
+                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
+                        n.push(c);
+                        it.next();
+                    }
+                    n
+                };
+                let (m, n) = (take(&mut x), take(&mut y));
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let o = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let o = c.cmp(&d);
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::by_name;
+
+    #[test]
+    fn nodes_are_listed_as_people_count() {
+        let mut v = vec!["node10", "node2", "manager-1", "node1", "node02b"];
+        v.sort_by(|a, b| by_name(a, b));
+        assert_eq!(v, ["manager-1", "node1", "node2", "node02b", "node10"]);
+    }
 }

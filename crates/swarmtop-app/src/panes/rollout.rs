@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use chrono::{DateTime, Utc};
+
 use bollard_stubs::models::{NodeState, TaskState};
 
 use crate::rows::{Cell, Column, Row, Tone, col, grow};
@@ -74,14 +76,41 @@ pub struct Progress {
     pub message: String,
 }
 
-pub fn progress(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Option<Progress> {
+/// How long after a failure of a slot's new task its next one running is not "done" yet: a
+/// crash-looping task runs for seconds between failures, and was called done, the count
+/// flipping between 0/3 and 1/3.
+const SETTLE_SECONDS: i64 = 60;
+
+/// The slot's up-to-date tasks that failed in the last minute.
+fn recent_failures(up: &[Task], slot: &str, now: DateTime<Utc>) -> usize {
+    up.iter()
+        .filter(|t| slot_of(t) == slot)
+        .filter(|t| matches!(task_state(t), TaskState::FAILED | TaskState::REJECTED))
+        .filter(|t| {
+            task_timestamp(t)
+                .and_then(parse_time)
+                .is_some_and(|ts| (now - ts).num_seconds() < SETTLE_SECONDS)
+        })
+        .count()
+}
+
+pub fn progress(
+    c: &Cluster,
+    service_id: &str,
+    up: Option<&Vec<Task>>,
+    now: DateTime<Utc>,
+) -> Option<Progress> {
     let s = c.service_by_id(service_id)?;
     let empty = Vec::new();
     let up = up.unwrap_or(&empty);
     let picked = pick_new(c, up);
     let done = picked
-        .values()
-        .filter(|t| !terminal(task_desired_state(t)) && task_state(t) == TaskState::RUNNING)
+        .iter()
+        .filter(|(slot, t)| {
+            !terminal(task_desired_state(t))
+                && task_state(t) == TaskState::RUNNING
+                && recent_failures(up, slot, now) == 0
+        })
         .count() as u64;
     let total = match service_mode(s) {
         "replicated" => service_spec_replicas(s).unwrap_or(0).max(0) as u64,
@@ -100,7 +129,7 @@ pub fn progress(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Option
     })
 }
 
-pub fn rows(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Vec<Row> {
+pub fn rows(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>, now: DateTime<Utc>) -> Vec<Row> {
     let empty = Vec::new();
     let up_tasks = up.unwrap_or(&empty);
     let new_ids: HashSet<&str> = up_tasks.iter().filter_map(|t| t.id.as_deref()).collect();
@@ -122,11 +151,19 @@ pub fn rows(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>) -> Vec<Row> {
         .map(|slot| {
             let new = picked.get(&slot).copied();
             let old_t = old.get(&slot).copied();
+            let failed = recent_failures(up_tasks, &slot, now);
             let (t, spec, spec_tone) = match (new, old_t) {
-                (Some(n), _) if task_state(n) == TaskState::RUNNING => (n, "done", Tone::Ok),
-                (Some(n), Some(_)) => (n, "starting (old still up)", Tone::Warn),
-                (Some(n), None) => (n, "starting", Tone::Warn),
-                (None, Some(o)) => (o, "waiting", Tone::Dim),
+                (Some(n), _) if task_state(n) == TaskState::RUNNING && failed > 0 => (
+                    n,
+                    format!("crash-looping? {failed} failed in the last minute"),
+                    Tone::Bad,
+                ),
+                (Some(n), _) if task_state(n) == TaskState::RUNNING => {
+                    (n, "done".to_string(), Tone::Ok)
+                }
+                (Some(n), Some(_)) => (n, "starting (old still up)".to_string(), Tone::Warn),
+                (Some(n), None) => (n, "starting".to_string(), Tone::Warn),
+                (None, Some(o)) => (o, "waiting".to_string(), Tone::Dim),
                 (None, None) => unreachable!("a slot comes from one of the two maps"),
             };
             let label = match t.slot {
@@ -180,10 +217,42 @@ mod tests {
             .filter(|t| t.id.as_deref() == Some("t1aaaaaaaaaaaaaaaaaaaaaaa"))
             .cloned()
             .collect();
-        let r = rows(&c, "s1webwebwebwebwebwebwebwe", Some(&up));
+        let now = parse_time(swarmtop_model::cluster::fixtures::NOW).unwrap();
+        let r = rows(&c, "s1webwebwebwebwebwebwebwe", Some(&up), now);
         let spec: Vec<&str> = r.iter().map(|r| r.cells[1].search_text()).collect();
         assert_eq!(spec, vec!["done", "waiting", "waiting"]);
-        let p = progress(&c, "s1webwebwebwebwebwebwebwe", Some(&up)).unwrap();
+        let p = progress(&c, "s1webwebwebwebwebwebwebwe", Some(&up), now).unwrap();
         assert_eq!((p.done, p.total), (1, 3));
+    }
+
+    #[test]
+    fn a_new_task_running_between_crashes_is_not_done() {
+        let c = sample();
+        let now = parse_time(swarmtop_model::cluster::fixtures::NOW).unwrap();
+        // slot 1's new task runs; the one before it on the same spec failed 20 s ago
+        let mut up: Vec<Task> = c
+            .tasks
+            .iter()
+            .filter(|t| t.id.as_deref() == Some("t1aaaaaaaaaaaaaaaaaaaaaaa"))
+            .cloned()
+            .collect();
+        let mut crashed = up[0].clone();
+        crashed.id = Some("t1crashedcrashedcrashedcr".into());
+        crashed.desired_state = Some(TaskState::SHUTDOWN);
+        let st = crashed.status.get_or_insert_with(Default::default);
+        st.state = Some(TaskState::FAILED);
+        st.timestamp = Some((now - chrono::Duration::seconds(20)).to_rfc3339());
+        up.push(crashed.clone());
+        let r = rows(&c, "s1webwebwebwebwebwebwebwe", Some(&up), now);
+        assert_eq!(
+            r[0].cells[1].search_text(),
+            "crash-looping? 1 failed in the last minute"
+        );
+        let p = progress(&c, "s1webwebwebwebwebwebwebwe", Some(&up), now).unwrap();
+        assert_eq!(p.done, 0, "not counted done while it may crash again");
+        // a minute and more after the failure it has held: done
+        let later = now + chrono::Duration::seconds(61);
+        let p = progress(&c, "s1webwebwebwebwebwebwebwe", Some(&up), later).unwrap();
+        assert_eq!(p.done, 1);
     }
 }

@@ -24,13 +24,38 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 /// `stack`: only the services of that stack.
+/// Tasks the engine still counts as running on nodes that are not ready, by service: during
+/// an outage its counts said `cache 1/1` (green) while that one task was on the dead node.
+fn on_down_nodes(c: &Cluster) -> std::collections::HashMap<&str, u64> {
+    use bollard_stubs::models::{NodeState, TaskState};
+    use swarmtop_model::cluster::{node_state, task_is_active, task_state};
+    let mut out = std::collections::HashMap::new();
+    for t in &c.tasks {
+        if !task_is_active(t) || task_state(t) != TaskState::RUNNING {
+            continue;
+        }
+        let down = t
+            .node_id
+            .as_deref()
+            .and_then(|n| c.node_by_id(n))
+            .is_some_and(|n| node_state(n) != NodeState::READY);
+        if let (true, Some(sid)) = (down, t.service_id.as_deref()) {
+            *out.entry(sid).or_default() += 1;
+        }
+    }
+    out
+}
+
 pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
+    let lost = on_down_nodes(c);
     let mut v: Vec<Row> = c
         .services
         .iter()
         .filter(|s| stack.is_none() || service_stack(s) == stack)
         .map(|s| {
-            let (running, desired) = service_counts(s);
+            let (engine_running, desired) = service_counts(s);
+            let on_down = lost.get(service_id(s)).copied().unwrap_or(0);
+            let running = engine_running.saturating_sub(on_down);
             let job = service_mode(s).ends_with("job");
             let rep_tone = if job {
                 Tone::Normal
@@ -54,7 +79,11 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
             } else {
                 Tone::Normal
             };
-            let rep = replicas(s);
+            let rep = if on_down > 0 {
+                format!("{running}/{desired} ({on_down} on down nodes)")
+            } else {
+                replicas(s)
+            };
             let [cpu, mem] = usage::sum_cells(nd.by_service.get(service_id(s)));
             Row {
                 id: service_id(s).to_string(),
@@ -88,4 +117,33 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     v
+}
+
+#[cfg(test)]
+mod down_tests {
+    use super::*;
+    use swarmtop_model::cluster::fixtures::sample;
+
+    #[test]
+    fn a_task_on_a_down_node_is_not_counted_running() {
+        let mut c = sample();
+        // web.2 "runs" on node3, which is down; the engine still says 3/3
+        let mut tasks = c.tasks.clone();
+        let t = tasks
+            .iter_mut()
+            .find(|t| t.id.as_deref() == Some("t2aaaaaaaaaaaaaaaaaaaaaaa"))
+            .unwrap();
+        t.node_id = Some("n3ccccccccccccccccccccccc".into());
+        c.merge_tasks(&swarmtop_model::cluster::TaskSet::All, tasks);
+        let rows = rows(&c, &NodeData::default(), None);
+        let web = rows
+            .iter()
+            .find(|r| r.id == "s1webwebwebwebwebwebwebwe")
+            .unwrap();
+        match &web.cells[2].value {
+            crate::rows::Value::Text(t) => assert_eq!(t, "2/3 (1 on down nodes)"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(web.cells[2].tone, Tone::Warn);
+    }
 }

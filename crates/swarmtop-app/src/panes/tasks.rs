@@ -188,14 +188,30 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
                     .unwrap_or_default()
             };
             let exit = task_exit_code(t);
-            let tone = state_tone(t);
+            let mut tone = state_tone(t);
+            let mut state_word = title(&task_state(t).to_string());
+            // the manager still says `running` for a task whose node stopped answering: nobody
+            // knows, and a green "Running" there misled an operator during an outage
+            let lost = node_is_down(c, node_id)
+                && matches!(
+                    task_state(t),
+                    TaskState::RUNNING | TaskState::STARTING | TaskState::PREPARING
+                );
+            if lost {
+                state_word = "Unknown".into();
+                tone = Tone::Warn;
+            }
             let err = task_error(t);
             Row {
                 id: t.id.clone().unwrap_or_default(),
                 cells: vec![
                     Cell::text(shown),
-                    Cell::text(title(&task_state(t).to_string())).tone(tone),
-                    Cell::text(node),
+                    Cell::text(state_word).tone(tone),
+                    if lost {
+                        Cell::text(format!("{node} (down)")).tone(Tone::Bad)
+                    } else {
+                        Cell::text(node)
+                    },
                     cpu,
                     mem,
                     health,
@@ -222,4 +238,54 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// The node is known and not ready (down, disconnected, unknown): what it last said of its
+/// tasks may no longer be true.
+fn node_is_down(c: &Cluster, node_id: &str) -> bool {
+    c.node_by_id(node_id).is_some_and(|n| {
+        swarmtop_model::cluster::node_state(n) != bollard_stubs::models::NodeState::READY
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rows::Value;
+    use swarmtop_model::cluster::fixtures::sample;
+
+    fn text(c: &Cell) -> &str {
+        match &c.value {
+            Value::Text(t) => t,
+            Value::Age(_) => "",
+        }
+    }
+
+    #[test]
+    fn a_task_on_a_down_node_is_not_shown_running() {
+        let mut c = sample();
+        // web.3 was moved off node3 in the sample; say it still runs there, as a manager does
+        // right after the node stopped answering
+        for t in c.tasks.iter_mut() {
+            if t.id.as_deref() == Some("t4aaaaaaaaaaaaaaaaaaaaaaa") {
+                let st = t.status.get_or_insert_with(Default::default);
+                st.state = Some(TaskState::RUNNING);
+                t.desired_state = Some(TaskState::RUNNING);
+            }
+        }
+        let rows = rows(&c, &NodeData::default(), Filter::All);
+        let row = rows
+            .iter()
+            .find(|r| r.id == "t4aaaaaaaaaaaaaaaaaaaaaaa")
+            .expect("listed");
+        assert_eq!(text(&row.cells[1]), "Unknown");
+        assert_eq!(row.cells[1].tone, Tone::Warn);
+        assert_eq!(text(&row.cells[2]), "node3 (down)");
+        // a task on a ready node keeps its word
+        let up = rows
+            .iter()
+            .find(|r| r.id == "t2aaaaaaaaaaaaaaaaaaaaaaa")
+            .unwrap();
+        assert_eq!(text(&up.cells[1]), "Running");
+    }
 }

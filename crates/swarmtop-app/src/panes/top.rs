@@ -8,16 +8,18 @@ use crate::node_data::NodeData;
 use crate::rows::{Cell, Column, Row, Tone, col};
 use swarmtop_model::cluster::{Cluster, task_state};
 
+/// At 80 columns: task, node, CPU, memory and network (the service is in the task's name, so
+/// it goes first).
 pub const COLUMNS: &[Column] = &[
     col("TASK", 8, 30, 1),
-    col("SERVICE", 7, 20, 3),
+    col("SERVICE", 7, 20, 6),
     col("NODE", 4, 16, 2),
     col("CPU %", 5, 8, 1),
     col("MEM", 3, 9, 1),
     col("MEM %", 5, 7, 2),
-    col("NET I/O", 7, 19, 4),
+    col("NET I/O", 7, 19, 3),
     col("BLOCK I/O", 9, 19, 5),
-    col("PIDS", 4, 5, 3),
+    col("PIDS", 4, 5, 4),
 ];
 
 /// The column the view sorts by at first (`CPU %`, descending).

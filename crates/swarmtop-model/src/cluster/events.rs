@@ -16,6 +16,8 @@ pub struct EventRow {
     pub key: String,
     pub kind: &'static str,
     pub object: String,
+    /// The engine's ID of the object (the actor): how it is found among the cluster's.
+    pub actor: String,
     pub text: String,
     /// Something went wrong (node down, rollback): shown in warning colours.
     pub alarming: bool,
@@ -118,6 +120,7 @@ pub fn describe(ev: &EventMessage) -> EventRow {
         key: format!("{nanos}:{kind}:{action}:{id}"),
         kind,
         object: name,
+        actor: id,
         text,
         alarming,
     }

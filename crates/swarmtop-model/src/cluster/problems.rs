@@ -71,15 +71,21 @@ pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]
     services(c, now, &mut out);
     unhealthy(c, containers, &mut out);
     image_drift(c, containers, &mut out);
-    // worst first; at equal severity the swarm-wide problem leads, then the newest
+    // worst first; at equal severity the swarm-wide problem leads, then by object and key:
+    // an order that holds while the figures move (ordered by time, rows swapped every refresh
+    // as a crash-looping service's last failure moved, and the cursor jumped)
+    worst_first(&mut out);
+    out
+}
+
+fn worst_first(out: &mut [Problem]) {
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| (b.subject == Subject::Swarm).cmp(&(a.subject == Subject::Swarm)))
-            .then_with(|| a.since.cmp(&b.since).reverse())
             .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| a.key.cmp(&b.key))
     });
-    out
 }
 
 fn quorum(c: &Cluster, out: &mut Vec<Problem>) {
@@ -287,6 +293,43 @@ fn recent_failures<'a>(tasks: &[&'a Task], cutoff: DateTime<Utc>) -> Vec<&'a Tas
     v
 }
 
+/// How many tasks per slot the swarm keeps (`TaskHistoryRetentionLimit`, 5 by default).
+fn history_limit(c: &Cluster) -> usize {
+    c.info
+        .as_ref()
+        .and_then(|i| {
+            i.swarm
+                .as_ref()?
+                .cluster
+                .as_ref()?
+                .spec
+                .as_ref()?
+                .orchestration
+                .as_ref()
+        })
+        .and_then(|o| o.task_history_retention_limit)
+        .filter(|n| *n > 0)
+        .map_or(5, |n| n as usize)
+}
+
+/// The failures counted, in words: the engine forgets a slot's older tasks beyond its history
+/// limit, so a slot whose kept tasks all failed may have failed many more times ("at least 6"
+/// for a service that crashed dozens of times).
+fn failure_count(failures: &[&Task], limit: usize) -> String {
+    let mut per_slot: HashMap<(Option<i64>, Option<&str>), usize> = HashMap::new();
+    for t in failures {
+        // a global service's slot is its node
+        let node = t.slot.is_none().then_some(t.node_id.as_deref()).flatten();
+        *per_slot.entry((t.slot, node)).or_default() += 1;
+    }
+    let capped = per_slot.values().any(|n| *n + 1 >= limit);
+    if capped {
+        format!("at least {}", failures.len())
+    } else {
+        failures.len().to_string()
+    }
+}
+
 fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
     // by hash, not by order: at 40,000 tasks this runs on every refresh
     let mut by_service: HashMap<&str, Vec<&Task>> = HashMap::with_capacity(c.services.len());
@@ -324,9 +367,22 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 })
                 .count() as u64
         });
+        // only tasks seen running on a node that is not ready count as hidden by it: right
+        // after a drain the task list and the engine's counts may simply not agree yet
+        let on_down_nodes = tasks
+            .iter()
+            .filter(|t| task_is_active(t) && task_state(t) == TaskState::RUNNING)
+            .filter(|t| {
+                t.node_id
+                    .as_deref()
+                    .and_then(|n| c.node_by_id(n))
+                    .is_some_and(|n| node_state(n) != NodeState::READY)
+            })
+            .count() as u64;
         let job = crate::cluster::service_mode(s).ends_with("job");
-        let hidden_by_down_nodes =
-            !job && really_running.is_some_and(|r| r < desired && r < engine_running);
+        let hidden_by_down_nodes = !job
+            && on_down_nodes > 0
+            && really_running.is_some_and(|r| r < desired && r < engine_running);
         if service_is_degraded(s) || hidden_by_down_nodes {
             let running = really_running.unwrap_or(engine_running).min(engine_running);
             let reasons = not_running_reasons(c, tasks);
@@ -340,14 +396,13 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
             }
             if hidden_by_down_nodes {
                 why.push(format!(
-                    "the engine still counts {} task(s) on down nodes as running",
-                    engine_running - running
+                    "the engine still counts {on_down_nodes} task(s) on down nodes as running"
                 ));
             }
             if let Some(f) = &last_failure {
                 why.push(format!(
                     "{} failed in the last hour (last: {f})",
-                    failures.len()
+                    failure_count(&failures, history_limit(c))
                 ));
             }
             let since = tasks
@@ -380,7 +435,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 object: format!("service {name}"),
                 text: format!(
                     "{name}: {} task{} failed in the last hour (last: {})",
-                    failures.len(),
+                    failure_count(&failures, history_limit(c)),
                     if failures.len() == 1 { "" } else { "s" },
                     last_failure.unwrap_or_default()
                 ),
@@ -428,12 +483,21 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
 
 /// The running (or starting) tasks whose healthcheck fails, one warning each.
 fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
-    for f in containers.iter().filter(|f| f.health == Health::Unhealthy) {
-        let Some(t) = c
-            .tasks
-            .iter()
-            .find(|t| t.id.as_deref() == Some(f.task_id.as_str()))
-        else {
+    let sick: Vec<&&ContainerFacts> = containers
+        .iter()
+        .filter(|f| f.health == Health::Unhealthy)
+        .collect();
+    if sick.is_empty() {
+        return;
+    }
+    // one pass over the tasks, however many are sick
+    let tasks: HashMap<&str, &Task> = c
+        .tasks
+        .iter()
+        .filter_map(|t| Some((t.id.as_deref()?, t)))
+        .collect();
+    for f in sick {
+        let Some(t) = tasks.get(f.task_id.as_str()) else {
             continue;
         };
         // a task whose check has not passed yet is `starting` in the swarm, its container up
@@ -597,6 +661,27 @@ mod tests {
     }
 
     #[test]
+    fn a_task_list_behind_the_counts_is_not_blamed_on_down_nodes() {
+        let mut c = sample();
+        // just after a drain: web.2 shut down on node2, its replacement not listed yet, while
+        // the engine's counts still say 3/3; no task runs on the down node3
+        let mut tasks = c.tasks.clone();
+        let t = tasks
+            .iter_mut()
+            .find(|t| t.id.as_deref() == Some("t2aaaaaaaaaaaaaaaaaaaaaaa"))
+            .unwrap();
+        t.status.as_mut().unwrap().state = Some(TaskState::SHUTDOWN);
+        t.desired_state = Some(TaskState::SHUTDOWN);
+        c.merge_tasks(&crate::cluster::TaskSet::All, tasks);
+        let p = find(&c, parse_time(NOW).unwrap());
+        assert!(
+            p.iter().all(|p| !p.text.contains("on down nodes")),
+            "{:?}",
+            p.iter().map(|p| &p.text).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn quorum_lost_is_critical_and_says_how_many_are_missing() {
         let mut c = sample();
         let mut nodes = c.nodes.clone();
@@ -661,6 +746,47 @@ mod tests {
     }
 
     #[test]
+    fn failures_capped_by_the_engines_history_say_at_least() {
+        let task = |slot: i64| -> Task {
+            serde_json::from_value::<bollard_stubs::models::Task>(serde_json::json!({
+                "ID": format!("t{slot}"), "Slot": slot, "NodeID": "n1",
+                "Status": {"State": "failed"}, "DesiredState": "shutdown"}))
+            .unwrap()
+            .into()
+        };
+        // slot 1 kept 4 failures of a history of 5 (the 5th is the task running now): the
+        // engine forgot the ones before
+        let many: Vec<Task> = (0..4).map(|_| task(1)).collect();
+        let refs: Vec<&Task> = many.iter().collect();
+        assert_eq!(failure_count(&refs, 5), "at least 4");
+        // two slots failing once each: the count is whole
+        let few = [task(1), task(2)];
+        let refs: Vec<&Task> = few.iter().collect();
+        assert_eq!(failure_count(&refs, 5), "2");
+    }
+
+    #[test]
+    fn problems_keep_their_order_while_their_times_move() {
+        let now: DateTime<Utc> = NOW.parse().unwrap();
+        let p = |object: &str, minutes: i64| Problem {
+            key: format!("k {object}"),
+            severity: Severity::Warning,
+            subject: Subject::Swarm,
+            object: object.into(),
+            text: String::new(),
+            since: Some(now - chrono::Duration::minutes(minutes)),
+        };
+        let mut a = vec![p("service api", 1), p("service web", 9)];
+        worst_first(&mut a);
+        // web failed again, now newer than api: the rows stay where the cursor left them
+        let mut b = vec![p("service web", 0), p("service api", 1)];
+        worst_first(&mut b);
+        let objects = |v: &[Problem]| v.iter().map(|p| p.object.clone()).collect::<Vec<_>>();
+        assert_eq!(objects(&a), ["service api", "service web"]);
+        assert_eq!(objects(&b), objects(&a));
+    }
+
+    #[test]
     fn the_nodes_engines_add_unhealthy_tasks_and_image_drift() {
         let c = sample();
         let now = parse_time(NOW).unwrap();
@@ -705,8 +831,8 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "web.2 is unhealthy on node2: its healthcheck fails",
                 "web runs 2 different images: aaaaaaaaaaaa on node1; bbbbbbbbbbbb on node2 (a tag pulled at different times; pin a digest)",
+                "web.2 is unhealthy on node2: its healthcheck fails",
             ]
         );
         assert!(new.iter().all(|p| p.severity == Severity::Warning

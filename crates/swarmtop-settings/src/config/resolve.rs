@@ -41,6 +41,8 @@ pub struct Flags {
     pub keymap: Option<String>,
     /// `--read-only`: on wins; absent leaves it to the files (swarmtop's `access` decides).
     pub read_only: bool,
+    /// `NO_COLOR` is set (the binary reads the environment): the theme loses its colours.
+    pub no_colour: bool,
 }
 
 /// The settings in force.
@@ -193,6 +195,10 @@ impl Files {
                 (t, name)
             }
             None => (Theme::default_theme(), "default".to_string()),
+        };
+        let theme = match flags.no_colour {
+            true => theme.without_colour(),
+            false => theme,
         };
 
         let mut intervals = Intervals::default();
@@ -465,6 +471,7 @@ mod tests {
                 keymap: Some("vim".into()),
                 theme: Some("mono".into()),
                 read_only: false,
+                no_colour: false,
             },
         );
         // vim's own bindings stay, the user's drain is added
@@ -569,12 +576,23 @@ contexts:
     }
 
     #[test]
+    fn no_color_takes_the_colours_off_whatever_theme() {
+        let flags = Flags {
+            no_colour: true,
+            ..Flags::default()
+        };
+        let s = Files::builtin().resolve("default", &flags);
+        assert_eq!(s.theme, Theme::default_theme().without_colour());
+    }
+
+    #[test]
     fn flags_win_over_the_files() {
         let files = files_with(&[("config.yaml", PROD)]);
         let flags = Flags {
             theme: Some("mono".into()),
             keymap: Some("tmux".into()),
             read_only: true,
+            no_colour: false,
         };
         let prod = files.resolve("prod", &flags);
         assert_eq!(
