@@ -395,7 +395,9 @@ impl Cluster {
             if node_availability(n) == NodeSpecAvailabilityEnum::DRAIN {
                 s.nodes_drained += 1;
             }
-            if node_role(n) == NodeSpecRoleEnum::MANAGER {
+            // a manager is a member of the raft: a node promoted while down is one only in its
+            // spec (no ManagerStatus), and docker info does not count it ("mgr 2/3" said 3)
+            if node_role(n) == NodeSpecRoleEnum::MANAGER && n.manager_status.is_some() {
                 s.managers += 1;
                 if node_reachability(n) == Some(Reachability::REACHABLE) {
                     s.managers_reachable += 1;
@@ -516,6 +518,14 @@ mod tests {
         assert_eq!(s.nodes_down, 1);
         assert_eq!(s.managers, 1);
         assert_eq!(s.managers_reachable, 1);
+        // node2 promoted while down: a manager in its spec only, not in the raft
+        let mut c = c.clone();
+        let mut nodes = c.nodes.clone();
+        nodes[1].spec.as_mut().unwrap().role =
+            Some(bollard_stubs::models::NodeSpecRoleEnum::MANAGER);
+        c.set_nodes(nodes);
+        let s = c.summary();
+        assert_eq!((s.managers, s.managers_reachable), (1, 1));
         assert_eq!(s.services_degraded, 1);
         assert_eq!(s.quorum(), 1);
         assert_eq!(s.manager_losses_survivable(), 0);
