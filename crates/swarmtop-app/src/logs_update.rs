@@ -180,6 +180,32 @@ fn height(state: &State) -> usize {
 }
 
 pub fn on_logs_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    // a pane's key (those the logs view does not use: 1-5 choose the time span here) leaves
+    // the logs for that pane, as KEYS.md says the global keys do everywhere
+    let typing = state
+        .logs()
+        .is_some_and(|v| v.typing.is_some() || v.save.is_some());
+    // (`action` falls back to the global scope: a key of the logs' own is one that differs)
+    if let (false, Some(key)) = (typing, Key::from_event(&k))
+        && state.keymap.action(Scope::Logs, &key) == state.keymap.action(Scope::Global, &key)
+        && let Some(
+            a @ (Action::PaneProblems
+            | Action::PaneNodes
+            | Action::PaneServices
+            | Action::PaneTasks
+            | Action::PaneStacks
+            | Action::PaneSecrets
+            | Action::PaneConfigs
+            | Action::PaneNetworks
+            | Action::PaneTop
+            | Action::PaneEvents),
+        ) = state.keymap.action(Scope::Global, &key)
+    {
+        let _ = state.take_logs();
+        let mut fx = vec![Effect::StopLogs];
+        fx.extend(super::update::run_action(state, a));
+        return fx;
+    }
     let Some(mut view) = state.take_logs() else {
         return Vec::new();
     };
@@ -289,6 +315,13 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
             view.save = Some(SavePrompt::Path(format!("{name}-{stamp}.log")));
         }
         Some(Action::Help) => state.overlay = Some(Overlay::Help(Default::default())),
+        // the global keys KEYS.md promises work here too: the `:` line, reloading, the panes
+        // whose keys the logs view does not use itself (1-5 choose the time span here)
+        Some(Action::Command) => state.overlay = Some(Overlay::Command(String::new())),
+        Some(Action::Refresh) => {
+            let since = view.since;
+            return restart(state, view, since);
+        }
         _ => {}
     }
     Vec::new()

@@ -753,6 +753,39 @@ mod tests {
     }
 
     #[test]
+    fn the_global_keys_work_in_the_logs_view() {
+        let mut s = loaded();
+        keys(&mut s, "2G");
+        keys(&mut s, "l");
+        assert!(s.logs().is_some());
+        // `:` opens the command line over the logs
+        keys(&mut s, ":");
+        assert_eq!(s.overlay_name(), Some("command"));
+        update(&mut s, key(KeyCode::Esc));
+        assert!(s.logs().is_some());
+        // ctrl-r reads the logs again
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        );
+        assert!(
+            matches!(fx.as_slice(), [Effect::StartLogs { .. }]),
+            "{fx:?}"
+        );
+        // 1-5 are the logs' own (the time span); 0 goes to the problems
+        let fx = keys(&mut s, "1");
+        assert!(
+            matches!(fx.as_slice(), [Effect::StartLogs { .. }]),
+            "{fx:?}"
+        );
+        assert!(s.logs().is_some());
+        let fx = keys(&mut s, "0");
+        assert_eq!(fx.first(), Some(&Effect::StopLogs));
+        assert!(matches!(s.screen, Screen::Panes));
+        assert_eq!(s.pane(), Pane::Problems);
+    }
+
+    #[test]
     fn tab_completes_the_command_line() {
         let mut s = loaded();
         keys(&mut s, ":ser");

@@ -216,13 +216,7 @@ fn parse_one(
     io: Option<&dyn Files>,
 ) -> Result<(ComposeFile, String), FileError> {
     let here = |path: &[Seg], msg: String| error_in(std::slice::from_ref(src), path, msg);
-    let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| {
-        let msg = yaml_words(&e.to_string());
-        match e.location() {
-            Some(l) => FileError::new(&src.name, msg).at(l.line(), l.column()),
-            None => FileError::new(&src.name, msg),
-        }
-    })?;
+    let mut root: Value = yaml_serde::from_str(&src.text).map_err(|e| yaml_error(src, &e))?;
     if root.is_null() {
         return Err(FileError::new(
             &src.name,
@@ -362,6 +356,28 @@ fn serde_words(msg: &str, path: &[Seg]) -> String {
         .replace("invalid type: ", "")
         .replace(", expected", ": expected");
     format!("{at}: {msg}")
+}
+
+/// A YAML error at its place. A duplicate key is placed by the parser at the mapping holding
+/// it (line 1 for the top level): the second occurrence is shown, which is what to fix.
+fn yaml_error(src: &Source, e: &yaml_serde::Error) -> FileError {
+    let text = e.to_string();
+    let msg = yaml_words(&text);
+    let Some(l) = e.location() else {
+        return FileError::new(&src.name, msg);
+    };
+    match super::locate::duplicate_key(&src.text, &text, l.line(), l.column()) {
+        Some((key, line)) => {
+            let col = src
+                .text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|t| t.find(key.as_str()))
+                .map_or(1, |c| c + 1);
+            FileError::new(&src.name, format!("{msg} (given again here)")).at(line, col)
+        }
+        None => FileError::new(&src.name, msg).at(l.line(), l.column()),
+    }
 }
 
 /// yaml_serde's messages without their repeated position.
@@ -1040,6 +1056,21 @@ mod tests {
             e.line.is_some() && e.message.starts_with("invalid YAML"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_duplicate_key_is_placed_at_its_second_occurrence() {
+        let e = load("services:\n  web:\n    image: a\n    ports: []\n    image: b\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(5), Some(5)), "{e}");
+        assert!(
+            e.message.contains("duplicate entry with key \"image\""),
+            "{e}"
+        );
+        // at the top level the parser says line 1
+        let e =
+            load("services:\n  a:\n    image: x\nnetworks: {}\nservices:\n  b:\n    image: y\n")
+                .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(5), Some(1)), "{e}");
     }
 
     #[test]

@@ -85,7 +85,10 @@ impl Problem {
         {
             // the words before are the path of the mapping ("global: duplicate ...")
             let parent = msg[..at].trim_end().trim_end_matches(':');
-            p.line = second_occurrence(text, key).or(p.line);
+            let place = e
+                .location()
+                .and_then(|l| crate::yaml_locate::duplicate_key(text, &msg, l.line(), l.column()));
+            p.line = place.map(|(_, line)| line).or(p.line);
             p.key = Some(match parent {
                 "" | "." => key.to_string(),
                 parent => format!("{parent}.{key}"),
@@ -109,22 +112,6 @@ fn yaml_words(msg: &str) -> String {
         None => msg.to_string(),
     };
     format!("not valid YAML: {words}")
-}
-
-fn second_occurrence(text: &str, key: &str) -> Option<usize> {
-    let quoted = [
-        format!("{key}:"),
-        format!("\"{key}\":"),
-        format!("'{key}':"),
-    ];
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            quoted.iter().any(|q| t.starts_with(q.as_str()))
-        })
-        .nth(1)
-        .map(|(i, _)| i + 1)
 }
 
 /// The known word closest to a misspelt one, when it is close enough to be a typo.
@@ -195,12 +182,13 @@ mod tests {
 
     #[test]
     fn a_duplicate_key_points_at_its_second_occurrence() {
-        let text = "global:\n  help: [x]\n  help: [y]\n";
+        // not the second `help:` of the file: the second of its mapping
+        let text = "nodes:\n  help: [h]\nglobal:\n  help: [x]\n  help: [y]\n";
         let e = yaml_serde::from_str::<yaml_serde::Value>(text).unwrap_err();
         let p = Problem::yaml("f.yaml", text, &e);
         assert_eq!(
             p.to_string(),
-            "f.yaml:3: global.help: given twice (the second one is here)"
+            "f.yaml:5: global.help: given twice (the second one is here)"
         );
     }
 

@@ -63,6 +63,37 @@ pub fn parse_path(text: &str) -> Vec<Seg> {
     out
 }
 
+/// The key a YAML parser's "duplicate entry" error names, and the line of its second
+/// occurrence. The parser places the error at the mapping that holds the key (its first key's
+/// line and column, line 1 for the top level); the second occurrence is what to fix.
+pub fn duplicate_key(src: &str, msg: &str, line: usize, column: usize) -> Option<(String, usize)> {
+    const DUP: &str = "duplicate entry with key \"";
+    let at = msg.find(DUP)?;
+    let key = msg[at + DUP.len()..].split('"').next()?.to_string();
+    let found = second_in_mapping(src, &key, line, column.saturating_sub(1))?;
+    Some((key, found))
+}
+
+/// The second entry `key:` of the mapping whose keys start at `col` (0-based), from `line` on.
+fn second_in_mapping(src: &str, key: &str, line: usize, col: usize) -> Option<usize> {
+    let mut seen = 0;
+    for l in content_lines(src).into_iter().filter(|l| l.no >= line) {
+        let (dashes, rest) = strip_dashes(l.text);
+        let key_col = l.indent + dashes;
+        // a line left of the mapping's keys ends it (the next list item, the parent's sibling)
+        if l.no > line && l.indent < col {
+            break;
+        }
+        if key_col == col && key_of(rest).as_deref() == Some(key) {
+            seen += 1;
+            if seen == 2 {
+                return Some(l.no);
+            }
+        }
+    }
+    None
+}
+
 /// A line of content: its number (1-based), indentation, and text after the indentation.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -261,6 +292,34 @@ fn child_block<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_duplicate_key_is_found_at_its_second_occurrence_in_its_mapping() {
+        let text =
+            "services:\n  web:\n    image: a\n    ports: []\n    image: b\n  db:\n    image: c\n";
+        let e = yaml_serde::from_str::<yaml_serde::Value>(text).unwrap_err();
+        let l = e.location().unwrap();
+        assert_eq!(
+            super::duplicate_key(text, &e.to_string(), l.line(), l.column()),
+            Some(("image".to_string(), 5))
+        );
+        // the top level: the parser says line 1
+        let text = "version: '3'\nservices:\n  a:\n    image: x\nservices:\n  b: {}\n";
+        let e = yaml_serde::from_str::<yaml_serde::Value>(text).unwrap_err();
+        let l = e.location().unwrap();
+        assert_eq!(
+            super::duplicate_key(text, &e.to_string(), l.line(), l.column()),
+            Some(("services".to_string(), 5))
+        );
+        // in a list item, the next item is another mapping
+        let text = "x:\n  - name: a\n    v: 1\n  - name: b\n    name: c\n";
+        let e = yaml_serde::from_str::<yaml_serde::Value>(text).unwrap_err();
+        let l = e.location().unwrap();
+        assert_eq!(
+            super::duplicate_key(text, &e.to_string(), l.line(), l.column()),
+            Some(("name".to_string(), 5))
+        );
+    }
+
     use super::*;
 
     const DOC: &str = "\
