@@ -166,7 +166,7 @@ fn run(rt: &tokio::runtime::Runtime, size: &Size, views: &str, settle: u64, phas
     let session = "nodes";
     let _ = tmux(&["kill-session", "-t", session]);
     let line = format!(
-        "exec env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state TERM=xterm-256color {BIN} --host unix://{s}",
+        "exec env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state TERM=xterm-256color {BIN} --host unix://{s} 2> {d}/stderr",
         d = dir.path().display(),
         s = socket.display()
     );
@@ -198,6 +198,13 @@ fn run(rt: &tokio::runtime::Runtime, size: &Size, views: &str, settle: u64, phas
         let a = read(&sim, pid);
         std::thread::sleep(Duration::from_secs(phase_s));
         let b = read(&sim, pid);
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            println!(
+                "\nswarmtop ended during {view}; its stderr:\n{}",
+                std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
+            );
+            break;
+        }
         phase(view, &a, &b, pid, &sim.connections());
     }
     println!(
