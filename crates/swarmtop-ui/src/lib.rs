@@ -652,6 +652,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_field_of_the_service_form_is_seen_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2n");
+        let Some(Overlay::Form(form)) = &s.overlay else {
+            panic!("no form");
+        };
+        let labels: Vec<String> = form.fields.iter().map(|f| f.label.to_string()).collect();
+        for (i, label) in labels.iter().enumerate() {
+            let out = render(&s, 80, 24);
+            // the focused field is on screen, and so are the keys
+            assert!(
+                out.lines().any(|l| l.contains(&format!("▸ {label}"))),
+                "field {i} ({label}) not shown:\n{out}"
+            );
+            assert!(out.contains("ctrl-s submit"), "{out}");
+            press(&mut s, "\t");
+        }
+        assert!(labels.len() >= 13, "{labels:?}");
+    }
+
+    #[test]
     fn help_overlay_lists_node_keys() {
         let mut s = sample_state();
         s.overlay = Some(Overlay::Help(Default::default()));
