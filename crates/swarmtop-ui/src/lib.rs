@@ -488,6 +488,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_long_question_keeps_its_keys_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "1D");
+        // as long as a big deploy plan's question is
+        let Some(Overlay::Confirm { ask, .. }) = &mut s.overlay else {
+            panic!("no dialog");
+        };
+        let first = ask.lines[0].clone();
+        ask.lines
+            .extend((0..40).map(|i| format!("  update service shop_svc{i}: image a -> b")));
+        let out = render(&s, 80, 24);
+        assert!(out.contains("y yes"), "the keys are cut off:\n{out}");
+        assert!(out.contains("more lines"), "{out}");
+        assert!(out.contains(&first), "{out}");
+    }
+
+    #[test]
     fn rolling_update_form_80x24() {
         let mut s = sample_state();
         press(&mut s, "2Gu");
