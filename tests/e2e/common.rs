@@ -357,6 +357,19 @@ impl Tmux {
     }
 
     /// Waits until the screen satisfies `pred`; returns that screen.
+    /// Whether the screen comes to answer `pred` within `timeout` (for what may need asking
+    /// again).
+    pub fn wait_for_or_none(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> bool {
+        let start = Instant::now();
+        while start.elapsed() <= timeout {
+            if pred(&self.capture()) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
     pub fn wait_for(&self, timeout: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {

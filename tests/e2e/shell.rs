@@ -85,7 +85,25 @@ fn a_shell_in_a_task_runs_there_follows_the_size_and_gives_the_screen_back() {
     run_in_shell(&t, "hostname", &container[..12]);
     run_in_shell(&t, "stty size", "30 100");
     t.resize(90, 26);
-    run_in_shell(&t, "stty size", "26 90");
+    // the new size reaches the container through an exec resize sent on SIGWINCH: on a busy
+    // machine a `stty size` typed at once can run before it lands, so it is asked again
+    let mut resized = false;
+    for _ in 0..5 {
+        t.type_text("stty size");
+        t.send(&["Enter"]);
+        let seen = t.wait_for_or_none(Duration::from_secs(4), |s| {
+            s.lines().any(|l| l.trim() == "26 90")
+        });
+        if seen {
+            resized = true;
+            break;
+        }
+    }
+    assert!(
+        resized,
+        "the container never saw the new size:\n{}",
+        t.capture()
+    );
     // ctrl-c reaches the container (it stops the sleep there), not swarmtop
     t.type_text("sleep 600");
     t.send(&["Enter"]);

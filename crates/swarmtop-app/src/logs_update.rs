@@ -179,33 +179,35 @@ fn height(state: &State) -> usize {
     (state.size.1 as usize).saturating_sub(6).max(1)
 }
 
-pub fn on_logs_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
-    // a pane's key (those the logs view does not use: 1-5 choose the time span here) leaves
-    // the logs for that pane, as KEYS.md says the global keys do everywhere
+/// A pane's key pressed in the logs view (those the logs view does not use itself: 1-5 choose
+/// the time span here): the caller leaves the logs for that pane, as KEYS.md says the global
+/// keys do everywhere. None while a search or a file name is typed.
+pub fn pane_key(state: &State, k: &KeyEvent) -> Option<Action> {
     let typing = state
         .logs()
         .is_some_and(|v| v.typing.is_some() || v.save.is_some());
+    let key = Key::from_event(k)?;
     // (`action` falls back to the global scope: a key of the logs' own is one that differs)
-    if let (false, Some(key)) = (typing, Key::from_event(&k))
-        && state.keymap.action(Scope::Logs, &key) == state.keymap.action(Scope::Global, &key)
-        && let Some(
-            a @ (Action::PaneProblems
-            | Action::PaneNodes
-            | Action::PaneServices
-            | Action::PaneTasks
-            | Action::PaneStacks
-            | Action::PaneSecrets
-            | Action::PaneConfigs
-            | Action::PaneNetworks
-            | Action::PaneTop
-            | Action::PaneEvents),
-        ) = state.keymap.action(Scope::Global, &key)
+    if typing || state.keymap.action(Scope::Logs, &key) != state.keymap.action(Scope::Global, &key)
     {
-        let _ = state.take_logs();
-        let mut fx = vec![Effect::StopLogs];
-        fx.extend(super::update::run_action(state, a));
-        return fx;
+        return None;
     }
+    match state.keymap.action(Scope::Global, &key)? {
+        a @ (Action::PaneProblems
+        | Action::PaneNodes
+        | Action::PaneServices
+        | Action::PaneTasks
+        | Action::PaneStacks
+        | Action::PaneSecrets
+        | Action::PaneConfigs
+        | Action::PaneNetworks
+        | Action::PaneTop
+        | Action::PaneEvents) => Some(a),
+        _ => None,
+    }
+}
+
+pub fn on_logs_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     let Some(mut view) = state.take_logs() else {
         return Vec::new();
     };

@@ -382,7 +382,15 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         None => match state.screen {
-            Screen::Logs(_) => logs_update::on_logs_key(state, k),
+            Screen::Logs(_) => match logs_update::pane_key(state, &k) {
+                Some(a) => {
+                    let _ = state.take_logs();
+                    let mut fx = vec![Effect::StopLogs];
+                    fx.extend(run_action(state, a));
+                    fx
+                }
+                None => logs_update::on_logs_key(state, k),
+            },
             Screen::Editor(_) => editor_update::on_editor_key(state, k),
             Screen::Panes => {
                 let Some(key) = Key::from_event(&k) else {

@@ -22,11 +22,26 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5);
     let r = centred(area, w, h);
     let border = if c.danger { theme.error } else { theme.border };
-    let mut lines: Vec<Line> = c
-        .lines
-        .iter()
-        .map(|l| Line::from(Span::styled(l.clone(), theme.text)))
-        .collect();
+    // the keys are always seen: when the text is taller than the screen allows, it is cut
+    // and says how much more there was (a long deploy plan hid "y deploy")
+    let room = usize::from(h.saturating_sub(2)).saturating_sub(2);
+    let wrapped = |l: &String| l.chars().count().div_ceil(text_w).max(1);
+    let total: usize = c.lines.iter().map(wrapped).sum();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
+    for (i, l) in c.lines.iter().enumerate() {
+        let n = wrapped(l);
+        if total > room && used + n > room.saturating_sub(1) {
+            let more = c.lines.len() - i;
+            lines.push(Line::from(Span::styled(
+                format!("… and {more} more line{}", if more == 1 { "" } else { "s" }),
+                theme.dim,
+            )));
+            break;
+        }
+        used += n;
+        lines.push(Line::from(Span::styled(l.clone(), theme.text)));
+    }
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled("y", theme.key),

@@ -27,8 +27,14 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .title(Span::styled(form.title(), theme.title));
     let inner = block.inner(r);
     f.render_widget(block, r);
+    // the fields get what the content box and the key line leave; when two lines a field do
+    // not fit (the service form has 13 fields, an 80x24 terminal room for 9), each field takes
+    // one line, its note shown only when focused or refused, and the list scrolls to the
+    // focused field: Tab never moves into a field nobody sees
+    let room = inner.height.saturating_sub(content_rows + 2);
+    let spacious = form.fields.len() as u16 * 2 <= room;
     let [fields_area, content_area, foot] = Layout::vertical([
-        Constraint::Length(form.fields.len() as u16 * 2),
+        Constraint::Length(room.min(form.fields.len() as u16 * 2)),
         Constraint::Min(0),
         Constraint::Length(2),
     ])
@@ -36,6 +42,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
 
     let label_w = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) + 1;
     let mut lines = Vec::new();
+    let mut focus_line = 0;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let marker = if focused { "▸ " } else { "  " };
@@ -44,19 +51,32 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
             FieldKind::Text if focused => format!("{}█", field.value),
             FieldKind::Text => field.value.clone(),
         };
+        if focused {
+            focus_line = lines.len();
+        }
         lines.push(Line::from(vec![
             Span::styled(marker, theme.key),
             Span::styled(format!("{:<label_w$}", field.label), theme.column_header),
             Span::styled(value, if focused { theme.selected } else { theme.text }),
         ]));
         let note = match &field.error {
-            Some(e) => Span::styled(format!("    {e}"), theme.error),
-            None if focused => Span::styled(format!("    {}", field.hint), theme.dim),
-            None => Span::raw(""),
+            Some(e) => Some(Span::styled(format!("    {e}"), theme.error)),
+            None if focused => Some(Span::styled(format!("    {}", field.hint), theme.dim)),
+            None => None,
         };
-        lines.push(Line::from(note));
+        match note {
+            Some(n) => lines.push(Line::from(n)),
+            None if spacious => lines.push(Line::default()),
+            None => {}
+        }
     }
-    f.render_widget(Paragraph::new(lines), fields_area);
+    let height = fields_area.height as usize;
+    // the focused field and its note in view
+    let offset = (focus_line + 2)
+        .saturating_sub(height)
+        .min(lines.len().saturating_sub(height));
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
+    f.render_widget(Paragraph::new(shown), fields_area);
 
     if let Some(ta) = &form.content {
         let focused = form.focus == form.fields.len();

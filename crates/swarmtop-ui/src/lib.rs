@@ -488,6 +488,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_long_question_keeps_its_keys_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "1D");
+        // as long as a big deploy plan's question is
+        let Some(Overlay::Confirm { ask, .. }) = &mut s.overlay else {
+            panic!("no dialog");
+        };
+        let first = ask.lines[0].clone();
+        ask.lines
+            .extend((0..40).map(|i| format!("  update service shop_svc{i}: image a -> b")));
+        let out = render(&s, 80, 24);
+        assert!(out.contains("y yes"), "the keys are cut off:\n{out}");
+        assert!(out.contains("more lines"), "{out}");
+        assert!(out.contains(&first), "{out}");
+    }
+
+    #[test]
     fn rolling_update_form_80x24() {
         let mut s = sample_state();
         press(&mut s, "2Gu");
@@ -649,6 +666,27 @@ pub(crate) mod tests {
         let mut s = sample_state();
         press(&mut s, "2n");
         insta::assert_snapshot!(render(&s, 80, 24));
+    }
+
+    #[test]
+    fn every_field_of_the_service_form_is_seen_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2n");
+        let Some(Overlay::Form(form)) = &s.overlay else {
+            panic!("no form");
+        };
+        let labels: Vec<String> = form.fields.iter().map(|f| f.label.to_string()).collect();
+        for (i, label) in labels.iter().enumerate() {
+            let out = render(&s, 80, 24);
+            // the focused field is on screen, and so are the keys
+            assert!(
+                out.lines().any(|l| l.contains(&format!("▸ {label}"))),
+                "field {i} ({label}) not shown:\n{out}"
+            );
+            assert!(out.contains("ctrl-s submit"), "{out}");
+            press(&mut s, "\t");
+        }
+        assert!(labels.len() >= 13, "{labels:?}");
     }
 
     #[test]

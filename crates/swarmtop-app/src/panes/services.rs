@@ -46,6 +46,20 @@ fn on_down_nodes(c: &Cluster) -> std::collections::HashMap<&str, u64> {
     out
 }
 
+/// What the engine's update state means, in words (`paused` is a stop after failures).
+pub fn update_words(state: &str) -> String {
+    match state {
+        "updating" => "updating",
+        "paused" => "PAUSED: tasks failed",
+        "completed" => "updated",
+        "rollback_started" => "rolling back",
+        "rollback_paused" => "rollback PAUSED",
+        "rollback_completed" => "rolled back",
+        other => other,
+    }
+    .to_string()
+}
+
 pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
     let lost = on_down_nodes(c);
     let mut v: Vec<Row> = c
@@ -66,12 +80,13 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
             } else {
                 Tone::Ok
             };
-            let update = service_update_state(s).unwrap_or_default();
-            let up_tone = match update.as_str() {
+            let state = service_update_state(s).unwrap_or_default();
+            let up_tone = match state.as_str() {
                 "paused" | "rollback_paused" => Tone::Bad,
                 "updating" | "rollback_started" => Tone::Warn,
                 _ => Tone::Dim,
             };
+            let update = update_words(&state);
             let tone = if matches!(rep_tone, Tone::Bad) || matches!(up_tone, Tone::Bad) {
                 Tone::Bad
             } else if matches!(rep_tone, Tone::Warn) || matches!(up_tone, Tone::Warn) {
@@ -102,7 +117,8 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
                     Cell::text(update).tone(up_tone),
                     Cell::text(ports(s)),
                     Cell::text(service_stack(s).unwrap_or("")).tone(Tone::Dim),
-                    Cell::age(s.updated_at.as_deref().and_then(parse_time)),
+                    // how long the service has existed, as `docker service ls` users read AGE
+                    Cell::age(s.created_at.as_deref().and_then(parse_time)),
                     Cell::text(swarmtop_model::cluster::format::short_id(service_id(s)))
                         .tone(Tone::Dim),
                 ],
@@ -123,6 +139,13 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
 mod down_tests {
     use super::*;
     use swarmtop_model::cluster::fixtures::sample;
+
+    #[test]
+    fn update_states_in_words() {
+        assert_eq!(update_words("paused"), "PAUSED: tasks failed");
+        assert_eq!(update_words("rollback_completed"), "rolled back");
+        assert_eq!(update_words(""), "");
+    }
 
     #[test]
     fn a_task_on_a_down_node_is_not_counted_running() {

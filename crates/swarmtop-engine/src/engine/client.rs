@@ -204,23 +204,7 @@ impl Engine {
         &self,
         id: &str,
     ) -> Result<swarmtop_model::stats::Sample, EngineError> {
-        let path = format!(
-            "{}/containers/{}/stats?stream=false",
-            self.api_prefix(),
-            percent_encode(id)
-        );
-        let bytes = self
-            .raw
-            .call(&self.label(), hyper::Method::GET, &path, None)
-            .await?;
-        let unreadable = || {
-            EngineError::Other(format!(
-                "the engine at {} sent stats of container {id} swarmtop cannot read",
-                self.label()
-            ))
-        };
-        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| unreadable())?;
-        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
+        self.stats_query(id, "stream=false").await
     }
 
     /// One reading at once (`one-shot=true`, API 1.41+): no `precpu_stats`; the caller keeps the
@@ -229,22 +213,31 @@ impl Engine {
         &self,
         id: &str,
     ) -> Result<swarmtop_model::stats::Sample, EngineError> {
-        let path = format!(
-            "{}/containers/{}/stats?stream=false&one-shot=true",
-            self.api_prefix(),
-            percent_encode(id)
-        );
-        let bytes = self
-            .raw
-            .call(&self.label(), hyper::Method::GET, &path, None)
-            .await?;
-        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(|| {
+        self.stats_query(id, "stream=false&one-shot=true").await
+    }
+
+    async fn stats_query(
+        &self,
+        id: &str,
+        query: &str,
+    ) -> Result<swarmtop_model::stats::Sample, EngineError> {
+        let unreadable = || {
             EngineError::Other(format!(
                 "the engine at {} sent stats of container {id} swarmtop cannot read",
                 self.label()
             ))
-        })
+        };
+        let v = self
+            .get_value(
+                &format!("/containers/{}/stats?{query}", percent_encode(id)),
+                "stats",
+            )
+            .await
+            .map_err(|e| match e {
+                EngineError::Other(_) => unreadable(),
+                other => other,
+            })?;
+        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
     }
 
     /// A GET whose answer is JSON, read as a value.
