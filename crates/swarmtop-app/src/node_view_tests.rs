@@ -291,7 +291,7 @@ fn unhealthy_tasks_and_image_drift_are_problems_in_words() {
     );
     assert!(
         texts.contains(
-            &"web runs 2 different images: 111111111111 on node1; 333333333333 on node2 (a tag pulled at different times; pin a digest)"
+            &"web runs 2 different images for swarmtest/busybox:1: 111111111111 on node1; 333333333333 on node2 (a tag pulled at different times; pin a digest)"
                 .to_string()
         ),
         "{texts:?}"

@@ -523,14 +523,23 @@ fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>
 /// A service whose running containers run different images: a tag (`:latest`) pulled at
 /// different times on different nodes (moby#37913).
 fn image_drift(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
-    // service -> image -> nodes
-    let mut by_service: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    // the image each task was given (its spec's reference): tasks of one reference that run
+    // different images are drift; a rolling update's old and new tags are not
+    let wanted: HashMap<&str, &str> = c
+        .tasks
+        .iter()
+        .filter_map(|t| Some((t.id.as_deref()?, t.image.as_deref()?)))
+        .collect();
+    // (service, reference) -> image -> nodes
+    type Nodes<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+    let mut by_ref: BTreeMap<(&str, &str), Nodes> = BTreeMap::new();
     for f in containers
         .iter()
         .filter(|f| f.state == "running" && !f.image_id.is_empty() && !f.service_id.is_empty())
     {
-        let nodes = by_service
-            .entry(&f.service_id)
+        let reference = wanted.get(f.task_id.as_str()).copied().unwrap_or("");
+        let nodes = by_ref
+            .entry((&f.service_id, reference))
             .or_default()
             .entry(&f.image_id)
             .or_default();
@@ -539,7 +548,7 @@ fn image_drift(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Proble
             nodes.push(name);
         }
     }
-    for (sid, images) in by_service.into_iter().filter(|(_, i)| i.len() > 1) {
+    for ((sid, reference), images) in by_ref.into_iter().filter(|(_, i)| i.len() > 1) {
         let each: Vec<String> = images
             .iter()
             .map(|(image, nodes)| {
@@ -548,13 +557,17 @@ fn image_drift(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Proble
                 format!("{} on {}", short_image_id(image), nodes.join(", "))
             })
             .collect();
+        let what = match super::format::image_short(reference) {
+            "" => String::new(),
+            r => format!(" for {r}"),
+        };
         out.push(Problem {
-            key: format!("service:{sid}:drift"),
+            key: format!("service:{sid}:drift:{reference}"),
             severity: Severity::Warning,
             subject: Subject::Service(sid.to_string()),
             object: format!("service {}", c.service_name_of(sid)),
             text: format!(
-                "{} runs {} different images: {} (a tag pulled at different times; pin a digest)",
+                "{} runs {} different images{what}: {} (a tag pulled at different times; pin a digest)",
                 c.service_name_of(sid),
                 images.len(),
                 each.join("; ")
@@ -831,9 +844,25 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "web runs 2 different images: aaaaaaaaaaaa on node1; bbbbbbbbbbbb on node2 (a tag pulled at different times; pin a digest)",
+                "web runs 2 different images for swarmtest/busybox:1: aaaaaaaaaaaa on node1; bbbbbbbbbbbb on node2 (a tag pulled at different times; pin a digest)",
                 "web.2 is unhealthy on node2: its healthcheck fails",
             ]
+        );
+        // mid rolling update: web.1 was given another tag; two images for two references
+        // are the update, not drift
+        let mut c = c.clone();
+        let mut tasks = c.tasks.clone();
+        for t in tasks.iter_mut() {
+            if t.id.as_deref() == Some("t1aaaaaaaaaaaaaaaaaaaaaaa") {
+                t.image = Some("swarmtest/busybox:2".into());
+            }
+        }
+        c.merge_tasks(&crate::cluster::TaskSet::All, tasks);
+        let p = find_with(&c, now, &refs);
+        assert!(
+            p.iter().all(|p| !p.text.contains("different images")),
+            "{:?}",
+            p.iter().map(|p| &p.text).collect::<Vec<_>>()
         );
         assert!(new.iter().all(|p| p.severity == Severity::Warning
             && p.subject == Subject::Service("s1webwebwebwebwebwebwebwe".into())));
