@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -22,6 +23,9 @@ use swarmtop_model::stats::Sample;
 
 /// How often the watched containers are read.
 pub const ROUND: Duration = Duration::from_secs(2);
+/// A node's container list (health, images) is read at most this often: the problems view asks
+/// every node that runs tasks, and a list every round cost 60 % of a core at 200 nodes.
+pub const LIST_EVERY: Duration = Duration::from_secs(10);
 /// A node nothing needed for this long has its connection closed.
 pub const IDLE: Duration = Duration::from_secs(60);
 /// A node that could not be reached is tried again after this.
@@ -64,6 +68,8 @@ struct Slot {
     /// The next round may not start before this: one round per `ROUND`, however often the
     /// watch changes or a round ends.
     next_round: Option<Instant>,
+    /// When its container list was last asked for.
+    listed_at: Option<Instant>,
     waiters: Vec<oneshot::Sender<Result<Engine, String>>>,
 }
 
@@ -102,6 +108,7 @@ pub async fn run(
         prev: HashMap::new(),
         limit: Arc::new(Semaphore::new(NODES_AT_ONCE)),
         last_reach: Vec::new(),
+        watch_gen: Arc::new(AtomicU64::new(0)),
     };
     let (dtx, mut drx) = mpsc::channel::<Done>(64);
     let mut tick = tokio::time::interval(ROUND);
@@ -111,6 +118,10 @@ pub async fn run(
             r = rx.recv() => match r {
                 None => return,
                 Some(NodeRequest::Watch(wt)) => {
+                    // only a different watch ends the readings under way
+                    if wt.usage != w.watch.usage {
+                        w.watch_gen.fetch_add(1, Ordering::Relaxed);
+                    }
                     w.watch = wt;
                     w.sync_slots();
                     w.step(&dtx);
@@ -140,6 +151,8 @@ struct Worker {
     prev: HashMap<String, (u64, u64)>,
     limit: Arc<Semaphore>,
     last_reach: Vec<NodeReach>,
+    /// Counts the screen's watches: a round reads only while the watch it started for holds.
+    watch_gen: Arc<AtomicU64>,
 }
 
 impl Worker {
@@ -159,6 +172,7 @@ impl Worker {
                 connecting: false,
                 busy: false,
                 next_round: None,
+                listed_at: None,
                 waiters: Vec::new(),
             });
             if slot.facts != *n {
@@ -273,14 +287,24 @@ impl Worker {
                 .filter(|w| w.node_id == *id)
                 .map(|w| (w.clone(), self.prev.get(&w.container_id).copied()))
                 .collect();
-            let list = self.watch.containers_of.contains(id) || self.watch.probe_all;
+            let list = (self.watch.containers_of.contains(id) || self.watch.probe_all)
+                && slot
+                    .listed_at
+                    .is_none_or(|t| now.duration_since(t) >= LIST_EVERY);
+            if list {
+                slot.listed_at = Some(now);
+            }
             slot.busy = true;
             let node = id.clone();
             let dtx = dtx.clone();
             let limit = self.limit.clone();
+            let watch_gen = (
+                self.watch_gen.clone(),
+                self.watch_gen.load(Ordering::Relaxed),
+            );
             tokio::spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                let d = round(&engine, node, list, watched).await;
+                let d = round(&engine, node, list, watched, watch_gen).await;
                 let _ = dtx.send(d).await;
             });
         }
@@ -576,13 +600,20 @@ async fn round(
     node: String,
     list: bool,
     watched: Vec<(Watched, Option<(u64, u64)>)>,
+    (watch_gen, asked_in): (Arc<AtomicU64>, u64),
 ) -> Done {
     let containers = if list {
         Some(engine.swarm_containers(&node).await)
     } else {
         None
     };
+    let watch_gen = &watch_gen;
     let usage = futures_util::stream::iter(watched.into_iter().map(|(w, prev)| async move {
+        // the screen moved on (another pane, other rows): what it no longer shows is not read;
+        // a round of first readings (a second each) went on for the old screen for minutes
+        if watch_gen.load(Ordering::Relaxed) != asked_in {
+            return (w, Err(EngineError::Other("no longer watched".into())));
+        }
         let r = match prev {
             None => engine.container_stats(&w.container_id).await,
             Some((cpu, system)) => {
