@@ -37,7 +37,17 @@ async fn start(sim: Sim) -> Running {
 
 /// One HTTP/1.0 GET: (status, headers, body).
 async fn raw(sock: &Path, path: &str) -> std::io::Result<(u16, String, Vec<u8>)> {
-    let mut s = tokio::net::UnixStream::connect(sock).await?;
+    // a node the scenario adds gets its socket at the next sync: a busy machine may ask first
+    let mut tries = 0;
+    let mut s = loop {
+        match tokio::net::UnixStream::connect(sock).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => break other?,
+        }
+    };
     let req = format!("GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n");
     s.write_all(req.as_bytes()).await?;
     let mut out = Vec::new();
