@@ -154,15 +154,7 @@ impl Engine {
         &self,
         path: &str,
     ) -> Result<T, EngineError> {
-        let bytes = self
-            .raw
-            .call(
-                &self.label(),
-                hyper::Method::GET,
-                &format!("{}{path}", self.api_prefix()),
-                None,
-            )
-            .await?;
+        let bytes = self.get_bytes(path).await?;
         wire::from_engine_bytes(&bytes).map_err(|e| {
             EngineError::Other(format!(
                 "the engine at {} sent data swarmtop cannot read ({path}): {e}",
@@ -240,17 +232,21 @@ impl Engine {
         swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
     }
 
-    /// A GET whose answer is JSON, read as a value.
-    async fn get_value(&self, path: &str, what: &str) -> Result<serde_json::Value, EngineError> {
-        let bytes = self
-            .raw
+    /// GETs `path` (after the API prefix): the answer's bytes.
+    async fn get_bytes(&self, path: &str) -> Result<bytes::Bytes, EngineError> {
+        self.raw
             .call(
                 &self.label(),
                 hyper::Method::GET,
                 &format!("{}{path}", self.api_prefix()),
                 None,
             )
-            .await?;
+            .await
+    }
+
+    /// A GET whose answer is JSON, read as a value.
+    async fn get_value(&self, path: &str, what: &str) -> Result<serde_json::Value, EngineError> {
+        let bytes = self.get_bytes(path).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
             EngineError::Other(format!(
                 "the engine at {} sent {what} swarmtop cannot read: {e}",
@@ -299,21 +295,9 @@ impl Engine {
             vec!["com.docker.swarm.task.id".to_string()],
         );
         let path = with_filters("/containers/json", &filters);
-        let bytes = self
-            .raw
-            .call(
-                &self.label(),
-                hyper::Method::GET,
-                &format!("{}{path}&all=1", self.api_prefix()),
-                None,
-            )
+        let v = self
+            .get_value(&format!("{path}&all=1"), "a container list")
             .await?;
-        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-            EngineError::Other(format!(
-                "the engine at {} sent a container list swarmtop cannot read: {e}",
-                self.label()
-            ))
-        })?;
         Ok(super::node_containers::read(&v, node_id))
     }
 
