@@ -27,19 +27,13 @@ pub const COLUMNS: &[Column] = &[
 /// Tasks the engine still counts as running on nodes that are not ready, by service: during
 /// an outage its counts said `cache 1/1` (green) while that one task was on the dead node.
 fn on_down_nodes(c: &Cluster) -> std::collections::HashMap<&str, u64> {
-    use bollard_stubs::models::{NodeState, TaskState};
-    use swarmtop_model::cluster::{node_state, task_is_active, task_state};
     let mut out = std::collections::HashMap::new();
-    for t in &c.tasks {
-        if !task_is_active(t) || task_state(t) != TaskState::RUNNING {
-            continue;
-        }
-        let down = t
-            .node_id
-            .as_deref()
-            .and_then(|n| c.node_by_id(n))
-            .is_some_and(|n| node_state(n) != NodeState::READY);
-        if let (true, Some(sid)) = (down, t.service_id.as_deref()) {
+    for t in c
+        .tasks
+        .iter()
+        .filter(|t| swarmtop_model::cluster::runs_on_a_down_node(c, t))
+    {
+        if let Some(sid) = t.service_id.as_deref() {
             *out.entry(sid).or_default() += 1;
         }
     }

@@ -371,13 +371,7 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
         // after a drain the task list and the engine's counts may simply not agree yet
         let on_down_nodes = tasks
             .iter()
-            .filter(|t| task_is_active(t) && task_state(t) == TaskState::RUNNING)
-            .filter(|t| {
-                t.node_id
-                    .as_deref()
-                    .and_then(|n| c.node_by_id(n))
-                    .is_some_and(|n| node_state(n) != NodeState::READY)
-            })
+            .filter(|t| crate::cluster::runs_on_a_down_node(c, t))
             .count() as u64;
         let job = crate::cluster::service_mode(s).ends_with("job");
         let hidden_by_down_nodes = !job
