@@ -212,7 +212,8 @@ impl Tmux {
         }
         // keep the pane open after the program exits so its last words can be read
         line.push_str(cmd);
-        line.push_str("; echo \"[exit $?]\"; sleep 600");
+        // (a loop: a pane that traps ctrl-c outlives a stray one that ends a sleep)
+        line.push_str("; echo \"[exit $?]\"; while :; do sleep 600; done");
         // a tmux server whose last session was just killed may be exiting: try again
         for attempt in 0..5 {
             let st = Command::new("tmux")

@@ -405,14 +405,23 @@ fn a_stuck_ui_still_ends_on_sigterm_and_ctrl_c_with_128_plus_the_signal() {
     // ctrl-c: the TUI reads no keys while stuck; the watchdog gives ctrl-c back to the terminal
     let dir = tempfile::tempdir().unwrap();
     let (t, _reader, _w) = stuck_on_a_full_pipe(&lab, dir.path());
-    eventually(Duration::from_secs(10), "swarmtop running", || {
+    let pid = eventually(Duration::from_secs(10), "swarmtop running", || {
         t.program_pid()
     });
+    // ctrl-c is sent again until swarmtop is gone, never after: a late one would end the
+    // pane's trailing sleep (and the pane) before its last words are read
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|st| st.contains("(swarmtop)") && !st.contains(") Z "))
+    };
     let screen = t.wait_for(Duration::from_secs(30), "exit after ctrl-c", |s| {
         if s.contains("[exit ") {
             return true;
         }
-        t.send(&["C-c"]);
+        if alive() {
+            t.send(&["C-c"]);
+            std::thread::sleep(Duration::from_millis(300));
+        }
         false
     });
     assert!(screen.contains("[exit 130]"), "{screen}");
