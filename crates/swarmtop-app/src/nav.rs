@@ -69,6 +69,11 @@ pub fn back(state: &mut State) -> Vec<Effect> {
         state.show();
         return Vec::new();
     }
+    up(state)
+}
+
+/// Back to the view this one was opened from (q in a drilled list), its filter left as it is.
+pub fn up(state: &mut State) -> Vec<Effect> {
     match state.history.pop() {
         Some(v) => {
             state.view = v;

@@ -492,6 +492,9 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.page_height() as isize;
     let pane = state.pane();
     match action {
+        // one rule for q everywhere: it closes what is open, and quits only at the top (a
+        // list opened from another goes back to that one first, as describe and logs do)
+        Action::Quit if !state.history.is_empty() => return super::nav::up(state),
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
@@ -865,6 +868,39 @@ mod tests {
         assert!(s.is_stale());
         assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
         assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+    }
+
+    /// One rule for q: it closes what is open (logs, describe, a list opened from another)
+    /// and quits only at the top.
+    #[test]
+    fn q_closes_what_is_open_and_quits_only_at_the_top() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('2')));
+        // services -> the tasks of one service -> its logs
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.pane(), Pane::Tasks);
+        let fx = update(&mut s, key(KeyCode::Char('l')));
+        assert!(matches!(s.screen, Screen::Logs(_)), "{fx:?}");
+        assert_eq!(
+            update(&mut s, key(KeyCode::Char('q'))),
+            vec![Effect::StopLogs]
+        );
+        assert!(matches!(s.screen, Screen::Panes));
+        assert!(!s.quit);
+        update(&mut s, key(KeyCode::Char('d')));
+        assert_eq!(s.overlay_name(), Some("describe"));
+        assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![]);
+        assert_eq!(s.overlay_name(), None);
+        assert!(!s.quit);
+        let fx = update(&mut s, key(KeyCode::Char('q')));
+        assert!(!fx.contains(&Effect::Quit), "{fx:?}");
+        assert!(
+            !s.quit,
+            "q in the tasks of a service goes back to the list it came from"
+        );
+        assert_eq!(s.pane(), Pane::Services);
+        assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+        assert!(s.quit);
     }
 
     #[test]

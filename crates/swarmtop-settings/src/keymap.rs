@@ -57,7 +57,7 @@ macro_rules! actions {
 actions! {
     Help = "help": "show the keys",
     Command = "command" ["cmd"]: "command prompt (:nodes, :services, :q ...)",
-    Quit = "quit": "quit swarmtop",
+    Quit = "quit": "close what is open; quit at the top",
     PaneProblems = "pane_problems": "problems: what is broken, worst first",
     PaneNodes = "pane_nodes": "nodes",
     PaneServices = "pane_services": "services",
