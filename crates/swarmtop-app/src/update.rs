@@ -524,6 +524,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Copy => return copy_selected(state),
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
+        Action::GoToNode => return super::nav::go_to_node(state),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {
@@ -901,6 +902,35 @@ mod tests {
         assert_eq!(s.pane(), Pane::Services);
         assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
         assert!(s.quit);
+    }
+
+    #[test]
+    fn n_on_a_task_goes_to_its_node_and_esc_comes_back() {
+        let mut s = loaded();
+        let first_node = s.list(Pane::Nodes).rows[0].id.clone();
+        update(&mut s, key(KeyCode::Char('3')));
+        // a task on another node than the one the nodes list starts on
+        let node_of = |s: &State| {
+            let task = s.current().selected_id.clone().unwrap();
+            let node = s
+                .cluster
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some(task.as_str()))
+                .and_then(|t| t.node_id.clone())
+                .unwrap();
+            (task, node)
+        };
+        while node_of(&s).1 == first_node {
+            update(&mut s, key(KeyCode::Char('j')));
+        }
+        let (task, node) = node_of(&s);
+        update(&mut s, key(KeyCode::Char('N')));
+        assert_eq!(s.pane(), Pane::Nodes);
+        assert_eq!(s.current().selected_id.as_deref(), Some(node.as_str()));
+        update(&mut s, key(KeyCode::Esc));
+        assert_eq!(s.pane(), Pane::Tasks);
+        assert_eq!(s.current().selected_id.as_deref(), Some(task.as_str()));
     }
 
     #[test]

@@ -130,6 +130,7 @@ actions! {
     SaveLogs = "save_logs" ["save"]: "save the loaded lines to a file",
     ContainerLogs = "container_logs" ["container"]: "logs of the task's own container, read from its node (exited attempts too)",
     Processes = "processes" ["procs"]: "processes in the task's container (as docker top)",
+    GoToNode = "go_to_node" ["node"]: "go to the task's node in the nodes list (esc comes back)",
 }
 
 impl fmt::Display for Action {
