@@ -1863,6 +1863,46 @@ mod tests {
         assert!(keys(&mut s, "y").is_empty() || s.overlay.is_none());
     }
 
+    /// A node promoted while down is a manager in its spec only: it is removed as the
+    /// docker CLI removes it (the engine allows it), not sent to "demote first" (demote fails).
+    #[test]
+    fn a_node_promoted_while_down_can_be_removed() {
+        let mut s = loaded();
+        let mut nodes = s.cluster.nodes.clone();
+        let n3 = nodes
+            .iter_mut()
+            .find(|n| n.id.as_deref() == Some("n3ccccccccccccccccccccccc"))
+            .unwrap();
+        n3.spec.as_mut().unwrap().role = Some(bollard_stubs::models::NodeSpecRoleEnum::MANAGER);
+        assert!(n3.manager_status.is_none());
+        s.cluster.set_nodes(nodes);
+        s.show();
+        keys(&mut s, "1G"); // node3, down
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?} {:?}", s.overlay_name(), s.status)
+        };
+        assert!(
+            c.lines.iter().any(|l| l.contains("promoted while down")),
+            "{:?}",
+            c.lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(swarmtop_ops::Op::RemoveNode {
+                    force: false,
+                    ..
+                })]
+            ),
+            "{fx:?}"
+        );
+    }
+
     #[test]
     fn a_configs_data_is_shown_on_request_a_secrets_never() {
         let mut s = loaded();

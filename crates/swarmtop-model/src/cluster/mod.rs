@@ -94,6 +94,12 @@ pub fn node_role(n: &Node) -> NodeSpecRoleEnum {
         .unwrap_or(NodeSpecRoleEnum::WORKER)
 }
 
+/// A manager in the raft, as `docker info` counts managers: a node promoted while down is a
+/// manager only in its spec (no ManagerStatus) until it comes back.
+pub fn is_raft_manager(n: &Node) -> bool {
+    node_role(n) == NodeSpecRoleEnum::MANAGER && n.manager_status.is_some()
+}
+
 pub fn node_availability(n: &Node) -> NodeSpecAvailabilityEnum {
     n.spec
         .as_ref()
@@ -406,9 +412,8 @@ impl Cluster {
             if node_availability(n) == NodeSpecAvailabilityEnum::DRAIN {
                 s.nodes_drained += 1;
             }
-            // a manager is a member of the raft: a node promoted while down is one only in its
-            // spec (no ManagerStatus), and docker info does not count it ("mgr 2/3" said 3)
-            if node_role(n) == NodeSpecRoleEnum::MANAGER && n.manager_status.is_some() {
+            // docker info does not count a node promoted while down ("mgr 2/3" said 3)
+            if is_raft_manager(n) {
                 s.managers += 1;
                 if node_reachability(n) == Some(Reachability::REACHABLE) {
                     s.managers_reachable += 1;
