@@ -232,19 +232,19 @@ pub fn task_desired_state(t: &Task) -> TaskState {
     t.desired_state.unwrap_or(TaskState::NEW)
 }
 
-/// A task the orchestrator still wants (desired state up to running: a restart delay gives
-/// `ready`); the others are history.
 /// A task the engine says runs, on a node that is not ready: what that node last said of it
-/// may no longer be true (the engine still counts it as running).
+/// may no longer be true, and the engine still counts it as running whatever its desired
+/// state (an update or the node's loss set it to shutdown; the dead node never confirmed).
 pub fn runs_on_a_down_node(c: &Cluster, t: &Task) -> bool {
-    task_is_active(t)
-        && task_state(t) == TaskState::RUNNING
+    task_state(t) == TaskState::RUNNING
         && t.node_id
             .as_deref()
             .and_then(|n| c.node_by_id(n))
             .is_some_and(|n| node_state(n) != NodeState::READY)
 }
 
+/// A task the orchestrator still wants (desired state up to running: a restart delay gives
+/// `ready`); the others are history.
 pub fn task_is_active(t: &Task) -> bool {
     task_desired_state(t) <= TaskState::RUNNING
 }
