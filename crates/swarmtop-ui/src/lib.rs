@@ -95,6 +95,10 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             list.total,
             list.filter
         ));
+        // nothing held it as typed: the rows shown match it loosely
+        if list.rows.fuzzy() {
+            title.push_str("(fuzzy) ");
+        }
     }
     if state.is_stale() && state.data_at.is_some() {
         title.push_str("[stale] ");
@@ -287,6 +291,19 @@ pub(crate) mod tests {
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
         s
+    }
+
+    /// `/node` holds as typed; `/nd3` matches node3 only loosely, and the title says so.
+    #[test]
+    fn a_filter_found_only_fuzzily_says_so() {
+        let mut s = sample_state();
+        press(&mut s, "1/node\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("(3 of 3) /node "), "{out}");
+        assert!(!out.contains("(fuzzy)"), "{out}");
+        press(&mut s, "\x1b/nd3\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("(1 of 3) /nd3 (fuzzy)"), "{out}");
     }
 
     #[test]

@@ -113,8 +113,7 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
                     Cell::text(service_stack(s).unwrap_or("")).tone(Tone::Dim),
                     // how long the service has existed, as `docker service ls` users read AGE
                     Cell::age(s.created_at.as_deref().and_then(parse_time)),
-                    Cell::text(swarmtop_model::cluster::format::short_id(service_id(s)))
-                        .tone(Tone::Dim),
+                    Cell::id(swarmtop_model::cluster::format::short_id(service_id(s))),
                 ],
                 tone,
             }
