@@ -362,6 +362,17 @@ impl EditorState {
         }
         // terminals send line breaks in a paste as CR
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        // a block pasted on a line holding only the indentation Enter gave it brings its own:
+        // it replaces that one, or its first line would go deeper than the rest
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        let before: String = self.textarea.lines()[row].chars().take(col).collect();
+        if !before.is_empty()
+            && before.chars().all(|c| c == ' ' || c == '\t')
+            && text.starts_with([' ', '\t'])
+            && !self.textarea.is_selecting()
+        {
+            self.textarea.delete_line_by_head();
+        }
         if self.textarea.insert_str(text) {
             vec![self.edited()]
         } else {
@@ -992,6 +1003,30 @@ mod tests {
         assert!(!s.saved("/srv/web.yml".into()));
         // what is on disk now is what was written: the next save checks against that
         assert_eq!(s.on_disk.as_deref(), Some(s.text().as_str()));
+    }
+
+    #[test]
+    fn a_pasted_block_brings_its_own_indentation() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: x\n");
+        s.textarea.move_cursor(CursorMove::Top);
+        s.textarea.move_cursor(CursorMove::Down);
+        s.textarea.move_cursor(CursorMove::End);
+        typed(&mut s, "\n", &km);
+        // Enter gave `    `; the paste's own four spaces replace them
+        s.paste("    deploy:\n      replicas: 2");
+        assert_eq!(
+            s.text(),
+            "services:\n  web:\n    deploy:\n      replicas: 2\n    image: x\n"
+        );
+        // a paste without indentation of its own goes where the cursor is
+        typed(&mut s, "\n", &km);
+        s.paste("mode: global");
+        assert!(
+            s.text().contains("      replicas: 2\n      mode: global\n"),
+            "{}",
+            s.text()
+        );
     }
 
     #[test]
