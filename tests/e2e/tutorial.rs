@@ -364,6 +364,94 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
 
 #[test]
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn swarmtop_service_create_with_the_same_flags_equals_docker_service_create() {
+    let lab = Lab::get();
+    let ours = unique("clicreate");
+    let theirs = unique("dockercreate");
+    let net = unique("cnet");
+    lab.docker_ok(&["network", "create", "-d", "overlay", &net]);
+    let _undo = Undo(
+        &lab,
+        vec![
+            vec!["service".into(), "rm".into(), ours.clone()],
+            vec!["service".into(), "rm".into(), theirs.clone()],
+            vec!["network".into(), "rm".into(), net.clone()],
+        ],
+    );
+    let flags = [
+        "--network",
+        &net,
+        "--mount",
+        "type=volume,dst=/data,volume-driver=local,volume-opt=type=tmpfs,volume-opt=device=tmpfs",
+        "--mount",
+        "type=tmpfs,dst=/t,tmpfs-size=1m",
+        "--limit-cpu",
+        "0.5",
+        "--limit-memory",
+        "512M",
+        "--reserve-cpu",
+        "0.001",
+        "--reserve-memory",
+        "1.5g",
+        "--label",
+        "tier=api",
+        "--label",
+        "team=on call",
+        "--health-cmd",
+        "true",
+        "--health-timeout",
+        "500ms",
+        "--health-start-period",
+        "1m30s",
+    ];
+    let out = lab
+        .swarmtop()
+        .args([
+            "--host",
+            &lab.manager(),
+            "service",
+            "create",
+            "--name",
+            &ours,
+        ])
+        .args(flags)
+        .args([&lab.image(1), "sleep", "3600"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut args = vec![
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &theirs,
+    ];
+    args.extend(flags);
+    let image = lab.image(1);
+    args.extend([image.as_str(), "sleep", "3600"]);
+    lab.docker_ok(&args);
+    let spec = |name: &str| -> Value {
+        let out = lab.docker_ok(&["service", "inspect", name, "--format", "{{json .Spec}}"]);
+        let mut v: Value = serde_json::from_str(&out).unwrap();
+        v["Name"] = Value::Null;
+        v
+    };
+    let (a, b) = (spec(&ours), spec(&theirs));
+    assert_eq!(
+        a["TaskTemplate"]["ContainerSpec"]["Mounts"][0]["VolumeOptions"]["DriverConfig"]["Name"],
+        "local",
+        "{a:#}"
+    );
+    assert_eq!(a, b, "swarmtop service create vs docker service create");
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
 fn info_matches_docker_info() {
     let lab = Lab::get();
     let out = lab.docker_ok(&["info", "--format", "{{json .Swarm}}"]);
