@@ -317,8 +317,10 @@ pub enum FormOutcome {
 pub trait Known {
     fn exists(&self, name: &str) -> bool;
     fn object_id(&self, kind: ObjectKind, name: &str) -> Option<String>;
-    /// `swarmtop_ops::resolve::network_target` over the cluster's networks.
-    fn network(&self, key: &str) -> Result<String, String>;
+    /// `swarmtop_ops::resolve::network_target` over the cluster's networks (none by default).
+    fn network(&self, key: &str) -> Result<String, String> {
+        swarmtop_ops::resolve::network_target(key, [])
+    }
 }
 
 impl<F: Fn(&str) -> bool> Known for F {
@@ -327,9 +329,6 @@ impl<F: Fn(&str) -> bool> Known for F {
     }
     fn object_id(&self, _: ObjectKind, _: &str) -> Option<String> {
         None
-    }
-    fn network(&self, key: &str) -> Result<String, String> {
-        swarmtop_ops::resolve::network_target(key, [])
     }
 }
 
