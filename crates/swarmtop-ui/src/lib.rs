@@ -812,13 +812,16 @@ pub(crate) mod tests {
         };
         let labels: Vec<String> = form.fields.iter().map(|f| f.label.to_string()).collect();
         for (i, label) in labels.iter().enumerate() {
-            let out = render(&s, 80, 24);
-            // the focused field is on screen, and so are the keys
-            assert!(
-                out.lines().any(|l| l.contains(&format!("▸ {label}"))),
-                "field {i} ({label}) not shown:\n{out}"
-            );
-            assert!(out.contains("ctrl-s submit"), "{out}");
+            // at 80x24, and on the smaller terminals operators use too
+            for (w, h) in [(80, 24), (60, 20)] {
+                let out = render(&s, w, h);
+                // the focused field is on screen, and so are the keys
+                assert!(
+                    out.lines().any(|l| l.contains(&format!("▸ {label}"))),
+                    "field {i} ({label}) not shown at {w}x{h}:\n{out}"
+                );
+                assert!(out.contains("ctrl-s submit"), "{out}");
+            }
             press(&mut s, "\t");
         }
         assert!(labels.len() >= 25, "{labels:?}");
