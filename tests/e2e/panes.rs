@@ -381,3 +381,99 @@ fn panes_agree_with_the_docker_cli_and_follow_its_changes() {
     eprintln!("scale visible after {:?}", started.elapsed());
     t.send(&["q"]);
 }
+
+/// The filter as a newcomer types it: what holds the words as shown, best first; loosely only
+/// when nothing does, and then it says so. Then `N` from a task to its node, and `q` closing
+/// what is open before it quits.
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn filter_best_first_a_task_to_its_node_and_q_backs_out() {
+    let lab = Lab::get();
+    let base = unique("flt");
+    let names = [
+        format!("{base}-api"),
+        format!("{base}-web"),
+        format!("{base}-webhook"),
+        format!("shop-{base}-web"),
+    ];
+    let _cleanup = Cleanup {
+        lab: &lab,
+        services: names.to_vec(),
+        restart_node: None,
+        other: Vec::new(),
+    };
+    for n in &names {
+        lab.docker_ok(&[
+            "service",
+            "create",
+            "-d",
+            "--no-resolve-image",
+            "--stop-grace-period",
+            "1s",
+            "--name",
+            n,
+            &lab.image(1),
+            "sleep",
+            "3600",
+        ]);
+    }
+    let t = start_on(&lab, 80, 24);
+    t.send(&["2", "/"]);
+    t.type_text(&format!("{base}-web"));
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(20), "three services", |s| {
+        s.contains(&format!("(3 of ")) && s.contains(&format!("shop-{base}-web"))
+    });
+    let shown = first_column(&screen);
+    assert_eq!(
+        shown,
+        [
+            format!("{base}-web"),
+            format!("{base}-webhook"),
+            format!("shop-{base}-web")
+        ],
+        "names starting with it first, then holding it; never {base}-api: {screen}"
+    );
+    assert!(!screen.contains("(fuzzy)"), "{screen}");
+    // nothing holds it as typed: loosely, and said
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.send(&["/"]);
+    t.type_text(&format!("{base}whk"));
+    t.send(&["Enter"]);
+    let screen = t.wait_text(Duration::from_secs(10), "(fuzzy)");
+    assert_eq!(
+        first_column(&screen),
+        [format!("{base}-webhook")],
+        "{screen}"
+    );
+
+    // the webhook's task, then its node
+    let node = eventually(Duration::from_secs(30), "the task placed", || {
+        let n = lab.docker_ok(&["service", "ps", &names[2], "--format", "{{.Node}}"]);
+        let n = n.trim().to_string();
+        (!n.is_empty()).then_some(n)
+    });
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.send(&["Escape", "3"]);
+    select_row(&t, &format!("{}.1", names[2]));
+    t.send(&["N"]);
+    t.wait_for(Duration::from_secs(10), "the nodes pane", |s| {
+        s.lines().any(|l| l.starts_with('┌') && l.contains("nodes"))
+    });
+    t.send(&["d"]);
+    t.wait_text(Duration::from_secs(10), &format!("node {node}"));
+    // q: describe closes, then back to the tasks, then quits
+    t.send(&["q"]);
+    t.wait_for(Duration::from_secs(10), "describe closed", |s| {
+        s.lines().any(|l| l.starts_with('┌') && l.contains("nodes"))
+            && !s.contains(&format!("node {node}"))
+    });
+    t.send(&["q"]);
+    t.wait_for(Duration::from_secs(10), "back in the tasks", |s| {
+        s.lines().any(|l| l.starts_with('┌') && l.contains("tasks"))
+    });
+    t.send(&["q"]);
+    t.wait_text(Duration::from_secs(10), "[exit 0]");
+}
