@@ -422,7 +422,7 @@ fn filter_best_first_a_task_to_its_node_and_q_backs_out() {
     t.type_text(&format!("{base}-web"));
     t.send(&["Enter"]);
     let screen = t.wait_for(Duration::from_secs(20), "three services", |s| {
-        s.contains(&format!("(3 of ")) && s.contains(&format!("shop-{base}-web"))
+        s.contains("(3 of ") && s.contains(&format!("shop-{base}-web"))
     });
     let shown = first_column(&screen);
     assert_eq!(
