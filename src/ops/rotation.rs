@@ -79,9 +79,10 @@ pub async fn rotate(engine: &Engine, r: &Rotation, data: &SecretBytes) -> Rotate
                 .moved
                 .push(format!("{name} (engine warns: {})", warnings.join("; "))),
             Ok(Moved::NotUsing) => report.left_alone.push(name.clone()),
+            // a service removed meanwhile uses nothing any more
             Err(EngineError::Api { status: 404, .. }) => report
-                .not_moved
-                .push((name.clone(), "it is gone (removed meanwhile)".into())),
+                .left_alone
+                .push(format!("{name} (removed meanwhile)")),
             Err(e) => report.not_moved.push((name.clone(), e.to_string())),
         }
     }

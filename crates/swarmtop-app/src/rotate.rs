@@ -102,10 +102,9 @@ pub fn on_rotated(state: &mut State, report: RotateReport) -> Vec<Effect> {
     let r = &report.rotation;
     let what = r.describe();
     if let Err(why) = &report.created {
-        let why = format!("{} {} was not created: {why}", r.kind.word(), r.name);
-        if !super::sent_update::answered(state, &what, Some(&why)) {
-            state.error(report.summary());
-        }
+        // the status line says it too: the form's line may be too short for it
+        super::sent_update::answered(state, &what, Some(why));
+        state.error(report.summary());
         return Vec::new();
     }
     super::sent_update::answered(state, &what, None);
@@ -433,6 +432,12 @@ mod tests {
         assert_eq!(f.fields[0].value, "db_password.v2");
         let why = f.error.as_deref().unwrap_or_default();
         assert!(why.contains("already exists"), "{why}");
+        let said = s.status.as_ref().unwrap();
+        assert!(
+            said.error && said.text.contains("nothing changed"),
+            "{}",
+            said.text
+        );
     }
 
     #[test]

@@ -211,9 +211,11 @@ pub fn preview(c: &Cluster, r: &Rotation, source: &str) -> Vec<String> {
             "{old} belongs to stack {stack}: deploying its file again points its services back at {old}."
         ));
     }
-    out.push(format!(
-        "{old} is kept: once the services have moved you are asked whether to remove it."
-    ));
+    out.push(if r.services.is_empty() {
+        format!("{old} is kept: you are asked afterwards whether to remove it.")
+    } else {
+        format!("{old} is kept: once the services have moved you are asked whether to remove it.")
+    });
     out
 }
 
@@ -358,10 +360,9 @@ impl RotateReport {
                 r.name
             ),
             Ok(_) if self.finished() => format!(
-                "{}: {} moved, {} is unused now",
+                "{}: {} moved",
                 r.describe(),
                 count(self.moved.len(), "service"),
-                r.old_name
             ),
             Ok(_) => format!(
                 "{}: {} created, {} of {} moved; {} is kept (see the report)",
@@ -570,7 +571,7 @@ mod tests {
                 "labels carried over: com.docker.stack.namespace=shop",
                 "No service uses shop_nginx: only shop_nginx.v2 is created, nothing rolls.",
                 "shop_nginx belongs to stack shop: deploying its file again points its services back at shop_nginx.",
-                "shop_nginx is kept: once the services have moved you are asked whether to remove it.",
+                "shop_nginx is kept: you are asked afterwards whether to remove it.",
             ]
         );
     }
@@ -760,7 +761,7 @@ mod tests {
         );
         assert_eq!(
             done.summary(),
-            "rotate secret db_password to db_password.v2: 2 services moved, db_password is unused now"
+            "rotate secret db_password to db_password.v2: 2 services moved"
         );
 
         let half = RotateReport {
