@@ -140,9 +140,9 @@ pub fn on_rotated(state: &mut State, report: RotateReport) -> Vec<Effect> {
         "Remove the old {word} {} now? This cannot be undone.",
         r.old_name
     ));
-    if !r.services.is_empty() {
+    if !report.moved.is_empty() {
         lines.push(format!(
-            "A rollback of those services to their previous spec would need it. The engine refuses to remove a {word} a service uses."
+            "The previous spec of the services moved names it: rolling them back needs the old {word}."
         ));
     }
     lines.push("y: remove it · n or Esc: keep it".into());
