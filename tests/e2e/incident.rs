@@ -181,3 +181,90 @@ fn five_incident_questions_within_two_keys_at_80x24() {
     let line = line_with(&screen, &web).unwrap_or("");
     assert!(!line.contains("3/3"), "not counted as running: {line}");
 }
+
+/// A subnet that runs out: tasks wait in NEW with no error from the engine (moby#43052); the
+/// problems view names the network and why, and Enter shows it among the networks.
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn a_network_out_of_addresses_is_named() {
+    let lab = Lab::get();
+    let net = unique("tiny");
+    let svc = unique("crowd");
+    // dropped last: the network goes once the service's tasks are gone
+    struct RmNetwork<'a>(&'a Lab, String);
+    impl Drop for RmNetwork<'_> {
+        fn drop(&mut self) {
+            for _ in 0..30 {
+                if self.0.docker(&["network", "rm", &self.1]).status.success() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    }
+    let _net = RmNetwork(&lab, net.clone());
+    let _cleanup = Cleanup {
+        lab: &lab,
+        services: vec![svc.clone()],
+        restart_node: None,
+        other: Vec::new(),
+    };
+    // 5 addresses: the VIP and four tasks take them, two tasks wait
+    lab.docker_ok(&[
+        "network",
+        "create",
+        "-d",
+        "overlay",
+        "--subnet",
+        "10.231.7.0/29",
+        &net,
+    ]);
+    lab.docker_ok(&[
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--stop-grace-period",
+        "1s",
+        "--name",
+        &svc,
+        "--network",
+        &net,
+        "--replicas",
+        "6",
+        &lab.image(1),
+        "sleep",
+        "3600",
+    ]);
+    eventually(Duration::from_secs(60), "tasks waiting in NEW", || {
+        lab.docker_ok(&["service", "ps", &svc, "--format", "{{.CurrentState}}"])
+            .lines()
+            .any(|l| l.starts_with("New"))
+            .then_some(())
+    });
+    let t = start_on(&lab, 80, 24);
+    t.send(&["0"]);
+    let screen = t.wait_for(Duration::from_secs(30), "the network's problem", |s| {
+        s.contains(&format!(
+            "network {net} (10.231.7.0/29) is out of addresses"
+        ))
+    });
+    assert!(screen.contains("wait in NEW"), "{screen}");
+    // Enter: the network, selected in the networks pane
+    let row = screen
+        .lines()
+        .position(|l| l.contains(&format!("network {net} (")))
+        .unwrap();
+    let first = screen.lines().position(|l| l.contains("SEV")).unwrap() + 1;
+    for _ in first..row {
+        t.send(&["j"]);
+    }
+    t.send(&["Enter"]);
+    let screen = t.wait_for(Duration::from_secs(10), "the networks pane", |s| {
+        s.lines()
+            .any(|l| l.starts_with('┌') && l.contains("networks"))
+    });
+    t.send(&["d"]);
+    t.wait_text(Duration::from_secs(10), "10.231.7.0/29");
+    drop(screen);
+}

@@ -132,6 +132,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
                 ),
                 Some(Subject::Node(nid)) => go_to(state, View::top(Pane::Nodes), &nid),
                 Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
+                Some(Subject::Network(nid)) => go_to(state, View::top(Pane::Networks), &nid),
                 None => Vec::new(),
             }
         }

@@ -1,6 +1,7 @@
 //! The cluster as swarmtop knows it: the engine's objects plus what is derived from them (names,
 //! stacks, health counts). Pure data, no I/O, shared by the TUI and the headless commands.
 
+pub mod addresses;
 mod delta;
 pub mod events;
 pub mod format;

@@ -40,6 +40,7 @@ pub enum Subject {
     Swarm,
     Node(String),
     Service(String),
+    Network(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +72,7 @@ pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]
     services(c, now, &mut out);
     unhealthy(c, containers, &mut out);
     image_drift(c, containers, &mut out);
+    super::addresses::pressure(c, &mut out);
     // worst first; at equal severity the swarm-wide problem leads, then by object and key:
     // an order that holds while the figures move (ordered by time, rows swapped every refresh
     // as a crash-looping service's last failure moved, and the cursor jumped)
