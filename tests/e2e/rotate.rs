@@ -85,13 +85,19 @@ fn moved(spec: &Value, kind: &str, old_id: &str, new_id: &str, new_name: &str) -
     want
 }
 
-/// In the pane of `kind`, `R` on `old`, `value` typed as the new data, ctrl-s: the preview
-/// (returned), checked to name `expect` lines.
+/// In the pane of `kind`, `R` on `old`, the new data typed or a file named, ctrl-s: the
+/// preview (returned), checked to name `expect` lines.
+/// Where the new data comes from in the form.
+enum Data<'a> {
+    Typed(&'a str),
+    File(&'a std::path::Path),
+}
+
 fn rotate_from_the_keyboard(
     t: &Tmux,
     pane: &str,
     old: &str,
-    value: &str,
+    data: Data,
     expect: &[String],
 ) -> String {
     t.send(&[pane]);
@@ -99,9 +105,17 @@ fn rotate_from_the_keyboard(
     select_row(t, old);
     t.send(&["R"]);
     t.wait_text(Duration::from_secs(5), "its new version");
-    // the name proposed is kept; Tab to the content
-    t.send(&["Tab", "Tab", "Tab"]);
-    t.type_text(value);
+    // the name proposed is kept; Tab to the file, or on to the content
+    match data {
+        Data::Typed(value) => {
+            t.send(&["Tab", "Tab", "Tab"]);
+            t.type_text(value);
+        }
+        Data::File(path) => {
+            t.send(&["Tab", "Tab"]);
+            t.type_text(path.to_str().unwrap());
+        }
+    }
     t.send(&["C-s"]);
     let screen = t.wait_text(Duration::from_secs(5), &format!("will roll to {old}.v2"));
     for line in expect {
@@ -172,7 +186,7 @@ fn rotate_a_secret_moves_every_service_keeping_target_uid_gid_mode() {
         &t,
         "5",
         &secret,
-        "new-value",
+        Data::Typed("new-value"),
         &[
             format!("{a}: file {secret} · uid 0 · gid 0 · mode 0444"),
             format!("{b}: file /etc/app/pw · uid 1000 · gid 1001 · mode 0400"),
@@ -253,7 +267,7 @@ fn rotate_a_secret_moves_every_service_keeping_target_uid_gid_mode() {
 
 #[test]
 #[ignore = "needs the lab swarm: run scripts/test.sh"]
-fn rotate_a_config_moves_its_file_and_its_credential_spec() {
+fn rotate_a_config_from_a_file_moves_its_file_and_its_credential_spec() {
     let lab = Lab::get();
     let config = unique("rotcfg");
     let new_name = format!("{config}.v2");
@@ -315,7 +329,7 @@ fn rotate_a_config_moves_its_file_and_its_credential_spec() {
         &t,
         "6",
         &config,
-        "listen 8080",
+        Data::File(&write_temp("listen 8080")),
         &[
             format!("{a}: file /etc/app.conf · uid 33 · gid 33 · mode 0440"),
             format!("{b}: credential spec (runtime, no file)"),
