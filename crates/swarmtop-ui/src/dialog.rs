@@ -36,7 +36,9 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, scroll: usize, keymap: &Keym
         framed(f, r, title, border, lines, 0);
         return;
     }
-    // wrapped here, so the rows scrolled are the rows drawn
+    // the keys are always seen: a text taller than the screen scrolls, and says how much more
+    // there is (a long deploy plan once hid "y deploy"); wrapped here, so the rows scrolled are
+    // the rows drawn
     let rows: Vec<String> = c.lines.iter().flat_map(|l| wrap(l, fit.text_w)).collect();
     let at = scroll.min(fit.max_scroll());
     let shown = rows.iter().skip(at).take(fit.window());
