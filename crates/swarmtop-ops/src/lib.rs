@@ -7,12 +7,13 @@
 
 pub mod create;
 pub mod guards;
+pub mod mounts;
 pub mod resolve;
 pub mod rotate;
 pub mod validate;
 
 // The model's modules, at the paths the ops have always used.
-use swarmtop_model::{cluster, duration};
+use swarmtop_model::{cluster, duration, units};
 
 pub use rotate::Rotation;
 pub use swarmtop_model::cluster::ObjectKind;
