@@ -42,6 +42,24 @@ pub struct Executor {
     pub nodes: crate::nodes::NodeWorker,
 }
 
+/// The data of a new secret or config from the file a user named, read off the UI task:
+/// bounded to what the engine accepts, never a FIFO, an empty one refused.
+async fn read_object_file(path: PathBuf) -> Result<Vec<u8>, String> {
+    let p = path.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        crate::files::read_bytes(&p, crate::files::OBJECT_LIMIT)
+    })
+    .await;
+    match read {
+        Ok(Ok(d)) if d.iter().all(|b| b.is_ascii_whitespace()) => {
+            Err(format!("{} is empty: nothing to store", path.display()))
+        }
+        Ok(Ok(d)) => Ok(d),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
 /// What the runtime must do after an effect.
 pub enum Next {
     Continue,
@@ -196,6 +214,15 @@ impl Executor {
                     });
                     return Next::Continue;
                 }
+                // a rotation's report says step by step what was done (`Msg::Rotated`)
+                if let crate::ops::Op::RotateObject { rotation, data } = op {
+                    let engine = self.engine.clone();
+                    self.spawn(async move {
+                        let report = crate::ops::rotation::rotate(&engine, &rotation, &data).await;
+                        Msg::Rotated(Box::new(report))
+                    });
+                    return Next::Continue;
+                }
                 // an action in flight follows the session if its manager is lost
                 let engines = self.engine_watch.subscribe();
                 self.spawn(async move {
@@ -226,19 +253,7 @@ impl Executor {
                 // read off the UI task: bounded to what the engine accepts, never a FIFO
                 let engine = self.engine.clone();
                 self.spawn(async move {
-                    let p = path.clone();
-                    let read = tokio::task::spawn_blocking(move || {
-                        crate::files::read_bytes(&p, crate::files::OBJECT_LIMIT)
-                    })
-                    .await;
-                    let data = match read {
-                        Ok(Ok(d)) if d.iter().all(|b| b.is_ascii_whitespace()) => {
-                            Err(format!("{} is empty: nothing to store", path.display()))
-                        }
-                        Ok(Ok(d)) => Ok(d),
-                        Ok(Err(e)) => Err(e.to_string()),
-                        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-                    };
+                    let data = read_object_file(path).await;
                     let op = match data {
                         Ok(data) => crate::ops::Op::CreateObject {
                             kind,
@@ -263,6 +278,30 @@ impl Executor {
                         then: None,
                         result,
                     }
+                });
+            }
+            Effect::RotateFromFile { rotation, path } => {
+                let what = rotation.describe();
+                if let Some(why) = self.gate.why() {
+                    now.push(Msg::OpDone {
+                        result: Err(crate::access::refusal(why, &what)),
+                        what,
+                        then: None,
+                    });
+                    return Next::Continue;
+                }
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let report = match read_object_file(path).await {
+                        Ok(data) => {
+                            crate::logfile::log(&format!("action asked: {what}"));
+                            let data = crate::ops::SecretBytes(data);
+                            crate::ops::rotation::rotate(&engine, &rotation, &data).await
+                        }
+                        // nothing was sent: the report says the new one was not made, and why
+                        Err(why) => crate::ops::rotate::RotateReport::not_created(&rotation, why),
+                    };
+                    Msg::Rotated(Box::new(report))
                 });
             }
         }

@@ -40,6 +40,7 @@ async fn a_closed_gate_sends_only_reads() {
     let before = engine.services().await.unwrap();
     let s = &before[0];
     let nodes = engine.nodes().await.unwrap();
+    let secret = engine.secrets().await.unwrap().remove(0);
     let ops = [
         // raw: read, patched, written with the version read
         Op::Scale {
@@ -62,6 +63,18 @@ async fn a_closed_gate_sends_only_reads() {
         Op::RemoveService {
             service_id: service_id(s).into(),
             service: service_name(s).into(),
+        },
+        // raw: the old one read, the new one's create refused, no service touched
+        Op::RotateObject {
+            rotation: crate::ops::Rotation {
+                kind: ObjectKind::Secret,
+                old_id: secret.id.clone().unwrap(),
+                old_name: "pw".into(),
+                name: "x".into(),
+                labels: Vec::new(),
+                services: vec![(service_id(s).into(), service_name(s).into())],
+            },
+            data: SecretBytes(b"v".to_vec()),
         },
     ];
     for op in &ops {

@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod follow;
+pub mod rotation;
 pub mod run;
 
 pub use swarmtop_ops::*;

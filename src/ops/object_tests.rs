@@ -71,3 +71,88 @@ async fn each_kind_is_created_and_removed_through_one_op_at_its_own_routes() {
         assert_eq!(sent(&format!("DELETE {other}/{{id}}")), 0, "{after:?}");
     }
 }
+
+/// A rotation against the simulated engine: the new secret is the old one's spec with the new
+/// name and data (its stack label carried over), the services that used the old one point at
+/// the new one, every other field and every other service as it was, and the old one stays.
+#[tokio::test]
+async fn a_rotation_moves_the_services_that_use_it_and_nothing_else() {
+    use crate::engine::edit::{Target, read};
+    use swarmtop_ops::rotate::{Rotation, users};
+
+    let sim = Sim::seeded(&SeedSpec {
+        nodes: 2,
+        managers: 1,
+        services: 8,
+        tasks_per_service: 1,
+        history: 0,
+        seed: 7,
+    });
+    let dir = PrivateDir::new("swarmtop-rotate").unwrap();
+    let sock = dir.path().join("docker.sock");
+    let _server = sim.serve_unix(&sock).await.unwrap();
+    let engine = Engine::connect(&Endpoint::unix_socket("lab", sock), &Gate::open())
+        .await
+        .unwrap();
+    let c = load_cluster(&engine).await.unwrap();
+    let old = c.objects(ObjectKind::Secret)[0];
+    let (old_id, old_name) = (old.id().to_string(), old.name().to_string());
+    let services = users(&c, ObjectKind::Secret, &old_id);
+    assert!(
+        services.len() >= 2,
+        "the seed's api and db use it: {services:?}"
+    );
+    let mut before = Vec::new();
+    for s in &c.services {
+        let id = s.id.clone().unwrap();
+        before.push((
+            id.clone(),
+            read(&engine, Target::Service(&id)).await.unwrap(),
+        ));
+    }
+    let rotation = Rotation {
+        kind: ObjectKind::Secret,
+        old_id: old_id.clone(),
+        old_name: old_name.clone(),
+        name: format!("{old_name}.v2"),
+        labels: vec![("rotated".into(), "yes".into())],
+        services: services.clone(),
+    };
+    let report =
+        crate::ops::rotation::rotate(&engine, &rotation, &SecretBytes(b"n3w".to_vec())).await;
+    assert!(report.finished(), "{:?}", report.lines());
+    let new_id = report.created.clone().unwrap();
+    assert_eq!(report.moved.len(), services.len());
+
+    let c = load_cluster(&engine).await.unwrap();
+    let new = c.object(ObjectKind::Secret, &new_id).unwrap();
+    assert_eq!(new.name(), format!("{old_name}.v2"));
+    assert_eq!(new.labels().unwrap().get("rotated").unwrap(), "yes");
+    assert_eq!(
+        new.stack(),
+        old.stack(),
+        "the old one's labels carried over"
+    );
+    assert!(
+        c.object(ObjectKind::Secret, &old_id).is_some(),
+        "the old one stays"
+    );
+    for (id, was) in before {
+        let now = read(&engine, Target::Service(&id)).await.unwrap();
+        let mut want = serde_json::Value::Object(was.spec.clone());
+        let used = services.iter().any(|(s, _)| *s == id);
+        let refs = want.pointer_mut("/TaskTemplate/ContainerSpec/Secrets");
+        if let Some(refs) = refs.and_then(|r| r.as_array_mut()) {
+            for r in refs.iter_mut().filter(|r| r["SecretID"] == old_id.as_str()) {
+                r["SecretID"] = new_id.clone().into();
+                r["SecretName"] = format!("{old_name}.v2").into();
+            }
+        }
+        assert_eq!(serde_json::Value::Object(now.spec), want, "{id}");
+        assert_eq!(
+            now.version > was.version,
+            used,
+            "{id}: written only if it used it"
+        );
+    }
+}

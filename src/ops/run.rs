@@ -342,6 +342,15 @@ pub async fn run(engine: &Engine, op: &Op) -> Result<String, EngineError> {
                 }
             }
         }
+        Op::RotateObject { rotation, data } => {
+            let report = super::rotation::rotate(engine, rotation, data).await;
+            let text = report.lines().join("\n");
+            return if report.finished() {
+                Ok(text)
+            } else {
+                Err(EngineError::Other(text))
+            };
+        }
         Op::RemoveObject { kind, id, .. } => match kind {
             ObjectKind::Secret => engine.docker.delete_secret(id).await.map_err(api)?,
             ObjectKind::Config => engine.docker.delete_config(id).await.map_err(api)?,

@@ -19,6 +19,7 @@ mod node_stats;
 mod nothing_lost;
 mod panes;
 mod resilience;
+mod rotate;
 mod shell;
 mod sim_contract;
 mod stack_fidelity;

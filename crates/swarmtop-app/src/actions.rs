@@ -100,6 +100,9 @@ pub fn operator_action(state: &mut State, action: Action) -> Option<Vec<Effect>>
             Vec::new()
         }
         Action::RemoveSecret | Action::RemoveConfig => remove_object(state, action),
+        Action::RotateSecret | Action::RotateConfig => {
+            super::rotate::open(state, object_kind(action))
+        }
         Action::RemoveStack => remove_stack(state),
         Action::Scale
         | Action::RollingUpdate
@@ -415,9 +418,9 @@ fn remove_stack(state: &mut State) -> Vec<Effect> {
 }
 
 /// The secret or config an object action is about (the keymap has one action per kind).
-fn object_kind(action: Action) -> ObjectKind {
+pub(crate) fn object_kind(action: Action) -> ObjectKind {
     match action {
-        Action::CreateSecret | Action::RemoveSecret => ObjectKind::Secret,
+        Action::CreateSecret | Action::RemoveSecret | Action::RotateSecret => ObjectKind::Secret,
         _ => ObjectKind::Config,
     }
 }
@@ -554,7 +557,7 @@ impl ClusterNames {
             .map(|o| ((o.kind(), o.name().to_string()), o.id().to_string()))
             .collect();
         let taken = match kind {
-            FormKind::CreateObject(k) => ids
+            FormKind::CreateObject(k) | FormKind::RotateObject { kind: k, .. } => ids
                 .keys()
                 .filter(|(of, _)| of == k)
                 .map(|(_, name)| name.clone())
@@ -635,6 +638,12 @@ pub fn on_form_key(
             confirm(state, title, lines, op, false);
             state.put_behind(Typed::Form(Box::new(form)));
             Vec::new()
+        }
+        FormOutcome::Submit(Submit::Op(Op::RotateObject { rotation, data })) => {
+            super::rotate::preview(state, form, rotation, super::rotate::Data::Typed(data))
+        }
+        FormOutcome::Submit(Submit::RotateFromFile { rotation, path }) => {
+            super::rotate::preview(state, form, rotation, super::rotate::Data::File(path))
         }
         FormOutcome::Submit(Submit::Op(op)) => {
             // kept until the dialog is answered: `n` goes back to it as typed

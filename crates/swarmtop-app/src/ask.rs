@@ -22,6 +22,11 @@ pub fn ask(state: &mut State, op: Op) {
     });
 }
 
+/// The dialog's first line: the op in words, asked.
+pub fn question(op: &Op) -> String {
+    format!("{}?", capitalise(&op.describe()))
+}
+
 fn from_to(what: &str, from: &str, to: &str) -> String {
     format!("{what}: {from} -> {to}")
 }
@@ -29,8 +34,7 @@ fn from_to(what: &str, from: &str, to: &str) -> String {
 /// What the dialog says: the question, then each change as `what: from -> to`. `danger` for
 /// what cannot be undone.
 pub fn lines(c: &Cluster, op: &Op) -> (Vec<String>, bool) {
-    let question = format!("{}?", capitalise(&op.describe()));
-    let mut out = vec![question];
+    let mut out = vec![question(op)];
     let mut danger = false;
     match op {
         Op::SetAvailability {
@@ -90,6 +94,10 @@ pub fn lines(c: &Cluster, op: &Op) -> (Vec<String>, bool) {
                 &format!("{name}, {} bytes", data.0.len()),
             ));
             out.extend(labels.iter().map(|(k, v)| format!("label {k}={v}")));
+        }
+        Op::RotateObject { rotation, data } => {
+            let source = format!("{} bytes typed", data.0.len());
+            out.extend(swarmtop_ops::rotate::preview(c, rotation, &source));
         }
         Op::SetNodeLabels {
             node_id,

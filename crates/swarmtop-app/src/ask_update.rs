@@ -51,6 +51,29 @@ pub fn on_prompt_key(state: &mut State, mut p: Prompt, k: KeyEvent) -> Vec<Effec
     Vec::new()
 }
 
+/// Up, down, a page, the top or the bottom of a dialog taller than the screen (the keymap's
+/// moving keys).
+fn scroll(state: &mut State, c: &Confirm, k: &KeyEvent) {
+    use swarmtop_settings::keymap::{Action, Key, Scope};
+    let fit = super::prompt::DialogFit::of(&c.lines, state.size.0, state.size.1);
+    let Some(action) = Key::from_event(k).and_then(|key| state.keymap.action(Scope::Global, &key))
+    else {
+        return;
+    };
+    let page = fit.window().saturating_sub(1).max(1);
+    let at = state.dialog_scroll.min(fit.max_scroll());
+    state.dialog_scroll = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => at + 1,
+        Action::PageUp => at.saturating_sub(page),
+        Action::PageDown => at + page,
+        Action::Top => 0,
+        Action::Bottom => fit.max_scroll(),
+        _ => at,
+    }
+    .min(fit.max_scroll());
+}
+
 pub fn on_confirm_key(
     state: &mut State,
     c: Confirm,
@@ -85,6 +108,7 @@ pub fn on_confirm_key(
         KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
     );
     if !yes && !no {
+        scroll(state, &c, &k);
         state.overlay = Some(Overlay::Confirm {
             ask: Box::new(c),
             behind,
@@ -140,11 +164,25 @@ pub fn on_confirm_key(
             }
             fx
         }
-        (Pending::CreateFromFile { .. }, false) => {
+        (Pending::CreateFromFile { .. } | Pending::RotateFromFile { .. }, false) => {
             if let Some(typed) = behind {
                 state.reopen(typed);
             }
             Vec::new()
+        }
+        (Pending::RotateFromFile { rotation, path }, true) => {
+            let what = rotation.describe();
+            if let Some(why) = &state.read_only {
+                state.error(swarmtop_model::feed::refusal(why, &what));
+                return Vec::new();
+            }
+            state.info(format!("{what}: reading {}…", path.display()));
+            let fx = vec![Effect::RotateFromFile { rotation, path }];
+            // the form stays at hand until the engine has answered
+            if let Some(typed) = behind {
+                super::sent_update::remember(state, &fx, typed);
+            }
+            fx
         }
     }
 }

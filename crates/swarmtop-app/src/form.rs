@@ -10,7 +10,7 @@ use super::line_input::{LineKey, edit_line};
 use swarmtop_ops::validate::{
     check_object_name, format_duration, parse_duration, parse_image, parse_labels,
 };
-use swarmtop_ops::{ObjectKind, Op, SecretBytes, UpdateForm};
+use swarmtop_ops::{ObjectKind, Op, Rotation, SecretBytes, UpdateForm};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
@@ -70,9 +70,19 @@ impl Field {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
-    RollingUpdate { service_id: String, service: String },
+    RollingUpdate {
+        service_id: String,
+        service: String,
+    },
     CreateObject(ObjectKind),
     CreateService,
+    /// The new version of a secret or config (`rotate`): the same fields as a new one, the
+    /// name proposed.
+    RotateObject {
+        kind: ObjectKind,
+        old_id: String,
+        old_name: String,
+    },
 }
 
 /// What submitting produced.
@@ -87,6 +97,9 @@ pub enum Submit {
         path: String,
         labels: Vec<(String, String)>,
     },
+    /// Rotate to a new object whose data is read from a file once the answer is yes (the
+    /// services moved are filled in when the preview is made).
+    RotateFromFile { rotation: Rotation, path: String },
 }
 
 pub struct Form {
@@ -266,11 +279,32 @@ impl Form {
         }
     }
 
+    /// The new version of `old_name`: a new object's fields, `name` proposed for it. The old
+    /// one's labels are carried over by the rotation itself; those typed here are set over them.
+    pub fn rotate_object(kind: ObjectKind, old_id: &str, old_name: &str, name: &str) -> Form {
+        let mut form = Form::create_object(kind);
+        form.kind = FormKind::RotateObject {
+            kind,
+            old_id: old_id.into(),
+            old_name: old_name.into(),
+        };
+        form.fields[0] = Field::text("new name", name, "the new one's name (a new version)");
+        form.fields[1] = Field::text(
+            "labels",
+            "",
+            "optional: key=value, set over the old one's (they are kept)",
+        );
+        form
+    }
+
     pub fn title(&self) -> String {
         match &self.kind {
             FormKind::RollingUpdate { service, .. } => format!(" rolling update of {service} "),
             FormKind::CreateObject(kind) => format!(" new {} ", kind.word()),
             FormKind::CreateService => " new service ".into(),
+            FormKind::RotateObject { kind, old_name, .. } => {
+                format!(" rotate {} {old_name}: its new version ", kind.word())
+            }
         }
     }
 
@@ -280,7 +314,8 @@ impl Form {
 
     /// The content is masked until revealed (a secret's).
     pub fn is_secret(&self) -> bool {
-        matches!(self.kind, FormKind::CreateObject(k) if !k.data_shown())
+        matches!(self.kind, FormKind::CreateObject(k) | FormKind::RotateObject { kind: k, .. }
+            if !k.data_shown())
     }
 
     fn toggle_reveal(&mut self) {
@@ -404,6 +439,11 @@ fn submit(form: &mut Form, existing: &dyn Known) -> FormOutcome {
         }),
         FormKind::CreateObject(kind) => check_object(form, kind, existing),
         FormKind::CreateService => check_service(form, existing),
+        FormKind::RotateObject {
+            kind,
+            old_id,
+            old_name,
+        } => check_object(form, kind, existing).map(|s| rotating(s, old_id, old_name)),
     };
     match result {
         Ok(s) => FormOutcome::Submit(s),
@@ -585,6 +625,40 @@ fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
         name,
         spec: Box::new(spec(&draft)),
     }))
+}
+
+/// A new object's submission as the rotation of `old_name` to it (no services yet: the preview
+/// names them from the cluster as it is then).
+fn rotating(s: Submit, old_id: String, old_name: String) -> Submit {
+    let rotation = |kind, name, labels| Rotation {
+        kind,
+        old_id,
+        old_name,
+        name,
+        labels,
+        services: Vec::new(),
+    };
+    match s {
+        Submit::Op(Op::CreateObject {
+            kind,
+            name,
+            data,
+            labels,
+        }) => Submit::Op(Op::RotateObject {
+            rotation: rotation(kind, name, labels),
+            data,
+        }),
+        Submit::FromFile {
+            kind,
+            name,
+            path,
+            labels,
+        } => Submit::RotateFromFile {
+            rotation: rotation(kind, name, labels),
+            path,
+        },
+        other => other,
+    }
 }
 
 fn check_object(form: &Form, kind: ObjectKind, existing: &dyn Known) -> Result<Submit, FieldError> {

@@ -30,6 +30,7 @@ mod node_view_tests;
 pub mod node_watch;
 pub mod panes;
 pub mod prompt;
+pub mod rotate;
 pub mod rows;
 pub mod rowset;
 pub mod sent;

@@ -87,6 +87,8 @@ pub enum Msg {
         then: Option<swarmtop_ops::FollowUp>,
         result: Result<String, String>,
     },
+    /// A rotation finished, as far as it went (`swarmtop_ops::rotate`).
+    Rotated(Box<swarmtop_ops::rotate::RotateReport>),
 }
 
 /// What `update` asks the runtime to do.
@@ -158,6 +160,12 @@ pub enum Effect {
         name: String,
         path: std::path::PathBuf,
         labels: Vec<(String, String)>,
+    },
+    /// Rotate a secret or config to new data read from a file (read by the runtime; an empty
+    /// one is refused); answered with `Msg::Rotated`.
+    RotateFromFile {
+        rotation: swarmtop_ops::Rotation,
+        path: std::path::PathBuf,
     },
 }
 

@@ -12,6 +12,7 @@ fn action_of(fx: &[Effect]) -> Option<String> {
         Effect::CreateFromFile { kind, name, .. } => {
             Some(swarmtop_ops::Op::create_words(*kind, name))
         }
+        Effect::RotateFromFile { rotation, .. } => Some(rotation.describe()),
         _ => None,
     })
 }

@@ -236,6 +236,8 @@ pub struct State {
     pub sent: Option<super::sent::Sent>,
     /// What the nodes' own engines said, and what was asked of them.
     pub node_data: super::node_data::NodeData,
+    /// The first row of text a yes/no dialog taller than the screen shows (0 when one opens).
+    pub dialog_scroll: usize,
 }
 
 impl State {
@@ -277,6 +279,7 @@ impl State {
             reading: None,
             stopped_reading: None,
             sent: None,
+            dialog_scroll: 0,
         }
     }
 
@@ -478,6 +481,7 @@ impl State {
 
     /// Opens a yes/no question over the screen.
     pub fn confirm(&mut self, ask: super::prompt::Confirm) {
+        self.dialog_scroll = 0;
         self.overlay = Some(Overlay::Confirm {
             ask: Box::new(ask),
             behind: None,

@@ -137,6 +137,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
+        Msg::Rotated(report) => super::rotate::on_rotated(state, *report),
         Msg::ShellEnded { name, result } => {
             super::shell::ended(state, &name, result);
             Vec::new()
@@ -607,6 +608,8 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::RemoveSecret
         | Action::CreateConfig
         | Action::RemoveConfig
+        | Action::RotateSecret
+        | Action::RotateConfig
         | Action::RemoveStack) => match actions::operator_action(state, a) {
             Some(fx) => return fx,
             None => state.info(format!("{} does nothing here", a.name())),

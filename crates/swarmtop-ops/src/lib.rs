@@ -9,11 +9,13 @@ pub mod create;
 pub mod guards;
 pub mod mounts;
 pub mod resolve;
+pub mod rotate;
 pub mod validate;
 
 // The model's modules, at the paths the ops have always used.
 use swarmtop_model::{cluster, duration, units};
 
+pub use rotate::Rotation;
 pub use swarmtop_model::cluster::ObjectKind;
 
 use std::fmt;
@@ -121,6 +123,12 @@ pub enum Op {
         id: String,
         name: String,
     },
+    /// A secret or config replaced by a new one with this data, the services the preview
+    /// named moved to it (`rotate`); the old one stays.
+    RotateObject {
+        rotation: Rotation,
+        data: SecretBytes,
+    },
     /// Change only these labels of the node, on its labels as they are when written (a label
     /// someone else added meanwhile stays): `set` key and value (kept byte for byte), `remove`
     /// keys.
@@ -181,6 +189,7 @@ impl Op {
             Op::RemoveService { service, .. } => format!("remove service {service}"),
             Op::CreateObject { kind, name, .. } => Op::create_words(*kind, name),
             Op::RemoveObject { kind, name, .. } => format!("remove {} {name}", kind.word()),
+            Op::RotateObject { rotation, .. } => rotation.describe(),
             Op::SetNodeLabels { node, .. } => format!("change the labels of node {node}"),
             Op::RemoveNode {
                 node, force: false, ..

@@ -109,6 +109,8 @@ actions! {
     RemoveSecret = "remove_secret": "remove the secret" => writes,
     CreateConfig = "create_config": "create a config" => writes,
     RemoveConfig = "remove_config": "remove the config" => writes,
+    RotateSecret = "rotate_secret" ["rotate"]: "rotate the secret: a new one with new data, every service using it moved to it (previewed first)" => writes,
+    RotateConfig = "rotate_config" ["rotate"]: "rotate the config: a new one with new data, every service using it moved to it (previewed first)" => writes,
     EditStack = "edit_stack": "edit the stack's compose file",
     NewStack = "new_stack": "new stack from a file",
     RemoveStack = "remove_stack": "remove the stack" => writes,

@@ -6,59 +6,62 @@ use ratatui::text::{Line, Span};
 
 use crate::popup::{centred, framed};
 
-use swarmtop_app::prompt::Confirm;
+use swarmtop_app::prompt::{Confirm, DialogFit, wrap};
+use swarmtop_settings::keymap::{Action, Keymap, Scope};
 use swarmtop_settings::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
-    let w = area.width.saturating_sub(4).min(90);
-    let text_w = w.saturating_sub(2).max(1) as usize;
-    // room for wrapped lines plus the key line
-    let rows: usize = c
-        .lines
-        .iter()
-        .map(|l| l.chars().count().div_ceil(text_w).max(1))
-        .sum::<usize>()
-        + 2;
-    let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5);
-    let r = centred(area, w, h);
+/// A yes/no dialog; a text taller than the screen allows scrolls (`scroll`: its first row
+/// shown) and says where it is, the keys always in sight.
+pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, scroll: usize, keymap: &Keymap, theme: &Theme) {
+    let fit = DialogFit::of(&c.lines, area.width, area.height);
+    let r = centred(area, fit.w, fit.h);
     let border = if c.danger { theme.error } else { theme.border };
-    // the keys are always seen: when the text is taller than the screen allows, it is cut
-    // and says how much more there was (a long deploy plan hid "y deploy")
-    let room = usize::from(h.saturating_sub(2)).saturating_sub(2);
-    let wrapped = |l: &String| l.chars().count().div_ceil(text_w).max(1);
-    let total: usize = c.lines.iter().map(wrapped).sum();
-    let mut lines: Vec<Line> = Vec::new();
-    let mut used = 0;
-    for (i, l) in c.lines.iter().enumerate() {
-        let n = wrapped(l);
-        if total > room && used + n > room.saturating_sub(1) {
-            let more = c.lines.len() - i;
-            lines.push(Line::from(Span::styled(
-                format!("… and {more} more line{}", if more == 1 { "" } else { "s" }),
-                theme.dim,
-            )));
-            break;
-        }
-        used += n;
-        lines.push(Line::from(Span::styled(l.clone(), theme.text)));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(vec![
+    let keys = Line::from(vec![
         Span::styled("y", theme.key),
         Span::styled(" yes   ", theme.dim),
         Span::styled("n", theme.key),
         Span::styled("/", theme.dim),
         Span::styled("esc", theme.key),
         Span::styled(" no", theme.dim),
-    ]));
-    framed(
-        f,
-        r,
-        Span::styled(c.title.clone(), theme.title),
-        border,
-        lines,
-        0,
+    ]);
+    let title = Span::styled(c.title.clone(), theme.title);
+    if !fit.scrolls() {
+        let mut lines: Vec<Line> = c
+            .lines
+            .iter()
+            .map(|l| Line::from(Span::styled(l.clone(), theme.text)))
+            .collect();
+        lines.push(Line::default());
+        lines.push(keys);
+        framed(f, r, title, border, lines, 0);
+        return;
+    }
+    // the keys are always seen: a text taller than the screen scrolls, and says how much more
+    // there is (a long deploy plan once hid "y deploy"); wrapped here, so the rows scrolled are
+    // the rows drawn
+    let rows: Vec<String> = c.lines.iter().flat_map(|l| wrap(l, fit.text_w)).collect();
+    let at = scroll.min(fit.max_scroll());
+    let shown = rows.iter().skip(at).take(fit.window());
+    let mut lines: Vec<Line> = shown
+        .map(|l| Line::from(Span::styled(l.clone(), theme.text)))
+        .collect();
+    let last = (at + fit.window()).min(rows.len());
+    let more = rows.len() - last;
+    let (down, up) = (
+        keymap.key_label(Scope::Global, Action::Down),
+        keymap.key_label(Scope::Global, Action::Up),
     );
+    lines.push(Line::from(Span::styled(
+        if more > 0 {
+            format!("… {more} more lines: {down} {up} to scroll")
+        } else {
+            format!("(the end) {up} to scroll back")
+        },
+        theme.dim,
+    )));
+    lines.push(Line::default());
+    lines.push(keys);
+    framed(f, r, title, border, lines, 0);
 }
 
 /// The join command, with its keys. The command is drawn on one line when it fits, else as a
@@ -71,7 +74,6 @@ pub fn draw_join(
     keymap: &swarmtop_settings::keymap::Keymap,
     theme: &Theme,
 ) {
-    use swarmtop_settings::keymap::{Action, Scope};
     let which = if j.manager { "manager" } else { "worker" };
     let w = area.width.saturating_sub(4).min(110);
     let text_w = usize::from(w.saturating_sub(2).max(1));

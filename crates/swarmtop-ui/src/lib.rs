@@ -51,7 +51,9 @@ pub fn draw(f: &mut Frame, state: &State) {
     // the popups over it; the one-line ones are the status line's (`footer`)
     match &state.overlay {
         Some(Overlay::Help(h)) => help::draw(f, area, state, h.offset, theme, scope),
-        Some(Overlay::Confirm { ask, .. }) => dialog::draw(f, area, ask, theme),
+        Some(Overlay::Confirm { ask, .. }) => {
+            dialog::draw(f, area, ask, state.dialog_scroll, &state.keymap, theme)
+        }
         Some(Overlay::Join(j)) => dialog::draw_join(f, area, j, &state.keymap, theme),
         Some(Overlay::Form(form_state)) => form::draw(f, area, form_state, theme),
         Some(Overlay::Command(_) | Overlay::Filter | Overlay::Prompt(_) | Overlay::Describe(_))
@@ -236,6 +238,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 
 #[cfg(test)]
 mod node_tests;
+#[cfg(test)]
+mod rotate_tests;
 #[cfg(test)]
 mod theme_tests;
 

@@ -10,6 +10,8 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
+use swarmtop_model::cluster::ObjectKind;
+
 use super::raw::percent_encode;
 use super::{Engine, EngineError};
 
@@ -157,6 +159,70 @@ where
         Err(e) if out_of_sequence(&e) => attempt(1).await,
         other => other,
     }
+}
+
+/// The spec of a secret or config as the engine sent it (a secret's without its data, which
+/// the engine never returns).
+pub async fn read_object_spec(
+    engine: &Engine,
+    kind: ObjectKind,
+    id: &str,
+) -> Result<Map<String, Value>, EngineError> {
+    let path = format!(
+        "{}/{}/{}",
+        engine.api_prefix(),
+        kind.plural(),
+        percent_encode(id)
+    );
+    let bytes = engine
+        .raw
+        .call(&engine.label(), hyper::Method::GET, &path, None)
+        .await?;
+    let object: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        EngineError::Other(format!(
+            "the engine at {} sent a {} swarmtop cannot read: {e}",
+            engine.label(),
+            kind.word()
+        ))
+    })?;
+    match object.get("Spec") {
+        Some(Value::Object(m)) => Ok(m.clone()),
+        _ => Err(EngineError::Other(format!(
+            "the engine at {} sent a {} without a spec",
+            engine.label(),
+            kind.word()
+        ))),
+    }
+}
+
+/// Creates a secret or config from `spec` as it is (raw JSON: nothing the engine wrote is
+/// lost on the way); the new object's ID.
+pub async fn create_object(
+    engine: &Engine,
+    kind: ObjectKind,
+    spec: &Map<String, Value>,
+) -> Result<String, EngineError> {
+    let body = serde_json::to_vec(spec).map_err(|e| EngineError::Other(e.to_string()))?;
+    let path = format!("{}/{}/create", engine.api_prefix(), kind.plural());
+    let answer = engine
+        .raw
+        .call(
+            &engine.label(),
+            hyper::Method::POST,
+            &path,
+            Some(Bytes::from(body)),
+        )
+        .await?;
+    serde_json::from_slice::<Value>(&answer)
+        .ok()
+        .and_then(|v| v.get("ID")?.as_str().map(str::to_string))
+        .ok_or_else(|| {
+            EngineError::Other(format!(
+                "the engine at {} created the {} but did not say its ID",
+                engine.label(),
+                kind.word()
+            ))
+        })
 }
 
 /// The object at `path` under `root`, made (empty) where it is missing or null. A value of

@@ -199,3 +199,28 @@ pub fn sample() -> Cluster {
         serde_json::from_value(networks).expect("fixture networks"),
     )
 }
+
+/// The sample cluster with its secret db_password in use: `web` mounts it with its own target,
+/// uid, gid and mode, `shop_api` with the docker CLI's defaults, `monitor` not at all (the
+/// rotation's preview and report).
+pub fn sample_secret_in_use() -> Cluster {
+    let mut c = sample();
+    let secret = "sec1xxxxxxxxxxxxxxxxxxxxx";
+    let refs = [
+        json!({"File": {"Name": "/etc/app/pw", "UID": "1000", "GID": "1001", "Mode": 256},
+               "SecretID": secret, "SecretName": "db_password"}),
+        json!({"File": {"Name": "db_password", "UID": "0", "GID": "0", "Mode": 292},
+               "SecretID": secret, "SecretName": "db_password"}),
+    ];
+    for (svc, r) in c.services.iter_mut().zip(refs) {
+        if let Some(cs) = svc
+            .spec
+            .as_mut()
+            .and_then(|s| s.task_template.as_mut())
+            .and_then(|t| t.container_spec.as_mut())
+        {
+            cs.secrets = Some(vec![serde_json::from_value(r).expect("fixture secret")]);
+        }
+    }
+    c
+}
