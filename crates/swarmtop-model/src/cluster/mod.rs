@@ -10,6 +10,8 @@ mod merge;
 mod object;
 pub mod placement;
 pub mod problems;
+pub mod spec_diff;
+pub mod spec_history;
 mod task;
 
 use std::collections::{BTreeMap, HashMap};
