@@ -236,6 +236,8 @@ pub struct State {
     pub sent: Option<super::sent::Sent>,
     /// What the nodes' own engines said, and what was asked of them.
     pub node_data: super::node_data::NodeData,
+    /// The services' specs seen this session, for their history (`spec_history`).
+    pub specs: swarmtop_model::cluster::spec_history::SpecHistory,
 }
 
 impl State {
@@ -277,6 +279,7 @@ impl State {
             reading: None,
             stopped_reading: None,
             sent: None,
+            specs: Default::default(),
         }
     }
 

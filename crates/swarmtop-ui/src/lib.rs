@@ -198,6 +198,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod history_tests;
+#[cfg(test)]
 mod node_tests;
 #[cfg(test)]
 mod theme_tests;

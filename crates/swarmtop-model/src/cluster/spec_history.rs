@@ -107,6 +107,8 @@ impl SpecHistory {
         let kept = self.services.entry(seen.service_id).or_default();
         let origin = match kept.versions.back() {
             Some(last) if last.spec == seen.spec => return false,
+            // a read answered after a newer spec came: it is not a change (versions only grow)
+            Some(last) if seen.version < last.version => return false,
             Some(_) => Origin::Seen(now),
             None => {
                 kept.before_oldest = seen.previous;
@@ -309,6 +311,13 @@ mod tests {
             [(20, "a:3", "a:5"), (14, "a:2", "a:3"), (10, "a:1", "a:2")]
         );
         assert_eq!(u[0].origin, &Origin::Seen(at("2026-11-22T12:02:00Z")));
+        assert_eq!(h.len(), 3);
+        // a read that answers late, with an older spec, is not an update back to it
+        assert!(!h.observe(
+            seen("web", 14, "a:3", Some("a:2")),
+            Observed::Read,
+            at("2026-11-22T12:03:00Z")
+        ));
         assert_eq!(h.len(), 3);
     }
 
