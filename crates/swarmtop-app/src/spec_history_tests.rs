@@ -113,7 +113,6 @@ fn h_opens_the_history_and_names_each_change_of_the_last_update() {
         "env A: 1 -> changed",
         "env B: (none) -> 2",
         "port 8080/tcp: (none) -> 8080:80/tcp (ingress)",
-        "engine defaults written out (no change in effect)",
     ] {
         assert!(t.contains(want), "no {want:?} in\n{t}");
     }
