@@ -399,3 +399,19 @@ fn a_previous_spec_the_same_as_the_current_one_says_so() {
             .any(|l| l.contains("no field differs"))
     );
 }
+
+#[test]
+fn the_rollout_view_opens_the_history_of_the_service_it_follows() {
+    let (mut s, id) = with_updated_service(Keymap::default_keymap());
+    keys(&mut s, "v");
+    assert_eq!(s.pane(), Pane::Rollout);
+    let fx = keys(&mut s, "h");
+    assert_eq!(
+        fx,
+        [Effect::ReadServiceSpec {
+            service_id: id,
+            then: SpecFor::History
+        }]
+    );
+    assert_eq!(describe(&s).title, "history of service api");
+}
