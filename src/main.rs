@@ -180,6 +180,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 &engine.label(),
                 engine.version.version.as_deref().unwrap_or(""),
                 &engine.api_version(),
+                chrono::Utc::now(),
             );
             match format {
                 Format::Json => println!("{}", escape_controls(&snap.to_json())),

@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cluster::format::{image_short, manager_status, ports, short_id, title};
+use crate::cluster::problems::{self, Severity};
 use crate::cluster::{
     Cluster, ObjectKind, node_addr, node_availability, node_capacity, node_engine_version,
     node_hostname, node_id, node_role, node_state, service_counts, service_id, service_image,
@@ -20,6 +22,8 @@ pub struct Snapshot {
     pub endpoint: String,
     pub engine: EngineDoc,
     pub swarm: SwarmDoc,
+    /// What the problems view says, worst first: what is broken and why, in words.
+    pub problems: Vec<ProblemDoc>,
     pub nodes: Vec<NodeDoc>,
     pub services: Vec<ServiceDoc>,
     pub tasks: Vec<TaskDoc>,
@@ -46,6 +50,35 @@ pub struct SwarmDoc {
     pub quorum: usize,
     pub services: usize,
     pub services_degraded: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProblemDoc {
+    /// `critical`, `warning` or `info`.
+    pub severity: &'static str,
+    /// "node node3", "service api", "swarm".
+    pub object: String,
+    pub text: String,
+    /// Since when, where known (RFC 3339).
+    pub since: Option<String>,
+}
+
+impl ProblemDoc {
+    fn all(c: &Cluster, now: DateTime<Utc>) -> Vec<ProblemDoc> {
+        problems::find(c, now)
+            .into_iter()
+            .map(|p| ProblemDoc {
+                severity: match p.severity {
+                    Severity::Critical => "critical",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                },
+                object: p.object,
+                text: p.text,
+                since: p.since.map(|t| t.to_rfc3339()),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -137,7 +170,15 @@ pub struct NetworkDoc {
 }
 
 impl Snapshot {
-    pub fn build(c: &Cluster, context: &str, endpoint: &str, version: &str, api: &str) -> Snapshot {
+    /// The cluster as read at `now` (the problems' time windows count back from it).
+    pub fn build(
+        c: &Cluster,
+        context: &str,
+        endpoint: &str,
+        version: &str,
+        api: &str,
+        now: DateTime<Utc>,
+    ) -> Snapshot {
         let s = c.summary();
         let cluster_id = c
             .info
@@ -164,6 +205,7 @@ impl Snapshot {
                 services: s.services,
                 services_degraded: s.services_degraded,
             },
+            problems: ProblemDoc::all(c, now),
             nodes: c
                 .nodes
                 .iter()
@@ -282,6 +324,19 @@ impl Snapshot {
             self.swarm.services,
             self.swarm.services_degraded
         );
+        if self.problems.is_empty() {
+            out.push_str("PROBLEMS\nnone found\n\n");
+        } else {
+            section(
+                &mut out,
+                "PROBLEMS",
+                &["SEVERITY", "OBJECT", "PROBLEM"],
+                self.problems
+                    .iter()
+                    .map(|p| vec![p.severity.to_string(), p.object.clone(), p.text.clone()])
+                    .collect(),
+            );
+        }
         section(
             &mut out,
             "NODES",
@@ -429,9 +484,16 @@ mod tests {
     use super::*;
     use crate::cluster::fixtures::sample;
 
+    /// The sample cluster's "now" (its failures are recent at that time).
+    fn now() -> DateTime<Utc> {
+        crate::cluster::fixtures::NOW
+            .parse()
+            .expect("the fixture's time")
+    }
+
     #[test]
     fn json_has_what_scripts_need_and_no_data() {
-        let snap = Snapshot::build(&sample(), "default", "unix:///x", "20.10.24", "1.41");
+        let snap = Snapshot::build(&sample(), "default", "unix:///x", "20.10.24", "1.41", now());
         let v: serde_json::Value = serde_json::from_str(&snap.to_json()).unwrap();
         assert_eq!(v["nodes"][0]["hostname"], "node1");
         assert_eq!(v["nodes"][0]["manager_status"], "leader");
@@ -443,11 +505,22 @@ mod tests {
         );
         assert_eq!(v["stacks"][0]["name"], "shop");
         assert!(v["secrets"][0].get("data").is_none());
+        // the problems view's words, worst first
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems[0]["severity"], "warning");
+        assert_eq!(problems[0]["object"], "node node3");
+        assert!(
+            problems.iter().any(|p| p["text"]
+                .as_str()
+                .unwrap()
+                .contains("no suitable node (scheduling constraints")),
+            "{problems:?}"
+        );
     }
 
     #[test]
     fn table_snapshot() {
-        let snap = Snapshot::build(&sample(), "default", "unix:///x", "20.10.24", "1.41");
+        let snap = Snapshot::build(&sample(), "default", "unix:///x", "20.10.24", "1.41", now());
         insta::assert_snapshot!(snap.to_table());
     }
 }

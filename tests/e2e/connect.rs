@@ -555,3 +555,49 @@ fn snapshot_table_lists_what_docker_lists() {
         );
     }
 }
+
+/// The snapshot carries the problems view's words, in both formats: a service that cannot be
+/// placed says why (its constraint), worst first.
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn snapshot_says_the_problems_in_words() {
+    let lab = Lab::get();
+    let name = unique("nowhere");
+    create_service(&lab, &name, &["--constraint", "node.labels.zone==mars"]);
+    let v = eventually(Duration::from_secs(30), "the pending task seen", || {
+        let v = snapshot_json(&lab, &["-H", &lab.manager()]);
+        let found = v["problems"].as_array()?.iter().any(|p| {
+            p["object"] == format!("service {name}")
+                && p["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("node.labels.zone==mars"))
+        });
+        found.then_some(v)
+    });
+    let p = v["problems"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["object"] == format!("service {name}")))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(p["severity"], "critical", "none of its replicas runs: {p}");
+    assert!(
+        p["text"].as_str().unwrap_or("").contains("0/1 running"),
+        "{p}"
+    );
+    let mut c = lab.swarmtop();
+    c.args(["-H", &lab.manager(), "snapshot"]);
+    let (ok, out, err) = run(&mut c);
+    assert!(ok, "{err}");
+    let problems: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "PROBLEMS")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|l| l.contains(&format!("service {name}")) && l.contains("node.labels.zone==mars")),
+        "{out}"
+    );
+    lab.docker_ok(&["service", "rm", &name]);
+}

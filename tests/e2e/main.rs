@@ -13,6 +13,7 @@ mod editor;
 mod fidelity;
 mod guards;
 mod history;
+mod incident;
 mod logs;
 mod node_reach;
 mod node_stats;

@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-struct Cleanup<'a> {
-    lab: &'a Lab,
-    services: Vec<String>,
-    restart_node: Option<u8>,
-    other: Vec<Vec<String>>,
+/// Undoes what a test planted: services, then other docker commands, then restarts a node.
+pub struct Cleanup<'a> {
+    pub lab: &'a Lab,
+    pub services: Vec<String>,
+    pub restart_node: Option<u8>,
+    pub other: Vec<Vec<String>>,
 }
 
 impl Drop for Cleanup<'_> {

@@ -168,9 +168,13 @@ fn join_a_fresh_machine_with_the_shown_command_then_remove_it_when_it_crashes() 
     t.wait_for(Duration::from_secs(60), "node4 down", |s| {
         line_with(s, "node4").is_some_and(|l| l.contains("Down"))
     });
+    // someone promoted it while it was down (an incident's attempt to get a manager back):
+    // a manager in its spec only, which the engine removes as a worker
+    lab.docker_ok(&["node", "promote", "node4"]);
     select_row(&t, "node4");
     t.send(&["C-d"]);
     t.wait_text(Duration::from_secs(5), "Remove node node4 from the swarm?");
+    t.wait_text(Duration::from_secs(5), "promoted while down");
     t.send(&["y"]);
     eventually(
         Duration::from_secs(30),

@@ -204,7 +204,11 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::RemoveNode => {
-            if role == NodeSpecRoleEnum::MANAGER {
+            // the engine refuses to remove a member of the raft; a node promoted while down
+            // never became one and is removed as a worker is (as docker node rm does)
+            let promoted_while_down = role == NodeSpecRoleEnum::MANAGER
+                && !swarmtop_model::cluster::is_raft_manager(node);
+            if swarmtop_model::cluster::is_raft_manager(node) {
                 state.error(format!(
                     "{name} is a manager: demote it first ({} key), then remove it",
                     state
@@ -216,10 +220,13 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             let down = swarmtop_model::cluster::node_state(node)
                 != bollard_stubs::models::NodeState::READY;
             if down {
-                let lines = vec![
+                let mut lines = vec![
                     format!("Remove node {name} from the swarm? It is {}.", swarmtop_model::cluster::node_state(node)),
                     "Its tasks are already rescheduled elsewhere; if it comes back it must join again.".into(),
                 ];
+                if promoted_while_down {
+                    lines.push(format!("{name} was promoted while down: it never joined the managers (not in the raft), so the quorum does not change."));
+                }
                 let op = Op::RemoveNode {
                     node_id: id,
                     node: name.clone(),

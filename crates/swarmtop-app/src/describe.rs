@@ -187,13 +187,7 @@ pub fn build(
             ))
         }
         Pane::Secrets | Pane::Configs => object(c, view.pane.object_kind()?, id),
-        Pane::Networks => {
-            let n = c.networks.iter().find(|n| n.id.as_deref() == Some(id))?;
-            Some(Describe::new(
-                format!("network {}", n.name.as_deref().unwrap_or("")),
-                &yaml(n),
-            ))
-        }
+        Pane::Networks => network(c, id),
         Pane::Stacks => stack(c, id),
         Pane::Events | Pane::Map => None,
         Pane::Reach => node(c, nd, id),
@@ -208,12 +202,21 @@ pub fn build(
         {
             Subject::Node(n) => node(c, nd, &n),
             Subject::Service(s) => service(c, &s),
+            Subject::Network(n) => network(c, &n),
             Subject::Swarm => {
                 let swarm = c.info.as_ref().and_then(|i| i.swarm.as_ref())?;
                 Some(Describe::new("swarm".into(), &yaml(swarm)))
             }
         },
     }
+}
+
+fn network(c: &Cluster, id: &str) -> Option<Describe> {
+    let n = c.networks.iter().find(|n| n.id.as_deref() == Some(id))?;
+    Some(Describe::new(
+        format!("network {}", n.name.as_deref().unwrap_or("")),
+        &yaml(n),
+    ))
 }
 
 fn node(c: &Cluster, nd: &NodeData, id: &str) -> Option<Describe> {

@@ -270,10 +270,9 @@ fn logs_key(state: &mut State, view: &mut LogView, k: KeyEvent, h: usize) -> Vec
             }
             return vec![Effect::StopLogs];
         }
-        Some(Action::Quit) => {
-            state.quit = true;
-            return vec![Effect::StopLogs, Effect::Quit];
-        }
+        // q closes the logs as it closes describe (one rule: q leaves what is open, and
+        // quits only at the top); ctrl-c quits from here too
+        Some(Action::Quit) => return vec![Effect::StopLogs],
         Some(Action::Follow) => {
             view.follow = !view.follow;
             if view.follow {

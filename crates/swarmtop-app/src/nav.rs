@@ -69,6 +69,11 @@ pub fn back(state: &mut State) -> Vec<Effect> {
         state.show();
         return Vec::new();
     }
+    up(state)
+}
+
+/// Back to the view this one was opened from (q in a drilled list), its filter left as it is.
+pub fn up(state: &mut State) -> Vec<Effect> {
     match state.history.pop() {
         Some(v) => {
             state.view = v;
@@ -125,16 +130,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
                     },
                     true,
                 ),
-                Some(Subject::Node(nid)) => {
-                    let fx = go(state, View::top(Pane::Nodes), true);
-                    if let Some(pos) = state.current().rows.iter().position(|r| r.id == nid) {
-                        state.current_mut().select(pos);
-                        let h = state.page_height();
-                        state.current_mut().scroll_into_view(h);
-                    }
-                    fx
-                }
+                Some(Subject::Node(nid)) => go_to(state, View::top(Pane::Nodes), &nid),
                 Some(Subject::Swarm) => go(state, View::top(Pane::Nodes), true),
+                Some(Subject::Network(nid)) => go_to(state, View::top(Pane::Networks), &nid),
                 None => Vec::new(),
             }
         }
@@ -150,20 +148,14 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let Some(sid) = service else {
                 return Vec::new();
             };
-            let fx = go(
+            go_to(
                 state,
                 View {
                     pane: Pane::Tasks,
                     drill: Drill::Service(sid),
                 },
-                true,
-            );
-            if let Some(pos) = state.current().rows.iter().position(|r| r.id == id) {
-                state.current_mut().select(pos);
-                let h = state.page_height();
-                state.current_mut().scroll_into_view(h);
-            }
-            fx
+                &id,
+            )
         }
         Pane::Reach => {
             super::describe_update::describe(state);
@@ -172,6 +164,51 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         Pane::Rollout | Pane::Map => Vec::new(),
         Pane::Events | Pane::Secrets | Pane::Configs | Pane::Networks => {
             super::describe_update::describe(state);
+            Vec::new()
+        }
+    }
+}
+
+/// Opens `view` (Esc comes back) with the row of `id` selected; a filter there that hides it
+/// is said, not cleared (the user typed it).
+fn go_to(state: &mut State, view: View, id: &str) -> Vec<Effect> {
+    let fx = go(state, view, true);
+    match state.current().rows.iter().position(|r| r.id == id) {
+        Some(pos) => {
+            state.current_mut().select(pos);
+            let h = state.page_height();
+            state.current_mut().scroll_into_view(h);
+        }
+        None if !state.current().filter.is_empty() => {
+            let filter = state.current().filter.clone();
+            state.info(format!(
+                "the filter /{filter} hides it here (esc clears the filter)"
+            ));
+        }
+        None => {}
+    }
+    fx
+}
+
+/// N on a task (tasks, top): its node in the nodes list, selected.
+pub fn go_to_node(state: &mut State) -> Vec<Effect> {
+    if !matches!(state.pane(), Pane::Tasks | Pane::Top) {
+        return Vec::new();
+    }
+    let Some(id) = state.current().selected_id.clone() else {
+        return Vec::new();
+    };
+    let node = state
+        .cluster
+        .tasks
+        .iter()
+        .find(|t| t.id.as_deref() == Some(id.as_str()))
+        .and_then(|t| t.node_id.clone())
+        .filter(|n| !n.is_empty());
+    match node {
+        Some(node) => go_to(state, View::top(Pane::Nodes), &node),
+        None => {
+            state.info("this task has no node yet (the scheduler has not placed it)");
             Vec::new()
         }
     }

@@ -11,7 +11,7 @@ use std::ops::Index;
 use std::sync::Arc;
 
 use super::rows::{Cell, Row, SortRef};
-use super::text_match::Needle;
+use super::text_match::{Mode, Needle};
 
 /// The rows' texts and sort keys packed together, built once with the rows: filtering and
 /// sorting read these few megabytes instead of walking every cell of every row.
@@ -28,6 +28,8 @@ struct Packed {
     columns: usize,
     /// The text of the text sort keys.
     key_texts: Vec<u8>,
+    /// The ID columns (bit i: column i), matched from their start only.
+    by_prefix: u64,
 }
 
 impl Packed {
@@ -43,7 +45,10 @@ impl Packed {
         for r in rows {
             p.row_at.push(p.texts.len() as u32);
             let mut unicode = false;
-            for c in &r.cells {
+            for (i, c) in r.cells.iter().enumerate() {
+                if c.by_prefix && i < 64 {
+                    p.by_prefix |= 1 << i;
+                }
                 let t = c.search_text();
                 unicode |= !t.is_ascii();
                 p.texts.extend_from_slice(t.as_bytes());
@@ -81,8 +86,9 @@ pub struct Rows {
     packed: Arc<Packed>,
     /// Indices into `base` of the rows shown, in order.
     order: Vec<u32>,
-    /// Matches (indices in `base` order) of each filter typed so far, shortest first.
-    matches: Vec<(String, Vec<u32>)>,
+    /// Matches (indices in `base` order) of each filter typed so far, shortest first, and
+    /// how they were found.
+    matches: Vec<(String, Mode, Vec<u32>)>,
     /// `base` sorted by (column, reverse), for each one asked for so far.
     sorted: Vec<(usize, bool, Vec<u32>)>,
 }
@@ -151,7 +157,7 @@ impl Rows {
             self.sort_by(col, reverse);
         }
         let matched = (!filter.is_empty())
-            .then(|| self.matches.last().map(|(_, m)| m.as_slice()))
+            .then(|| self.matches.last().map(|(_, _, m)| m.as_slice()))
             .flatten();
         let all = self.base.len() as u32;
         let perm = sort.and_then(|col| {
@@ -174,7 +180,7 @@ impl Rows {
             _ => {
                 let mut v: Vec<u32> = match matched {
                     None => (0..all).collect(),
-                    Some(m) => m.to_vec(),
+                    Some(m) => self.ranked(filter, m),
                 };
                 if reverse {
                     v.reverse();
@@ -184,37 +190,97 @@ impl Rows {
         };
     }
 
+    /// Matched rows best first: those whose name starts with the filter, then those whose
+    /// name holds it, then the rest, each group in the pane's order. Only when the list is
+    /// not sorted by a column.
+    fn ranked(&self, filter: &str, matched: &[u32]) -> Vec<u32> {
+        let needle = Needle::new(filter);
+        let mut groups: [Vec<u32>; 3] = Default::default();
+        for &i in matched {
+            let name = self.base[i as usize]
+                .cells
+                .first()
+                .map(Cell::search_text)
+                .unwrap_or("");
+            groups[needle.rank(name).min(2) as usize].push(i);
+        }
+        groups.concat()
+    }
+
     /// Finds the matches of `filter`, narrowing those of a filter it extends when there is one.
+    /// As substrings; fuzzily when no row has it as a substring.
     fn find_matches(&mut self, filter: &str) {
         // drop what `filter` does not extend; the last one left is narrowed
-        while let Some((f, _)) = self.matches.last() {
+        while let Some((f, _, _)) = self.matches.last() {
             if f == filter || narrows(f, filter) {
                 break;
             }
             self.matches.pop();
         }
-        if self.matches.last().is_some_and(|(f, _)| f == filter) {
+        if self.matches.last().is_some_and(|(f, _, _)| f == filter) {
             return;
         }
         let needle = Needle::new(filter);
         let mut m = super::text_match::Matcher::default();
         let (base, packed) = (&self.base, &self.packed);
-        let mut hit = |i: u32| {
+        let mut hit = |i: u32, mode: Mode| {
             if !packed.unicode[i as usize]
-                && let Some(found) = needle.matches_any_ascii(packed.texts(i))
+                && let Some(found) =
+                    needle.matches_any_ascii(packed.texts(i), packed.by_prefix, mode)
             {
                 return found;
             }
             base[i as usize]
                 .cells
                 .iter()
-                .any(|c| m.matches(&needle, c.search_text()))
+                .any(|c| m.matches(&needle, c.search_text(), c.by_prefix, mode))
         };
-        let found: Vec<u32> = match self.matches.last() {
-            Some((_, prev)) => prev.iter().copied().filter(|&i| hit(i)).collect(),
-            None => (0..base.len() as u32).filter(|&i| hit(i)).collect(),
+        let everything = || 0..base.len() as u32;
+        // what a filter extends matched holds all its matches, in the same mode: a fuzzy
+        // filter's extension has no substring match either
+        let (mode, found) = match self.matches.last() {
+            Some((_, Mode::Fuzzy, prev)) => (
+                Mode::Fuzzy,
+                prev.iter()
+                    .copied()
+                    .filter(|&i| hit(i, Mode::Fuzzy))
+                    .collect(),
+            ),
+            Some((_, Mode::Substring, prev)) => {
+                let v: Vec<u32> = prev
+                    .iter()
+                    .copied()
+                    .filter(|&i| hit(i, Mode::Substring))
+                    .collect();
+                if v.is_empty() {
+                    (
+                        Mode::Fuzzy,
+                        everything().filter(|&i| hit(i, Mode::Fuzzy)).collect(),
+                    )
+                } else {
+                    (Mode::Substring, v)
+                }
+            }
+            None => {
+                let v: Vec<u32> = everything().filter(|&i| hit(i, Mode::Substring)).collect();
+                if v.is_empty() {
+                    (
+                        Mode::Fuzzy,
+                        everything().filter(|&i| hit(i, Mode::Fuzzy)).collect(),
+                    )
+                } else {
+                    (Mode::Substring, v)
+                }
+            }
         };
-        self.matches.push((filter.to_string(), found));
+        self.matches.push((filter.to_string(), mode, found));
+    }
+
+    /// Whether the filter shown matched fuzzily (nothing held it as a substring).
+    pub fn fuzzy(&self) -> bool {
+        self.matches
+            .last()
+            .is_some_and(|(_, mode, _)| *mode == Mode::Fuzzy)
     }
 
     /// Sorts the rows by a column, once per column and direction.
@@ -404,6 +470,9 @@ mod tests {
             .map(|i| {
                 let n = names[i % names.len()];
                 let mut r = row(i, &format!("{n}-{}", i % 7), ((i * 37) % 11) as f64 - 3.0);
+                // an ID, matched from its start only: some start with "we", many hold it
+                r.cells
+                    .push(Cell::id(format!("{}we{i}", ["", "x", "w"][i % 3])));
                 // some rows lack a cell: they sort first
                 if i % 13 == 0 {
                     r.cells.pop();
@@ -420,7 +489,11 @@ mod tests {
     fn plain(filter: &str, sort: Option<usize>, reverse: bool) -> Vec<String> {
         let mut v = filter_rows(sample(), filter);
         match sort {
-            Some(c) => sort_rows(&mut v, c, reverse),
+            // sorted by a column, equals keep the pane's order (the rank is for no sort)
+            Some(c) => {
+                v.sort_by_key(|r| r.id.parse::<usize>().unwrap_or(0));
+                sort_rows(&mut v, c, reverse)
+            }
             None if reverse => v.reverse(),
             None => {}
         }
@@ -433,7 +506,7 @@ mod tests {
         // typed one key at a time, cut back, retyped, with every order
         for filter in [
             "", "w", "we", "web", "web ", "web 1", "we", "W", "Wo", "", "sh web", "x", "zz", "é",
-            "cafe", "reg 10", "-3",
+            "cafe", "reg 10", "-3", "xwe1", "wwe", "we1", "qz", "qzz", "q",
         ] {
             for sort in [None, Some(0), Some(1)] {
                 for reverse in [false, true] {

@@ -509,6 +509,9 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.page_height() as isize;
     let pane = state.pane();
     match action {
+        // one rule for q everywhere: it closes what is open, and quits only at the top (a
+        // list opened from another goes back to that one first, as describe and logs do)
+        Action::Quit if !state.history.is_empty() => return super::nav::up(state),
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
@@ -538,6 +541,7 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Copy => return copy_selected(state),
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
+        Action::GoToNode => return super::nav::go_to_node(state),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {
@@ -891,6 +895,68 @@ mod tests {
         assert!(s.is_stale());
         assert_eq!(s.list(Pane::Nodes).rows.len(), 3);
         assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+    }
+
+    /// One rule for q: it closes what is open (logs, describe, a list opened from another)
+    /// and quits only at the top.
+    #[test]
+    fn q_closes_what_is_open_and_quits_only_at_the_top() {
+        let mut s = loaded();
+        update(&mut s, key(KeyCode::Char('2')));
+        // services -> the tasks of one service -> its logs
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.pane(), Pane::Tasks);
+        let fx = update(&mut s, key(KeyCode::Char('l')));
+        assert!(matches!(s.screen, Screen::Logs(_)), "{fx:?}");
+        assert_eq!(
+            update(&mut s, key(KeyCode::Char('q'))),
+            vec![Effect::StopLogs]
+        );
+        assert!(matches!(s.screen, Screen::Panes));
+        assert!(!s.quit);
+        update(&mut s, key(KeyCode::Char('d')));
+        assert_eq!(s.overlay_name(), Some("describe"));
+        assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![]);
+        assert_eq!(s.overlay_name(), None);
+        assert!(!s.quit);
+        let fx = update(&mut s, key(KeyCode::Char('q')));
+        assert!(!fx.contains(&Effect::Quit), "{fx:?}");
+        assert!(
+            !s.quit,
+            "q in the tasks of a service goes back to the list it came from"
+        );
+        assert_eq!(s.pane(), Pane::Services);
+        assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+        assert!(s.quit);
+    }
+
+    #[test]
+    fn n_on_a_task_goes_to_its_node_and_esc_comes_back() {
+        let mut s = loaded();
+        let first_node = s.list(Pane::Nodes).rows[0].id.clone();
+        update(&mut s, key(KeyCode::Char('3')));
+        // a task on another node than the one the nodes list starts on
+        let node_of = |s: &State| {
+            let task = s.current().selected_id.clone().unwrap();
+            let node = s
+                .cluster
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some(task.as_str()))
+                .and_then(|t| t.node_id.clone())
+                .unwrap();
+            (task, node)
+        };
+        while node_of(&s).1 == first_node {
+            update(&mut s, key(KeyCode::Char('j')));
+        }
+        let (task, node) = node_of(&s);
+        update(&mut s, key(KeyCode::Char('N')));
+        assert_eq!(s.pane(), Pane::Nodes);
+        assert_eq!(s.current().selected_id.as_deref(), Some(node.as_str()));
+        update(&mut s, key(KeyCode::Esc));
+        assert_eq!(s.pane(), Pane::Tasks);
+        assert_eq!(s.current().selected_id.as_deref(), Some(task.as_str()));
     }
 
     #[test]
@@ -1843,6 +1909,46 @@ mod tests {
         };
         assert_eq!(c.yes_key, 'F');
         assert!(keys(&mut s, "y").is_empty() || s.overlay.is_none());
+    }
+
+    /// A node promoted while down is a manager in its spec only: it is removed as the
+    /// docker CLI removes it (the engine allows it), not sent to "demote first" (demote fails).
+    #[test]
+    fn a_node_promoted_while_down_can_be_removed() {
+        let mut s = loaded();
+        let mut nodes = s.cluster.nodes.clone();
+        let n3 = nodes
+            .iter_mut()
+            .find(|n| n.id.as_deref() == Some("n3ccccccccccccccccccccccc"))
+            .unwrap();
+        n3.spec.as_mut().unwrap().role = Some(bollard_stubs::models::NodeSpecRoleEnum::MANAGER);
+        assert!(n3.manager_status.is_none());
+        s.cluster.set_nodes(nodes);
+        s.show();
+        keys(&mut s, "1G"); // node3, down
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+        );
+        let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
+            panic!("{:?} {:?}", s.overlay_name(), s.status)
+        };
+        assert!(
+            c.lines.iter().any(|l| l.contains("promoted while down")),
+            "{:?}",
+            c.lines
+        );
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(swarmtop_ops::Op::RemoveNode {
+                    force: false,
+                    ..
+                })]
+            ),
+            "{fx:?}"
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ macro_rules! actions {
 actions! {
     Help = "help": "show the keys",
     Command = "command" ["cmd"]: "command prompt (:nodes, :services, :q ...)",
-    Quit = "quit": "quit swarmtop",
+    Quit = "quit": "close what is open; quit at the top",
     PaneProblems = "pane_problems": "problems: what is broken, worst first",
     PaneNodes = "pane_nodes": "nodes",
     PaneServices = "pane_services": "services",
@@ -131,6 +131,7 @@ actions! {
     SaveLogs = "save_logs" ["save"]: "save the loaded lines to a file",
     ContainerLogs = "container_logs" ["container"]: "logs of the task's own container, read from its node (exited attempts too)",
     Processes = "processes" ["procs"]: "processes in the task's container (as docker top)",
+    GoToNode = "go_to_node" ["node"]: "go to the task's node in the nodes list (esc comes back)",
 }
 
 impl fmt::Display for Action {

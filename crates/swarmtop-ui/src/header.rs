@@ -90,7 +90,10 @@ fn summary_words<'a>(state: &State, theme: &Theme, short: bool) -> Line<'a> {
             (c, 0) => format!("{c} crit"),
             (c, w) => format!("{c} crit {w} warn"),
         };
-        spans.push(Span::styled(format!(" ⚠ {text} ({key}) ·"), style));
+        // <0> as k9s writes a key: "(0)" read as a count of something
+        spans.push(Span::styled(format!(" ⚠ {text} "), style));
+        spans.push(Span::styled(format!("<{key}>"), theme.key));
+        spans.push(Span::styled(" ·", style));
     }
     spans.push(Span::styled(format!(" nodes {}", s.nodes), theme.text));
     let mut notes = Vec::new();

@@ -59,6 +59,29 @@ pub fn draw(f: &mut Frame, state: &State) {
     }
 }
 
+/// Lines `text` takes when wrapped at word boundaries to `width` columns (a word longer than
+/// the width is cut, as ratatui's wrap cuts it).
+fn wrapped_lines(text: &str, width: u16) -> usize {
+    let width = width.max(1) as usize;
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else if w <= width {
+            lines += 1;
+            used = w;
+        } else {
+            // a long word fills lines of its own
+            lines += usize::from(used > 0) + (w - 1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    lines
+}
+
 fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let pane = state.pane();
     let list = state.current();
@@ -72,6 +95,10 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             list.total,
             list.filter
         ));
+        // nothing held it as typed: the rows shown match it loosely
+        if list.rows.fuzzy() {
+            title.push_str("(fuzzy) ");
+        }
     }
     if state.is_stale() && state.data_at.is_some() {
         title.push_str("[stale] ");
@@ -82,7 +109,12 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .columns()
         .iter()
         .position(|c| c.grow)
-        .filter(|_| matches!(pane, Pane::Problems | Pane::Tasks | Pane::Reach))
+        .filter(|_| {
+            matches!(
+                pane,
+                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events
+            )
+        })
         .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
         .map(|c| c.search_text().to_string())
         .filter(|t| !t.is_empty());
@@ -105,9 +137,14 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         _ => area,
     };
+    // as many lines as the whole text takes (a reason cut before its constraint did not
+    // answer), up to 4, the list keeping most of the pane
     let (area, detail_area) = match &detail {
-        Some(_) if area.height > 8 => {
-            let [a, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+        Some(text) if area.height > 8 => {
+            let lines = wrapped_lines(&format!("▸ {text}"), area.width).clamp(1, 4);
+            let lines = lines.min(area.height.saturating_sub(6).max(1) as usize) as u16;
+            let [a, d] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(lines)]).areas(area);
             (a, Some(d))
         }
         _ => (area, None),
@@ -256,6 +293,52 @@ pub(crate) mod tests {
         );
         update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(sample()))));
         s
+    }
+
+    /// `/node` holds as typed; `/nd3` matches node3 only loosely, and the title says so.
+    #[test]
+    fn a_filter_found_only_fuzzily_says_so() {
+        let mut s = sample_state();
+        press(&mut s, "1/node\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("(3 of 3) /node "), "{out}");
+        assert!(!out.contains("(fuzzy)"), "{out}");
+        press(&mut s, "\x1b/nd3\n");
+        let out = render(&s, 80, 24);
+        assert!(out.contains("(1 of 3) /nd3 (fuzzy)"), "{out}");
+    }
+
+    #[test]
+    fn wrapped_lines_counts_as_words_wrap() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("abc def", 7), 1);
+        assert_eq!(wrapped_lines("abc defg", 7), 2);
+        assert_eq!(wrapped_lines("abcdefghijklmno", 5), 3);
+        assert_eq!(wrapped_lines("ab abcdefghij", 5), 3);
+    }
+
+    /// A problem's whole reason shows under the list at 80x24, the constraint at its end too
+    /// (two lines cut it).
+    #[test]
+    fn the_selected_problems_whole_reason_shows_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "0j");
+        let out = render(&s, 80, 24);
+        let text = s
+            .problems()
+            .into_iter()
+            .find(|p| p.key.ends_with(":replicas"))
+            .unwrap()
+            .text;
+        let under: String = out
+            .lines()
+            .skip_while(|l| !l.starts_with('└'))
+            .skip(1)
+            .take(4)
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(under.contains(&text), "{text}\n{out}");
     }
 
     /// `:ctx prod` with a theme set for prod: the screen is drawn in that theme (drawing once

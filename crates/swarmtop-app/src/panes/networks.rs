@@ -72,7 +72,7 @@ pub fn rows(c: &Cluster) -> Vec<Row> {
                             .unwrap_or_default(),
                     )
                     .tone(Tone::Dim),
-                    Cell::text(short_id(&id)).tone(Tone::Dim),
+                    Cell::id(short_id(&id)),
                 ],
                 id,
                 tone: Tone::Normal,

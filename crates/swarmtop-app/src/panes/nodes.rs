@@ -84,7 +84,7 @@ pub fn rows(c: &Cluster, nd: &NodeData) -> Vec<Row> {
                     cpu,
                     mem,
                     Cell::text(node_addr(n)).tone(Tone::Dim),
-                    Cell::text(node_id(n)).tone(Tone::Dim),
+                    Cell::id(node_id(n)),
                 ],
                 tone,
             }

@@ -60,7 +60,7 @@ fn row(
                     .unwrap_or(""),
             )
             .tone(Tone::Dim),
-            Cell::text(id).tone(Tone::Dim),
+            Cell::id(id),
         ],
         tone: Tone::Normal,
     }

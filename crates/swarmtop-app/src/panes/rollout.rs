@@ -190,7 +190,7 @@ pub fn rows(c: &Cluster, service_id: &str, up: Option<&Vec<Task>>, now: DateTime
                     }),
                     Cell::age(task_timestamp(t).and_then(parse_time)),
                     Cell::text(image_short(task_image(t))).tone(Tone::Dim),
-                    Cell::text(short_id(t.id.as_deref().unwrap_or(""))).tone(Tone::Dim),
+                    Cell::id(short_id(t.id.as_deref().unwrap_or(""))),
                 ],
                 tone: if spec_tone == Tone::Dim {
                     Tone::Normal

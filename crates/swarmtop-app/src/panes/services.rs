@@ -113,8 +113,7 @@ pub fn rows(c: &Cluster, nd: &NodeData, stack: Option<&str>) -> Vec<Row> {
                     Cell::text(service_stack(s).unwrap_or("")).tone(Tone::Dim),
                     // how long the service has existed, as `docker service ls` users read AGE
                     Cell::age(s.created_at.as_deref().and_then(parse_time)),
-                    Cell::text(swarmtop_model::cluster::format::short_id(service_id(s)))
-                        .tone(Tone::Dim),
+                    Cell::id(swarmtop_model::cluster::format::short_id(service_id(s))),
                 ],
                 tone,
             }
@@ -152,8 +151,8 @@ mod down_tests {
             .unwrap();
         t.node_id = Some("n3ccccccccccccccccccccccc".into());
         c.merge_tasks(&swarmtop_model::cluster::TaskSet::All, tasks);
-        let rows = rows(&c, &NodeData::default(), None);
-        let web = rows
+        let before = rows(&c, &NodeData::default(), None);
+        let web = before
             .iter()
             .find(|r| r.id == "s1webwebwebwebwebwebwebwe")
             .unwrap();
@@ -162,5 +161,24 @@ mod down_tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(web.cells[2].tone, Tone::Warn);
+
+        // an update (or the node's loss) set its desired state to shutdown: the dead node never
+        // confirmed, the engine still counts it running (a global service read 3/2)
+        let mut tasks = c.tasks.clone();
+        let t = tasks
+            .iter_mut()
+            .find(|t| t.id.as_deref() == Some("t2aaaaaaaaaaaaaaaaaaaaaaa"))
+            .unwrap();
+        t.desired_state = Some(bollard_stubs::models::TaskState::SHUTDOWN);
+        c.merge_tasks(&swarmtop_model::cluster::TaskSet::All, tasks);
+        let after = rows(&c, &NodeData::default(), None);
+        let web = after
+            .iter()
+            .find(|r| r.id == "s1webwebwebwebwebwebwebwe")
+            .unwrap();
+        match &web.cells[2].value {
+            crate::rows::Value::Text(t) => assert_eq!(t, "2/3 (1 on down nodes)"),
+            other => panic!("{other:?}"),
+        }
     }
 }

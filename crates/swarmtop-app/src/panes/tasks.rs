@@ -232,7 +232,7 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
                     Cell::text(title(&task_desired_state(t).to_string())).tone(Tone::Dim),
                     Cell::text(image_short(task_image(t))).tone(Tone::Dim),
                     Cell::text(now_on),
-                    Cell::text(short_id(t.id.as_deref().unwrap_or(""))).tone(Tone::Dim),
+                    Cell::id(short_id(t.id.as_deref().unwrap_or(""))),
                 ],
                 tone: if history { Tone::Dim } else { tone },
             }

@@ -1,4 +1,4 @@
-//! Swarm events in words: "service api updated: image busybox:1 → busybox:2", "node node3 is
+//! Swarm events in words: "service api updated: image busybox:1 → :2", "node node3 is
 //! down". The engine's attributes say what changed (`image.old`/`image.new`, ...).
 
 use std::collections::HashMap;
@@ -41,6 +41,26 @@ fn change(attrs: &HashMap<String, String>, key: &str) -> Option<(String, String)
     Some((old.clone(), new.clone()))
 }
 
+/// `repo:1 → :2` when only the tag moved (the new tag fits in 80 columns that way), else both
+/// whole.
+fn image_change(old: &str, new: &str) -> String {
+    let (o, n) = (image_short(old), image_short(new));
+    // the tag is after the last ':' that follows the last '/' (a registry's port is not one)
+    let split = |i: &str| -> (String, String) {
+        let slash = i.rfind('/').map_or(0, |p| p + 1);
+        match i[slash..].rfind(':') {
+            Some(c) => (i[..slash + c].to_string(), i[slash + c..].to_string()),
+            None => (i.to_string(), String::new()),
+        }
+    };
+    let ((orepo, _), (nrepo, ntag)) = (split(o), split(n));
+    if orepo == nrepo && !ntag.is_empty() {
+        format!("{o} → {ntag}")
+    } else {
+        format!("{o} → {n}")
+    }
+}
+
 /// One event as a row of the timeline.
 pub fn describe(ev: &EventMessage) -> EventRow {
     let nanos = ev
@@ -63,7 +83,7 @@ pub fn describe(ev: &EventMessage) -> EventRow {
         ("service", "update") => {
             let mut parts = Vec::new();
             if let Some((o, n)) = change(attrs, "image") {
-                parts.push(format!("image {} → {}", image_short(&o), image_short(&n)));
+                parts.push(format!("image {}", image_change(&o, &n)));
             }
             if let Some((o, n)) = change(attrs, "replicas") {
                 parts.push(format!("replicas {o} → {n}"));
@@ -143,7 +163,25 @@ mod tests {
         );
         assert_eq!(
             describe(&e).text,
-            "service api updated: image busybox:1 → busybox:2"
+            "service api updated: image busybox:1 → :2"
+        );
+    }
+
+    #[test]
+    fn an_image_change_keeps_what_moved() {
+        assert_eq!(
+            image_change("reg:5000/team/api:1.4", "reg:5000/team/api:1.5"),
+            "reg:5000/team/api:1.4 → :1.5"
+        );
+        assert_eq!(image_change("api:1", "other:1"), "api:1 → other:1");
+        // no tag: the whole name, never a registry port taken for a tag
+        assert_eq!(
+            image_change("reg:5000/api", "reg:5000/api:2"),
+            "reg:5000/api → :2"
+        );
+        assert_eq!(
+            image_change("api:2", "reg:5000/api"),
+            "api:2 → reg:5000/api"
         );
     }
 

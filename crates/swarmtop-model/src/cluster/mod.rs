@@ -1,6 +1,7 @@
 //! The cluster as swarmtop knows it: the engine's objects plus what is derived from them (names,
 //! stacks, health counts). Pure data, no I/O, shared by the TUI and the headless commands.
 
+pub mod addresses;
 mod delta;
 pub mod events;
 pub mod format;
@@ -94,6 +95,12 @@ pub fn node_role(n: &Node) -> NodeSpecRoleEnum {
         .as_ref()
         .and_then(|s| s.role)
         .unwrap_or(NodeSpecRoleEnum::WORKER)
+}
+
+/// A manager in the raft, as `docker info` counts managers: a node promoted while down is a
+/// manager only in its spec (no ManagerStatus) until it comes back.
+pub fn is_raft_manager(n: &Node) -> bool {
+    node_role(n) == NodeSpecRoleEnum::MANAGER && n.manager_status.is_some()
 }
 
 pub fn node_availability(n: &Node) -> NodeSpecAvailabilityEnum {
@@ -228,19 +235,19 @@ pub fn task_desired_state(t: &Task) -> TaskState {
     t.desired_state.unwrap_or(TaskState::NEW)
 }
 
-/// A task the orchestrator still wants (desired state up to running: a restart delay gives
-/// `ready`); the others are history.
 /// A task the engine says runs, on a node that is not ready: what that node last said of it
-/// may no longer be true (the engine still counts it as running).
+/// may no longer be true, and the engine still counts it as running whatever its desired
+/// state (an update or the node's loss set it to shutdown; the dead node never confirmed).
 pub fn runs_on_a_down_node(c: &Cluster, t: &Task) -> bool {
-    task_is_active(t)
-        && task_state(t) == TaskState::RUNNING
+    task_state(t) == TaskState::RUNNING
         && t.node_id
             .as_deref()
             .and_then(|n| c.node_by_id(n))
             .is_some_and(|n| node_state(n) != NodeState::READY)
 }
 
+/// A task the orchestrator still wants (desired state up to running: a restart delay gives
+/// `ready`); the others are history.
 pub fn task_is_active(t: &Task) -> bool {
     task_desired_state(t) <= TaskState::RUNNING
 }
@@ -408,9 +415,8 @@ impl Cluster {
             if node_availability(n) == NodeSpecAvailabilityEnum::DRAIN {
                 s.nodes_drained += 1;
             }
-            // a manager is a member of the raft: a node promoted while down is one only in its
-            // spec (no ManagerStatus), and docker info does not count it ("mgr 2/3" said 3)
-            if node_role(n) == NodeSpecRoleEnum::MANAGER && n.manager_status.is_some() {
+            // docker info does not count a node promoted while down ("mgr 2/3" said 3)
+            if is_raft_manager(n) {
                 s.managers += 1;
                 if node_reachability(n) == Some(Reachability::REACHABLE) {
                     s.managers_reachable += 1;

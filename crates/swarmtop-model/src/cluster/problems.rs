@@ -40,6 +40,7 @@ pub enum Subject {
     Swarm,
     Node(String),
     Service(String),
+    Network(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +72,7 @@ pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]
     services(c, now, &mut out);
     unhealthy(c, containers, &mut out);
     image_drift(c, containers, &mut out);
+    super::addresses::pressure(c, &mut out);
     // worst first; at equal severity the swarm-wide problem leads, then by object and key:
     // an order that holds while the figures move (ordered by time, rows swapped every refresh
     // as a crash-looping service's last failure moved, and the cursor jumped)
@@ -385,8 +387,10 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 .take(2)
                 .map(|(n, r)| format!("{n} {r}"))
                 .collect();
+            // the constraint no node meets is the answer: it goes first, before the
+            // scheduler's words, where a narrow terminal still shows it
             if let Some(k) = unsatisfiable(c, s) {
-                why.push(k);
+                why.insert(0, k);
             }
             if hidden_by_down_nodes {
                 why.push(format!(
@@ -590,12 +594,15 @@ mod tests {
             .iter()
             .map(|p| format!("{} {}", p.severity.label(), p.text))
             .collect();
-        // the degraded service explains itself with the scheduler's words
+        // the degraded service explains itself: the constraint no node meets first (the
+        // answer), then the scheduler's words
         let api = p.iter().find(|p| p.key.ends_with(":replicas")).unwrap();
         assert_eq!(api.severity, Severity::Warning);
         assert!(
-            api.text
-                .starts_with("shop_api: 1/3 running — 1 pending: no suitable node"),
+            api.text.starts_with(
+                "shop_api: 1/3 running — constraint node.labels.zone==us matches no ready, \
+                 active node; 1 pending: no suitable node"
+            ),
             "{}",
             api.text
         );
