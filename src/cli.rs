@@ -285,6 +285,41 @@ pub struct CreateArgs {
     /// any, on-failure or none
     #[arg(long)]
     pub restart_condition: Option<String>,
+    /// a swarm-scoped network's name or ID; repeat for more
+    #[arg(long = "network")]
+    pub networks: Vec<String>,
+    /// as docker's --mount: type=bind,src=/srv,dst=/data,ro; repeat for more
+    #[arg(long = "mount")]
+    pub mounts: Vec<String>,
+    /// CPUs, e.g. 0.5
+    #[arg(long)]
+    pub limit_cpu: Option<String>,
+    /// bytes, e.g. 512M
+    #[arg(long)]
+    pub limit_memory: Option<String>,
+    /// CPUs, e.g. 0.25
+    #[arg(long)]
+    pub reserve_cpu: Option<String>,
+    /// bytes, e.g. 256M
+    #[arg(long)]
+    pub reserve_memory: Option<String>,
+    /// a service label, key=value; repeat for more
+    #[arg(short = 'l', long = "label")]
+    pub labels: Vec<String>,
+    /// run by the shell in the container (CMD-SHELL)
+    #[arg(long)]
+    pub health_cmd: Option<String>,
+    /// e.g. 30s
+    #[arg(long)]
+    pub health_interval: Option<String>,
+    /// e.g. 5s
+    #[arg(long)]
+    pub health_timeout: Option<String>,
+    #[arg(long)]
+    pub health_retries: Option<String>,
+    /// e.g. 1m
+    #[arg(long)]
+    pub health_start_period: Option<String>,
     pub image: String,
     /// The command and its arguments.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]

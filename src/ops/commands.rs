@@ -251,6 +251,51 @@ pub async fn create_service(engine: &Engine, a: &crate::cli::CreateArgs) -> anyh
     {
         anyhow::bail!("--restart-condition {r}: any, on-failure or none");
     }
+    let networks = a
+        .networks
+        .iter()
+        .map(|n| {
+            crate::ops::resolve::network_target(
+                n,
+                c.networks.iter().map(|x| {
+                    (
+                        x.id.as_deref().unwrap_or_default(),
+                        x.name.as_deref().unwrap_or_default(),
+                        x.ingress.unwrap_or(false),
+                    )
+                }),
+            )
+            .map_err(|e| anyhow::anyhow!("--network {n}: {e}"))
+        })
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    let mut mounts = Vec::new();
+    for m in &a.mounts {
+        mounts.extend(crate::ops::mounts::parse_mounts(m).map_err(anyhow::Error::msg)?);
+    }
+    let flag = |name: &str, v: &Option<String>, parse: fn(&str) -> Result<i64, String>| {
+        parse(v.as_deref().unwrap_or_default()).map_err(|e| anyhow::anyhow!("--{name}: {e}"))
+    };
+    let labels = a
+        .labels
+        .iter()
+        .map(|l| crate::ops::create::parse_label(l).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (cmd, interval, timeout, retries, start_period) = (
+        text(&a.health_cmd),
+        text(&a.health_interval),
+        text(&a.health_timeout),
+        text(&a.health_retries),
+        text(&a.health_start_period),
+    );
+    let health = crate::ops::create::parse_health(&crate::ops::create::HealthText {
+        cmd: &cmd,
+        interval: &interval,
+        timeout: &timeout,
+        retries: &retries,
+        start_period: &start_period,
+    })
+    .map_err(|(field, e)| anyhow::anyhow!("--{}: {e}", field.replace(' ', "-")))?;
     let draft = ServiceDraft {
         name: a.name.clone(),
         image: a.image.clone(),
@@ -268,6 +313,26 @@ pub async fn create_service(engine: &Engine, a: &crate::cli::CreateArgs) -> anyh
         secrets,
         configs,
         restart_condition: a.restart_condition.clone(),
+        networks,
+        mounts,
+        limit_cpu: flag("limit-cpu", &a.limit_cpu, crate::ops::create::parse_cpus)?,
+        limit_memory: flag(
+            "limit-memory",
+            &a.limit_memory,
+            crate::ops::create::parse_memory,
+        )?,
+        reserve_cpu: flag(
+            "reserve-cpu",
+            &a.reserve_cpu,
+            crate::ops::create::parse_cpus,
+        )?,
+        reserve_memory: flag(
+            "reserve-memory",
+            &a.reserve_memory,
+            crate::ops::create::parse_memory,
+        )?,
+        labels,
+        health,
     };
     check(&draft).map_err(|(field, why)| anyhow::anyhow!("{field}: {why}"))?;
     let done = run::run(

@@ -1,7 +1,7 @@
 //! Issue 6 in the TUI: a stack file edited, planned and deployed from the editor matches
 //! `docker stack deploy` of the same file; the deployed file comes back with `e`; an edit cut
 //! off by a dropped session (SIGHUP) is offered back at the next start; a file changed on disk
-//! meanwhile is not overwritten without asking.
+//! meanwhile is not overwritten without asking; Enter keeps the indentation of the line above.
 
 use std::process::Command;
 use std::time::Duration;
@@ -243,5 +243,39 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     });
     let now = std::fs::read_to_string(&file).unwrap();
     assert!(now.contains("# mine") && !now.contains("# theirs"), "{now}");
+    t.send(&["q"]);
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn typed_lines_keep_the_indentation_of_the_line_above() {
+    let lab = Lab::get();
+    let name = unique("indent");
+    let Editing {
+        t,
+        file,
+        dir: _dir,
+        state: _state,
+    } = edit_a_copy(&lab, &name);
+    // to the end of `    environment:` (the 7th line), then two lines typed without spaces
+    t.send(&["M-<"]);
+    for _ in 0..6 {
+        t.send(&["Down"]);
+    }
+    t.send(&["End", "Enter"]);
+    t.type_text("LEVEL: debug");
+    t.send(&["Enter"]);
+    t.type_text("TIER: edge");
+    t.wait_text(Duration::from_secs(5), "TIER: edge");
+    t.send(&["C-s"]);
+    t.wait_text(Duration::from_secs(10), "saved");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains(
+            "    environment:\n      LEVEL: debug\n      TIER: edge\n      MODE: editor\n"
+        ),
+        "{saved}"
+    );
+    t.send(&["Escape"]);
     t.send(&["q"]);
 }

@@ -1,7 +1,7 @@
 //! Issue 10: what the Swarm tutorials do, from swarmtop's keyboard, judged by the docker CLI:
 //! node labels with a constrained service, joining a fresh machine with the command `:join`
-//! shows, removing a crashed node, creating a service from the form, `:info` against
-//! `docker info`.
+//! shows, removing a crashed node, creating a service from the form (networks, mounts, limits,
+//! labels and a healthcheck too), `:info` against `docker info`.
 
 use std::process::Command;
 use std::time::Duration;
@@ -197,22 +197,34 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
     let ours = unique("form");
     let theirs = unique("cli");
     let sec = unique("fsec");
+    // two overlays, typed out of order: the CLI sends them sorted by ID
+    let (net_a, net_b) = (unique("fneta"), unique("fnetb"));
+    let vol = unique("fvol");
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("s");
     std::fs::write(&f, "x").unwrap();
     lab.docker_ok(&["secret", "create", &sec, f.to_str().unwrap()]);
+    lab.docker_ok(&["network", "create", "-d", "overlay", &net_a]);
+    lab.docker_ok(&["network", "create", "-d", "overlay", "--attachable", &net_b]);
     let _undo = Undo(
         &lab,
         vec![
             vec!["service".into(), "rm".into(), ours.clone()],
             vec!["service".into(), "rm".into(), theirs.clone()],
             vec!["secret".into(), "rm".into(), sec.clone()],
+            vec!["network".into(), "rm".into(), net_a.clone()],
+            vec!["network".into(), "rm".into(), net_b.clone()],
         ],
     );
+    let bind = "type=bind,src=/tmp,dst=/hosttmp,ro,bind-propagation=rslave";
+    let volume = format!("type=volume,src={vol},dst=/data,volume-nocopy,volume-label=tier=web");
+    let tmpfs = "type=tmpfs,dst=/scratch,tmpfs-size=64m,tmpfs-mode=1770";
+    let mounts = format!("{bind}; {volume}; {tmpfs}");
+    let networks = format!("{net_b}, {net_a}");
     let t = start_on(&lab, 120, 40);
     t.send(&["2", "n"]);
     t.wait_text(Duration::from_secs(5), "new service");
-    let fields: [&str; 13] = [
+    let fields: [&str; 25] = [
         &ours,
         &lab.image(1),
         "", // mode: replicated (a choice)
@@ -226,6 +238,18 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
         &sec,
         "",
         "", // restart: set below
+        &networks,
+        &mounts,
+        "0.5",
+        "512M",
+        "1/4",
+        "64m",
+        r#"tier=web team="on call""#,
+        "true",
+        "30s",
+        "5s",
+        "3",
+        "1m",
     ];
     for (i, v) in fields.iter().enumerate() {
         if !v.is_empty() {
@@ -235,7 +259,7 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
         if i == 12 {
             t.send(&["Right"]); // any -> on-failure
         }
-        if i < 12 {
+        if i + 1 < fields.len() {
             t.send(&["Tab"]);
         }
     }
@@ -280,6 +304,38 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
         &sec,
         "--restart-condition",
         "on-failure",
+        "--network",
+        &net_b,
+        "--network",
+        &net_a,
+        "--mount",
+        bind,
+        "--mount",
+        &volume,
+        "--mount",
+        tmpfs,
+        "--limit-cpu",
+        "0.5",
+        "--limit-memory",
+        "512M",
+        "--reserve-cpu",
+        "1/4",
+        "--reserve-memory",
+        "64m",
+        "--label",
+        "tier=web",
+        "--label",
+        "team=on call",
+        "--health-cmd",
+        "true",
+        "--health-interval",
+        "30s",
+        "--health-timeout",
+        "5s",
+        "--health-retries",
+        "3",
+        "--health-start-period",
+        "1m",
         &lab.image(1),
         "sleep",
         "3600",
@@ -294,12 +350,108 @@ fn a_service_created_from_the_form_equals_docker_service_create() {
         }
         v
     };
+    let (a, b) = (spec(&ours), spec(&theirs));
+    // what this test is about is there at all (equal nulls would prove nothing)
+    let tt = &a["TaskTemplate"];
+    assert_eq!(tt["Networks"].as_array().map(Vec::len), Some(2), "{a:#}");
     assert_eq!(
-        spec(&ours),
-        spec(&theirs),
-        "swarmtop's form vs docker service create"
+        tt["ContainerSpec"]["Mounts"].as_array().map(Vec::len),
+        Some(3),
+        "{a:#}"
     );
+    assert_eq!(tt["Resources"]["Limits"]["NanoCPUs"], 500_000_000, "{a:#}");
+    assert_eq!(a["Labels"]["team"], "on call", "{a:#}");
+    assert_eq!(tt["ContainerSpec"]["Healthcheck"]["Retries"], 3, "{a:#}");
+    assert_eq!(a, b, "swarmtop's form vs docker service create");
     t.send(&["q"]);
+}
+
+#[test]
+#[ignore = "needs the lab swarm: run scripts/test.sh"]
+fn swarmtop_service_create_with_the_same_flags_equals_docker_service_create() {
+    let lab = Lab::get();
+    let ours = unique("clicreate");
+    let theirs = unique("dockercreate");
+    let net = unique("cnet");
+    lab.docker_ok(&["network", "create", "-d", "overlay", &net]);
+    let _undo = Undo(
+        &lab,
+        vec![
+            vec!["service".into(), "rm".into(), ours.clone()],
+            vec!["service".into(), "rm".into(), theirs.clone()],
+            vec!["network".into(), "rm".into(), net.clone()],
+        ],
+    );
+    let flags = [
+        "--network",
+        &net,
+        "--mount",
+        "type=volume,dst=/data,volume-driver=local,volume-opt=type=tmpfs,volume-opt=device=tmpfs",
+        "--mount",
+        "type=tmpfs,dst=/t,tmpfs-size=1m",
+        "--limit-cpu",
+        "0.5",
+        "--limit-memory",
+        "512M",
+        "--reserve-cpu",
+        "0.001",
+        "--reserve-memory",
+        "1.5g",
+        "--label",
+        "tier=api",
+        "--label",
+        "team=on call",
+        "--health-cmd",
+        "true",
+        "--health-timeout",
+        "500ms",
+        "--health-start-period",
+        "1m30s",
+    ];
+    let out = lab
+        .swarmtop()
+        .args([
+            "--host",
+            &lab.manager(),
+            "service",
+            "create",
+            "--name",
+            &ours,
+        ])
+        .args(flags)
+        .args([&lab.image(1), "sleep", "3600"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut args = vec![
+        "service",
+        "create",
+        "-d",
+        "--no-resolve-image",
+        "--name",
+        &theirs,
+    ];
+    args.extend(flags);
+    let image = lab.image(1);
+    args.extend([image.as_str(), "sleep", "3600"]);
+    lab.docker_ok(&args);
+    let spec = |name: &str| -> Value {
+        let out = lab.docker_ok(&["service", "inspect", name, "--format", "{{json .Spec}}"]);
+        let mut v: Value = serde_json::from_str(&out).unwrap();
+        v["Name"] = Value::Null;
+        v
+    };
+    let (a, b) = (spec(&ours), spec(&theirs));
+    assert_eq!(
+        a["TaskTemplate"]["ContainerSpec"]["Mounts"][0]["VolumeOptions"]["DriverConfig"]["Name"],
+        "local",
+        "{a:#}"
+    );
+    assert_eq!(a, b, "swarmtop service create vs docker service create");
 }
 
 #[test]

@@ -529,6 +529,8 @@ struct ClusterNames {
     taken: Vec<String>,
     /// Secret and config IDs by kind and name.
     ids: std::collections::HashMap<(ObjectKind, String), String>,
+    /// Swarm-scoped networks: ID, name, whether it is the ingress network.
+    networks: Vec<(String, String, bool)>,
 }
 
 impl ClusterNames {
@@ -554,7 +556,26 @@ impl ClusterNames {
                 .collect(),
             FormKind::RollingUpdate { .. } => Vec::new(),
         };
-        ClusterNames { taken, ids }
+        let networks = match kind {
+            FormKind::CreateService => state
+                .cluster
+                .networks
+                .iter()
+                .map(|n| {
+                    (
+                        n.id.clone().unwrap_or_default(),
+                        n.name.clone().unwrap_or_default(),
+                        n.ingress.unwrap_or(false),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ClusterNames {
+            taken,
+            ids,
+            networks,
+        }
     }
 }
 
@@ -564,6 +585,14 @@ impl super::form::Known for ClusterNames {
     }
     fn object_id(&self, kind: ObjectKind, name: &str) -> Option<String> {
         self.ids.get(&(kind, name.to_string())).cloned()
+    }
+    fn network(&self, key: &str) -> Result<String, String> {
+        swarmtop_ops::resolve::network_target(
+            key,
+            self.networks
+                .iter()
+                .map(|(id, name, ingress)| (id.as_str(), name.as_str(), *ingress)),
+        )
     }
 }
 

@@ -362,6 +362,17 @@ impl EditorState {
         }
         // terminals send line breaks in a paste as CR
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        // a block pasted on a line holding only the indentation Enter gave it brings its own:
+        // it replaces that one, or its first line would go deeper than the rest
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        let before: String = self.textarea.lines()[row].chars().take(col).collect();
+        if !before.is_empty()
+            && before.chars().all(|c| c == ' ' || c == '\t')
+            && text.starts_with([' ', '\t'])
+            && !self.textarea.is_selecting()
+        {
+            self.textarea.delete_line_by_head();
+        }
         if self.textarea.insert_str(text) {
             vec![self.edited()]
         } else {
@@ -645,10 +656,35 @@ pub fn update(state: &mut EditorState, key: KeyEvent, keymap: &Keymap) -> Vec<Ed
 
 /// A key for the text itself. The check and the autosave wait for a pause in typing.
 fn edit(state: &mut EditorState, key: KeyEvent) -> Vec<EditorEffect> {
+    if starts_a_line(&key) && !state.textarea.is_selecting() {
+        // a new line keeps the indentation (one edit: one undo takes it back)
+        let ratatui_textarea::DataCursor(row, col) = state.textarea.cursor();
+        let indent = super::editor_indent::new_line_indent(state.textarea.lines(), row, col);
+        return if state.textarea.insert_str(format!("\n{indent}")) {
+            vec![state.edited()]
+        } else {
+            Vec::new()
+        };
+    }
     if state.textarea.input(key) {
         vec![state.edited()]
     } else {
         Vec::new()
+    }
+}
+
+/// The keys the text area takes as a line break: Enter, ctrl-m, a typed CR or LF.
+fn starts_a_line(key: &KeyEvent) -> bool {
+    use crossterm::event::KeyModifiers;
+    let (ctrl, alt) = (
+        key.modifiers.contains(KeyModifiers::CONTROL),
+        key.modifiers.contains(KeyModifiers::ALT),
+    );
+    match key.code {
+        KeyCode::Enter => true,
+        KeyCode::Char('m') => ctrl && !alt,
+        KeyCode::Char('\n' | '\r') => !ctrl && !alt,
+        _ => false,
     }
 }
 
@@ -715,9 +751,10 @@ mod tests {
         assert_eq!(s.diagnostic, None);
         s.textarea.move_cursor(CursorMove::Bottom);
         s.textarea.move_cursor(CursorMove::End);
-        let fx = typed(&mut s, "\n    replics: 2", &km);
+        // Enter keeps the indentation of `image:`
+        let fx = typed(&mut s, "\nreplics: 2", &km);
         // each key only notes the edit: no check, no autosave on the key path
-        assert_eq!(fx.len(), "\n    replics: 2".chars().count());
+        assert_eq!(fx.len(), "\nreplics: 2".chars().count());
         assert!(fx.iter().all(|e| matches!(e, EditorEffect::Edited { .. })));
         assert!(s.checking());
         // typing paused: one check and one autosave of the newest text
@@ -732,7 +769,7 @@ mod tests {
         assert!(d.message.contains("unknown key `replics`"), "{d:?}");
         assert!(s.text().contains("replics: 2"), "the text is kept");
         // a broken YAML line has a place too
-        typed(&mut s, "\n  - [", &km);
+        typed(&mut s, "\n- [", &km);
         pause(&mut s);
         assert!(
             s.diagnostic
@@ -966,5 +1003,51 @@ mod tests {
         assert!(!s.saved("/srv/web.yml".into()));
         // what is on disk now is what was written: the next save checks against that
         assert_eq!(s.on_disk.as_deref(), Some(s.text().as_str()));
+    }
+
+    #[test]
+    fn a_pasted_block_brings_its_own_indentation() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n  web:\n    image: x\n");
+        s.textarea.move_cursor(CursorMove::Top);
+        s.textarea.move_cursor(CursorMove::Down);
+        s.textarea.move_cursor(CursorMove::End);
+        typed(&mut s, "\n", &km);
+        // Enter gave `    `; the paste's own four spaces replace them
+        s.paste("    deploy:\n      replicas: 2");
+        assert_eq!(
+            s.text(),
+            "services:\n  web:\n    deploy:\n      replicas: 2\n    image: x\n"
+        );
+        // a paste without indentation of its own goes where the cursor is
+        typed(&mut s, "\n", &km);
+        s.paste("mode: global");
+        assert!(
+            s.text().contains("      replicas: 2\n      mode: global\n"),
+            "{}",
+            s.text()
+        );
+    }
+
+    #[test]
+    fn typed_lines_keep_their_indentation_and_go_deeper_after_a_key() {
+        let km = Keymap::default_keymap();
+        let mut s = editor("services:\n");
+        s.textarea.move_cursor(CursorMove::Top);
+        s.textarea.move_cursor(CursorMove::End);
+        typed(
+            &mut s,
+            "\nweb:\nimage: nginx\nports:\n- \"80:80\"\n- \"443:443\"",
+            &km,
+        );
+        assert_eq!(
+            s.text(),
+            "services:\n  web:\n    image: nginx\n    ports:\n      - \"80:80\"\n      - \"443:443\"\n"
+        );
+        // one undo takes back one line break with its indentation
+        let before_undo = s.text();
+        typed(&mut s, "\n", &km);
+        s.textarea.undo();
+        assert_eq!(s.text(), before_undo);
     }
 }

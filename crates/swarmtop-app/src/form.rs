@@ -28,6 +28,8 @@ pub struct Field {
     pub error: Option<String>,
     /// The value the form opened with: a field left as it was is not sent.
     pub initial: String,
+    /// A heading drawn above the field: it starts a group of fields.
+    pub section: Option<&'static str>,
 }
 
 impl Field {
@@ -40,7 +42,13 @@ impl Field {
             kind: FieldKind::Text,
             hint,
             error: None,
+            section: None,
         }
+    }
+    /// The first field of a group, under this heading.
+    fn starts(mut self, section: &'static str) -> Field {
+        self.section = Some(section);
+        self
     }
     fn choice(label: &'static str, options: &'static [&'static str], value: &str) -> Field {
         let value = if options.contains(&value) {
@@ -55,6 +63,7 @@ impl Field {
             kind: FieldKind::Choice(options),
             hint: "←/→ to choose",
             error: None,
+            section: None,
         }
     }
 }
@@ -169,6 +178,63 @@ impl Form {
                 Field::text("secrets", "", "optional: names, comma-separated"),
                 Field::text("configs", "", "optional: names, comma-separated"),
                 Field::choice("restart", RESTARTS, "any"),
+                // what `docker service create` users reach for next, grouped so the form
+                // stays a short list to Tab through for a plain service
+                Field::text(
+                    "networks",
+                    "",
+                    "optional: overlay networks, comma-separated: front, back",
+                )
+                .starts("networks and mounts"),
+                Field::text(
+                    "mounts",
+                    "",
+                    "optional, as --mount, ';' between: type=bind,src=/srv,dst=/data,ro",
+                ),
+                Field::text("limit cpu", "", "optional: CPUs, e.g. 0.5 (--limit-cpu)")
+                    .starts("resources"),
+                Field::text(
+                    "limit memory",
+                    "",
+                    "optional: bytes, e.g. 512M or 1.5G (--limit-memory)",
+                ),
+                Field::text(
+                    "reserve cpu",
+                    "",
+                    "optional: CPUs, e.g. 0.25 (--reserve-cpu)",
+                ),
+                Field::text(
+                    "reserve memory",
+                    "",
+                    "optional: bytes, e.g. 256M (--reserve-memory)",
+                ),
+                Field::text(
+                    "labels",
+                    "",
+                    "optional service labels: tier=web team=\"on call\"",
+                )
+                .starts("labels and healthcheck"),
+                Field::text(
+                    "health cmd",
+                    "",
+                    "optional, run by the shell: wget -qO- localhost || exit 1",
+                ),
+                Field::text("health interval", "", "optional: between checks, e.g. 30s"),
+                Field::text(
+                    "health timeout",
+                    "",
+                    "optional: a check longer fails, e.g. 5s",
+                ),
+                Field::text(
+                    "health retries",
+                    "",
+                    "optional: failures in a row that make it unhealthy",
+                ),
+                Field::text(
+                    "health start period",
+                    "",
+                    "optional: failures not counted while it starts, e.g. 1m",
+                ),
             ],
             content: None,
             focus: 0,
@@ -246,11 +312,15 @@ pub enum FormOutcome {
     Submit(Submit),
 }
 
-/// What a form needs to know of the cluster: whether a name is taken, and the IDs of
-/// secrets and configs by name.
+/// What a form needs to know of the cluster: whether a name is taken, the IDs of secrets and
+/// configs by name, and what a network typed for a service resolves to.
 pub trait Known {
     fn exists(&self, name: &str) -> bool;
     fn object_id(&self, kind: ObjectKind, name: &str) -> Option<String>;
+    /// `swarmtop_ops::resolve::network_target` over the cluster's networks (none by default).
+    fn network(&self, key: &str) -> Result<String, String> {
+        swarmtop_ops::resolve::network_target(key, [])
+    }
 }
 
 impl<F: Fn(&str) -> bool> Known for F {
@@ -401,66 +471,116 @@ fn check_update(form: &Form) -> Result<UpdateForm, FieldError> {
 }
 
 fn check_service(form: &Form, known: &dyn Known) -> Result<Submit, FieldError> {
-    use swarmtop_ops::create::{ServiceDraft, check, parse_ports, spec, split_words};
-    let v = |i: usize| form.fields[i].value.trim().to_string();
-    let list = |i: usize| -> Vec<String> {
-        v(i).split(',')
+    use swarmtop_ops::create::{
+        HealthText, ServiceDraft, check, parse_cpus, parse_health, parse_memory, parse_ports,
+        parse_service_labels, spec, split_words,
+    };
+    use swarmtop_ops::mounts::parse_mounts;
+    // fields by label: their place is the form's business
+    let at = |label: &str| form.fields.iter().position(|f| f.label == label);
+    let v = |label: &str| {
+        at(label)
+            .map(|i| form.fields[i].value.trim().to_string())
+            .unwrap_or_default()
+    };
+    let list = |label: &str| -> Vec<String> {
+        v(label)
+            .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect()
     };
-    let name = v(0);
+    let on = |label: &'static str| move |e: String| (at(label), e);
+    let name = v("name");
     if known.exists(&name) {
-        return Err((Some(0), format!("a service named {name} exists already")));
+        return Err((at("name"), format!("a service named {name} exists already")));
     }
-    let global = v(2) == "global";
+    let global = v("mode") == "global";
     let replicas = if global {
         0
     } else {
-        swarmtop_ops::validate::parse_replicas(&v(3)).map_err(|e| (Some(3), e))?
+        swarmtop_ops::validate::parse_replicas(&v("replicas")).map_err(on("replicas"))?
     };
-    let args = split_words(&v(4)).map_err(|e| (Some(4), e))?;
-    let env = split_words(&v(5)).map_err(|e| (Some(5), e))?;
-    let ports = parse_ports(&v(6)).map_err(|e| (Some(6), e))?;
-    let parallelism: i64 = v(8).parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
+    let args = split_words(&v("command")).map_err(on("command"))?;
+    let env = split_words(&v("env")).map_err(on("env"))?;
+    let ports = parse_ports(&v("ports")).map_err(on("ports"))?;
+    let par = v("update parallelism");
+    let parallelism: i64 = par.parse().ok().filter(|p: &i64| *p >= 0).ok_or_else(|| {
         (
-            Some(8),
-            format!("{:?} is not a number of tasks (0 or more)", v(8)),
+            at("update parallelism"),
+            format!("update parallelism {par:?} is not a number of tasks (0 or more)"),
         )
     })?;
-    let delay = parse_duration(&v(9)).map_err(|e| (Some(9), e))?;
-    // (ID, name) of each secret or config named in field `i`
-    let refs = |kind: ObjectKind, i: usize| -> Result<Vec<(String, String)>, FieldError> {
-        list(i)
+    let delay = parse_duration(&v("update delay")).map_err(on("update delay"))?;
+    // (ID, name) of each secret or config named in the field
+    let refs = |kind: ObjectKind, label: &str| -> Result<Vec<(String, String)>, FieldError> {
+        list(label)
             .into_iter()
             .map(|n| match known.object_id(kind, &n) {
                 Some(id) => Ok((id, n)),
-                None => Err((Some(i), format!("no {} named {n}", kind.word()))),
+                None => Err((at(label), format!("no {} named {n}", kind.word()))),
             })
             .collect()
     };
-    let secrets = refs(ObjectKind::Secret, 10)?;
-    let configs = refs(ObjectKind::Config, 11)?;
+    let secrets = refs(ObjectKind::Secret, "secrets")?;
+    let configs = refs(ObjectKind::Config, "configs")?;
+    let mut networks = Vec::new();
+    for n in list("networks") {
+        let target = known.network(&n).map_err(on("networks"))?;
+        if networks.contains(&target) {
+            return Err((at("networks"), format!("network {n} is named twice")));
+        }
+        networks.push(target);
+    }
+    let mounts = parse_mounts(&v("mounts")).map_err(on("mounts"))?;
+    let limit = |label: &str, parse: fn(&str) -> Result<i64, String>| {
+        parse(&v(label)).map_err(|e| (at(label), format!("{label}: {e}")))
+    };
+    let limit_cpu = limit("limit cpu", parse_cpus)?;
+    let limit_memory = limit("limit memory", parse_memory)?;
+    let reserve_cpu = limit("reserve cpu", parse_cpus)?;
+    let reserve_memory = limit("reserve memory", parse_memory)?;
+    let labels = parse_service_labels(&v("labels")).map_err(on("labels"))?;
+    let (cmd, interval, timeout, retries, start_period) = (
+        v("health cmd"),
+        v("health interval"),
+        v("health timeout"),
+        v("health retries"),
+        v("health start period"),
+    );
+    let health = parse_health(&HealthText {
+        cmd: &cmd,
+        interval: &interval,
+        timeout: &timeout,
+        retries: &retries,
+        start_period: &start_period,
+    })
+    .map_err(|(label, e)| (at(label), e))?;
     let draft = ServiceDraft {
         name: name.clone(),
-        image: v(1),
+        image: v("image"),
         global,
         replicas,
         args,
         env,
         ports,
-        constraints: list(7),
+        constraints: list("constraints"),
         update_parallelism: Some(parallelism),
         update_delay: Some(delay),
         secrets,
         configs,
-        restart_condition: Some(v(12)),
+        restart_condition: Some(v("restart")),
+        networks,
+        mounts,
+        limit_cpu,
+        limit_memory,
+        reserve_cpu,
+        reserve_memory,
+        labels,
+        health,
     };
-    check(&draft).map_err(|(field, why)| {
-        let i = form.fields.iter().position(|f| f.label == field);
-        (i, why)
-    })?;
+    check(&draft).map_err(|(field, why)| (at(field), why))?;
     Ok(Submit::Op(Op::CreateService {
         name,
         spec: Box::new(spec(&draft)),
@@ -626,5 +746,115 @@ mod tests {
             &|_: &str| false,
         );
         assert!(f.content.as_ref().unwrap().mask_char().is_none());
+    }
+
+    /// A cluster with one overlay network and the ingress.
+    struct Nets;
+    impl Known for Nets {
+        fn exists(&self, _: &str) -> bool {
+            false
+        }
+        fn object_id(&self, _: ObjectKind, _: &str) -> Option<String> {
+            None
+        }
+        fn network(&self, key: &str) -> Result<String, String> {
+            swarmtop_ops::resolve::network_target(
+                key,
+                [
+                    ("netfront0000000000000000a", "front", false),
+                    ("ingress000000000000000000", "ingress", true),
+                ],
+            )
+        }
+    }
+
+    fn set(f: &mut Form, label: &str, value: &str) {
+        let i = f.fields.iter().position(|x| x.label == label).unwrap();
+        f.fields[i].value = value.to_string();
+    }
+
+    #[test]
+    fn the_service_form_takes_networks_mounts_resources_labels_and_a_healthcheck() {
+        let mut f = Form::create_service();
+        set(&mut f, "name", "web");
+        set(&mut f, "image", "busybox:1");
+        set(&mut f, "networks", "front");
+        set(
+            &mut f,
+            "mounts",
+            "type=bind,src=/srv,dst=/data,ro; type=tmpfs,dst=/tmp",
+        );
+        set(&mut f, "limit cpu", "0.5");
+        set(&mut f, "limit memory", "512M");
+        set(&mut f, "reserve cpu", "0.25");
+        set(&mut f, "reserve memory", "1.5g");
+        set(&mut f, "labels", "tier=web team=\"on call\"");
+        set(&mut f, "health cmd", "wget -qO- localhost || exit 1");
+        set(&mut f, "health interval", "30s");
+        set(&mut f, "health retries", "3");
+        let FormOutcome::Submit(Submit::Op(Op::CreateService { spec, .. })) =
+            key(&mut f, ctrl_s(), &Nets)
+        else {
+            panic!(
+                "refused: {:?}",
+                f.fields.iter().find_map(|x| x.error.clone())
+            );
+        };
+        let v = serde_json::to_value(spec.as_ref()).unwrap();
+        let t = &v["TaskTemplate"];
+        assert_eq!(
+            t["Networks"],
+            serde_json::json!([{"Target": "netfront0000000000000000a"}])
+        );
+        assert_eq!(t["ContainerSpec"]["Mounts"][0]["ReadOnly"], true);
+        assert_eq!(t["ContainerSpec"]["Mounts"][1]["Type"], "tmpfs");
+        assert_eq!(t["Resources"]["Limits"]["NanoCPUs"], 500_000_000);
+        assert_eq!(t["Resources"]["Limits"]["MemoryBytes"], 536_870_912);
+        assert_eq!(t["Resources"]["Reservations"]["NanoCPUs"], 250_000_000);
+        assert_eq!(
+            t["Resources"]["Reservations"]["MemoryBytes"],
+            1_610_612_736i64
+        );
+        assert_eq!(
+            v["Labels"],
+            serde_json::json!({"tier": "web", "team": "on call"})
+        );
+        let h = &t["ContainerSpec"]["HealthCheck"];
+        assert_eq!(
+            h["Test"],
+            serde_json::json!(["CMD-SHELL", "wget -qO- localhost || exit 1"])
+        );
+        assert_eq!(h["Interval"], 30_000_000_000i64);
+        assert_eq!(h["Retries"], 3);
+    }
+
+    #[test]
+    fn a_refused_new_field_is_named_focused_and_kept() {
+        for (label, typed, why) in [
+            ("networks", "front, ingress", "ingress network"),
+            ("networks", "bridgey", "network bridgey not found"),
+            ("networks", "front,front", "named twice"),
+            ("mounts", "type=bind,dst=/data", "needs a source"),
+            ("limit cpu", "half", "limit cpu: invalid cpus \"half\""),
+            ("limit memory", "2k", "limit memory: memory \"2k\""),
+            ("reserve cpu", "1/3", "too precise"),
+            ("reserve memory", "12x", "reserve memory: invalid size"),
+            ("labels", "=x", "no name"),
+            ("health interval", "30", "health interval"),
+            ("health timeout", "1us", "at least 1ms"),
+            ("health retries", "many", "health retries \"many\""),
+            ("health start period", "-5s", "negative"),
+        ] {
+            let mut f = Form::create_service();
+            set(&mut f, "name", "web");
+            set(&mut f, "image", "busybox:1");
+            set(&mut f, label, typed);
+            assert_eq!(key(&mut f, ctrl_s(), &Nets), FormOutcome::Stay, "{label}");
+            let i = f.fields.iter().position(|x| x.label == label).unwrap();
+            assert_eq!(f.focus, i, "{label}: focused");
+            assert_eq!(f.fields[i].value, typed, "{label}: kept");
+            let e = f.fields[i].error.as_deref().unwrap_or_default();
+            assert!(e.contains(why), "{label}: {e}");
+        }
     }
 }

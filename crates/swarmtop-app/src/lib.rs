@@ -12,6 +12,7 @@ pub mod describe;
 pub mod describe_nodes;
 pub mod describe_update;
 pub mod editor;
+pub mod editor_indent;
 pub mod editor_update;
 pub mod form;
 pub mod help;

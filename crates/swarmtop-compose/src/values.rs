@@ -5,78 +5,8 @@
 
 pub use swarmtop_model::duration::{format_go as format_duration, parse as parse_duration};
 
-/// A size in bytes as docker's `RAMInBytes` reads it: `512`, `1k`, `64M`, `1.5g`, `2GiB`.
-pub fn parse_ram_bytes(s: &str) -> Result<i64, String> {
-    let bad = || format!("invalid size {s:?} (use a number with an optional unit: 512M, 1g)");
-    let Some(sep) = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ') else {
-        return Err(bad());
-    };
-    let (num, sfx) = if s.as_bytes()[sep] == b' ' {
-        (&s[..sep], &s[sep + 1..])
-    } else {
-        (&s[..=sep], &s[sep + 1..])
-    };
-    let size: f64 = num.parse().map_err(|_| bad())?;
-    if size < 0.0 {
-        return Err(bad());
-    }
-    let sfx = sfx.to_ascii_lowercase();
-    let mul: f64 = match sfx.as_str() {
-        "" | "b" => 1.0,
-        _ => {
-            let k = match sfx.as_bytes()[0] {
-                b'k' => 1024f64,
-                b'm' => 1024f64.powi(2),
-                b'g' => 1024f64.powi(3),
-                b't' => 1024f64.powi(4),
-                b'p' => 1024f64.powi(5),
-                _ => return Err(bad()),
-            };
-            match &sfx[1..] {
-                "" | "b" | "ib" => k,
-                _ => return Err(bad()),
-            }
-        }
-    };
-    Ok((size * mul) as i64)
-}
-
-/// CPUs as a rational number, in nano CPUs: `0.5` -> 500000000. Too many decimals is an error,
-/// as in the CLI.
-pub fn parse_nano_cpus(s: &str) -> Result<i64, String> {
-    let bad = || format!("invalid cpus {s:?} (use a number such as 0.5 or 2)");
-    let t = s.trim();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t),
-    };
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if (int.is_empty() && frac.is_empty())
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(bad());
-    }
-    let frac = frac.trim_end_matches('0');
-    if frac.len() > 9 {
-        return Err(format!("cpus {s:?} is too precise (at most 9 decimals)"));
-    }
-    let whole: i64 = if int.is_empty() {
-        0
-    } else {
-        int.parse().map_err(|_| bad())?
-    };
-    let frac_ns: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<9}").parse().map_err(|_| bad())?
-    };
-    let v = whole
-        .checked_mul(1_000_000_000)
-        .and_then(|w| w.checked_add(frac_ns))
-        .ok_or_else(bad)?;
-    Ok(if neg { -v } else { v })
-}
+/// Sizes (`512M`) and CPU counts (`0.5`): the grammar the service-create form shares.
+pub use swarmtop_model::units::{parse_nano_cpus, parse_ram_bytes};
 
 /// Splits a command line into words like the CLI's shlex: blanks separate words, single and
 /// double quotes group, a backslash escapes, and `#` at the start of a word begins a comment.

@@ -7,11 +7,12 @@
 
 pub mod create;
 pub mod guards;
+pub mod mounts;
 pub mod resolve;
 pub mod validate;
 
 // The model's modules, at the paths the ops have always used.
-use swarmtop_model::{cluster, duration};
+use swarmtop_model::{cluster, duration, units};
 
 pub use swarmtop_model::cluster::ObjectKind;
 

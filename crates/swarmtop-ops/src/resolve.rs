@@ -39,6 +39,38 @@ pub fn resolve<'a>(
     }
 }
 
+/// The network a service attaches to, as `docker service create --network` finds it (a
+/// network inspect with scope swarm): the swarm-scoped network by ID, name or unique ID prefix,
+/// given as its ID, which is what the CLI sends. `items` are (ID, name, is the ingress network).
+/// `host` and `bridge` are swarm networks the engine predefines but does not list: their name is
+/// sent and the engine resolves it, as it does for the CLI. The ingress network is refused, with
+/// the engine's reason.
+pub fn network_target<'a>(
+    key: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str, bool)>,
+) -> Result<String, String> {
+    let items: Vec<(&str, &str, bool)> = items.into_iter().collect();
+    match resolve(
+        "network",
+        key,
+        items.iter().map(|(id, name, _)| (*id, *name)),
+    ) {
+        Ok((id, name)) => {
+            if items.iter().any(|(i, _, ingress)| *i == id && *ingress) {
+                return Err(format!(
+                    "network {name} is the ingress network: a service cannot be attached to it explicitly (published ports use it already)"
+                ));
+            }
+            Ok(id)
+        }
+        Err(_) if key == "host" || key == "bridge" => Ok(key.to_string()),
+        Err(e) if e.ends_with("not found") => Err(format!(
+            "{e}: a service attaches to swarm-scoped networks (overlay; docker network ls --filter scope=swarm)"
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 /// A node by ID, hostname or unique ID prefix; `self` is the node swarmtop is connected to, as
 /// in `docker node inspect self`.
 pub fn find_node(c: &Cluster, key: &str) -> Result<(String, String), String> {
@@ -176,5 +208,32 @@ mod tests {
             let name = s.spec.as_ref().and_then(|x| x.name.clone()).unwrap();
             assert_eq!(find_object(&c, ObjectKind::Secret, &name).unwrap().1, name);
         }
+    }
+
+    #[test]
+    fn networks_resolve_like_the_cli_and_the_ingress_is_refused() {
+        let items = [
+            ("guz4173xyvasbjdn8doceeikl", "front", false),
+            ("kab686i0dxq7kbz31n7wix43w", "back", false),
+            ("vr76s4vmfnd4wwwwwwwwwwwww", "ingress", true),
+        ];
+        assert_eq!(
+            network_target("front", items).unwrap(),
+            "guz4173xyvasbjdn8doceeikl"
+        );
+        assert_eq!(
+            network_target("kab686", items).unwrap(),
+            "kab686i0dxq7kbz31n7wix43w"
+        );
+        assert!(
+            network_target("ingress", items)
+                .unwrap_err()
+                .contains("ingress network")
+        );
+        let e = network_target("docker_gwbridge", items).unwrap_err();
+        assert!(e.contains("network docker_gwbridge not found"), "{e}");
+        assert!(e.contains("swarm-scoped"), "{e}");
+        assert_eq!(network_target("host", items).unwrap(), "host");
+        assert!(network_target("", items).is_err());
     }
 }

@@ -754,6 +754,58 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn new_service_form_at_its_healthcheck_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2n");
+        // BackTab from the first field: the last one, the list scrolled to it
+        update(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::BackTab,
+                crossterm::event::KeyModifiers::SHIFT,
+            )),
+        );
+        let out = render(&s, 80, 24);
+        assert!(out.contains("▸ health start period"), "{out}");
+        assert!(out.contains("── labels and healthcheck ──"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn a_refused_mount_says_why_in_full_at_80x24() {
+        let mut s = sample_state();
+        press(&mut s, "2n");
+        let Some(Overlay::Form(form)) = &mut s.overlay else {
+            panic!("no form");
+        };
+        for (label, value) in [
+            ("name", "newsvc"),
+            ("image", "busybox:1"),
+            (
+                "mounts",
+                "type=volume,src=data,dst=/data; type=bind,dst=/srv/www/htdocs",
+            ),
+        ] {
+            let i = form.fields.iter().position(|f| f.label == label).unwrap();
+            form.fields[i].value = value.into();
+        }
+        update(
+            &mut s,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('s'),
+                crossterm::event::KeyModifiers::CONTROL,
+            )),
+        );
+        let out = render(&s, 80, 24);
+        // the field, what was typed, and the whole reason, wrapped inside the dialog
+        assert!(out.contains("▸ mounts"), "{out}");
+        assert!(out.contains("type=bind,dst=/srv/www/htdocs"), "{out}");
+        assert!(out.contains("src=/path/on/the/node"), "{out}");
+        assert!(out.contains("ctrl-s submit"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
     fn every_field_of_the_service_form_is_seen_at_80x24() {
         let mut s = sample_state();
         press(&mut s, "2n");
@@ -762,16 +814,19 @@ pub(crate) mod tests {
         };
         let labels: Vec<String> = form.fields.iter().map(|f| f.label.to_string()).collect();
         for (i, label) in labels.iter().enumerate() {
-            let out = render(&s, 80, 24);
-            // the focused field is on screen, and so are the keys
-            assert!(
-                out.lines().any(|l| l.contains(&format!("▸ {label}"))),
-                "field {i} ({label}) not shown:\n{out}"
-            );
-            assert!(out.contains("ctrl-s submit"), "{out}");
+            // at 80x24, and on the smaller terminals operators use too
+            for (w, h) in [(80, 24), (60, 20)] {
+                let out = render(&s, w, h);
+                // the focused field is on screen, and so are the keys
+                assert!(
+                    out.lines().any(|l| l.contains(&format!("▸ {label}"))),
+                    "field {i} ({label}) not shown at {w}x{h}:\n{out}"
+                );
+                assert!(out.contains("ctrl-s submit"), "{out}");
+            }
             press(&mut s, "\t");
         }
-        assert!(labels.len() >= 13, "{labels:?}");
+        assert!(labels.len() >= 25, "{labels:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bollard_stubs::models::{Network, Service, TaskState};
 
-use super::problems::{Problem, Severity, Subject};
+use super::problem::{Problem, Severity, Subject};
 use super::{Cluster, service_id, task_is_active, task_state};
 
 /// From this share of a subnet on, the problems view warns.

@@ -10,6 +10,7 @@ mod labels;
 mod merge;
 mod object;
 pub mod placement;
+mod problem;
 pub mod problems;
 pub mod spec_diff;
 pub mod spec_history;

@@ -17,43 +17,7 @@ use super::{
 };
 use crate::nodes::{ContainerFacts, Health};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Info,
-    Warning,
-    Critical,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Critical => "CRIT",
-            Severity::Warning => "WARN",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// What a problem is about; Enter jumps there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Subject {
-    Swarm,
-    Node(String),
-    Service(String),
-    Network(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    /// Stable across refreshes, so the cursor stays on it.
-    pub key: String,
-    pub severity: Severity,
-    pub subject: Subject,
-    /// "node node3", "service api", "swarm".
-    pub object: String,
-    pub text: String,
-    pub since: Option<DateTime<Utc>>,
-}
+pub use super::problem::{Problem, Severity, Subject};
 
 /// How far back failed tasks count as a problem.
 pub const FAILURE_WINDOW_MINUTES: i64 = 60;
