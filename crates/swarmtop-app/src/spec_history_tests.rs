@@ -415,3 +415,30 @@ fn the_rollout_view_opens_the_history_of_the_service_it_follows() {
     );
     assert_eq!(describe(&s).title, "history of service api");
 }
+
+#[test]
+fn the_history_is_cut_again_to_a_resized_screen() {
+    let (mut s, id) = with_updated_service(Keymap::default_keymap());
+    keys(&mut s, "h");
+    update(
+        &mut s,
+        Msg::ServiceSpec {
+            service_id: id.clone(),
+            then: SpecFor::History,
+            result: engine_read(&id),
+        },
+    );
+    let widest = |s: &State| {
+        describe(s)
+            .lines
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap()
+    };
+    assert!(widest(&s) > 60, "{}", widest(&s));
+    update(&mut s, Msg::Resize(60, 24));
+    assert!(widest(&s) <= 58, "{:#?}", describe(&s).lines);
+    // what it says is the same
+    assert!(text(&s).contains("port 8080/tcp: (none) -> 8080:80/tcp (ingress)"));
+}
