@@ -181,6 +181,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.events.clear();
             state.event_keys.clear();
             state.up_to_date.clear();
+            state.specs = Default::default();
             state.lists.clear();
             let pane = state.pane();
             state.info(format!("{said} (for this session only)"));
