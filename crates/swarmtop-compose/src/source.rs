@@ -247,8 +247,10 @@ pub fn reconstruct(
         .unwrap_or_default();
     format!(
         "# Reconstructed by swarmtop from the live specs of stack {stack:?}: it was not deployed by\n\
-         # swarmtop, so its original file is not stored in the swarm. Secret and config contents\n\
-         # cannot be read back: put them in the files named below before deploying this file.\n{body}"
+         # swarmtop, so its original file is not stored in the swarm. Before deploying this file,\n\
+         # put each secret's and config's contents in the file named below: a secret's cannot be\n\
+         # read back from the swarm (ask whoever made it); a config's can (`v` on it in the\n\
+         # configs pane shows them; `docker config inspect --pretty` too).\n{body}"
     )
 }
 

@@ -82,6 +82,15 @@ pub fn fit_columns(columns: &[Column], natural: &[u16], width: u16) -> Vec<(usiz
     {
         last.1 = last.1.saturating_sub(used_now - width).max(1);
     }
+    // a column dropped after the growing one was narrowed leaves room: it takes it back
+    let used_now = used(&out);
+    if let Some(g) = grow
+        && let Some(gp) = out.iter().position(|(i, _)| *i == g)
+        && used_now < width
+    {
+        let want = natural[g].clamp(columns[g].min, columns[g].max);
+        out[gp].1 = want.min(out[gp].1 + (width - used_now)).max(out[gp].1);
+    }
     out
 }
 
@@ -206,6 +215,20 @@ mod tests {
         assert_eq!(kept, vec![0, 1]);
         let total: u16 = fit.iter().map(|c| c.1).sum::<u16>() + 1;
         assert!(total <= 30);
+    }
+
+    /// Narrowed first, then a column of its rank dropped: the growing column takes the room
+    /// that leaves (a blank strip stayed at the right of the tasks pane).
+    #[test]
+    fn a_growing_column_takes_back_what_a_dropped_one_leaves() {
+        let cols = [
+            col("NAME", 10, 10, 1),
+            swarmtop_app::rows::grow("ERROR", 5, 120, 2),
+            col("EXIT", 4, 4, 2),
+            col("AGE", 8, 8, 2),
+        ];
+        let fit = fit_columns(&cols, &[10, 60, 4, 8], 26);
+        assert_eq!(fit, vec![(0, 10), (1, 10), (2, 4)]);
     }
 
     #[test]

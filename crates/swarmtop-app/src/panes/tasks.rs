@@ -15,15 +15,18 @@ use swarmtop_model::cluster::{
 };
 
 pub const COLUMNS: &[Column] = &[
-    col("NAME", 8, 30, 1),
+    // 26: AGE and EXIT fit at 80 columns (with the usage columns known, EXIT)
+    col("NAME", 8, 26, 1),
     col("STATE", 7, 10, 1),
     col("NODE", 5, 20, 2),
     usage::CPU,
     usage::MEM,
     usage::HEALTH,
+    // EXIT and AGE stay at 80 columns (the error narrows first: its whole text shows under
+    // the list); at priority 3 they went before it
     grow("ERROR", 5, 120, 2),
-    col("EXIT", 4, 4, 3),
-    col("AGE", 3, 4, 3),
+    col("EXIT", 4, 4, 2),
+    col("AGE", 3, 4, 2),
     col("DESIRED", 7, 8, 4),
     col("IMAGE", 8, 40, 5),
     col("NOW ON", 6, 20, 6),
