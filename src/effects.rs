@@ -185,6 +185,20 @@ impl Executor {
             // the runtime itself restarts the worker for these
             // the runtime's: they need the terminal or the UI loop itself
             Effect::Switch { .. } | Effect::ListContexts | Effect::Shell(_) => {}
+            Effect::ReadServiceSpec { service_id, then } => {
+                let engine = self.engine.clone();
+                self.spawn(async move {
+                    let result = engine
+                        .service_spec(&service_id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    Msg::ServiceSpec {
+                        service_id,
+                        then,
+                        result,
+                    }
+                });
+            }
             Effect::LoadJoin { manager } => {
                 if manager && let Some(why) = self.gate.why() {
                     let why = crate::access::refusal(why, "showing the manager join token");

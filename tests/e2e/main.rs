@@ -12,6 +12,7 @@ mod connect;
 mod editor;
 mod fidelity;
 mod guards;
+mod history;
 mod incident;
 mod logs;
 mod node_reach;

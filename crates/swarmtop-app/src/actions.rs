@@ -11,7 +11,6 @@ use super::panes::{Drill, Pane, View};
 use super::prompt::{Confirm, Pending, Prompt, PromptKind};
 use super::sent::Typed;
 use super::state::{Overlay, State};
-use swarmtop_model::cluster::format::image_short;
 use swarmtop_model::cluster::{
     node_availability, node_hostname, node_role, service_counts, service_image, service_mode,
     service_name, task_is_active,
@@ -53,7 +52,7 @@ fn confirm(state: &mut State, title: String, lines: Vec<String>, op: Op, danger:
 
 /// The service an action in this view is about: the selected row, or the service a rollout
 /// view follows.
-fn target_service(state: &State) -> Option<(String, String)> {
+pub fn target_service(state: &State) -> Option<(String, String)> {
     let id = match (&state.view.pane, &state.view.drill) {
         (Pane::Rollout, Drill::Service(id)) => id.clone(),
         (Pane::Services, _) => state.current().selected_id.clone()?,
@@ -344,18 +343,8 @@ fn service_action(state: &mut State, action: Action) -> Vec<Effect> {
             ))));
             Vec::new()
         }
-        Action::Rollback => {
-            let lines = vec![
-                format!("Roll {name} back to its previous spec?"),
-                format!("It now runs {}.", image_short(service_image(&svc))),
-            ];
-            let op = Op::Rollback {
-                service_id: id,
-                service: name.clone(),
-            };
-            confirm(state, format!(" roll back {name} "), lines, op, false);
-            Vec::new()
-        }
+        // what it returns to is read first: the dialog says it, or that there is nothing
+        Action::Rollback => super::spec_history::ask_rollback(state, &id, &name),
         Action::Restart => {
             let n = state
                 .cluster

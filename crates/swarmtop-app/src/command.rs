@@ -26,6 +26,8 @@ pub enum Command {
     Join(String),
     Info,
     Edit(String),
+    /// `:history [SERVICE]`: a service's spec history (the selected one when none is named).
+    History(Option<String>),
     Pane(Pane),
 }
 
@@ -65,6 +67,12 @@ const FIXED: &[CommandInfo] = &[
         aliases: &[],
         args: "PATH",
         about: "open a compose file in the stack editor",
+    },
+    CommandInfo {
+        name: "history",
+        aliases: &[],
+        args: "[SERVICE]",
+        about: "what each update of a service changed (the selected one, or the one named)",
     },
 ];
 
@@ -231,6 +239,10 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         }
         "join" => Command::Join(rest.to_string()),
         "info" => Command::Info,
+        "history" => match args.as_slice() {
+            [] => Command::History(None),
+            _ => Command::History(Some(one("history", "service name", "", &args)?.to_string())),
+        },
         "edit" => {
             if rest.is_empty() {
                 return Err(":edit needs a file: :edit PATH".into());

@@ -88,5 +88,25 @@ pub fn run_command(state: &mut State, buf: String) -> Vec<Effect> {
             editor_update::open_file(state, path, stack)
         }
         Command::Pane(p) => super::nav::switch_pane(state, p),
+        Command::History(None) => {
+            match super::actions::target_service(state) {
+                Some((id, _)) => super::spec_history::open(state, &id),
+                None => {
+                    state.error(":history needs a service: select one in the services pane, or :history NAME");
+                    state.overlay = Some(Overlay::Command(buf));
+                    Vec::new()
+                }
+            }
+        }
+        Command::History(Some(key)) => {
+            match swarmtop_ops::resolve::find_service(&state.cluster, &key) {
+                Ok((id, _)) => super::spec_history::open(state, &id),
+                Err(why) => {
+                    state.error(format!(":history: {why}"));
+                    state.overlay = Some(Overlay::Command(buf));
+                    Vec::new()
+                }
+            }
+        }
     }
 }

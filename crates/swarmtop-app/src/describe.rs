@@ -22,6 +22,39 @@ pub struct Describe {
     /// A config's data, decoded, shown on request (configs are not secret; secrets never).
     pub config_data: Option<String>,
     pub data_shown: bool,
+    /// What it shows, where keys depend on it (`h` on a service's, `d` in its history).
+    pub shows: Shows,
+}
+
+/// What a describe view shows, where its keys depend on it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shows {
+    Other,
+    /// A service (by ID): `h` opens its spec history.
+    Service(String),
+    /// A service's spec history (`spec_history`), and how the engine's read of it went.
+    History {
+        service_id: String,
+        read: SpecRead,
+    },
+}
+
+/// The read of a service's spec and previous spec that the history view asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpecRead {
+    Asking,
+    Read,
+    Failed(String),
+}
+
+impl Shows {
+    /// The service it is about, if any.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Shows::Other => None,
+            Shows::Service(id) | Shows::History { service_id: id, .. } => Some(id),
+        }
+    }
 }
 
 impl Describe {
@@ -36,6 +69,7 @@ impl Describe {
             current: 0,
             config_data: None,
             data_shown: false,
+            shows: Shows::Other,
         }
     }
 
@@ -194,12 +228,14 @@ fn node(c: &Cluster, nd: &NodeData, id: &str) -> Option<Describe> {
     ))
 }
 
-fn service(c: &Cluster, id: &str) -> Option<Describe> {
+pub fn service(c: &Cluster, id: &str) -> Option<Describe> {
     let s = c.service_by_id(id)?;
-    Some(Describe::new(
+    let mut d = Describe::new(
         format!("service {}", swarmtop_model::cluster::service_name(s)),
         &yaml(s),
-    ))
+    );
+    d.shows = Shows::Service(id.to_string());
+    Some(d)
 }
 
 /// A secret or config: its spec without the data; a config's data kept apart for `v`.

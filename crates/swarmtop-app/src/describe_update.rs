@@ -3,8 +3,9 @@
 
 use crossterm::event::KeyEvent;
 
-use super::describe::{self, Describe};
+use super::describe::{self, Describe, Shows};
 use super::line_input::{LineKey, edit_line};
+use super::msg::Effect;
 use super::panes::{Pane, View};
 use super::state::{Overlay, State};
 use swarmtop_settings::keymap::{Action, Key, Scope};
@@ -46,7 +47,7 @@ fn event_object(state: &State, key: &str) -> Result<(View, String), String> {
     Ok((View::top(pane), ev.actor.clone()))
 }
 
-pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
+pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) -> Vec<Effect> {
     let h = state.page_height();
     if let Some(mut typed) = d.typing.take() {
         match edit_line(&mut typed, &k) {
@@ -55,19 +56,43 @@ pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
             LineKey::Edited | LineKey::BackspaceOnEmpty | LineKey::Other => d.typing = Some(typed),
         }
         state.overlay = Some(Overlay::Describe(Box::new(d)));
-        return;
+        return Vec::new();
     }
     let action = Key::from_event(&k).and_then(|key| {
         state
             .keymap
             .action(Scope::Logs, &key)
             .filter(|a| matches!(a, Action::Search | Action::NextMatch | Action::PrevMatch))
+            // a service's history is one key away from its describe, and back
+            .or_else(|| {
+                state
+                    .keymap
+                    .action(Scope::Services, &key)
+                    .filter(|a| *a == Action::History && d.shows.service().is_some())
+            })
             .or_else(|| state.keymap.action(Scope::Global, &key))
     });
+    match (action, &d.shows) {
+        (Some(Action::History), Shows::Service(id)) => {
+            let id = id.clone();
+            return super::spec_history::open(state, &id);
+        }
+        (Some(Action::Describe), Shows::History { service_id, .. }) => {
+            match describe::service(&state.cluster, service_id) {
+                Some(desc) => state.overlay = Some(Overlay::Describe(Box::new(desc))),
+                None => state.info("that service is gone"),
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
     match action {
-        Some(Action::Back) | Some(Action::Quit) | Some(Action::Describe) => {
+        Some(Action::Back)
+        | Some(Action::Quit)
+        | Some(Action::Describe)
+        | Some(Action::History) => {
             state.overlay = None;
-            return;
+            return Vec::new();
         }
         Some(Action::Up) => d.scroll(-1, h),
         Some(Action::Down) => d.scroll(1, h),
@@ -84,4 +109,5 @@ pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) {
         _ => {}
     }
     state.overlay = Some(Overlay::Describe(Box::new(d)));
+    Vec::new()
 }

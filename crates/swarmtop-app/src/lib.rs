@@ -36,6 +36,9 @@ pub mod rowset;
 pub mod sent;
 pub mod sent_update;
 pub mod shell;
+pub mod spec_history;
+#[cfg(test)]
+mod spec_history_tests;
 pub mod state;
 pub mod task_container;
 pub mod text_match;

@@ -80,6 +80,13 @@ pub enum Msg {
         task_id: String,
         result: Result<String, String>,
     },
+    /// A service's spec and previous spec as the engine wrote them (`Ok(None)`: no such
+    /// service), for the history view or the rollback dialog.
+    ServiceSpec {
+        service_id: String,
+        then: SpecFor,
+        result: Result<Option<swarmtop_model::cluster::spec_history::SpecSeen>, String>,
+    },
     /// An operator action finished: what it was, and what happened.
     OpDone {
         what: String,
@@ -133,6 +140,12 @@ pub enum Effect {
     },
     /// Change the cluster.
     Run(swarmtop_ops::Op),
+    /// Read a service's spec and previous spec (raw) for the history view or a rollback's
+    /// dialog (`Msg::ServiceSpec`).
+    ReadServiceSpec {
+        service_id: String,
+        then: SpecFor,
+    },
     /// Fetch the join token and the manager address.
     LoadJoin {
         manager: bool,
@@ -167,6 +180,14 @@ pub enum Effect {
         rotation: swarmtop_ops::Rotation,
         path: std::path::PathBuf,
     },
+}
+
+/// What a service's spec is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecFor {
+    History,
+    /// The rollback dialog: what the service returns to.
+    Rollback,
 }
 
 /// What the runtime needs to start a process in a task's container (`crate::shell`).

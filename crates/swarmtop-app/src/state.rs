@@ -238,6 +238,8 @@ pub struct State {
     pub node_data: super::node_data::NodeData,
     /// The first row of text a yes/no dialog taller than the screen shows (0 when one opens).
     pub dialog_scroll: usize,
+    /// The services' specs seen this session, for their history (`spec_history`).
+    pub specs: swarmtop_model::cluster::spec_history::SpecHistory,
 }
 
 impl State {
@@ -280,6 +282,7 @@ impl State {
             stopped_reading: None,
             sent: None,
             dialog_scroll: 0,
+            specs: Default::default(),
         }
     }
 

@@ -13,6 +13,7 @@ use super::{
     actions, ask_update, command_update, describe_update, editor_update, logs_update, nav,
 };
 use swarmtop_model::cluster::events::describe as describe_event;
+use swarmtop_model::cluster::spec_history::Observed;
 use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
 use swarmtop_ops::FollowUp;
 use swarmtop_settings::keymap::{Action, Key};
@@ -36,6 +37,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(k) => on_key_status(state, k),
         Msg::Resize(w, h) => {
             state.size = (w, h);
+            // the history's lines are cut to the screen's width
+            super::spec_history::refresh(state, None);
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -138,6 +141,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Rotated(report) => super::rotate::on_rotated(state, *report),
+        Msg::ServiceSpec {
+            service_id,
+            then,
+            result,
+        } => {
+            super::spec_history::on_read(state, &service_id, then, result);
+            Vec::new()
+        }
         Msg::ShellEnded { name, result } => {
             super::shell::ended(state, &name, result);
             Vec::new()
@@ -171,6 +182,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.events.clear();
             state.event_keys.clear();
             state.up_to_date.clear();
+            state.specs = Default::default();
             state.lists.clear();
             let pane = state.pane();
             state.info(format!("{said} (for this session only)"));
@@ -296,6 +308,15 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,
+                Part::ServiceSpecs(specs) => {
+                    let now = state.now;
+                    for s in specs {
+                        state.specs.observe(s, Observed::Change, now);
+                    }
+                    super::spec_history::refresh(state, None);
+                    // the panes do not show specs: nothing to rebuild
+                    return;
+                }
             }
             state.rebuild();
         }
@@ -367,10 +388,7 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     // the overlay has the keyboard; its handler puts it back unless the key closes it
     match state.overlay.take() {
         Some(Overlay::Help(h)) => super::help_update::on_key(state, h, k),
-        Some(Overlay::Describe(d)) => {
-            describe_update::on_describe_key(state, *d, k);
-            Vec::new()
-        }
+        Some(Overlay::Describe(d)) => describe_update::on_describe_key(state, *d, k),
         Some(Overlay::Prompt(p)) => ask_update::on_prompt_key(state, *p, k),
         Some(Overlay::Confirm { ask, behind }) => {
             ask_update::on_confirm_key(state, *ask, behind, k)
@@ -579,6 +597,15 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.map_offset = (state.map_offset + 1).min(state.cluster.nodes.len());
         }
         Action::Shell | Action::Exec => return super::shell::open(state, action),
+        Action::History => {
+            return match actions::target_service(state) {
+                Some((sid, _)) => super::spec_history::open(state, &sid),
+                None => {
+                    state.info("select a service in the services pane");
+                    Vec::new()
+                }
+            };
+        }
         Action::Rollout => {
             let sid = match (&state.view.pane, &state.view.drill) {
                 (Pane::Services, _) => state.current().selected_id.clone(),
@@ -1704,8 +1731,30 @@ mod tests {
             },
         );
         assert_eq!(s.view.pane, Pane::Rollout);
-        // R there rolls back this service, after asking
-        keys(&mut s, "R");
+        // R there rolls back this service, after reading what it returns to and asking
+        let fx = keys(&mut s, "R");
+        let Some(Effect::ReadServiceSpec { service_id, then }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(service_id, "s1webwebwebwebwebwebwebwe");
+        let spec =
+            serde_json::json!({"Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "a:2"}}});
+        let mut previous = spec.clone();
+        previous["TaskTemplate"]["ContainerSpec"]["Image"] = "a:1".into();
+        update(
+            &mut s,
+            Msg::ServiceSpec {
+                service_id: service_id.clone(),
+                then: *then,
+                result: Ok(Some(swarmtop_model::cluster::spec_history::SpecSeen {
+                    service_id: service_id.clone(),
+                    version: 30,
+                    updated_at: None,
+                    spec,
+                    previous: Some(previous),
+                })),
+            },
+        );
         let Some(Overlay::Confirm { ask: c, .. }) = &s.overlay else {
             panic!("{:?}", s.overlay_name())
         };

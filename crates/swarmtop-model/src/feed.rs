@@ -55,6 +55,9 @@ pub enum Part {
     Secrets(Vec<bollard_stubs::models::Secret>),
     Configs(Vec<bollard_stubs::models::Config>),
     Networks(Vec<bollard_stubs::models::Network>),
+    /// Services whose spec changed while swarmtop watched, as the engine wrote them (the
+    /// spec history).
+    ServiceSpecs(Vec<crate::cluster::spec_history::SpecSeen>),
 }
 
 /// What the UI asks of the worker.

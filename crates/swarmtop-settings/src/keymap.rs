@@ -97,6 +97,7 @@ actions! {
     RemoveService = "remove_service": "remove the service" => writes,
     CreateService = "create_service": "create a service" => writes,
     Rollout = "rollout": "follow the service's rolling update slot by slot",
+    History = "history": "spec history: what each update of the service changed, field by field",
     // a process in a container can change anything there: read-only forbids it like a write
     Shell = "shell": "shell (sh) in the task's container, on its node; exit comes back" => writes,
     Exec = "exec": "exec: run a command you type in the task's container, with a terminal" => writes,

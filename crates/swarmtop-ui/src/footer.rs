@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use swarmtop_app::describe::Shows;
 use swarmtop_app::state::{Conn, Overlay, Screen, State};
 use swarmtop_model::feed::Failure;
 use swarmtop_settings::keymap::{Action, Scope};
@@ -23,13 +24,15 @@ pub fn hints(scope: Scope) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        // esc is known to all; what a service went through is not, so the history takes its
+        // place at 80 columns
         Scope::Services => &[
             Action::Open,
             Action::Describe,
             Action::Scale,
             Action::Logs,
+            Action::History,
             Action::Filter,
-            Action::Back,
             Action::Help,
             Action::Quit,
         ],
@@ -137,9 +140,18 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
         return;
     }
     let mut spans = Vec::new();
-    if matches!(state.overlay, Some(Overlay::Describe(_))) {
-        for (sc, a) in DESCRIBE_HINTS {
+    if let Some(Overlay::Describe(d)) = &state.overlay {
+        // a service's describe and its history lead to each other
+        let other = match d.shows {
+            Shows::Service(_) => Some((Scope::Services, Action::History)),
+            Shows::History { .. } => Some((Scope::Global, Action::Describe)),
+            Shows::Other => None,
+        };
+        for (sc, a) in DESCRIBE_HINTS.iter().chain(other.iter()) {
             let keys = state.keymap.key_label(*sc, *a);
+            if keys.is_empty() {
+                continue;
+            }
             spans.push(Span::styled(format!(" {keys}"), theme.key));
             spans.push(Span::styled(format!(" {}", a.short_name()), theme.dim));
         }

@@ -20,6 +20,7 @@ use super::wire;
 use crate::access::Gate;
 use crate::connect::Endpoint;
 use swarmtop_model::cluster::Task;
+use swarmtop_model::cluster::spec_history::SpecSeen;
 
 const CONNECT_DEADLINE: Duration = Duration::from_secs(40);
 
@@ -176,6 +177,43 @@ impl Engine {
         let path = with_filters("/services", filters);
         let sep = if path.contains('?') { '&' } else { '?' };
         self.get_model(&format!("{path}{sep}status=true")).await
+    }
+
+    /// Services with their task counts, and (for the spec history) those whose spec changed
+    /// since `watch` last looked, as the engine wrote them: the specs are taken from the answer
+    /// before its keys are renamed for the models, and no request is added.
+    pub async fn services_watched(
+        &self,
+        watch: &mut super::spec_watch::SpecWatch,
+    ) -> Result<(Vec<Service>, Vec<SpecSeen>), EngineError> {
+        let raw = self.get_value("/services?status=true", "services").await?;
+        let changed = watch.look(&raw);
+        let services = wire::from_engine(raw).map_err(|e| {
+            EngineError::Other(format!(
+                "the engine at {} sent data swarmtop cannot read (/services): {e}",
+                self.label()
+            ))
+        })?;
+        Ok((services, changed))
+    }
+
+    /// One service's spec and previous spec as the engine wrote them (the history view, what
+    /// a rollback returns to); `None` when the engine has no such service.
+    pub async fn service_spec(&self, id: &str) -> Result<Option<SpecSeen>, EngineError> {
+        let raw = match self
+            .get_value(&format!("/services/{}", percent_encode(id)), "a service")
+            .await
+        {
+            Ok(v) => v,
+            Err(EngineError::Api { status: 404, .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        SpecSeen::of_service(&raw).map(Some).ok_or_else(|| {
+            EngineError::Other(format!(
+                "the engine at {} sent service {id} without its ID, version or spec",
+                self.label()
+            ))
+        })
     }
 
     /// One service by ID or name; `None` when the engine has no such service.

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use super::client::Engine;
 use super::error::EngineError;
 use super::raw::with_filters;
+use super::spec_watch::SpecWatch;
 use super::tracker::{Keep, TaskDelta, Tracker, parse};
+use swarmtop_model::cluster::spec_history::SpecSeen;
 use swarmtop_model::cluster::{Cluster, TaskSet};
 
 /// Engine filters for a set of tasks.
@@ -48,6 +50,33 @@ pub async fn load_objects(engine: &Engine) -> Result<Cluster, EngineError> {
         configs?,
         networks?,
     ))
+}
+
+/// [`load_objects`] for the worker, which also follows the services' specs (`SpecWatch`): the
+/// specs that changed since it last looked come with the cluster.
+pub async fn load_objects_watched(
+    engine: &Engine,
+    watch: &mut SpecWatch,
+) -> Result<(Cluster, Vec<SpecSeen>), EngineError> {
+    let (info, nodes, services, secrets, configs, networks) = tokio::join!(
+        engine.info_once(),
+        engine.nodes(),
+        engine.services_watched(watch),
+        engine.secrets(),
+        engine.configs(),
+        engine.networks(),
+    );
+    let (services, changed) = services?;
+    let c = Cluster::new(
+        Some(info?),
+        nodes?,
+        services,
+        Vec::new(),
+        secrets?,
+        configs?,
+        networks?,
+    );
+    Ok((c, changed))
 }
 
 /// Reads the tasks of `set` as a stream, keeps what `keep` wants in `tracker`, and returns what

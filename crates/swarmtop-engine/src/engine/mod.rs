@@ -11,6 +11,7 @@ pub mod load;
 pub mod logs;
 pub mod node_containers;
 pub mod raw;
+pub mod spec_watch;
 pub mod timeout;
 pub mod tracker;
 pub mod transport;

@@ -20,11 +20,13 @@ use tokio::time::{Instant, sleep_until};
 use super::cadence::{Cadence, ServiceFacts};
 use super::client::Engine;
 use super::error::{EngineError, Failure, from_bollard};
-use super::load::{load_objects, task_filters, tracked_tasks};
+use super::load::{load_objects_watched, task_filters, tracked_tasks};
+use super::spec_watch::SpecWatch;
 use super::tracker::{Keep, Tracker};
 use crate::connect::Endpoint;
 use swarmtop_model::cluster::TaskSet;
 use swarmtop_model::cluster::problems::FAILURE_WINDOW_MINUTES;
+use swarmtop_model::cluster::spec_history::SpecSeen;
 use swarmtop_model::feed::TaskScope;
 pub use swarmtop_model::feed::{EngineCmd, EngineMsg, Part};
 
@@ -127,6 +129,9 @@ struct Kept {
     events_since: i64,
     /// The tasks the UI holds, for a large swarm.
     tracker: Tracker,
+    /// The services' specs as last seen (version and hash), kept across reconnections so a
+    /// change made meanwhile is told.
+    specs: SpecWatch,
 }
 
 impl Worker {
@@ -138,6 +143,7 @@ impl Worker {
             failures: 0,
             events_since: chrono::Utc::now().timestamp() - EVENT_HISTORY_SECS,
             tracker: Tracker::default(),
+            specs: SpecWatch::default(),
         };
         // after a loss, the other managers are tried before the one that was lost
         let mut lost = false;
@@ -332,6 +338,14 @@ impl Live<'_> {
         self.tx.send(m).await.map_err(|_| Exit::Closed)
     }
 
+    /// The specs that changed, for the spec history (nothing when none did).
+    async fn send_specs(&self, specs: Vec<SpecSeen>) -> Step {
+        if specs.is_empty() {
+            return Ok(());
+        }
+        self.send(EngineMsg::Part(Part::ServiceSpecs(specs))).await
+    }
+
     fn keep(&self, facts: &ServiceFacts) -> Keep {
         Keep {
             scope: self.kept.scope.clone(),
@@ -348,8 +362,8 @@ impl Live<'_> {
             .events_since
             .min(chrono::Utc::now().timestamp() - 2)
             .to_string();
-        let cluster = match load_objects(self.engine).await {
-            Ok(c) => c,
+        let (cluster, specs) = match load_objects_watched(self.engine, &mut self.kept.specs).await {
+            Ok(loaded) => loaded,
             Err(e) => return Exit::Lost(e),
         };
         let facts = ServiceFacts::of(&cluster.services);
@@ -364,6 +378,9 @@ impl Live<'_> {
         }
         let nodes_seen = cluster.nodes.clone();
         if let Err(e) = self.send(EngineMsg::Loaded(Box::new(cluster))).await {
+            return e;
+        }
+        if let Err(e) = self.send_specs(specs).await {
             return e;
         }
         self.kept.failures = 0;
@@ -520,7 +537,10 @@ impl Live<'_> {
                     Part::Nodes(nodes)
                 }
                 Kind::Services => {
-                    let services = e.services().await.map_err(Exit::Lost)?;
+                    let (services, specs) = e
+                        .services_watched(&mut self.kept.specs)
+                        .await
+                        .map_err(Exit::Lost)?;
                     self.services_read(plan, &services);
                     // a created or scaled service changes tasks too: small swarms fetch them
                     let tasks = if !plan.cadence.large && services.len() <= 50 {
@@ -533,6 +553,7 @@ impl Live<'_> {
                         None
                     };
                     self.send(EngineMsg::Part(Part::Services(services))).await?;
+                    self.send_specs(specs).await?;
                     match tasks {
                         Some(t) => Part::Tasks(TaskSet::All, t),
                         None => continue,
@@ -592,14 +613,15 @@ impl Live<'_> {
     }
 
     async fn poll_services(&mut self, plan: &mut Plan) -> Step {
-        match self.engine.services().await {
-            Ok(s) => {
+        match self.engine.services_watched(&mut self.kept.specs).await {
+            Ok((s, specs)) => {
                 let before = plan.facts.clone();
                 self.services_read(plan, &s);
                 // a large swarm at rest: nothing to redraw (no spec, count or update changed)
                 if !(plan.cadence.large && plan.facts == before) {
                     self.send(EngineMsg::Part(Part::Services(s))).await?;
                 }
+                self.send_specs(specs).await?;
                 if plan.cadence.large {
                     // recovered services' history goes, newly degraded ones' is read
                     self.prune(plan).await?;
@@ -743,10 +765,13 @@ impl Live<'_> {
     }
 
     async fn resync(&mut self, plan: &mut Plan) -> Step {
-        let cluster = load_objects(self.engine).await.map_err(Exit::Lost)?;
+        let (cluster, specs) = load_objects_watched(self.engine, &mut self.kept.specs)
+            .await
+            .map_err(Exit::Lost)?;
         self.services_read(plan, &cluster.services);
         plan.nodes_seen = cluster.nodes.clone();
         self.send(EngineMsg::Loaded(Box::new(cluster))).await?;
+        self.send_specs(specs).await?;
         if plan.cadence.large {
             plan.overview = Some(Instant::now());
             plan.overview_for_pane = false;

@@ -283,3 +283,31 @@ async fn no_leader_is_said_as_such() {
     .await;
     assert_eq!(failure, Some(Failure::NoLeader));
 }
+
+#[tokio::test]
+async fn a_spec_that_changes_while_watching_is_sent_as_the_engine_wrote_it() {
+    let mut s = start(10_000).await;
+    s.until("first load", |m, _| matches!(m, EngineMsg::Loaded(_)))
+        .await;
+    let name = swarmtop_model::cluster::service_name(&s.cluster.services[0]).to_string();
+    let id = swarmtop_model::cluster::service_id(&s.cluster.services[0]).to_string();
+    scale(&s.sim, &name, 5);
+    let mut sent = Vec::new();
+    s.until("the changed spec", |m, _| match m {
+        EngineMsg::Part(Part::ServiceSpecs(v)) => {
+            sent = v.clone();
+            true
+        }
+        _ => false,
+    })
+    .await;
+    // that service only: the specs found at the start did not change while watched
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].service_id, id);
+    assert_eq!(sent[0].spec["Mode"]["Replicated"]["Replicas"], 5);
+    let previous = sent[0]
+        .previous
+        .as_ref()
+        .expect("the spec before the scale");
+    assert_eq!(previous["Mode"]["Replicated"]["Replicas"], 3);
+}

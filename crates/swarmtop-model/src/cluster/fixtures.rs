@@ -224,3 +224,19 @@ pub fn sample_secret_in_use() -> Cluster {
     }
     c
 }
+
+/// `docker service inspect` of a service after `docker service create` and one `docker service
+/// update`, captured on the lab (`testdata/README.md` has the commands): `web-20` and `web-26`
+/// (image, replicas, env, a port; dockerd 20.10 and 26), `rich-20` and `rich-26` (nearly every
+/// option changed).
+pub fn inspected_service(name: &str) -> serde_json::Value {
+    let text = match name {
+        "web-20" => include_str!("testdata/service-web-20.json"),
+        "web-26" => include_str!("testdata/service-web-26.json"),
+        "rich-20" => include_str!("testdata/service-rich-20.json"),
+        "rich-26" => include_str!("testdata/service-rich-26.json"),
+        other => panic!("no inspected service {other}"),
+    };
+    let list: serde_json::Value = serde_json::from_str(text).expect("fixture service");
+    list[0].clone()
+}

@@ -12,6 +12,8 @@ mod object;
 pub mod placement;
 mod problem;
 pub mod problems;
+pub mod spec_diff;
+pub mod spec_history;
 mod task;
 
 use std::collections::{BTreeMap, HashMap};
