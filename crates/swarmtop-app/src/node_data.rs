@@ -6,10 +6,11 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
-use swarmtop_model::cluster::Cluster;
+use bollard_stubs::models::TaskState;
 use swarmtop_model::cluster::problems::{Problem, find_with};
+use swarmtop_model::cluster::{Cluster, Task, task_state};
 use swarmtop_model::nodes::{
-    ContainerFacts, Health, NodeMsg, NodeReach, NodeWatch, ReachState, Usage,
+    ContainerFacts, Health, NodeMsg, NodeReach, NodeWatch, ReachState, Usage, Watched,
 };
 
 /// How far back the sparklines go.
@@ -111,6 +112,10 @@ pub struct NodeData {
     pub settled_at: Option<DateTime<Utc>>,
     /// Readings came since the sums were last worked out.
     new_readings: bool,
+    /// The running tasks by task, service and node, for the cluster generation it was built
+    /// from (`node_watch`): a key that moves the rows near the screen (j, a sort, a filter)
+    /// looks up those rows instead of walking every task (12-15 ms a key at L).
+    pub watch_index: Option<(u64, std::sync::Arc<WatchIndex>)>,
 }
 
 /// What the nodes' messages left to do.
@@ -309,5 +314,56 @@ pub fn missing_text(nd: &NodeData, node_id: &str) -> &'static str {
         "n/a"
     } else {
         ""
+    }
+}
+
+/// A running task whose container can be read.
+pub fn watched(t: &Task) -> Option<Watched> {
+    // a task whose healthcheck has not passed yet is `starting`, its container running: its
+    // figures and health are what an operator asks about
+    if !matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
+        return None;
+    }
+    let container = t
+        .status
+        .as_ref()
+        .and_then(|s| s.container_status.as_ref())
+        .and_then(|c| c.container_id.clone())?;
+    Some(Watched {
+        task_id: t.id.clone()?,
+        container_id: container,
+        node_id: t.node_id.clone()?,
+    })
+}
+
+/// The running tasks that can be watched, and where each is: built once per cluster
+/// generation.
+#[derive(Debug, Default)]
+pub struct WatchIndex {
+    pub running: Vec<Watched>,
+    pub by_task: HashMap<String, usize>,
+    /// Every task of the service that can be watched.
+    pub by_service: HashMap<String, Vec<usize>>,
+    pub by_node: HashMap<String, Vec<usize>>,
+}
+
+impl WatchIndex {
+    pub fn new(tasks: &[Task]) -> WatchIndex {
+        let mut ix = WatchIndex::default();
+        for t in tasks {
+            let Some(w) = watched(t) else { continue };
+            let i = ix.running.len();
+            ix.by_task.insert(w.task_id.clone(), i);
+            if let Some(s) = t.service_id.as_deref() {
+                ix.by_service.entry(s.to_string()).or_default().push(i);
+            }
+            ix.by_node.entry(w.node_id.clone()).or_default().push(i);
+            ix.running.push(w);
+        }
+        ix
+    }
+
+    pub fn pick<'a>(&self, at: impl Iterator<Item = &'a usize>) -> Vec<Watched> {
+        at.filter_map(|&i| self.running.get(i).cloned()).collect()
     }
 }

@@ -5,11 +5,10 @@
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use bollard_stubs::models::TaskState;
-use swarmtop_model::cluster::{Task, task_state};
 use swarmtop_model::nodes::{NodeFacts, NodeWatch, Watched};
 
 use super::msg::Effect;
+use super::node_data::WatchIndex;
 use super::panes::Pane;
 use super::state::State;
 
@@ -25,26 +24,24 @@ fn key(state: &State) -> u64 {
     h.finish()
 }
 
-fn watched(t: &Task) -> Option<Watched> {
-    // a task whose healthcheck has not passed yet is `starting`, its container running: its
-    // figures and health are what an operator asks about
-    if !matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
-        return None;
+/// The index for the cluster as it is now, kept in the state until the cluster changes.
+fn index(state: &mut State) -> std::sync::Arc<WatchIndex> {
+    match &state.node_data.watch_index {
+        Some((generation, ix)) if *generation == state.cluster_gen => ix.clone(),
+        _ => {
+            let ix = std::sync::Arc::new(WatchIndex::new(&state.cluster.tasks));
+            state.node_data.watch_index = Some((state.cluster_gen, ix.clone()));
+            ix
+        }
     }
-    let container = t
-        .status
-        .as_ref()
-        .and_then(|s| s.container_status.as_ref())
-        .and_then(|c| c.container_id.clone())?;
-    Some(Watched {
-        task_id: t.id.clone()?,
-        container_id: container,
-        node_id: t.node_id.clone()?,
-    })
 }
 
 /// What the screen needs from the nodes now.
 pub fn wanted(state: &State) -> NodeWatch {
+    wanted_from(state, &WatchIndex::new(&state.cluster.tasks))
+}
+
+fn wanted_from(state: &State, ix: &WatchIndex) -> NodeWatch {
     let c = &state.cluster;
     let nodes: Vec<NodeFacts> = c
         .nodes
@@ -58,21 +55,12 @@ pub fn wanted(state: &State) -> NodeWatch {
         })
         .collect();
     let near: HashSet<&str> = state.rows_near_screen().into_iter().collect();
-    let running = || c.tasks.iter().filter_map(watched);
+    let running = || ix.running.iter().cloned();
     let mut usage: Vec<Watched> = match state.pane() {
         // the rows near the screen are tasks
-        Pane::Tasks => running()
-            .filter(|w| near.contains(w.task_id.as_str()))
-            .collect(),
-        Pane::Services => c
-            .tasks
-            .iter()
-            .filter(|t| t.service_id.as_deref().is_some_and(|s| near.contains(s)))
-            .filter_map(watched)
-            .collect(),
-        Pane::Nodes => running()
-            .filter(|w| near.contains(w.node_id.as_str()))
-            .collect(),
+        Pane::Tasks => ix.pick(near.iter().filter_map(|t| ix.by_task.get(*t))),
+        Pane::Services => ix.pick(near.iter().filter_map(|s| ix.by_service.get(*s)).flatten()),
+        Pane::Nodes => ix.pick(near.iter().filter_map(|n| ix.by_node.get(*n)).flatten()),
         // every running task: this one follows the swarm's size, bounded by how many
         // containers the worker reads at once (its concurrency), not by the screen
         Pane::Top => running().collect(),
@@ -102,7 +90,8 @@ pub fn watch_effect(state: &mut State) -> Option<Effect> {
         return None;
     }
     state.node_data.asked_key = Some(key);
-    let want = wanted(state);
+    let ix = index(state);
+    let want = wanted_from(state, &ix);
     if want == state.node_data.asked {
         return None;
     }

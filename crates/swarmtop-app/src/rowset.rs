@@ -30,6 +30,8 @@ struct Packed {
     key_texts: Vec<u8>,
     /// The ID columns (bit i: column i), matched from their start only.
     by_prefix: u64,
+    /// Some row has a text beyond ASCII.
+    any_unicode: bool,
 }
 
 impl Packed {
@@ -55,6 +57,7 @@ impl Packed {
                 p.texts.push(0);
             }
             p.unicode.push(unicode);
+            p.any_unicode |= unicode;
             for col in 0..columns {
                 let k = flatten(r.cells.get(col).map(Cell::sort_key), &mut p.key_texts);
                 p.keys.push(k);
@@ -253,10 +256,27 @@ impl Rows {
                     .filter(|&i| hit(i, Mode::Substring))
                     .collect();
                 if v.is_empty() {
-                    (
-                        Mode::Fuzzy,
-                        everything().filter(|&i| hit(i, Mode::Fuzzy)).collect(),
-                    )
+                    // the fuzzy matches are among those of a filter of one-letter words
+                    // typed before (for those, a substring is a subsequence): on ASCII rows
+                    let from = if packed.any_unicode {
+                        None
+                    } else {
+                        self.matches.iter().rev().find(|(f, m, _)| {
+                            *m == Mode::Substring
+                                && f.is_ascii()
+                                && !f.contains('\\')
+                                && f.split(' ').all(|w| w.len() <= 1)
+                        })
+                    };
+                    let found = match from {
+                        Some((_, _, narrow)) => narrow
+                            .iter()
+                            .copied()
+                            .filter(|&i| hit(i, Mode::Fuzzy))
+                            .collect(),
+                        None => everything().filter(|&i| hit(i, Mode::Fuzzy)).collect(),
+                    };
+                    (Mode::Fuzzy, found)
                 } else {
                     (Mode::Substring, v)
                 }
@@ -451,7 +471,8 @@ mod tests {
         }
     }
 
-    fn sample() -> Vec<Row> {
+    /// With `unicode`, names beyond ASCII among them (the fast paths differ without).
+    fn sample_of(unicode: bool) -> Vec<Row> {
         let names = [
             "web",
             "api",
@@ -463,8 +484,8 @@ mod tests {
             "x",
             "registry.example.com/shop/web:1.2",
             "registry.example.com/shop/web:1.10",
-            "café",
-            "Éclair web",
+            if unicode { "café" } else { "cafe" },
+            if unicode { "Éclair web" } else { "Eclair web" },
         ];
         (0..300)
             .map(|i| {
@@ -486,8 +507,8 @@ mod tests {
         r.iter().map(|r| r.id.clone()).collect()
     }
 
-    fn plain(filter: &str, sort: Option<usize>, reverse: bool) -> Vec<String> {
-        let mut v = filter_rows(sample(), filter);
+    fn plain(rows: Vec<Row>, filter: &str, sort: Option<usize>, reverse: bool) -> Vec<String> {
+        let mut v = filter_rows(rows, filter);
         match sort {
             // sorted by a column, equals keep the pane's order (the rank is for no sort)
             Some(c) => {
@@ -502,19 +523,27 @@ mod tests {
 
     #[test]
     fn same_rows_as_filtering_and_sorting_copies() {
-        let mut r = Rows::new(sample());
-        // typed one key at a time, cut back, retyped, with every order
+        for unicode in [true, false] {
+            same_rows_for(unicode);
+        }
+    }
+
+    fn same_rows_for(unicode: bool) {
+        let mut r = Rows::new(sample_of(unicode));
+        // typed one key at a time, cut back, retyped, with every order; "wbq" and "s w e"
+        // match only fuzzily after a one-letter filter
         for filter in [
-            "", "w", "we", "web", "web ", "web 1", "we", "W", "Wo", "", "sh web", "x", "zz", "é",
-            "cafe", "reg 10", "-3", "xwe1", "wwe", "we1", "qz", "qzz", "q",
+            "w", "wb", "wbq", "wbqz", "s", "s w", "s w e", "s w ex", "", "web", "wx", "", "w",
+            "we", "web", "web ", "web 1", "we", "W", "Wo", "", "sh web", "x", "zz", "é", "cafe",
+            "reg 10", "-3", "xwe1", "wwe", "we1", "qz", "qzz", "q",
         ] {
             for sort in [None, Some(0), Some(1)] {
                 for reverse in [false, true] {
                     r.arrange(filter, sort, reverse);
                     assert_eq!(
                         ids(&r),
-                        plain(filter, sort, reverse),
-                        "filter {filter:?} sort {sort:?} reverse {reverse}"
+                        plain(sample_of(unicode), filter, sort, reverse),
+                        "unicode {unicode} filter {filter:?} sort {sort:?} reverse {reverse}"
                     );
                 }
             }
