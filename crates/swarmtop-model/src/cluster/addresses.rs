@@ -5,7 +5,7 @@
 //! (the node's load balancer); the manager hands them out, and the API does not say how many
 //! are left, so they are counted from the services and tasks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use bollard_stubs::models::{Network, Service, TaskState};
 
@@ -144,8 +144,9 @@ pub fn pressure(c: &Cluster, out: &mut Vec<Problem>) {
         .iter()
         .filter_map(|n| Some((n.name.as_deref()?, n.id.as_deref()?)))
         .collect();
-    let mut uses: BTreeMap<&str, Use> = BTreeMap::new();
-    let mut nets_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut uses: HashMap<&str, Use> = HashMap::new();
+    // looked up once per task: a hash, not a walk down a tree of 5,000 service IDs
+    let mut nets_of: HashMap<&str, Vec<&str>> = HashMap::new();
     for s in &c.services {
         for vip in s
             .endpoint
