@@ -37,11 +37,7 @@ fn index(state: &mut State) -> std::sync::Arc<WatchIndex> {
 }
 
 /// What the screen needs from the nodes now.
-pub fn wanted(state: &State) -> NodeWatch {
-    wanted_from(state, &WatchIndex::new(&state.cluster.tasks))
-}
-
-fn wanted_from(state: &State, ix: &WatchIndex) -> NodeWatch {
+fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
     let c = &state.cluster;
     let nodes: Vec<NodeFacts> = c
         .nodes
@@ -91,7 +87,7 @@ pub fn watch_effect(state: &mut State) -> Option<Effect> {
     }
     state.node_data.asked_key = Some(key);
     let ix = index(state);
-    let want = wanted_from(state, &ix);
+    let want = wanted(state, &ix);
     if want == state.node_data.asked {
         return None;
     }

@@ -31,8 +31,6 @@ pub struct Needle {
     /// The words, lower case where they ignore case.
     words: Vec<(String, bool)>,
     ascii: Option<Vec<Word>>,
-    /// The first word, lower case when it ignores case: what ranks the rows.
-    first: Option<(String, bool)>,
 }
 
 /// The filter's words as matched, each lower case when it ignores case (smart case: a word
@@ -105,7 +103,6 @@ impl Needle {
             AtomKind::Fuzzy,
         );
         let plain = filter_words(filter);
-        let first = plain.first().cloned();
         let ascii = filter.is_ascii().then(|| {
             words(filter)
                 .map(unescape)
@@ -120,26 +117,18 @@ impl Needle {
             fuzzy,
             words: plain,
             ascii,
-            first,
         }
     }
 
     /// How well a row matches, by its first cell (its name), best first: 0 when it starts
     /// with the first word, 1 when it holds it, 2 when another cell does.
     pub fn rank(&self, name: &str) -> u8 {
-        let Some((w, ignore_case)) = &self.first else {
-            return 2;
-        };
-        let folded;
-        let name = if *ignore_case && name.chars().any(char::is_uppercase) {
-            folded = name.to_lowercase();
-            folded.as_str()
-        } else {
-            name
-        };
-        if name.starts_with(w.as_str()) {
+        let first = &self.words[..self.words.len().min(1)];
+        if first.is_empty() {
+            2
+        } else if plain_match(first, name, true) {
             0
-        } else if name.contains(w.as_str()) {
+        } else if plain_match(first, name, false) {
             1
         } else {
             2
