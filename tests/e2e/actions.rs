@@ -235,7 +235,13 @@ fn scale_roll_out_with_the_form_and_roll_back() {
     assert!(screen.contains("PROGRESS"), "{screen}");
     t.wait_text(Duration::from_secs(120), "5/5 slots done");
     eventually(Duration::from_secs(60), "update completed", || {
-        (inspect(&lab, "service", &svc, "{{.UpdateStatus.State}}") == "completed").then_some(())
+        (inspect(
+            &lab,
+            "service",
+            &svc,
+            "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+        ) == "completed")
+            .then_some(())
     });
     assert_eq!(
         inspect(
@@ -257,7 +263,12 @@ fn scale_roll_out_with_the_form_and_roll_back() {
     t.send(&["y"]);
     t.wait_text(Duration::from_secs(20), "rollback to the previous spec");
     eventually(Duration::from_secs(120), "rollback completed", || {
-        (inspect(&lab, "service", &svc, "{{.UpdateStatus.State}}") == "rollback_completed")
+        (inspect(
+            &lab,
+            "service",
+            &svc,
+            "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+        ) == "rollback_completed")
             .then_some(())
     });
     assert_eq!(

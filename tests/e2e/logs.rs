@@ -125,7 +125,7 @@ fn merged_logs_survive_a_rolling_update_and_save_exactly_what_was_loaded() {
             "inspect",
             &svc,
             "--format",
-            "{{.UpdateStatus.State}}",
+            "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
         ]);
         (st.trim() == "completed").then_some(())
     });
