@@ -32,7 +32,7 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
             .problems()
             .into_iter()
             .find(|p| p.key == id)
-            .and_then(|p| match p.subject {
+            .and_then(|p| match p.subject.clone() {
                 swarmtop_model::cluster::problems::Subject::Service(sid) => Some(sid),
                 _ => None,
             }),

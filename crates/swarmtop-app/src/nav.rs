@@ -120,7 +120,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
                 .problems()
                 .into_iter()
                 .find(|p| p.key == id)
-                .map(|p| p.subject);
+                .map(|p| p.subject.clone());
             match subject {
                 Some(Subject::Service(sid)) => go(
                     state,

@@ -212,6 +212,9 @@ pub struct State {
     pub map_offset: usize,
     /// (critical, warning) problems, for the header; counted when data changes.
     pub problem_counts: (usize, usize),
+    /// Every problem, worst first, as counted at the last change (the problems pane and the
+    /// keys that act on a problem read these: found once per change, not once per use).
+    problems_found: Vec<swarmtop_model::cluster::problems::Problem>,
     /// Counts changes to what views are built from: a view's rows are rebuilt only when it
     /// changed since they were built (switching panes, sorting and filtering reuse them).
     pub data_gen: u64,
@@ -263,6 +266,7 @@ impl State {
             keymap,
             read_only: None,
             problem_counts: (0, 0),
+            problems_found: Vec::new(),
             map_offset: 0,
             data_gen: 0,
             cluster_gen: 0,
@@ -359,7 +363,7 @@ impl State {
         use swarmtop_model::cluster::problems::Severity;
         self.data_gen += 1;
         self.rows_behind = false;
-        let found = self.problems();
+        let found = super::node_data::problems(&self.cluster, self.now, &self.node_data);
         self.problem_counts = (
             found
                 .iter()
@@ -370,12 +374,14 @@ impl State {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
         );
+        self.problems_found = found;
         self.show();
     }
 
-    /// Every problem, worst first, with those the nodes' engines tell (health, image drift).
-    pub fn problems(&self) -> Vec<swarmtop_model::cluster::problems::Problem> {
-        super::node_data::problems(&self.cluster, self.now, &self.node_data)
+    /// Every problem, worst first, with those the nodes' engines tell (health, image drift),
+    /// as found at the last change.
+    pub fn problems(&self) -> &[swarmtop_model::cluster::problems::Problem] {
+        &self.problems_found
     }
 
     /// Only the event timeline, the usage figures or the nodes' reach changed (no problem to
@@ -399,6 +405,7 @@ impl State {
                 events: &self.events,
                 up_to_date: &self.up_to_date,
                 nodes: &self.node_data,
+                problems: &self.problems_found,
             });
             // newest events and the busiest tasks come in on top: a cursor on the first row
             // stays there

@@ -482,7 +482,7 @@ fn copy_selected(state: &mut State) -> Vec<Effect> {
                 .problems()
                 .into_iter()
                 .find(|p| p.key == row.id)
-                .map(|p| p.text)
+                .map(|p| p.text.clone())
                 .unwrap_or_default(),
         ),
         Pane::Events => ("the event", cells()),

@@ -335,7 +335,8 @@ pub(crate) mod tests {
             .into_iter()
             .find(|p| p.key.ends_with(":replicas"))
             .unwrap()
-            .text;
+            .text
+            .clone();
         let under: String = out
             .lines()
             .skip_while(|l| !l.starts_with('└'))

@@ -139,6 +139,8 @@ pub struct Sources<'a> {
     pub up_to_date: &'a UpToDate,
     /// What the nodes' own engines said (usage, health, reach).
     pub nodes: &'a NodeData,
+    /// Every problem, worst first, as found at the last change.
+    pub problems: &'a [swarmtop_model::cluster::problems::Problem],
 }
 
 impl View {
@@ -161,7 +163,7 @@ impl View {
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id), now),
             (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
-            (Pane::Problems, _) => problems::rows(c, now, nd),
+            (Pane::Problems, _) => problems::rows(src.problems),
             (Pane::Nodes, _) => nodes::rows(c, nd),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, nd, Some(s)),
             (Pane::Services, _) => services::rows(c, nd, None),
