@@ -118,7 +118,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         Pane::Problems => {
             let subject = state
                 .problems()
-                .into_iter()
+                .iter()
                 .find(|p| p.key == id)
                 .map(|p| p.subject.clone());
             match subject {

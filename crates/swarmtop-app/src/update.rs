@@ -480,7 +480,7 @@ fn copy_selected(state: &mut State) -> Vec<Effect> {
             "the problem",
             state
                 .problems()
-                .into_iter()
+                .iter()
                 .find(|p| p.key == row.id)
                 .map(|p| p.text.clone())
                 .unwrap_or_default(),
@@ -1682,7 +1682,7 @@ mod tests {
         let Some(Effect::Copy(text)) = fx.first() else {
             panic!("{fx:?}");
         };
-        let first = s.problems().into_iter().next().unwrap();
+        let first = s.problems().iter().next().unwrap().clone();
         assert_eq!(*text, first.text);
     }
 

@@ -332,7 +332,7 @@ pub(crate) mod tests {
         let out = render(&s, 80, 24);
         let text = s
             .problems()
-            .into_iter()
+            .iter()
             .find(|p| p.key.ends_with(":replicas"))
             .unwrap()
             .text
