@@ -2404,18 +2404,24 @@ fi
 # arguments): "contexts", or "stacks"/"services"/"nodes" followed by the connection options
 # typed so far; nothing for the rest.
 __swarmtop_names_wanted() {
-    local w prev= words=() conn=() skip= n=0 what=
-    for w in "${@:1:$#-1}"; do
+    local w prev= skip= n=0 first= second= what=
+    local -a conn
+    conn=()
+    for w in "$@"; do
         if [[ -n $skip ]]; then
             [[ $skip == conn ]] && conn+=("$prev" "$w")
             skip=
         else
             case "$w" in
-                -c|--context|-H|--host) [[ ${#words[@]} -eq 0 || $w == -H || $w == --host ]] && skip=conn || skip=1 ;;
+                -c|--context|-H|--host)
+                    # -c after a subcommand is another option (stack deploy's compose file)
+                    if [[ $n -eq 0 || $w == -H || $w == --host ]]; then skip=conn; else skip=1; fi ;;
                 --*=*) ;;
                 --compose-file|--config|--constraint|--context|--dir|--env|--format|--health-cmd|--health-interval|--health-retries|--health-start-period|--health-timeout|--host|--image|--keymap|--label|--limit-cpu|--limit-memory|--log-file|--mode|--mount|--name|--network|--publish|--replicas|--reserve-cpu|--reserve-memory|--resolve-image|--restart-condition|--secret|--theme|--tlscacert|--tlscert|--tlskey|--update-delay|--update-failure-action|--update-monitor|--update-order|--update-parallelism|-H|-c|-e|-l|-p) skip=1 ;;
                 -*) ;;
-                *) words+=("$w") ;;
+                *)
+                    n=$((n + 1))
+                    if [[ $n -eq 1 ]]; then first=$w; elif [[ $n -eq 2 ]]; then second=$w; fi ;;
             esac
         fi
         prev=$w
@@ -2425,24 +2431,24 @@ __swarmtop_names_wanted() {
         return
     fi
     [[ -n $skip ]] && return
-    case "${words[*]:0:2}" in
+    case "$first $second" in
             "stack rm"|"stack remove"|"stack ps"|"stack file") what=stacks ;;
             "service rollback"|"service update"|"service scale") what=services ;;
             "node "*) what=nodes ;;
     esac
     # the name is the subcommand's first argument
-    [[ -n $what && ${#words[@]} -eq 2 ]] && echo "$what" "${conn[@]}"
+    if [[ -n $what && $n -eq 2 ]]; then echo "$what" "${conn[@]}"; fi
 }
 
 _swarmtop_with_names() {
     local cur="${COMP_WORDS[COMP_CWORD]}" asked=()
     # --context=NAME: bash splits the word at '='
     if [[ $cur == = ]]; then cur=; fi
-    local words=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
+    local before=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
     if [[ ${COMP_WORDS[COMP_CWORD-1]} == = ]]; then
-        words=("${COMP_WORDS[@]:1:COMP_CWORD-2}")
+        before=("${COMP_WORDS[@]:1:COMP_CWORD-2}")
     fi
-    read -ra asked <<<"$(__swarmtop_names_wanted "${words[@]}" "$cur")"
+    read -ra asked <<<"$(__swarmtop_names_wanted "${before[@]}")"
     if [[ ${#asked[@]} -gt 0 ]]; then
         local IFS=$'\n'
         COMPREPLY=($(compgen -W "$(swarmtop "${asked[@]:1}" __complete "${asked[0]}" 2>/dev/null)" -- "$cur"))

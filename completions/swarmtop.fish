@@ -445,7 +445,7 @@ function __swarmtop_names
     end
     swarmtop $conn __complete $argv[1] 2>/dev/null
 end
-complete -c swarmtop -n "__fish_swarmtop_needs_command" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
+complete -c swarmtop -n "not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand stack; and __fish_seen_subcommand_from rm remove ps file" -f -a "(__swarmtop_names stacks)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand service; and __fish_seen_subcommand_from rollback update scale" -f -a "(__swarmtop_names services)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand node; and __fish_seen_subcommand_from drain activate pause promote demote" -f -a "(__swarmtop_names nodes)"

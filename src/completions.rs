@@ -21,7 +21,7 @@ pub fn script(shell: CompletionShell) -> Result<String, String> {
     match shell {
         CompletionShell::Bash => Ok(format!("{generated}\n{}", bash_names(&cmd))),
         CompletionShell::Zsh => zsh_names(&generated, &cmd),
-        CompletionShell::Fish => Ok(format!("{generated}\n{FISH_NAMES}")),
+        CompletionShell::Fish => Ok(format!("{generated}\n{}", fish_names(&cmd))),
     }
 }
 
@@ -70,8 +70,8 @@ fn name_cases() -> &'static str {
      \"node \"*) what=nodes ;;"
 }
 
-/// The finder both bash and zsh use: the subcommand's words so far, the connection options,
-/// and whether the word being completed is a context or a name of the swarm.
+/// The finder both bash and zsh use (in the syntax both read): from the words before the one
+/// being completed, whether that word is a context or a name of the swarm.
 fn sh_finder(fn_name: &str, cmd: &clap::Command) -> String {
     let values = value_options(cmd).join("|");
     let cases = name_cases();
@@ -80,18 +80,24 @@ fn sh_finder(fn_name: &str, cmd: &clap::Command) -> String {
 # arguments): "contexts", or "stacks"/"services"/"nodes" followed by the connection options
 # typed so far; nothing for the rest.
 {fn_name}() {{
-    local w prev= words=() conn=() skip= n=0 what=
-    for w in "${{@:1:$#-1}}"; do
+    local w prev= skip= n=0 first= second= what=
+    local -a conn
+    conn=()
+    for w in "$@"; do
         if [[ -n $skip ]]; then
             [[ $skip == conn ]] && conn+=("$prev" "$w")
             skip=
         else
             case "$w" in
-                -c|--context|-H|--host) [[ ${{#words[@]}} -eq 0 || $w == -H || $w == --host ]] && skip=conn || skip=1 ;;
+                -c|--context|-H|--host)
+                    # -c after a subcommand is another option (stack deploy's compose file)
+                    if [[ $n -eq 0 || $w == -H || $w == --host ]]; then skip=conn; else skip=1; fi ;;
                 --*=*) ;;
                 {values}) skip=1 ;;
                 -*) ;;
-                *) words+=("$w") ;;
+                *)
+                    n=$((n + 1))
+                    if [[ $n -eq 1 ]]; then first=$w; elif [[ $n -eq 2 ]]; then second=$w; fi ;;
             esac
         fi
         prev=$w
@@ -101,11 +107,11 @@ fn sh_finder(fn_name: &str, cmd: &clap::Command) -> String {
         return
     fi
     [[ -n $skip ]] && return
-    case "${{words[*]:0:2}}" in
+    case "$first $second" in
             {cases}
     esac
     # the name is the subcommand's first argument
-    [[ -n $what && ${{#words[@]}} -eq 2 ]] && echo "$what" "${{conn[@]}}"
+    if [[ -n $what && $n -eq 2 ]]; then echo "$what" "${{conn[@]}}"; fi
 }}
 "#
     )
@@ -118,11 +124,11 @@ _swarmtop_with_names() {{
     local cur="${{COMP_WORDS[COMP_CWORD]}}" asked=()
     # --context=NAME: bash splits the word at '='
     if [[ $cur == = ]]; then cur=; fi
-    local words=("${{COMP_WORDS[@]:1:COMP_CWORD-1}}")
+    local before=("${{COMP_WORDS[@]:1:COMP_CWORD-1}}")
     if [[ ${{COMP_WORDS[COMP_CWORD-1]}} == = ]]; then
-        words=("${{COMP_WORDS[@]:1:COMP_CWORD-2}}")
+        before=("${{COMP_WORDS[@]:1:COMP_CWORD-2}}")
     fi
-    read -ra asked <<<"$(__swarmtop_names_wanted "${{words[@]}}" "$cur")"
+    read -ra asked <<<"$(__swarmtop_names_wanted "${{before[@]}}")"
     if [[ ${{#asked[@]}} -gt 0 ]]; then
         local IFS=$'\n'
         COMPREPLY=($(compgen -W "$(swarmtop "${{asked[@]:1}}" __complete "${{asked[0]}}" 2>/dev/null)" -- "$cur"))
@@ -152,7 +158,12 @@ fn zsh_names(generated: &str, cmd: &clap::Command) -> Result<String, String> {
         r#"{body}{finder}
 _swarmtop_with_names() {{
     local -a asked names
-    asked=(${{=$(__swarmtop_names_wanted "${{(@)words[2,CURRENT-1]}}" "$PREFIX")}})
+    if [[ $CURRENT -eq 2 || $words[2] == -* ]] && [[ $PREFIX == --context=* ]]; then
+        compset -P '*='
+        asked=(contexts)
+    else
+        asked=(${{=$(__swarmtop_names_wanted "${{(@)words[2,CURRENT-1]}}")}})
+    fi
     if (( $#asked )); then
         names=(${{(f)"$(swarmtop ${{asked[2,-1]}} __complete $asked[1] 2>/dev/null)"}})
         compadd -a names
@@ -171,7 +182,13 @@ fi
     ))
 }
 
-/// fish: more `complete` rules beside clap_complete's.
+/// fish: more `complete` rules beside clap_complete's. `--context` is only an option before
+/// the subcommand (clap_complete's condition for it is false while its value is missing).
+fn fish_names(cmd: &clap::Command) -> String {
+    let subcommands: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+    FISH_NAMES.replace("SUBCOMMANDS", &subcommands.join(" "))
+}
+
 const FISH_NAMES: &str = r#"# swarmtop: names from the docker CLI's contexts and from the swarm (swarmtop __complete),
 # asked with the connection options typed so far
 function __swarmtop_names
@@ -185,7 +202,7 @@ function __swarmtop_names
     end
     swarmtop $conn __complete $argv[1] 2>/dev/null
 end
-complete -c swarmtop -n "__fish_swarmtop_needs_command" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
+complete -c swarmtop -n "not __fish_seen_subcommand_from SUBCOMMANDS" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand stack; and __fish_seen_subcommand_from rm remove ps file" -f -a "(__swarmtop_names stacks)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand service; and __fish_seen_subcommand_from rollback update scale" -f -a "(__swarmtop_names services)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand node; and __fish_seen_subcommand_from drain activate pause promote demote" -f -a "(__swarmtop_names nodes)"
