@@ -7,6 +7,7 @@
 
 mod actions;
 mod common;
+mod completions;
 mod config;
 mod connect;
 mod editor;
@@ -19,6 +20,7 @@ mod node_reach;
 mod node_stats;
 mod nothing_lost;
 mod panes;
+mod plugin;
 mod resilience;
 mod rotate;
 mod shell;
