@@ -86,6 +86,7 @@ fn parse_args() -> std::result::Result<Cli, ExitCode> {
             if let Some(dir) = &globals.config {
                 set_docker_config(dir);
             }
+            plugin::watch_cli_socket(terminate_self);
             Ok(cli)
         }
         Err(e) => {
@@ -102,6 +103,16 @@ fn set_docker_config(dir: &std::path::Path) {
     // SAFETY: called from main before the runtime or any other thread exists.
     unsafe {
         std::env::set_var("DOCKER_CONFIG", dir);
+    }
+}
+
+/// The docker CLI asked its plugin to stop: as if it were sent SIGTERM itself (the TUI restores
+/// the terminal and exits 143; a headless command ends).
+#[allow(unsafe_code)]
+fn terminate_self() {
+    // SAFETY: kill(2) on our own pid with a valid signal number; no memory is touched.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGTERM);
     }
 }
 

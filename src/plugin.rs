@@ -15,6 +15,9 @@ use crate::cli::ConnArgs;
 pub const METADATA_SUBCOMMAND: &str = "docker-cli-plugin-metadata";
 /// Set by the docker CLI when it runs a plugin (to the command it was started as).
 pub const REEXEC_ENV: &str = "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND";
+/// Set by the docker CLI to a unix socket it closes to tell a plugin to stop (after a SIGINT
+/// or SIGTERM, when the plugin's output is not a terminal and so got no signal of its own).
+pub const SOCKET_ENV: &str = "DOCKER_CLI_PLUGIN_SOCKET";
 /// The plugin's name: `docker swarmtop`.
 pub const NAME: &str = "swarmtop";
 /// The executable's name in a cli-plugins directory.
@@ -196,6 +199,41 @@ fn set_value(g: &mut DockerGlobals, name: &str, value: String) {
         // docker's own log level: swarmtop logs only with --log-file
         _ => {}
     }
+}
+
+/// Connects to the docker CLI's socket ([`SOCKET_ENV`]) and calls `stop` when the CLI closes
+/// it. Without the variable, or when the socket cannot be reached, nothing happens (an older
+/// CLI has none).
+pub fn watch_cli_socket(stop: impl FnOnce() + Send + 'static) {
+    use std::io::Read;
+    use std::os::unix::net::{SocketAddr, UnixStream};
+    let Some(addr) = std::env::var_os(SOCKET_ENV) else {
+        return;
+    };
+    let addr = addr.to_string_lossy().into_owned();
+    // on Linux the CLI listens on an abstract socket, written "@name"
+    let sa = match addr.strip_prefix('@') {
+        #[cfg(target_os = "linux")]
+        Some(name) => {
+            use std::os::linux::net::SocketAddrExt;
+            SocketAddr::from_abstract_name(name.as_bytes())
+        }
+        _ => SocketAddr::from_pathname(&addr),
+    };
+    let Ok(mut stream) = sa.and_then(|sa| UnixStream::connect_addr(&sa)) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let mut byte = [0u8; 1];
+        loop {
+            match stream.read(&mut byte) {
+                Ok(0) => return stop(),
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    });
 }
 
 /// The metadata the docker CLI asks for before it lists or runs the plugin (schema 0.1.0:

@@ -194,3 +194,54 @@ fn docker_context_swarmtop_shows_the_labs_nodes() {
     let screen = t.wait_text(Duration::from_secs(10), "[exit 0]");
     assert!(!screen.contains("node1"), "the alternate screen is gone: {screen}");
 }
+
+/// Told to stop while its output is not a terminal, the docker CLI closes the socket it gave
+/// the plugin and waits for it (forwarding no signal): swarmtop stops then.
+#[test]
+fn a_signal_to_docker_stops_the_plugin() {
+    let cfg = config_with_plugin();
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("sim.sock");
+    let child = docker(cfg.path())
+        .args(["swarmtop", "sim", "--socket"])
+        .arg(&socket)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut docker = Docker(child);
+    eventually(Duration::from_secs(30), "the plugin serving", || {
+        socket.exists().then_some(())
+    });
+    docker.terminate();
+    eventually(Duration::from_secs(30), "docker (and its plugin) ended", || {
+        docker.0.try_wait().unwrap()
+    });
+}
+
+/// The docker CLI we started; a test that fails leaves neither it nor its plugin running (the
+/// CLI kills its plugin at its third signal).
+struct Docker(std::process::Child);
+
+impl Docker {
+    fn terminate(&self) {
+        // SAFETY: a signal to the child this test started
+        #[allow(unsafe_code)]
+        let r = unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        assert_eq!(r, 0);
+    }
+}
+
+impl Drop for Docker {
+    fn drop(&mut self) {
+        for _ in 0..3 {
+            if self.0.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            self.terminate();
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let _ = self.0.wait();
+    }
+}
