@@ -2434,7 +2434,7 @@ __swarmtop_names_wanted() {
     case "$first $second" in
             "stack rm"|"stack remove"|"stack ps"|"stack file") what=stacks ;;
             "service rollback"|"service update"|"service scale") what=services ;;
-            "node "*) what=nodes ;;
+            "node drain"|"node activate"|"node pause"|"node promote"|"node demote") what=nodes ;;
     esac
     # the name is the subcommand's first argument
     if [[ -n $what && $n -eq 2 ]]; then echo "$what" "${conn[@]}"; fi

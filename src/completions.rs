@@ -64,10 +64,15 @@ fn value_options(cmd: &clap::Command) -> Vec<String> {
 }
 
 /// `case` patterns of the subcommands whose argument is a name of the swarm.
-fn name_cases() -> &'static str {
-    "\"stack rm\"|\"stack remove\"|\"stack ps\"|\"stack file\") what=stacks ;;\n            \
-     \"service rollback\"|\"service update\"|\"service scale\") what=services ;;\n            \
-     \"node \"*) what=nodes ;;"
+fn name_cases() -> String {
+    NAMED
+        .iter()
+        .map(|(cmd, subs, what)| {
+            let patterns: Vec<String> = subs.iter().map(|s| format!("\"{cmd} {s}\"")).collect();
+            format!("{}) what={what} ;;", patterns.join("|"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n            ")
 }
 
 /// The finder both bash and zsh use (in the syntax both read): from the words before the one
@@ -186,7 +191,15 @@ fi
 /// the subcommand (clap_complete's condition for it is false while its value is missing).
 fn fish_names(cmd: &clap::Command) -> String {
     let subcommands: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
-    FISH_NAMES.replace("SUBCOMMANDS", &subcommands.join(" "))
+    let mut out = FISH_NAMES.replace("SUBCOMMANDS", &subcommands.join(" "));
+    for (sub, subs, what) in NAMED {
+        out.push_str(&format!(
+            "complete -c swarmtop -n \"__fish_swarmtop_using_subcommand {sub}; and \
+             __fish_seen_subcommand_from {}\" -f -a \"(__swarmtop_names {what})\"\n",
+            subs.join(" ")
+        ));
+    }
+    out
 }
 
 const FISH_NAMES: &str = r#"# swarmtop: names from the docker CLI's contexts and from the swarm (swarmtop __complete),
@@ -203,9 +216,6 @@ function __swarmtop_names
     swarmtop $conn __complete $argv[1] 2>/dev/null
 end
 complete -c swarmtop -n "not __fish_seen_subcommand_from SUBCOMMANDS" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand stack; and __fish_seen_subcommand_from rm remove ps file" -f -a "(__swarmtop_names stacks)"
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand service; and __fish_seen_subcommand_from rollback update scale" -f -a "(__swarmtop_names services)"
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand node; and __fish_seen_subcommand_from drain activate pause promote demote" -f -a "(__swarmtop_names nodes)"
 "#;
 
 /// The man page, in roff.
@@ -238,13 +248,25 @@ fn names(what: &str, conn: &[String]) -> Vec<String> {
 
 /// What a positional argument of a subcommand names, for completion: the same places the
 /// docker CLI completes names (`docker stack rm`, `docker service rollback`, `docker node ...`).
+/// (subcommand, its subcommands, what their first argument names).
+const NAMED: &[(&str, &[&str], &str)] = &[
+    ("stack", &["rm", "remove", "ps", "file"], "stacks"),
+    ("service", &["rollback", "update", "scale"], "services"),
+    (
+        "node",
+        &["drain", "activate", "pause", "promote", "demote"],
+        "nodes",
+    ),
+];
+
 pub fn positional_names(path: &[&str]) -> Option<&'static str> {
-    match path {
-        ["stack", "rm" | "remove" | "ps" | "file"] => Some("stacks"),
-        ["service", "rollback" | "update" | "scale"] => Some("services"),
-        ["node", _] => Some("nodes"),
-        _ => None,
-    }
+    let [cmd, sub] = path else {
+        return None;
+    };
+    NAMED
+        .iter()
+        .find(|(c, subs, _)| c == cmd && subs.contains(sub))
+        .map(|(_, _, what)| *what)
 }
 
 // cobra's ShellCompDirective values (github.com/spf13/cobra, completions.go)
@@ -358,4 +380,38 @@ fn complete(words: &[String]) -> (Vec<String>, u8) {
 fn filter(mut candidates: Vec<String>, partial: &str) -> Vec<String> {
     candidates.retain(|c| c.starts_with(partial));
     candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_argument_is_a_subcommands_first_argument() {
+        let cli = Cli::command();
+        for (cmd, subs, _) in NAMED {
+            let c = cli.find_subcommand(cmd).unwrap_or_else(|| panic!("{cmd}"));
+            for sub in *subs {
+                let s = c
+                    .get_subcommands()
+                    .find(|s| s.get_name() == *sub || s.get_all_aliases().any(|a| a == *sub))
+                    .unwrap_or_else(|| panic!("{cmd} {sub}"));
+                assert!(
+                    s.get_positionals().next().is_some(),
+                    "{cmd} {sub} takes a name"
+                );
+            }
+        }
+        assert_eq!(positional_names(&["stack", "remove"]), Some("stacks"));
+        assert_eq!(positional_names(&["stack", "deploy"]), None);
+    }
+
+    #[test]
+    fn cobra_answers_subcommands_options_and_files() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(cobra(&words(&["sta"])), "stack\n:4\n");
+        assert_eq!(cobra(&words(&["stack", "deploy", "--pr"])), "--prune\n:4\n");
+        // a compose file: the shell's file completion
+        assert_eq!(cobra(&words(&["stack", "deploy", "-c", ""])), ":0\n");
+    }
 }

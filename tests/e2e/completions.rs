@@ -113,8 +113,13 @@ fn bash_completes_options_and_docker_contexts() {
 #[test]
 fn zsh_and_fish_read_their_scripts_and_fish_completes_contexts() {
     let cfg = docker_config_with(&[("lab-a", "unix:///nonexistent-a.sock")]);
-    let (ok, _, err) = run(Command::new("zsh").arg("-n").arg(repo("completions/_swarmtop")));
-    assert!(ok, "zsh -n completions/_swarmtop (is zsh installed?): {err}");
+    let (ok, _, err) = run(Command::new("zsh")
+        .arg("-n")
+        .arg(repo("completions/_swarmtop")));
+    assert!(
+        ok,
+        "zsh -n completions/_swarmtop (is zsh installed?): {err}"
+    );
     let script = format!(
         "source {}; complete -C 'swarmtop --context '; complete -C 'swarmtop --cont'",
         repo("completions/swarmtop.fish").display()
@@ -156,10 +161,22 @@ fn bash_and_docker_complete_the_swarms_names() {
     assert!(stacks.contains(&stack), "{stacks:?}");
     let services = bash_complete(
         c,
-        &["swarmtop", "-H", &lab.manager(), "service", "update", "--image", "x", ""],
+        &[
+            "swarmtop",
+            "-H",
+            &lab.manager(),
+            "service",
+            "update",
+            "--image",
+            "x",
+            "",
+        ],
     );
     assert!(services.contains(&svc), "{services:?}");
-    let nodes = bash_complete(c, &["swarmtop", "--context", "lab", "node", "drain", "node"]);
+    let nodes = bash_complete(
+        c,
+        &["swarmtop", "--context", "lab", "node", "drain", "node"],
+    );
     assert_eq!(nodes, ["node1", "node2", "node3"]);
     // the same names as the docker CLI lists
     let want: Vec<String> = lab
@@ -185,9 +202,12 @@ fn bash_and_docker_complete_the_swarms_names() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.contains(&stack.as_str()), "{out}");
     assert_eq!(lines.last(), Some(&":4"), "no file completion: {out}");
-    let (ok, out, err) = run(Command::new(docker_cli())
-        .env("DOCKER_CONFIG", c)
-        .args(["__complete", "swarmtop", "--context", ""]));
+    let (ok, out, err) = run(Command::new(docker_cli()).env("DOCKER_CONFIG", c).args([
+        "__complete",
+        "swarmtop",
+        "--context",
+        "",
+    ]));
     assert!(ok, "{err}");
     assert!(out.lines().any(|l| l == "lab"), "{out}");
 }
