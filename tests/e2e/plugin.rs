@@ -110,7 +110,8 @@ fn docker_swarmtop_snapshot_is_swarmtop_snapshot() {
     let config_flag = format!("--config={}", c.display());
     let manager = lab.manager();
     // (docker's options, environment, what the header names)
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (vec!["--context", "lab"], vec![], "(lab)"),
         (vec!["-c", "lab"], vec![], "(lab)"),
         (vec!["-H", &manager], vec![], "(default)"),
