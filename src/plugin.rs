@@ -93,6 +93,8 @@ pub fn call(argv: &[OsString], from_docker: bool) -> Result<Call, String> {
     let mut globals = DockerGlobals::default();
     let mut rest = argv.iter().skip(1);
     let mut completing = false;
+    // `docker help swarmtop [CMD]` and `docker --help swarmtop` run the plugin with those words
+    let mut help = false;
     while let Some(arg) = rest.next() {
         let Some(word) = arg.to_str() else {
             return Err(format!(
@@ -104,6 +106,10 @@ pub fn call(argv: &[OsString], from_docker: bool) -> Result<Call, String> {
             completing = true;
             continue;
         }
+        if matches!(word, "help" | "--help" | "-h") {
+            help = true;
+            continue;
+        }
         if word == NAME {
             let args: Vec<OsString> = rest.cloned().collect();
             if completing {
@@ -113,6 +119,10 @@ pub fn call(argv: &[OsString], from_docker: bool) -> Result<Call, String> {
                         .map(|a| a.to_string_lossy().into_owned())
                         .collect(),
                 });
+            }
+            let mut args = args;
+            if help {
+                args.push("--help".into());
             }
             return Ok(Call::Run { globals, args });
         }
@@ -401,6 +411,19 @@ mod tests {
         assert!(e.contains("--context needs a value"), "{e}");
         let e = call(&argv(&[EXE, "ps"]), true).unwrap_err();
         assert!(e.contains("\"ps\""), "{e}");
+    }
+
+    #[test]
+    fn docker_help_shows_ours() {
+        for words in [
+            &[EXE, "help", "swarmtop", "stack"][..],
+            &[EXE, "--help", "swarmtop", "stack"],
+        ] {
+            let Ok(Call::Run { args, .. }) = call(&argv(words), true) else {
+                panic!("{words:?}")
+            };
+            assert_eq!(args, argv(&["stack", "--help"]));
+        }
     }
 
     #[test]

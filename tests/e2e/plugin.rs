@@ -47,10 +47,22 @@ fn the_docker_cli_lists_the_plugin_as_valid() {
         .find(|l| l.trim_start().starts_with("swarmtop*"))
         .unwrap_or_else(|| panic!("docker --help lists swarmtop* as a plugin:\n{help}"));
     assert!(line.contains("A terminal UI for Docker Swarm"), "{line}");
-    // the plugin's own help, under the name it is run by
-    let (ok, out, err) = run(docker(cfg.path()).args(["swarmtop", "--help"]));
+    // the plugin's own help, under the name it is run by, however docker is asked
+    for args in [
+        &["swarmtop", "--help"][..],
+        &["help", "swarmtop"],
+        &["--help", "swarmtop"],
+    ] {
+        let (ok, out, err) = run(docker(cfg.path()).args(args));
+        assert!(ok, "{args:?}: {err}");
+        assert!(
+            out.contains("Usage: docker swarmtop [OPTIONS]"),
+            "{args:?}: {out}"
+        );
+    }
+    let (ok, out, err) = run(docker(cfg.path()).args(["help", "swarmtop", "stack"]));
     assert!(ok, "{err}");
-    assert!(out.contains("Usage: docker swarmtop"), "{out}");
+    assert!(out.contains("Usage: docker swarmtop stack"), "{out}");
     // a docker option it does not know is named, and nothing runs
     let (ok, _, err) = run(docker(cfg.path()).args(["swarmtop", "--bogus"]));
     assert!(!ok);
