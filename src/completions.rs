@@ -177,7 +177,10 @@ _swarmtop_with_names() {{
     _swarmtop "$@"
 }}
 
+# autoloaded as _swarmtop, this file has just redefined _swarmtop as clap_complete's function:
+# the names come first from the next Tab on too
 if [ "$funcstack[1]" = "_swarmtop" ]; then
+    compdef _swarmtop_with_names swarmtop
     _swarmtop_with_names "$@"
 else
     compdef _swarmtop_with_names swarmtop

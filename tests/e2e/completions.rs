@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Lab, docker_cli, run, swarmtop_bin, unique};
+use std::time::Duration;
+
+use crate::common::{Lab, Tmux, docker_cli, run, swarmtop_bin, unique};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -131,6 +133,37 @@ fn zsh_and_fish_read_their_scripts_and_fish_completes_contexts() {
     assert!(ok, "fish (is fish installed?): {err}");
     let lines: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(lines, ["default", "lab-a", "--context"], "{out}");
+}
+
+/// zsh, as a person uses it: completions/ in $fpath, compinit, Tab; the contexts are offered
+/// after the first Tab too (the autoloaded file redefines the function zsh calls).
+#[test]
+fn zsh_completes_contexts_at_every_tab() {
+    let cfg = docker_config_with(&[("lab-a", "unix:///nonexistent-a.sock")]);
+    let t = Tmux::start(
+        "zsh -f",
+        100,
+        20,
+        &[
+            ("PATH", path_with_swarmtop()),
+            ("DOCKER_CONFIG", cfg.path().display().to_string()),
+        ],
+    );
+    t.type_text(&format!(
+        "fpath=({} $fpath); autoload -U compinit; compinit -u; clear\n",
+        repo("completions").display()
+    ));
+    t.type_text("swarmtop sn");
+    t.send(&["Tab"]);
+    t.wait_text(Duration::from_secs(20), "swarmtop snapshot");
+    t.send(&["C-u"]);
+    t.type_text("swarmtop --context la");
+    t.send(&["Tab"]);
+    t.wait_text(Duration::from_secs(20), "swarmtop --context lab-a");
+    t.send(&["C-u"]);
+    t.type_text("swarmtop --context=la");
+    t.send(&["Tab"]);
+    t.wait_text(Duration::from_secs(20), "swarmtop --context=lab-a");
 }
 
 /// The swarm's names where the docker CLI completes them, asked of the lab with the
