@@ -1044,12 +1044,16 @@ _swarmtop() {
             return 0
             ;;
         swarmtop__subcmd__man)
-            opts="-H -h --host --tls --tlsverify --tlscacert --tlscert --tlskey --read-only --theme --keymap --help"
+            opts="-H -h --dir --host --tls --tlsverify --tlscacert --tlscert --tlskey --read-only --theme --keymap --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -46,7 +46,7 @@ complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "stack" -d 'Deploy
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "keys" -d 'Print the keys of the active keymap (config.yaml, the context, --keymap)'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "config" -d 'Where the settings files are, and whether they are right'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh or fish (README: Shell completion)'
-complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "man" -d 'Print the man page (roff): `swarmtop man > swarmtop.1`, or `swarmtop man | man -l -`'
+complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "man" -d 'Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for each subcommand (swarmtop-stack-deploy.1, ...) there'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "install-plugin" -d 'Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker CLI\'s plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins)'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand snapshot" -l format -r -f -a "json\t''
@@ -381,6 +381,7 @@ complete -c swarmtop -n "__fish_swarmtop_using_subcommand completions" -l tls -d
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand completions" -l tlsverify -d 'Use TLS and verify the engine\'s certificate'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand completions" -l read-only -d 'Change nothing in the cluster: actions that would are refused. Wins over config.yaml'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand man" -l dir -d 'Write every page into this directory (e.g. /usr/local/share/man/man1)' -r -F
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand man" -s H -l host -d 'Engine to connect to: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat it to list fallback managers' -r
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand man" -l tlscacert -d 'Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand man" -l tlscert -d 'TLS certificate file (default $DOCKER_CERT_PATH/cert.pem)' -r -F
@@ -411,7 +412,7 @@ complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_s
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "keys" -d 'Print the keys of the active keymap (config.yaml, the context, --keymap)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "config" -d 'Where the settings files are, and whether they are right'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "completions" -d 'Print the shell completion script for bash, zsh or fish (README: Shell completion)'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "man" -d 'Print the man page (roff): `swarmtop man > swarmtop.1`, or `swarmtop man | man -l -`'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "man" -d 'Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for each subcommand (swarmtop-stack-deploy.1, ...) there'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "install-plugin" -d 'Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker CLI\'s plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "drain" -d 'Move the node\'s tasks elsewhere and schedule nothing there (prints what moves)'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the shell completion scripts in completions/ and the man page in man/ from the
+# Regenerates the shell completion scripts in completions/ and the man pages in man/ from the
 # command line's definition (src/cli.rs). tests/e2e/completions.rs fails until they match.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,4 +8,5 @@ bin=target/debug/swarmtop
 "$bin" completions bash > completions/swarmtop.bash
 "$bin" completions zsh > completions/_swarmtop
 "$bin" completions fish > completions/swarmtop.fish
-"$bin" man > man/swarmtop.1
+rm -f man/*.1
+"$bin" man --dir man > /dev/null

@@ -152,8 +152,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
-    /// Print the man page (roff): `swarmtop man > swarmtop.1`, or `swarmtop man | man -l -`.
-    Man,
+    /// Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for
+    /// each subcommand (swarmtop-stack-deploy.1, ...) there.
+    Man {
+        /// Write every page into this directory (e.g. /usr/local/share/man/man1).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker
     /// CLI's plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins).
     InstallPlugin {

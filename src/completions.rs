@@ -37,7 +37,6 @@ fn visible(full: &clap::Command) -> clap::Command {
     if let Some(a) = full.get_after_help() {
         c = c.after_help(a.clone());
     }
-    c.build();
     c
 }
 
@@ -224,8 +223,41 @@ complete -c swarmtop -n "not __fish_seen_subcommand_from SUBCOMMANDS" -s c -l co
 /// The man page, in roff.
 pub fn man() -> std::io::Result<String> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(visible(&Cli::command())).render(&mut out)?;
+    clap_mangen::Man::new(man_command()).render(&mut out)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Writes swarmtop.1 and a page for each subcommand (the top page refers to them) into `dir`;
+/// returns their paths.
+pub fn man_pages(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    clap_mangen::generate_to(man_command(), dir)?;
+    let mut written = Vec::new();
+    fn walk(
+        c: &clap::Command,
+        prefix: &str,
+        dir: &std::path::Path,
+        out: &mut Vec<std::path::PathBuf>,
+    ) {
+        let name = format!("{prefix}{}", c.get_name());
+        out.push(dir.join(format!("{name}.1")));
+        for s in c.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(s, &format!("{name}-"), dir, out);
+        }
+    }
+    walk(&man_command(), "", dir, &mut written);
+    Ok(written)
+}
+
+/// The command the man pages describe: no hidden subcommands, no `help` subcommand (the pages
+/// are the help).
+fn man_command() -> clap::Command {
+    fn no_help(c: clap::Command) -> clap::Command {
+        c.disable_help_subcommand(true).mut_subcommands(no_help)
+    }
+    let mut c = no_help(visible(&Cli::command()));
+    c.build();
+    c
 }
 
 /// The names `swarmtop __complete WHAT` prints, asked of this same executable with the

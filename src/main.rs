@@ -277,8 +277,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: None }) => {
             print!("{}", swarmtop::completions::man()?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let pages = swarmtop::completions::man_pages(dir).map_err(|e| {
+                anyhow::anyhow!("cannot write the man pages into {}: {e}", dir.display())
+            })?;
+            for p in pages {
+                println!("{}", p.display());
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Some(Command::InstallPlugin { dir, force }) => {
@@ -405,7 +414,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         // answered before the settings were read
         Some(Command::Completions { .. })
-        | Some(Command::Man)
+        | Some(Command::Man { .. })
         | Some(Command::InstallPlugin { .. })
         | Some(Command::Complete { .. }) => {}
         Some(Command::Config { cmd }) => match cmd {

@@ -40,6 +40,44 @@ fn committed_completions_and_man_page_are_current() {
             args.join(" ")
         );
     }
+    // a page for each subcommand, the ones the top page refers to
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(Command::new(swarmtop_bin())
+        .args(["man", "--dir"])
+        .arg(dir.path()));
+    assert!(ok, "swarmtop man --dir: {err}");
+    let pages = |d: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".1"))
+            .collect();
+        names.sort();
+        names
+    };
+    let generated = pages(dir.path());
+    assert!(
+        generated.contains(&"swarmtop-stack-deploy.1".to_string()),
+        "{generated:?}"
+    );
+    assert_eq!(
+        pages(&repo("man")),
+        generated,
+        "man/ has other pages than `swarmtop man --dir` writes: run scripts/refresh-completions.sh"
+    );
+    for page in &generated {
+        let want = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        let committed = std::fs::read_to_string(repo("man").join(page)).unwrap();
+        assert!(
+            committed == want,
+            "man/{page} is out of date: run scripts/refresh-completions.sh"
+        );
+    }
+    let top = std::fs::read_to_string(repo("man/swarmtop.1")).unwrap();
+    assert!(
+        top.contains("swarmtop\\-stack(1)"),
+        "the top page names the others"
+    );
 }
 
 /// A docker config directory with contexts the docker CLI itself created.
