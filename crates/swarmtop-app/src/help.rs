@@ -18,6 +18,14 @@ pub enum HelpRow {
         keys: String,
         action: Action,
     },
+    /// The title of the custom commands of the pane (config.yaml `commands:`).
+    CustomTitle,
+    /// A custom command: its key, its name and what it does.
+    Custom {
+        key: String,
+        name: String,
+        about: String,
+    },
     /// The title of the `:` commands, listed after the keys.
     CommandsTitle,
     /// One `:` command: what is typed, and what it does.
@@ -69,6 +77,40 @@ pub fn rows(keymap: &Keymap, scope: Scope, writes: bool) -> Vec<HelpRow> {
             about: c.about,
         });
     }
+    out
+}
+
+/// The rows for what is on screen: the keys ([`rows`]), and in a pane the custom commands that
+/// run there (in a read-only session only those marked safe), before the `:` commands.
+pub fn rows_in(state: &super::state::State) -> Vec<HelpRow> {
+    let scope = super::help_update::scope(state);
+    let writes = state.read_only.is_none();
+    let mut out = rows(&state.keymap, scope, writes);
+    if !matches!(state.screen, super::state::Screen::Panes) {
+        return out;
+    }
+    let pane = state.pane().name();
+    let custom: Vec<HelpRow> = state
+        .commands
+        .iter()
+        .filter(|c| c.applies_to(pane) && (writes || c.safe))
+        .map(|c| HelpRow::Custom {
+            key: c.key.to_string(),
+            name: c.name.clone(),
+            about: c.description.clone(),
+        })
+        .collect();
+    if custom.is_empty() {
+        return out;
+    }
+    let at = out
+        .iter()
+        .position(|r| *r == HelpRow::CommandsTitle)
+        .map(|i| i.saturating_sub(1))
+        .unwrap_or(out.len());
+    let mut block = vec![HelpRow::Blank, HelpRow::CustomTitle];
+    block.extend(custom);
+    out.splice(at..at, block);
     out
 }
 

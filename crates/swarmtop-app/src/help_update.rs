@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::help::{HelpState, rows};
+use super::help::HelpState;
 use super::msg::Effect;
 use super::state::{Overlay, Screen, State};
 use swarmtop_settings::keymap::{Action, Key, Scope};
@@ -26,7 +26,7 @@ pub fn visible_rows(state: &State) -> usize {
 
 /// The furthest the overlay scrolls: the last row at the bottom.
 pub fn max_offset(state: &State) -> usize {
-    rows(&state.keymap, scope(state), state.read_only.is_none())
+    super::help::rows_in(state)
         .len()
         .saturating_sub(visible_rows(state))
 }
