@@ -11,6 +11,7 @@ pub mod autosave;
 pub mod background;
 pub mod cli;
 pub mod colour_out;
+pub mod custom_run;
 /// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.
 pub use swarmtop_engine::{access, connect, engine};
 /// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.

@@ -58,7 +58,10 @@ pub fn value(state: &State, var: &str) -> Option<String> {
         Pane::Services => service(&id),
         Pane::Stacks if var == "stack" => Some(id),
         Pane::Tasks | Pane::Top => {
-            let t = c.tasks.iter().find(|t| t.id.as_deref() == Some(id.as_str()))?;
+            let t = c
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some(id.as_str()))?;
             match var {
                 "task" => Some(id.clone()),
                 "container" => t
@@ -269,7 +272,10 @@ commands:
     }
 
     fn status(s: &State) -> String {
-        s.status.as_ref().map(|l| l.text.clone()).unwrap_or_default()
+        s.status
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default()
     }
 
     fn run_of(fx: &[Effect]) -> CommandRun {
@@ -288,10 +294,22 @@ commands:
         let Some(Overlay::Describe(d)) = &s.overlay else {
             panic!("no output view")
         };
-        assert_eq!(d.shows, Shows::Output { id: r.id, running: true });
+        assert_eq!(
+            d.shows,
+            Shows::Output {
+                id: r.id,
+                running: true
+            }
+        );
         assert_eq!(d.lines, vec!["$ echo web node1"]);
         // what it writes comes into the view, and how it ended
-        update(&mut s, Msg::CommandOutput { id: r.id, lines: vec!["web node1".into()] });
+        update(
+            &mut s,
+            Msg::CommandOutput {
+                id: r.id,
+                lines: vec!["web node1".into()],
+            },
+        );
         update(
             &mut s,
             Msg::CommandEnded {
@@ -305,7 +323,13 @@ commands:
         };
         assert_eq!(d.lines, vec!["$ echo web node1", "web node1", "[exit 0]"]);
         assert_eq!(d.title, "where · exit 0");
-        assert_eq!(d.shows, Shows::Output { id: r.id, running: false });
+        assert_eq!(
+            d.shows,
+            Shows::Output {
+                id: r.id,
+                running: false
+            }
+        );
     }
 
     #[test]

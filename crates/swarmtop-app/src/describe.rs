@@ -39,7 +39,10 @@ pub enum Shows {
     },
     /// A custom command's output (`crate::custom`), by its run's id; while it runs, the stop
     /// key (and closing the view) stops it.
-    Output { id: u64, running: bool },
+    Output {
+        id: u64,
+        running: bool,
+    },
 }
 
 /// The read of a service's spec and previous spec that the history view asks for.

@@ -97,7 +97,10 @@ pub enum Msg {
     /// A rotation finished, as far as it went (`swarmtop_ops::rotate`).
     Rotated(Box<swarmtop_ops::rotate::RotateReport>),
     /// Lines a custom command wrote (stdout and stderr as they came), by its run's id.
-    CommandOutput { id: u64, lines: Vec<String> },
+    CommandOutput {
+        id: u64,
+        lines: Vec<String>,
+    },
     /// A custom command ended: `Ok("exit 0")`, `Ok("stopped")`, or why it could not run.
     CommandEnded {
         id: u64,

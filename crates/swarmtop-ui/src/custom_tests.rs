@@ -84,7 +84,10 @@ fn help_lists_the_panes_custom_commands_80x24() {
     }));
     let out = render(&s, 80, 24);
     assert!(out.contains("custom commands (config.yaml)"), "{out}");
-    assert!(out.contains("where: say the service and node of the row"), "{out}");
+    assert!(
+        out.contains("where: say the service and node of the row"),
+        "{out}"
+    );
     insta::assert_snapshot!("custom_help_services", out);
     // read-only: only the safe one is offered
     s.read_only = Some("--read-only".into());
@@ -95,5 +98,8 @@ fn help_lists_the_panes_custom_commands_80x24() {
         .expect("the safe command in help");
     s.overlay = Some(Overlay::Help(swarmtop_app::help::HelpState { offset: at }));
     let out = render(&s, 80, 24);
-    assert!(out.contains("health: curl") && !out.contains("where:"), "{out}");
+    assert!(
+        out.contains("health: curl") && !out.contains("where:"),
+        "{out}"
+    );
 }

@@ -30,10 +30,9 @@ pub fn lines<'a>(state: &State, theme: &Theme, _scope: Scope) -> Vec<Line<'a>> {
             HelpRow::Title(s) => Line::from(Span::styled(s.name().to_string(), theme.title)),
             HelpRow::Blank => Line::default(),
             HelpRow::CommandsTitle => Line::from(Span::styled("commands (type :)", theme.title)),
-            HelpRow::CustomTitle => Line::from(Span::styled(
-                "custom commands (config.yaml)",
-                theme.title,
-            )),
+            HelpRow::CustomTitle => {
+                Line::from(Span::styled("custom commands (config.yaml)", theme.title))
+            }
             HelpRow::Custom { key, name, about } => Line::from(vec![
                 Span::styled(format!("  {key:<kw$}  "), theme.key),
                 Span::styled(format!("{name}: {about}"), theme.text),
