@@ -9,6 +9,7 @@ mod actions;
 mod common;
 mod config;
 mod connect;
+mod custom;
 mod editor;
 mod fidelity;
 mod guards;
