@@ -80,40 +80,6 @@ pub fn rows(keymap: &Keymap, scope: Scope, writes: bool) -> Vec<HelpRow> {
     out
 }
 
-/// The rows for what is on screen: the keys ([`rows`]), and in a pane the custom commands that
-/// run there (in a read-only session only those marked safe), before the `:` commands.
-pub fn rows_in(state: &super::state::State) -> Vec<HelpRow> {
-    let scope = super::help_update::scope(state);
-    let writes = state.read_only.is_none();
-    let mut out = rows(&state.keymap, scope, writes);
-    if !matches!(state.screen, super::state::Screen::Panes) {
-        return out;
-    }
-    let pane = state.pane().name();
-    let custom: Vec<HelpRow> = state
-        .commands
-        .iter()
-        .filter(|c| c.applies_to(pane) && (writes || c.safe))
-        .map(|c| HelpRow::Custom {
-            key: c.key.to_string(),
-            name: c.name.clone(),
-            about: c.description.clone(),
-        })
-        .collect();
-    if custom.is_empty() {
-        return out;
-    }
-    let at = out
-        .iter()
-        .position(|r| *r == HelpRow::CommandsTitle)
-        .map(|i| i.saturating_sub(1))
-        .unwrap_or(out.len());
-    let mut block = vec![HelpRow::Blank, HelpRow::CustomTitle];
-    block.extend(custom);
-    out.splice(at..at, block);
-    out
-}
-
 /// `:ctx [NAME]` (aliases: `:context`).
 pub fn command_usage(c: &super::command::CommandInfo) -> String {
     let mut u = format!(":{}", c.name);

@@ -74,7 +74,7 @@ fn help_lists_the_panes_custom_commands_80x24() {
     key(&mut s, KeyCode::Char('2'), KeyModifiers::NONE);
     s.overlay = Some(Overlay::Help(Default::default()));
     // scrolled to the end, where the custom commands sit before the `:` commands
-    let rows = swarmtop_app::help::rows_in(&s);
+    let rows = swarmtop_app::help_update::rows_in(&s);
     let at = rows
         .iter()
         .position(|r| *r == swarmtop_app::help::HelpRow::CustomTitle)
@@ -91,7 +91,7 @@ fn help_lists_the_panes_custom_commands_80x24() {
     insta::assert_snapshot!("custom_help_services", out);
     // read-only: only the safe one is offered
     s.read_only = Some("--read-only".into());
-    let rows = swarmtop_app::help::rows_in(&s);
+    let rows = swarmtop_app::help_update::rows_in(&s);
     let at = rows
         .iter()
         .position(|r| *r == swarmtop_app::help::HelpRow::CustomTitle)

@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use swarmtop_app::help::{HelpRow, rows_in};
+use swarmtop_app::help::HelpRow;
+use swarmtop_app::help_update::rows_in;
 use swarmtop_app::state::State;
 use swarmtop_settings::keymap::{Action, Scope};
 use swarmtop_settings::theme::Theme;
