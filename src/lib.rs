@@ -12,6 +12,7 @@ pub mod background;
 pub mod cli;
 pub mod colour_out;
 pub mod completions;
+pub mod custom_run;
 /// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.
 pub use swarmtop_engine::{access, connect, engine};
 /// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.

@@ -408,8 +408,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let name = &settings.keymap_name;
             if *markdown {
                 print!("{}", keydoc::markdown(&settings.keymap, name));
+                print!("{}", keydoc::commands_markdown(&settings.commands));
             } else {
                 print!("{}", keydoc::text(&settings.keymap, name));
+                print!("{}", keydoc::commands_text(&settings.commands));
             }
         }
         // answered before the settings were read
@@ -438,6 +440,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             state.log_capacity = settings.log_capacity;
             state.theme = settings.theme.clone();
+            state.commands = settings.commands.clone();
             // a broken settings file does not stop swarmtop: the status line says what was
             // wrong and what is used instead
             if let Some(line) = settings.status_line() {

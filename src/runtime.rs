@@ -269,6 +269,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         plan_task: None,
         gate: engine.gate.clone(),
         read_task: None,
+        commands: Default::default(),
         nodes: crate::nodes::NodeWorker::start(
             engine.clone(),
             &{
@@ -448,6 +449,43 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                                 );
                             }
                             crate::shell::Outcome::Signal(sig) => {
+                                ended = Ended::Signal(sig);
+                                break 'main;
+                            }
+                        }
+                    }
+                    crate::app::Effect::RunCommand(run) if run.foreground => {
+                        // "running …" is on screen until the terminal is handed over
+                        state.catch_up();
+                        terminal.draw(|f| ui::draw(f, &state))?;
+                        // crossterm's reader must not take the keys meant for the program
+                        drop(input);
+                        let stops = crate::custom_run::Stops {
+                            term: &mut sigterm,
+                            hup: &mut sighup,
+                            int: &mut sigint,
+                        };
+                        let outcome = crate::custom_run::foreground(&run, stops).await;
+                        input = EventStream::new();
+                        // as after a shell: a new terminal draws everything at today's size
+                        let _ = execute!(
+                            io::stdout(),
+                            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                        );
+                        terminal = Terminal::new(backend(io::stdout()))?;
+                        if let Ok(size) = terminal.size() {
+                            pending.push(Msg::Resize(size.width, size.height));
+                        }
+                        match outcome {
+                            crate::custom_run::Outcome::Ended(result) => pending.insert(
+                                0,
+                                Msg::CommandEnded {
+                                    id: run.id,
+                                    name: run.name.clone(),
+                                    result,
+                                },
+                            ),
+                            crate::custom_run::Outcome::Signal(sig) => {
                                 ended = Ended::Signal(sig);
                                 break 'main;
                             }

@@ -11,6 +11,7 @@ mod common;
 mod completions;
 mod config;
 mod connect;
+mod custom;
 mod editor;
 mod fidelity;
 mod guards;

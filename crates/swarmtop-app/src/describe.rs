@@ -37,6 +37,12 @@ pub enum Shows {
         service_id: String,
         read: SpecRead,
     },
+    /// A custom command's output (`crate::custom`), by its run's id; while it runs, the stop
+    /// key (and closing the view) stops it.
+    Output {
+        id: u64,
+        running: bool,
+    },
 }
 
 /// The read of a service's spec and previous spec that the history view asks for.
@@ -51,7 +57,7 @@ impl Shows {
     /// The service it is about, if any.
     pub fn service(&self) -> Option<&str> {
         match self {
-            Shows::Other => None,
+            Shows::Other | Shows::Output { .. } => None,
             Shows::Service(id) | Shows::History { service_id: id, .. } => Some(id),
         }
     }

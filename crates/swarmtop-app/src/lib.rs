@@ -8,6 +8,7 @@ pub mod autosave;
 pub mod command;
 pub mod command_update;
 pub mod container_update;
+pub mod custom;
 pub mod describe;
 pub mod describe_nodes;
 pub mod describe_update;

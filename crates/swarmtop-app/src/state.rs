@@ -244,6 +244,10 @@ pub struct State {
     pub dialog_scroll: usize,
     /// The services' specs seen this session, for their history (`spec_history`).
     pub specs: swarmtop_model::cluster::spec_history::SpecHistory,
+    /// Custom commands in force (config.yaml `commands:`, `crate::custom`).
+    pub commands: Vec<swarmtop_settings::config::commands::CustomCommand>,
+    /// Custom commands started this session: the last one's id.
+    pub command_runs: u64,
 }
 
 impl State {
@@ -288,6 +292,8 @@ impl State {
             sent: None,
             dialog_scroll: 0,
             specs: Default::default(),
+            commands: Vec::new(),
+            command_runs: 0,
         }
     }
 

@@ -141,6 +141,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Rotated(report) => super::rotate::on_rotated(state, *report),
+        Msg::CommandOutput { id, lines } => {
+            super::custom::output(state, id, lines);
+            Vec::new()
+        }
+        Msg::CommandEnded { id, name, result } => {
+            super::custom::ended(state, id, &name, result);
+            Vec::new()
+        }
         Msg::ServiceSpec {
             service_id,
             then,
@@ -172,6 +180,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             let warning = settings.status_line();
             state.context = context.clone();
             state.keymap = settings.keymap;
+            state.commands = settings.commands;
             state.theme = settings.theme;
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
@@ -421,7 +430,15 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                         state.status = None;
                         run_action(state, a)
                     }
-                    None => Vec::new(),
+                    // a built-in key wins; a custom command has the keys left (`config check`
+                    // says where one is hidden)
+                    None => match super::custom::for_key(state, &key).cloned() {
+                        Some(cmd) => {
+                            state.status = None;
+                            super::custom::run(state, &cmd)
+                        }
+                        None => Vec::new(),
+                    },
                 }
             }
         },
@@ -544,6 +561,8 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
         Action::GoToNode => return super::nav::go_to_node(state),
+        // only the output view of a running command has something to stop
+        Action::StopCommand => state.info("no custom command is running here"),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {

@@ -239,6 +239,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod custom_tests;
+#[cfg(test)]
 mod history_tests;
 #[cfg(test)]
 mod node_tests;

@@ -19,6 +19,7 @@ const SETTINGS: &[&str] = &[
     "refresh",
     "nodes",
     "node_template",
+    "commands",
     "contexts",
 ];
 const REFRESH: &[&str] = &["tasks", "services", "resync"];
@@ -56,6 +57,8 @@ pub struct Layer {
     pub nodes: BTreeMap<String, String>,
     /// A URL with `{addr}`, `{hostname}`, `{id}` for the nodes without an entry.
     pub node_template: Option<String>,
+    /// Custom commands (`commands:`, `super::commands`).
+    pub commands: Vec<super::commands::CustomCommand>,
 }
 
 impl Layer {
@@ -82,6 +85,14 @@ impl Layer {
                 .node_template
                 .clone()
                 .or_else(|| self.node_template.clone()),
+            // a context's command of the same name replaces the top level's; the rest add
+            commands: self
+                .commands
+                .iter()
+                .filter(|c| !over.commands.iter().any(|o| o.name == c.name))
+                .chain(&over.commands)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -212,6 +223,10 @@ impl Reader<'_> {
                 // an empty `node_template:` is no template, as in the README's defaults
                 "node_template" if v.is_null() => layer.node_template = None,
                 "node_template" => layer.node_template = self.endpoint(v, &path, true),
+                "commands" => {
+                    layer.commands =
+                        super::commands::parse(v, &path, self.text, self.file, self.problems)
+                }
                 "contexts" if top => {}
                 "contexts" => self.problem(
                     ProblemKind::UnknownKey,
@@ -596,7 +611,7 @@ contexts:
             vec![
                 "config.yaml:3: refresh.taks: unknown interval (did you mean tasks?) (intervals: tasks, services, resync)",
                 "config.yaml:6: contexts.prod.read_only: expected true or false, found \"yes\"",
-                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh, nodes, node_template)",
+                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh, nodes, node_template, commands)",
             ]
         );
         assert_eq!(c.base.theme.unwrap().name, "mono");

@@ -4,6 +4,7 @@
 //! command line into the settings in force, `problem` is how every mistake is reported.
 //! The keymap and theme formats themselves live in `crate::keymap` and `crate::theme`.
 
+pub mod commands;
 pub mod disk;
 pub mod file;
 pub mod intervals;
