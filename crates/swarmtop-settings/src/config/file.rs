@@ -20,6 +20,7 @@ const SETTINGS: &[&str] = &[
     "nodes",
     "node_template",
     "contexts",
+    "fleet",
 ];
 const REFRESH: &[&str] = &["tasks", "services", "resync"];
 
@@ -91,6 +92,8 @@ pub struct ConfigFile {
     pub base: Layer,
     /// Overrides by docker context name (`default` is the context of `--host` and DOCKER_HOST).
     pub contexts: BTreeMap<String, Layer>,
+    /// `fleet:`: the swarms `:fleet` lists (none: every docker context).
+    pub fleet: Vec<super::fleet::FleetEntry>,
 }
 
 impl ConfigFile {
@@ -151,7 +154,18 @@ impl ConfigFile {
                 ),
             }
         }
-        (ConfigFile { base, contexts }, problems)
+        let fleet = match top.get("fleet") {
+            Some(v) => super::fleet::read(&mut r, v),
+            None => Vec::new(),
+        };
+        (
+            ConfigFile {
+                base,
+                contexts,
+                fleet,
+            },
+            problems,
+        )
     }
 
     /// The settings for a context: its overrides over the top level.
@@ -177,10 +191,10 @@ impl ConfigFile {
     }
 }
 
-struct Reader<'a> {
-    text: &'a str,
-    file: &'a str,
-    problems: &'a mut Vec<Problem>,
+pub(super) struct Reader<'a> {
+    pub(super) text: &'a str,
+    pub(super) file: &'a str,
+    pub(super) problems: &'a mut Vec<Problem>,
 }
 
 impl Reader<'_> {
@@ -212,14 +226,20 @@ impl Reader<'_> {
                 // an empty `node_template:` is no template, as in the README's defaults
                 "node_template" if v.is_null() => layer.node_template = None,
                 "node_template" => layer.node_template = self.endpoint(v, &path, true),
-                "contexts" if top => {}
-                "contexts" => self.problem(
+                "contexts" | "fleet" if top => {}
+                "contexts" | "fleet" => self.problem(
                     ProblemKind::UnknownKey,
                     &path,
-                    "contexts go at the top level of config.yaml, not inside a context",
+                    format!(
+                        "{key} {} at the top level of config.yaml, not inside a context",
+                        if key == "fleet" { "goes" } else { "go" }
+                    ),
                 ),
                 _ => {
-                    let known = SETTINGS.iter().copied().filter(|s| top || *s != "contexts");
+                    let known = SETTINGS
+                        .iter()
+                        .copied()
+                        .filter(|s| top || !matches!(*s, "contexts" | "fleet"));
                     let hint = did_you_mean(&key, known.clone());
                     self.problem(
                         ProblemKind::UnknownKey,
