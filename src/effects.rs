@@ -184,7 +184,10 @@ impl Executor {
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
             // the runtime's: they need the terminal or the UI loop itself
-            Effect::Switch { .. } | Effect::ListContexts | Effect::Shell(_) => {}
+            Effect::Switch { .. }
+            | Effect::ListContexts
+            | Effect::CheckFleet(_)
+            | Effect::Shell(_) => {}
             Effect::ReadServiceSpec { service_id, then } => {
                 let engine = self.engine.clone();
                 self.spawn(async move {

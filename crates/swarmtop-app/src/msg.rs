@@ -96,6 +96,15 @@ pub enum Msg {
     },
     /// A rotation finished, as far as it went (`swarmtop_ops::rotate`).
     Rotated(Box<swarmtop_ops::rotate::RotateReport>),
+    /// `:fleet`: the swarms of the check of that generation, each still being checked (or
+    /// already known not to resolve).
+    FleetLines(u64, Vec<swarmtop_model::fleet::Line>),
+    /// One swarm's answer in the check of that generation.
+    FleetAnswer {
+        generation: u64,
+        index: usize,
+        status: swarmtop_model::fleet::Status,
+    },
 }
 
 /// What `update` asks the runtime to do.
@@ -157,6 +166,8 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// Check every swarm of the fleet (`:fleet`); the answers carry the generation.
+    CheckFleet(u64),
     /// Ask a task's node for the processes in its container.
     LoadProcesses(super::task_container::TaskContainer),
     /// Ask a task's node for its container's health (describe).

@@ -183,10 +183,14 @@ pub async fn check_all(
     deadline: Duration,
     mut answer: impl FnMut(usize, Status),
 ) {
-    let work = targets
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| t.endpoint.as_ref().ok().map(|ep| (i, ep.clone())))
+    let mut to_check: Vec<(usize, Endpoint)> = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        if let Ok(ep) = &t.endpoint {
+            to_check.push((i, ep.clone()));
+        }
+    }
+    let work = to_check
+        .into_iter()
         .map(|(i, ep)| async move { (i, check(&ep, deadline).await) });
     let mut answers = futures_util::stream::iter(work).buffer_unordered(AT_ONCE);
     while let Some((i, status)) = answers.next().await {

@@ -114,7 +114,7 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .filter(|_| {
             matches!(
                 pane,
-                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events
+                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events | Pane::Fleet
             )
         })
         .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
