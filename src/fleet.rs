@@ -265,10 +265,10 @@ mod tests {
         assert!(rows[0].starts_with("NAME   ENDPOINT"), "{t}");
         assert!(
             rows[1].contains("CRIT")
-                && rows[1].contains("3 nodes, 1 down")
-                && rows[1].contains("2/3 mgr")
-                && rows[1].contains("1 more loss loses quorum")
-                && rows[1].contains("1 of 4 degraded")
+                && rows[1].contains("3, 1 down")
+                && rows[1].contains("2/3")
+                && rows[1].contains("at risk")
+                && rows[1].contains("1 of 4")
                 && rows[1].ends_with("manager node3 is down (+1 more)"),
             "{t}"
         );

@@ -54,26 +54,26 @@ impl Health {
         }
     }
 
-    /// "3 nodes" or "3 nodes, 1 down".
+    /// Under NODES: "3" or "3, 1 down".
     pub fn nodes_text(&self) -> String {
         match self.nodes_down {
-            0 => format!("{} nodes", self.nodes),
-            d => format!("{} nodes, {d} down", self.nodes),
+            0 => self.nodes.to_string(),
+            d => format!("{}, {d} down", self.nodes),
         }
     }
 
-    /// "2/3 mgr": managers reachable of the managers in the raft.
+    /// Under MGR: "2/3", managers reachable of the managers in the raft.
     pub fn managers_text(&self) -> String {
-        format!("{}/{} mgr", self.managers_reachable, self.managers)
+        format!("{}/{}", self.managers_reachable, self.managers)
     }
 
-    /// What one more manager loss would do: "quorum ok", "1 more loss loses quorum", "quorum
-    /// lost".
+    /// Under QUORUM: "ok"; "at risk" when one more manager loss would lose it;
+    /// "LOST".
     pub fn quorum_text(&self) -> &'static str {
         match self.quorum() {
-            Quorum::Lost => "quorum lost",
-            Quorum::Edge => "1 more loss loses quorum",
-            Quorum::Ok => "quorum ok",
+            Quorum::Lost => "LOST",
+            Quorum::Edge => "at risk",
+            Quorum::Ok => "ok",
         }
     }
 
@@ -88,11 +88,11 @@ impl Health {
         }
     }
 
-    /// "0 degraded" or "2 of 9 degraded".
+    /// Under DEGRADED: "0", or "2 of 9" services.
     pub fn degraded_text(&self) -> String {
         match self.degraded {
-            0 => "0 degraded".to_string(),
-            d => format!("{d} of {} degraded", self.services),
+            0 => "0".to_string(),
+            d => format!("{d} of {}", self.services),
         }
     }
 
@@ -250,11 +250,11 @@ mod tests {
     fn the_sample_swarm_in_one_line() {
         let c = sample();
         let h = Health::of(&c, "20.10.24", now());
-        assert_eq!(h.nodes_text(), "3 nodes, 1 down");
-        assert_eq!(h.managers_text(), "1/1 mgr");
+        assert_eq!(h.nodes_text(), "3, 1 down");
+        assert_eq!(h.managers_text(), "1/1");
         // one manager of one: losing it loses the quorum
-        assert_eq!(h.quorum_text(), "1 more loss loses quorum");
-        assert_eq!(h.degraded_text(), "1 of 3 degraded");
+        assert_eq!(h.quorum_text(), "at risk");
+        assert_eq!(h.degraded_text(), "1 of 3");
         // the worst problem is the problems view's first line, word for word
         let first = problems::find(&c, now()).remove(0);
         let w = h.worst.clone().unwrap();
@@ -283,12 +283,12 @@ mod tests {
             worst: None,
             engine: String::new(),
         };
-        assert_eq!(h(3, 3).quorum_text(), "quorum ok");
-        assert_eq!(h(3, 2).quorum_text(), "1 more loss loses quorum");
-        assert_eq!(h(3, 1).quorum_text(), "quorum lost");
-        assert_eq!(h(5, 4).quorum_text(), "quorum ok");
-        assert_eq!(h(2, 1).quorum_text(), "quorum lost");
-        assert_eq!(h(3, 3).managers_text(), "3/3 mgr");
+        assert_eq!(h(3, 3).quorum_text(), "ok");
+        assert_eq!(h(3, 2).quorum_text(), "at risk");
+        assert_eq!(h(3, 1).quorum_text(), "LOST");
+        assert_eq!(h(5, 4).quorum_text(), "ok");
+        assert_eq!(h(2, 1).quorum_text(), "LOST");
+        assert_eq!(h(3, 3).managers_text(), "3/3");
         assert_eq!(h(3, 3).worst_text(), "no problems");
         assert_eq!(Status::Swarm(Box::new(h(3, 3))).word(), "ok");
     }
@@ -306,8 +306,8 @@ mod tests {
         c.tasks
             .retain(|t| t.service_id.as_deref() == Some("s1webwebwebwebwebwebwebwe"));
         let h = Health::of(&c, "20.10.24", now());
-        assert_eq!(h.nodes_text(), "2 nodes");
-        assert_eq!(h.degraded_text(), "0 degraded");
+        assert_eq!(h.nodes_text(), "2");
+        assert_eq!(h.degraded_text(), "0");
         let found = problems::find(&c, now());
         assert!(
             found.iter().all(|p| p.severity == Severity::Info),

@@ -237,6 +237,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod fleet_tests;
+#[cfg(test)]
 mod history_tests;
 #[cfg(test)]
 mod node_tests;

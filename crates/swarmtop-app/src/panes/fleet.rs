@@ -16,12 +16,12 @@ pub struct Fleet {
 pub const COLUMNS: &[Column] = &[
     col("NAME", 6, 24, 1),
     col("STATE", 5, 11, 1),
-    col("NODES", 7, 14, 2),
-    col("MGR", 7, 9, 2),
-    col("QUORUM", 9, 24, 3),
-    col("DEGRADED", 8, 16, 3),
+    col("NODES", 5, 12, 1),
+    col("MGR", 3, 7, 1),
+    col("QUORUM", 6, 7, 1),
+    col("DEGRADED", 8, 10, 1),
     col("ENDPOINT", 8, 40, 4),
-    grow("WORST PROBLEM", 20, 400, 1),
+    grow("WORST PROBLEM", 16, 400, 1),
 ];
 
 /// The state's tone, and the order "worst first" sorts by.
