@@ -11,6 +11,7 @@ mod config;
 mod connect;
 mod editor;
 mod fidelity;
+mod fleet;
 mod guards;
 mod history;
 mod incident;
