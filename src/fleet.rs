@@ -75,7 +75,7 @@ const HEADERS: [&str; 8] = [
     "ENDPOINT",
     "STATE",
     "NODES",
-    "MANAGERS",
+    "MGR",
     "QUORUM",
     "DEGRADED",
     "WORST PROBLEM",

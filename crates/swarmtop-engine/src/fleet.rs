@@ -297,6 +297,24 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn an_engine_that_never_answers_is_given_up_at_the_deadline() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("mute.sock");
+        let listener = tokio::net::UnixListener::bind(&path).unwrap();
+        // accepts, reads nothing, answers nothing
+        let held = tokio::spawn(async move {
+            let mut kept = Vec::new();
+            while let Ok((conn, _)) = listener.accept().await {
+                kept.push(conn);
+            }
+        });
+        let mute = Endpoint::unix_socket("mute", path);
+        let status = check(&mute, Duration::from_secs(1)).await;
+        assert_eq!(status, Status::Unreachable("no answer within 1 s".into()));
+        held.abort();
+    }
+
     fn line(name: &str) -> Line {
         Line {
             name: name.into(),
