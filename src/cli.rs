@@ -386,6 +386,10 @@ pub struct SimArgs {
     /// Serve the --demo cluster instead of a generated one.
     #[arg(long = "demo-cluster")]
     pub demo_cluster: bool,
+    /// A size of the benchmarks (S, M, L, XL: see BENCHMARKS.md); sets --nodes, --managers,
+    /// --services and --tasks-per-service.
+    #[arg(long, value_name = "SIZE", value_parser = ["S", "M", "L", "XL", "s", "m", "l", "xl"])]
+    pub size: Option<String>,
     #[arg(long, default_value_t = 3)]
     pub nodes: usize,
     #[arg(long, default_value_t = 1)]

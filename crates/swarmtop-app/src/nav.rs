@@ -178,7 +178,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 /// is said, not cleared (the user typed it).
 fn go_to(state: &mut State, view: View, id: &str) -> Vec<Effect> {
     let fx = go(state, view, true);
-    match state.current().rows.iter().position(|r| r.id == id) {
+    match state.current().rows.position(id) {
         Some(pos) => {
             state.current_mut().select(pos);
             let h = state.page_height();

@@ -112,14 +112,15 @@ pub struct ListState {
 }
 
 impl ListState {
-    pub fn selected_row(&self) -> Option<&Row> {
+    /// The selected row, made from its packed form.
+    pub fn selected_row(&self) -> Option<Row> {
         self.rows.get(self.selected)
     }
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists. With
     /// `follow_top` (the newest-first timeline) a cursor on the first row stays on the first
     /// row, so new events come into view instead of pushing the cursor down.
-    pub fn set_rows_following(&mut self, all: Vec<Row>, follow_top: bool) {
+    pub fn set_rows_following(&mut self, all: Rows, follow_top: bool) {
         if follow_top && self.selected == 0 {
             self.selected_id = None;
         }
@@ -127,8 +128,8 @@ impl ListState {
     }
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists.
-    pub fn set_rows(&mut self, all: Vec<Row>) {
-        self.rows = Rows::new(all);
+    pub fn set_rows(&mut self, all: Rows) {
+        self.rows = all;
         self.arrange();
     }
 
@@ -140,17 +141,17 @@ impl ListState {
         let pos = self
             .selected_id
             .as_ref()
-            .and_then(|id| self.rows.iter().position(|r| &r.id == id));
+            .and_then(|id| self.rows.position(id));
         self.selected = match pos {
             Some(p) => p,
             None => self.selected.min(self.rows.len().saturating_sub(1)),
         };
-        self.selected_id = self.selected_row().map(|r| r.id.clone());
+        self.selected_id = self.rows.id(self.selected).map(str::to_string);
     }
 
     pub fn select(&mut self, index: usize) {
         self.selected = index.min(self.rows.len().saturating_sub(1));
-        self.selected_id = self.selected_row().map(|r| r.id.clone());
+        self.selected_id = self.rows.id(self.selected).map(str::to_string);
     }
 
     /// Moves the cursor by `delta` rows, clamped.
@@ -424,8 +425,7 @@ impl State {
         let page = self.page_height().max(1);
         let block = list.offset / page * page;
         list.rows
-            .window(block.saturating_sub(page), page * 3)
-            .map(|r| r.id.as_str())
+            .ids(block.saturating_sub(page), page * 3)
             .collect()
     }
 

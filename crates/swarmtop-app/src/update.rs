@@ -472,7 +472,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// `c` in a list: the selected object's ID on the clipboard (OSC 52, through ssh and tmux);
 /// a stack, which has none, by its name. IDs are what other tools take and nobody types.
 fn copy_selected(state: &mut State) -> Vec<Effect> {
-    let Some(row) = state.current().rows.get(state.current().selected).cloned() else {
+    let Some(row) = state.current().rows.get(state.current().selected) else {
         state.info("nothing selected to copy");
         return Vec::new();
     };
@@ -885,7 +885,10 @@ mod tests {
         update(&mut s, Msg::Engine(EngineMsg::Part(Part::Nodes(nodes))));
         let l = s.list(Pane::Nodes);
         assert_eq!(l.selected_id.as_deref(), Some("n2bbbbbbbbbbbbbbbbbbbbbbb"));
-        assert_eq!(l.rows[l.selected].id, "n2bbbbbbbbbbbbbbbbbbbbbbb");
+        assert_eq!(
+            l.rows.get(l.selected).unwrap().id,
+            "n2bbbbbbbbbbbbbbbbbbbbbbb"
+        );
     }
 
     #[test]
@@ -953,7 +956,7 @@ mod tests {
     #[test]
     fn n_on_a_task_goes_to_its_node_and_esc_comes_back() {
         let mut s = loaded();
-        let first_node = s.list(Pane::Nodes).rows[0].id.clone();
+        let first_node = s.list(Pane::Nodes).rows.get(0).unwrap().id.clone();
         update(&mut s, key(KeyCode::Char('3')));
         // a task on another node than the one the nodes list starts on
         let node_of = |s: &State| {
@@ -1227,7 +1230,11 @@ mod tests {
         let l = s.current();
         assert_eq!(l.selected, 0);
         assert_eq!(l.offset, 0);
-        assert!(l.rows[0].cells[3].search_text().contains("new99"));
+        assert!(
+            l.rows.get(0).unwrap().cells[3]
+                .search_text()
+                .contains("new99")
+        );
         // the same event twice (history and live overlap) is shown once
         update(&mut s, ev(2_099, "new99"));
         assert_eq!(s.current().rows.len(), 101);
@@ -2003,7 +2010,7 @@ mod tests {
         let mut s = loaded();
         update(&mut s, key(KeyCode::Char('o'))); // HOSTNAME
         update(&mut s, key(KeyCode::Char('o'))); // STATUS
-        let first = &s.list(Pane::Nodes).rows[0];
+        let first = &s.list(Pane::Nodes).rows.get(0).unwrap();
         assert_eq!(first.id, "n3ccccccccccccccccccccccc"); // "down" < "ready"
     }
 }

@@ -117,8 +117,10 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events | Pane::Fleet
             )
         })
-        .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
-        .map(|c| c.search_text().to_string())
+        .and_then(|i| {
+            list.selected_row()
+                .and_then(|r| r.cells.get(i).map(|c| c.search_text().to_string()))
+        })
         .filter(|t| !t.is_empty());
     // the rollout view says where the update stands above its slots
     let area = if let (Pane::Rollout, swarmtop_app::panes::Drill::Service(sid)) =

@@ -17,7 +17,8 @@ pub mod usage;
 use chrono::{DateTime, Utc};
 
 use super::node_data::NodeData;
-use super::rows::{Column, Row};
+use super::rows::Column;
+use super::rowset::{Rows, RowsBuilder};
 use swarmtop_model::cluster::{Cluster, ObjectKind};
 
 pub use events::EventLog;
@@ -150,10 +151,22 @@ pub struct Sources<'a> {
 }
 
 impl View {
-    pub fn rows(&self, src: &Sources) -> Vec<Row> {
+    /// The view's rows, packed as they are built (the tasks pane's one by one: no list of
+    /// every task's row is held).
+    pub fn rows(&self, src: &Sources) -> Rows {
         let (c, now, events, up_to_date, nd) =
             (src.cluster, src.now, src.events, src.up_to_date, src.nodes);
-        match (self.pane, &self.drill) {
+        let rows = match (self.pane, &self.drill) {
+            (Pane::Tasks, drill) => {
+                let which = match drill {
+                    Drill::Service(id) => tasks::Filter::Service(id),
+                    Drill::Node(id) => tasks::Filter::Node(id),
+                    _ => tasks::Filter::All,
+                };
+                let mut out = RowsBuilder::default();
+                tasks::rows(c, nd, which, &mut out);
+                return out.finish();
+            }
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id), now),
             (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
@@ -161,9 +174,6 @@ impl View {
             (Pane::Nodes, _) => nodes::rows(c, nd),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, nd, Some(s)),
             (Pane::Services, _) => services::rows(c, nd, None),
-            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, nd, tasks::Filter::Service(id)),
-            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, nd, tasks::Filter::Node(id)),
-            (Pane::Tasks, _) => tasks::rows(c, nd, tasks::Filter::All),
             (Pane::Top, _) => top::rows(c, nd),
             (Pane::Reach, _) => reach::rows(c, nd),
             (Pane::Fleet, _) => fleet::rows(src.fleet, src.context),
@@ -171,7 +181,8 @@ impl View {
             (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
             (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
             (Pane::Networks, _) => networks::rows(c),
-        }
+        };
+        Rows::new(rows)
     }
 
     /// The pane's title: "tasks of web", "tasks on node3", "services of stack shop".
