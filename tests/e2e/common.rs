@@ -23,7 +23,7 @@ impl Lab {
 
     /// The lab whose env file is at `path` (a second lab, for tests across swarms).
     pub fn at(path: &str) -> Lab {
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
             panic!("no lab env at {path} ({e}): start the lab with tests/lab/lab.sh up, or run scripts/test.sh")
         });
         let mut env = HashMap::new();

@@ -155,7 +155,14 @@ impl ConfigFile {
             }
         }
         let fleet = match top.get("fleet") {
-            Some(v) => super::fleet::read(&mut r, v),
+            Some(v) => super::fleet::read(
+                &mut super::fleet::Report {
+                    text,
+                    file,
+                    problems: r.problems,
+                },
+                v,
+            ),
             None => Vec::new(),
         };
         (
@@ -191,10 +198,10 @@ impl ConfigFile {
     }
 }
 
-pub(super) struct Reader<'a> {
-    pub(super) text: &'a str,
-    pub(super) file: &'a str,
-    pub(super) problems: &'a mut Vec<Problem>,
+struct Reader<'a> {
+    text: &'a str,
+    file: &'a str,
+    problems: &'a mut Vec<Problem>,
 }
 
 impl Reader<'_> {

@@ -12,7 +12,6 @@
 
 use yaml_serde::Value;
 
-use super::file::Reader;
 use super::problem::{Problem, ProblemKind};
 use crate::yaml_locate::{Seg, locate};
 
@@ -37,10 +36,17 @@ pub fn valid_context_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-'))
 }
 
+/// Where problems go: the file's text (to place them) and name.
+pub(super) struct Report<'a> {
+    pub text: &'a str,
+    pub file: &'a str,
+    pub problems: &'a mut Vec<Problem>,
+}
+
 /// Reads `fleet:`; every bad entry is one problem in `r`, named by its place.
-pub(super) fn read(r: &mut Reader, v: &Value) -> Vec<FleetEntry> {
+pub(super) fn read(r: &mut Report, v: &Value) -> Vec<FleetEntry> {
     let mut out: Vec<FleetEntry> = Vec::new();
-    let mut add = |r: &mut Reader, at: &[Seg], name: String, url: Option<&Value>| {
+    let mut add = |r: &mut Report, at: &[Seg], name: String, url: Option<&Value>| {
         let entry = match url {
             None | Some(Value::Null) => {
                 if !valid_context_name(&name) {
@@ -135,7 +141,7 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn bad(r: &mut Reader, at: &[Seg], message: String) {
+fn bad(r: &mut Report, at: &[Seg], message: String) {
     let mut p = Problem::new(ProblemKind::BadValue, r.file, message);
     p.key = Some(crate::yaml_locate::path_text(at));
     p.line = locate(r.text, at).map(|p| p.line);
