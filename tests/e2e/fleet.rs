@@ -334,7 +334,11 @@ fn fleet_view_at_80x24_and_enter_switches_there() {
     let home = line_with(&screen, "*home").expect("the session's context marked");
     assert!(!home.contains("unreachable"), "{screen}");
     let lab_row = line_with(&screen, " lab ").expect("the lab's line");
-    assert!(lab_row.contains("/1"), "managers: {screen}");
+    let (_, _, managers, _) = cli_counts(&lab);
+    assert!(
+        lab_row.contains(&format!("/{managers} ")) && !lab_row.contains("unreachable"),
+        "the lab's managers as the docker CLI counts them: {screen}"
+    );
     let worker = line_with(&screen, " worker").unwrap();
     assert!(worker.contains("not a swarm manag"), "{screen}");
     assert!(line_with(&screen, " dead").unwrap().contains("unreachable"));
