@@ -142,6 +142,12 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Every swarm at a glance: each docker context (or config.yaml's `fleet:`) with its
+    /// health in one line, all checked at once, 5 s each at most. Only reads.
+    Fleet {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Where the settings files are, and whether they are right.
     Config {
         #[command(subcommand)]

@@ -186,7 +186,10 @@ impl Executor {
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
             // the runtime's: they need the terminal or the UI loop itself
-            Effect::Switch { .. } | Effect::ListContexts | Effect::Shell(_) => {}
+            Effect::Switch { .. }
+            | Effect::ListContexts
+            | Effect::CheckFleet(_)
+            | Effect::Shell(_) => {}
             // a foreground one is the runtime's: it needs the terminal
             Effect::RunCommand(run) if !run.foreground => {
                 self.commands.start(run, self.msgs.clone())

@@ -23,6 +23,7 @@ pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate
 pub mod effects;
 pub mod exit;
 pub mod files;
+pub mod fleet;
 /// Docker's image reference grammar: the compose crate's, used by ops too.
 pub use swarmtop_compose::image_ref;
 pub mod keydoc;

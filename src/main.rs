@@ -322,7 +322,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
     if !matches!(
         cli.command,
-        None | Some(Command::Config { .. }) | Some(Command::Sim(_))
+        None | Some(Command::Config { .. }) | Some(Command::Sim(_)) | Some(Command::Fleet { .. })
     ) {
         for n in &read_only_notes {
             eprintln!("swarmtop: warning: {}", escape_controls(n));
@@ -401,6 +401,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let settings = files.resolve(&engine.endpoint.context, &flags);
             warn(&settings);
             run_stack(&engine, cmd).await?;
+        }
+        Some(Command::Fleet { format }) => {
+            let settings = files.resolve(&context_name(&cli), &flags);
+            warn(&settings);
+            let out = swarmtop::fleet::command(&files, *format).await;
+            print!("{}", escape_controls(&out));
         }
         Some(Command::Keys { markdown }) => {
             let settings = files.resolve(&context_name(&cli), &flags);

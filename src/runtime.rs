@@ -307,6 +307,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
+    // `:fleet`'s checks, run beside the UI
+    let mut fleet_task: Option<tokio::task::JoinHandle<()>> = None;
 
     crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
@@ -410,6 +412,13 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                 match e {
                     crate::app::Effect::ListContexts => {
                         pending.push(Msg::Contexts(list_contexts(&state.context)));
+                    }
+                    crate::app::Effect::CheckFleet(generation) => {
+                        // a check still under way is for lines no longer shown
+                        if let Some(t) = fleet_task.take() {
+                            t.abort();
+                        }
+                        fleet_task = Some(crate::fleet::start(&cfg.files, generation, mtx.clone()));
                     }
                     crate::app::Effect::Shell(req) => {
                         // "starting sh in ..." is on screen while the node is reached
@@ -518,6 +527,9 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         }
     }
     worker.task.abort();
+    if let Some(t) = fleet_task.take() {
+        t.abort();
+    }
     exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
         .await;
     // the autosave waits for a pause in typing: what was typed just before the end is

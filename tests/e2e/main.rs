@@ -14,6 +14,7 @@ mod connect;
 mod custom;
 mod editor;
 mod fidelity;
+mod fleet;
 mod guards;
 mod history;
 mod incident;

@@ -195,7 +195,7 @@ pub fn build(
         Pane::Secrets | Pane::Configs => object(c, view.pane.object_kind()?, id),
         Pane::Networks => network(c, id),
         Pane::Stacks => stack(c, id),
-        Pane::Events | Pane::Map => None,
+        Pane::Events | Pane::Map | Pane::Fleet => None,
         Pane::Reach => node(c, nd, id),
         Pane::Rollout => match &view.drill {
             super::panes::Drill::Service(sid) => service(c, sid),

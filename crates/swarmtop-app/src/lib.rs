@@ -15,6 +15,7 @@ pub mod describe_update;
 pub mod editor;
 pub mod editor_indent;
 pub mod editor_update;
+pub mod fleet_update;
 pub mod form;
 pub mod help;
 pub mod help_update;

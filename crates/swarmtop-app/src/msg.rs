@@ -107,6 +107,15 @@ pub enum Msg {
         name: String,
         result: Result<String, String>,
     },
+    /// `:fleet`: the swarms of the check of that generation, each still being checked (or
+    /// already known not to resolve).
+    FleetLines(u64, Vec<swarmtop_model::fleet::Line>),
+    /// One swarm's answer in the check of that generation.
+    FleetAnswer {
+        generation: u64,
+        index: usize,
+        status: swarmtop_model::fleet::Status,
+    },
 }
 
 /// What `update` asks the runtime to do.
@@ -168,6 +177,8 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// Check every swarm of the fleet (`:fleet`); the answers carry the generation.
+    CheckFleet(u64),
     /// Ask a task's node for the processes in its container.
     LoadProcesses(super::task_container::TaskContainer),
     /// Ask a task's node for its container's health (describe).

@@ -59,7 +59,11 @@ pub fn watch(state: &State) -> Vec<Effect> {
 }
 
 pub fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
-    go(state, View::top(pane), false)
+    // the fleet is checked again each time it is opened
+    let check = (pane == Pane::Fleet).then(|| super::fleet_update::check_again(state));
+    let mut fx = go(state, View::top(pane), false);
+    fx.extend(check);
+    fx
 }
 
 /// Esc: clear the filter first, then go back one view.
@@ -161,6 +165,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             super::describe_update::describe(state);
             Vec::new()
         }
+        Pane::Fleet => super::fleet_update::enter(state),
         Pane::Rollout | Pane::Map => Vec::new(),
         Pane::Events | Pane::Secrets | Pane::Configs | Pane::Networks => {
             super::describe_update::describe(state);

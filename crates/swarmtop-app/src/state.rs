@@ -240,6 +240,8 @@ pub struct State {
     pub sent: Option<super::sent::Sent>,
     /// What the nodes' own engines said, and what was asked of them.
     pub node_data: super::node_data::NodeData,
+    /// Every swarm at a glance (`:fleet`), as last checked.
+    pub fleet: super::panes::fleet::Fleet,
     /// The first row of text a yes/no dialog taller than the screen shows (0 when one opens).
     pub dialog_scroll: usize,
     /// The services' specs seen this session, for their history (`spec_history`).
@@ -276,6 +278,7 @@ impl State {
             cluster_gen: 0,
             up_to_date: std::collections::HashMap::new(),
             node_data: Default::default(),
+            fleet: Default::default(),
             env: Default::default(),
             work_dir: std::path::PathBuf::from("."),
             theme: swarmtop_settings::theme::Theme::default_theme(),
@@ -412,6 +415,8 @@ impl State {
                 up_to_date: &self.up_to_date,
                 nodes: &self.node_data,
                 problems: &self.problems_found,
+                fleet: &self.fleet.lines,
+                context: &self.context,
             });
             // newest events and the busiest tasks come in on top: a cursor on the first row
             // stays there

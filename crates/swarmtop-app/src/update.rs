@@ -193,7 +193,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.up_to_date.clear();
             state.specs = Default::default();
             state.lists.clear();
-            let pane = state.pane();
+            // from the fleet, to what is broken there
+            let pane = match state.pane() {
+                Pane::Fleet => Pane::Problems,
+                p => p,
+            };
             state.info(format!("{said} (for this session only)"));
             if let Some(w) = warning {
                 state.error(w);
@@ -209,6 +213,18 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if let Some(line) = state.switching.take() {
                 state.overlay = Some(Overlay::Command(line));
             }
+            Vec::new()
+        }
+        Msg::FleetLines(generation, lines) => {
+            super::fleet_update::on_lines(state, generation, lines);
+            Vec::new()
+        }
+        Msg::FleetAnswer {
+            generation,
+            index,
+            status,
+        } => {
+            super::fleet_update::on_answer(state, generation, index, status);
             Vec::new()
         }
         Msg::Contexts(lines) => {

@@ -114,7 +114,7 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .filter(|_| {
             matches!(
                 pane,
-                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events
+                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events | Pane::Fleet
             )
         })
         .and_then(|i| {
@@ -240,6 +240,8 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 
 #[cfg(test)]
 mod custom_tests;
+#[cfg(test)]
+mod fleet_tests;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! One module per pane: what it lists and its columns. Pure functions of the cluster.
 
 pub mod events;
+pub mod fleet;
 pub mod networks;
 pub mod nodes;
 pub mod objects;
@@ -46,6 +47,8 @@ pub enum Pane {
     Top,
     /// Every node's own engine: how it is reached and whether it works (`:reach`).
     Reach,
+    /// Every swarm at a glance: each docker context's health (`:fleet`).
+    Fleet,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -89,6 +92,7 @@ impl Pane {
         Pane::Map,
         Pane::Top,
         Pane::Reach,
+        Pane::Fleet,
     ];
 
     pub fn name(self) -> &'static str {
@@ -106,6 +110,7 @@ impl Pane {
             Pane::Map => "map",
             Pane::Top => "top",
             Pane::Reach => "reach",
+            Pane::Fleet => "fleet",
         }
     }
 
@@ -127,6 +132,7 @@ impl Pane {
             Pane::Map => &[],
             Pane::Top => top::COLUMNS,
             Pane::Reach => reach::COLUMNS,
+            Pane::Fleet => fleet::COLUMNS,
         }
     }
 }
@@ -141,6 +147,9 @@ pub struct Sources<'a> {
     pub nodes: &'a NodeData,
     /// Every problem, worst first, as found at the last change.
     pub problems: &'a [swarmtop_model::cluster::problems::Problem],
+    /// Every swarm's line (`:fleet`), and the session's context among them.
+    pub fleet: &'a [swarmtop_model::fleet::Line],
+    pub context: &'a str,
 }
 
 impl View {
@@ -169,6 +178,7 @@ impl View {
             (Pane::Services, _) => services::rows(c, nd, None),
             (Pane::Top, _) => top::rows(c, nd),
             (Pane::Reach, _) => reach::rows(c, nd),
+            (Pane::Fleet, _) => fleet::rows(src.fleet, src.context),
             (Pane::Stacks, _) => stacks::rows(c),
             (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
             (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
@@ -218,7 +228,7 @@ impl Pane {
             Pane::Map => swarmtop_settings::keymap::Scope::Global,
             // a task per row: the tasks pane's keys
             Pane::Top => swarmtop_settings::keymap::Scope::Tasks,
-            Pane::Reach => swarmtop_settings::keymap::Scope::Global,
+            Pane::Reach | Pane::Fleet => swarmtop_settings::keymap::Scope::Global,
         }
     }
 }

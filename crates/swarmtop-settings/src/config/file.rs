@@ -21,6 +21,7 @@ const SETTINGS: &[&str] = &[
     "node_template",
     "commands",
     "contexts",
+    "fleet",
 ];
 const REFRESH: &[&str] = &["tasks", "services", "resync"];
 
@@ -102,6 +103,8 @@ pub struct ConfigFile {
     pub base: Layer,
     /// Overrides by docker context name (`default` is the context of `--host` and DOCKER_HOST).
     pub contexts: BTreeMap<String, Layer>,
+    /// `fleet:`: the swarms `:fleet` lists (none: every docker context).
+    pub fleet: Vec<super::fleet::FleetEntry>,
 }
 
 impl ConfigFile {
@@ -162,7 +165,25 @@ impl ConfigFile {
                 ),
             }
         }
-        (ConfigFile { base, contexts }, problems)
+        let fleet = match top.get("fleet") {
+            Some(v) => super::fleet::read(
+                &mut super::fleet::Report {
+                    text,
+                    file,
+                    problems: r.problems,
+                },
+                v,
+            ),
+            None => Vec::new(),
+        };
+        (
+            ConfigFile {
+                base,
+                contexts,
+                fleet,
+            },
+            problems,
+        )
     }
 
     /// The settings for a context: its overrides over the top level.
@@ -227,14 +248,20 @@ impl Reader<'_> {
                     layer.commands =
                         super::commands::parse(v, &path, self.text, self.file, self.problems)
                 }
-                "contexts" if top => {}
-                "contexts" => self.problem(
+                "contexts" | "fleet" if top => {}
+                "contexts" | "fleet" => self.problem(
                     ProblemKind::UnknownKey,
                     &path,
-                    "contexts go at the top level of config.yaml, not inside a context",
+                    format!(
+                        "{key} {} at the top level of config.yaml, not inside a context",
+                        if key == "fleet" { "goes" } else { "go" }
+                    ),
                 ),
                 _ => {
-                    let known = SETTINGS.iter().copied().filter(|s| top || *s != "contexts");
+                    let known = SETTINGS
+                        .iter()
+                        .copied()
+                        .filter(|s| top || !matches!(*s, "contexts" | "fleet"));
                     let hint = did_you_mean(&key, known.clone());
                     self.problem(
                         ProblemKind::UnknownKey,

@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod disk;
 pub mod file;
+pub mod fleet;
 pub mod intervals;
 pub mod paths;
 /// How a mistake in any settings file is reported; below the keymap and theme formats, which
@@ -15,6 +16,7 @@ pub use crate::settings_problem as problem;
 pub mod resolve;
 
 pub use disk::{MemDisk, SettingsDisk};
+pub use fleet::{FleetEntry, valid_context_name};
 pub use intervals::Intervals;
 pub use paths::ConfigPaths;
 pub use problem::{Problem, ProblemKind};
