@@ -221,6 +221,9 @@ pub struct State {
     /// Counts changes to the cluster only (not to the nodes' own data): what the screen asks
     /// of the nodes is worked out again when it changes (`node_watch`).
     pub cluster_gen: u64,
+    /// Counts changes to the tasks alone (what is built from the tasks only is kept across
+    /// other changes: the node watch's index).
+    pub tasks_gen: u64,
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
@@ -276,6 +279,7 @@ impl State {
             map_offset: 0,
             data_gen: 0,
             cluster_gen: 0,
+            tasks_gen: 0,
             up_to_date: std::collections::HashMap::new(),
             node_data: Default::default(),
             fleet: Default::default(),

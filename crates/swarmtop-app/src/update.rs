@@ -319,6 +319,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
         EngineMsg::Loaded(c) => {
             // the tasks are refreshed on their own: keep the ones known until then
             state.cluster.reload_keeping_tasks(*c);
+            state.tasks_gen += 1;
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
             state.rebuild();
@@ -328,8 +329,14 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             match p {
                 Part::Nodes(n) => state.cluster.set_nodes(n),
                 Part::Services(s) => state.cluster.set_services(s),
-                Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
-                Part::TaskDelta(d) => state.cluster.apply_task_delta(d),
+                Part::Tasks(set, t) => {
+                    state.tasks_gen += 1;
+                    state.cluster.merge_tasks(&set, t)
+                }
+                Part::TaskDelta(d) => {
+                    state.tasks_gen += 1;
+                    state.cluster.apply_task_delta(d)
+                }
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,

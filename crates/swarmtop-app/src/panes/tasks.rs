@@ -1,7 +1,7 @@
 //! The tasks pane: `docker service ps` for all services, one service (with each slot's
 //! history under its current task), or one node (with where replaced tasks run now).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::TaskState;
 
