@@ -22,6 +22,9 @@ _swarmtop() {
             swarmtop,config)
                 cmd="swarmtop__subcmd__config"
                 ;;
+            swarmtop,fleet)
+                cmd="swarmtop__subcmd__fleet"
+                ;;
             swarmtop,help)
                 cmd="swarmtop__subcmd__help"
                 ;;
@@ -72,6 +75,9 @@ _swarmtop() {
                 ;;
             swarmtop__subcmd__help,config)
                 cmd="swarmtop__subcmd__help__subcmd__config"
+                ;;
+            swarmtop__subcmd__help,fleet)
+                cmd="swarmtop__subcmd__help__subcmd__fleet"
                 ;;
             swarmtop__subcmd__help,help)
                 cmd="swarmtop__subcmd__help__subcmd__help"
@@ -272,7 +278,7 @@ _swarmtop() {
 
     case "${cmd}" in
         swarmtop)
-            opts="-c -H -h -V --context --host --tls --tlsverify --tlscacert --tlscert --tlskey --read-only --log-file --demo --theme --keymap --help --version snapshot node service secret stack keys config completions man install-plugin help"
+            opts="-c -H -h -V --context --host --tls --tlsverify --tlscacert --tlscert --tlskey --read-only --log-file --demo --theme --keymap --help --version snapshot node service secret stack keys fleet config completions man install-plugin help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,8 +555,54 @@ _swarmtop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swarmtop__subcmd__fleet)
+            opts="-H -h --format --host --tls --tlsverify --tlscacert --tlscert --tlskey --read-only --theme --keymap --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "json table" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keymap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swarmtop__subcmd__help)
-            opts="snapshot node service secret stack keys config completions man install-plugin help"
+            opts="snapshot node service secret stack keys fleet config completions man install-plugin help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +660,20 @@ _swarmtop() {
         swarmtop__subcmd__help__subcmd__config__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        swarmtop__subcmd__help__subcmd__fleet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

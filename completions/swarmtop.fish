@@ -44,6 +44,7 @@ complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "service" -d 'Scal
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "secret" -d 'Create a secret from a file or stdin'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "stack" -d 'Deploy, list and remove stacks (compose files), like `docker stack`'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "keys" -d 'Print the keys of the active keymap (config.yaml, the context, --keymap)'
+complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "fleet" -d 'Every swarm at a glance: each docker context (or config.yaml\'s `fleet:`) with its health in one line, all checked at once, 5 s each at most. Only reads'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "config" -d 'Where the settings files are, and whether they are right'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh or fish (README: Shell completion)'
 complete -c swarmtop -n "__fish_swarmtop_needs_command" -f -a "man" -d 'Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for each subcommand (swarmtop-stack-deploy.1, ...) there'
@@ -335,6 +336,18 @@ complete -c swarmtop -n "__fish_swarmtop_using_subcommand keys" -l tls -d 'Use T
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand keys" -l tlsverify -d 'Use TLS and verify the engine\'s certificate'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand keys" -l read-only -d 'Change nothing in the cluster: actions that would are refused. Wins over config.yaml'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand keys" -s h -l help -d 'Print help'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l format -r -f -a "json\t''
+table\t''"
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -s H -l host -d 'Engine to connect to: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat it to list fallback managers' -r
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l tlscacert -d 'Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem)' -r -F
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l tlscert -d 'TLS certificate file (default $DOCKER_CERT_PATH/cert.pem)' -r -F
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l tlskey -d 'TLS key file (default $DOCKER_CERT_PATH/key.pem)' -r -F
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l theme -d 'Theme to use (built in: default, light, mono, red-alert; or a file in the config directory\'s themes/). Wins over config.yaml' -r
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l keymap -d 'Keymap to use (built in: default, vim, tmux; or a file in the config directory\'s keymaps/). Wins over config.yaml' -r
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l tls -d 'Use TLS; implied by --tlsverify'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l tlsverify -d 'Use TLS and verify the engine\'s certificate'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -l read-only -d 'Change nothing in the cluster: actions that would are refused. Wins over config.yaml'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand fleet" -s h -l help -d 'Print help'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s H -l host -d 'Engine to connect to: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat it to list fallback managers' -r
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l tlscacert -d 'Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem)' -r -F
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l tlscert -d 'TLS certificate file (default $DOCKER_CERT_PATH/cert.pem)' -r -F
@@ -404,17 +417,18 @@ complete -c swarmtop -n "__fish_swarmtop_using_subcommand install-plugin" -l tls
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand install-plugin" -l tlsverify -d 'Use TLS and verify the engine\'s certificate'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand install-plugin" -l read-only -d 'Change nothing in the cluster: actions that would are refused. Wins over config.yaml'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand install-plugin" -s h -l help -d 'Print help'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "snapshot" -d 'Print the cluster once (nodes, services, tasks, stacks, secrets and configs metadata) and exit'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "node" -d 'Drain, activate, pause, promote or demote a node (demote has the quorum guard)'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "service" -d 'Scale, update the image of, or roll back a service'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "secret" -d 'Create a secret from a file or stdin'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "stack" -d 'Deploy, list and remove stacks (compose files), like `docker stack`'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "keys" -d 'Print the keys of the active keymap (config.yaml, the context, --keymap)'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "config" -d 'Where the settings files are, and whether they are right'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "completions" -d 'Print the shell completion script for bash, zsh or fish (README: Shell completion)'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "man" -d 'Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for each subcommand (swarmtop-stack-deploy.1, ...) there'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "install-plugin" -d 'Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker CLI\'s plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins)'
-complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "snapshot" -d 'Print the cluster once (nodes, services, tasks, stacks, secrets and configs metadata) and exit'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "node" -d 'Drain, activate, pause, promote or demote a node (demote has the quorum guard)'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "service" -d 'Scale, update the image of, or roll back a service'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "secret" -d 'Create a secret from a file or stdin'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "stack" -d 'Deploy, list and remove stacks (compose files), like `docker stack`'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "keys" -d 'Print the keys of the active keymap (config.yaml, the context, --keymap)'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "fleet" -d 'Every swarm at a glance: each docker context (or config.yaml\'s `fleet:`) with its health in one line, all checked at once, 5 s each at most. Only reads'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "config" -d 'Where the settings files are, and whether they are right'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "completions" -d 'Print the shell completion script for bash, zsh or fish (README: Shell completion)'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "man" -d 'Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for each subcommand (swarmtop-stack-deploy.1, ...) there'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "install-plugin" -d 'Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker CLI\'s plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins)'
+complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "drain" -d 'Move the node\'s tasks elsewhere and schedule nothing there (prints what moves)'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "activate" -d 'Schedule tasks on the node again'
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "pause" -d 'Keep the node\'s tasks but schedule no new ones there'
@@ -446,7 +460,7 @@ function __swarmtop_names
     end
     swarmtop $conn __complete $argv[1] 2>/dev/null
 end
-complete -c swarmtop -n "not __fish_seen_subcommand_from snapshot node service secret stack keys config completions man install-plugin help" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
+complete -c swarmtop -n "not __fish_seen_subcommand_from snapshot node service secret stack keys fleet config completions man install-plugin help" -s c -l context -x -a "(swarmtop __complete contexts 2>/dev/null)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand stack; and __fish_seen_subcommand_from rm remove ps file" -f -a "(__swarmtop_names stacks)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand service; and __fish_seen_subcommand_from rollback update scale" -f -a "(__swarmtop_names services)"
 complete -c swarmtop -n "__fish_swarmtop_using_subcommand node; and __fish_seen_subcommand_from drain activate pause promote demote" -f -a "(__swarmtop_names nodes)"
