@@ -216,7 +216,8 @@ impl NodeData {
 
     /// Forgets the readings and history of what is no longer watched (the screen moved on).
     pub fn keep_watched(&mut self, watch: &NodeWatch, c: &Cluster) {
-        let watched: HashSet<&str> = watch.usage.iter().map(|w| w.task_id.as_str()).collect();
+        let watched: foldhash::HashSet<&str> =
+            watch.usage.iter().map(|w| w.task_id.as_str()).collect();
         self.usage.retain(|id, _| watched.contains(id.as_str()));
         self.task_history
             .retain(|id, _| watched.contains(id.as_str()));
