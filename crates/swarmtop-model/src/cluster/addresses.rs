@@ -5,7 +5,7 @@
 //! (the node's load balancer); the manager hands them out, and the API does not say how many
 //! are left, so they are counted from the services and tasks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -58,7 +58,7 @@ fn service_networks(s: &Service, ingress: Option<&str>) -> Vec<String> {
 struct Use<'a> {
     vips: u64,
     tasks: u64,
-    nodes: BTreeSet<&'a str>,
+    nodes: foldhash::HashSet<&'a str>,
     /// Tasks that should run and wait in NEW: no address given yet.
     waiting: u64,
 }
