@@ -7,7 +7,7 @@
 # Opt-outs (say so in the output; use them only where the lab cannot run):
 #   SWARMTOP_SKIP_LAB=1            unit and snapshot tests only
 #   SWARMTOP_SKIP_RECENT_ENGINE=1  the end-to-end suite on Debian's engine only
-#   SWARMTOP_SKIP_PORTABLE=1       no glibc 2.17 build (needs PyPI once, and ~5 minutes)
+#   SWARMTOP_SKIP_PORTABLE=1       no glibc 2.17 build (needs PyPI once, and a few minutes)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { printf '\n==> %s\n' "$*"; }
@@ -50,8 +50,9 @@ say "unit and snapshot tests"
 cargo test --workspace --all-targets
 
 # The binary for old managers (README, Install): built as scripts/build-portable.sh builds it, in
-# the faster portable-check profile (no LTO; same target and glibc 2.17 floor; about 5 minutes
-# on two cores), checked for its glibc symbol versions, then run here.
+# the portable-check profile (unoptimised: about 160 CPU seconds, where the release profile takes
+# many minutes; same target and glibc 2.17 floor), checked for its glibc symbol versions, then
+# run here.
 if [ "${SWARMTOP_SKIP_PORTABLE:-0}" = 1 ]; then
   say "SWARMTOP_SKIP_PORTABLE=1: the glibc 2.17 binary was NOT built nor checked"
 else
