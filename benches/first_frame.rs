@@ -180,7 +180,11 @@ fn main() {
     }
     println!(
         "| size | floor: first-frame requests | floor incl. all tasks | docker node ls + service ls | swarmtop binary (pty) | in-process first frame | in-process tasks in | binary / floor | binary / docker |{}",
-        if vs.is_some() { " BENCH_VS binary (pty) | BENCH_VS / binary |" } else { "" }
+        if vs.is_some() {
+            " BENCH_VS binary (pty) | BENCH_VS / binary |"
+        } else {
+            ""
+        }
     );
     println!(
         "|---|---|---|---|---|---|---|---|---|{}",
