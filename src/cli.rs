@@ -142,11 +142,61 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Every swarm at a glance: each docker context (or config.yaml's `fleet:`) with its
+    /// health in one line, all checked at once, 5 s each at most. Only reads.
+    Fleet {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Where the settings files are, and whether they are right.
     Config {
         #[command(subcommand)]
         cmd: ConfigCommand,
     },
+    /// Print the shell completion script for bash, zsh or fish (README: Shell completion).
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff): `swarmtop man | man -l -`; with --dir, write it and a page for
+    /// each subcommand (swarmtop-stack-deploy.1, ...) there.
+    Man {
+        /// Write every page into this directory (e.g. /usr/local/share/man/man1).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Make `docker swarmtop` run this swarmtop: a link named docker-swarmtop in the docker
+    /// CLI's plugin directory ($DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins).
+    InstallPlugin {
+        /// Put the link in this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Replace a docker-swarmtop there that is not a link to swarmtop.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Names for the shell completion scripts: docker contexts, or the stacks, services or
+    /// nodes of the swarm the connection flags name. Prints nothing when it cannot.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        #[arg(value_enum)]
+        what: CompleteWhat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompleteWhat {
+    Contexts,
+    Stacks,
+    Services,
+    Nodes,
 }
 
 #[derive(Debug, Subcommand)]
@@ -380,6 +430,10 @@ pub struct SimArgs {
     /// Serve the --demo cluster instead of a generated one.
     #[arg(long = "demo-cluster")]
     pub demo_cluster: bool,
+    /// A size of the benchmarks (S, M, L, XL: see BENCHMARKS.md); sets --nodes, --managers,
+    /// --services and --tasks-per-service.
+    #[arg(long, value_name = "SIZE", value_parser = ["S", "M", "L", "XL", "s", "m", "l", "xl"])]
+    pub size: Option<String>,
     #[arg(long, default_value_t = 3)]
     pub nodes: usize,
     #[arg(long, default_value_t = 1)]

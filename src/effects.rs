@@ -40,6 +40,8 @@ pub struct Executor {
     pub read_task: Option<JoinHandle<()>>,
     /// The nodes' own engines (usage, containers, exec), reached lazily.
     pub nodes: crate::nodes::NodeWorker,
+    /// Custom commands running in the background (`custom_run`).
+    pub commands: crate::custom_run::Running,
 }
 
 /// The data of a new secret or config from the file a user named, read off the UI task:
@@ -184,7 +186,16 @@ impl Executor {
             Effect::Editor(e) => self.editor(e, now),
             // the runtime itself restarts the worker for these
             // the runtime's: they need the terminal or the UI loop itself
-            Effect::Switch { .. } | Effect::ListContexts | Effect::Shell(_) => {}
+            Effect::Switch { .. }
+            | Effect::ListContexts
+            | Effect::CheckFleet(_)
+            | Effect::Shell(_) => {}
+            // a foreground one is the runtime's: it needs the terminal
+            Effect::RunCommand(run) if !run.foreground => {
+                self.commands.start(run, self.msgs.clone())
+            }
+            Effect::RunCommand(_) => {}
+            Effect::StopCommand(id) => self.commands.stop(id),
             Effect::ReadServiceSpec { service_id, then } => {
                 let engine = self.engine.clone();
                 self.spawn(async move {

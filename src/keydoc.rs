@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::keymap::{Keymap, Scope};
+use swarmtop_settings::config::commands::{CustomCommand, Mode};
 
 /// Where a scope's keys work, as a sentence.
 pub fn scope_words(s: Scope) -> &'static str {
@@ -41,7 +42,13 @@ pub fn markdown(km: &Keymap, name: &str) -> String {
          a test fails when the two disagree. The help overlay (`?`) and the footers come from the\n\
          same table. To change a key, see Configuration in README.md.\n"
     );
-    let _ = writeln!(out, "`ctrl-c` always quits, whatever the keymap says.");
+    let _ = writeln!(out, "`ctrl-c` always quits, whatever the keymap says.\n");
+    let _ = writeln!(
+        out,
+        "Custom commands (config.yaml `commands:`, see Custom commands in README.md) are listed\n\
+         in a section of their own at the end when the config in force has some; this file is\n\
+         generated without a config, so it has none."
+    );
     let table = km.table();
     for scope in Scope::ALL {
         let rows: Vec<_> = table.iter().filter(|(s, _, _)| s == scope).collect();
@@ -80,6 +87,63 @@ pub fn markdown(km: &Keymap, name: &str) -> String {
             crate::app::help::command_usage(&c).replace('|', "\\|"),
             also.join(" "),
             c.about
+        );
+    }
+    out
+}
+
+/// The custom commands in force, as a Markdown section (nothing when there are none): for
+/// `swarmtop keys --markdown` after [`markdown`].
+pub fn commands_markdown(commands: &[CustomCommand]) -> String {
+    let mut out = String::new();
+    if commands.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\n## Custom commands\n");
+    let _ = writeln!(
+        out,
+        "From config.yaml `commands:`. A key a built-in action has in a pane stays the built-in's\n\
+         there (`swarmtop config check` says so); read-only sessions run only those marked safe.\n"
+    );
+    let _ = writeln!(out, "| key | command | panes | mode | what it does |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for c in commands {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {}{} | {} |",
+            md_key(&c.key.to_string()),
+            c.name,
+            match c.panes.is_empty() {
+                true => "none: its key is taken".to_string(),
+                false => c.panes.join(", "),
+            },
+            match c.mode {
+                Mode::Background => "background",
+                Mode::Foreground => "foreground",
+            },
+            if c.safe { ", safe" } else { "" },
+            c.description.replace('|', "\\|")
+        );
+    }
+    out
+}
+
+/// The custom commands in force, as lines for `swarmtop keys` (nothing when there are none).
+pub fn commands_text(commands: &[CustomCommand]) -> String {
+    let mut out = String::new();
+    if commands.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\ncustom commands (config.yaml):");
+    for c in commands {
+        let _ = writeln!(
+            out,
+            "  {:<8} {} [{}]{}: {}",
+            c.key.to_string(),
+            c.name,
+            c.panes.join(", "),
+            if c.safe { " safe" } else { "" },
+            c.description
         );
     }
     out

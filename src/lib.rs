@@ -11,6 +11,8 @@ pub mod autosave;
 pub mod background;
 pub mod cli;
 pub mod colour_out;
+pub mod completions;
+pub mod custom_run;
 /// The engine side lives in its own crate (`crates/swarmtop-engine`); these keep its paths.
 pub use swarmtop_engine::{access, connect, engine};
 /// The model lives in its own crate (`crates/swarmtop-model`); these keep its paths.
@@ -21,12 +23,14 @@ pub use swarmtop_settings::{config, keymap, settings_problem, theme, yaml_locate
 pub mod effects;
 pub mod exit;
 pub mod files;
+pub mod fleet;
 /// Docker's image reference grammar: the compose crate's, used by ops too.
 pub use swarmtop_compose::image_ref;
 pub mod keydoc;
 pub mod logfile;
 pub mod nodes;
 pub mod ops;
+pub mod plugin;
 pub mod runtime;
 pub mod settings_disk;
 pub mod shell;

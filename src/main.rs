@@ -1,17 +1,19 @@
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use chrono::Utc;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use swarmtop::access::{Access, Reading};
 use swarmtop::app::State;
-use swarmtop::cli::{Cli, Command, ConfigCommand, Format, StackCommand};
+use swarmtop::cli::{Cli, Command, CompleteWhat, ConfigCommand, Format, StackCommand};
 use swarmtop::cluster::format::escape_controls;
 use swarmtop::config::{Files, Settings};
 use swarmtop::connect::{Endpoint, ProcessEnv, resolve};
 use swarmtop::engine::{Engine, load_cluster};
 use swarmtop::keydoc;
+use swarmtop::plugin::{self, Call};
 use swarmtop::runtime::{self, UiConfig};
 use swarmtop::snapshot::Snapshot;
 use swarmtop_sim::demo::Demo;
@@ -34,7 +36,10 @@ fn limit_malloc_arenas() {
 fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     limit_malloc_arenas();
-    let cli = Cli::parse();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -54,6 +59,127 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The command line, as `swarmtop` or as the docker CLI's plugin (`docker swarmtop`, see
+/// `swarmtop::plugin`). Err: what the docker CLI asked is answered, or the arguments were wrong.
+fn parse_args() -> std::result::Result<Cli, ExitCode> {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let from_docker = std::env::var_os(plugin::REEXEC_ENV).is_some();
+    match plugin::call(&argv, from_docker) {
+        Ok(Call::Standalone) => Ok(Cli::parse_from(argv)),
+        Ok(Call::Metadata) => {
+            println!("{}", plugin::metadata_json());
+            Err(ExitCode::SUCCESS)
+        }
+        Ok(Call::Complete { words }) => {
+            print!("{}", swarmtop::completions::cobra(&words));
+            Err(ExitCode::SUCCESS)
+        }
+        Ok(Call::Run { globals, args }) => {
+            let words = std::iter::once(OsString::from(plugin::NAME)).chain(args);
+            let matches = Cli::command()
+                .bin_name("docker swarmtop")
+                .get_matches_from(words);
+            let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+            globals.apply(&mut cli.conn);
+            if let Some(dir) = &globals.config {
+                set_docker_config(dir);
+            }
+            plugin::watch_cli_socket(terminate_self);
+            Ok(cli)
+        }
+        Err(e) => {
+            eprintln!("docker swarmtop: {}", escape_controls(&e));
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// docker's `--config DIR` before the plugin's name: the contexts and config.json are read from
+/// there, as `DOCKER_CONFIG` says everywhere else (and to the processes swarmtop starts).
+#[allow(unsafe_code)]
+fn set_docker_config(dir: &std::path::Path) {
+    // SAFETY: called from main before the runtime or any other thread exists.
+    unsafe {
+        std::env::set_var("DOCKER_CONFIG", dir);
+    }
+}
+
+/// The docker CLI asked its plugin to stop: as if it were sent SIGTERM itself (the TUI restores
+/// the terminal and exits 143; a headless command ends).
+#[allow(unsafe_code)]
+fn terminate_self() {
+    // SAFETY: kill(2) on our own pid with a valid signal number; no memory is touched.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGTERM);
+    }
+}
+
+/// `swarmtop install-plugin`: the link, and what to type next.
+fn install_plugin(dir: Option<&std::path::Path>, force: bool) -> Result<ExitCode> {
+    use swarmtop::connect::Env;
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => ProcessEnv.docker_config_dir().join("cli-plugins"),
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| anyhow::anyhow!("cannot tell where this swarmtop is: {e}"))?;
+    let link = dir.join(plugin::FILE_NAME);
+    match plugin::install(&dir, &exe, force).map_err(anyhow::Error::msg)? {
+        plugin::Installed::AlreadyThere => {
+            println!("{} already links to {}", link.display(), exe.display())
+        }
+        plugin::Installed::Linked => println!("{} -> {}", link.display(), exe.display()),
+        plugin::Installed::Replaced { old } => println!(
+            "{} -> {} (was {})",
+            link.display(),
+            exe.display(),
+            old.display()
+        ),
+    }
+    println!("docker swarmtop now runs it, e.g. `docker --context NAME swarmtop`.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `swarmtop __complete WHAT`: one name a line, for the completion scripts. The swarm is read
+/// through a read-only gate and within a few seconds; a failure prints nothing (a completion
+/// never shows an error).
+async fn complete_names(cli: &Cli, start: &Start, what: CompleteWhat) -> Vec<String> {
+    use swarmtop::access::{Access, Because};
+    use swarmtop::cluster::{node_hostname, service_name};
+    use swarmtop::connect::{ContextStore, Env};
+    if what == CompleteWhat::Contexts {
+        let store = ContextStore::new(&ProcessEnv.docker_config_dir());
+        return std::iter::once("default".to_string())
+            .chain(store.list().into_iter().map(|c| c.name))
+            .collect();
+    }
+    let read = async {
+        let (engine, _demo) = connect(cli, start, &Access::read_only(Because::Flag)).await?;
+        anyhow::Ok(load_cluster(&engine).await?)
+    };
+    let Ok(Ok(cluster)) = tokio::time::timeout(std::time::Duration::from_secs(5), read).await
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = match what {
+        CompleteWhat::Stacks => cluster.stacks().into_iter().map(|s| s.name).collect(),
+        CompleteWhat::Services => cluster
+            .services
+            .iter()
+            .map(|s| service_name(s).to_string())
+            .collect(),
+        CompleteWhat::Nodes => cluster
+            .nodes
+            .iter()
+            .map(|n| node_hostname(n).to_string())
+            .collect(),
+        CompleteWhat::Contexts => Vec::new(),
+    };
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The demo's endpoint: context `demo` on its private socket.
@@ -142,6 +268,33 @@ fn warn(settings: &Settings) {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // these print what the command line is; no settings file can change them
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            print!(
+                "{}",
+                swarmtop::completions::script(*shell).map_err(anyhow::Error::msg)?
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man { dir: None }) => {
+            print!("{}", swarmtop::completions::man()?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let pages = swarmtop::completions::man_pages(dir).map_err(|e| {
+                anyhow::anyhow!("cannot write the man pages into {}: {e}", dir.display())
+            })?;
+            for p in pages {
+                println!("{}", p.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::InstallPlugin { dir, force }) => {
+            return install_plugin(dir.as_deref(), *force);
+        }
+        _ => {}
+    }
     if let Some(p) = &cli.log_file {
         swarmtop::logfile::open(p)
             .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e}", p.display()))?;
@@ -161,9 +314,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         reading,
         flags: flags.clone(),
     };
+    if let Some(Command::Complete { what }) = &cli.command {
+        for name in complete_names(&cli, &start, *what).await {
+            println!("{}", escape_controls(&name));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if !matches!(
         cli.command,
-        None | Some(Command::Config { .. }) | Some(Command::Sim(_))
+        None | Some(Command::Config { .. }) | Some(Command::Sim(_)) | Some(Command::Fleet { .. })
     ) {
         for n in &read_only_notes {
             eprintln!("swarmtop: warning: {}", escape_controls(n));
@@ -243,16 +402,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             warn(&settings);
             run_stack(&engine, cmd).await?;
         }
+        Some(Command::Fleet { format }) => {
+            let settings = files.resolve(&context_name(&cli), &flags);
+            warn(&settings);
+            let out = swarmtop::fleet::command(&files, *format).await;
+            print!("{}", escape_controls(&out));
+        }
         Some(Command::Keys { markdown }) => {
             let settings = files.resolve(&context_name(&cli), &flags);
             warn(&settings);
             let name = &settings.keymap_name;
             if *markdown {
                 print!("{}", keydoc::markdown(&settings.keymap, name));
+                print!("{}", keydoc::commands_markdown(&settings.commands));
             } else {
                 print!("{}", keydoc::text(&settings.keymap, name));
+                print!("{}", keydoc::commands_text(&settings.commands));
             }
         }
+        // answered before the settings were read
+        Some(Command::Completions { .. })
+        | Some(Command::Man { .. })
+        | Some(Command::InstallPlugin { .. })
+        | Some(Command::Complete { .. }) => {}
         Some(Command::Config { cmd }) => match cmd {
             ConfigCommand::Path => print!("{}", paths.report(&swarmtop::settings_disk::Disk)),
             ConfigCommand::Check => {
@@ -274,6 +446,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             state.log_capacity = settings.log_capacity;
             state.theme = settings.theme.clone();
+            state.commands = settings.commands.clone();
             // a broken settings file does not stop swarmtop: the status line says what was
             // wrong and what is used instead
             if let Some(line) = settings.status_line() {

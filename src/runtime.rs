@@ -269,6 +269,7 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         plan_task: None,
         gate: engine.gate.clone(),
         read_task: None,
+        commands: Default::default(),
         nodes: crate::nodes::NodeWorker::start(
             engine.clone(),
             &{
@@ -306,6 +307,8 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
+    // `:fleet`'s checks, run beside the UI
+    let mut fleet_task: Option<tokio::task::JoinHandle<()>> = None;
 
     crate::logfile::log(&format!("swarmtop started on {}", state.endpoint));
     'main: loop {
@@ -410,6 +413,13 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                     crate::app::Effect::ListContexts => {
                         pending.push(Msg::Contexts(list_contexts(&state.context)));
                     }
+                    crate::app::Effect::CheckFleet(generation) => {
+                        // a check still under way is for lines no longer shown
+                        if let Some(t) = fleet_task.take() {
+                            t.abort();
+                        }
+                        fleet_task = Some(crate::fleet::start(&cfg.files, generation, mtx.clone()));
+                    }
                     crate::app::Effect::Shell(req) => {
                         // "starting sh in ..." is on screen while the node is reached
                         state.catch_up();
@@ -453,6 +463,43 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
                             }
                         }
                     }
+                    crate::app::Effect::RunCommand(run) if run.foreground => {
+                        // "running …" is on screen until the terminal is handed over
+                        state.catch_up();
+                        terminal.draw(|f| ui::draw(f, &state))?;
+                        // crossterm's reader must not take the keys meant for the program
+                        drop(input);
+                        let stops = crate::custom_run::Stops {
+                            term: &mut sigterm,
+                            hup: &mut sighup,
+                            int: &mut sigint,
+                        };
+                        let outcome = crate::custom_run::foreground(&run, stops).await;
+                        input = EventStream::new();
+                        // as after a shell: a new terminal draws everything at today's size
+                        let _ = execute!(
+                            io::stdout(),
+                            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                        );
+                        terminal = Terminal::new(backend(io::stdout()))?;
+                        if let Ok(size) = terminal.size() {
+                            pending.push(Msg::Resize(size.width, size.height));
+                        }
+                        match outcome {
+                            crate::custom_run::Outcome::Ended(result) => pending.insert(
+                                0,
+                                Msg::CommandEnded {
+                                    id: run.id,
+                                    name: run.name.clone(),
+                                    result,
+                                },
+                            ),
+                            crate::custom_run::Outcome::Signal(sig) => {
+                                ended = Ended::Signal(sig);
+                                break 'main;
+                            }
+                        }
+                    }
                     crate::app::Effect::Switch { context, host } => {
                         match switch_target(&cfg, context, host, exec.gate.why()) {
                             Err(why) => pending.push(Msg::SwitchFailed(why)),
@@ -480,6 +527,9 @@ pub async fn run(engine: Engine, mut state: State, cfg: UiConfig) -> Result<crat
         }
     }
     worker.task.abort();
+    if let Some(t) = fleet_task.take() {
+        t.abort();
+    }
     exec.run(crate::app::Effect::StopLogs, &mut Vec::new())
         .await;
     // the autosave waits for a pause in typing: what was typed just before the end is

@@ -15,14 +15,23 @@ pub async fn run(a: &SimArgs) -> Result<()> {
     let sim = if a.demo_cluster {
         Sim::demo()
     } else {
-        Sim::seeded(&SeedSpec {
+        let mut spec = SeedSpec {
             nodes: a.nodes,
             managers: a.managers,
             services: a.services,
             tasks_per_service: a.tasks_per_service,
             history: a.history,
             seed: a.seed,
-        })
+        };
+        if let Some(size) = a.size.as_deref() {
+            let preset = SeedSpec::named(size).with_context(|| format!("no size {size}"))?;
+            spec = SeedSpec {
+                history: a.history,
+                seed: a.seed,
+                ..preset
+            };
+        }
+        Sim::seeded(&spec)
     };
     sim.set_speed(a.speed);
     sim.set_log_rate(a.log_rate);

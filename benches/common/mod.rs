@@ -20,7 +20,7 @@ pub const BIN: &str = match option_env!("CARGO_BIN_EXE_swarmtop") {
     None => "target/release/swarmtop",
 };
 
-/// A cluster size of the issue: S, M, L.
+/// A cluster size: S, M, L, XL.
 #[derive(Debug, Clone, Copy)]
 pub struct Size {
     pub name: &'static str,
@@ -51,9 +51,22 @@ pub const L: Size = Size {
     services: 2000,
     tasks_per_service: 10,
 };
+/// The largest swarms reported in the field (Docker's own scale test: 1,000 nodes).
+pub const XL: Size = Size {
+    name: "XL",
+    nodes: 1000,
+    managers: 5,
+    services: 5000,
+    tasks_per_service: 10,
+};
 
 impl Size {
+    /// The simulator's preset of the same name (`swarmtop sim --size`), which it must equal.
     pub fn spec(&self) -> swarmtop_sim::SeedSpec {
+        debug_assert_eq!(
+            swarmtop_sim::SeedSpec::named(self.name).map(|s| s.services),
+            Some(self.services)
+        );
         swarmtop_sim::SeedSpec {
             nodes: self.nodes,
             managers: self.managers,
@@ -92,11 +105,11 @@ pub fn setting(key: &str, bench: usize, smoke_value: usize) -> usize {
     env_usize(key, if smoke() { smoke_value } else { bench })
 }
 
-/// Sizes chosen with `BENCH_SIZES=S,M,L` (default all three; S in a smoke run).
+/// Sizes chosen with `BENCH_SIZES=S,M,L,XL` (default all four; S in a smoke run).
 pub fn sizes() -> Vec<Size> {
-    let default = if smoke() { "S" } else { "S,M,L" };
+    let default = if smoke() { "S" } else { "S,M,L,XL" };
     let wanted = std::env::var("BENCH_SIZES").unwrap_or_else(|_| default.into());
-    [S, M, L]
+    [S, M, L, XL]
         .into_iter()
         .filter(|s| wanted.split(',').any(|w| w.trim() == s.name))
         .collect()

@@ -18,7 +18,12 @@ impl Lab {
     pub fn get() -> Lab {
         let path = std::env::var("SWARMTOP_LAB_ENV")
             .unwrap_or_else(|_| "/tmp/swarmtop-lab/env".to_string());
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        Lab::at(&path)
+    }
+
+    /// The lab whose env file is at `path` (a second lab, for tests across swarms).
+    pub fn at(path: &str) -> Lab {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
             panic!("no lab env at {path} ({e}): start the lab with tests/lab/lab.sh up, or run scripts/test.sh")
         });
         let mut env = HashMap::new();

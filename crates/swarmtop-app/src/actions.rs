@@ -422,7 +422,7 @@ fn remove_object(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(id) = state.current().selected_id.clone() else {
         return Vec::new();
     };
-    let row = state.current().selected_row().cloned();
+    let row = state.current().selected_row();
     let name = row
         .as_ref()
         .and_then(|r| r.cells.first())

@@ -103,6 +103,7 @@ fn pane_about(p: Pane) -> &'static str {
         Pane::Map => "show the map: each node with its tasks",
         Pane::Top => "show the busiest running tasks: CPU, memory, I/O, as docker stats",
         Pane::Reach => "show how each node's own engine is reached, and whether it works",
+        Pane::Fleet => "every swarm at a glance: each docker context's health (Enter switches)",
     }
 }
 

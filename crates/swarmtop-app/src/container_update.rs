@@ -209,8 +209,7 @@ mod tests {
         let i = s
             .current()
             .rows
-            .iter()
-            .position(|r| r.id == "t2aaaaaaaaaaaaaaaaaaaaaaa")
+            .position("t2aaaaaaaaaaaaaaaaaaaaaaa")
             .expect("t2 listed");
         s.current_mut().select(i);
         s
@@ -242,8 +241,7 @@ mod tests {
         let i = s
             .current()
             .rows
-            .iter()
-            .position(|r| r.id == "t1aaaaaaaaaaaaaaaaaaaaaaa")
+            .position("t1aaaaaaaaaaaaaaaaaaaaaaa")
             .unwrap();
         s.current_mut().select(i);
         for k in ['C', 'P'] {

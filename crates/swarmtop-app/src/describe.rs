@@ -37,6 +37,12 @@ pub enum Shows {
         service_id: String,
         read: SpecRead,
     },
+    /// A custom command's output (`crate::custom`), by its run's id; while it runs, the stop
+    /// key (and closing the view) stops it.
+    Output {
+        id: u64,
+        running: bool,
+    },
 }
 
 /// The read of a service's spec and previous spec that the history view asks for.
@@ -51,7 +57,7 @@ impl Shows {
     /// The service it is about, if any.
     pub fn service(&self) -> Option<&str> {
         match self {
-            Shows::Other => None,
+            Shows::Other | Shows::Output { .. } => None,
             Shows::Service(id) | Shows::History { service_id: id, .. } => Some(id),
         }
     }
@@ -189,7 +195,7 @@ pub fn build(
         Pane::Secrets | Pane::Configs => object(c, view.pane.object_kind()?, id),
         Pane::Networks => network(c, id),
         Pane::Stacks => stack(c, id),
-        Pane::Events | Pane::Map => None,
+        Pane::Events | Pane::Map | Pane::Fleet => None,
         Pane::Reach => node(c, nd, id),
         Pane::Rollout => match &view.drill {
             super::panes::Drill::Service(sid) => service(c, sid),

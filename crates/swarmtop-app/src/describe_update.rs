@@ -86,6 +86,20 @@ pub fn on_describe_key(state: &mut State, mut d: Describe, k: KeyEvent) -> Vec<E
         }
         _ => {}
     }
+    // a custom command's output: the stop key stops it; closing the view while it runs does too
+    if let Shows::Output { id, running: true } = d.shows {
+        match action {
+            Some(Action::StopCommand) => {
+                state.overlay = Some(Overlay::Describe(Box::new(d)));
+                return vec![Effect::StopCommand(id)];
+            }
+            Some(Action::Back | Action::Quit | Action::Describe) => {
+                state.info("the command was stopped (its view was closed)");
+                return vec![Effect::StopCommand(id)];
+            }
+            _ => {}
+        }
+    }
     match action {
         Some(Action::Back)
         | Some(Action::Quit)

@@ -18,6 +18,14 @@ pub enum HelpRow {
         keys: String,
         action: Action,
     },
+    /// The title of the custom commands of the pane (config.yaml `commands:`).
+    CustomTitle,
+    /// A custom command: its key, its name and what it does.
+    Custom {
+        key: String,
+        name: String,
+        about: String,
+    },
     /// The title of the `:` commands, listed after the keys.
     CommandsTitle,
     /// One `:` command: what is typed, and what it does.

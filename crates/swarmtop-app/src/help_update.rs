@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::help::{HelpState, rows};
+use super::help::HelpState;
 use super::msg::Effect;
 use super::state::{Overlay, Screen, State};
 use swarmtop_settings::keymap::{Action, Key, Scope};
@@ -18,6 +18,43 @@ pub fn scope(state: &State) -> Scope {
     }
 }
 
+/// The rows for what is on screen: the keys ([`rows`]), and in a pane the custom commands that
+/// run there (in a read-only session only those marked safe), before the `:` commands.
+pub fn rows_in(state: &State) -> Vec<super::help::HelpRow> {
+    let scope = scope(state);
+    let writes = state.read_only.is_none();
+    let mut out = super::help::rows(&state.keymap, scope, writes);
+    if !matches!(state.screen, Screen::Panes) {
+        return out;
+    }
+    let pane = state.pane().name();
+    let custom: Vec<super::help::HelpRow> = state
+        .commands
+        .iter()
+        .filter(|c| c.applies_to(pane) && (writes || c.safe))
+        .map(|c| super::help::HelpRow::Custom {
+            key: c.key.to_string(),
+            name: c.name.clone(),
+            about: c.description.clone(),
+        })
+        .collect();
+    if custom.is_empty() {
+        return out;
+    }
+    let at = out
+        .iter()
+        .position(|r| *r == super::help::HelpRow::CommandsTitle)
+        .map(|i| i.saturating_sub(1))
+        .unwrap_or(out.len());
+    let mut block = vec![
+        super::help::HelpRow::Blank,
+        super::help::HelpRow::CustomTitle,
+    ];
+    block.extend(custom);
+    out.splice(at..at, block);
+    out
+}
+
 /// Rows of help that fit inside the overlay at the current terminal size (the overlay leaves a
 /// line above and below, and has a border).
 pub fn visible_rows(state: &State) -> usize {
@@ -26,9 +63,7 @@ pub fn visible_rows(state: &State) -> usize {
 
 /// The furthest the overlay scrolls: the last row at the bottom.
 pub fn max_offset(state: &State) -> usize {
-    rows(&state.keymap, scope(state), state.read_only.is_none())
-        .len()
-        .saturating_sub(visible_rows(state))
+    rows_in(state).len().saturating_sub(visible_rows(state))
 }
 
 /// A key while the help overlay is open (scrolled to `help`).
@@ -58,7 +93,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyModifiers};
 
     use super::*;
-    use crate::help::HelpRow;
+    use crate::help::{HelpRow, rows};
     use crate::{Msg, update};
     use swarmtop_settings::keymap::Keymap;
 

@@ -27,18 +27,17 @@ pub fn open_logs(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     // the problems view and the rollout view are about a service: its logs
-    let about_service = match (state.pane(), &state.view.drill) {
-        (Pane::Problems, _) => state
-            .problems()
-            .into_iter()
-            .find(|p| p.key == id)
-            .and_then(|p| match p.subject {
-                swarmtop_model::cluster::problems::Subject::Service(sid) => Some(sid),
-                _ => None,
+    let about_service =
+        match (state.pane(), &state.view.drill) {
+            (Pane::Problems, _) => state.problems().iter().find(|p| p.key == id).and_then(|p| {
+                match p.subject.clone() {
+                    swarmtop_model::cluster::problems::Subject::Service(sid) => Some(sid),
+                    _ => None,
+                }
             }),
-        (Pane::Rollout, _) => Some(id.clone()),
-        _ => None,
-    };
+            (Pane::Rollout, _) => Some(id.clone()),
+            _ => None,
+        };
     if matches!(state.pane(), Pane::Problems | Pane::Rollout) && about_service.is_none() {
         state.info("this problem is not about a service: logs are for services and tasks");
         return Vec::new();

@@ -96,6 +96,26 @@ pub enum Msg {
     },
     /// A rotation finished, as far as it went (`swarmtop_ops::rotate`).
     Rotated(Box<swarmtop_ops::rotate::RotateReport>),
+    /// Lines a custom command wrote (stdout and stderr as they came), by its run's id.
+    CommandOutput {
+        id: u64,
+        lines: Vec<String>,
+    },
+    /// A custom command ended: `Ok("exit 0")`, `Ok("stopped")`, or why it could not run.
+    CommandEnded {
+        id: u64,
+        name: String,
+        result: Result<String, String>,
+    },
+    /// `:fleet`: the swarms of the check of that generation, each still being checked (or
+    /// already known not to resolve).
+    FleetLines(u64, Vec<swarmtop_model::fleet::Line>),
+    /// One swarm's answer in the check of that generation.
+    FleetAnswer {
+        generation: u64,
+        index: usize,
+        status: swarmtop_model::fleet::Status,
+    },
 }
 
 /// What `update` asks the runtime to do.
@@ -157,6 +177,8 @@ pub enum Effect {
     },
     /// List the docker contexts (`:ctx`).
     ListContexts,
+    /// Check every swarm of the fleet (`:fleet`); the answers carry the generation.
+    CheckFleet(u64),
     /// Ask a task's node for the processes in its container.
     LoadProcesses(super::task_container::TaskContainer),
     /// Ask a task's node for its container's health (describe).
@@ -180,6 +202,22 @@ pub enum Effect {
         rotation: swarmtop_ops::Rotation,
         path: std::path::PathBuf,
     },
+    /// Run a custom command (`crate::custom`): in the background, its output sent back as it
+    /// comes, or in the foreground with the terminal (the runtime).
+    RunCommand(CommandRun),
+    /// Stop the background command of that run.
+    StopCommand(u64),
+}
+
+/// A custom command to run, its variables filled (`crate::custom`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRun {
+    pub id: u64,
+    pub name: String,
+    /// The program and its arguments (`sh -c LINE` for a shell line).
+    pub argv: Vec<String>,
+    /// Hand it the terminal until it ends.
+    pub foreground: bool,
 }
 
 /// What a service's spec is read for.

@@ -59,7 +59,11 @@ pub fn watch(state: &State) -> Vec<Effect> {
 }
 
 pub fn switch_pane(state: &mut State, pane: Pane) -> Vec<Effect> {
-    go(state, View::top(pane), false)
+    // the fleet is checked again each time it is opened
+    let check = (pane == Pane::Fleet).then(|| super::fleet_update::check_again(state));
+    let mut fx = go(state, View::top(pane), false);
+    fx.extend(check);
+    fx
 }
 
 /// Esc: clear the filter first, then go back one view.
@@ -118,9 +122,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         Pane::Problems => {
             let subject = state
                 .problems()
-                .into_iter()
+                .iter()
                 .find(|p| p.key == id)
-                .map(|p| p.subject);
+                .map(|p| p.subject.clone());
             match subject {
                 Some(Subject::Service(sid)) => go(
                     state,
@@ -161,6 +165,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             super::describe_update::describe(state);
             Vec::new()
         }
+        Pane::Fleet => super::fleet_update::enter(state),
         Pane::Rollout | Pane::Map => Vec::new(),
         Pane::Events | Pane::Secrets | Pane::Configs | Pane::Networks => {
             super::describe_update::describe(state);
@@ -173,7 +178,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 /// is said, not cleared (the user typed it).
 fn go_to(state: &mut State, view: View, id: &str) -> Vec<Effect> {
     let fx = go(state, view, true);
-    match state.current().rows.iter().position(|r| r.id == id) {
+    match state.current().rows.position(id) {
         Some(pos) => {
             state.current_mut().select(pos);
             let h = state.page_height();

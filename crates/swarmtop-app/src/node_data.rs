@@ -225,7 +225,7 @@ impl NodeData {
 
     /// Sums the latest readings by service and by node.
     fn sum(&mut self, c: &Cluster) {
-        let mut service_of: Option<HashMap<&str, &str>> = None;
+        let mut service_of: Option<foldhash::HashMap<&str, &str>> = None;
         self.by_service.clear();
         self.by_node.clear();
         for (task_id, u) in &self.usage {
@@ -289,7 +289,7 @@ fn add(s: &mut Sum, p: Point) {
 }
 
 /// Each task's service, for readings of containers not listed yet.
-fn task_services(c: &Cluster) -> HashMap<&str, &str> {
+fn task_services(c: &Cluster) -> foldhash::HashMap<&str, &str> {
     c.tasks
         .iter()
         .filter_map(|t| Some((t.id.as_deref()?, t.service_id.as_deref()?)))
@@ -341,10 +341,12 @@ pub fn watched(t: &Task) -> Option<Watched> {
 #[derive(Debug, Default)]
 pub struct WatchIndex {
     pub running: Vec<Watched>,
-    pub by_task: HashMap<String, usize>,
+    pub by_task: foldhash::HashMap<String, usize>,
     /// Every task of the service that can be watched.
-    pub by_service: HashMap<String, Vec<usize>>,
-    pub by_node: HashMap<String, Vec<usize>>,
+    pub by_service: foldhash::HashMap<String, Vec<usize>>,
+    pub by_node: foldhash::HashMap<String, Vec<usize>>,
+    /// The nodes that run a task that can be watched, in order.
+    pub nodes_running: Vec<String>,
 }
 
 impl WatchIndex {
@@ -360,6 +362,8 @@ impl WatchIndex {
             ix.by_node.entry(w.node_id.clone()).or_default().push(i);
             ix.running.push(w);
         }
+        ix.nodes_running = ix.by_node.keys().cloned().collect();
+        ix.nodes_running.sort();
         ix
     }
 

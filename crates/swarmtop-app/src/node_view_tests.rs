@@ -166,13 +166,7 @@ fn the_tasks_pane_shows_each_running_tasks_cpu_memory_and_health() {
     key(&mut s, "oooo");
     assert_eq!(s.current().sort_col, Some(3));
     key(&mut s, "O");
-    let first: Vec<&str> = s
-        .current()
-        .rows
-        .iter()
-        .take(3)
-        .map(|r| r.id.as_str())
-        .collect();
+    let first: Vec<&str> = s.current().rows.ids(0, 3).collect();
     assert_eq!(first, [WEB2, WEB1, MON1]);
 }
 
@@ -298,7 +292,7 @@ fn unhealthy_tasks_and_image_drift_are_problems_in_words() {
     );
     // describe of the task says its health in words
     key(&mut s, "3");
-    let pos = s.current().rows.iter().position(|r| r.id == WEB2).unwrap();
+    let pos = s.current().rows.position(WEB2).unwrap();
     s.current_mut().select(pos);
     key(&mut s, "d");
     let text = match &s.overlay {
@@ -315,7 +309,7 @@ fn the_top_view_lists_running_tasks_busiest_first_and_enter_goes_to_the_task() {
     key(&mut s, "8");
     assert_eq!(s.pane(), Pane::Top);
     usage_round(&mut s);
-    let ids: Vec<&str> = s.current().rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = s.current().rows.ids(0, usize::MAX).collect();
     assert_eq!(&ids[..3], [WEB2, WEB1, MON1]);
     // every running task is listed, read or not
     assert_eq!(ids.len(), 6);

@@ -24,13 +24,14 @@ fn key(state: &State) -> u64 {
     h.finish()
 }
 
-/// The index for the cluster as it is now, kept in the state until the cluster changes.
+/// The index for the tasks as they are now, kept in the state until the tasks change (at XL
+/// it is 50,000 running tasks: a change of the services or nodes does not rebuild it).
 fn index(state: &mut State) -> std::sync::Arc<WatchIndex> {
     match &state.node_data.watch_index {
-        Some((generation, ix)) if *generation == state.cluster_gen => ix.clone(),
+        Some((generation, ix)) if *generation == state.tasks_gen => ix.clone(),
         _ => {
             let ix = std::sync::Arc::new(WatchIndex::new(&state.cluster.tasks));
-            state.node_data.watch_index = Some((state.cluster_gen, ix.clone()));
+            state.node_data.watch_index = Some((state.tasks_gen, ix.clone()));
             ix
         }
     }
@@ -63,13 +64,16 @@ fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
         _ => Vec::new(),
     };
     usage.sort();
-    let mut containers_of: Vec<String> = match state.pane() {
+    let containers_of: Vec<String> = match state.pane() {
         // health and image drift are problems: the nodes that run tasks are asked
-        Pane::Problems => running().map(|w| w.node_id).collect(),
-        _ => usage.iter().map(|w| w.node_id.clone()).collect(),
+        Pane::Problems => ix.nodes_running.clone(),
+        _ => {
+            let mut v: Vec<String> = usage.iter().map(|w| w.node_id.clone()).collect();
+            v.sort();
+            v.dedup();
+            v
+        }
     };
-    containers_of.sort();
-    containers_of.dedup();
     NodeWatch {
         nodes,
         usage,

@@ -1,78 +1,299 @@
-//! A pane's rows after filter and sort, without copying rows: the rows built from the cluster
-//! are shared, and filtering and sorting only arrange indices into them.
+//! A pane's rows after filter and sort, without copying rows: the rows built from the data
+//! are packed once into a few flat buffers that are shared, and filtering and sorting only
+//! arrange indices into them.
 //!
-//! At 40,000 tasks a keystroke must not rebuild or copy rows: a filter that grows narrows the
-//! matches of the one before (a fuzzy match of `web` is also one of `we`), a filter cut back
-//! finds its earlier matches again, and each column's order is sorted once per set of rows.
+//! At 100,000 tasks a list must not keep a row object per task (ten cells, each its own
+//! string: ~1 KB a row) nor rebuild or copy rows per keystroke: a row is packed as it is built
+//! (its cell texts one after the other, a byte per cell for its kind and tone, the numbers of
+//! numeric cells) and made into a `Row` again only when it is drawn or acted on. A filter that
+//! grows narrows the matches of the one before (a match of `web` is also one of `we`), a
+//! filter cut back finds its earlier matches again, and each column's order is sorted once per
+//! set of rows, from keys worked out for that column only when it is asked for.
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::ops::Index;
 use std::sync::Arc;
 
-use super::rows::{Cell, Row, SortRef};
+use chrono::{DateTime, Utc};
+
+use super::rows::{Cell, Row, SortKey, SortRef, Tone, Value};
 use super::text_match::{Mode, Needle};
 
-/// The rows' texts and sort keys packed together, built once with the rows: filtering and
-/// sorting read these few megabytes instead of walking every cell of every row.
+/// What a packed cell is (its text is in `Packed::texts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The row has fewer cells.
+    Missing = 0,
+    /// Text that sorts as itself (lower case).
+    Shown = 1,
+    /// Text that sorts by its lower-case form.
+    Folded = 2,
+    /// A number shown as its text.
+    Num = 3,
+    /// An age (its time, in microseconds, among the numbers).
+    Age = 4,
+    /// An unknown age.
+    AgeNone = 5,
+}
+
+const KINDS: [Kind; 6] = [
+    Kind::Missing,
+    Kind::Shown,
+    Kind::Folded,
+    Kind::Num,
+    Kind::Age,
+    Kind::AgeNone,
+];
+const TONES: [Tone; 5] = [Tone::Normal, Tone::Dim, Tone::Ok, Tone::Warn, Tone::Bad];
+
+fn tone_bits(t: Tone) -> u8 {
+    match t {
+        Tone::Normal => 0,
+        Tone::Dim => 1,
+        Tone::Ok => 2,
+        Tone::Warn => 3,
+        Tone::Bad => 4,
+    }
+}
+
+/// A cell's kind and tone in one byte.
+fn meta(kind: Kind, tone: Tone) -> u8 {
+    (kind as u8) | (tone_bits(tone) << 3)
+}
+
+fn kind_of(m: u8) -> Kind {
+    KINDS[(m & 7) as usize % KINDS.len()]
+}
+
+fn tone_of(m: u8) -> Tone {
+    TONES[(m >> 3) as usize % TONES.len()]
+}
+
+/// The rows, packed: texts, kinds, tones and numbers in flat buffers.
 #[derive(Default)]
 struct Packed {
     /// Each row's cell texts, each followed by a NUL.
     texts: Vec<u8>,
     /// Where each row's texts start in `texts` (one more at the end).
     row_at: Vec<u32>,
+    /// Each row's ID, one after the other; `id_at` as `row_at`.
+    ids: Vec<u8>,
+    id_at: Vec<u32>,
+    /// Each row's cells' kind and tone (`meta`); `cell_at` as `row_at`.
+    cells: Vec<u8>,
+    cell_at: Vec<u32>,
+    /// The numbers of the numeric and age cells, in cell order; `num_at` as `row_at`.
+    nums: Vec<f64>,
+    num_at: Vec<u32>,
+    /// Each row's own tone.
+    row_tone: Vec<u8>,
     /// Rows with a text beyond ASCII (matched cell by cell, by nucleo).
     unicode: Vec<bool>,
-    /// Sort keys, row by row (`columns` per row).
-    keys: Vec<Flat>,
     columns: usize,
-    /// The text of the text sort keys.
-    key_texts: Vec<u8>,
     /// The ID columns (bit i: column i), matched from their start only.
     by_prefix: u64,
     /// Some row has a text beyond ASCII.
     any_unicode: bool,
 }
 
-impl Packed {
-    fn new(rows: &[Row]) -> Packed {
-        let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
-        let mut p = Packed {
-            columns,
-            row_at: Vec::with_capacity(rows.len() + 1),
-            unicode: Vec::with_capacity(rows.len()),
-            keys: Vec::with_capacity(rows.len() * columns),
-            ..Default::default()
-        };
-        for r in rows {
-            p.row_at.push(p.texts.len() as u32);
-            let mut unicode = false;
-            for (i, c) in r.cells.iter().enumerate() {
-                if c.by_prefix && i < 64 {
-                    p.by_prefix |= 1 << i;
-                }
-                let t = c.search_text();
-                unicode |= !t.is_ascii();
-                p.texts.extend_from_slice(t.as_bytes());
-                p.texts.push(0);
-            }
-            p.unicode.push(unicode);
-            p.any_unicode |= unicode;
-            for col in 0..columns {
-                let k = flatten(r.cells.get(col).map(Cell::sort_key), &mut p.key_texts);
-                p.keys.push(k);
-            }
+/// Packs rows as a pane builds them, cell by cell: a large pane (tasks) writes its cells
+/// straight into the packed buffers and never makes a `Row`; the others hand over rows.
+pub struct RowsBuilder {
+    p: Packed,
+    /// Cells of the row being built.
+    cells_in_row: usize,
+    unicode_row: bool,
+}
+
+impl Default for RowsBuilder {
+    fn default() -> RowsBuilder {
+        RowsBuilder {
+            p: Packed {
+                row_at: vec![0],
+                id_at: vec![0],
+                num_at: vec![0],
+                cell_at: vec![0],
+                ..Default::default()
+            },
+            cells_in_row: 0,
+            unicode_row: false,
         }
+    }
+}
+
+impl RowsBuilder {
+    /// A text cell (control characters left out: engine data must never drive the terminal).
+    pub fn text(&mut self, s: &str, tone: Tone) {
+        let at = self.p.texts.len();
+        if s.chars().any(char::is_control) {
+            for c in s.chars().filter(|c| !c.is_control()) {
+                let mut b = [0u8; 4];
+                self.p
+                    .texts
+                    .extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            }
+        } else {
+            self.p.texts.extend_from_slice(s.as_bytes());
+        }
+        self.end_text(at, tone, false);
+    }
+
+    /// A text cell written in place (`format_args!`): no string is made for it.
+    pub fn text_fmt(&mut self, args: fmt::Arguments, tone: Tone) {
+        use std::io::Write;
+        let at = self.p.texts.len();
+        let _ = self.p.texts.write_fmt(args);
+        if self.p.texts[at..].iter().any(|&b| b < 0x20 || b == 0x7f)
+            || !self.p.texts[at..].is_ascii()
+        {
+            // the rare text with control characters or beyond ASCII: cleaned as `text` does
+            let written = String::from_utf8_lossy(&self.p.texts[at..]).into_owned();
+            self.p.texts.truncate(at);
+            self.text(&written, tone);
+            return;
+        }
+        self.end_text(at, tone, false);
+    }
+
+    /// An object's ID (dim; the filter matches it by prefix).
+    pub fn id_text(&mut self, s: &str) {
+        let at = self.p.texts.len();
+        self.p.texts.extend_from_slice(s.as_bytes());
+        self.end_text(at, Tone::Dim, true);
+    }
+
+    /// The text just written from `at`: its kind (sorts as itself when lower case).
+    fn end_text(&mut self, at: usize, tone: Tone, by_prefix: bool) {
+        let t = &self.p.texts[at..];
+        let kind = if t.is_ascii() {
+            if t.iter().any(u8::is_ascii_uppercase) {
+                Kind::Folded
+            } else {
+                Kind::Shown
+            }
+        } else {
+            self.unicode_row = true;
+            let t = std::str::from_utf8(t).unwrap_or("");
+            if t.to_lowercase() == t {
+                Kind::Shown
+            } else {
+                Kind::Folded
+            }
+        };
+        self.p.texts.push(0);
+        self.end_cell(kind, tone, by_prefix);
+    }
+
+    /// A number, shown as `shown`, sorted as `n`.
+    pub fn num(&mut self, n: f64, shown: &str, tone: Tone) {
+        self.p.nums.push(n);
+        if !shown.is_ascii() {
+            self.unicode_row = true;
+        }
+        self.p.texts.extend_from_slice(shown.as_bytes());
+        self.p.texts.push(0);
+        self.end_cell(Kind::Num, tone, false);
+    }
+
+    /// A number, shown as written in place.
+    pub fn text_num(&mut self, n: f64, shown: fmt::Arguments, tone: Tone) {
+        use std::io::Write;
+        self.p.nums.push(n);
+        let at = self.p.texts.len();
+        let _ = self.p.texts.write_fmt(shown);
+        if !self.p.texts[at..].is_ascii() {
+            self.unicode_row = true;
+        }
+        self.p.texts.push(0);
+        self.end_cell(Kind::Num, tone, false);
+    }
+
+    /// An age, kept as its time (turned into text when drawn).
+    pub fn age(&mut self, t: Option<DateTime<Utc>>, tone: Tone) {
+        let kind = match t {
+            Some(t) => {
+                self.p.nums.push(t.timestamp_micros() as f64);
+                Kind::Age
+            }
+            None => Kind::AgeNone,
+        };
+        self.p.texts.push(0);
+        self.end_cell(kind, tone, false);
+    }
+
+    fn end_cell(&mut self, kind: Kind, tone: Tone, by_prefix: bool) {
+        let i = self.cells_in_row;
+        if by_prefix && i < 64 {
+            self.p.by_prefix |= 1 << i;
+        }
+        self.p.cells.push(meta(kind, tone));
+        self.cells_in_row += 1;
+    }
+
+    /// A cell made by a pane's helper.
+    pub fn cell(&mut self, c: &Cell) {
+        match (&c.value, &c.sort) {
+            (Value::Age(t), _) => self.age(*t, c.tone),
+            (Value::Text(t), SortKey::Num(n)) => self.num(*n, t, c.tone),
+            (Value::Text(t), _) if c.by_prefix => {
+                let at = self.p.texts.len();
+                self.p.texts.extend_from_slice(t.as_bytes());
+                self.end_text(at, c.tone, true);
+            }
+            (Value::Text(t), _) => self.text(t, c.tone),
+        }
+    }
+
+    /// Ends the row of the cells given since the last one: its ID and its own tone.
+    pub fn end_row(&mut self, id: &str, tone: Tone) {
+        let p = &mut self.p;
+        p.ids.extend_from_slice(id.as_bytes());
+        p.row_tone.push(tone_bits(tone));
+        p.columns = p.columns.max(self.cells_in_row);
+        p.unicode.push(self.unicode_row);
+        p.any_unicode |= self.unicode_row;
         p.row_at.push(p.texts.len() as u32);
-        p
+        p.id_at.push(p.ids.len() as u32);
+        p.num_at.push(p.nums.len() as u32);
+        p.cell_at.push(p.cells.len() as u32);
+        self.cells_in_row = 0;
+        self.unicode_row = false;
     }
 
-    fn key(&self, row: u32, col: usize) -> &Flat {
-        &self.keys[row as usize * self.columns + col]
+    /// A whole row.
+    pub fn push(&mut self, r: &Row) {
+        for c in &r.cells {
+            self.cell(c);
+        }
+        self.end_row(&r.id, r.tone);
     }
 
-    fn key_text(&self, f: &Flat) -> &[u8] {
-        &self.key_texts[f.at as usize..(f.at + f.len) as usize]
+    /// The rows, in the order given.
+    pub fn finish(mut self) -> Rows {
+        let p = &mut self.p;
+        for v in [&mut p.texts, &mut p.ids, &mut p.cells] {
+            v.shrink_to_fit();
+        }
+        p.nums.shrink_to_fit();
+        let packed = self.p;
+        Rows {
+            order: (0..packed.len() as u32).collect(),
+            packed: Arc::new(packed),
+            matches: Vec::new(),
+            sorted: Vec::new(),
+        }
+    }
+}
+
+impl Packed {
+    fn len(&self) -> usize {
+        self.row_tone.len()
+    }
+
+    /// The row's cells' kind and tone.
+    fn metas(&self, row: u32) -> &[u8] {
+        let r = row as usize;
+        &self.cells[self.cell_at[r] as usize..self.cell_at[r + 1] as usize]
     }
 
     /// The row's cell texts, NUL after each.
@@ -80,33 +301,109 @@ impl Packed {
         let r = row as usize;
         &self.texts[self.row_at[r] as usize..self.row_at[r + 1] as usize]
     }
+
+    /// The row's cell texts, one by one.
+    fn cell_texts(&self, row: u32) -> impl Iterator<Item = &str> + '_ {
+        let t = self.texts(row);
+        // packed from `&str`s split at the NULs put after each: whole UTF-8 each
+        t[..t.len().saturating_sub(1)]
+            .split(|&b| b == 0)
+            .map(|b| std::str::from_utf8(b).unwrap_or(""))
+            .take(if t.is_empty() { 0 } else { usize::MAX })
+    }
+
+    fn cell_text(&self, row: u32, col: usize) -> &str {
+        self.cell_texts(row).nth(col).unwrap_or("")
+    }
+
+    fn id(&self, row: u32) -> &str {
+        let r = row as usize;
+        std::str::from_utf8(&self.ids[self.id_at[r] as usize..self.id_at[r + 1] as usize])
+            .unwrap_or("")
+    }
+
+    /// The cell's kind and tone; `Missing` past the row's cells.
+    fn meta(&self, row: u32, col: usize) -> u8 {
+        self.metas(row)
+            .get(col)
+            .copied()
+            .unwrap_or(meta(Kind::Missing, Tone::Normal))
+    }
+
+    /// The number of a numeric or age cell.
+    fn num(&self, row: u32, col: usize) -> f64 {
+        let at = self.metas(row)[..col.min(self.metas(row).len())]
+            .iter()
+            .filter(|&&m| matches!(kind_of(m), Kind::Num | Kind::Age))
+            .count();
+        self.nums
+            .get(self.num_at[row as usize] as usize + at)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The row as the pane built it.
+    fn row(&self, row: u32) -> Row {
+        let mut texts = self.cell_texts(row);
+        let mut nums = self.nums[self.num_at[row as usize] as usize..].iter();
+        let metas = self.metas(row);
+        let mut cells = Vec::with_capacity(metas.len());
+        for (col, &m) in metas.iter().enumerate() {
+            let kind = kind_of(m);
+            let text = texts.next().unwrap_or("");
+            let mut c = match kind {
+                Kind::Num => Cell::num(nums.next().copied().unwrap_or(0.0), text),
+                Kind::Age => Cell::age(
+                    nums.next()
+                        .and_then(|&us| DateTime::<Utc>::from_timestamp_micros(us as i64)),
+                ),
+                Kind::AgeNone => Cell::age(None),
+                _ => Cell::text(text),
+            };
+            c.tone = tone_of(m);
+            c.by_prefix = col < 64 && self.by_prefix & (1 << col) != 0;
+            cells.push(c);
+        }
+        Row {
+            id: self.id(row).to_string(),
+            cells,
+            tone: tone_of(self.row_tone[row as usize] << 3),
+        }
+    }
+}
+
+impl FromIterator<Row> for Rows {
+    fn from_iter<I: IntoIterator<Item = Row>>(iter: I) -> Rows {
+        Rows::build(iter)
+    }
 }
 
 /// The rows of a list, in the order shown.
 #[derive(Clone, Default)]
 pub struct Rows {
-    base: Arc<Vec<Row>>,
     packed: Arc<Packed>,
-    /// Indices into `base` of the rows shown, in order.
+    /// Indices into the packed rows of the rows shown, in order.
     order: Vec<u32>,
-    /// Matches (indices in `base` order) of each filter typed so far, shortest first, and
+    /// Matches (indices in packed order) of each filter typed so far, shortest first, and
     /// how they were found.
     matches: Vec<(String, Mode, Vec<u32>)>,
-    /// `base` sorted by (column, reverse), for each one asked for so far.
+    /// The packed rows sorted by (column, reverse), for each one asked for so far.
     sorted: Vec<(usize, bool, Vec<u32>)>,
 }
 
 impl Rows {
     /// All of `base`, in its order.
     pub fn new(base: Vec<Row>) -> Rows {
-        let order = (0..base.len() as u32).collect();
-        Rows {
-            packed: Arc::new(Packed::new(&base)),
-            base: Arc::new(base),
-            order,
-            matches: Vec::new(),
-            sorted: Vec::new(),
+        Rows::build(base)
+    }
+
+    /// The rows as a pane yields them, packed one by one.
+    pub fn build(rows: impl IntoIterator<Item = Row>) -> Rows {
+        let mut b = RowsBuilder::default();
+        for r in rows {
+            b.push(&r);
         }
+        b.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -119,32 +416,51 @@ impl Rows {
 
     /// Rows before filtering.
     pub fn total(&self) -> usize {
-        self.base.len()
+        self.packed.len()
     }
 
-    pub fn get(&self, i: usize) -> Option<&Row> {
-        self.order.get(i).map(|&b| &self.base[b as usize])
+    /// The row shown at `i`, made from its packed form.
+    pub fn get(&self, i: usize) -> Option<Row> {
+        self.order.get(i).map(|&b| self.packed.row(b))
     }
 
-    pub fn iter(&self) -> RowsIter<'_> {
-        RowsIter {
-            base: &self.base,
-            order: self.order.iter(),
-        }
+    /// The ID of the row shown at `i` (nothing is made).
+    pub fn id(&self, i: usize) -> Option<&str> {
+        self.order.get(i).map(|&b| self.packed.id(b))
     }
 
-    /// Whether both were arranged from the same rows (built once, shared).
-    pub fn same_rows(&self, other: &Rows) -> bool {
-        Arc::ptr_eq(&self.base, &other.base)
+    /// Where the row with this ID is shown.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.order.iter().position(|&b| self.packed.id(b) == id)
     }
 
-    /// The rows shown from `start` (at most `n`).
-    pub fn window(&self, start: usize, n: usize) -> impl Iterator<Item = &Row> + '_ {
+    /// The rows shown, made one by one (tests, small lists: a list of tasks is read through
+    /// `window`, `id` and `position`).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Row> + ExactSizeIterator + '_ {
+        self.order.iter().map(|&b| self.packed.row(b))
+    }
+
+    /// The IDs of the rows shown from `start` (at most `n`).
+    pub fn ids(&self, start: usize, n: usize) -> impl Iterator<Item = &str> + '_ {
         self.order
             .iter()
             .skip(start)
             .take(n)
-            .map(|&b| &self.base[b as usize])
+            .map(|&b| self.packed.id(b))
+    }
+
+    /// Whether both were arranged from the same rows (built once, shared).
+    pub fn same_rows(&self, other: &Rows) -> bool {
+        Arc::ptr_eq(&self.packed, &other.packed)
+    }
+
+    /// The rows shown from `start` (at most `n`), made for drawing.
+    pub fn window(&self, start: usize, n: usize) -> impl Iterator<Item = Row> + '_ {
+        self.order
+            .iter()
+            .skip(start)
+            .take(n)
+            .map(|&b| self.packed.row(b))
     }
 
     /// Shows the rows that match `filter`, sorted by column `sort` (reversed: descending, ties
@@ -162,7 +478,7 @@ impl Rows {
         let matched = (!filter.is_empty())
             .then(|| self.matches.last().map(|(_, _, m)| m.as_slice()))
             .flatten();
-        let all = self.base.len() as u32;
+        let all = self.packed.len() as u32;
         let perm = sort.and_then(|col| {
             self.sorted
                 .iter()
@@ -173,7 +489,7 @@ impl Rows {
             Some(perm) => match matched {
                 None => perm.clone(),
                 Some(m) => {
-                    let mut keep = vec![false; self.base.len()];
+                    let mut keep = vec![false; self.packed.len()];
                     for &i in m {
                         keep[i as usize] = true;
                     }
@@ -200,11 +516,7 @@ impl Rows {
         let needle = Needle::new(filter);
         let mut groups: [Vec<u32>; 3] = Default::default();
         for &i in matched {
-            let name = self.base[i as usize]
-                .cells
-                .first()
-                .map(Cell::search_text)
-                .unwrap_or("");
+            let name = self.packed.cell_texts(i).next().unwrap_or("");
             groups[needle.rank(name).min(2) as usize].push(i);
         }
         groups.concat()
@@ -225,7 +537,7 @@ impl Rows {
         }
         let needle = Needle::new(filter);
         let mut m = super::text_match::Matcher::default();
-        let (base, packed) = (&self.base, &self.packed);
+        let packed = &self.packed;
         let mut hit = |i: u32, mode: Mode| {
             if !packed.unicode[i as usize]
                 && let Some(found) =
@@ -233,12 +545,12 @@ impl Rows {
             {
                 return found;
             }
-            base[i as usize]
-                .cells
-                .iter()
-                .any(|c| m.matches(&needle, c.search_text(), c.by_prefix, mode))
+            packed.cell_texts(i).enumerate().any(|(col, t)| {
+                let by_prefix = col < 64 && packed.by_prefix & (1 << col) != 0;
+                m.matches(&needle, t, by_prefix, mode)
+            })
         };
-        let everything = || 0..base.len() as u32;
+        let everything = || 0..packed.len() as u32;
         // what a filter extends matched holds all its matches, in the same mode: a fuzzy
         // filter's extension has no substring match either
         let (mode, found) = match self.matches.last() {
@@ -316,30 +628,6 @@ impl Rows {
     }
 }
 
-/// The rows shown, in order.
-pub struct RowsIter<'a> {
-    base: &'a [Row],
-    order: std::slice::Iter<'a, u32>,
-}
-
-impl<'a> Iterator for RowsIter<'a> {
-    type Item = &'a Row;
-    fn next(&mut self) -> Option<&'a Row> {
-        self.order.next().map(|&b| &self.base[b as usize])
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.order.size_hint()
-    }
-}
-
-impl DoubleEndedIterator for RowsIter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.order.next_back().map(|&b| &self.base[b as usize])
-    }
-}
-
-impl ExactSizeIterator for RowsIter<'_> {}
-
 /// Whether every match of `longer` is a match of `shorter`, so the matches of `shorter` can be
 /// narrowed: `longer` adds letters to its last word (or whole new words) and nothing that
 /// changes how the words are split or escaped.
@@ -408,15 +696,42 @@ fn flatten(k: Option<SortRef>, texts: &mut Vec<u8>) -> Flat {
     }
 }
 
+/// A cell's sort key as `flatten` takes it: numbers (ages: older first when ascending, by
+/// the second) before texts (lower case), missing cells first. `folded` holds the lower-case
+/// form of a text that is not its own.
+fn sort_ref<'a>(
+    p: &'a Packed,
+    row: u32,
+    col: usize,
+    folded: &'a mut String,
+) -> Option<SortRef<'a>> {
+    match kind_of(p.meta(row, col)) {
+        Kind::Missing => None,
+        Kind::Num => Some(SortRef::Num(p.num(row, col))),
+        Kind::Age => Some(SortRef::Num(-(p.num(row, col) / 1e6).floor())),
+        Kind::AgeNone => Some(SortRef::Num(f64::MIN)),
+        Kind::Shown => Some(SortRef::Text(p.cell_text(row, col))),
+        Kind::Folded => {
+            *folded = p.cell_text(row, col).to_lowercase();
+            Some(SortRef::Text(folded))
+        }
+    }
+}
+
 /// Stable sort of the row indices by one column's key; `reverse` sorts descending with equal
 /// keys still in the natural order.
 fn sort_indices(p: &Packed, col: usize, reverse: bool) -> Vec<u32> {
-    let rows = p.row_at.len().saturating_sub(1) as u32;
+    let rows = p.len() as u32;
     if col >= p.columns {
         return (0..rows).collect();
     }
     // the column's keys side by side: the sort then stays in a megabyte or two
-    let mut keyed: Vec<(Flat, u32)> = (0..rows).map(|i| (*p.key(i, col), i)).collect();
+    let mut key_texts = Vec::new();
+    let mut folded = String::new();
+    let mut keyed: Vec<(Flat, u32)> = (0..rows)
+        .map(|i| (flatten(sort_ref(p, i, col, &mut folded), &mut key_texts), i))
+        .collect();
+    let key_text = |f: &Flat| &key_texts[f.at as usize..(f.at + f.len) as usize];
     keyed.sort_unstable_by(|(a, ai), (b, bi)| {
         let o = a
             .class
@@ -430,20 +745,13 @@ fn sort_indices(p: &Packed, col: usize, reverse: bool) -> Vec<u32> {
                     a.len.cmp(&b.len)
                 } else {
                     // equal first 16 bytes: the rest decides
-                    p.key_text(a).cmp(p.key_text(b))
+                    key_text(a).cmp(key_text(b))
                 }
             });
         let o = if reverse { o.reverse() } else { o };
         o.then(ai.cmp(bi))
     });
     keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-impl Index<usize> for Rows {
-    type Output = Row;
-    fn index(&self, i: usize) -> &Row {
-        &self.base[self.order[i] as usize]
-    }
 }
 
 impl PartialEq for Rows {
@@ -519,6 +827,54 @@ mod tests {
             None => {}
         }
         v.into_iter().map(|r| r.id).collect()
+    }
+
+    /// A row comes back from its packed form as the pane built it: texts, numbers, ages,
+    /// tones, IDs, rows of fewer cells, text beyond ASCII, control characters left out.
+    #[test]
+    fn packed_rows_come_back_whole() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-06T08:00:01.123456Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let rows = vec![
+            Row {
+                id: "t1".into(),
+                cells: vec![
+                    Cell::text("Web.1").tone(Tone::Ok),
+                    Cell::num(3.5, "3.5%"),
+                    Cell::age(Some(t)),
+                    Cell::age(None),
+                    Cell::id("abc123"),
+                    Cell::text("bell\u{7}ed"),
+                ],
+                tone: Tone::Bad,
+            },
+            Row {
+                id: "t2".into(),
+                cells: vec![Cell::text("Été"), Cell::num(-1.0, "")],
+                tone: Tone::Dim,
+            },
+            Row {
+                id: String::new(),
+                cells: vec![],
+                tone: Tone::Normal,
+            },
+        ];
+        let packed = Rows::new(rows.clone());
+        let back: Vec<Row> = packed.iter().collect();
+        assert_eq!(back, rows);
+        assert_eq!(packed.position("t2"), Some(1));
+        assert_eq!(packed.id(0), Some("t1"));
+        // written cell by cell, the same
+        let mut b = RowsBuilder::default();
+        b.text_fmt(format_args!("{}.{}", "Web", 1), Tone::Ok);
+        b.text_num(3.5, format_args!("{}%", 3.5), Tone::Normal);
+        b.age(Some(t), Tone::Dim);
+        b.age(None, Tone::Dim);
+        b.id_text("abc123");
+        b.text_fmt(format_args!("bell{}ed", '\u{7}'), Tone::Normal);
+        b.end_row("t1", Tone::Bad);
+        assert_eq!(b.finish().get(0), Some(rows[0].clone()));
     }
 
     #[test]

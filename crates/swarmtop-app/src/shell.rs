@@ -165,8 +165,7 @@ mod tests {
         let i = s
             .current()
             .rows
-            .iter()
-            .position(|r| r.id == TASK)
+            .position(TASK)
             .expect("web.1 in the tasks pane");
         s.current_mut().select(i);
         s

@@ -38,7 +38,7 @@ fn with_updated_service(keymap: Keymap) -> (State, String) {
     c.upsert_service(serde_json::from_value(raw).unwrap());
     update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(c))));
     keys(&mut s, "2");
-    let row = s.current().rows.iter().position(|r| r.id == id).unwrap();
+    let row = s.current().rows.position(&id).unwrap();
     s.current_mut().select(row);
     (s, id)
 }

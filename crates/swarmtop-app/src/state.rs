@@ -112,14 +112,15 @@ pub struct ListState {
 }
 
 impl ListState {
-    pub fn selected_row(&self) -> Option<&Row> {
+    /// The selected row, made from its packed form.
+    pub fn selected_row(&self) -> Option<Row> {
         self.rows.get(self.selected)
     }
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists. With
     /// `follow_top` (the newest-first timeline) a cursor on the first row stays on the first
     /// row, so new events come into view instead of pushing the cursor down.
-    pub fn set_rows_following(&mut self, all: Vec<Row>, follow_top: bool) {
+    pub fn set_rows_following(&mut self, all: Rows, follow_top: bool) {
         if follow_top && self.selected == 0 {
             self.selected_id = None;
         }
@@ -127,8 +128,8 @@ impl ListState {
     }
 
     /// Replaces the rows, keeping the cursor on the same object when it still exists.
-    pub fn set_rows(&mut self, all: Vec<Row>) {
-        self.rows = Rows::new(all);
+    pub fn set_rows(&mut self, all: Rows) {
+        self.rows = all;
         self.arrange();
     }
 
@@ -140,17 +141,17 @@ impl ListState {
         let pos = self
             .selected_id
             .as_ref()
-            .and_then(|id| self.rows.iter().position(|r| &r.id == id));
+            .and_then(|id| self.rows.position(id));
         self.selected = match pos {
             Some(p) => p,
             None => self.selected.min(self.rows.len().saturating_sub(1)),
         };
-        self.selected_id = self.selected_row().map(|r| r.id.clone());
+        self.selected_id = self.rows.id(self.selected).map(str::to_string);
     }
 
     pub fn select(&mut self, index: usize) {
         self.selected = index.min(self.rows.len().saturating_sub(1));
-        self.selected_id = self.selected_row().map(|r| r.id.clone());
+        self.selected_id = self.rows.id(self.selected).map(str::to_string);
     }
 
     /// Moves the cursor by `delta` rows, clamped.
@@ -211,12 +212,18 @@ pub struct State {
     pub map_offset: usize,
     /// (critical, warning) problems, for the header; counted when data changes.
     pub problem_counts: (usize, usize),
+    /// Every problem, worst first, as counted at the last change (the problems pane and the
+    /// keys that act on a problem read these: found once per change, not once per use).
+    problems_found: Vec<swarmtop_model::cluster::problems::Problem>,
     /// Counts changes to what views are built from: a view's rows are rebuilt only when it
     /// changed since they were built (switching panes, sorting and filtering reuse them).
     pub data_gen: u64,
     /// Counts changes to the cluster only (not to the nodes' own data): what the screen asks
     /// of the nodes is worked out again when it changes (`node_watch`).
     pub cluster_gen: u64,
+    /// Counts changes to the tasks alone (what is built from the tasks only is kept across
+    /// other changes: the node watch's index).
+    pub tasks_gen: u64,
     /// Terminal size, for paging.
     pub size: (u16, u16),
     pub quit: bool,
@@ -236,10 +243,16 @@ pub struct State {
     pub sent: Option<super::sent::Sent>,
     /// What the nodes' own engines said, and what was asked of them.
     pub node_data: super::node_data::NodeData,
+    /// Every swarm at a glance (`:fleet`), as last checked.
+    pub fleet: super::panes::fleet::Fleet,
     /// The first row of text a yes/no dialog taller than the screen shows (0 when one opens).
     pub dialog_scroll: usize,
     /// The services' specs seen this session, for their history (`spec_history`).
     pub specs: swarmtop_model::cluster::spec_history::SpecHistory,
+    /// Custom commands in force (config.yaml `commands:`, `crate::custom`).
+    pub commands: Vec<swarmtop_settings::config::commands::CustomCommand>,
+    /// Custom commands started this session: the last one's id.
+    pub command_runs: u64,
 }
 
 impl State {
@@ -262,11 +275,14 @@ impl State {
             keymap,
             read_only: None,
             problem_counts: (0, 0),
+            problems_found: Vec::new(),
             map_offset: 0,
             data_gen: 0,
             cluster_gen: 0,
+            tasks_gen: 0,
             up_to_date: std::collections::HashMap::new(),
             node_data: Default::default(),
+            fleet: Default::default(),
             env: Default::default(),
             work_dir: std::path::PathBuf::from("."),
             theme: swarmtop_settings::theme::Theme::default_theme(),
@@ -283,6 +299,8 @@ impl State {
             sent: None,
             dialog_scroll: 0,
             specs: Default::default(),
+            commands: Vec::new(),
+            command_runs: 0,
         }
     }
 
@@ -358,7 +376,7 @@ impl State {
         use swarmtop_model::cluster::problems::Severity;
         self.data_gen += 1;
         self.rows_behind = false;
-        let found = self.problems();
+        let found = super::node_data::problems(&self.cluster, self.now, &self.node_data);
         self.problem_counts = (
             found
                 .iter()
@@ -369,12 +387,14 @@ impl State {
                 .filter(|p| p.severity == Severity::Warning)
                 .count(),
         );
+        self.problems_found = found;
         self.show();
     }
 
-    /// Every problem, worst first, with those the nodes' engines tell (health, image drift).
-    pub fn problems(&self) -> Vec<swarmtop_model::cluster::problems::Problem> {
-        super::node_data::problems(&self.cluster, self.now, &self.node_data)
+    /// Every problem, worst first, with those the nodes' engines tell (health, image drift),
+    /// as found at the last change.
+    pub fn problems(&self) -> &[swarmtop_model::cluster::problems::Problem] {
+        &self.problems_found
     }
 
     /// Only the event timeline, the usage figures or the nodes' reach changed (no problem to
@@ -398,6 +418,9 @@ impl State {
                 events: &self.events,
                 up_to_date: &self.up_to_date,
                 nodes: &self.node_data,
+                problems: &self.problems_found,
+                fleet: &self.fleet.lines,
+                context: &self.context,
             });
             // newest events and the busiest tasks come in on top: a cursor on the first row
             // stays there
@@ -419,8 +442,7 @@ impl State {
         let page = self.page_height().max(1);
         let block = list.offset / page * page;
         list.rows
-            .window(block.saturating_sub(page), page * 3)
-            .map(|r| r.id.as_str())
+            .ids(block.saturating_sub(page), page * 3)
             .collect()
     }
 

@@ -141,6 +141,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OpDone { what, then, result } => on_op_done(state, what, then, result),
         Msg::Rotated(report) => super::rotate::on_rotated(state, *report),
+        Msg::CommandOutput { id, lines } => {
+            super::custom::output(state, id, lines);
+            Vec::new()
+        }
+        Msg::CommandEnded { id, name, result } => {
+            super::custom::ended(state, id, &name, result);
+            Vec::new()
+        }
         Msg::ServiceSpec {
             service_id,
             then,
@@ -172,6 +180,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             let warning = settings.status_line();
             state.context = context.clone();
             state.keymap = settings.keymap;
+            state.commands = settings.commands;
             state.theme = settings.theme;
             state.log_capacity = settings.log_capacity;
             state.conn = Conn::Connecting;
@@ -184,7 +193,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.up_to_date.clear();
             state.specs = Default::default();
             state.lists.clear();
-            let pane = state.pane();
+            // from the fleet, to what is broken there
+            let pane = match state.pane() {
+                Pane::Fleet => Pane::Problems,
+                p => p,
+            };
             state.info(format!("{said} (for this session only)"));
             if let Some(w) = warning {
                 state.error(w);
@@ -200,6 +213,18 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if let Some(line) = state.switching.take() {
                 state.overlay = Some(Overlay::Command(line));
             }
+            Vec::new()
+        }
+        Msg::FleetLines(generation, lines) => {
+            super::fleet_update::on_lines(state, generation, lines);
+            Vec::new()
+        }
+        Msg::FleetAnswer {
+            generation,
+            index,
+            status,
+        } => {
+            super::fleet_update::on_answer(state, generation, index, status);
             Vec::new()
         }
         Msg::Contexts(lines) => {
@@ -294,6 +319,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
         EngineMsg::Loaded(c) => {
             // the tasks are refreshed on their own: keep the ones known until then
             state.cluster.reload_keeping_tasks(*c);
+            state.tasks_gen += 1;
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
             state.rebuild();
@@ -303,8 +329,14 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             match p {
                 Part::Nodes(n) => state.cluster.set_nodes(n),
                 Part::Services(s) => state.cluster.set_services(s),
-                Part::Tasks(set, t) => state.cluster.merge_tasks(&set, t),
-                Part::TaskDelta(d) => state.cluster.apply_task_delta(d),
+                Part::Tasks(set, t) => {
+                    state.tasks_gen += 1;
+                    state.cluster.merge_tasks(&set, t)
+                }
+                Part::TaskDelta(d) => {
+                    state.tasks_gen += 1;
+                    state.cluster.apply_task_delta(d)
+                }
                 Part::Secrets(s) => state.cluster.secrets = s,
                 Part::Configs(c) => state.cluster.configs = c,
                 Part::Networks(n) => state.cluster.networks = n,
@@ -421,7 +453,15 @@ fn on_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                         state.status = None;
                         run_action(state, a)
                     }
-                    None => Vec::new(),
+                    // a built-in key wins; a custom command has the keys left (`config check`
+                    // says where one is hidden)
+                    None => match super::custom::for_key(state, &key).cloned() {
+                        Some(cmd) => {
+                            state.status = None;
+                            super::custom::run(state, &cmd)
+                        }
+                        None => Vec::new(),
+                    },
                 }
             }
         },
@@ -456,7 +496,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// `c` in a list: the selected object's ID on the clipboard (OSC 52, through ssh and tmux);
 /// a stack, which has none, by its name. IDs are what other tools take and nobody types.
 fn copy_selected(state: &mut State) -> Vec<Effect> {
-    let Some(row) = state.current().rows.get(state.current().selected).cloned() else {
+    let Some(row) = state.current().rows.get(state.current().selected) else {
         state.info("nothing selected to copy");
         return Vec::new();
     };
@@ -480,9 +520,9 @@ fn copy_selected(state: &mut State) -> Vec<Effect> {
             "the problem",
             state
                 .problems()
-                .into_iter()
+                .iter()
                 .find(|p| p.key == row.id)
-                .map(|p| p.text)
+                .map(|p| p.text.clone())
                 .unwrap_or_default(),
         ),
         Pane::Events => ("the event", cells()),
@@ -544,6 +584,8 @@ pub fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ContainerLogs => return super::container_update::container_logs(state),
         Action::Processes => return super::container_update::processes(state),
         Action::GoToNode => return super::nav::go_to_node(state),
+        // only the output view of a running command has something to stop
+        Action::StopCommand => state.info("no custom command is running here"),
         Action::Logs => return logs_update::open_logs(state),
         Action::EditStack if pane == Pane::Stacks => {
             return match state.current().selected_id.clone() {
@@ -869,7 +911,10 @@ mod tests {
         update(&mut s, Msg::Engine(EngineMsg::Part(Part::Nodes(nodes))));
         let l = s.list(Pane::Nodes);
         assert_eq!(l.selected_id.as_deref(), Some("n2bbbbbbbbbbbbbbbbbbbbbbb"));
-        assert_eq!(l.rows[l.selected].id, "n2bbbbbbbbbbbbbbbbbbbbbbb");
+        assert_eq!(
+            l.rows.get(l.selected).unwrap().id,
+            "n2bbbbbbbbbbbbbbbbbbbbbbb"
+        );
     }
 
     #[test]
@@ -937,7 +982,7 @@ mod tests {
     #[test]
     fn n_on_a_task_goes_to_its_node_and_esc_comes_back() {
         let mut s = loaded();
-        let first_node = s.list(Pane::Nodes).rows[0].id.clone();
+        let first_node = s.list(Pane::Nodes).rows.get(0).unwrap().id.clone();
         update(&mut s, key(KeyCode::Char('3')));
         // a task on another node than the one the nodes list starts on
         let node_of = |s: &State| {
@@ -1211,7 +1256,11 @@ mod tests {
         let l = s.current();
         assert_eq!(l.selected, 0);
         assert_eq!(l.offset, 0);
-        assert!(l.rows[0].cells[3].search_text().contains("new99"));
+        assert!(
+            l.rows.get(0).unwrap().cells[3]
+                .search_text()
+                .contains("new99")
+        );
         // the same event twice (history and live overlap) is shown once
         update(&mut s, ev(2_099, "new99"));
         assert_eq!(s.current().rows.len(), 101);
@@ -1675,7 +1724,7 @@ mod tests {
         let Some(Effect::Copy(text)) = fx.first() else {
             panic!("{fx:?}");
         };
-        let first = s.problems().into_iter().next().unwrap();
+        let first = s.problems().iter().next().unwrap().clone();
         assert_eq!(*text, first.text);
     }
 
@@ -1987,7 +2036,7 @@ mod tests {
         let mut s = loaded();
         update(&mut s, key(KeyCode::Char('o'))); // HOSTNAME
         update(&mut s, key(KeyCode::Char('o'))); // STATUS
-        let first = &s.list(Pane::Nodes).rows[0];
+        let first = &s.list(Pane::Nodes).rows.get(0).unwrap();
         assert_eq!(first.id, "n3ccccccccccccccccccccccc"); // "down" < "ready"
     }
 }

@@ -9,4 +9,5 @@
 pub mod access;
 pub mod connect;
 pub mod engine;
+pub mod fleet;
 pub mod nodes;

@@ -9,6 +9,7 @@
 pub mod cluster;
 pub mod duration;
 pub mod feed;
+pub mod fleet;
 pub mod host;
 pub mod nodes;
 pub mod stats;

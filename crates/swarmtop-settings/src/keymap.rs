@@ -134,6 +134,7 @@ actions! {
     ContainerLogs = "container_logs" ["container"]: "logs of the task's own container, read from its node (exited attempts too)",
     Processes = "processes" ["procs"]: "processes in the task's container (as docker top)",
     GoToNode = "go_to_node" ["node"]: "go to the task's node in the nodes list (esc comes back)",
+    StopCommand = "stop_command" ["stop"]: "stop the custom command whose output is shown (closing its view stops it too)",
 }
 
 impl fmt::Display for Action {

@@ -82,6 +82,30 @@ impl SeedSpec {
         }
     }
 
+    /// XL: 1,000 nodes, 5,000 services, 50,000 tasks: the largest swarms reported (Docker's
+    /// own scale test ran 1,000 nodes).
+    pub fn extra_large() -> SeedSpec {
+        SeedSpec {
+            nodes: 1000,
+            managers: 5,
+            services: 5000,
+            tasks_per_service: 10,
+            history: 1,
+            seed: 1,
+        }
+    }
+
+    /// A size by its name: S, M, L or XL (any case).
+    pub fn named(name: &str) -> Option<SeedSpec> {
+        match name.to_ascii_uppercase().as_str() {
+            "S" => Some(SeedSpec::small()),
+            "M" => Some(SeedSpec::medium()),
+            "L" => Some(SeedSpec::large()),
+            "XL" => Some(SeedSpec::extra_large()),
+            _ => None,
+        }
+    }
+
     /// Running tasks the cluster will have.
     pub fn running_tasks(&self) -> usize {
         self.services * self.tasks_per_service

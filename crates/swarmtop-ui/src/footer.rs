@@ -146,6 +146,9 @@ pub fn draw_hints(f: &mut Frame, area: Rect, state: &State, theme: &Theme, scope
             Shows::Service(_) => Some((Scope::Services, Action::History)),
             Shows::History { .. } => Some((Scope::Global, Action::Describe)),
             Shows::Other => None,
+            // a custom command's output: it can be stopped while it runs
+            Shows::Output { running: true, .. } => Some((Scope::Global, Action::StopCommand)),
+            Shows::Output { .. } => None,
         };
         for (sc, a) in DESCRIBE_HINTS.iter().chain(other.iter()) {
             let keys = state.keymap.key_label(*sc, *a);

@@ -5,20 +5,22 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use swarmtop_app::help::{HelpRow, rows};
+use swarmtop_app::help::HelpRow;
+use swarmtop_app::help_update::rows_in;
 use swarmtop_app::state::State;
 use swarmtop_settings::keymap::{Action, Scope};
 use swarmtop_settings::theme::Theme;
 
 /// Help lines for the current pane's scope, then the global one.
-pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
-    let rows = rows(&state.keymap, scope, state.read_only.is_none());
+pub fn lines<'a>(state: &State, theme: &Theme, _scope: Scope) -> Vec<Line<'a>> {
+    let rows = rows_in(state);
     // the keys column is as wide as the widest keys, within reason
     let kw = rows
         .iter()
         .filter_map(|r| match r {
             HelpRow::Binding { keys, .. } => Some(keys.chars().count()),
             HelpRow::Command { usage, .. } => Some(usage.chars().count()),
+            HelpRow::Custom { key, .. } => Some(key.chars().count()),
             _ => None,
         })
         .max()
@@ -29,6 +31,13 @@ pub fn lines<'a>(state: &State, theme: &Theme, scope: Scope) -> Vec<Line<'a>> {
             HelpRow::Title(s) => Line::from(Span::styled(s.name().to_string(), theme.title)),
             HelpRow::Blank => Line::default(),
             HelpRow::CommandsTitle => Line::from(Span::styled("commands (type :)", theme.title)),
+            HelpRow::CustomTitle => {
+                Line::from(Span::styled("custom commands (config.yaml)", theme.title))
+            }
+            HelpRow::Custom { key, name, about } => Line::from(vec![
+                Span::styled(format!("  {key:<kw$}  "), theme.key),
+                Span::styled(format!("{name}: {about}"), theme.text),
+            ]),
             HelpRow::Command { usage, about } => Line::from(vec![
                 Span::styled(format!("  {usage:<kw$}  "), theme.key),
                 Span::styled(about.to_string(), theme.text),

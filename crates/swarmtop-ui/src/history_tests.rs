@@ -34,7 +34,7 @@ fn with_rich() -> (State, SpecSeen) {
     update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(c))));
     press(&mut s, "2");
     let id = raw["ID"].as_str().unwrap();
-    let row = s.current().rows.iter().position(|r| r.id == id).unwrap();
+    let row = s.current().rows.position(id).unwrap();
     s.current_mut().select(row);
     (s, SpecSeen::of_service(&raw).unwrap())
 }

@@ -114,11 +114,13 @@ fn draw_pane(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .filter(|_| {
             matches!(
                 pane,
-                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events
+                Pane::Problems | Pane::Tasks | Pane::Reach | Pane::Events | Pane::Fleet
             )
         })
-        .and_then(|i| list.selected_row().and_then(|r| r.cells.get(i)))
-        .map(|c| c.search_text().to_string())
+        .and_then(|i| {
+            list.selected_row()
+                .and_then(|r| r.cells.get(i).map(|c| c.search_text().to_string()))
+        })
         .filter(|t| !t.is_empty());
     // the rollout view says where the update stands above its slots
     let area = if let (Pane::Rollout, swarmtop_app::panes::Drill::Service(sid)) =
@@ -237,6 +239,10 @@ fn rollout_summary<'a>(state: &State, sid: &str, theme: &Theme) -> Vec<Line<'a>>
 }
 
 #[cfg(test)]
+mod custom_tests;
+#[cfg(test)]
+mod fleet_tests;
+#[cfg(test)]
 mod history_tests;
 #[cfg(test)]
 mod node_tests;
@@ -330,10 +336,11 @@ pub(crate) mod tests {
         let out = render(&s, 80, 24);
         let text = s
             .problems()
-            .into_iter()
+            .iter()
             .find(|p| p.key.ends_with(":replicas"))
             .unwrap()
-            .text;
+            .text
+            .clone();
         let under: String = out
             .lines()
             .skip_while(|l| !l.starts_with('└'))

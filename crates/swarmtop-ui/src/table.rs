@@ -122,7 +122,7 @@ pub fn draw_table(f: &mut Frame, area: Rect, theme: &Theme, v: &TableView) {
         start = v.list.selected + 1 - body;
     }
     // only the rows in view are looked at: drawing does not grow with the list
-    let visible: Vec<&swarmtop_app::rows::Row> = v.list.rows.window(start, body).collect();
+    let visible: Vec<swarmtop_app::rows::Row> = v.list.rows.window(start, body).collect();
 
     if visible.is_empty() {
         let msg = Line::from(Span::styled(v.empty_text.to_string(), theme.dim));

@@ -1,6 +1,7 @@
 //! One module per pane: what it lists and its columns. Pure functions of the cluster.
 
 pub mod events;
+pub mod fleet;
 pub mod networks;
 pub mod nodes;
 pub mod objects;
@@ -16,7 +17,8 @@ pub mod usage;
 use chrono::{DateTime, Utc};
 
 use super::node_data::NodeData;
-use super::rows::{Column, Row};
+use super::rows::Column;
+use super::rowset::{Rows, RowsBuilder};
 use swarmtop_model::cluster::{Cluster, ObjectKind};
 
 pub use events::EventLog;
@@ -45,6 +47,8 @@ pub enum Pane {
     Top,
     /// Every node's own engine: how it is reached and whether it works (`:reach`).
     Reach,
+    /// Every swarm at a glance: each docker context's health (`:fleet`).
+    Fleet,
 }
 
 /// A pane narrowed to one object: a node's tasks, a service's tasks, a stack's services.
@@ -88,6 +92,7 @@ impl Pane {
         Pane::Map,
         Pane::Top,
         Pane::Reach,
+        Pane::Fleet,
     ];
 
     pub fn name(self) -> &'static str {
@@ -105,6 +110,7 @@ impl Pane {
             Pane::Map => "map",
             Pane::Top => "top",
             Pane::Reach => "reach",
+            Pane::Fleet => "fleet",
         }
     }
 
@@ -126,6 +132,7 @@ impl Pane {
             Pane::Map => &[],
             Pane::Top => top::COLUMNS,
             Pane::Reach => reach::COLUMNS,
+            Pane::Fleet => fleet::COLUMNS,
         }
     }
 }
@@ -138,30 +145,46 @@ pub struct Sources<'a> {
     pub up_to_date: &'a UpToDate,
     /// What the nodes' own engines said (usage, health, reach).
     pub nodes: &'a NodeData,
+    /// Every problem, worst first, as found at the last change.
+    pub problems: &'a [swarmtop_model::cluster::problems::Problem],
+    /// Every swarm's line (`:fleet`), and the session's context among them.
+    pub fleet: &'a [swarmtop_model::fleet::Line],
+    pub context: &'a str,
 }
 
 impl View {
-    pub fn rows(&self, src: &Sources) -> Vec<Row> {
+    /// The view's rows, packed as they are built (the tasks pane's one by one: no list of
+    /// every task's row is held).
+    pub fn rows(&self, src: &Sources) -> Rows {
         let (c, now, events, up_to_date, nd) =
             (src.cluster, src.now, src.events, src.up_to_date, src.nodes);
-        match (self.pane, &self.drill) {
+        let rows = match (self.pane, &self.drill) {
+            (Pane::Tasks, drill) => {
+                let which = match drill {
+                    Drill::Service(id) => tasks::Filter::Service(id),
+                    Drill::Node(id) => tasks::Filter::Node(id),
+                    _ => tasks::Filter::All,
+                };
+                let mut out = RowsBuilder::default();
+                tasks::rows(c, nd, which, &mut out);
+                return out.finish();
+            }
             (Pane::Events, _) => events::rows(events),
             (Pane::Rollout, Drill::Service(id)) => rollout::rows(c, id, up_to_date.get(id), now),
             (Pane::Rollout, _) | (Pane::Map, _) => Vec::new(),
-            (Pane::Problems, _) => problems::rows(c, now, nd),
+            (Pane::Problems, _) => problems::rows(src.problems),
             (Pane::Nodes, _) => nodes::rows(c, nd),
             (Pane::Services, Drill::Stack(s)) => services::rows(c, nd, Some(s)),
             (Pane::Services, _) => services::rows(c, nd, None),
-            (Pane::Tasks, Drill::Service(id)) => tasks::rows(c, nd, tasks::Filter::Service(id)),
-            (Pane::Tasks, Drill::Node(id)) => tasks::rows(c, nd, tasks::Filter::Node(id)),
-            (Pane::Tasks, _) => tasks::rows(c, nd, tasks::Filter::All),
             (Pane::Top, _) => top::rows(c, nd),
             (Pane::Reach, _) => reach::rows(c, nd),
+            (Pane::Fleet, _) => fleet::rows(src.fleet, src.context),
             (Pane::Stacks, _) => stacks::rows(c),
             (Pane::Secrets, _) => objects::rows(c, ObjectKind::Secret),
             (Pane::Configs, _) => objects::rows(c, ObjectKind::Config),
             (Pane::Networks, _) => networks::rows(c),
-        }
+        };
+        Rows::new(rows)
     }
 
     /// The pane's title: "tasks of web", "tasks on node3", "services of stack shop".
@@ -205,7 +228,7 @@ impl Pane {
             Pane::Map => swarmtop_settings::keymap::Scope::Global,
             // a task per row: the tasks pane's keys
             Pane::Top => swarmtop_settings::keymap::Scope::Tasks,
-            Pane::Reach => swarmtop_settings::keymap::Scope::Global,
+            Pane::Reach | Pane::Fleet => swarmtop_settings::keymap::Scope::Global,
         }
     }
 }

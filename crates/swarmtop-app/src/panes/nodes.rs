@@ -1,6 +1,6 @@
 //! The nodes pane: `docker node ls` plus what triage needs (capacity, tasks, address).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::{NodeSpecAvailabilityEnum, NodeState, TaskState};
 

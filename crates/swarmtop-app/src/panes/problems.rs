@@ -1,11 +1,7 @@
 //! The problems pane: everything unhealthy, worst first, in words (see `cluster::problems`).
 
-use chrono::{DateTime, Utc};
-
-use crate::node_data::{NodeData, problems};
 use crate::rows::{Cell, Column, Row, SortKey, Tone, col, grow};
-use swarmtop_model::cluster::Cluster;
-use swarmtop_model::cluster::problems::Severity;
+use swarmtop_model::cluster::problems::{Problem, Severity};
 
 pub const COLUMNS: &[Column] = &[
     col("SEV", 4, 4, 1),
@@ -14,9 +10,10 @@ pub const COLUMNS: &[Column] = &[
     col("SINCE", 5, 5, 3),
 ];
 
-pub fn rows(c: &Cluster, now: DateTime<Utc>, nd: &NodeData) -> Vec<Row> {
-    problems(c, now, nd)
-        .into_iter()
+pub fn rows(found: &[Problem]) -> Vec<Row> {
+    found
+        .iter()
+        .cloned()
         .enumerate()
         .map(|(i, p)| {
             let tone = match p.severity {

@@ -26,8 +26,8 @@ pub const COLUMNS: &[Column] = &[
 /// `stack`: only the services of that stack.
 /// Tasks the engine still counts as running on nodes that are not ready, by service: during
 /// an outage its counts said `cache 1/1` (green) while that one task was on the dead node.
-fn on_down_nodes(c: &Cluster) -> std::collections::HashMap<&str, u64> {
-    let mut out = std::collections::HashMap::new();
+fn on_down_nodes(c: &Cluster) -> foldhash::HashMap<&str, u64> {
+    let mut out = foldhash::HashMap::default();
     for t in c
         .tasks
         .iter()

@@ -1,13 +1,14 @@
 //! The tasks pane: `docker service ps` for all services, one service (with each slot's
 //! history under its current task), or one node (with where replaced tasks run now).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::TaskState;
 
 use super::usage;
 use crate::node_data::NodeData;
-use crate::rows::{Cell, Column, Row, Tone, col, grow};
+use crate::rows::{Column, Tone, col, grow};
+use crate::rowset::RowsBuilder;
 use swarmtop_model::cluster::format::{image_short, parse_time, short_id, title};
 use swarmtop_model::cluster::{
     Cluster, Task, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
@@ -97,7 +98,9 @@ fn is_current(t: &Task) -> bool {
     task_is_active(t)
 }
 
-pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
+/// Writes the rows, in the pane's order, straight into `out` (cell by cell: no row object is
+/// made per task, see `rowset`).
+pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
     let tasks: Vec<&Task> = c
         .tasks
         .iter()
@@ -145,102 +148,98 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter) -> Vec<Row> {
             .then_with(|| a.time.cmp(&b.time))
     });
 
+    // a handful of states: their words are made once, not once a task
+    let mut words: Vec<(TaskState, String)> = Vec::new();
+    let mut word = |st: TaskState| -> String {
+        match words.iter().find(|(s, _)| *s == st) {
+            Some((_, w)) => w.clone(),
+            None => {
+                let w = title(&st.to_string());
+                words.push((st, w.clone()));
+                w
+            }
+        }
+    };
     let mut prev_slot: Option<(&str, Slot)> = None;
-    keyed
-        .into_iter()
-        .map(|k| {
-            let (t, key) = (k.task, k.key);
-            // on a node, a slot's tasks are not together: no history marks there
-            let history = !matches!(filter, Filter::Node(_)) && prev_slot == Some(key);
-            prev_slot = Some(key);
-            let name = c.task_name(t);
-            let shown = if history {
-                format!(" \\_ {name}")
-            } else {
-                name
-            };
-            let node_id = t.node_id.as_deref().unwrap_or("");
-            let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
-            // figures only for running tasks (and starting ones: their check has not passed
-            // yet): the others have no container to read
-            let id = t.id.as_deref().unwrap_or("");
-            let (cpu, mem, health) =
-                if matches!(task_state(t), TaskState::RUNNING | TaskState::STARTING) {
-                    let p = nd.task_point(id);
-                    (
-                        usage::cpu(p, nd, node_id),
-                        usage::mem(p, nd, node_id),
-                        usage::health(nd.health(id)),
-                    )
-                } else {
-                    let none = || Cell::num(-1.0, "");
-                    (
-                        none(),
-                        none(),
-                        usage::health(swarmtop_model::nodes::Health::None),
-                    )
-                };
-            let now_on = if is_current(t) {
-                String::new()
-            } else {
-                current_of_slot
-                    .get(&key)
-                    .filter(|cur| cur.id != t.id)
-                    .and_then(|cur| cur.node_id.as_deref())
-                    .map(|n| c.node_name(n).to_string())
-                    .unwrap_or_default()
-            };
-            let exit = task_exit_code(t);
-            let mut tone = state_tone(t);
-            let mut state_word = title(&task_state(t).to_string());
-            // the manager still says `running` for a task whose node stopped answering: nobody
-            // knows, and a green "Running" there misled an operator during an outage
-            let lost = node_is_down(c, node_id)
-                && matches!(
-                    task_state(t),
-                    TaskState::RUNNING | TaskState::STARTING | TaskState::PREPARING
-                );
-            if lost {
-                state_word = "Unknown".into();
-                tone = Tone::Warn;
+    for k in keyed {
+        let (t, key) = (k.task, k.key);
+        // on a node, a slot's tasks are not together: no history marks there
+        let history = !matches!(filter, Filter::Node(_)) && prev_slot == Some(key);
+        prev_slot = Some(key);
+        let svc = c.service_name_of(t.service_id.as_deref().unwrap_or("?"));
+        let mark = if history { " \\_ " } else { "" };
+        match t.slot {
+            Some(slot) if slot > 0 => {
+                out.text_fmt(format_args!("{mark}{svc}.{slot}"), Tone::Normal)
             }
-            let err = task_error(t);
-            Row {
-                id: t.id.clone().unwrap_or_default(),
-                cells: vec![
-                    Cell::text(shown),
-                    Cell::text(state_word).tone(tone),
-                    if lost {
-                        Cell::text(format!("{node} (down)")).tone(Tone::Bad)
-                    } else {
-                        Cell::text(node)
-                    },
-                    cpu,
-                    mem,
-                    health,
-                    Cell::text(err).tone(if err.is_empty() {
-                        Tone::Normal
-                    } else {
-                        Tone::Bad
-                    }),
-                    match exit {
-                        Some(code) => Cell::num(code as f64, code.to_string()).tone(if code == 0 {
-                            Tone::Dim
-                        } else {
-                            Tone::Bad
-                        }),
-                        None => Cell::num(-1.0, ""),
-                    },
-                    Cell::age(task_timestamp(t).and_then(parse_time)),
-                    Cell::text(title(&task_desired_state(t).to_string())).tone(Tone::Dim),
-                    Cell::text(image_short(task_image(t))).tone(Tone::Dim),
-                    Cell::text(now_on),
-                    Cell::id(short_id(t.id.as_deref().unwrap_or(""))),
-                ],
-                tone: if history { Tone::Dim } else { tone },
-            }
-        })
-        .collect()
+            _ => out.text_fmt(
+                format_args!("{mark}{svc}.{}", t.node_id.as_deref().unwrap_or("")),
+                Tone::Normal,
+            ),
+        }
+        let node_id = t.node_id.as_deref().unwrap_or("");
+        let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
+        let state = task_state(t);
+        let mut tone = state_tone(t);
+        // the manager still says `running` for a task whose node stopped answering: nobody
+        // knows, and a green "Running" there misled an operator during an outage
+        let lost = node_is_down(c, node_id)
+            && matches!(
+                state,
+                TaskState::RUNNING | TaskState::STARTING | TaskState::PREPARING
+            );
+        if lost {
+            tone = Tone::Warn;
+            out.text("Unknown", tone);
+            out.text_fmt(format_args!("{node} (down)"), Tone::Bad);
+        } else {
+            out.text(&word(state), tone);
+            out.text(node, Tone::Normal);
+        }
+        // figures only for running tasks (and starting ones: their check has not passed
+        // yet): the others have no container to read
+        let id = t.id.as_deref().unwrap_or("");
+        if matches!(state, TaskState::RUNNING | TaskState::STARTING) {
+            let p = nd.task_point(id);
+            out.cell(&usage::cpu(p, nd, node_id));
+            out.cell(&usage::mem(p, nd, node_id));
+            out.cell(&usage::health(nd.health(id)));
+        } else {
+            out.num(-1.0, "", Tone::Normal);
+            out.num(-1.0, "", Tone::Normal);
+            out.cell(&usage::health(swarmtop_model::nodes::Health::None));
+        }
+        let err = task_error(t);
+        out.text(
+            err,
+            if err.is_empty() {
+                Tone::Normal
+            } else {
+                Tone::Bad
+            },
+        );
+        match task_exit_code(t) {
+            Some(code) => out.text_num(
+                code as f64,
+                format_args!("{code}"),
+                if code == 0 { Tone::Dim } else { Tone::Bad },
+            ),
+            None => out.num(-1.0, "", Tone::Normal),
+        }
+        out.age(task_timestamp(t).and_then(parse_time), Tone::Dim);
+        out.text(&word(task_desired_state(t)), Tone::Dim);
+        out.text(image_short(task_image(t)), Tone::Dim);
+        let now_on = (!is_current(t))
+            .then(|| current_of_slot.get(&key))
+            .flatten()
+            .filter(|cur| cur.id != t.id)
+            .and_then(|cur| cur.node_id.as_deref())
+            .map(|n| c.node_name(n))
+            .unwrap_or("");
+        out.text(now_on, Tone::Normal);
+        out.id_text(short_id(id));
+        out.end_row(id, if history { Tone::Dim } else { tone });
+    }
 }
 
 /// The node is known and not ready (down, disconnected, unknown): what it last said of its
@@ -254,7 +253,7 @@ fn node_is_down(c: &Cluster, node_id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rows::Value;
+    use crate::rows::{Cell, Value};
     use swarmtop_model::cluster::fixtures::sample;
 
     fn text(c: &Cell) -> &str {
@@ -276,7 +275,9 @@ mod tests {
                 t.desired_state = Some(TaskState::RUNNING);
             }
         }
-        let rows = rows(&c, &NodeData::default(), Filter::All);
+        let mut b = RowsBuilder::default();
+        rows(&c, &NodeData::default(), Filter::All, &mut b);
+        let rows: Vec<crate::rows::Row> = b.finish().iter().collect();
         let row = rows
             .iter()
             .find(|r| r.id == "t4aaaaaaaaaaaaaaaaaaaaaaa")

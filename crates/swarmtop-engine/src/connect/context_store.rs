@@ -80,16 +80,8 @@ struct EndpointMeta {
     skip_tls_verify: bool,
 }
 
-/// Same rule as the docker CLI's context name validation.
-pub fn valid_context_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_alphanumeric() => {}
-        _ => return false,
-    }
-    name.len() >= 2
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-'))
-}
+/// Same rule as the docker CLI's context name validation (config.yaml's `fleet:` checks it too).
+pub use swarmtop_settings::config::valid_context_name;
 
 fn context_id(name: &str) -> String {
     hex::encode(Sha256::digest(name.as_bytes()))

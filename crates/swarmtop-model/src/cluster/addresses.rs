@@ -5,7 +5,9 @@
 //! (the node's load balancer); the manager hands them out, and the API does not say how many
 //! are left, so they are counted from the services and tasks.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::{Network, Service, TaskState};
 

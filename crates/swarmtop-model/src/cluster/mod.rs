@@ -41,8 +41,8 @@ pub struct Cluster {
     pub networks: Vec<Network>,
     /// `/info` of the manager we are connected to.
     pub info: Option<SystemInfo>,
-    node_index: HashMap<String, usize>,
-    service_index: HashMap<String, usize>,
+    node_index: foldhash::HashMap<String, usize>,
+    service_index: foldhash::HashMap<String, usize>,
 }
 
 /// Health counts for the header and the problems view.

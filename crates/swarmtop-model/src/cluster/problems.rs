@@ -1,7 +1,9 @@
 //! The problems view's brain: everything unhealthy in the cluster, worst first, each said in
 //! words an operator can act on. Pure: a function of the cluster and the time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::{
     NodeSpecAvailabilityEnum, NodeSpecRoleEnum, NodeState, Reachability,

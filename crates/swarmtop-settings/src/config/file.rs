@@ -19,7 +19,9 @@ const SETTINGS: &[&str] = &[
     "refresh",
     "nodes",
     "node_template",
+    "commands",
     "contexts",
+    "fleet",
 ];
 const REFRESH: &[&str] = &["tasks", "services", "resync"];
 
@@ -56,6 +58,8 @@ pub struct Layer {
     pub nodes: BTreeMap<String, String>,
     /// A URL with `{addr}`, `{hostname}`, `{id}` for the nodes without an entry.
     pub node_template: Option<String>,
+    /// Custom commands (`commands:`, `super::commands`).
+    pub commands: Vec<super::commands::CustomCommand>,
 }
 
 impl Layer {
@@ -82,6 +86,14 @@ impl Layer {
                 .node_template
                 .clone()
                 .or_else(|| self.node_template.clone()),
+            // a context's command of the same name replaces the top level's; the rest add
+            commands: self
+                .commands
+                .iter()
+                .filter(|c| !over.commands.iter().any(|o| o.name == c.name))
+                .chain(&over.commands)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -91,6 +103,8 @@ pub struct ConfigFile {
     pub base: Layer,
     /// Overrides by docker context name (`default` is the context of `--host` and DOCKER_HOST).
     pub contexts: BTreeMap<String, Layer>,
+    /// `fleet:`: the swarms `:fleet` lists (none: every docker context).
+    pub fleet: Vec<super::fleet::FleetEntry>,
 }
 
 impl ConfigFile {
@@ -151,7 +165,25 @@ impl ConfigFile {
                 ),
             }
         }
-        (ConfigFile { base, contexts }, problems)
+        let fleet = match top.get("fleet") {
+            Some(v) => super::fleet::read(
+                &mut super::fleet::Report {
+                    text,
+                    file,
+                    problems: r.problems,
+                },
+                v,
+            ),
+            None => Vec::new(),
+        };
+        (
+            ConfigFile {
+                base,
+                contexts,
+                fleet,
+            },
+            problems,
+        )
     }
 
     /// The settings for a context: its overrides over the top level.
@@ -212,14 +244,24 @@ impl Reader<'_> {
                 // an empty `node_template:` is no template, as in the README's defaults
                 "node_template" if v.is_null() => layer.node_template = None,
                 "node_template" => layer.node_template = self.endpoint(v, &path, true),
-                "contexts" if top => {}
-                "contexts" => self.problem(
+                "commands" => {
+                    layer.commands =
+                        super::commands::parse(v, &path, self.text, self.file, self.problems)
+                }
+                "contexts" | "fleet" if top => {}
+                "contexts" | "fleet" => self.problem(
                     ProblemKind::UnknownKey,
                     &path,
-                    "contexts go at the top level of config.yaml, not inside a context",
+                    format!(
+                        "{key} {} at the top level of config.yaml, not inside a context",
+                        if key == "fleet" { "goes" } else { "go" }
+                    ),
                 ),
                 _ => {
-                    let known = SETTINGS.iter().copied().filter(|s| top || *s != "contexts");
+                    let known = SETTINGS
+                        .iter()
+                        .copied()
+                        .filter(|s| top || !matches!(*s, "contexts" | "fleet"));
                     let hint = did_you_mean(&key, known.clone());
                     self.problem(
                         ProblemKind::UnknownKey,
@@ -596,7 +638,7 @@ contexts:
             vec![
                 "config.yaml:3: refresh.taks: unknown interval (did you mean tasks?) (intervals: tasks, services, resync)",
                 "config.yaml:6: contexts.prod.read_only: expected true or false, found \"yes\"",
-                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh, nodes, node_template)",
+                "config.yaml:7: contexts.prod.readonly: unknown setting (did you mean read_only?) (settings: theme, keymap, read_only, log_buffer, refresh, nodes, node_template, commands)",
             ]
         );
         assert_eq!(c.base.theme.unwrap().name, "mono");

@@ -58,6 +58,8 @@ pub struct Settings {
     pub nodes: std::collections::BTreeMap<String, String>,
     /// `node_template:`, for the nodes without an entry.
     pub node_template: Option<String>,
+    /// Custom commands (`commands:`), each in the panes where its key is its own.
+    pub commands: Vec<super::commands::CustomCommand>,
     /// Each problem met, and what was used instead: one line each.
     pub warnings: Vec<String>,
 }
@@ -201,6 +203,11 @@ impl Files {
             false => theme,
         };
 
+        // a command's key that a built-in has in a pane is said, by name and line, at start
+        let clashes = super::commands::clashes(&layer.commands, &keymap, &self.config_shown());
+        warnings.extend(clashes.iter().map(|p| p.to_string()));
+        let commands = super::commands::usable(&layer.commands, &keymap);
+
         let mut intervals = Intervals::default();
         if let Some(d) = layer.refresh.tasks {
             intervals.tasks = d;
@@ -220,6 +227,7 @@ impl Files {
             log_capacity: layer.log_buffer.unwrap_or(super::file::LOG_BUFFER_DEFAULT),
             nodes: layer.nodes.clone(),
             node_template: layer.node_template.clone(),
+            commands,
             warnings,
         }
     }
@@ -266,12 +274,16 @@ impl Files {
         }
     }
 
-    fn unknown_name(&self, n: &Named, what: &str, known: &[String]) -> Problem {
-        let file = self
-            .config
+    /// config.yaml as messages name it.
+    fn config_shown(&self) -> String {
+        self.config
             .as_ref()
             .map(|s| s.shown.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    fn unknown_name(&self, n: &Named, what: &str, known: &[String]) -> Problem {
+        let file = self.config_shown();
         Problem {
             kind: ProblemKind::UnknownName,
             file,
@@ -334,6 +346,18 @@ impl Files {
             };
             if !known.contains(&n.name) {
                 out.push(self.unknown_name(n, what, &known));
+            }
+        }
+        // custom commands against the keymap each context uses (the top level's, or its own)
+        let layers = std::iter::once(String::new()).chain(cfg.contexts.keys().cloned());
+        for context in layers {
+            let layer = cfg.layer_for(&context);
+            let name = layer.keymap.as_ref().map(|n| n.name.as_str());
+            let (km, _) = self.keymap(name.unwrap_or("default"));
+            for p in super::commands::clashes(&layer.commands, &km, &self.config_shown()) {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
             }
         }
         for (name, src) in &self.keymaps {
@@ -734,5 +758,38 @@ contexts:
         assert!(report.ends_with("3 problems: swarmtop starts anyway, with the built-in settings in place of what is wrong\n"), "{report}");
         let (report, ok) = Files::builtin().check_report();
         assert!(ok, "{report}");
+    }
+
+    #[test]
+    fn a_command_key_a_built_in_has_is_said_at_start_and_by_config_check() {
+        let text = "commands:\n  - name: mine\n    key: s\n    panes: [services, stacks]\n    command: echo {stack}\n";
+        let files = files_with(&[("config.yaml", text)]);
+        let s = files.resolve("default", &Flags::default());
+        let file = files.config.as_ref().unwrap().shown.clone();
+        let said = format!(
+            "{file}:2: commands[0] (mine): key s in the services pane is already swarmtop's scale \
+             (scale the service), which keeps it: the command does not run there (give it another \
+             key, or unbind the other in a keymap)"
+        );
+        assert_eq!(s.warnings, vec![said.clone()]);
+        assert_eq!(s.commands.len(), 1);
+        assert_eq!(
+            s.commands[0].panes,
+            vec!["stacks"],
+            "the built-in keeps s in services"
+        );
+        let (report, ok) = files.check_report();
+        assert!(!ok);
+        assert!(report.contains(&format!("error   {said}")), "{report}");
+        // a keymap that frees the key: no word, and the command has it
+        let text = format!("keymap: mine\n{text}");
+        let files = files_with(&[
+            ("config.yaml", &text),
+            ("keymaps/mine.yaml", "services:\n  scale: [S]\n"),
+        ]);
+        let s = files.resolve("default", &Flags::default());
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert_eq!(s.commands[0].panes, vec!["services", "stacks"]);
+        assert!(files.check_report().1);
     }
 }
