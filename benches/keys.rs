@@ -115,6 +115,8 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
     println!("| action | terminal | samples | p50 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|");
     let mut all = Vec::new();
+    // the first switch to each pane after a change, counted apart and then with every key
+    let mut after_change = Vec::new();
     for (w, h) in [(200u16, 60u16), (80, 24)] {
         let size = format!("{w}x{h}");
         let mut b = Bench {
@@ -213,15 +215,50 @@ fn run(rt: &tokio::runtime::Runtime, cluster_size: &Size, repeat: usize) {
                 );
                 v.push(b.press(ch(c)));
             }
+            after_change.extend(v.iter().copied());
             report(
                 &format!("switch to pane {c} after a data change (rows rebuilt)"),
                 &size,
                 v,
             );
         }
+        // a change to the tasks themselves (one task's new version): the tasks pane lists
+        // them all, so its rows are built again whatever it keeps across other changes
+        let mut v = Vec::new();
+        for round in 0..3 * repeat {
+            b.untimed("7");
+            let mut t = cluster.tasks[round % cluster.tasks.len()].clone();
+            if let Some(version) = t.version.as_mut() {
+                version.index = Some(version.index.unwrap_or(0) + 1 + round as u64);
+            }
+            let delta = swarmtop::cluster::TaskDelta {
+                upsert: vec![t],
+                ..Default::default()
+            };
+            let _ = update(
+                &mut b.state,
+                Msg::Engine(EngineMsg::Part(Part::TaskDelta(delta))),
+            );
+            v.push(b.press(ch('3')));
+        }
+        after_change.extend(v.iter().copied());
+        report(
+            "switch to pane 3 after a task changed (rows rebuilt)",
+            &size,
+            v,
+        );
     }
     report(
         &format!("**every key above** at {}", cluster_size.name),
+        "both",
+        all.clone(),
+    );
+    all.extend(after_change);
+    report(
+        &format!(
+            "**every key, and the first switches after a change** at {}",
+            cluster_size.name
+        ),
         "both",
         all,
     );

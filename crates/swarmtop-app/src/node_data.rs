@@ -116,6 +116,8 @@ pub struct NodeData {
     /// from (`node_watch`): a key that moves the rows near the screen (j, a sort, a filter)
     /// looks up those rows instead of walking every task (12-15 ms a key at L).
     pub watch_index: Option<(u64, std::sync::Arc<WatchIndex>)>,
+    /// Counts what the nodes said (a list whose rows show none of it is kept across it).
+    pub generation: u64,
 }
 
 /// What the nodes' messages left to do.
@@ -133,6 +135,7 @@ impl NodeData {
     /// Takes in what a node said (`now` dates its readings); the sums, histories and views
     /// follow when settled.
     pub fn apply(&mut self, msg: NodeMsg, now: DateTime<Utc>) {
+        self.generation += 1;
         let behind = match msg {
             NodeMsg::Reach(r) => {
                 self.reach = r;
@@ -183,6 +186,7 @@ impl NodeData {
     pub fn settle(&mut self, c: &Cluster, now: DateTime<Utc>, near: &HashSet<String>) {
         self.settled_at = Some(now);
         self.behind = Behind::Nothing;
+        self.generation += 1;
         self.task_history.retain(|id, _| near.contains(id));
         if !std::mem::take(&mut self.new_readings) {
             return;
@@ -212,7 +216,8 @@ impl NodeData {
 
     /// Forgets the readings and history of what is no longer watched (the screen moved on).
     pub fn keep_watched(&mut self, watch: &NodeWatch, c: &Cluster) {
-        let watched: HashSet<&str> = watch.usage.iter().map(|w| w.task_id.as_str()).collect();
+        let watched: foldhash::HashSet<&str> =
+            watch.usage.iter().map(|w| w.task_id.as_str()).collect();
         self.usage.retain(|id, _| watched.contains(id.as_str()));
         self.task_history
             .retain(|id, _| watched.contains(id.as_str()));

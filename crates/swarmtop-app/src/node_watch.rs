@@ -2,7 +2,6 @@
 //! containers (health, image) of the nodes those run on, every node probed while the reach
 //! view is open. Worked out again only when what is shown changes.
 
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use swarmtop_model::nodes::{NodeFacts, NodeWatch, Watched};
@@ -51,7 +50,7 @@ fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
             })
         })
         .collect();
-    let near: HashSet<&str> = state.rows_near_screen().into_iter().collect();
+    let near: foldhash::HashSet<&str> = state.rows_near_screen().into_iter().collect();
     let running = || ix.running.iter().cloned();
     let mut usage: Vec<Watched> = match state.pane() {
         // the rows near the screen are tasks
@@ -63,7 +62,7 @@ fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
         Pane::Top => running().collect(),
         _ => Vec::new(),
     };
-    usage.sort();
+    usage.sort_unstable();
     let containers_of: Vec<String> = match state.pane() {
         // health and image drift are problems: the nodes that run tasks are asked
         Pane::Problems => ix.nodes_running.clone(),

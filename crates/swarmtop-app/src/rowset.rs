@@ -906,6 +906,63 @@ mod tests {
         }
     }
 
+    /// The tasks pane keeps its rows across a change that does not touch them (a service's
+    /// counts), and builds them again when a name it shows, a node's state or a task changes.
+    #[test]
+    fn the_tasks_pane_is_rebuilt_only_when_what_it_lists_changes() {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        use crate::panes::Pane;
+        use crate::{Msg, State, update};
+        use swarmtop_model::feed::{EngineMsg, Part};
+        let mut s = State::new(
+            "default".into(),
+            "unix:///x".into(),
+            swarmtop_settings::keymap::Keymap::default_keymap(),
+            chrono::Utc::now(),
+        );
+        let c = swarmtop_model::cluster::fixtures::sample();
+        update(&mut s, Msg::Engine(EngineMsg::Loaded(Box::new(c.clone()))));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE)),
+        );
+        let before = s.list(Pane::Tasks).rows.clone();
+        let part = |s: &mut State, p: Part| update(s, Msg::Engine(EngineMsg::Part(p)));
+        // the same services again (their counts may have moved): kept
+        part(&mut s, Part::Services(c.services.clone()));
+        assert!(
+            s.list(Pane::Tasks).rows.same_rows(&before),
+            "rebuilt for nothing"
+        );
+        // a service renamed: its tasks' names change
+        let mut renamed = c.services.clone();
+        renamed[0].spec.as_mut().unwrap().name = Some("renamed".into());
+        part(&mut s, Part::Services(renamed));
+        let after_rename = s.list(Pane::Tasks).rows.clone();
+        assert!(
+            !after_rename.same_rows(&before),
+            "a name changed, rows kept"
+        );
+        assert!(
+            after_rename
+                .iter()
+                .any(|r| r.cells[0].search_text().starts_with("renamed."))
+        );
+        // a node goes down: its tasks are no longer shown running
+        let mut nodes = c.nodes.clone();
+        nodes[1].status.as_mut().unwrap().state = Some(bollard_stubs::models::NodeState::DOWN);
+        part(&mut s, Part::Nodes(nodes));
+        assert!(!s.list(Pane::Tasks).rows.same_rows(&after_rename));
+        // the tasks themselves
+        let kept = s.list(Pane::Tasks).rows.clone();
+        part(
+            &mut s,
+            Part::TaskDelta(swarmtop_model::cluster::TaskDelta::default()),
+        );
+        assert!(!s.list(Pane::Tasks).rows.same_rows(&kept));
+    }
+
     #[test]
     fn a_view_shown_again_reuses_its_rows_until_the_data_changes() {
         use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -99,6 +99,9 @@ pub struct ListState {
     pub rows: Rows,
     /// The data generation (`State::data_gen`) the rows were built from.
     pub built_at: Option<u64>,
+    /// A digest of what the rows were built from, for the panes that have one
+    /// (`View::input_key`): a change elsewhere does not rebuild them.
+    pub built_from: Option<u64>,
     /// Rows before filtering, for the "3 of 12" title.
     pub total: usize,
     pub selected: usize,
@@ -412,7 +415,7 @@ impl State {
         if self.current().built_at == Some(generation) {
             self.current_mut().arrange();
         } else {
-            let rows = self.view.rows(&super::panes::Sources {
+            let src = super::panes::Sources {
                 cluster: &self.cluster,
                 now: self.now,
                 events: &self.events,
@@ -421,13 +424,26 @@ impl State {
                 problems: &self.problems_found,
                 fleet: &self.fleet.lines,
                 context: &self.context,
-            });
+            };
+            // a change that does not touch what this pane lists (the tasks pane after a
+            // service's counts moved) keeps its rows: at XL they are 100,000
+            let key = self.view.input_key(&src, self.tasks_gen);
+            if key.is_some() && self.current().built_from == key {
+                let list = self.current_mut();
+                list.built_at = Some(generation);
+                list.arrange();
+                let h = self.page_height();
+                self.current_mut().scroll_into_view(h);
+                return;
+            }
+            let rows = self.view.rows(&src);
             // newest events and the busiest tasks come in on top: a cursor on the first row
             // stays there
             let timeline = matches!(self.view.pane, Pane::Events | Pane::Top);
             let list = self.current_mut();
             list.set_rows_following(rows, timeline);
             list.built_at = Some(generation);
+            list.built_from = key;
         }
         let h = self.page_height();
         self.current_mut().scroll_into_view(h);

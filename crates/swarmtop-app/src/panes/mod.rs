@@ -187,6 +187,33 @@ impl View {
         Rows::new(rows)
     }
 
+    /// A digest of everything the view's rows are built from, for the tasks pane (the
+    /// largest by far; the others are rebuilt on every change): the tasks, the services'
+    /// and nodes' names, the nodes' states, what the nodes said.
+    pub fn input_key(&self, src: &Sources, tasks_gen: u64) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        if self.pane != Pane::Tasks {
+            return None;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.drill.hash(&mut h);
+        tasks_gen.hash(&mut h);
+        src.nodes.generation.hash(&mut h);
+        let c = src.cluster;
+        for s in &c.services {
+            s.id.hash(&mut h);
+            swarmtop_model::cluster::service_name(s).hash(&mut h);
+        }
+        for n in &c.nodes {
+            n.id.hash(&mut h);
+            swarmtop_model::cluster::node_hostname(n).hash(&mut h);
+            swarmtop_model::cluster::node_state(n)
+                .to_string()
+                .hash(&mut h);
+        }
+        Some(h.finish())
+    }
+
     /// The pane's title: "tasks of web", "tasks on node3", "services of stack shop".
     pub fn title(&self, c: &Cluster) -> String {
         match &self.drill {

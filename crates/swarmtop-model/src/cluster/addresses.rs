@@ -55,16 +55,16 @@ fn service_networks(s: &Service, ingress: Option<&str>) -> Vec<String> {
 
 /// How one network's addresses are taken.
 #[derive(Debug, Default, PartialEq)]
-struct Use {
+struct Use<'a> {
     vips: u64,
     tasks: u64,
-    nodes: BTreeSet<String>,
+    nodes: BTreeSet<&'a str>,
     /// Tasks that should run and wait in NEW: no address given yet.
     waiting: u64,
 }
 
 /// A network's addresses as taken now, and the problem when it is full or nearly.
-fn problem(net: &Network, usable: u64, u: &Use) -> Option<Problem> {
+fn problem(net: &Network, usable: u64, u: &Use<'_>) -> Option<Problem> {
     let needed = u.vips + u.tasks + u.nodes.len() as u64;
     let share = needed as f64 / usable.max(1) as f64;
     if share < NEAR_FULL && u.waiting == 0 {
@@ -191,7 +191,7 @@ pub fn pressure(c: &Cluster, out: &mut Vec<Problem>) {
             if holds {
                 u.tasks += 1;
                 if let Some(node) = t.node_id.as_deref().filter(|n| !n.is_empty()) {
-                    u.nodes.insert(node.to_string());
+                    u.nodes.insert(node);
                 }
             } else if waits {
                 u.waiting += 1;
@@ -297,7 +297,7 @@ mod tests {
         let u = Use {
             vips: 10,
             tasks: 190,
-            nodes: (0..5).map(|i| i.to_string()).collect(),
+            nodes: ["a", "b", "c", "d", "e"].into_iter().collect(),
             waiting: 0,
         };
         let p = problem(&net, 253, &u).unwrap();
