@@ -17,6 +17,9 @@
 //!   (the nodes pane's TASKS column is filled).
 //!
 //! `BENCH_SIZES=S,M,L`, `BENCH_ROUNDS=7`. Medians with (min–max).
+//!
+//! `BENCH_VS=PATH` also times another swarmtop binary in the same rounds, the same way as the
+//! one cargo built (e.g. one built with other release settings: BENCHMARKS.md, section 9).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test or bench may panic
 
@@ -94,8 +97,8 @@ fn docker(host: &str) -> Option<(Duration, Duration)> {
 
 // SIGTERM to our child through libc: std only has SIGKILL
 #[allow(unsafe_code)]
-fn binary(host: &str, home: &std::path::Path) -> Duration {
-    let mut cmd = std::process::Command::new(BIN);
+fn binary(bin: &str, host: &str, home: &std::path::Path) -> Duration {
+    let mut cmd = std::process::Command::new(bin);
     cmd.args(["--host", host])
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
@@ -163,6 +166,7 @@ async fn in_process(socket: &std::path::Path) -> (Duration, Duration) {
 
 fn main() {
     let rounds = setting("BENCH_ROUNDS", 7, 1);
+    let vs = std::env::var("BENCH_VS").ok().filter(|v| !v.is_empty());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -171,10 +175,22 @@ fn main() {
     let home = tempfile::tempdir().unwrap();
     println!("# first complete frame — {}", machine());
     println!("rounds per size: {rounds}; each cell: median (min–max) ms\n");
+    if let Some(v) = &vs {
+        println!("BENCH_VS: {v}, beside {BIN}\n");
+    }
     println!(
-        "| size | floor: first-frame requests | floor incl. all tasks | docker node ls + service ls | swarmtop binary (pty) | in-process first frame | in-process tasks in | binary / floor | binary / docker |"
+        "| size | floor: first-frame requests | floor incl. all tasks | docker node ls + service ls | swarmtop binary (pty) | in-process first frame | in-process tasks in | binary / floor | binary / docker |{}",
+        if vs.is_some() {
+            " BENCH_VS binary (pty) | BENCH_VS / binary |"
+        } else {
+            ""
+        }
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "|---|---|---|---|---|---|---|---|---|{}",
+        if vs.is_some() { "---|---|" } else { "" }
+    );
+    let kinds = if vs.is_some() { 5 } else { 4 };
     for size in sizes() {
         let sim = SimProcess::start(&size);
         let host = sim.host();
@@ -187,6 +203,7 @@ fn main() {
         // warm up: page cache, the sim's first answers, the docker CLI's start
         rt.block_on(floor(&sim.socket, &api, true));
         let _ = docker(&host);
+        let mut other = Vec::new();
         let (mut fl, mut flt, mut dk, mut bin, mut inp, mut inpt) = (
             Vec::new(),
             Vec::new(),
@@ -200,9 +217,9 @@ fn main() {
         let settle = Duration::from_millis(if size.services >= 1000 { 1500 } else { 300 });
         for round in 0..rounds {
             // rotate the order so none always runs first after a pause
-            for k in 0..4 {
+            for k in 0..kinds {
                 std::thread::sleep(settle);
-                match (round + k) % 4 {
+                match (round + k) % kinds {
                     0 => {
                         fl.push(ms(rt.block_on(floor(&sim.socket, &api, false))));
                         flt.push(ms(rt.block_on(floor(&sim.socket, &api, true))));
@@ -212,7 +229,12 @@ fn main() {
                             dk.push(ms(a + b));
                         }
                     }
-                    2 => bin.push(ms(binary(&host, home.path()))),
+                    2 => bin.push(ms(binary(BIN, &host, home.path()))),
+                    4 => {
+                        if let Some(v) = &vs {
+                            other.push(ms(binary(v, &host, home.path())));
+                        }
+                    }
                     _ => {
                         let (a, b) = rt.block_on(in_process(&sim.socket));
                         inp.push(ms(a));
@@ -229,8 +251,14 @@ fn main() {
             Stats::new(inp),
             Stats::new(inpt),
         );
+        let vs_cells = if vs.is_some() {
+            let o = Stats::new(other);
+            format!(" {} | {:.2} |", o.ms(), o.median() / bin.median())
+        } else {
+            String::new()
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.2} |{vs_cells}",
             size.label(),
             fl.ms(),
             flt.ms(),

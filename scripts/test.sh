@@ -7,6 +7,7 @@
 # Opt-outs (say so in the output; use them only where the lab cannot run):
 #   SWARMTOP_SKIP_LAB=1            unit and snapshot tests only
 #   SWARMTOP_SKIP_RECENT_ENGINE=1  the end-to-end suite on Debian's engine only
+#   SWARMTOP_SKIP_PORTABLE=1       no glibc 2.17 build (needs PyPI once, and a few minutes)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { printf '\n==> %s\n' "$*"; }
@@ -50,6 +51,37 @@ say "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 say "unit and snapshot tests"
 cargo test --workspace --all-targets
+
+# The binary for old managers (README, Install): built as scripts/build-portable.sh builds it, in
+# the portable-check profile (unoptimised: about 160 CPU seconds, where the release profile takes
+# many minutes; same target and glibc 2.17 floor), checked for its glibc symbol versions, then
+# run here.
+if [ "${SWARMTOP_SKIP_PORTABLE:-0}" = 1 ]; then
+  say "SWARMTOP_SKIP_PORTABLE=1: the glibc 2.17 binary was NOT built nor checked"
+else
+  say "portable binary: glibc 2.17 (scripts/build-portable.sh --profile portable-check)"
+  python3 scripts/check_glibc.py --self-test target/debug/swarmtop
+  # the check fails on a binary that needs a newer glibc: anything linked against glibc 2.34 or
+  # later needs its __libc_start_main@GLIBC_2.34, as this machine's own build does
+  host_glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
+  if printf '2.34\n%s\n' "$host_glibc" | sort -V -C && python3 scripts/check_glibc.py target/debug/swarmtop >/dev/null 2>&1; then
+    fail "check_glibc.py passed the native debug build, linked against glibc $host_glibc"
+  fi
+  portable=$(scripts/build-portable.sh --profile portable-check) || fail "the glibc 2.17 build (see above)"
+  "$portable" --version
+  sim_dir=$(mktemp -d)
+  "$portable" sim --socket "$sim_dir/sim.sock" --nodes 3 --services 5 >/dev/null 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do [ -S "$sim_dir/sim.sock" ] && break; sleep 0.1; done
+  rc=0
+  out=$("$portable" --host "unix://$sim_dir/sim.sock" snapshot 2>&1) || rc=$?
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  rm -rf "$sim_dir"
+  [ "$rc" = 0 ] || fail "the glibc 2.17 binary's snapshot of its own simulator: $out"
+  grep -q "NODES\|HOSTNAME" <<<"$out" || fail "the glibc 2.17 binary's snapshot shows no nodes: $out"
+  echo "the glibc 2.17 binary ran: sim + snapshot, $(wc -l <<<"$out") lines"
+fi
 
 if [ "$skip_lab" = 1 ]; then
   say "SWARMTOP_SKIP_LAB=1: the end-to-end suite was NOT run"
