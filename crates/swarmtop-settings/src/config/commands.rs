@@ -21,6 +21,8 @@ use yaml_serde::{Mapping, Value};
 use super::problem::{Problem, ProblemKind, did_you_mean};
 use crate::keymap::{Key, Keymap, Scope};
 use crate::yaml_locate::{Seg, locate};
+// a key as text, and a value as the user wrote it: the same words as the rest of config check
+use super::file::{scalar_text as text_of, shown};
 
 /// The variables a command may name, in the order the README lists them.
 pub const VARIABLES: &[&str] = &[
@@ -602,27 +604,6 @@ pub fn usable(commands: &[CustomCommand], keymap: &Keymap) -> Vec<CustomCommand>
 
 fn get<'a>(m: &'a Mapping, key: &str) -> Option<&'a Value> {
     m.iter().find(|(k, _)| text_of(k) == key).map(|(_, v)| v)
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        other => shown(other),
-    }
-}
-
-fn shown(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing".to_string(),
-        Value::String(s) => format!("{s:?}"),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Sequence(_) => "a list".to_string(),
-        Value::Mapping(_) => "a map".to_string(),
-        Value::Tagged(t) => format!("a {} value", t.tag),
-    }
 }
 
 #[cfg(test)]

@@ -496,7 +496,7 @@ fn words(d: Duration) -> String {
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+pub(super) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
@@ -506,7 +506,7 @@ fn scalar_text(v: &Value) -> String {
 }
 
 /// A value as the user wrote it, for messages.
-fn shown(v: &Value) -> String {
+pub(super) fn shown(v: &Value) -> String {
     match v {
         Value::Null => "nothing".to_string(),
         Value::String(s) => format!("{s:?}"),
