@@ -5,6 +5,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use yaml_serde::Value;
+
 use crate::yaml_locate::{Seg, locate};
 
 /// What kind of mistake, for callers and tests that need more than the words.
@@ -155,6 +157,29 @@ fn distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
+}
+
+/// A YAML key or scalar as text (what a setting named, or was given).
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => shown(other),
+    }
+}
+
+/// A value as the user wrote it, for messages.
+pub fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing".to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Sequence(_) => "a list".to_string(),
+        Value::Mapping(_) => "a map".to_string(),
+        Value::Tagged(t) => format!("a {} value", t.tag),
+    }
 }
 
 #[cfg(test)]

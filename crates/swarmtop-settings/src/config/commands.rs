@@ -22,7 +22,7 @@ use super::problem::{Problem, ProblemKind, did_you_mean};
 use crate::keymap::{Key, Keymap, Scope};
 use crate::yaml_locate::{Seg, locate};
 // a key as text, and a value as the user wrote it: the same words as the rest of config check
-use super::file::{scalar_text as text_of, shown};
+use super::problem::{scalar_text as text_of, shown};
 
 /// The variables a command may name, in the order the README lists them.
 pub const VARIABLES: &[&str] = &[

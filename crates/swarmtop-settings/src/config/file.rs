@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use yaml_serde::{Mapping, Value};
 
-use super::problem::{Problem, ProblemKind, did_you_mean, line_of};
+use super::problem::{Problem, ProblemKind, did_you_mean, line_of, scalar_text, shown};
 
 /// The settings, in the order the README documents them.
 const SETTINGS: &[&str] = &[
@@ -493,28 +493,6 @@ fn words(d: Duration) -> String {
         ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
         ms if ms % 1000 == 0 => format!("{}s", ms / 1000),
         ms => format!("{ms}ms"),
-    }
-}
-
-pub(super) fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        other => shown(other),
-    }
-}
-
-/// A value as the user wrote it, for messages.
-pub(super) fn shown(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing".to_string(),
-        Value::String(s) => format!("{s:?}"),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Sequence(_) => "a list".to_string(),
-        Value::Mapping(_) => "a map".to_string(),
-        Value::Tagged(t) => format!("a {} value", t.tag),
     }
 }
 
