@@ -372,12 +372,6 @@ impl Packed {
     }
 }
 
-impl FromIterator<Row> for Rows {
-    fn from_iter<I: IntoIterator<Item = Row>>(iter: I) -> Rows {
-        Rows::build(iter)
-    }
-}
-
 /// The rows of a list, in the order shown.
 #[derive(Clone, Default)]
 pub struct Rows {
@@ -392,16 +386,11 @@ pub struct Rows {
 }
 
 impl Rows {
-    /// All of `base`, in its order.
+    /// All of `base`, in its order, packed row by row.
     pub fn new(base: Vec<Row>) -> Rows {
-        Rows::build(base)
-    }
-
-    /// The rows as a pane yields them, packed one by one.
-    pub fn build(rows: impl IntoIterator<Item = Row>) -> Rows {
         let mut b = RowsBuilder::default();
-        for r in rows {
-            b.push(&r);
+        for r in &base {
+            b.push(r);
         }
         b.finish()
     }
