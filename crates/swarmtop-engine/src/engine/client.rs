@@ -186,15 +186,31 @@ impl Engine {
         &self,
         watch: &mut super::spec_watch::SpecWatch,
     ) -> Result<(Vec<Service>, Vec<SpecSeen>), EngineError> {
-        let raw = self.get_value("/services?status=true", "services").await?;
-        let changed = watch.look(&raw);
-        let services = wire::from_engine(raw).map_err(|e| {
-            EngineError::Other(format!(
+        // read service by service as the answer arrives: neither the whole answer nor a tree
+        // of its values is held, and each service is parsed once into its model
+        let path = format!("{}/services?status=true", self.api_prefix());
+        let mut services = Vec::new();
+        let mut unreadable = None;
+        let mut look = watch.begin();
+        self.raw
+            .get_array(&self.label(), &path, |element| {
+                if unreadable.is_some() {
+                    return;
+                }
+                look.service(element);
+                match wire::from_engine_bytes::<Service>(element) {
+                    Ok(s) => services.push(s),
+                    Err(e) => unreadable = Some(e),
+                }
+            })
+            .await?;
+        if let Some(e) = unreadable {
+            return Err(EngineError::Other(format!(
                 "the engine at {} sent data swarmtop cannot read (/services): {e}",
                 self.label()
-            ))
-        })?;
-        Ok((services, changed))
+            )));
+        }
+        Ok((services, look.end()))
     }
 
     /// One service's spec and previous spec as the engine wrote them (the history view, what

@@ -101,9 +101,26 @@ pub fn from_engine<T: DeserializeOwned>(mut v: Value) -> Result<T, serde_json::E
     serde_json::from_value(v)
 }
 
-/// [`from_engine`] on the bytes of an answer.
+/// The keys [`walk`] renames sit under these; JSON in which neither appears (as a string:
+/// Go never escapes the letters of a key) is renamed to itself.
+const RENAMES_UNDER: &[&[u8]] = &[b"\"Healthcheck\"", b"\"PluginSpec\""];
+
+/// Whether `bytes` hold a key [`to_model_keys`] would rename.
+fn has_keys_to_rename(bytes: &[u8]) -> bool {
+    RENAMES_UNDER
+        .iter()
+        .any(|key| memchr::memmem::find(bytes, key).is_some())
+}
+
+/// [`from_engine`] on the bytes of an answer. Most answers have nothing to rename: those are
+/// read straight into the model, without the tree of values in between (for the services of
+/// a large swarm that tree was most of the first frame's time and memory).
 pub fn from_engine_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
-    from_engine(serde_json::from_slice(bytes)?)
+    if has_keys_to_rename(bytes) {
+        from_engine(serde_json::from_slice(bytes)?)
+    } else {
+        serde_json::from_slice(bytes)
+    }
 }
 
 /// A model as the engine would write it (for requests and comparisons).
@@ -215,6 +232,51 @@ mod tests {
             v["TaskTemplate"]["PluginSpec"]["privileges"][0]["name"],
             "network"
         );
+    }
+
+    #[test]
+    fn bytes_read_straight_or_renamed_give_the_same_model() {
+        // with a healthcheck (renamed) and without (read straight): each equals the model
+        // made from the renamed tree, field for field
+        let with = service_with_healthcheck();
+        let mut without = with.clone();
+        let spec = without
+            .pointer_mut("/Spec/TaskTemplate/ContainerSpec")
+            .and_then(Value::as_object_mut)
+            .unwrap();
+        spec.remove("Healthcheck");
+        spec.insert("Env".into(), json!(["A=1", "B=x&y"]));
+        without.as_object_mut().unwrap().remove("PreviousSpec");
+        assert!(!has_keys_to_rename(&serde_json::to_vec(&without).unwrap()));
+        for engine in [with, without] {
+            let bytes = serde_json::to_vec(&engine).unwrap();
+            let straight: Service = from_engine_bytes(&bytes).unwrap();
+            let renamed: Service = from_engine(engine.clone()).unwrap();
+            assert_eq!(straight, renamed);
+            assert_eq!(to_engine(&straight), to_engine(&renamed));
+        }
+        let hc: Service =
+            from_engine_bytes(&serde_json::to_vec(&service_with_healthcheck()).unwrap()).unwrap();
+        let spec = hc
+            .spec
+            .unwrap()
+            .task_template
+            .unwrap()
+            .container_spec
+            .unwrap();
+        assert!(spec.health_check.is_some(), "the healthcheck is read");
+        // a plugin service is renamed too
+        let plugin = json!([{"ID": "p", "Spec": {"TaskTemplate": {"PluginSpec": {"name": "x"}}}}]);
+        let read: Vec<Service> = from_engine_bytes(&serde_json::to_vec(&plugin).unwrap()).unwrap();
+        let p = read[0]
+            .spec
+            .clone()
+            .unwrap()
+            .task_template
+            .unwrap()
+            .plugin_spec
+            .unwrap();
+        assert_eq!(p.name.as_deref(), Some("x"));
     }
 
     #[test]
