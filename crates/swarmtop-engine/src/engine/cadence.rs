@@ -72,8 +72,11 @@ impl Cadence {
             services: iv
                 .services
                 .max(scaled(ms(30), services as u64, Duration::from_secs(60))),
-            // a lost manager shows within seconds whatever the number of services
-            nodes: iv.services.max(Duration::from_secs(5)),
+            // a node going down, coming back or changing role comes as an event; only a
+            // manager's reachability does not (raft works it out when asked), so a lost
+            // manager shows as Unreachable within 15 s, about when the swarm itself marks its
+            // node down (three missed 5 s heartbeats), and idle costs 4 requests a minute
+            nodes: iv.services.max(Duration::from_secs(15)),
             // 20,000 tasks: every 13 minutes (15 at most)
             resync: iv
                 .resync
@@ -188,6 +191,8 @@ mod tests {
         assert_eq!(l.resync, Duration::from_secs(800));
         assert_eq!(l.all_tasks, Duration::from_secs(20));
         assert_eq!(l.changed, Duration::from_secs(60));
+        // idle: nodes four times a minute and services once make fewer than 6 requests
+        assert_eq!(l.nodes, Duration::from_secs(15));
         let m = Cadence::new(&iv, 500, 5_000);
         assert!(m.large);
         assert_eq!(m.services, Duration::from_secs(15));
