@@ -61,6 +61,12 @@ fn cpu_cell(row: &str) -> Option<f64> {
         .find_map(|w| w.trim_end_matches('│').strip_suffix('%')?.parse().ok())
 }
 
+/// The nodes pane's CPU cell, `12%/2`: the share of the node's CPUs its tasks use.
+fn node_cpu_share(row: &str) -> Option<f64> {
+    row.split_whitespace()
+        .find_map(|w| w.split_once("%/")?.0.parse().ok())
+}
+
 fn docker_cpu(lab: &Lab, node: u8, container: &str) -> f64 {
     let out = lab.docker_on(
         node,
@@ -192,6 +198,22 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
         "the idle task's memory as docker says",
         |s| row_of(s, &idle).is_some_and(|r| r.split_whitespace().any(|w| w == used)),
     );
+
+    // the nodes pane: node2's sum holds the busy task (the pane names nodes; node2's worker
+    // finds their containers in node2's own list), node3's figures are n/a
+    t.send(&["1"]);
+    t.wait_for(
+        Duration::from_secs(60),
+        "node2's CPU share in the nodes pane",
+        |s| {
+            row_of(s, "node2")
+                .and_then(node_cpu_share)
+                .is_some_and(|c| c >= 2.0)
+                && row_of(s, "node3").is_some_and(|r| r.contains("n/a"))
+        },
+    );
+    t.send(&["3"]);
+    std::thread::sleep(Duration::from_millis(400));
 
     // the task whose check fails says so in its row, and describe says why in the check's
     // own words

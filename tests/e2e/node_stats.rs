@@ -233,6 +233,7 @@ fn each_nodes_containers_come_from_its_own_engine_and_an_unreachable_one_says_wh
         nodes: nodes.clone(),
         usage: watched.clone(),
         containers_of: nodes.iter().map(|n| n.id.clone()).collect(),
+        whole_nodes: Vec::new(),
         probe_all: false,
     };
     let (reach, containers, usage) = rt.block_on(async {

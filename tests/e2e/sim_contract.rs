@@ -1380,6 +1380,7 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
         nodes: facts.clone(),
         usage: watched.clone(),
         containers_of: facts.iter().map(|f| f.id.clone()).collect(),
+        whole_nodes: Vec::new(),
         probe_all: false,
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -1497,4 +1498,130 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
     assert!(on_up["GET /containers/{id}/stats"] >= 2 * n_up, "{on_up:?}");
     assert!(!per_node.contains_key(&down.hostname), "{per_node:?}");
     assert!(sim.requests()["GET /containers/json"] >= 1);
+}
+
+/// The nodes pane names nodes, not tasks (`NodeWatch::whole_nodes`): the worker finds each
+/// node's running swarm containers in the node's own list and reads every one of them, the
+/// same figures a watch naming each task gets.
+#[test]
+fn sim_node_worker_reads_every_running_container_of_a_whole_node() {
+    use std::collections::{BTreeSet, HashMap};
+    use swarmtop::access::Gate;
+    use swarmtop::connect::Endpoint;
+    use swarmtop::engine::Engine;
+    use swarmtop_engine::connect::node_reach::ReachSettings;
+    use swarmtop_engine::nodes::{NodeRequest, NodeSetup, run};
+    use swarmtop_model::nodes::{NodeFacts, NodeMsg, NodeWatch};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = PrivateDir::new("swarmtop-e2e-whole").expect("dir");
+    let sock = dir.path().join("docker.sock");
+    let sim = Sim::seeded(&SeedSpec {
+        nodes: 3,
+        managers: 1,
+        services: 6,
+        tasks_per_service: 3,
+        history: 2,
+        seed: 11,
+    });
+    let (_server, nodes) = rt.block_on(async {
+        (
+            sim.serve_unix(&sock).await.expect("serve"),
+            sim.serve_nodes(dir.path().join("nodes"))
+                .await
+                .expect("serve nodes"),
+        )
+    });
+    let facts: Vec<NodeFacts> = sim.with(|m| {
+        m.nodes()
+            .map(|n| NodeFacts {
+                id: n.id.clone().unwrap(),
+                hostname: n.description.as_ref().unwrap().hostname.clone().unwrap(),
+                addr: n.status.as_ref().unwrap().addr.clone().unwrap_or_default(),
+            })
+            .collect()
+    });
+    let manager = sim.with(|m| m.local_node.clone());
+    let other = facts.iter().find(|f| f.id != manager).unwrap().id.clone();
+    let whole = vec![manager.clone(), other.clone()];
+    // what the swarm says runs there (earlier tasks of the same slots are not running)
+    let running: BTreeSet<String> = sim.with(|m| {
+        m.tasks()
+            .filter(|t| t.state() == bollard::models::TaskState::RUNNING)
+            .filter(|t| t.node().is_some_and(|n| whole.iter().any(|w| w == n)))
+            .map(|t| t.id().to_string())
+            .collect()
+    });
+    assert!(running.len() >= 4, "{running:?}");
+
+    let session = rt
+        .block_on(Engine::connect(
+            &Endpoint::unix_socket("sim", &sock),
+            &Gate::open(),
+        ))
+        .expect("connect to the simulated manager");
+    let setup = NodeSetup {
+        session,
+        settings: ReachSettings {
+            nodes: BTreeMap::new(),
+            template: Some(nodes.template()),
+        },
+        contexts: Vec::new(),
+        gate: Gate::open(),
+    };
+    let watch = NodeWatch {
+        nodes: facts.clone(),
+        usage: Vec::new(),
+        whole_nodes: whole.clone(),
+        containers_of: whole.clone(),
+        probe_all: false,
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (mtx, mut mrx) = tokio::sync::mpsc::unbounded_channel();
+    let usage = rt.block_on(async {
+        let worker = tokio::spawn(run(setup, rx, mtx));
+        tx.send(NodeRequest::Watch(watch)).unwrap();
+        let mut usage: HashMap<String, Vec<(String, swarmtop_model::stats::Sample)>> =
+            HashMap::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while tokio::time::Instant::now() < deadline {
+            let Ok(Some(m)) = tokio::time::timeout(Duration::from_secs(5), mrx.recv()).await else {
+                continue;
+            };
+            if let NodeMsg::Usage(u) = m {
+                for x in u {
+                    usage
+                        .entry(x.task_id)
+                        .or_default()
+                        .push((x.node_id, x.sample));
+                }
+            }
+            if usage.len() >= running.len() && usage.values().all(|v| v.len() >= 2) {
+                break;
+            }
+        }
+        worker.abort();
+        usage
+    });
+    let read: BTreeSet<String> = usage.keys().cloned().collect();
+    assert_eq!(
+        read, running,
+        "every running task of the two nodes, no other"
+    );
+    for (task, readings) in &usage {
+        let (node, last) = readings.last().unwrap();
+        let t_node = sim.with(|m| m.task(task).unwrap().node().unwrap().to_string());
+        assert_eq!(*node, t_node, "{task} read on its own node");
+        let service = sim.with(|m| m.task(task).unwrap().service().to_string());
+        let want = swarmtop_sim::containers::Rates::of(&service, task).cores * 100.0;
+        let got = last.cpu_percent();
+        assert!(
+            (got - want).abs() <= want * 0.05 + 0.01,
+            "{task}: {got} % vs {want} %"
+        );
+    }
 }

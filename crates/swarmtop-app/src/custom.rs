@@ -264,6 +264,9 @@ commands:
             let i = s.current().rows.iter().position(|r| r.id == TASK).unwrap();
             s.current_mut().select(i);
         }
+        // what the nodes are asked for this screen is settled: the keys under test make
+        // only their own effects
+        let _ = crate::node_watch::watch_effect(&mut s);
         s
     }
 

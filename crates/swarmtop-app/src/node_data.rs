@@ -218,9 +218,12 @@ impl NodeData {
     pub fn keep_watched(&mut self, watch: &NodeWatch, c: &Cluster) {
         let watched: foldhash::HashSet<&str> =
             watch.usage.iter().map(|w| w.task_id.as_str()).collect();
-        self.usage.retain(|id, _| watched.contains(id.as_str()));
+        let whole: foldhash::HashSet<&str> = watch.whole_nodes.iter().map(String::as_str).collect();
+        self.usage
+            .retain(|id, u| watched.contains(id.as_str()) || whole.contains(u.node_id.as_str()));
+        let usage = &self.usage;
         self.task_history
-            .retain(|id, _| watched.contains(id.as_str()));
+            .retain(|id, _| watched.contains(id.as_str()) || usage.contains_key(id));
         self.sum(c);
         let (services, nodes) = (&self.by_service, &self.by_node);
         self.service_history

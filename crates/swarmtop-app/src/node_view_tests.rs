@@ -357,8 +357,13 @@ fn tasks_of(w: &NodeWatch) -> Vec<&str> {
 fn usage_is_asked_only_for_what_is_on_screen() {
     let mut s = loaded();
     with_containers(&mut s);
-    // the tasks pane: its running tasks (the same as the nodes pane before it, so not sent
-    // again)
+    // the nodes pane names the nodes near the screen that run tasks (node3 runs nothing):
+    // their worker reads each of their running containers, no task is named
+    let w = s.node_data.asked.clone();
+    assert_eq!(w.whole_nodes, [N1, N2]);
+    assert_eq!(w.containers_of, [N1, N2]);
+    assert!(w.usage.is_empty());
+    // the tasks pane: its running tasks
     key(&mut s, "3");
     let w = s.node_data.asked.clone();
     assert_eq!(
@@ -366,6 +371,7 @@ fn usage_is_asked_only_for_what_is_on_screen() {
         [WEB1, WEB2, WEB3, API1, MON1, "t9aaaaaaaaaaaaaaaaaaaaaaa"]
     );
     assert_eq!(w.containers_of, [N1, N2]);
+    assert!(w.whole_nodes.is_empty());
     assert!(!w.probe_all);
     // the services pane: the running tasks of the services on screen (all three here); the
     // tasks of one service: only its own
@@ -537,4 +543,28 @@ fn the_top_view_reads_every_task_but_keeps_history_only_near_the_screen() {
     assert_eq!(top, "x0199");
     // its history from when it came near the screen: the first reading sorted it there
     assert_eq!(s.node_data.task_history[&top].len(), 2);
+}
+
+#[test]
+fn the_nodes_pane_sums_what_the_worker_read_of_whole_nodes() {
+    let mut s = loaded();
+    with_containers(&mut s);
+    key(&mut s, "1");
+    assert_eq!(s.node_data.asked.whole_nodes, [N1, N2]);
+    // readings of tasks the UI never named (the node's own list found them) are kept and
+    // summed by node; a node no longer near the screen lets its readings go
+    node_msg(
+        &mut s,
+        NodeMsg::Usage(vec![
+            reading(WEB1, N1, 10.0, 10),
+            reading("found-on-n1", N1, 5.0, 6),
+            reading(WEB2, N2, 20.0, 100),
+        ]),
+    );
+    let n1 = s.node_data.by_node.get(N1).expect("node1 summed");
+    assert!((n1.cpu - 15.0).abs() < 0.01, "{n1:?}");
+    assert_eq!(n1.mem, 16 << 20);
+    // another pane asks for other things: the whole-node readings are forgotten
+    key(&mut s, "5");
+    assert!(s.node_data.by_node.is_empty());
 }

@@ -56,16 +56,31 @@ fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
         // the rows near the screen are tasks
         Pane::Tasks => ix.pick(near.iter().filter_map(|t| ix.by_task.get(*t))),
         Pane::Services => ix.pick(near.iter().filter_map(|s| ix.by_service.get(*s)).flatten()),
-        Pane::Nodes => ix.pick(near.iter().filter_map(|n| ix.by_node.get(*n)).flatten()),
+        // the nodes' sums: named by node, see `whole_nodes`
         // every running task: this one follows the swarm's size, bounded by how many
         // containers the worker reads at once (its concurrency), not by the screen
         Pane::Top => running().collect(),
         _ => Vec::new(),
     };
     usage.sort_unstable();
+    // a node near the screen runs a hundred tasks at L: the worker reads them from the node's
+    // own list instead of the UI naming each (a sort there named 13,500 tasks)
+    let whole_nodes: Vec<String> = match state.pane() {
+        Pane::Nodes => {
+            let mut v: Vec<String> = near
+                .iter()
+                .filter(|n| ix.by_node.contains_key(**n))
+                .map(|n| n.to_string())
+                .collect();
+            v.sort_unstable();
+            v
+        }
+        _ => Vec::new(),
+    };
     let containers_of: Vec<String> = match state.pane() {
         // health and image drift are problems: the nodes that run tasks are asked
         Pane::Problems => ix.nodes_running.clone(),
+        Pane::Nodes => whole_nodes.clone(),
         _ => {
             let mut v: Vec<String> = usage.iter().map(|w| w.node_id.clone()).collect();
             v.sort();
@@ -76,6 +91,7 @@ fn wanted(state: &State, ix: &WatchIndex) -> NodeWatch {
     NodeWatch {
         nodes,
         usage,
+        whole_nodes,
         containers_of,
         probe_all: state.pane() == Pane::Reach,
     }

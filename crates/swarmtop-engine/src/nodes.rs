@@ -70,6 +70,8 @@ struct Slot {
     next_round: Option<Instant>,
     /// When its container list was last asked for.
     listed_at: Option<Instant>,
+    /// Its running swarm containers, by its last list: what a whole-node watch reads.
+    running: Vec<Watched>,
     waiters: Vec<oneshot::Sender<Result<Engine, String>>>,
 }
 
@@ -119,7 +121,7 @@ pub async fn run(
                 None => return,
                 Some(NodeRequest::Watch(wt)) => {
                     // only a different watch ends the readings under way
-                    if wt.usage != w.watch.usage {
+                    if wt.usage != w.watch.usage || wt.whole_nodes != w.watch.whole_nodes {
                         w.watch_gen.fetch_add(1, Ordering::Relaxed);
                     }
                     w.watch = wt;
@@ -173,6 +175,7 @@ impl Worker {
                 busy: false,
                 next_round: None,
                 listed_at: None,
+                running: Vec::new(),
                 waiters: Vec::new(),
             });
             if slot.facts != *n {
@@ -184,12 +187,17 @@ impl Worker {
             }
         }
         // watched containers that left: their previous readings go too
-        let watched: HashSet<&str> = self
+        let mut watched: HashSet<&str> = self
             .watch
             .usage
             .iter()
             .map(|w| w.container_id.as_str())
             .collect();
+        for n in &self.watch.whole_nodes {
+            if let Some(slot) = self.slots.get(n) {
+                watched.extend(slot.running.iter().map(|w| w.container_id.as_str()));
+            }
+        }
         self.prev.retain(|c, _| watched.contains(c.as_str()));
     }
 
@@ -197,6 +205,7 @@ impl Worker {
     fn needed(&self) -> HashSet<String> {
         let mut out: HashSet<String> = self.watch.usage.iter().map(|w| w.node_id.clone()).collect();
         out.extend(self.watch.containers_of.iter().cloned());
+        out.extend(self.watch.whole_nodes.iter().cloned());
         if self.watch.probe_all {
             out.extend(self.watch.nodes.iter().map(|n| n.id.clone()));
         }
@@ -287,10 +296,23 @@ impl Worker {
                 .filter(|w| w.node_id == *id)
                 .map(|w| (w.clone(), self.prev.get(&w.container_id).copied()))
                 .collect();
-            let list = (self.watch.containers_of.contains(id) || self.watch.probe_all)
-                && slot
-                    .listed_at
-                    .is_none_or(|t| now.duration_since(t) >= LIST_EVERY);
+            // a whole node: its running containers as last listed (a new list, when this
+            // round makes one, replaces them), with their previous readings
+            let whole = self.watch.whole_nodes.contains(id).then(|| Whole {
+                prev: slot
+                    .running
+                    .iter()
+                    .filter_map(|w| {
+                        Some((w.container_id.clone(), *self.prev.get(&w.container_id)?))
+                    })
+                    .collect(),
+                running: slot.running.clone(),
+            });
+            let list =
+                (self.watch.containers_of.contains(id) || whole.is_some() || self.watch.probe_all)
+                    && slot
+                        .listed_at
+                        .is_none_or(|t| now.duration_since(t) >= LIST_EVERY);
             if list {
                 slot.listed_at = Some(now);
             }
@@ -304,7 +326,7 @@ impl Worker {
             );
             tokio::spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                let d = round(&engine, node, list, watched, watch_gen).await;
+                let d = round(&engine, node, list, watched, whole, watch_gen).await;
                 let _ = dtx.send(d).await;
             });
         }
@@ -406,6 +428,9 @@ impl Worker {
                 if let Some(c) = containers {
                     match c {
                         Ok(containers) => {
+                            if let Some(slot) = self.slots.get_mut(&node) {
+                                slot.running = running_of(&containers);
+                            }
                             let _ = self.tx.send(NodeMsg::Containers {
                                 node_id: node.clone(),
                                 containers,
@@ -591,15 +616,36 @@ async fn learn(session: &Engine, contexts: Vec<Endpoint>, gate: &Gate) -> Known 
     known
 }
 
+/// What a round reads on a whole node: its running containers as last listed, and their
+/// previous readings.
+struct Whole {
+    running: Vec<Watched>,
+    prev: HashMap<String, (u64, u64)>,
+}
+
+/// The running swarm containers of a node's list, as the watch names containers.
+fn running_of(containers: &[ContainerFacts]) -> Vec<Watched> {
+    containers
+        .iter()
+        .filter(|c| c.state == "running" && !c.task_id.is_empty())
+        .map(|c| Watched {
+            task_id: c.task_id.clone(),
+            container_id: c.container_id.clone(),
+            node_id: c.node_id.clone(),
+        })
+        .collect()
+}
+
 /// One round on one node: its container list (when asked) and a reading of each watched
-/// container, a few at a time. The first reading of a container waits for the engine's second
+/// container (for a whole node, each of its running containers), a few at a time. The first reading of a container waits for the engine's second
 /// sample (about a second) so its CPU % is right at once; later ones are instant and use the
 /// previous reading.
 async fn round(
     engine: &Engine,
     node: String,
     list: bool,
-    watched: Vec<(Watched, Option<(u64, u64)>)>,
+    mut watched: Vec<(Watched, Option<(u64, u64)>)>,
+    whole: Option<Whole>,
     (watch_gen, asked_in): (Arc<AtomicU64>, u64),
 ) -> Done {
     let containers = if list {
@@ -607,6 +653,22 @@ async fn round(
     } else {
         None
     };
+    if let Some(whole) = whole {
+        let running = match &containers {
+            Some(Ok(listed)) => running_of(listed),
+            _ => whole.running,
+        };
+        let named: HashSet<String> = watched
+            .iter()
+            .map(|(w, _)| w.container_id.clone())
+            .collect();
+        for w in running {
+            if !named.contains(&w.container_id) {
+                let prev = whole.prev.get(&w.container_id).copied();
+                watched.push((w, prev));
+            }
+        }
+    }
     let watch_gen = &watch_gen;
     let usage = futures_util::stream::iter(watched.into_iter().map(|(w, prev)| async move {
         // the screen moved on (another pane, other rows): what it no longer shows is not read;

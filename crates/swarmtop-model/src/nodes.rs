@@ -31,6 +31,10 @@ pub struct NodeWatch {
     pub nodes: Vec<NodeFacts>,
     /// Containers whose usage is polled (what is on screen).
     pub usage: Vec<Watched>,
+    /// Nodes whose every running swarm container's usage is polled (the nodes pane shows a
+    /// node's sums): the node's worker takes them from its own container list, so the UI need
+    /// not name a hundred tasks a node.
+    pub whole_nodes: Vec<String>,
     /// Nodes whose swarm containers (health, image) are listed.
     pub containers_of: Vec<String>,
     /// The reach view is open: try every node, to say whether it works.
