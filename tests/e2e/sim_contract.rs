@@ -1277,6 +1277,79 @@ fn sim_contract_a_node_going_down() {
     );
 }
 
+/// A simulated swarm serving its manager and each node's own engine, and what the node worker
+/// is started with against it (the nodes reached through `node_template`).
+struct NodeWorkerSim {
+    rt: tokio::runtime::Runtime,
+    sim: Sim,
+    nodes: swarmtop_sim::NodeSockets,
+    facts: Vec<swarmtop_model::nodes::NodeFacts>,
+    setup: Option<swarmtop_engine::nodes::NodeSetup>,
+    _server: swarmtop_sim::SimServer,
+    _dir: PrivateDir,
+}
+
+impl NodeWorkerSim {
+    fn start(name: &str, spec: &SeedSpec) -> NodeWorkerSim {
+        use swarmtop::access::Gate;
+        use swarmtop::connect::Endpoint;
+        use swarmtop::engine::Engine;
+        use swarmtop_engine::connect::node_reach::ReachSettings;
+        use swarmtop_engine::nodes::NodeSetup;
+        use swarmtop_model::nodes::NodeFacts;
+
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = PrivateDir::new(name).expect("dir");
+        let sock = dir.path().join("docker.sock");
+        let sim = Sim::seeded(spec);
+        let (server, nodes) = rt.block_on(async {
+            (
+                sim.serve_unix(&sock).await.expect("serve"),
+                sim.serve_nodes(dir.path().join("nodes"))
+                    .await
+                    .expect("serve nodes"),
+            )
+        });
+        let facts: Vec<NodeFacts> = sim.with(|m| {
+            m.nodes()
+                .map(|n| NodeFacts {
+                    id: n.id.clone().unwrap(),
+                    hostname: n.description.as_ref().unwrap().hostname.clone().unwrap(),
+                    addr: n.status.as_ref().unwrap().addr.clone().unwrap_or_default(),
+                })
+                .collect()
+        });
+        let session = rt
+            .block_on(Engine::connect(
+                &Endpoint::unix_socket("sim", &sock),
+                &Gate::open(),
+            ))
+            .expect("connect to the simulated manager");
+        let setup = NodeSetup {
+            session,
+            settings: ReachSettings {
+                nodes: BTreeMap::new(),
+                template: Some(nodes.template()),
+            },
+            contexts: Vec::new(),
+            gate: Gate::open(),
+        };
+        NodeWorkerSim {
+            rt,
+            sim,
+            nodes,
+            facts,
+            setup: Some(setup),
+            _server: server,
+            _dir: dir,
+        }
+    }
+}
+
 /// swarmtop's per-node worker against the simulator's node sockets (`node_template`, as
 /// `swarmtop sim` prints it): each node's containers and figures come from its own engine (the
 /// manager's through the session), and a node that is down is said to be unreachable, in
@@ -1284,45 +1357,22 @@ fn sim_contract_a_node_going_down() {
 #[test]
 fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
     use std::collections::HashMap;
-    use swarmtop::access::Gate;
-    use swarmtop::connect::Endpoint;
-    use swarmtop::engine::Engine;
-    use swarmtop_engine::connect::node_reach::ReachSettings;
-    use swarmtop_engine::nodes::{NodeRequest, NodeSetup, run};
-    use swarmtop_model::nodes::{NodeFacts, NodeMsg, NodeWatch, ReachState, Watched};
+    use swarmtop_engine::nodes::{NodeRequest, run};
+    use swarmtop_model::nodes::{NodeMsg, NodeWatch, ReachState, Watched};
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = PrivateDir::new("swarmtop-e2e-nodes").expect("dir");
-    let sock = dir.path().join("docker.sock");
-    let sim = Sim::seeded(&SeedSpec {
-        nodes: 3,
-        managers: 1,
-        services: 8,
-        tasks_per_service: 3,
-        history: 0,
-        seed: 7,
-    });
-    let (_server, nodes) = rt.block_on(async {
-        (
-            sim.serve_unix(&sock).await.expect("serve"),
-            sim.serve_nodes(dir.path().join("nodes"))
-                .await
-                .expect("serve nodes"),
-        )
-    });
-    let facts: Vec<NodeFacts> = sim.with(|m| {
-        m.nodes()
-            .map(|n| NodeFacts {
-                id: n.id.clone().unwrap(),
-                hostname: n.description.as_ref().unwrap().hostname.clone().unwrap(),
-                addr: n.status.as_ref().unwrap().addr.clone().unwrap_or_default(),
-            })
-            .collect()
-    });
+    let mut w = NodeWorkerSim::start(
+        "swarmtop-e2e-nodes",
+        &SeedSpec {
+            nodes: 3,
+            managers: 1,
+            services: 8,
+            tasks_per_service: 3,
+            history: 0,
+            seed: 7,
+        },
+    );
+    let setup = w.setup.take().expect("setup");
+    let (rt, sim, nodes, facts) = (&w.rt, &w.sim, &w.nodes, &w.facts);
     let manager = sim.with(|m| m.local_node.clone());
     let up = facts.iter().find(|f| f.id != manager).unwrap().clone();
     let down = facts
@@ -1361,21 +1411,6 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
             .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
     });
 
-    let session = rt
-        .block_on(Engine::connect(
-            &Endpoint::unix_socket("sim", &sock),
-            &Gate::open(),
-        ))
-        .expect("connect to the simulated manager");
-    let setup = NodeSetup {
-        session,
-        settings: ReachSettings {
-            nodes: BTreeMap::new(),
-            template: Some(nodes.template()),
-        },
-        contexts: Vec::new(),
-        gate: Gate::open(),
-    };
     let watch = NodeWatch {
         nodes: facts.clone(),
         usage: watched.clone(),
@@ -1506,45 +1541,22 @@ fn sim_node_worker_reads_each_nodes_engine_and_a_down_one_fails() {
 #[test]
 fn sim_node_worker_reads_every_running_container_of_a_whole_node() {
     use std::collections::{BTreeSet, HashMap};
-    use swarmtop::access::Gate;
-    use swarmtop::connect::Endpoint;
-    use swarmtop::engine::Engine;
-    use swarmtop_engine::connect::node_reach::ReachSettings;
-    use swarmtop_engine::nodes::{NodeRequest, NodeSetup, run};
-    use swarmtop_model::nodes::{NodeFacts, NodeMsg, NodeWatch};
+    use swarmtop_engine::nodes::{NodeRequest, run};
+    use swarmtop_model::nodes::{NodeMsg, NodeWatch};
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = PrivateDir::new("swarmtop-e2e-whole").expect("dir");
-    let sock = dir.path().join("docker.sock");
-    let sim = Sim::seeded(&SeedSpec {
-        nodes: 3,
-        managers: 1,
-        services: 6,
-        tasks_per_service: 3,
-        history: 2,
-        seed: 11,
-    });
-    let (_server, nodes) = rt.block_on(async {
-        (
-            sim.serve_unix(&sock).await.expect("serve"),
-            sim.serve_nodes(dir.path().join("nodes"))
-                .await
-                .expect("serve nodes"),
-        )
-    });
-    let facts: Vec<NodeFacts> = sim.with(|m| {
-        m.nodes()
-            .map(|n| NodeFacts {
-                id: n.id.clone().unwrap(),
-                hostname: n.description.as_ref().unwrap().hostname.clone().unwrap(),
-                addr: n.status.as_ref().unwrap().addr.clone().unwrap_or_default(),
-            })
-            .collect()
-    });
+    let mut w = NodeWorkerSim::start(
+        "swarmtop-e2e-whole",
+        &SeedSpec {
+            nodes: 3,
+            managers: 1,
+            services: 6,
+            tasks_per_service: 3,
+            history: 2,
+            seed: 11,
+        },
+    );
+    let setup = w.setup.take().expect("setup");
+    let (rt, sim, facts) = (&w.rt, &w.sim, &w.facts);
     let manager = sim.with(|m| m.local_node.clone());
     let other = facts.iter().find(|f| f.id != manager).unwrap().id.clone();
     let whole = vec![manager.clone(), other.clone()];
@@ -1558,21 +1570,6 @@ fn sim_node_worker_reads_every_running_container_of_a_whole_node() {
     });
     assert!(running.len() >= 4, "{running:?}");
 
-    let session = rt
-        .block_on(Engine::connect(
-            &Endpoint::unix_socket("sim", &sock),
-            &Gate::open(),
-        ))
-        .expect("connect to the simulated manager");
-    let setup = NodeSetup {
-        session,
-        settings: ReachSettings {
-            nodes: BTreeMap::new(),
-            template: Some(nodes.template()),
-        },
-        contexts: Vec::new(),
-        gate: Gate::open(),
-    };
     let watch = NodeWatch {
         nodes: facts.clone(),
         usage: Vec::new(),
