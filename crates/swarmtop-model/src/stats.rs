@@ -3,6 +3,10 @@
 //! `precpu_stats`): CPU % over that interval, memory without the page cache (cgroup v1 and
 //! v2), network and block I/O summed, PIDs. Pure: the node's engine is read elsewhere.
 
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny};
 use serde_json::Value;
 
 /// What one stats answer says, the fields `docker stats` uses.
@@ -27,59 +31,144 @@ pub struct Sample {
     pub pids: u64,
 }
 
-fn num(v: &Value, path: &[&str]) -> Option<u64> {
-    path.iter().try_fold(v, |v, k| v.get(k))?.as_u64()
+// The answer read into only the fields used (typed: a stats answer is read for every watched
+// container every 2 s, and a tree of values per answer was most of what a reading cost). A
+// figure that is not a whole number reads as missing, as `as_u64` would; an object missing or
+// null reads as empty.
+
+/// A number where one is expected; anything else (a float, a string) reads as missing.
+fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(Value::deserialize(d)?.as_u64())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Answer {
+    cpu_stats: Option<Cpu>,
+    precpu_stats: Option<Cpu>,
+    memory_stats: Option<Memory>,
+    networks: Option<HashMap<String, Network>>,
+    blkio_stats: Option<Blkio>,
+    pids_stats: Option<Pids>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Cpu {
+    cpu_usage: Option<CpuUsage>,
+    #[serde(deserialize_with = "whole")]
+    system_cpu_usage: Option<u64>,
+    #[serde(deserialize_with = "whole")]
+    online_cpus: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CpuUsage {
+    #[serde(deserialize_with = "whole")]
+    total_usage: Option<u64>,
+    /// Only counted (`online_cpus` of old engines).
+    percpu_usage: Option<Vec<IgnoredAny>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Memory {
+    #[serde(deserialize_with = "whole")]
+    usage: Option<u64>,
+    #[serde(deserialize_with = "whole")]
+    limit: Option<u64>,
+    stats: Option<MemoryStats>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemoryStats {
+    #[serde(deserialize_with = "whole")]
+    total_inactive_file: Option<u64>,
+    #[serde(deserialize_with = "whole")]
+    inactive_file: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Network {
+    #[serde(deserialize_with = "whole")]
+    rx_bytes: Option<u64>,
+    #[serde(deserialize_with = "whole")]
+    tx_bytes: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Blkio {
+    io_service_bytes_recursive: Option<Vec<BlkioEntry>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BlkioEntry {
+    op: Option<String>,
+    #[serde(deserialize_with = "whole")]
+    value: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Pids {
+    #[serde(deserialize_with = "whole")]
+    current: Option<u64>,
 }
 
 impl Sample {
     /// Reads a stats answer; `None` when it is not one (no `cpu_stats`).
     pub fn from_json(v: &Value) -> Option<Sample> {
-        v.get("cpu_stats")?;
-        let percpu = v
-            .pointer("/cpu_stats/cpu_usage/percpu_usage")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        let online = num(v, &["cpu_stats", "online_cpus"])
-            .filter(|n| *n > 0)
-            .unwrap_or(percpu as u64);
+        Sample::from_answer(Answer::deserialize(v).ok()?)
+    }
+
+    /// [`Sample::from_json`] on the answer's bytes, without a tree of values in between.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Sample> {
+        Sample::from_answer(serde_json::from_slice(bytes).ok()?)
+    }
+
+    fn from_answer(a: Answer) -> Option<Sample> {
+        let cpu = a.cpu_stats?;
+        let pre = a.precpu_stats.unwrap_or_default();
+        let usage = cpu.cpu_usage.unwrap_or_default();
+        let percpu = usage.percpu_usage.as_ref().map_or(0, Vec::len);
+        let online = cpu.online_cpus.filter(|n| *n > 0).unwrap_or(percpu as u64);
         let (mut net_rx, mut net_tx) = (0, 0);
-        if let Some(nets) = v.get("networks").and_then(Value::as_object) {
-            for n in nets.values() {
-                net_rx += num(n, &["rx_bytes"]).unwrap_or(0);
-                net_tx += num(n, &["tx_bytes"]).unwrap_or(0);
-            }
+        for n in a.networks.unwrap_or_default().values() {
+            net_rx += n.rx_bytes.unwrap_or(0);
+            net_tx += n.tx_bytes.unwrap_or(0);
         }
         let (mut blk_read, mut blk_write) = (0, 0);
-        let io = v
-            .pointer("/blkio_stats/io_service_bytes_recursive")
-            .and_then(Value::as_array);
+        let io = a.blkio_stats.and_then(|b| b.io_service_bytes_recursive);
         for e in io.into_iter().flatten() {
-            let value = num(e, &["value"]).unwrap_or(0);
-            match e
-                .get("op")
-                .and_then(Value::as_str)
-                .map(str::to_ascii_lowercase)
-            {
+            let value = e.value.unwrap_or(0);
+            match e.op.map(|op| op.to_ascii_lowercase()) {
                 Some(op) if op == "read" => blk_read += value,
                 Some(op) if op == "write" => blk_write += value,
                 _ => {}
             }
         }
+        let mem = a.memory_stats.unwrap_or_default();
+        let mem_stats = mem.stats.unwrap_or_default();
         Some(Sample {
-            cpu_total: num(v, &["cpu_stats", "cpu_usage", "total_usage"]).unwrap_or(0),
-            system: num(v, &["cpu_stats", "system_cpu_usage"]).unwrap_or(0),
-            pre_cpu_total: num(v, &["precpu_stats", "cpu_usage", "total_usage"]).unwrap_or(0),
-            pre_system: num(v, &["precpu_stats", "system_cpu_usage"]).unwrap_or(0),
+            cpu_total: usage.total_usage.unwrap_or(0),
+            system: cpu.system_cpu_usage.unwrap_or(0),
+            pre_cpu_total: pre.cpu_usage.and_then(|u| u.total_usage).unwrap_or(0),
+            pre_system: pre.system_cpu_usage.unwrap_or(0),
             online_cpus: u32::try_from(online).unwrap_or(u32::MAX),
-            mem_usage: num(v, &["memory_stats", "usage"]).unwrap_or(0),
-            mem_cache_v1: num(v, &["memory_stats", "stats", "total_inactive_file"]),
-            mem_cache_v2: num(v, &["memory_stats", "stats", "inactive_file"]),
-            mem_limit: num(v, &["memory_stats", "limit"]).unwrap_or(0),
+            mem_usage: mem.usage.unwrap_or(0),
+            mem_cache_v1: mem_stats.total_inactive_file,
+            mem_cache_v2: mem_stats.inactive_file,
+            mem_limit: mem.limit.unwrap_or(0),
             net_rx,
             net_tx,
             blk_read,
             blk_write,
-            pids: num(v, &["pids_stats", "current"]).unwrap_or(0),
+            pids: a.pids_stats.and_then(|p| p.current).unwrap_or(0),
         })
     }
 
@@ -289,6 +378,35 @@ mod tests {
             Sample::from_json(&json!({"message": "no such container"})),
             None
         );
+    }
+
+    #[test]
+    fn the_bytes_read_as_the_value_does() {
+        // cgroup v2 as above; v1 with an old engine; cgroup v2's null block I/O; a float or a
+        // string where a count goes reads as missing, not as a refusal of the whole answer
+        let mut v1 = answer();
+        v1["memory_stats"]["stats"] = json!({"total_inactive_file": 2_097_152u64});
+        v1["cpu_stats"]["online_cpus"] = json!(0);
+        v1["cpu_stats"]["cpu_usage"]["percpu_usage"] = json!([1, 2, 3]);
+        let mut odd = answer();
+        odd["blkio_stats"]["io_service_bytes_recursive"] = Value::Null;
+        odd["pids_stats"]["current"] = json!(1.5);
+        odd["memory_stats"]["limit"] = json!("a lot");
+        for v in [answer(), v1, odd] {
+            let bytes = serde_json::to_vec(&v).unwrap();
+            let read = Sample::from_bytes(&bytes);
+            assert!(read.is_some(), "{v}");
+            assert_eq!(read, Sample::from_json(&v));
+        }
+        let s = Sample::from_bytes(&serde_json::to_vec(&answer()).unwrap()).unwrap();
+        assert_eq!((s.net_rx, s.net_tx), (11_250, 2_648));
+        assert_eq!((s.blk_read, s.blk_write), (4_096_000, 12_288));
+        assert_eq!(s.pids, 7);
+        assert_eq!(
+            Sample::from_bytes(b"{\"message\": \"no such container\"}"),
+            None
+        );
+        assert_eq!(Sample::from_bytes(b"not json"), None);
     }
 
     #[test]

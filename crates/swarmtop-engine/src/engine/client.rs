@@ -273,17 +273,10 @@ impl Engine {
                 self.label()
             ))
         };
-        let v = self
-            .get_value(
-                &format!("/containers/{}/stats?{query}", percent_encode(id)),
-                "stats",
-            )
-            .await
-            .map_err(|e| match e {
-                EngineError::Other(_) => unreadable(),
-                other => other,
-            })?;
-        swarmtop_model::stats::Sample::from_json(&v).ok_or_else(unreadable)
+        let bytes = self
+            .get_bytes(&format!("/containers/{}/stats?{query}", percent_encode(id)))
+            .await?;
+        swarmtop_model::stats::Sample::from_bytes(&bytes).ok_or_else(unreadable)
     }
 
     /// GETs `path` (after the API prefix): the answer's bytes.
