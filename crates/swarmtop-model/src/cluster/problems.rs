@@ -298,6 +298,11 @@ fn failure_count(failures: &[&Task], limit: usize) -> String {
     }
 }
 
+/// A service at its replicas whose tasks failed this often, the last this recently, is
+/// crash-looping (its task was caught in the moment it ran).
+const CRASH_LOOP_FAILURES: usize = 3;
+const CRASH_LOOP_SECONDS: i64 = 120;
+
 fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
     // by hash, not by order: at 40,000 tasks this runs on every refresh
     let mut by_service: HashMap<&str, Vec<&Task>> = HashMap::with_capacity(c.services.len());
@@ -392,13 +397,25 @@ fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
                 since,
             });
         } else if !failures.is_empty() {
+            // a crash loop counts its task as running for the moment between two failures:
+            // it stays critical then, or it would leave the top of the list every restart
+            let looping = failures.len() >= CRASH_LOOP_FAILURES
+                && failures
+                    .first()
+                    .and_then(|t| task_time(t))
+                    .is_some_and(|t| now - t <= Duration::seconds(CRASH_LOOP_SECONDS));
             out.push(Problem {
                 key: format!("service:{id}:failures"),
-                severity: Severity::Warning,
+                severity: if looping {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
                 subject: Subject::Service(id.to_string()),
                 object: format!("service {name}"),
                 text: format!(
-                    "{name}: {} task{} failed in the last hour (last: {})",
+                    "{name}: {}{} task{} failed in the last hour (last: {})",
+                    if looping { "crash-looping — " } else { "" },
                     failure_count(&failures, history_limit(c)),
                     if failures.len() == 1 { "" } else { "s" },
                     last_failure.unwrap_or_default()
@@ -659,6 +676,54 @@ mod tests {
             "{:?}",
             p.iter().map(|p| &p.text).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_crash_loop_stays_critical_while_its_task_is_caught_running() {
+        let now = parse_time(NOW).unwrap();
+        let with_failures = |ago_secs: [i64; 3]| {
+            let mut c = sample();
+            let running = c
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some("t2aaaaaaaaaaaaaaaaaaaaaaa"))
+                .unwrap()
+                .clone();
+            let mut tasks = c.tasks.clone();
+            for (i, ago) in ago_secs.into_iter().enumerate() {
+                let mut t = running.clone();
+                t.id = Some(format!("failed{i}"));
+                t.desired_state = Some(TaskState::SHUTDOWN);
+                let st = t.status.as_mut().unwrap();
+                st.state = Some(TaskState::FAILED);
+                st.err = Some("task: non-zero exit (3)".into());
+                st.timestamp = Some((now - Duration::seconds(ago)).to_rfc3339());
+                tasks.push(t);
+            }
+            c.merge_tasks(&crate::cluster::TaskSet::All, tasks);
+            let service = running.service_id.clone().unwrap();
+            find(&c, now)
+                .into_iter()
+                .find(|p| p.key == format!("service:{service}:failures"))
+                .expect("the failures said")
+        };
+        // the service is at its replicas, its tasks failed three times in the last minute
+        let looping = with_failures([5, 20, 40]);
+        assert_eq!(looping.severity, Severity::Critical);
+        assert!(
+            looping.text.contains("crash-looping — 3 tasks failed"),
+            "{}",
+            looping.text
+        );
+        assert!(
+            looping.text.contains("non-zero exit (3)"),
+            "{}",
+            looping.text
+        );
+        // failures of half an hour ago are history: a warning
+        let past = with_failures([1800, 1900, 2000]);
+        assert_eq!(past.severity, Severity::Warning);
+        assert!(!past.text.contains("crash-looping"), "{}", past.text);
     }
 
     #[test]
