@@ -637,9 +637,9 @@ fn running_of(containers: &[ContainerFacts]) -> Vec<Watched> {
 }
 
 /// One round on one node: its container list (when asked) and a reading of each watched
-/// container (for a whole node, each of its running containers), a few at a time. The first reading of a container waits for the engine's second
-/// sample (about a second) so its CPU % is right at once; later ones are instant and use the
-/// previous reading.
+/// container (for a whole node, each of its running containers), a few at a time. The first
+/// reading of a container waits for the engine's second sample (about a second) so its CPU %
+/// is right at once; later ones are instant and use the previous reading.
 async fn round(
     engine: &Engine,
     node: String,
