@@ -173,15 +173,31 @@ fn usage_health_and_container_logs_from_every_node_and_an_unreachable_one_says_w
             b.is_some_and(|b| b > 5.0) && i.is_some()
         },
     );
-    let ours_burn = row_of(&screen, &burn).and_then(cpu_cell).unwrap();
+    // on a loaded machine one interval can starve the loop (a CI run read 8.9 % here while
+    // docker stats read 49 % a moment later): the figures are compared again, each time
+    // side by side, until they agree or 30 s have passed
+    let mut screen = screen;
+    let mut tries = 0;
+    let (ours_burn, theirs_burn) = loop {
+        let ours = row_of(&screen, &burn).and_then(cpu_cell).unwrap_or(0.0);
+        let theirs = docker_cpu(&lab, 2, &burn_c);
+        let agree = (5.0..=60.0).contains(&theirs)
+            && (5.0..=60.0).contains(&ours)
+            && (ours - theirs).abs() < 35.0;
+        tries += 1;
+        if agree || tries == 15 {
+            break (ours, theirs);
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        screen = t.capture();
+    };
     let ours_idle = row_of(&screen, &idle).and_then(cpu_cell).unwrap();
-    let theirs_burn = docker_cpu(&lab, 2, &burn_c);
     let theirs_idle = docker_cpu(&lab, 2, &idle_c);
     assert!(
         (5.0..=60.0).contains(&theirs_burn)
             && (5.0..=60.0).contains(&ours_burn)
             && (ours_burn - theirs_burn).abs() < 35.0,
-        "burn: ours {ours_burn}%, docker stats {theirs_burn}%"
+        "burn: ours {ours_burn}%, docker stats {theirs_burn}% ({tries} tries)"
     );
     assert!(
         ours_idle < 5.0 && theirs_idle < 5.0,
