@@ -121,12 +121,14 @@ struct Pids {
 }
 
 impl Sample {
-    /// Reads a stats answer; `None` when it is not one (no `cpu_stats`).
+    /// Reads a stats answer held as a value (the tests' answers); `None` when it is not one.
+    #[cfg(test)]
     pub fn from_json(v: &Value) -> Option<Sample> {
         Sample::from_answer(Answer::deserialize(v).ok()?)
     }
 
-    /// [`Sample::from_json`] on the answer's bytes, without a tree of values in between.
+    /// Reads a stats answer from its bytes, without a tree of values in between; `None` when
+    /// it is not one (no `cpu_stats`).
     pub fn from_bytes(bytes: &[u8]) -> Option<Sample> {
         Sample::from_answer(serde_json::from_slice(bytes).ok()?)
     }

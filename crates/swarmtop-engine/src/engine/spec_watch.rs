@@ -65,17 +65,6 @@ impl SpecWatch {
             changed: Vec::new(),
         }
     }
-
-    /// A look at a whole list held as a value (tests, and callers that have one).
-    pub fn look(&mut self, services: &Value) -> Vec<SpecSeen> {
-        let mut look = self.begin();
-        for raw in services.as_array().into_iter().flatten() {
-            if let Ok(bytes) = serde_json::to_vec(raw) {
-                look.service(&bytes);
-            }
-        }
-        look.end()
-    }
 }
 
 impl Look<'_> {
@@ -121,6 +110,17 @@ impl Look<'_> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A look at a whole list held as a value, service by service as the worker reads it.
+    impl SpecWatch {
+        fn look(&mut self, services: &Value) -> Vec<SpecSeen> {
+            let mut look = self.begin();
+            for raw in services.as_array().into_iter().flatten() {
+                look.service(&serde_json::to_vec(raw).unwrap());
+            }
+            look.end()
+        }
+    }
 
     fn list(version: u64, image: &str, state: &str) -> Value {
         json!([{

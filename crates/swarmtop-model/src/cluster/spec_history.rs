@@ -5,7 +5,6 @@
 //! (`spec_diff`).
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -198,38 +197,6 @@ impl SpecHistory {
     }
 }
 
-/// A hash of a spec (its keys in order), to tell whether it changed without keeping it.
-pub fn spec_hash(v: &Value) -> u64 {
-    fn feed(v: &Value, h: &mut std::collections::hash_map::DefaultHasher) {
-        match v {
-            Value::Null => 0u8.hash(h),
-            Value::Bool(b) => (1u8, b).hash(h),
-            Value::Number(n) => (2u8, n.to_string()).hash(h),
-            Value::String(s) => (3u8, s).hash(h),
-            Value::Array(a) => {
-                (4u8, a.len()).hash(h);
-                for x in a {
-                    feed(x, h);
-                }
-            }
-            Value::Object(o) => {
-                (5u8, o.len()).hash(h);
-                let mut keys: Vec<&String> = o.keys().collect();
-                keys.sort();
-                for k in keys {
-                    k.hash(h);
-                    if let Some(x) = o.get(k) {
-                        feed(x, h);
-                    }
-                }
-            }
-        }
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    feed(v, &mut h);
-    h.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,14 +351,5 @@ mod tests {
         assert_eq!((s.service_id.as_str(), s.version), ("abc", 63));
         assert_eq!(s.previous.unwrap()["Labels"]["a"], "1");
         assert!(SpecSeen::of_service(&json!({"ID": "x"})).is_none());
-    }
-
-    #[test]
-    fn the_hash_tells_specs_apart_whatever_the_key_order() {
-        let a: Value = serde_json::from_str(r#"{"A": 1, "B": [1, "x"]}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"B": [1, "x"], "A": 1}"#).unwrap();
-        let c: Value = serde_json::from_str(r#"{"B": [1, "y"], "A": 1}"#).unwrap();
-        assert_eq!(spec_hash(&a), spec_hash(&b));
-        assert_ne!(spec_hash(&a), spec_hash(&c));
     }
 }
