@@ -83,8 +83,10 @@ install_missing() {
 }
 
 start_node() {
-  local n=$1 d="$LAB_DIR/n$1" extra=""
+  local n=$1 d="$LAB_DIR/n$1" extra="" bin=${LAB_ENGINE_BIN:-}
   [ -n "$(init_pid "$n")" ] && fail "node$n is already running"
+  # a node started again runs the engine the lab came up with, whoever starts it
+  [ -z "$bin" ] && [ -r "$LAB_DIR/engine-bin" ] && bin=$(cat "$LAB_DIR/engine-bin")
   # exec-root is per-boot state; after a crash its pid files name live pids of the new namespace.
   rm -rf "$d/exec" "$d/docker.sock"
   mkdir -p "$d/data" "$d/exec" "$d/etc" "$d/varlib"
@@ -107,7 +109,7 @@ start_node() {
       if [ -n "$bin" ]; then PATH="$bin:$PATH"; export PATH; fi
       exec dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/exec/dockerd.pid" \
         -H "unix://$d/docker.sock" --cgroup-parent "/$prefix-n$n" --label "lab.node=node$n" $extra
-    ' sh "$n" "$d" "$PREFIX" "$extra" "${LAB_ENGINE_BIN:-}" >>"$d/dockerd.log" 2>&1 &
+    ' sh "$n" "$d" "$PREFIX" "$extra" "$bin" >>"$d/dockerd.log" 2>&1 &
   echo $! >"$d/launcher.pid"
   local i
   for i in $(seq 1 300); do
@@ -126,7 +128,10 @@ stop_node() {   # SIGTERM to the namespace init; it forwards to dockerd, which s
   for i in $(seq 1 200); do kill -0 "$t" 2>/dev/null || return 0; sleep 0.1; done
   say "node$1 did not stop in 20 s: SIGKILL its namespace"
   kill -KILL "$t" 2>/dev/null || true
-  for i in $(seq 1 50); do kill -0 "$t" 2>/dev/null || return 0; sleep 0.1; done
+  # a namespace's init outlives SIGKILL until every process in it is gone (slow on a loaded host)
+  for i in $(seq 1 300); do kill -0 "$t" 2>/dev/null || return 0; sleep 0.1; done
+  say "node$1 still runs 30 s after SIGKILL"
+  return 1
 }
 
 crash_node() {
@@ -368,6 +373,7 @@ up() {
 
   make_tls
   say "starting $NODES dockerd${LAB_ENGINE_BIN:+ from $LAB_ENGINE_BIN}"
+  printf '%s' "${LAB_ENGINE_BIN:-}" >"$LAB_DIR/engine-bin"
   local pids=()
   for n in $(seq 1 "$NODES"); do (start_node "$n") & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || fail "a node did not start (see $LAB_DIR/n*/dockerd.log)"; done
