@@ -37,6 +37,7 @@ pub mod shell;
 pub mod sim_cmd;
 pub mod snapshot;
 pub mod stack;
+pub mod stdout;
 pub mod terminal;
 pub use swarmtop_ui as ui;
 pub mod watchdog;

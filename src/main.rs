@@ -16,6 +16,7 @@ use swarmtop::keydoc;
 use swarmtop::plugin::{self, Call};
 use swarmtop::runtime::{self, UiConfig};
 use swarmtop::snapshot::Snapshot;
+use swarmtop::{out, outln};
 use swarmtop_sim::demo::Demo;
 
 /// glibc gives threads that allocate their own heap arenas (up to eight per core) and seldom
@@ -69,11 +70,11 @@ fn parse_args() -> std::result::Result<Cli, ExitCode> {
     match plugin::call(&argv, from_docker) {
         Ok(Call::Standalone) => Ok(Cli::parse_from(argv)),
         Ok(Call::Metadata) => {
-            println!("{}", plugin::metadata_json());
+            outln!("{}", plugin::metadata_json());
             Err(ExitCode::SUCCESS)
         }
         Ok(Call::Complete { words }) => {
-            print!("{}", swarmtop::completions::cobra(&words));
+            out!("{}", swarmtop::completions::cobra(&words));
             Err(ExitCode::SUCCESS)
         }
         Ok(Call::Run { globals, args }) => {
@@ -128,17 +129,17 @@ fn install_plugin(dir: Option<&std::path::Path>, force: bool) -> Result<ExitCode
     let link = dir.join(plugin::FILE_NAME);
     match plugin::install(&dir, &exe, force).map_err(anyhow::Error::msg)? {
         plugin::Installed::AlreadyThere => {
-            println!("{} already links to {}", link.display(), exe.display())
+            outln!("{} already links to {}", link.display(), exe.display())
         }
-        plugin::Installed::Linked => println!("{} -> {}", link.display(), exe.display()),
-        plugin::Installed::Replaced { old } => println!(
+        plugin::Installed::Linked => outln!("{} -> {}", link.display(), exe.display()),
+        plugin::Installed::Replaced { old } => outln!(
             "{} -> {} (was {})",
             link.display(),
             exe.display(),
             old.display()
         ),
     }
-    println!("docker swarmtop now runs it, e.g. `docker --context NAME swarmtop`.");
+    outln!("docker swarmtop now runs it, e.g. `docker --context NAME swarmtop`.");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -271,14 +272,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     // these print what the command line is; no settings file can change them
     match &cli.command {
         Some(Command::Completions { shell }) => {
-            print!(
+            out!(
                 "{}",
                 swarmtop::completions::script(*shell).map_err(anyhow::Error::msg)?
             );
             return Ok(ExitCode::SUCCESS);
         }
         Some(Command::Man { dir: None }) => {
-            print!("{}", swarmtop::completions::man()?);
+            out!("{}", swarmtop::completions::man()?);
             return Ok(ExitCode::SUCCESS);
         }
         Some(Command::Man { dir: Some(dir) }) => {
@@ -286,7 +287,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::anyhow!("cannot write the man pages into {}: {e}", dir.display())
             })?;
             for p in pages {
-                println!("{}", p.display());
+                outln!("{}", p.display());
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -316,7 +317,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     };
     if let Some(Command::Complete { what }) = &cli.command {
         for name in complete_names(&cli, &start, *what).await {
-            println!("{}", escape_controls(&name));
+            outln!("{}", escape_controls(&name));
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -342,8 +343,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 chrono::Utc::now(),
             );
             match format {
-                Format::Json => println!("{}", escape_controls(&snap.to_json())),
-                Format::Table => print!("{}", escape_controls(&snap.to_table())),
+                Format::Json => outln!("{}", escape_controls(&snap.to_json())),
+                Format::Table => out!("{}", escape_controls(&snap.to_table())),
             }
         }
         Some(Command::Node { cmd }) => {
@@ -357,7 +358,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 N::Promote { node } => (V::Promote, node, false),
                 N::Demote { node, force } => (V::Demote, node, *force),
             };
-            print!(
+            out!(
                 "{}",
                 escape_controls(&node(&engine, verb, key, force).await?)
             );
@@ -372,7 +373,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 S::Rollback { service } => commands::rollback(&engine, service).await?,
                 S::Create(args) => commands::create_service(&engine, args).await?,
             };
-            print!("{}", escape_controls(&out));
+            out!("{}", escape_controls(&out));
         }
         Some(Command::Secret { cmd }) => {
             let (engine, _demo) = connect_to_write(&cli, &start, "secret create").await?;
@@ -384,7 +385,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 source,
             )
             .await?;
-            print!("{}", escape_controls(&out));
+            out!("{}", escape_controls(&out));
         }
         Some(Command::Stack { cmd }) => {
             let writes = matches!(cmd, StackCommand::Rm { .. })
@@ -406,18 +407,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let settings = files.resolve(&context_name(&cli), &flags);
             warn(&settings);
             let out = swarmtop::fleet::command(&files, *format).await;
-            print!("{}", escape_controls(&out));
+            out!("{}", escape_controls(&out));
         }
         Some(Command::Keys { markdown }) => {
             let settings = files.resolve(&context_name(&cli), &flags);
             warn(&settings);
             let name = &settings.keymap_name;
             if *markdown {
-                print!("{}", keydoc::markdown(&settings.keymap, name));
-                print!("{}", keydoc::commands_markdown(&settings.commands));
+                out!("{}", keydoc::markdown(&settings.keymap, name));
+                out!("{}", keydoc::commands_markdown(&settings.commands));
             } else {
-                print!("{}", keydoc::text(&settings.keymap, name));
-                print!("{}", keydoc::commands_text(&settings.commands));
+                out!("{}", keydoc::text(&settings.keymap, name));
+                out!("{}", keydoc::commands_text(&settings.commands));
             }
         }
         // answered before the settings were read
@@ -426,10 +427,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         | Some(Command::InstallPlugin { .. })
         | Some(Command::Complete { .. }) => {}
         Some(Command::Config { cmd }) => match cmd {
-            ConfigCommand::Path => print!("{}", paths.report(&swarmtop::settings_disk::Disk)),
+            ConfigCommand::Path => out!("{}", paths.report(&swarmtop::settings_disk::Disk)),
             ConfigCommand::Check => {
                 let (report, ok) = files.check_report();
-                print!("{report}");
+                out!("{report}");
                 if !ok {
                     return Ok(ExitCode::FAILURE);
                 }
@@ -497,6 +498,6 @@ async fn run_stack(engine: &Engine, cmd: &StackCommand) -> Result<()> {
         StackCommand::Ps { name } => commands::ps(engine, name).await?,
         StackCommand::File { name } => commands::file(engine, name).await?.text().to_string(),
     };
-    print!("{}", escape_controls(&out));
+    out!("{}", escape_controls(&out));
     Ok(())
 }

@@ -68,11 +68,11 @@ pub async fn run(a: &SimArgs) -> Result<()> {
     let (nodes, services, tasks) =
         sim.with(|m| (m.nodes().count(), m.services().count(), m.tasks().count()));
     for s in &servers {
-        println!("{}", s.host());
+        crate::outln!("{}", s.host());
     }
     if let Some(n) = &node_sockets {
         // the config.yaml line (top level, or under the context) for the nodes' own engines
-        println!("node_template: {}", n.template());
+        crate::outln!("node_template: {}", n.template());
     }
     eprintln!("swarmtop sim: {nodes} nodes, {services} services, {tasks} tasks; ctrl-c to stop");
     let mut term = signal(SignalKind::terminate())?;

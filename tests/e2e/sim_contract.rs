@@ -917,6 +917,40 @@ fn sim_docker_cli_lists_nodes_services_and_tasks() {
     }
 }
 
+/// `swarmtop snapshot | head`: the reader closes the pipe after a line, long before the
+/// snapshot of 10,000 tasks ends. swarmtop stops quietly, with success, as other tools do (it
+/// panicked on the broken pipe).
+#[test]
+fn sim_snapshot_into_a_pipe_closed_early_ends_quietly() {
+    let sim = SimSwarm::serve(Sim::seeded(&SeedSpec::medium()));
+    let mut child = Command::new(swarmtop_bin())
+        .args(["--host", &sim.host(), "snapshot", "--format", "json"])
+        .env(
+            "DOCKER_CONFIG",
+            std::env::temp_dir().join("swarmtop-e2e-empty-docker-config"),
+        )
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("swarmtop runs");
+    let mut first = [0u8; 64];
+    let mut stdout = child.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("the snapshot begins");
+    drop(stdout);
+    let out = child.wait_with_output().expect("swarmtop ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        first.starts_with(b"{"),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(err.is_empty(), "nothing said on stderr: {err}");
+}
+
 /// swarmtop's real snapshot, through the normal connection code, against a medium cluster.
 #[test]
 fn sim_snapshot_counts_match_the_simulator() {

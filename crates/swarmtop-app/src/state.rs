@@ -188,6 +188,9 @@ pub struct State {
     pub cluster: Cluster,
     /// When the cluster data was last refreshed.
     pub data_at: Option<DateTime<Utc>>,
+    /// How often the manager is asked at the least (`EngineMsg::Answered`): data is old only
+    /// when no answer came for longer.
+    pub answers_every: Option<std::time::Duration>,
     pub now: DateTime<Utc>,
     /// What is on screen, and the views Esc goes back to.
     pub view: View,
@@ -268,6 +271,7 @@ impl State {
             conn: Conn::Connecting,
             cluster: Cluster::default(),
             data_at: None,
+            answers_every: None,
             now,
             view: View::top(Pane::Nodes),
             history: Vec::new(),
@@ -549,6 +553,18 @@ impl State {
     /// The overlay's name, if one is open.
     pub fn overlay_name(&self) -> Option<&'static str> {
         self.overlay.as_ref().map(Overlay::name)
+    }
+
+    /// How old the data is, in seconds, when that is worth saying: past five seconds, and past
+    /// the time the next regular answer was due (with a few seconds to read it).
+    pub fn data_age_worth_saying(&self) -> Option<i64> {
+        let secs = (self.now - self.data_at?).num_seconds();
+        let due = self.answers_every.map_or(0, |d| {
+            i64::try_from(d.as_secs())
+                .unwrap_or(i64::MAX)
+                .saturating_add(5)
+        });
+        (secs >= due.max(5)).then_some(secs)
     }
 
     pub fn is_stale(&self) -> bool {

@@ -352,6 +352,11 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             }
             state.rebuild();
         }
+        // the views already show what was answered: only its time is new
+        EngineMsg::Answered { every } => {
+            state.data_at = Some(state.now);
+            state.answers_every = Some(every);
+        }
         EngineMsg::Event(ev) => {
             add_event(state, &ev);
             if state.pane() == Pane::Events {

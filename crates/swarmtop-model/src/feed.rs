@@ -26,6 +26,11 @@ pub enum EngineMsg {
     Loaded(Box<Cluster>),
     /// Part of the cluster, refreshed after events or a poll.
     Part(Part),
+    /// The manager answered its regular poll (the nodes, sent before this when they changed):
+    /// the data is as fresh as now, and the next answer is due within `every`. A large swarm
+    /// is asked seldom and its answers mostly change nothing: the header calls its data old
+    /// only past this.
+    Answered { every: Duration },
     /// A swarm event, for the event timeline.
     Event(Box<EventMessage>),
     /// The connection failed, or the engine answered polls with errors; the UI keeps the old

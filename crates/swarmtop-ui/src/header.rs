@@ -164,11 +164,8 @@ fn summary_words<'a>(state: &State, theme: &Theme, short: bool) -> Line<'a> {
         (false, true) => format!("mgr {r}/{n}"),
     };
     spans.push(Span::styled(managers, mgr_style));
-    if let Some(d) = state.data_at {
-        let secs = (state.now - d).num_seconds();
-        if secs >= 5 {
-            spans.push(Span::styled(format!(" · data {}", ago(secs)), theme.dim));
-        }
+    if let Some(secs) = state.data_age_worth_saying() {
+        spans.push(Span::styled(format!(" · data {}", ago(secs)), theme.dim));
     }
     Line::from(spans)
 }

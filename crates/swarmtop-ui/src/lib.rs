@@ -305,6 +305,39 @@ pub(crate) mod tests {
         s
     }
 
+    /// A large swarm at rest is asked every 15 s and its answers change nothing. The header
+    /// counted "data N ago" from the last answer that changed something and said "data 12
+    /// seconds ago" while all was live. It counts from the last answer, and says the age only
+    /// once the next answer is late.
+    #[test]
+    fn the_data_age_counts_from_the_last_answer_and_shows_once_one_is_late() {
+        let mut s = sample_state();
+        let answered = |s: &mut State, every: u64| {
+            let m = EngineMsg::Answered {
+                every: std::time::Duration::from_secs(every),
+            };
+            update(s, Msg::Engine(m));
+        };
+        let tick = |s: &mut State, secs: i64| {
+            let later = s.now + chrono::Duration::seconds(secs);
+            update(s, Msg::Tick(later));
+        };
+        // a small swarm, asked every 2 s: an answer 12 s late is worth saying
+        answered(&mut s, 2);
+        tick(&mut s, 12);
+        assert!(render(&s, 160, 24).contains("· data 12 seconds ago"));
+        // a large one, asked every 15 s: 12 s after its last answer all is well
+        answered(&mut s, 15);
+        tick(&mut s, 12);
+        let out = render(&s, 160, 24);
+        assert!(!out.contains("· data"), "{out}");
+        assert!(out.contains("● live"), "{out}");
+        // its next answer is late
+        tick(&mut s, 9);
+        let out = render(&s, 160, 24);
+        assert!(out.contains("· data 21 seconds ago"), "{out}");
+    }
+
     /// `/node` holds as typed; `/nd3` matches node3 only loosely, and the title says so.
     #[test]
     fn a_filter_found_only_fuzzily_says_so() {

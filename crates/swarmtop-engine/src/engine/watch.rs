@@ -331,6 +331,13 @@ struct Plan {
 
 const FAR: Duration = Duration::from_secs(3600);
 
+/// The nodes poll is the regular answer of every swarm, large or small.
+fn answered(cadence: &Cadence) -> EngineMsg {
+    EngineMsg::Answered {
+        every: cadence.nodes,
+    }
+}
+
 type Step = Result<(), Exit>;
 
 impl Live<'_> {
@@ -381,6 +388,9 @@ impl Live<'_> {
             return e;
         }
         if let Err(e) = self.send_specs(specs).await {
+            return e;
+        }
+        if let Err(e) = self.send(answered(&cadence)).await {
             return e;
         }
         self.kept.failures = 0;
@@ -602,10 +612,12 @@ impl Live<'_> {
         let nodes = self.engine.nodes().await;
         plan.nodes = Instant::now() + plan.cadence.nodes;
         match nodes {
-            Ok(n) if n == plan.nodes_seen => Ok(()),
             Ok(n) => {
-                plan.nodes_seen = n.clone();
-                self.send(EngineMsg::Part(Part::Nodes(n))).await
+                if n != plan.nodes_seen {
+                    plan.nodes_seen = n.clone();
+                    self.send(EngineMsg::Part(Part::Nodes(n))).await?;
+                }
+                self.send(answered(&plan.cadence)).await
             }
             Err(e) if e.poll_failed() => Err(Exit::Lost(e)),
             Err(_) => Ok(()),

@@ -202,6 +202,43 @@ fn no_resync() -> Intervals {
     }
 }
 
+/// Every regular poll answered says so, changed or not, with how often it is asked: the
+/// header's "data N ago" counts from it (a large swarm at rest sent nothing for 15 s and the
+/// header said its data was old).
+#[tokio::test]
+async fn every_answered_poll_is_said_with_its_period_even_when_nothing_changed() {
+    let mut s = start_with(Intervals {
+        services: Duration::from_millis(300),
+        ..no_resync()
+    })
+    .await;
+    let mut answers = Vec::new();
+    let mut nodes_sent = 0;
+    s.until("three answers after the load", |m, _| {
+        match m {
+            EngineMsg::Answered { every } => answers.push(*every),
+            EngineMsg::Part(Part::Nodes(_)) => nodes_sent += 1,
+            _ => {}
+        }
+        answers.len() == 3
+    })
+    .await;
+    assert_eq!(answers, vec![Duration::from_millis(300); 3]);
+    assert_eq!(nodes_sent, 0, "the nodes did not change: not sent again");
+
+    // a large swarm is asked every 15 s, and says so from its load on
+    let mut s = start(10).await;
+    let mut every = None;
+    s.until("the first answer", |m, _| {
+        if let EngineMsg::Answered { every: e } = m {
+            every = Some(*e);
+        }
+        every.is_some()
+    })
+    .await;
+    assert_eq!(every, Some(Duration::from_secs(15)));
+}
+
 #[tokio::test]
 async fn a_manager_unreachable_without_an_event_shows_by_the_node_poll() {
     use bollard::models::Reachability;
