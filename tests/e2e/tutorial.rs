@@ -92,6 +92,13 @@ fn a_label_set_from_the_keyboard_places_a_constrained_service() {
         let rows: Vec<&str> = ps.lines().collect();
         (rows.len() == 2 && rows.iter().all(|r| r.starts_with("node2 Running"))).then_some(())
     });
+    // as a person would, press D once swarmtop itself counts them on node2: the preview is
+    // worked out from the tasks swarmtop has (a CI run pressed it a moment before they came)
+    t.wait_for(
+        Duration::from_secs(30),
+        "the nodes pane counts 2 tasks on node2",
+        |s| s.lines().any(|l| node_row_tasks(l, "node2") == Some(2)),
+    );
     // the drain preview knows the label: draining node2 would leave them pending
     t.send(&["D"]);
     let screen = t.wait_text(Duration::from_secs(10), "WOULD STAY PENDING");
@@ -100,6 +107,22 @@ fn a_label_set_from_the_keyboard_places_a_constrained_service() {
         "{screen}"
     );
     t.send(&["n", "q"]);
+}
+
+/// The TASKS figure of `node`'s row in the nodes pane: the word after the engine version (a
+/// worker's MANAGER column is empty).
+fn node_row_tasks(line: &str, node: &str) -> Option<u32> {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.first() != Some(&node) {
+        return None;
+    }
+    let engine = words
+        .iter()
+        .position(|w| w.starts_with(|c: char| c.is_ascii_digit()) && w.contains('.'))?;
+    words.get(engine + 1)?.parse().ok()
 }
 
 #[test]
