@@ -3,7 +3,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use bollard_stubs::models::TaskState;
+use bollard_stubs::models::{NodeState, TaskState};
 
 use super::usage;
 use crate::node_data::NodeData;
@@ -11,8 +11,8 @@ use crate::rows::{Column, Tone, col, grow};
 use crate::rowset::RowsBuilder;
 use swarmtop_model::cluster::format::{image_short, parse_time, short_id, title};
 use swarmtop_model::cluster::{
-    Cluster, Task, task_desired_state, task_error, task_exit_code, task_image, task_is_active,
-    task_state, task_timestamp,
+    Cluster, Task, node_hostname, node_state, task_desired_state, task_error, task_exit_code,
+    task_image, task_is_active, task_state, task_timestamp,
 };
 
 pub const COLUMNS: &[Column] = &[
@@ -119,8 +119,11 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
         }
     }
 
-    // order: service name, slot, current task first, then history newest first
+    // order: service name, slot, current task first, then history newest first. Names are
+    // ranked once per service, so 40,000 tasks sort on numbers, not on names
+    let names = service_ranks(c, &tasks);
     struct Keyed<'a> {
+        rank: u32,
         name: &'a str,
         key: (&'a str, Slot<'a>),
         history: bool,
@@ -131,8 +134,10 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
         .iter()
         .map(|t| {
             let key = slot_key(t);
+            let (rank, name) = names.get(key.0).copied().unwrap_or((0, key.0));
             Keyed {
-                name: c.service_name_of(key.0),
+                rank,
+                name,
                 key,
                 history: !is_current(t),
                 time: std::cmp::Reverse(task_timestamp(t)),
@@ -141,8 +146,8 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
         })
         .collect();
     keyed.sort_by(|a, b| {
-        a.name
-            .cmp(b.name)
+        a.rank
+            .cmp(&b.rank)
             .then_with(|| a.key.1.cmp_key(&b.key.1))
             .then(a.history.cmp(&b.history))
             .then_with(|| a.time.cmp(&b.time))
@@ -150,23 +155,13 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
 
     // a handful of states: their words are made once, not once a task
     let mut words: Vec<(TaskState, String)> = Vec::new();
-    let mut word = |st: TaskState| -> String {
-        match words.iter().find(|(s, _)| *s == st) {
-            Some((_, w)) => w.clone(),
-            None => {
-                let w = title(&st.to_string());
-                words.push((st, w.clone()));
-                w
-            }
-        }
-    };
     let mut prev_slot: Option<(&str, Slot)> = None;
     for k in keyed {
         let (t, key) = (k.task, k.key);
         // on a node, a slot's tasks are not together: no history marks there
         let history = !matches!(filter, Filter::Node(_)) && prev_slot == Some(key);
         prev_slot = Some(key);
-        let svc = c.service_name_of(t.service_id.as_deref().unwrap_or("?"));
+        let svc = if t.service_id.is_some() { k.name } else { "?" };
         let mark = if history { " \\_ " } else { "" };
         match t.slot {
             Some(slot) if slot > 0 => {
@@ -178,12 +173,16 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
             ),
         }
         let node_id = t.node_id.as_deref().unwrap_or("");
-        let node = t.node_id.as_deref().map(|n| c.node_name(n)).unwrap_or("");
+        let known = t.node_id.as_deref().and_then(|n| c.node_by_id(n));
+        let node = match known {
+            Some(n) => node_hostname(n),
+            None => node_id,
+        };
         let state = task_state(t);
         let mut tone = state_tone(t);
         // the manager still says `running` for a task whose node stopped answering: nobody
         // knows, and a green "Running" there misled an operator during an outage
-        let lost = node_is_down(c, node_id)
+        let lost = known.is_some_and(|n| node_state(n) != NodeState::READY)
             && matches!(
                 state,
                 TaskState::RUNNING | TaskState::STARTING | TaskState::PREPARING
@@ -193,7 +192,7 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
             out.text("Unknown", tone);
             out.text_fmt(format_args!("{node} (down)"), Tone::Bad);
         } else {
-            out.text(&word(state), tone);
+            out.text(word(&mut words, state), tone);
             out.text(node, Tone::Normal);
         }
         // figures only for running tasks (and starting ones: their check has not passed
@@ -227,7 +226,7 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
             None => out.num(-1.0, "", Tone::Normal),
         }
         out.age(task_timestamp(t).and_then(parse_time), Tone::Dim);
-        out.text(&word(task_desired_state(t)), Tone::Dim);
+        out.text(word(&mut words, task_desired_state(t)), Tone::Dim);
         out.text(image_short(task_image(t)), Tone::Dim);
         let now_on = (!is_current(t))
             .then(|| current_of_slot.get(&key))
@@ -242,12 +241,35 @@ pub fn rows(c: &Cluster, nd: &NodeData, filter: Filter, out: &mut RowsBuilder) {
     }
 }
 
-/// The node is known and not ready (down, disconnected, unknown): what it last said of its
-/// tasks may no longer be true.
-fn node_is_down(c: &Cluster, node_id: &str) -> bool {
-    c.node_by_id(node_id).is_some_and(|n| {
-        swarmtop_model::cluster::node_state(n) != bollard_stubs::models::NodeState::READY
-    })
+/// A state's word (`Running`), made once per state, not once per task.
+fn word(words: &mut Vec<(TaskState, String)>, st: TaskState) -> &str {
+    let at = match words.iter().position(|(s, _)| *s == st) {
+        Some(at) => at,
+        None => {
+            words.push((st, title(&st.to_string())));
+            words.len() - 1
+        }
+    };
+    &words[at].1
+}
+
+/// Each service the tasks name, with its place in name order and its name (its ID when it is
+/// gone, as `docker service ps` shows it).
+fn service_ranks<'a>(c: &'a Cluster, tasks: &[&'a Task]) -> HashMap<&'a str, (u32, &'a str)> {
+    let mut named: Vec<(&str, &str)> = Vec::new();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for t in tasks {
+        let id = t.service_id.as_deref().unwrap_or("");
+        if seen.insert(id, ()).is_none() {
+            named.push((c.service_name_of(id), id));
+        }
+    }
+    named.sort_unstable();
+    named
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (name, id))| (id, (u32::try_from(rank).unwrap_or(u32::MAX), name)))
+        .collect()
 }
 
 #[cfg(test)]
