@@ -8,12 +8,12 @@ use bollard_stubs::models::{NodeSpecAvailabilityEnum, NodeSpecRoleEnum};
 use super::form::{Form, FormOutcome, Submit};
 use super::msg::Effect;
 use super::panes::{Drill, Pane, View};
-use super::prompt::{Confirm, Pending, Prompt, PromptKind};
+use super::prompt::{Confirm, Live, Pending, Prompt, PromptKind};
 use super::sent::Typed;
 use super::state::{Overlay, State};
 use swarmtop_model::cluster::{
-    node_availability, node_hostname, node_role, service_counts, service_image, service_mode,
-    service_name, task_is_active,
+    Cluster, node_availability, node_hostname, node_role, service_counts, service_image,
+    service_mode, service_name, task_is_active,
 };
 use swarmtop_ops::guards::{QuorumVerdict, demote_check, drain_lines, promote_info};
 use swarmtop_ops::validate::{parse_image, parse_replicas};
@@ -47,7 +47,38 @@ fn confirm(state: &mut State, title: String, lines: Vec<String>, op: Op, danger:
         pending: Pending::Run(op),
         danger,
         yes_key: 'y',
+        live: None,
     });
+}
+
+/// The drain question's lines, and whether a task would stay pending.
+fn drain_question(c: &Cluster, node_id: &str, name: &str) -> (Vec<String>, bool) {
+    let (mut lines, stuck) = drain_lines(c, node_id);
+    lines.insert(
+        0,
+        format!("Drain {name}? Its tasks stop there and are started elsewhere."),
+    );
+    if stuck {
+        lines.push("Tasks that WOULD STAY PENDING will not run until a node can take them.".into());
+    }
+    (lines, stuck)
+}
+
+/// The cluster changed while a question is open: a preview worked out from it follows (a
+/// drain asked a moment after a service was placed said "No task runs on node2" while its
+/// tasks were on their way to the UI, and kept saying it).
+pub fn follow_the_swarm(state: &mut State) {
+    let Some(Overlay::Confirm { ask, .. }) = &state.overlay else {
+        return;
+    };
+    let Some(Live::Drain { node_id, name }) = &ask.live else {
+        return;
+    };
+    let (lines, stuck) = drain_question(&state.cluster, node_id, name);
+    if let Some(Overlay::Confirm { ask, .. }) = &mut state.overlay {
+        ask.lines = lines;
+        ask.danger = stuck;
+    }
 }
 
 /// The service an action in this view is about: the selected row, or the service a rollout
@@ -145,23 +176,18 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Drain => {
-            let (mut lines, stuck) = drain_lines(&state.cluster, &id);
-            lines.insert(
-                0,
-                format!("Drain {name}? Its tasks stop there and are started elsewhere."),
-            );
-            if stuck {
-                lines.push(
-                    "Tasks that WOULD STAY PENDING will not run until a node can take them.".into(),
-                );
-            }
-            confirm(
-                state,
-                format!(" drain {name} "),
+            let (lines, stuck) = drain_question(&state.cluster, &id, &name);
+            state.confirm(Confirm {
+                title: format!(" drain {name} "),
                 lines,
-                set(Availability::Drain),
-                stuck,
-            );
+                pending: Pending::Run(set(Availability::Drain)),
+                danger: stuck,
+                yes_key: 'y',
+                live: Some(Live::Drain {
+                    node_id: id,
+                    name: name.clone(),
+                }),
+            });
             Vec::new()
         }
         Action::Promote if role == NodeSpecRoleEnum::MANAGER => {
@@ -251,6 +277,7 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                     }),
                     danger: true,
                     yes_key: 'F',
+                    live: None,
                 });
             }
             Vec::new()
@@ -279,6 +306,7 @@ fn node_action(state: &mut State, action: Action) -> Vec<Effect> {
                         pending: Pending::Run(op),
                         danger: true,
                         yes_key: 'F',
+                        live: None,
                     });
                 }
             }
@@ -672,6 +700,7 @@ pub fn on_form_key(
                 },
                 danger: false,
                 yes_key: 'y',
+                live: None,
             });
             state.put_behind(Typed::Form(Box::new(form)));
             Vec::new()

@@ -19,6 +19,7 @@ pub fn ask(state: &mut State, op: Op) {
         pending: Pending::Run(op),
         danger,
         yes_key: 'y',
+        live: None,
     });
 }
 

@@ -181,6 +181,7 @@ pub fn on_autosaves(state: &mut State, found: Vec<Autosave>) {
             pending: Pending::RestoreAutosave(a),
             danger: false,
             yes_key: 'y',
+            live: None,
         });
     }
 }

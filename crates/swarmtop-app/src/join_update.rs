@@ -71,6 +71,7 @@ pub fn on_key(state: &mut State, j: JoinView, k: KeyEvent) -> Vec<Effect> {
                 pending: Pending::Run(Op::RotateJoinToken { manager: j.manager }),
                 danger: true,
                 yes_key: 'y',
+                live: None,
             });
             Vec::new()
         }

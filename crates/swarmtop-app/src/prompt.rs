@@ -205,4 +205,13 @@ pub struct Confirm {
     pub danger: bool,
     /// The key that says yes: `y`, or `F` to override a guard's refusal.
     pub yes_key: char,
+    /// Worked out again from the cluster while it is open (`actions::follow_the_swarm`).
+    pub live: Option<Live>,
+}
+
+/// A question whose explanation follows the swarm while it is asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Live {
+    /// The drain preview: what moves and what would stay pending, as the tasks come in.
+    Drain { node_id: String, name: String },
 }

@@ -82,6 +82,7 @@ pub fn preview(state: &mut State, form: Form, mut rotation: Rotation, data: Data
                 },
                 danger: false,
                 yes_key: 'y',
+                live: None,
             });
         }
     }
@@ -156,6 +157,7 @@ pub fn on_rotated(state: &mut State, report: RotateReport) -> Vec<Effect> {
         }),
         danger: true,
         yes_key: 'y',
+        live: None,
     });
     fx
 }

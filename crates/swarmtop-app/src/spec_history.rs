@@ -237,6 +237,7 @@ fn rollback_dialog(state: &mut State, name: &str, seen: &SpecSeen) {
         }),
         danger: false,
         yes_key: 'y',
+        live: None,
     });
 }
 

@@ -323,6 +323,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
             state.conn = Conn::Live;
             state.data_at = Some(state.now);
             state.rebuild();
+            actions::follow_the_swarm(state);
         }
         EngineMsg::Part(p) => {
             state.data_at = Some(state.now);
@@ -351,6 +352,7 @@ fn on_engine(state: &mut State, m: EngineMsg) {
                 }
             }
             state.rebuild();
+            actions::follow_the_swarm(state);
         }
         // the views already show what was answered: only its time is new
         EngineMsg::Answered { every } => {
@@ -1635,6 +1637,61 @@ mod tests {
             matches!(
                 fx.as_slice(),
                 [Effect::Run(swarmtop_ops::Op::SetAvailability { .. })]
+            ),
+            "{fx:?}"
+        );
+    }
+
+    /// D pressed a moment before the tasks on the node reached the UI: the question said "No
+    /// task runs on node1" and kept saying it. It follows the tasks as they come.
+    #[test]
+    fn the_drain_question_follows_the_tasks_that_come_in_while_it_is_open() {
+        use bollard_stubs::models::TaskState;
+        use swarmtop_model::cluster::{TaskSet, task_state};
+        let mut s = loaded();
+        let all = s.cluster.tasks.clone();
+        let node = all
+            .iter()
+            .find(|t| task_state(t) == TaskState::RUNNING)
+            .and_then(|t| t.node_id.clone())
+            .expect("a task runs on some node");
+        let name = s.cluster.node_name(&node).to_string();
+        // the tasks on that node have not come yet
+        let elsewhere: Vec<_> = all
+            .iter()
+            .filter(|t| t.node_id.as_deref() != Some(node.as_str()))
+            .cloned()
+            .collect();
+        update(
+            &mut s,
+            Msg::Engine(EngineMsg::Part(Part::Tasks(TaskSet::All, elsewhere))),
+        );
+        keys(&mut s, "1");
+        keys(&mut s, &format!("/{name}\n"));
+        keys(&mut s, "D");
+        let question = |s: &State| match &s.overlay {
+            Some(Overlay::Confirm { ask, .. }) => ask.lines.join("\n"),
+            _ => panic!("{:?}", s.overlay_name()),
+        };
+        assert!(
+            question(&s).contains(&format!("No task runs on {name}")),
+            "{}",
+            question(&s)
+        );
+        update(
+            &mut s,
+            Msg::Engine(EngineMsg::Part(Part::Tasks(TaskSet::All, all))),
+        );
+        let text = question(&s);
+        assert!(!text.contains("No task runs"), "{text}");
+        assert!(text.contains(&format!("task(s) on {name}:")), "{text}");
+        assert!(text.starts_with(&format!("Drain {name}?")), "{text}");
+        // and the answer is still the drain of that node
+        let fx = keys(&mut s, "y");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::Run(swarmtop_ops::Op::SetAvailability { node_id, .. })] if *node_id == node
             ),
             "{fx:?}"
         );
