@@ -33,12 +33,13 @@ pub fn find(c: &Cluster, now: DateTime<Utc>) -> Vec<Problem> {
 /// containers, health and image), worst first.
 pub fn find_with(c: &Cluster, now: DateTime<Utc>, containers: &[&ContainerFacts]) -> Vec<Problem> {
     let mut out = Vec::new();
+    let by_service = tasks_by_service(c);
     quorum(c, &mut out);
     nodes(c, &mut out);
-    services(c, now, &mut out);
+    services(c, now, &by_service, &mut out);
     unhealthy(c, containers, &mut out);
     image_drift(c, containers, &mut out);
-    super::addresses::pressure(c, &mut out);
+    super::addresses::pressure(c, &by_service, &mut out);
     // worst first; at equal severity the swarm-wide problem leads, then by object and key:
     // an order that holds while the figures move (ordered by time, rows swapped every refresh
     // as a crash-looping service's last failure moved, and the cursor jumped)
@@ -303,14 +304,27 @@ fn failure_count(failures: &[&Task], limit: usize) -> String {
 const CRASH_LOOP_FAILURES: usize = 3;
 const CRASH_LOOP_SECONDS: i64 = 120;
 
-fn services(c: &Cluster, now: DateTime<Utc>, out: &mut Vec<Problem>) {
-    // by hash, not by order: at 40,000 tasks this runs on every refresh
-    let mut by_service: HashMap<&str, Vec<&Task>> = HashMap::with_capacity(c.services.len());
+/// Each service's tasks, by service ID.
+pub(super) type TasksByService<'a> = HashMap<&'a str, Vec<&'a Task>>;
+
+/// By hash, not by order, and once for all the checks: at 40,000 tasks this runs on every
+/// refresh.
+pub(super) fn tasks_by_service(c: &Cluster) -> TasksByService<'_> {
+    let mut by_service: TasksByService = HashMap::with_capacity(c.services.len());
     for t in &c.tasks {
         if let Some(s) = t.service_id.as_deref() {
             by_service.entry(s).or_default().push(t);
         }
     }
+    by_service
+}
+
+fn services(
+    c: &Cluster,
+    now: DateTime<Utc>,
+    by_service: &TasksByService<'_>,
+    out: &mut Vec<Problem>,
+) {
     let cutoff = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     for s in &c.services {
         let id = service_id(s);
@@ -505,12 +519,23 @@ fn unhealthy(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>
 /// different times on different nodes (moby#37913).
 fn image_drift(c: &Cluster, containers: &[&ContainerFacts], out: &mut Vec<Problem>) {
     // the image each task was given (its spec's reference): tasks of one reference that run
-    // different images are drift; a rolling update's old and new tags are not
-    let wanted: HashMap<&str, &str> = c
-        .tasks
+    // different images are drift; a rolling update's old and new tags are not. Only the
+    // tasks of the containers read are looked up (a few hundred of 40,000 tasks)
+    let mut wanted: HashMap<&str, &str> = containers
         .iter()
-        .filter_map(|t| Some((t.id.as_deref()?, t.image.as_deref()?)))
+        .filter(|f| f.state == "running")
+        .map(|f| (f.task_id.as_str(), ""))
         .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    for t in &c.tasks {
+        if let (Some(id), Some(image)) = (t.id.as_deref(), t.image.as_deref())
+            && let Some(w) = wanted.get_mut(id)
+        {
+            *w = image;
+        }
+    }
     // (service, reference) -> image -> nodes
     type Nodes<'a> = BTreeMap<&'a str, Vec<&'a str>>;
     let mut by_ref: BTreeMap<(&str, &str), Nodes> = BTreeMap::new();
