@@ -11,8 +11,8 @@ use foldhash::{HashMap, HashMapExt};
 
 use bollard_stubs::models::{Network, Service, TaskState};
 
+use super::by_service::TasksByService;
 use super::problem::{Problem, Severity, Subject};
-use super::problems::TasksByService;
 use super::{Cluster, service_id, task_is_active, task_state};
 
 /// From this share of a subnet on, the problems view warns.
@@ -272,7 +272,11 @@ mod tests {
         }
         c.merge_tasks(&super::super::TaskSet::All, tasks);
         let mut out = Vec::new();
-        pressure(&c, &super::super::problems::tasks_by_service(&c), &mut out);
+        pressure(
+            &c,
+            &super::super::by_service::tasks_by_service(&c),
+            &mut out,
+        );
         assert_eq!(out.len(), 1, "{out:?}");
         let p = &out[0];
         assert_eq!(p.severity, Severity::Critical);

@@ -2,6 +2,7 @@
 //! stacks, health counts). Pure data, no I/O, shared by the TUI and the headless commands.
 
 pub mod addresses;
+mod by_service;
 mod delta;
 pub mod events;
 pub mod format;

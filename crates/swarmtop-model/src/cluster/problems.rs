@@ -19,6 +19,7 @@ use super::{
 };
 use crate::nodes::{ContainerFacts, Health};
 
+use super::by_service::{TasksByService, tasks_by_service};
 pub use super::problem::{Problem, Severity, Subject};
 
 /// How far back failed tasks count as a problem.
@@ -303,21 +304,6 @@ fn failure_count(failures: &[&Task], limit: usize) -> String {
 /// crash-looping (its task was caught in the moment it ran).
 const CRASH_LOOP_FAILURES: usize = 3;
 const CRASH_LOOP_SECONDS: i64 = 120;
-
-/// Each service's tasks, by service ID.
-pub(super) type TasksByService<'a> = HashMap<&'a str, Vec<&'a Task>>;
-
-/// By hash, not by order, and once for all the checks: at 40,000 tasks this runs on every
-/// refresh.
-pub(super) fn tasks_by_service(c: &Cluster) -> TasksByService<'_> {
-    let mut by_service: TasksByService = HashMap::with_capacity(c.services.len());
-    for t in &c.tasks {
-        if let Some(s) = t.service_id.as_deref() {
-            by_service.entry(s).or_default().push(t);
-        }
-    }
-    by_service
-}
 
 fn services(
     c: &Cluster,
