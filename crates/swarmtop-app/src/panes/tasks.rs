@@ -1,7 +1,7 @@
 //! The tasks pane: `docker service ps` for all services, one service (with each slot's
 //! history under its current task), or one node (with where replaced tasks run now).
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use bollard_stubs::models::{NodeState, TaskState};
 
@@ -257,10 +257,10 @@ fn word(words: &mut Vec<(TaskState, String)>, st: TaskState) -> &str {
 /// gone, as `docker service ps` shows it).
 fn service_ranks<'a>(c: &'a Cluster, tasks: &[&'a Task]) -> HashMap<&'a str, (u32, &'a str)> {
     let mut named: Vec<(&str, &str)> = Vec::new();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for t in tasks {
         let id = t.service_id.as_deref().unwrap_or("");
-        if seen.insert(id, ()).is_none() {
+        if seen.insert(id) {
             named.push((c.service_name_of(id), id));
         }
     }
